@@ -1,0 +1,54 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Fault, WireError } from "../shared/fault";
+import { RETRY_AFTER_SECONDS } from "../shared/fault";
+
+/** Everything the admin API can answer with besides success (SPEC §7: `{"error":{"code","message"}}`). */
+export type AdminReason =
+  | { code: "unauthorized" }
+  | { code: "invalid_request"; message: string }
+  | { code: "not_found"; message: string }
+  | { code: "conflict"; message: string };
+
+function envelope(
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): WireError {
+  return { status, body: { error: { code, message } }, headers };
+}
+
+/** The admin API's one mapping from reason to wire error. */
+export function adminError(reason: AdminReason): WireError {
+  switch (reason.code) {
+    case "unauthorized":
+      return envelope(401, "unauthorized", "A valid admin bearer token is required", {
+        "WWW-Authenticate": 'Bearer realm="authedge-admin"',
+      });
+    case "invalid_request":
+      return envelope(400, "invalid_request", reason.message);
+    case "not_found":
+      return envelope(404, "not_found", reason.message);
+    case "conflict":
+      return envelope(409, "conflict", reason.message);
+  }
+}
+
+export function renderAdminFault(fault: Fault): WireError {
+  switch (fault) {
+    case "not_found":
+      return envelope(404, "not_found", "No such admin endpoint");
+    case "method_not_allowed":
+      return envelope(405, "method_not_allowed", "Method not allowed on this endpoint");
+    case "payload_too_large":
+      return envelope(413, "payload_too_large", "Request body exceeds 64 KiB");
+    case "malformed_json":
+      return envelope(400, "invalid_request", "Request body is not valid JSON");
+    case "internal":
+      return envelope(500, "internal_error", "Internal error");
+    case "unavailable":
+      return envelope(503, "unavailable", "Temporarily unavailable, retry shortly", {
+        "Retry-After": RETRY_AFTER_SECONDS,
+      });
+  }
+}

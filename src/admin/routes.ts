@@ -1,0 +1,7 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { appsAdmin } from "./apps";
+import { requireAdmin } from "./auth";
+
+/** `/admin/v1`: provisioning, behind the admin bearer token. Each tenant kind is its own sub-app. */
+export const adminRoutes = new Hono<AppEnv>().use(requireAdmin).route("/apps", appsAdmin);

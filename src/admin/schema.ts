@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { idSchema } from "../shared/ids";
+import { parseIpRange } from "../shared/ip-allowlist";
+
+/** An allowlist: valid, canonical entries without host bits and without duplicates (SPEC §7). */
+export const ipAllowlistSchema = z
+  .array(z.string().max(64))
+  .max(1000)
+  .superRefine((entries, ctx) => {
+    const seen = new Set<string>();
+    entries.forEach((entry, index) => {
+      const range = parseIpRange(entry);
+      if (typeof range === "string") {
+        ctx.addIssue({ code: "custom", path: [index], message: `${range}: ${JSON.stringify(entry)}` });
+        return;
+      }
+      const canonical = `${Array.from(range.network).join(".")}/${range.prefix}`;
+      if (seen.has(canonical))
+        ctx.addIssue({ code: "custom", path: [index], message: `duplicate entry ${JSON.stringify(entry)}` });
+      seen.add(canonical);
+    });
+  });
+
+/** A list of ids without duplicates. */
+export const idListSchema = z
+  .array(idSchema)
+  .max(1000)
+  .superRefine((ids, ctx) => {
+    const seen = new Set<string>();
+    ids.forEach((id, index) => {
+      if (seen.has(id))
+        ctx.addIssue({ code: "custom", path: [index], message: `duplicate entry ${JSON.stringify(id)}` });
+      seen.add(id);
+    });
+  });
+
+/** A caller-supplied secret for migrating an existing tenant (SPEC §7: at least 16 characters). */
+export const importedSecretSchema = z.string().min(16).max(256);
+
+export const DEFAULT_STATE_TTL_SECONDS = 14 * 24 * 3600;
+
+export const createAppSchema = z.strictObject({
+  appId: idSchema,
+  name: z.string().min(1).max(256).optional(),
+  appKey: importedSecretSchema.optional(),
+  ipAllowlist: ipAllowlistSchema,
+  workflows: idListSchema,
+  stateTtlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(365 * 24 * 3600)
+    .optional(),
+});
+
+export const updateAppSchema = createAppSchema.omit({ appId: true, appKey: true }).partial();
+
+export const appIdParamSchema = z.object({ appId: idSchema });

@@ -1,0 +1,25 @@
+import type { z } from "zod";
+import type { AppContext } from "../env";
+import { errorResponse } from "../shared/fault";
+import { validated } from "../shared/validate";
+import { adminError } from "./errors";
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length === 0 ? "body" : issue.path.map(String).join(".");
+  if (issue.code === "invalid_type" && issue.input === undefined) return `${where}: is required`;
+  return `${where}: ${issue.message}`;
+}
+
+function renderAdminIssue(issue: z.core.$ZodIssue, _c: AppContext): Response {
+  return errorResponse(adminError({ code: "invalid_request", message: describeIssue(issue) }));
+}
+
+/** Validates an admin JSON body; the first problem becomes a 400 that names the field. */
+export function adminJson<T extends z.ZodType>(schema: T) {
+  return validated("json", schema, renderAdminIssue);
+}
+
+/** Validates admin path parameters (ids) the same way. */
+export function adminParams<T extends z.ZodType>(schema: T) {
+  return validated("param", schema, renderAdminIssue);
+}

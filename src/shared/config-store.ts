@@ -1,0 +1,102 @@
+import type { z } from "zod";
+
+/**
+ * Typed configuration records over the `CONFIG` KV namespace (SPEC §1). This module owns every KV
+ * key prefix; records are validated with zod on read and cached per isolate for a few seconds, so hot
+ * paths do not pay a KV read per request. KV itself is eventually consistent: a change made in
+ * one location can take 60 s or more to be seen in another (README, "Storage").
+ */
+export interface RecordKind<T> {
+  readonly prefix: string;
+  readonly schema: z.ZodType<T>;
+}
+
+/** Declares a kind of configuration record stored under `prefix`. */
+export function recordKind<T>(prefix: string, schema: z.ZodType<T>): RecordKind<T> {
+  return { prefix, schema };
+}
+
+/** Cache lifetime for records read from KV in this isolate. */
+export const CONFIG_CACHE_TTL_MS = 5_000;
+const CACHE_LIMIT = 1_000;
+// KV rejects keys over 512 bytes; ids are capped far below that before any KV call.
+const MAX_KEY_BYTES = 512;
+
+export class ConfigStoreError extends Error {
+  override readonly name = "ConfigStoreError";
+}
+
+interface CacheEntry {
+  readonly value: unknown;
+  readonly expiresAt: number;
+}
+
+const cache = new Map<string, CacheEntry>();
+
+function keyFor(kind: RecordKind<unknown>, id: string): string {
+  const key = `${kind.prefix}:${id}`;
+  if (new TextEncoder().encode(key).byteLength > MAX_KEY_BYTES) {
+    throw new ConfigStoreError(`config key for ${kind.prefix} is too long`);
+  }
+  return key;
+}
+
+function remember(key: string, value: unknown, now: number): void {
+  if (cache.size >= CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(key, { value, expiresAt: now + CONFIG_CACHE_TTL_MS });
+}
+
+/** Typed access to `CONFIG`; the KV namespace is a seam that tests may replace to inject faults. */
+export class ConfigStore {
+  constructor(private readonly kv: KVNamespace) {}
+
+  /** Reads and validates a record; `undefined` when absent. A corrupt record is a fault, never "absent". */
+  async get<T>(kind: RecordKind<T>, id: string, now = Date.now()): Promise<T | undefined> {
+    const key = keyFor(kind, id);
+    const cached = cache.get(key);
+    if (cached && cached.expiresAt > now) return cached.value as T | undefined;
+    const raw = await this.kv.get(key, "json");
+    const value = raw === null ? undefined : this.parse(kind, raw);
+    remember(key, value, now);
+    return value;
+  }
+
+  /** Reads a record straight from KV, bypassing the isolate cache (for read-modify-write in admin). */
+  async getFresh<T>(kind: RecordKind<T>, id: string): Promise<T | undefined> {
+    const raw = await this.kv.get(keyFor(kind, id), "json");
+    return raw === null ? undefined : this.parse(kind, raw);
+  }
+
+  async put<T>(kind: RecordKind<T>, id: string, value: T): Promise<void> {
+    const key = keyFor(kind, id);
+    await this.kv.put(key, JSON.stringify(kind.schema.parse(value)));
+    cache.delete(key);
+  }
+
+  async delete(kind: RecordKind<unknown>, id: string): Promise<void> {
+    const key = keyFor(kind, id);
+    await this.kv.delete(key);
+    cache.delete(key);
+  }
+
+  /** Lists the ids of one kind (admin use only: a list is not a hot-path operation). */
+  async listIds(kind: RecordKind<unknown>, idPrefix = ""): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.list({ prefix: `${kind.prefix}:${idPrefix}`, cursor });
+      for (const key of page.keys) ids.push(key.name.slice(kind.prefix.length + 1));
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    return ids;
+  }
+
+  private parse<T>(kind: RecordKind<T>, raw: unknown): T {
+    const parsed = kind.schema.safeParse(raw);
+    if (!parsed.success) throw new ConfigStoreError(`stored ${kind.prefix} record is corrupt`);
+    return parsed.data;
+  }
+}

@@ -1,0 +1,82 @@
+import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { randomBytes, toHex } from "./crypto";
+import type { KeyRing } from "./signing-keys";
+
+/** Token kinds are kept apart by `typ`: a token of one kind never verifies as another. */
+export type TokenType = "cpr+jwt" | "upi-session+jwt";
+
+export interface IssueOptions {
+  readonly typ: TokenType;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly subject: string;
+  readonly lifetimeSeconds: number;
+  readonly now: number;
+  readonly claims: Record<string, unknown>;
+}
+
+/** Signs a JWT with the ring's active key; `jti` is 128 random bits. */
+export async function issueJwt(
+  ring: KeyRing,
+  options: IssueOptions,
+): Promise<{ jwt: string; payload: JWTPayload }> {
+  const iat = Math.floor(options.now / 1000);
+  const payload: JWTPayload = {
+    ...options.claims,
+    iss: options.issuer,
+    aud: options.audience,
+    sub: options.subject,
+    iat,
+    exp: iat + options.lifetimeSeconds,
+    jti: toHex(randomBytes(16)),
+  };
+  const jwt = await new SignJWT(payload)
+    .setProtectedHeader({ alg: ring.active.alg, kid: ring.active.kid, typ: options.typ })
+    .sign(ring.active.privateKey);
+  return { jwt, payload };
+}
+
+export type JwtRejection = "malformed" | "unknown_key" | "bad_signature" | "expired" | "wrong_claims";
+
+export type VerifiedJwt = { ok: true; payload: JWTPayload } | { ok: false; reason: JwtRejection };
+
+/**
+ * Verifies a JWT against the ring. The algorithm is pinned per key (the header's `alg` must equal
+ * the key's), `exp` is required, and `iss` and `typ` must match, so `alg: none`, HS256-with-our-public-key
+ * and tokens of another kind all fail. `now` (ms) is injectable for boundary tests.
+ */
+export async function verifyJwt(
+  ring: KeyRing,
+  token: string,
+  expected: { typ: TokenType; issuer: string; audience?: string; now?: number },
+): Promise<VerifiedJwt> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = header.kid === undefined ? undefined : ring.keys.get(header.kid);
+        if (!key || header.alg !== key.alg) throw new errors.JWKSNoMatchingKey();
+        return key.publicKey;
+      },
+      {
+        issuer: expected.issuer,
+        audience: expected.audience,
+        typ: expected.typ,
+        requiredClaims: ["exp", "iat", "sub", "aud"],
+        currentDate: expected.now === undefined ? undefined : new Date(expected.now),
+        algorithms: ["ES256", "RS256", "EdDSA"],
+      },
+    );
+    return { ok: true, payload };
+  } catch (error) {
+    return { ok: false, reason: rejectionFor(error) };
+  }
+}
+
+function rejectionFor(error: unknown): JwtRejection {
+  if (error instanceof errors.JWTExpired) return "expired";
+  if (error instanceof errors.JWKSNoMatchingKey) return "unknown_key";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "bad_signature";
+  if (error instanceof errors.JWTClaimValidationFailed) return "wrong_claims";
+  return "malformed";
+}

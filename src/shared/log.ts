@@ -1,0 +1,32 @@
+/**
+ * One JSON object per line (SPEC §2). Callers pass only masked values: these helpers are the
+ * only way an identifier reaches a log line.
+ */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+/** Writes one structured log line. */
+export function logLine(fields: LogFields): void {
+  console.log(JSON.stringify(fields));
+}
+
+/** `jane.doe@example.com` → `j***@e***.com`: enough to correlate, not enough to identify. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "***";
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf(".");
+  const tld = dot === -1 ? "" : domain.slice(dot);
+  return `${email[0]}***@${domain[0] ?? ""}***${tld}`;
+}
+
+/** `919876543210` → `91******3210`: first two and last four digits. */
+export function maskMobile(mobile: string): string {
+  const digits = mobile.replace(/\D/g, "");
+  if (digits.length < 8) return "***";
+  return `${digits.slice(0, 2)}${"*".repeat(digits.length - 6)}${digits.slice(-4)}`;
+}
+
+/** A short, non-reversible reference to a secret value for correlation (first 8 hex of its SHA-256). */
+export function fingerprint(hexDigest: string): string {
+  return hexDigest.slice(0, 8);
+}

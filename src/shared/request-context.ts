@@ -1,0 +1,39 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { configStoreFor } from "../env";
+import { logLine } from "./log";
+
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Sets up each request: its id (echoed when well-formed, else generated; SPEC §2), the config store,
+ * and exactly one JSON log line when the response is ready.
+ */
+export function requestContext(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header("X-Request-Id");
+    const requestId = incoming && INCOMING_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.set("logFields", {});
+    c.set("config", configStoreFor(c.env));
+    const started = Date.now();
+    await next();
+    c.res.headers.set("X-Request-Id", requestId);
+    const status = c.res.status;
+    logLine({
+      requestId,
+      method: c.req.method,
+      route: c.req.routePath === "/*" ? "unmatched" : c.req.routePath,
+      status,
+      outcome: status < 400 ? "ok" : status < 500 ? "denied" : "fault",
+      ms: Date.now() - started,
+      ...c.get("logFields"),
+    });
+  };
+}
+
+/** Marks a token-bearing response as never cacheable. */
+export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  c.res.headers.set("Cache-Control", "no-store");
+};

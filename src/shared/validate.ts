@@ -1,0 +1,22 @@
+import { zValidator } from "@hono/zod-validator";
+import type { ValidationTargets } from "hono";
+import type { z } from "zod";
+import type { AppContext } from "../env";
+
+/** Turns the first failing zod issue into the family's exact wire error (never zod's raw result). */
+export type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
+
+/**
+ * `zValidator` with the family's renderer as its hook. Two inputs never reach the hook and are
+ * handled elsewhere: a non-JSON content type yields `{}` (the family's "required" errors follow), and
+ * malformed JSON throws before validation (mapped to the family's `malformed_json` fault in `onError`).
+ */
+export function validated<Target extends keyof ValidationTargets, T extends z.ZodType>(
+  target: Target,
+  schema: T,
+  renderIssue: IssueRenderer,
+) {
+  return zValidator(target, schema, async (result, c) => {
+    return result.success ? undefined : renderIssue(result.error.issues[0]!, c as unknown as AppContext);
+  });
+}
