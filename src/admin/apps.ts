@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
 import { APPS, type AppRecord } from "../shared/config-records";
-import { randomBytes, sha256Hex } from "../shared/crypto";
+import { generateSecret, sha256Hex } from "../shared/crypto";
 import { errorResponse } from "../shared/fault";
 import { adminError } from "./errors";
 import { appIdParamSchema, createAppSchema, DEFAULT_STATE_TTL_SECONDS, updateAppSchema } from "./schema";
@@ -24,14 +24,6 @@ export function appView(app: AppRecord) {
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
   };
-}
-
-/** A fresh app key: 256 bits from the CSPRNG, base64url. */
-function generateSecret(): string {
-  return btoa(String.fromCharCode(...randomBytes(32)))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
 }
 
 const appNotFound = (appId: string) =>

@@ -13,6 +13,14 @@ export function randomBytes(count: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(count));
 }
 
+/** A fresh API secret (appKey, merchant API key): 256 bits from the CSPRNG, base64url. */
+export function generateSecret(): string {
+  return btoa(String.fromCharCode(...randomBytes(32)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** A random string over [A-Za-z0-9] without modulo bias (rejection sampling). */
