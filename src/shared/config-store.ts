@@ -58,16 +58,14 @@ export class ConfigStore {
     const key = keyFor(kind, id);
     const cached = cache.get(key);
     if (cached && cached.expiresAt > now) return cached.value as T | undefined;
-    const raw = await this.kv.get(key, "json");
-    const value = raw === null ? undefined : this.parse(kind, raw);
+    const value = await this.read(kind, key);
     remember(key, value, now);
     return value;
   }
 
   /** Reads a record straight from KV, bypassing the isolate cache (for read-modify-write in admin). */
   async getFresh<T>(kind: RecordKind<T>, id: string): Promise<T | undefined> {
-    const raw = await this.kv.get(keyFor(kind, id), "json");
-    return raw === null ? undefined : this.parse(kind, raw);
+    return this.read(kind, keyFor(kind, id));
   }
 
   async put<T>(kind: RecordKind<T>, id: string, value: T): Promise<void> {
@@ -94,7 +92,17 @@ export class ConfigStore {
     return ids;
   }
 
-  private parse<T>(kind: RecordKind<T>, raw: unknown): T {
+  // Read as text, not `"json"`: KV's JSON mode turns a stored `null` into "absent" and throws a bare
+  // SyntaxError on garbage; both are corruption, and corruption must fail closed as ConfigStoreError.
+  private async read<T>(kind: RecordKind<T>, key: string): Promise<T | undefined> {
+    const text = await this.kv.get(key, "text");
+    if (text === null) return undefined;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new ConfigStoreError(`stored ${kind.prefix} record is not JSON`);
+    }
     const parsed = kind.schema.safeParse(raw);
     if (!parsed.success) throw new ConfigStoreError(`stored ${kind.prefix} record is corrupt`);
     return parsed.data;

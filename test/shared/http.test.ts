@@ -17,12 +17,17 @@ describe("common HTTP behaviour", () => {
     expect(response.headers.get("X-Request-Id")).toBe(echoed);
   });
 
-  it.each(["a".repeat(129), "has space", "semi;colon", "ünïcode"])("replaces a malformed request id %#", async (incoming) => {
-    const response = await call("/healthz", { headers: { "X-Request-Id": encodeURIComponent(incoming) === incoming ? incoming : "bad id" } });
-    const echoed = response.headers.get("X-Request-Id");
-    expect(echoed).not.toBe(incoming);
-    expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
-  });
+  it.each(["a".repeat(129), "has space", "semi;colon", "ünïcode"])(
+    "replaces a malformed request id %#",
+    async (incoming) => {
+      const response = await call("/healthz", {
+        headers: { "X-Request-Id": encodeURIComponent(incoming) === incoming ? incoming : "bad id" },
+      });
+      const echoed = response.headers.get("X-Request-Id");
+      expect(echoed).not.toBe(incoming);
+      expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
 
   it("answers an unknown path outside any family with the plain 404", async () => {
     const response = await call("/nope");
@@ -53,6 +58,8 @@ describe("common HTTP behaviour", () => {
       body: `{"pad":"${"x".repeat(65 * 1024)}"}`,
     });
     expect(response.status).toBe(413);
-    expect(await json(response)).toEqual({ error: { code: "payload_too_large", message: "Request body exceeds 64 KiB" } });
+    expect(await json(response)).toEqual({
+      error: { code: "payload_too_large", message: "Request body exceeds 64 KiB" },
+    });
   });
 });
