@@ -1,11 +1,25 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppContext } from "../env";
+import { annotate } from "../env";
 import type { Fault, WireError } from "../shared/fault";
-import { RETRY_AFTER_SECONDS } from "../shared/fault";
+import { errorResponse, RETRY_AFTER_SECONDS } from "../shared/fault";
+import type { SignatureRejection } from "./request-signature";
+
+/** The precise cause behind a 401; it goes to the log, never to the client (SPEC §3 item 1). */
+export type AccessDenial =
+  | "credentials_missing"
+  | "unknown_app"
+  | "app_key_mismatch"
+  | "token_not_live"
+  | "appid_header_mismatch"
+  | "ip_unknown"
+  | "ip_not_allowed"
+  | SignatureRejection;
 
 /** Why a CPR request failed; the precise cause of a 401 goes only to the log (SPEC §3). */
 export type CprReason =
   | { code: "invalid_request_body"; message: string }
-  | { code: "unauthorized_access" }
+  | { code: "unauthorized_access"; cause: AccessDenial }
   | { code: "workflow_not_found" }
   | { code: "unique_id_conflict" };
 
@@ -31,6 +45,15 @@ export function cprError(reason: CprReason): WireError {
     case "unique_id_conflict":
       return envelope(409, "unique_id_conflict", "Unique ID conflict for this transaction");
   }
+}
+
+/** Answers with the reason's wire error and logs the reason (and the hidden cause of a 401). */
+export function cprFailure(c: AppContext, reason: CprReason): Response {
+  annotate(c, {
+    reason: reason.code === "unauthorized_access" ? reason.cause : reason.code,
+    detail: reason.code === "invalid_request_body" ? reason.message : undefined,
+  });
+  return errorResponse(cprError(reason));
 }
 
 export function renderCprFault(fault: Fault): WireError {

@@ -1,0 +1,198 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import type { z } from "zod";
+import type { AppContext, AppEnv } from "../env";
+import { annotate } from "../env";
+import type { AppRecord } from "../shared/config-records";
+import { noStore } from "../shared/request-context";
+import { validated } from "../shared/validate";
+import { admitApp, type Credentials } from "./access";
+import { type CprReason, cprFailure } from "./errors";
+import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";
+import { issueCprToken } from "./token";
+import { type TransactionState, transactionStub } from "./transaction";
+import { type Identifier, identifierOf, maskedIdentifier, uniqueIdFor } from "./unique-id";
+
+/** `POST /v2/auth/token` and its legacy and deprecated siblings (SPEC §3), over one code path. */
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; reason: CprReason };
+
+/** Validates a CPR JSON body; the first issue's seed message becomes the 400 (SPEC §3). */
+function cprJson<T extends z.ZodType>(schema: T) {
+  return validated("json", schema, (issue, c) =>
+    cprFailure(c, { code: "invalid_request_body", message: issue.message }),
+  );
+}
+
+// SPEC §3.1 signs the exact raw bytes: read them before the validator parses, so Hono caches the
+// bytes themselves rather than re-serialising the parsed JSON when they are asked for later.
+const keepRawBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await c.req.arrayBuffer();
+  await next();
+};
+
+const SUCCESSOR_LINK = '</v2/auth/token>; rel="successor-version"';
+// RFC 9745 `Deprecation` (a date as `@<unix seconds>`: 2026-01-01) and RFC 8594 `Sunset`.
+const DEPRECATED_SINCE = "@1767225600";
+const UNIQUE_ID_SUNSET = "Thu, 01 Jul 2027 00:00:00 GMT";
+
+/** Adds deprecation headers to every response of a route, errors included. */
+function deprecation(headers: Record<string, string>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
+}
+
+/** What a token request asks for, whichever route it came through. */
+interface TokenRequest {
+  readonly credentials: Credentials;
+  readonly transactionId: string;
+  readonly workflowId: string;
+  readonly authenticateOnResume: "yes" | "no";
+  readonly expiry: number;
+  readonly identifier?: Identifier;
+}
+
+interface TransactionRequest {
+  readonly transactionId: string;
+  readonly workflowId: string;
+  readonly identifier?: Identifier;
+}
+
+/**
+ * SPEC §3 items 1-5: admits the app, checks the workflow, then creates or continues the transaction
+ * and sets its uniqueId in a single Durable Object call.
+ */
+async function openTransaction(
+  c: AppContext,
+  credentials: Credentials,
+  request: TransactionRequest,
+  now: number,
+): Promise<Outcome<{ app: AppRecord; state: TransactionState; uniqueId?: string }>> {
+  const admitted = await admitApp(c, credentials, now);
+  if (!admitted.ok) return { ok: false, reason: { code: "unauthorized_access", cause: admitted.reason } };
+  const app = admitted.value;
+  annotate(c, { appId: app.appId });
+  if (!app.workflows.includes(request.workflowId))
+    return { ok: false, reason: { code: "workflow_not_found" } };
+  const { identifier } = request;
+  const uniqueId = identifier && (await uniqueIdFor(c.env.UNIQUE_ID_SECRET, app.appId, identifier));
+  if (identifier) annotate(c, { identifier: maskedIdentifier(identifier) });
+  const opened = await transactionStub(c.env, app.appId, request.transactionId).open({
+    workflowId: request.workflowId,
+    uniqueId,
+    stateTtlSeconds: app.stateTtlSeconds,
+    now,
+  });
+  if (!opened.ok) return { ok: false, reason: { code: opened.reason } };
+  annotate(c, { state: opened.value.found, journeyRestarted: opened.value.journeyRestarted });
+  return { ok: true, value: { app, state: opened.value.state, uniqueId } };
+}
+
+interface GrantedToken {
+  readonly authorization: string;
+  readonly metadata: { appId: string; transactionId: string; workflowId: string; journeyId: string };
+}
+
+/** SPEC §3 items 1-6: everything a token route does before shaping its answer. */
+async function grantToken(c: AppContext, request: TokenRequest): Promise<Outcome<GrantedToken>> {
+  const now = Date.now();
+  const opened = await openTransaction(c, request.credentials, request, now);
+  if (!opened.ok) return opened;
+  const { app, state, uniqueId } = opened.value;
+  // Seed 002 table: embedded only when this request gives an identifier and authenticateOnResume is "no".
+  const embedded = request.authenticateOnResume === "no" ? uniqueId : undefined;
+  const metadata = {
+    appId: app.appId,
+    transactionId: request.transactionId,
+    workflowId: state.workflowId,
+    journeyId: state.journeyId,
+  };
+  const jwt = await issueCprToken(
+    c.env,
+    {
+      ...metadata,
+      authenticateOnResume: request.authenticateOnResume,
+      rev: state.revocationEpoch,
+      ...(embedded === undefined ? {} : { uniqueId: embedded }),
+    },
+    request.expiry,
+    now,
+  );
+  annotate(c, { uniqueIdEmbedded: embedded !== undefined });
+  return { ok: true, value: { authorization: `Bearer ${jwt}`, metadata } };
+}
+
+const success = (result: unknown) => ({ statusCode: 200, status: "success", result });
+
+/** The deprecated route's credentials: `appid` + `appkey` headers, else a bearer CPR token (SPEC §3). */
+function headerCredentials(headers: Headers): Credentials | undefined {
+  const appId = headers.get("appid");
+  const appKey = headers.get("appkey");
+  if (appId !== null && appKey !== null) return { kind: "app-key", appId, appKey };
+  const token = /^Bearer +(\S+)$/i.exec(headers.get("Authorization") ?? "")?.[1];
+  return token === undefined ? undefined : { kind: "token", token, appIdHeader: appId ?? undefined };
+}
+
+export const cprRoutes = new Hono<AppEnv>()
+  .post("/v2/auth/token", noStore, keepRawBody, cprJson(authTokenBodySchema), async (c) => {
+    const body = c.req.valid("json");
+    const granted = await grantToken(c, {
+      credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
+      transactionId: body.transactionId,
+      workflowId: body.workflowId,
+      authenticateOnResume: body.authenticateOnResume,
+      expiry: body.expiry,
+      identifier: identifierOf(body),
+    });
+    if (!granted.ok) return cprFailure(c, granted.reason);
+    return c.json(success({ authToken: granted.value.authorization, metadata: granted.value.metadata }));
+  })
+  .post(
+    "/v2/generate-auth-token",
+    deprecation({ Deprecation: DEPRECATED_SINCE, Link: SUCCESSOR_LINK }),
+    noStore,
+    keepRawBody,
+    cprJson(legacyAuthTokenBodySchema),
+    async (c) => {
+      const body = c.req.valid("json");
+      const userAuthRequired = body.userAuthRequired === true || body.userAuthRequired === "yes";
+      const granted = await grantToken(c, {
+        credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
+        transactionId: body.transactionId,
+        workflowId: body.workflowId,
+        authenticateOnResume: userAuthRequired ? "yes" : "no",
+        expiry: body.expiry,
+        identifier: body.authObject && identifierOf(body.authObject),
+      });
+      if (!granted.ok) return cprFailure(c, granted.reason);
+      // The legacy result names the token `token` (SPEC §3), as HyperVerge's older login API did.
+      return c.json(success({ token: granted.value.authorization, metadata: granted.value.metadata }));
+    },
+  )
+  .post(
+    "/v2/generate-unique-id",
+    deprecation({ Deprecation: DEPRECATED_SINCE, Sunset: UNIQUE_ID_SUNSET, Link: SUCCESSOR_LINK }),
+    noStore,
+    keepRawBody,
+    cprJson(uniqueIdBodySchema),
+    async (c) => {
+      const body = c.req.valid("json");
+      const credentials = headerCredentials(c.req.raw.headers);
+      if (!credentials) return cprFailure(c, { code: "unauthorized_access", cause: "credentials_missing" });
+      const opened = await openTransaction(
+        c,
+        credentials,
+        { transactionId: body.transactionId, workflowId: body.workflowId, identifier: identifierOf(body) },
+        Date.now(),
+      );
+      if (!opened.ok) return cprFailure(c, opened.reason);
+      return c.json(
+        success({
+          uniqueId: opened.value.uniqueId,
+          transactionId: body.transactionId,
+          workflowId: body.workflowId,
+        }),
+      );
+    },
+  );

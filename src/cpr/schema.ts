@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
+
+/**
+ * Request bodies of the CPR family (SPEC §3). Every issue carries the seed's exact message (Joi's
+ * wording, where the seed's messages come from), and fields are declared in the SPEC's validation
+ * order: zod reports issues in shape order, and the route answers with the first one.
+ */
+
+export const MAX_FIELD_LENGTH = 256;
+export const DEFAULT_EXPIRY_SECONDS = 43_200;
+export const MAX_EXPIRY_SECONDS = 86_400;
+
+const NOT_AN_OBJECT = '"value" must be of type object';
+const BOTH_IDENTIFIERS = "Only one of mobileNumber or email should be sent";
+const NO_IDENTIFIER = "One of mobileNumber or email is required";
+
+/** A string field: required (unless made optional), non-empty, at most 256 characters. */
+function text(label: string) {
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? `"${label}" is required` : `"${label}" must be a string`,
+    })
+    .min(1, { error: `"${label}" is not allowed to be empty` })
+    .max(MAX_FIELD_LENGTH, {
+      error: `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
+    });
+}
+
+function email(label: string) {
+  return text(label).refine((value) => canonicalEmail(value) !== undefined, {
+    error: `"${label}" must be a valid email`,
+  });
+}
+
+function mobileNumber(label: string) {
+  return text(label).refine((value) => canonicalMobile(value) !== undefined, {
+    error: `"${label}" must be a valid mobile number`,
+  });
+}
+
+const expiry = z
+  .number({ error: '"expiry" must be a number' })
+  // `.int()` also reports numbers beyond the safe-integer range, as too_big/too_small.
+  .int({
+    error: (issue) =>
+      issue.code === "too_big"
+        ? `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`
+        : issue.code === "too_small"
+          ? '"expiry" must be greater than or equal to 1'
+          : '"expiry" must be an integer',
+  })
+  .min(1, { error: '"expiry" must be greater than or equal to 1' })
+  .max(MAX_EXPIRY_SECONDS, { error: `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}` })
+  .default(DEFAULT_EXPIRY_SECONDS);
+
+const bothIdentifiers = (value: { mobileNumber?: string; email?: string }) =>
+  value.mobileNumber === undefined || value.email === undefined;
+
+/** `POST /v2/auth/token` (SPEC §3). */
+export const authTokenBodySchema = z
+  .object(
+    {
+      appId: text("appId"),
+      appKey: text("appKey"),
+      transactionId: text("transactionId"),
+      workflowId: text("workflowId"),
+      authenticateOnResume: z
+        .enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' })
+        .default("no"),
+      expiry,
+      mobileNumber: mobileNumber("mobileNumber").optional(),
+      email: email("email").optional(),
+    },
+    { error: NOT_AN_OBJECT },
+  )
+  .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS });
+export type AuthTokenBody = z.infer<typeof authTokenBodySchema>;
+
+/** `POST /v2/generate-auth-token` (legacy): `userAuthRequired` and `authObject` (SPEC §3). */
+export const legacyAuthTokenBodySchema = z.object(
+  {
+    appId: text("appId"),
+    appKey: text("appKey"),
+    transactionId: text("transactionId"),
+    workflowId: text("workflowId"),
+    userAuthRequired: z
+      .union([z.enum(["yes", "no"]), z.boolean()], {
+        error: '"userAuthRequired" must be one of [yes, no, true, false]',
+      })
+      .default("no"),
+    expiry,
+    authObject: z
+      .object(
+        {
+          mobileNumber: mobileNumber("authObject.mobileNumber").optional(),
+          email: email("authObject.email").optional(),
+        },
+        { error: '"authObject" must be of type object' },
+      )
+      .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS })
+      .optional(),
+  },
+  { error: NOT_AN_OBJECT },
+);
+export type LegacyAuthTokenBody = z.infer<typeof legacyAuthTokenBodySchema>;
+
+/** `POST /v2/generate-unique-id` (deprecated): credentials come in headers (SPEC §3). */
+export const uniqueIdBodySchema = z
+  .object(
+    {
+      transactionId: text("transactionId"),
+      workflowId: text("workflowId"),
+      mobileNumber: mobileNumber("mobileNumber").optional(),
+      email: email("email").optional(),
+    },
+    { error: NOT_AN_OBJECT },
+  )
+  .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS })
+  .refine((value) => value.mobileNumber !== undefined || value.email !== undefined, { error: NO_IDENTIFIER });
+export type UniqueIdBody = z.infer<typeof uniqueIdBodySchema>;

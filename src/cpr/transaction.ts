@@ -1,0 +1,110 @@
+import { DurableObject } from "cloudflare:workers";
+import { objectName } from "../shared/ids";
+import { fail, ok, type Result } from "../shared/result";
+
+/** What one CPR transaction remembers (SPEC §3 item 4). Times are Unix milliseconds. */
+export interface TransactionState {
+  readonly journeyId: string;
+  readonly workflowId: string;
+  readonly uniqueId?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly expiresAt: number;
+  /** Tokens carry the epoch they were issued in (`rev`); only tokens of the current epoch are live. */
+  readonly revocationEpoch: number;
+}
+
+export interface OpenRequest {
+  readonly workflowId: string;
+  /** Set when this request gives an identifier (SPEC §3 item 5). */
+  readonly uniqueId?: string;
+  readonly stateTtlSeconds: number;
+  readonly now: number;
+}
+
+export interface OpenedTransaction {
+  readonly state: TransactionState;
+  /** How the request found the state, for the log line. */
+  readonly found: "none" | "live" | "expired";
+  readonly journeyRestarted: boolean;
+}
+
+/**
+ * How long an expired state is kept before the alarm purges it. Longer than the longest token
+ * (`expiry` ≤ 86400 s), so every unexpired token still finds its transaction's revocation epoch
+ * (a test pins the relation).
+ */
+export const STATE_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+const STATE_KEY = "state";
+
+/** The Durable Object that holds one CPR transaction, per (appId, transactionId). */
+export class CprTransaction extends DurableObject<Env> {
+  /**
+   * Creates or continues the transaction and sets its uniqueId, in one check-and-set (SPEC §3,
+   * seed 002 flowchart). The read and the write are synchronous storage calls, so concurrent requests
+   * are serialised: exactly one identifier wins, the rest see `unique_id_conflict` and change nothing.
+   */
+  async open(request: OpenRequest): Promise<Result<OpenedTransaction, "unique_id_conflict">> {
+    const storage = this.ctx.storage;
+    const existing = storage.kv.get<TransactionState>(STATE_KEY);
+    if (request.uniqueId && existing?.uniqueId && existing.uniqueId !== request.uniqueId) {
+      return fail("unique_id_conflict");
+    }
+    // SPEC §3 item 4: another workflowId restarts the journey; the person (uniqueId) stays.
+    const sameJourney = existing !== undefined && existing.workflowId === request.workflowId;
+    const state: TransactionState = {
+      journeyId: sameJourney ? existing.journeyId : crypto.randomUUID(),
+      workflowId: request.workflowId,
+      uniqueId: request.uniqueId ?? existing?.uniqueId,
+      createdAt: existing?.createdAt ?? request.now,
+      updatedAt: request.now,
+      // An expired state is continued: its expiry is renewed, like a live one's (seed 002 flowchart).
+      expiresAt: request.now + request.stateTtlSeconds * 1000,
+      revocationEpoch: existing?.revocationEpoch ?? 0,
+    };
+    storage.kv.put(STATE_KEY, state);
+    await storage.setAlarm(state.expiresAt + STATE_RETENTION_MS);
+    return ok({
+      state,
+      found: existing === undefined ? "none" : existing.expiresAt <= request.now ? "expired" : "live",
+      journeyRestarted: existing !== undefined && !sameJourney,
+    });
+  }
+
+  /** The current revocation epoch, or `undefined` when the transaction has no state. */
+  revocationEpoch(): number | undefined {
+    return this.ctx.storage.kv.get<TransactionState>(STATE_KEY)?.revocationEpoch;
+  }
+
+  /**
+   * Ends every token issued so far (SPEC §6). With `ifEpoch`, bumps only while the epoch is still that
+   * one, so revoking the same token twice never ends the tokens issued after the first revocation.
+   */
+  revoke(now: number, ifEpoch?: number): Result<{ revocationEpoch: number }, "no_transaction"> {
+    const storage = this.ctx.storage;
+    const existing = storage.kv.get<TransactionState>(STATE_KEY);
+    if (!existing) return fail("no_transaction");
+    if (ifEpoch !== undefined && existing.revocationEpoch !== ifEpoch) {
+      return ok({ revocationEpoch: existing.revocationEpoch });
+    }
+    const revocationEpoch = existing.revocationEpoch + 1;
+    storage.kv.put(STATE_KEY, { ...existing, revocationEpoch, updatedAt: now });
+    return ok({ revocationEpoch });
+  }
+
+  /** Purges the state a retention period after it expired (SPEC §3 item 4). */
+  override async alarm(): Promise<void> {
+    const storage = this.ctx.storage;
+    const state = storage.kv.get<TransactionState>(STATE_KEY);
+    if (!state) return;
+    const purgeAt = state.expiresAt + STATE_RETENTION_MS;
+    if (Date.now() >= purgeAt) await storage.deleteAll();
+    else await storage.setAlarm(purgeAt);
+  }
+}
+
+/** The transaction object of (appId, transactionId); one app can never name another's. */
+export function transactionStub(env: Env, appId: string, transactionId: string) {
+  return env.CPR_TRANSACTIONS.getByName(objectName("cpr-transaction", appId, transactionId));
+}
