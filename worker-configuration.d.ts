@@ -10,6 +10,9 @@ interface __BaseEnv_Env {
 	SIGNING_KEYS: string;
 	UNIQUE_ID_SECRET: string;
 	PASSWORD_PEPPER: string;
+	PORTAL_USERS: DurableObjectNamespace<import("./src/index").PortalUser>;
+	PORTAL_TOKENS: DurableObjectNamespace<import("./src/index").PortalToken>;
+	SEQUENCES: DurableObjectNamespace<import("./src/index").Sequence>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {

@@ -6,6 +6,7 @@ import type { AppEnv } from "./env";
 import { annotate } from "./env";
 import { faultRendererFor } from "./families";
 import { jwksRoutes } from "./oauth/jwks";
+import { portalRoutes } from "./portal/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import { errorResponse, isOverloaded } from "./shared/fault";
 import { requestContext } from "./shared/request-context";
@@ -29,6 +30,7 @@ app.use((c, next) => {
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.route("/", jwksRoutes);
 app.route("/admin/v1", adminRoutes);
+app.route("/api_auth", portalRoutes);
 
 const allowedMethods = allowedMethodsResolver(app);
 
@@ -56,3 +58,6 @@ app.onError((error, c) => {
 });
 
 export default app;
+export { PortalToken } from "./portal/token";
+export { PortalUser } from "./portal/user";
+export { Sequence } from "./portal/sequence";

@@ -30,3 +30,50 @@ export type AppRecord = z.infer<typeof appRecordSchema>;
 
 /** `app:<appId>`: a CPR tenant. */
 export const APPS = recordKind("app", appRecordSchema);
+
+/**
+ * A portal organization (SPEC §4, seed 001). `ipAllowlist` absent means no restriction; a list,
+ * even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.
+ */
+export const orgRecordSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  uuid: z.string(),
+  description: z.string().nullable(),
+  product: z.string(),
+  url: z.string().nullable(),
+  hideName: z.boolean(),
+  tokenTtlSeconds: z.number().int().positive(),
+  ipAllowlist: z.array(z.string()).optional(),
+  ...timestamps,
+});
+export type OrgRecord = z.infer<typeof orgRecordSchema>;
+
+/** `portal-org:<id>`: a portal organization, by its numeric id. */
+export const ORGS = recordKind("portal-org", orgRecordSchema);
+
+/**
+ * A portal user: only the password hash (a self-describing PBKDF2 string) is kept.
+ * `credentialVersion` must equal the user's Durable Object's, so a stale copy of this record
+ * (KV delay) cannot log in after a password change, disable or delete.
+ */
+export const portalUserRecordSchema = z.object({
+  email: z.string(),
+  organizationId: z.number().int().positive(),
+  passwordHash: z.string(),
+  disabled: z.boolean(),
+  credentialVersion: z.number().int().positive(),
+  ...timestamps,
+});
+export type PortalUserRecord = z.infer<typeof portalUserRecordSchema>;
+
+/** `portal-user:<canonical email>`: a portal user. */
+export const PORTAL_USERS = recordKind("portal-user", portalUserRecordSchema);
+
+/** `portal-org-member:<orgId>/<email>`: lets an org's users be listed (an org with users is not deleted). */
+export const ORG_MEMBERS = recordKind("portal-org-member", z.object({}));
+
+/** The id of a membership record under `ORG_MEMBERS`. */
+export function orgMemberRecordId(organizationId: number, email: string): string {
+  return `${organizationId}/${email}`;
+}

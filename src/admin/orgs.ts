@@ -1,0 +1,114 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { annotate } from "../env";
+import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "../portal/organization";
+import { ORG_MEMBERS, ORGS, type OrgRecord } from "../shared/config-records";
+import { errorResponse } from "../shared/fault";
+import { objectName } from "../shared/ids";
+import { adminError } from "./errors";
+import { ipAllowlistSchema } from "./schema";
+import { adminJson, adminParams } from "./validate";
+
+// Tokens live at least 2 hours: a token renewed with under an hour left (SPEC §4) has then always
+// expired before its successor is renewed in turn, so a user never holds more than two.
+const MIN_TOKEN_TTL_SECONDS = 2 * 3600;
+const MAX_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+const orgFields = {
+  name: z.string().min(1).max(256),
+  uuid: z.string().min(1).max(128),
+  description: z.string().max(1024).nullable(),
+  product: z.string().min(1).max(64),
+  url: z.url().max(2048).nullable(),
+  hide_name: z.boolean(),
+  tokenTtlSeconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS),
+  // Absent (or `null` in a PATCH) means no restriction; a list, even empty, restricts (SPEC §4).
+  ipAllowlist: ipAllowlistSchema.nullable(),
+};
+
+export const createOrgSchema = z.strictObject(orgFields).partial().required({ name: true });
+export const updateOrgSchema = z.strictObject(orgFields).partial();
+export const orgIdParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,14}$/, "must be a positive integer")
+    .transform(Number),
+});
+
+type OrgFields = z.infer<typeof updateOrgSchema>;
+
+/** The admin view: the seed's organization plus the settings only the admin API shows. */
+function orgAdminView(org: OrgRecord, timeZone: string) {
+  return {
+    ...organizationView(org, timeZone),
+    tokenTtlSeconds: org.tokenTtlSeconds,
+    ipAllowlist: org.ipAllowlist ?? null,
+  };
+}
+
+/** Applies admin fields to a record; `ipAllowlist: null` lifts the restriction. */
+function withFields(org: OrgRecord, fields: OrgFields, now: string): OrgRecord {
+  const { hide_name, ipAllowlist, ...rest } = fields;
+  const updated: OrgRecord = { ...org, ...rest, hideName: hide_name ?? org.hideName, updatedAt: now };
+  if (ipAllowlist === null) delete updated.ipAllowlist;
+  else if (ipAllowlist !== undefined) updated.ipAllowlist = ipAllowlist;
+  return updated;
+}
+
+export const orgNotFound = (id: number) =>
+  errorResponse(adminError({ code: "not_found", message: `No org ${id}` }));
+
+/**
+ * `/admin/v1/orgs` (SPEC §7): portal organizations. Ids come from a `Sequence` object, so two
+ * creations never share one. Records live in KV: changes wait on the KV delay (README, "Storage").
+ */
+export const orgsAdmin = new Hono<AppEnv>()
+  .post("/", adminJson(createOrgSchema), async (c) => {
+    const input = c.req.valid("json");
+    const id = await c.env.SEQUENCES.getByName(objectName("sequence", "portal-org")).next();
+    const now = new Date().toISOString();
+    const blank: OrgRecord = {
+      id,
+      name: input.name,
+      uuid: crypto.randomUUID(),
+      description: null,
+      product: "na",
+      url: null,
+      hideName: false,
+      tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const org = withFields(blank, input, now);
+    await c.get("config").put(ORGS, String(id), org);
+    annotate(c, { organizationId: id, action: "org_created" });
+    return c.json(orgAdminView(org, c.env.TIMEZONE), 201);
+  })
+  .get("/:id", adminParams(orgIdParamSchema), async (c) => {
+    const { id } = c.req.valid("param");
+    const org = await c.get("config").getFresh(ORGS, String(id));
+    return org ? c.json(orgAdminView(org, c.env.TIMEZONE)) : orgNotFound(id);
+  })
+  .patch("/:id", adminParams(orgIdParamSchema), adminJson(updateOrgSchema), async (c) => {
+    const { id } = c.req.valid("param");
+    const store = c.get("config");
+    const org = await store.getFresh(ORGS, String(id));
+    if (!org) return orgNotFound(id);
+    const updated = withFields(org, c.req.valid("json"), new Date().toISOString());
+    await store.put(ORGS, String(id), updated);
+    annotate(c, { organizationId: id, action: "org_updated" });
+    return c.json(orgAdminView(updated, c.env.TIMEZONE));
+  })
+  .delete("/:id", adminParams(orgIdParamSchema), async (c) => {
+    const { id } = c.req.valid("param");
+    const store = c.get("config");
+    if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(id);
+    // An org is deleted only once it has no users, so no user is left pointing at nothing.
+    if ((await store.listIds(ORG_MEMBERS, `${id}/`)).length > 0) {
+      return errorResponse(adminError({ code: "conflict", message: `Org ${id} still has users` }));
+    }
+    await store.delete(ORGS, String(id));
+    annotate(c, { organizationId: id, action: "org_deleted" });
+    return c.body(null, 204);
+  });

@@ -1,0 +1,24 @@
+import type { TokenFamily } from "../shared/introspection";
+import { endSession, findLiveSession } from "./sessions";
+import { isPortalToken } from "./token-codec";
+
+/** Portal login tokens for `/oauth/introspect` and `/oauth/revoke` (SPEC §6). */
+export const portalTokens: TokenFamily = {
+  recognises: isPortalToken,
+  async introspect(env, token, now) {
+    const session = await findLiveSession(env, token, now);
+    if (!session) return undefined;
+    return {
+      owner: { kind: "portal-user", email: session.email },
+      claims: {
+        token_type: "portal",
+        exp: Math.floor(session.expiresAt / 1000),
+        iat: Math.floor(session.issuedAt / 1000),
+        sub: session.email,
+        iss: env.ISSUER,
+        organization_id: session.organizationId,
+      },
+    };
+  },
+  revoke: endSession,
+};

@@ -1,0 +1,132 @@
+import { ORGS, type OrgRecord, PORTAL_USERS, type PortalUserRecord } from "../shared/config-records";
+import type { ConfigStore } from "../shared/config-store";
+import { canonicalEmail } from "../shared/identifiers";
+import { allowlistOf, type IpAddress, isAllowed } from "../shared/ip-allowlist";
+import type { PortalDenial } from "./errors";
+import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
+import { passwordSchema } from "./schema";
+import { portalUserObject } from "./sessions";
+import { generatePortalToken, portalTokenHash, sealPortalToken, unsealPortalToken } from "./token-codec";
+
+export interface LoginRequest {
+  /** The raw `X-User-Email` value (two headers arrive joined by ", ", which is no email). */
+  readonly emailHeader: string | undefined;
+  readonly passwordHeader: string | undefined;
+  readonly refresh: boolean;
+  readonly ip: IpAddress | undefined;
+  readonly now: number;
+}
+
+export interface LoggedIn {
+  readonly email: string;
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly org: OrgRecord;
+}
+
+/** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
+export type LoginFailure = { ok: false; denial: PortalDenial; cause: string; email?: string };
+
+/**
+ * SPEC §4 login. Order: email and password are checked with the same PBKDF2 work on every path
+ * (a dummy hash stands in for unknown users), then the user's Durable Object applies the lockout
+ * before accepting anything, the org's IP allowlist after the password, and issues or reuses the
+ * token. PBKDF2 runs here, outside the object, so the object's input gate only ever waits on storage.
+ */
+export async function logIn(
+  env: Env,
+  config: ConfigStore,
+  request: LoginRequest,
+): Promise<{ ok: true; value: LoggedIn } | LoginFailure> {
+  if (!env.PASSWORD_PEPPER) throw new Error("PASSWORD_PEPPER is not set");
+  const email = request.emailHeader === undefined ? undefined : canonicalEmail(request.emailHeader);
+  const password = request.passwordHeader ?? "";
+  const user = email === undefined ? undefined : await config.get(PORTAL_USERS, email);
+  const verified = await verifyPassword(
+    password,
+    user?.passwordHash ?? DUMMY_PASSWORD_HASH,
+    env.PASSWORD_PEPPER,
+  );
+  const org = user && (await config.get(ORGS, String(user.organizationId)));
+
+  if (email === undefined) {
+    const cause = request.emailHeader === undefined ? "email_missing" : "email_malformed";
+    return { ok: false, denial: { reason: "invalid_credentials" }, cause };
+  }
+  const cause = refusalCause(request, user, org, verified);
+
+  const accepted = cause === undefined && user && org ? await acceptance(env, request, user, org) : undefined;
+  const outcome = await portalUserObject(env, email).login({
+    email,
+    now: request.now,
+    refresh: request.refresh,
+    accepted: accepted?.attempt,
+  });
+  if (!outcome.ok) {
+    const denial: PortalDenial =
+      outcome.reason === "locked"
+        ? { reason: "locked", retryAfterSeconds: outcome.retryAfterSeconds }
+        : { reason: outcome.reason };
+    return { ok: false, denial, cause: cause ?? outcome.reason, email };
+  }
+  // The object refuses every attempt that carries no acceptance, so this is an invariant.
+  if (!accepted || !user || !org) throw new Error("portal user object accepted an unaccepted login");
+  const { current, issued } = outcome.value;
+  const token = issued
+    ? accepted.token
+    : await unsealPortalToken(current.sealed, current.hash, env.PASSWORD_PEPPER);
+  if (needsRehash(user.passwordHash)) await upgradeHash(env, config, user, password);
+  return { ok: true, value: { email, token, expiresAt: current.expiresAt, org } };
+}
+
+/** Why the credentials cannot be accepted, for the log; `undefined` when they can. */
+function refusalCause(
+  request: LoginRequest,
+  user: PortalUserRecord | undefined,
+  org: OrgRecord | undefined,
+  verified: boolean,
+): string | undefined {
+  if (request.passwordHeader === undefined) return "password_missing";
+  if (!passwordSchema.safeParse(request.passwordHeader).success) return "password_malformed";
+  if (!user) return "unknown_email";
+  if (!verified) return "wrong_password";
+  if (user.disabled) return "user_disabled";
+  if (!org) return "org_missing";
+  return undefined;
+}
+
+/** What the user's object needs once the password is right: a fresh candidate token among it. */
+async function acceptance(env: Env, request: LoginRequest, user: PortalUserRecord, org: OrgRecord) {
+  const token = generatePortalToken();
+  const hash = await portalTokenHash(token);
+  const sealed = await sealPortalToken(token, hash, env.PASSWORD_PEPPER);
+  return {
+    token,
+    attempt: {
+      credentialVersion: user.credentialVersion,
+      // SPEC §4: absent means no restriction; a list, even empty, restricts.
+      ipAllowed: org.ipAllowlist === undefined || isAllowed(allowlistOf(org.ipAllowlist), request.ip),
+      organizationId: org.id,
+      ttlSeconds: org.tokenTtlSeconds,
+      candidate: { hash, sealed },
+    },
+  };
+}
+
+/**
+ * Re-hashes a password that verified under older parameters (SPEC §4). Skipped when the record
+ * changed meanwhile (an admin set a new password): that change wins.
+ */
+async function upgradeHash(
+  env: Env,
+  config: ConfigStore,
+  user: PortalUserRecord,
+  password: string,
+): Promise<void> {
+  const fresh = await config.getFresh(PORTAL_USERS, user.email);
+  if (fresh?.passwordHash !== user.passwordHash) return;
+  await config.put(PORTAL_USERS, user.email, {
+    ...fresh,
+    passwordHash: await hashPassword(password, env.PASSWORD_PEPPER),
+  });
+}

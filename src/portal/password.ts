@@ -1,0 +1,82 @@
+import { hmacSha256, randomBytes } from "../shared/crypto";
+
+/**
+ * Portal password hashes (SPEC §4): PBKDF2-HMAC-SHA256 over HMAC-SHA256(PASSWORD_PEPPER, password),
+ * stored as `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` so the parameters travel with the
+ * hash and can be raised on the next successful login (`needsRehash`).
+ */
+
+/** The Workers production maximum for PBKDF2 (local workerd does not enforce it: a test pins it). */
+export const PASSWORD_ITERATIONS = 100_000;
+export const SALT_BYTES = 16;
+export const MAX_PASSWORD_LENGTH = 128;
+const HASH_BITS = 256;
+const SCHEME = "pbkdf2-sha256";
+
+interface StoredHash {
+  readonly iterations: number;
+  readonly salt: Uint8Array;
+  readonly hash: Uint8Array;
+}
+
+const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+
+function parseStoredHash(stored: string): StoredHash | undefined {
+  const [scheme, iterations, salt, hash, ...rest] = stored.split("$");
+  if (scheme !== SCHEME || rest.length > 0 || !/^[1-9][0-9]{0,8}$/.test(iterations ?? "")) return undefined;
+  try {
+    return { iterations: Number(iterations), salt: fromBase64(salt ?? ""), hash: fromBase64(hash ?? "") };
+  } catch {
+    return undefined;
+  }
+}
+
+async function derive(
+  password: string,
+  pepper: string,
+  salt: Uint8Array,
+  iterations: number,
+): Promise<Uint8Array> {
+  if (!pepper) throw new Error("PASSWORD_PEPPER is not set");
+  // The pepper is mixed in first, so a stolen KV dump alone cannot be brute-forced; the HMAC also
+  // makes the PBKDF2 input 32 bytes whatever the password's length.
+  const peppered = await hmacSha256(pepper, password);
+  const key = await crypto.subtle.importKey("raw", peppered, "PBKDF2", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt, iterations },
+    key,
+    HASH_BITS,
+  );
+  return new Uint8Array(bits);
+}
+
+/** Hashes a new password with a fresh 16-byte salt at the current parameters. */
+export async function hashPassword(password: string, pepper: string): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const hash = await derive(password, pepper, salt, PASSWORD_ITERATIONS);
+  return `${SCHEME}$${PASSWORD_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
+}
+
+/**
+ * True when `password` (exactly as received: no trimming, no case folding) matches `stored`. A
+ * stored string that does not parse is a corrupt record, a fault rather than a mismatch.
+ */
+export async function verifyPassword(password: string, stored: string, pepper: string): Promise<boolean> {
+  const parsed = parseStoredHash(stored);
+  if (!parsed || parsed.hash.byteLength !== HASH_BITS / 8) throw new Error("stored password hash is corrupt");
+  const candidate = await derive(password, pepper, parsed.salt, parsed.iterations);
+  return crypto.subtle.timingSafeEqual(candidate, parsed.hash);
+}
+
+/** True when a hash that just verified was made with other parameters than today's. */
+export function needsRehash(stored: string): boolean {
+  const parsed = parseStoredHash(stored);
+  return !parsed || parsed.iterations !== PASSWORD_ITERATIONS || parsed.salt.byteLength !== SALT_BYTES;
+}
+
+/**
+ * Verified in place of a real hash when the email is unknown or malformed, so every failure costs
+ * the same PBKDF2 work (SPEC §2, §4). Its salt and hash are random bytes: no password matches it.
+ */
+export const DUMMY_PASSWORD_HASH = `${SCHEME}$${PASSWORD_ITERATIONS}$JmAWF8pYq8vUGc9z6u0XkQ==$Fq1mH1Yw8sQe0m3gBQ2yM2p0m3lq9c5xkTqZ8yqBv3E=`;

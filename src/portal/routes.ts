@@ -1,0 +1,59 @@
+import { Hono } from "hono";
+import type { AppContext, AppEnv } from "../env";
+import { annotate } from "../env";
+import { clientIp } from "../shared/client-ip";
+import { errorResponse } from "../shared/fault";
+import { maskEmail } from "../shared/log";
+import { noStore } from "../shared/request-context";
+import { validated } from "../shared/validate";
+import { type PortalDenial, portalError } from "./errors";
+import { formatLocalDateTime } from "./local-time";
+import { logIn } from "./login";
+import { organizationView } from "./organization";
+import { loginQuerySchema, TOKEN_HEADER } from "./schema";
+import { findLiveSession } from "./sessions";
+
+function deny(c: AppContext, denial: PortalDenial, cause: string = denial.reason): Response {
+  annotate(c, { reason: cause });
+  return errorResponse(portalError(denial));
+}
+
+const loginQuery = validated("query", loginQuerySchema, (_issue, c) =>
+  deny(c, { reason: "invalid_refresh_token" }),
+);
+
+/** `/api_auth` (SPEC §4, seed 001): PayU's Chargeback API login, and the session check for its token. */
+export const portalRoutes = new Hono<AppEnv>()
+  .on(["GET", "POST"], "/", noStore, loginQuery, async (c) => {
+    const result = await logIn(c.env, c.get("config"), {
+      emailHeader: c.req.header("X-User-Email"),
+      passwordHeader: c.req.header("X-User-Password"),
+      refresh: c.req.valid("query").refresh_token === "1",
+      ip: clientIp(c.req.raw.headers),
+      now: Date.now(),
+    });
+    if (!result.ok) {
+      if (result.email) annotate(c, { email: maskEmail(result.email) });
+      return deny(c, result.denial, result.cause);
+    }
+    const { email, token, expiresAt, org } = result.value;
+    annotate(c, { email: maskEmail(email), organizationId: org.id });
+    return c.json({
+      status: 200,
+      message: "Success",
+      token,
+      expires_at: formatLocalDateTime(expiresAt, c.env.TIMEZONE),
+      organization: organizationView(org, c.env.TIMEZONE),
+    });
+  })
+  .get("/session", noStore, async (c) => {
+    const presented = (c.req.header(TOKEN_HEADER) ?? "").replace(/^Bearer /, "");
+    const session = await findLiveSession(c.env, presented, Date.now());
+    if (!session) return deny(c, { reason: "invalid_token" });
+    annotate(c, { email: maskEmail(session.email), organizationId: session.organizationId });
+    return c.json({
+      email: session.email,
+      organization_id: session.organizationId,
+      expires_at: formatLocalDateTime(session.expiresAt, c.env.TIMEZONE),
+    });
+  });

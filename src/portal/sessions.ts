@@ -1,0 +1,55 @@
+import { objectName } from "../shared/ids";
+import { isPortalToken, portalTokenHash } from "./token-codec";
+
+/** The `PortalUser` object of a canonical email (known or not: failures for unknown emails count too). */
+export function portalUserObject(env: Env, email: string) {
+  return env.PORTAL_USERS.getByName(objectName("portal-user", email));
+}
+
+/** The `PortalToken` pointer object of a token hash. */
+export function portalTokenObject(env: Env, tokenHash: string) {
+  return env.PORTAL_TOKENS.getByName(objectName("portal-token", tokenHash));
+}
+
+/** A token that is live right now, and whose it is. */
+export interface LiveSession {
+  readonly email: string;
+  readonly organizationId: number;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * Resolves a presented token (SPEC §4 `/api_auth/session`, SPEC §6 introspection) in at most two
+ * Durable Object hops, both strongly consistent: the pointer names the user, and the user's object
+ * decides, so rotation and revocation take effect at once everywhere (no KV on this path).
+ */
+export async function findLiveSession(
+  env: Env,
+  token: string,
+  now: number,
+): Promise<LiveSession | undefined> {
+  if (!isPortalToken(token)) return undefined;
+  const hash = await portalTokenHash(token);
+  const pointer = await portalTokenObject(env, hash).lookup(now);
+  if (!pointer) return undefined;
+  const held = await portalUserObject(env, pointer.email).session(hash, now);
+  if (!held) return undefined;
+  return {
+    email: pointer.email,
+    organizationId: held.organizationId,
+    issuedAt: held.issuedAt,
+    expiresAt: held.expiresAt,
+  };
+}
+
+/** Ends a token at once (logout); unknown or malformed tokens are ignored (RFC 7009 §2.2). */
+export async function endSession(env: Env, token: string, now: number): Promise<void> {
+  if (!isPortalToken(token)) return;
+  const hash = await portalTokenHash(token);
+  const pointerObject = portalTokenObject(env, hash);
+  const pointer = await pointerObject.lookup(now);
+  if (!pointer) return;
+  await portalUserObject(env, pointer.email).revoke(hash);
+  await pointerObject.forget();
+}

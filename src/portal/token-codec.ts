@@ -1,0 +1,80 @@
+import { randomBytes, sha256Hex, toHex } from "../shared/crypto";
+
+/**
+ * Portal tokens (seed 001): 32 random lowercase hex digits in 8_4_4_4_12 groups, 128 bits from the
+ * CSPRNG. Storage sees only the token's SHA-256 (the lookup key) and, for the "same token again"
+ * answer of SPEC §4, the token sealed with AES-GCM under a key derived from PASSWORD_PEPPER: the
+ * plaintext is never stored, and a storage dump without the secret yields neither tokens nor
+ * anything to replay.
+ */
+export const TOKEN_PATTERN = /^[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}$/;
+
+/** A fresh portal token. */
+export function generatePortalToken(): string {
+  const hex = toHex(randomBytes(16));
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("_");
+}
+
+/** True for the seed's token shape (lowercase only). */
+export function isPortalToken(text: string): boolean {
+  return TOKEN_PATTERN.test(text);
+}
+
+/** The token's storage key. */
+export function portalTokenHash(token: string): Promise<string> {
+  return sha256Hex(token);
+}
+
+const encoder = new TextEncoder();
+const IV_BYTES = 12;
+const sealKeys = new Map<string, Promise<CryptoKey>>();
+
+function sealKey(pepper: string): Promise<CryptoKey> {
+  let key = sealKeys.get(pepper);
+  if (!key) {
+    key = crypto.subtle
+      .importKey("raw", encoder.encode(pepper), "HKDF", false, ["deriveKey"])
+      .then((material) =>
+        crypto.subtle.deriveKey(
+          // A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
+          {
+            name: "HKDF",
+            hash: "SHA-256",
+            salt: new Uint8Array(0),
+            info: encoder.encode("authedge portal token seal v1"),
+          },
+          material,
+          { name: "AES-GCM", length: 256 },
+          false,
+          ["encrypt", "decrypt"],
+        ),
+      );
+    sealKeys.set(pepper, key);
+  }
+  return key;
+}
+
+/** The token encrypted for storage, bound to its hash (AAD) so a sealed value cannot be moved. */
+export async function sealPortalToken(token: string, tokenHash: string, pepper: string): Promise<string> {
+  const iv = randomBytes(IV_BYTES);
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) },
+    await sealKey(pepper),
+    encoder.encode(token),
+  );
+  return `${toHex(iv)}.${toHex(ciphertext)}`;
+}
+
+const fromHex = (hex: string): Uint8Array =>
+  Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+
+/** Opens a sealed token; a value that does not open (wrong pepper, tampering) is a fault. */
+export async function unsealPortalToken(sealed: string, tokenHash: string, pepper: string): Promise<string> {
+  const [iv = "", ciphertext = ""] = sealed.split(".");
+  const plaintext = await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: fromHex(iv), additionalData: encoder.encode(tokenHash) },
+    await sealKey(pepper),
+    fromHex(ciphertext),
+  );
+  return new TextDecoder().decode(plaintext);
+}

@@ -1,0 +1,39 @@
+import { DurableObject } from "cloudflare:workers";
+
+/** Which user a token hash belongs to. */
+export interface TokenPointer {
+  readonly email: string;
+  readonly expiresAt: number;
+}
+
+const POINTER = "pointer";
+
+/**
+ * One object per token hash (`objectName("portal-token", hash)`): the index from a presented token
+ * to its user's `PortalUser`. It is only a pointer, never the authority: liveness is decided by the
+ * user's object, which holds the current token hash, so a rotated or revoked token fails at once
+ * whatever this index still says, and the index never needs to be updated in step (SPEC §4).
+ */
+export class PortalToken extends DurableObject<Env> {
+  /** Records the owner before the token is handed out; the pointer removes itself once expired. */
+  async register(pointer: TokenPointer): Promise<void> {
+    this.ctx.storage.kv.put(POINTER, pointer);
+    await this.ctx.storage.setAlarm(pointer.expiresAt);
+  }
+
+  /** The owner of a token that has not expired yet. */
+  lookup(now: number): TokenPointer | undefined {
+    const pointer = this.ctx.storage.kv.get<TokenPointer>(POINTER);
+    return pointer && pointer.expiresAt > now ? pointer : undefined;
+  }
+
+  /** Drops the pointer (logout); the user's object is told separately. */
+  async forget(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+  }
+}

@@ -1,0 +1,181 @@
+import { DurableObject } from "cloudflare:workers";
+import { fail, ok } from "../shared/result";
+import { portalTokenObject } from "./sessions";
+
+// SPEC §4: 10 failures within 15 minutes lock the email for 15 minutes.
+export const MAX_FAILURES = 10;
+export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+// SPEC §4: without refresh, a live token is handed out again unless it has less than this left.
+export const REUSE_MIN_REMAINING_MS = 60 * 60 * 1000;
+
+/** A token this user holds, by hash. */
+export interface IssuedToken {
+  readonly hash: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly organizationId: number;
+}
+
+/** The current token also keeps its sealed plaintext, so a login without refresh can return it. */
+interface CurrentToken extends IssuedToken {
+  readonly sealed: string;
+}
+
+interface Sessions {
+  readonly current?: CurrentToken;
+  /** The token replaced because it had under an hour left: it lives out its time (SPEC §4). */
+  readonly previous?: IssuedToken;
+}
+
+interface Lockout {
+  /** Failure times inside the window, oldest first (at most MAX_FAILURES). */
+  readonly failures: readonly number[];
+  readonly lockedUntil?: number;
+}
+
+/** What the Worker established before calling: the password check runs outside this object. */
+export interface LoginAttempt {
+  readonly email: string;
+  readonly now: number;
+  readonly refresh: boolean;
+  /** Present only when the password verified against the user record the Worker read. */
+  readonly accepted?: {
+    /** The record's credential version: a record older than this object's is stale (KV delay). */
+    readonly credentialVersion: number;
+    readonly ipAllowed: boolean;
+    readonly organizationId: number;
+    readonly ttlSeconds: number;
+    /** A fresh token, used when one has to be issued. */
+    readonly candidate: { readonly hash: string; readonly sealed: string };
+  };
+}
+
+export type LoginOutcome =
+  | { ok: true; value: { current: CurrentToken; issued: boolean } }
+  | { ok: false; reason: "invalid_credentials" | "ip_not_allowed" }
+  | { ok: false; reason: "locked"; retryAfterSeconds: number };
+
+const SESSIONS = "sessions";
+const LOCKOUT = "lockout";
+const CREDENTIAL_VERSION = "credentialVersion";
+
+/**
+ * One object per portal email (`objectName("portal-user", email)`), known or not: the exact
+ * password-failure counter and the user's live tokens. Every check-and-set below runs on the
+ * synchronous storage API, so concurrent logins are serialised without races.
+ */
+export class PortalUser extends DurableObject<Env> {
+  async login(attempt: LoginAttempt): Promise<LoginOutcome> {
+    const { now, accepted } = attempt;
+    const lockout = this.lockout(now);
+    // SPEC §4: a locked email answers 429 even for the right password.
+    if (lockout.lockedUntil !== undefined) {
+      return {
+        ok: false,
+        reason: "locked",
+        retryAfterSeconds: Math.ceil((lockout.lockedUntil - now) / 1000),
+      };
+    }
+    if (!accepted || accepted.credentialVersion !== this.credentialVersion()) {
+      this.recordFailure(lockout, now);
+      return fail("invalid_credentials");
+    }
+    if (!accepted.ipAllowed) return fail("ip_not_allowed");
+    this.ctx.storage.kv.delete(LOCKOUT);
+
+    const reusable = attempt.refresh ? undefined : this.reusableToken(now);
+    if (reusable) return ok({ current: reusable, issued: false });
+
+    const fresh: CurrentToken = {
+      hash: accepted.candidate.hash,
+      sealed: accepted.candidate.sealed,
+      issuedAt: now,
+      expiresAt: now + accepted.ttlSeconds * 1000,
+      organizationId: accepted.organizationId,
+    };
+    // The pointer exists before the token is current, so a token we hand out is always findable; a
+    // pointer whose token never became current points at a user who does not hold it, which is harmless.
+    await portalTokenObject(this.env, fresh.hash).register({
+      email: attempt.email,
+      expiresAt: fresh.expiresAt,
+    });
+    // Other calls ran while we waited: the credentials may have been reset, or a concurrent login
+    // may already have installed a token we should hand out instead.
+    if (accepted.credentialVersion !== this.credentialVersion()) return fail("invalid_credentials");
+    const raced = attempt.refresh ? undefined : this.reusableToken(now);
+    if (raced) return ok({ current: raced, issued: false });
+
+    const { current } = this.sessions();
+    // SPEC §4: refresh kills the previous token at once; an automatic renewal lets it live out its time.
+    const previous =
+      !attempt.refresh && current && current.expiresAt > now ? withoutSeal(current) : undefined;
+    this.ctx.storage.kv.put<Sessions>(SESSIONS, { current: fresh, previous });
+    return ok({ current: fresh, issued: true });
+  }
+
+  /** The live token with this hash, if this user holds one. */
+  session(hash: string, now: number): IssuedToken | undefined {
+    const { current, previous } = this.sessions();
+    const held = [current, previous].find((token) => token?.hash === hash);
+    return held && held.expiresAt > now ? withoutSeal(held) : undefined;
+  }
+
+  /** Ends one token at once (logout, RFC 7009 revocation); unknown hashes are ignored. */
+  revoke(hash: string): void {
+    const { current, previous } = this.sessions();
+    this.ctx.storage.kv.put<Sessions>(SESSIONS, {
+      current: current?.hash === hash ? undefined : current,
+      previous: previous?.hash === hash ? undefined : previous,
+    });
+  }
+
+  /**
+   * Starts a new credential version (user created, password changed, disabled, deleted): every
+   * token ends at once, and a login checked against an older copy of the user record (KV can lag
+   * 60 s) is refused. Returns the version the new record must carry.
+   */
+  resetCredentials(): number {
+    const version = this.credentialVersion() + 1;
+    this.ctx.storage.kv.put(CREDENTIAL_VERSION, version);
+    this.ctx.storage.kv.delete(SESSIONS);
+    return version;
+  }
+
+  /** Clears the failure counter and any lock (admin unlock). */
+  unlock(): void {
+    this.ctx.storage.kv.delete(LOCKOUT);
+  }
+
+  private credentialVersion(): number {
+    return this.ctx.storage.kv.get<number>(CREDENTIAL_VERSION) ?? 0;
+  }
+
+  private sessions(): Sessions {
+    return this.ctx.storage.kv.get<Sessions>(SESSIONS) ?? {};
+  }
+
+  private reusableToken(now: number): CurrentToken | undefined {
+    const { current } = this.sessions();
+    return current && current.expiresAt - now >= REUSE_MIN_REMAINING_MS ? current : undefined;
+  }
+
+  /** The lockout state at `now`: failures outside the window and an expired lock are dropped. */
+  private lockout(now: number): Lockout {
+    const stored = this.ctx.storage.kv.get<Lockout>(LOCKOUT);
+    if (!stored) return { failures: [] };
+    if (stored.lockedUntil !== undefined) return stored.lockedUntil > now ? stored : { failures: [] };
+    return { failures: stored.failures.filter((at) => at > now - FAILURE_WINDOW_MS) };
+  }
+
+  private recordFailure(lockout: Lockout, now: number): void {
+    const failures = [...lockout.failures, now];
+    this.ctx.storage.kv.put<Lockout>(
+      LOCKOUT,
+      failures.length >= MAX_FAILURES ? { failures: [], lockedUntil: now + FAILURE_WINDOW_MS } : { failures },
+    );
+  }
+}
+
+function withoutSeal({ hash, issuedAt, expiresAt, organizationId }: IssuedToken): IssuedToken {
+  return { hash, issuedAt, expiresAt, organizationId };
+}
