@@ -53,10 +53,11 @@ export class CprTransaction extends DurableObject<Env> {
     }
     // SPEC §3 item 4: another workflowId restarts the journey; the person (uniqueId) stays.
     const sameJourney = existing !== undefined && existing.workflowId === request.workflowId;
+    const uniqueId = request.uniqueId ?? existing?.uniqueId;
     const state: TransactionState = {
       journeyId: sameJourney ? existing.journeyId : crypto.randomUUID(),
       workflowId: request.workflowId,
-      uniqueId: request.uniqueId ?? existing?.uniqueId,
+      ...(uniqueId === undefined ? {} : { uniqueId }),
       createdAt: existing?.createdAt ?? request.now,
       updatedAt: request.now,
       // An expired state is continued: its expiry is renewed, like a live one's (seed 002 flowchart).
