@@ -2,14 +2,17 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { adminRoutes } from "./admin/routes";
+import { cprRoutes } from "./cpr/routes";
 import type { AppEnv } from "./env";
 import { annotate } from "./env";
 import { faultRendererFor } from "./families";
 import { jwksRoutes } from "./oauth/jwks";
+import { oauthRoutes } from "./oauth/routes";
 import { portalRoutes } from "./portal/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import { errorResponse, isOverloaded } from "./shared/fault";
 import { requestContext } from "./shared/request-context";
+import { upiRoutes } from "./upi/routes";
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -31,6 +34,9 @@ app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.route("/", jwksRoutes);
 app.route("/admin/v1", adminRoutes);
 app.route("/api_auth", portalRoutes);
+app.route("/", cprRoutes);
+app.route("/", upiRoutes);
+app.route("/oauth", oauthRoutes);
 
 const allowedMethods = allowedMethodsResolver(app);
 
@@ -58,6 +64,9 @@ app.onError((error, c) => {
 });
 
 export default app;
+export { CprTransaction } from "./cpr/transaction";
 export { PortalToken } from "./portal/token";
 export { PortalUser } from "./portal/user";
 export { Sequence } from "./portal/sequence";
+export { UpiClientToken } from "./upi/client-auth-token";
+export { UpiCustomer } from "./upi/customer";
