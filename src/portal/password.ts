@@ -51,11 +51,18 @@ async function derive(
   return new Uint8Array(bits);
 }
 
-/** Hashes a new password with a fresh 16-byte salt at the current parameters. */
-export async function hashPassword(password: string, pepper: string): Promise<string> {
+/**
+ * Hashes a new password with a fresh 16-byte salt, at the current parameters unless told otherwise
+ * (older parameters exist only to exercise the upgrade path).
+ */
+export async function hashPassword(
+  password: string,
+  pepper: string,
+  iterations = PASSWORD_ITERATIONS,
+): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const hash = await derive(password, pepper, salt, PASSWORD_ITERATIONS);
-  return `${SCHEME}$${PASSWORD_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
+  const hash = await derive(password, pepper, salt, iterations);
+  return `${SCHEME}$${iterations}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
 /**

@@ -9,8 +9,20 @@ export const loginQuerySchema = z.object({
   refresh_token: z.enum(["0", "1"]).optional(),
 });
 
-/** A password as accepted at login and set through the admin API: 1-128 characters, taken as is. */
-export const passwordSchema = z.string().min(1).max(MAX_PASSWORD_LENGTH);
+/**
+ * A password as set through the admin API and accepted at login: 1-128 characters, compared exactly
+ * as received. It travels in an HTTP header, which cannot carry leading or trailing whitespace (the
+ * Fetch standard strips it) nor reliably anything outside printable ASCII, so such passwords are
+ * refused when set rather than becoming impossible to log in with.
+ */
+export const passwordSchema = z
+  .string()
+  .min(1)
+  .max(MAX_PASSWORD_LENGTH)
+  .regex(
+    /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/,
+    "must be printable ASCII without leading or trailing spaces",
+  );
 
 /** Header carrying the token to check (PayU's Optimus API key header); `Bearer ` is tolerated. */
 export const TOKEN_HEADER = "X-Optimus-API-Key";
