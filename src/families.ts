@@ -3,14 +3,14 @@ import { renderCprFault } from "./cpr/errors";
 import { renderOAuthFault } from "./oauth/errors";
 import { renderPortalFault } from "./portal/errors";
 import { type FaultRenderer, renderPlainFault } from "./shared/fault";
-import { renderUpiFault } from "./upi/errors";
+import { renderCustomerApiFault, renderUpiFault } from "./upi/errors";
 
 // SPEC §2: paths belong to families by prefix, and 404/405/413/500 there use that family's envelope.
 const FAMILY_PREFIXES: ReadonlyArray<readonly [prefix: string, render: FaultRenderer]> = [
   ["/v2/", renderCprFault],
   ["/api_auth", renderPortalFault],
   ["/hyperapi/", renderUpiFault],
-  ["/customers", renderUpiFault],
+  ["/customers", renderCustomerApiFault],
   ["/oauth/", renderOAuthFault],
   ["/admin/", renderAdminFault],
 ];

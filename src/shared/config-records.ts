@@ -31,6 +31,43 @@ export type AppRecord = z.infer<typeof appRecordSchema>;
 /** `app:<appId>`: a CPR tenant. */
 export const APPS = recordKind("app", appRecordSchema);
 
+/** A UPI merchant (SPEC §5, §7); `ipAllowlist` absent means no IP restriction. */
+export const merchantRecordSchema = z.object({
+  merchantId: z.string(),
+  apiKeySha256: z.string(),
+  prefix: z.string(),
+  signatureMaxAgeSeconds: z.number().int().positive(),
+  clientAuthTokenMaxUses: z.number().int().positive(),
+  ipAllowlist: z.array(z.string()).optional(),
+  ...timestamps,
+});
+export type MerchantRecord = z.infer<typeof merchantRecordSchema>;
+
+/** `merchant:<merchantId>`: a UPI tenant. */
+export const MERCHANTS = recordKind("merchant", merchantRecordSchema);
+
+/** An RSA public key a merchant signs `signaturePayload`s with; a retired key verifies nothing. */
+export const merchantKeyRecordSchema = z.object({
+  merchantId: z.string(),
+  merchantKeyId: z.string(),
+  publicKeyPem: z.string(),
+  modulusBits: z.number().int(),
+  status: z.enum(["active", "retired"]),
+  ...timestamps,
+});
+export type MerchantKeyRecord = z.infer<typeof merchantKeyRecordSchema>;
+
+/**
+ * `merchant-key:<merchantId>/<merchantKeyId>`: key ids live inside their merchant, so another
+ * merchant's key id is simply unknown here. `/` is outside the id alphabet, so the pair is unambiguous.
+ */
+export const MERCHANT_KEYS = recordKind("merchant-key", merchantKeyRecordSchema);
+
+/** The id of a merchant key record under `MERCHANT_KEYS`. */
+export function merchantKeyRecordId(merchantId: string, merchantKeyId: string): string {
+  return `${merchantId}/${merchantKeyId}`;
+}
+
 /**
  * A portal organization (SPEC §4, seed 001). `ipAllowlist` absent means no restriction; a list,
  * even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.

@@ -1,0 +1,87 @@
+import { DurableObject } from "cloudflare:workers";
+import type { MerchantRecord } from "../shared/config-records";
+import { randomAlphanumeric, sha256Hex } from "../shared/crypto";
+import { objectName } from "../shared/ids";
+import { customerObject } from "./customer";
+import type { CustomerProfile } from "./customer-state";
+
+/**
+ * Client auth tokens (SPEC §5): `tkn_` + 32 random alphanumerics, handed to the merchant's server by
+ * the Customer API and passed by the app to `process`. Only their SHA-256 is stored. The customer's
+ * object holds each token's expiry and remaining uses (the hot path touches that one object); a tiny
+ * object per token hash remembers whose token it is, for introspection and revocation.
+ */
+
+/** SPEC §5: valid 15 minutes. */
+export const CLIENT_AUTH_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+/** SPEC §5: the merchant setting's default number of process calls per token. */
+export const DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES = 20;
+
+const TOKEN_FORMAT = /^tkn_[A-Za-z0-9]{32}$/;
+
+/** True when the text has the shape of a client auth token. */
+export function looksLikeClientAuthToken(text: string): boolean {
+  return TOKEN_FORMAT.test(text);
+}
+
+export const hashClientAuthToken = sha256Hex;
+
+export interface TokenOwnerRef {
+  readonly merchantId: string;
+  readonly customerId: string;
+}
+
+/** Issues a token for an existing customer; `undefined` when the customer was never created. */
+export async function issueClientAuthToken(
+  env: Env,
+  merchant: MerchantRecord,
+  customerId: string,
+  now: number,
+): Promise<{ token: string; expiresAt: number; profile: CustomerProfile } | undefined> {
+  const token = `tkn_${randomAlphanumeric(32)}`;
+  const tokenHash = await hashClientAuthToken(token);
+  const expiresAt = now + CLIENT_AUTH_TOKEN_LIFETIME_MS;
+  const added = await customerObject(env, merchant.merchantId, customerId).addClientAuthToken(tokenHash, {
+    issuedAt: now,
+    expiresAt,
+    usesLeft: merchant.clientAuthTokenMaxUses,
+  });
+  if (!added.ok) return undefined;
+  // Indexed before the token leaves us: a token that cannot be found cannot be revoked either. If this
+  // write fails the request fails, and the token, never disclosed, is unusable.
+  await clientTokenIndex(env, tokenHash).remember({ merchantId: merchant.merchantId, customerId }, expiresAt);
+  return { token, expiresAt, profile: added.value };
+}
+
+/** Whose token this is, when it is (or recently was) a token we issued. */
+export async function clientTokenOwner(
+  env: Env,
+  token: string,
+): Promise<(TokenOwnerRef & { tokenHash: string }) | undefined> {
+  if (!looksLikeClientAuthToken(token)) return undefined;
+  const tokenHash = await hashClientAuthToken(token);
+  const owner = await clientTokenIndex(env, tokenHash).owner();
+  return owner && { ...owner, tokenHash };
+}
+
+function clientTokenIndex(env: Env, tokenHash: string) {
+  return env.UPI_CLIENT_TOKENS.getByName(objectName("upi-client-token", tokenHash));
+}
+
+const OWNER = "owner";
+
+/** One issued client auth token's owner, kept until the token expires. */
+export class UpiClientToken extends DurableObject<Env> {
+  async remember(owner: TokenOwnerRef, expiresAt: number): Promise<void> {
+    this.ctx.storage.kv.put(OWNER, { merchantId: owner.merchantId, customerId: owner.customerId });
+    await this.ctx.storage.setAlarm(expiresAt);
+  }
+
+  owner(): TokenOwnerRef | undefined {
+    return this.ctx.storage.kv.get<TokenOwnerRef>(OWNER);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+  }
+}

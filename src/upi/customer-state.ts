@@ -1,0 +1,80 @@
+import type { VpaAccounts } from "./schema";
+
+/**
+ * The customer state behind a session answer (SPEC §5) and the pure rules that turn it into the
+ * seed's payload fields.
+ */
+
+export interface DeviceBinding {
+  readonly deviceFingerPrint: string;
+  /** Canonical form (SPEC §3 item 5). */
+  readonly mobileNumber: string;
+  readonly activated: boolean;
+  readonly updatedAt: string;
+}
+
+/** A customer created through the Customer API, in Juspay's field names. */
+export interface CustomerProfile {
+  readonly id: string;
+  readonly object_reference_id: string;
+  readonly mobile_number: string | null;
+  readonly email_address: string | null;
+  readonly first_name: string | null;
+  readonly last_name: string | null;
+  readonly date_created: string;
+  readonly last_updated: string;
+}
+
+export type CustomerStatus = "FRESH" | "BOUND" | "LINKED";
+
+/** The seed's state fields of a successful answer, before the session token is added. */
+export interface CustomerView {
+  readonly status: CustomerStatus;
+  readonly isDeviceBound: "true" | "false";
+  readonly isDeviceActivated: "true" | "false";
+  readonly vpaAccounts?: VpaAccounts;
+  readonly customerMobileNumber: string;
+  readonly deviceFingerPrint: string;
+}
+
+/** `919876543210` → `91XXXXXX3210`: the first 2 and last 4 digits (SPEC §5). */
+export function maskBoundMobile(mobile: string): string {
+  return `${mobile.slice(0, 2)}${"X".repeat(Math.max(mobile.length - 6, 0))}${mobile.slice(-4)}`;
+}
+
+/**
+ * FRESH without a binding, BOUND with one, LINKED with one and accounts. A binding made for another
+ * mobile number than the signed payload asks for does not count (SPEC §5): that device is not this
+ * customer's on that number, so the SDK must bind afresh.
+ */
+export function viewCustomer(
+  binding: DeviceBinding | undefined,
+  vpaAccounts: VpaAccounts,
+  askedMobile: string | undefined,
+): { view: CustomerView; binding?: DeviceBinding } {
+  const counted =
+    binding && (askedMobile === undefined || askedMobile === binding.mobileNumber) ? binding : undefined;
+  if (!counted) {
+    return {
+      view: {
+        status: "FRESH",
+        isDeviceBound: "false",
+        isDeviceActivated: "false",
+        customerMobileNumber: "",
+        deviceFingerPrint: "",
+      },
+    };
+  }
+  const linked = vpaAccounts.length > 0;
+  return {
+    binding: counted,
+    view: {
+      status: linked ? "LINKED" : "BOUND",
+      isDeviceBound: "true",
+      isDeviceActivated: counted.activated ? "true" : "false",
+      ...(linked ? { vpaAccounts } : {}),
+      customerMobileNumber: maskBoundMobile(counted.mobileNumber),
+      deviceFingerPrint: counted.deviceFingerPrint,
+    },
+  };
+}

@@ -1,0 +1,227 @@
+import { DurableObject } from "cloudflare:workers";
+import { objectName } from "../shared/ids";
+import { type CustomerProfile, type CustomerView, type DeviceBinding, viewCustomer } from "./customer-state";
+import type { VpaAccounts } from "./schema";
+import { issueSessionToken } from "./session-token";
+
+/** What the process route asks for: whose session, under which merchant prefix, for which number. */
+export interface SessionRequest {
+  readonly merchantId: string;
+  readonly customerId: string;
+  readonly prefix: string;
+  /** Canonical mobile number from the signed payload, when it names one. */
+  readonly askedMobile?: string;
+  readonly now: number;
+}
+
+/** The seed's success payload fields (without `action` and `otherInfo`, which the route echoes). */
+export type SessionAnswer = Omit<CustomerView, "vpaAccounts"> & {
+  readonly prefix: string;
+  readonly vpaAccounts?: VpaAccounts;
+  readonly sessionToken: string;
+  readonly sessionTokenExpiry: string;
+};
+
+export type ClientTokenRejection = "client_token_unknown" | "client_token_expired" | "client_token_used_up";
+
+type Outcome<T, R extends string> = { ok: true; value: T } | { ok: false; reason: R };
+
+interface ClientTokenRecord {
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly usesLeft: number;
+}
+
+interface Redemption {
+  readonly requestId: string;
+  readonly keepUntil: number;
+  readonly answer?: SessionAnswer;
+}
+
+export interface CustomerSnapshot {
+  readonly profile: CustomerProfile | null;
+  readonly device: DeviceBinding | null;
+  readonly vpaAccounts: VpaAccounts;
+  readonly sessionEpoch: number;
+}
+
+const PROFILE = "profile";
+const DEVICE = "device";
+const VPA_ACCOUNTS = "vpa-accounts";
+const SESSION_EPOCH = "session-epoch";
+const CLIENT_TOKEN = "client-token:";
+const REDEMPTION = "redemption:";
+
+/**
+ * One UPI customer of one merchant (SPEC §5): Customer API profile, device binding, linked accounts,
+ * client auth tokens (by SHA-256), signed-payload redemptions and the session revocation epoch. Every
+ * check-and-set below runs on the synchronous storage API, so no other request interleaves.
+ */
+export class UpiCustomer extends DurableObject<Env> {
+  /** Answers being signed right now, so a parallel retry of the same request waits for the same answer. */
+  private readonly signing = new Map<string, Promise<SessionAnswer>>();
+
+  createProfile(profile: CustomerProfile): Outcome<CustomerProfile, "customer_exists"> {
+    const kv = this.ctx.storage.kv;
+    if (kv.get(PROFILE)) return { ok: false, reason: "customer_exists" };
+    kv.put(PROFILE, profile);
+    return { ok: true, value: profile };
+  }
+
+  profile(): CustomerProfile | undefined {
+    return this.ctx.storage.kv.get<CustomerProfile>(PROFILE);
+  }
+
+  /** Records a client auth token (by hash) for an existing customer. */
+  addClientAuthToken(
+    tokenHash: string,
+    record: ClientTokenRecord,
+  ): Outcome<CustomerProfile, "customer_not_found"> {
+    const profile = this.profile();
+    if (!profile) return { ok: false, reason: "customer_not_found" };
+    this.sweep(record.issuedAt);
+    this.ctx.storage.kv.put(`${CLIENT_TOKEN}${tokenHash}`, record);
+    return { ok: true, value: profile };
+  }
+
+  /**
+   * A session for a verified signed payload, which is redeemable once (SPEC §5): the first request
+   * redeems it; a repeat with the same requestId gets the same answer; any other use is a replay.
+   */
+  async sessionForSignedPayload(
+    payloadHash: string,
+    requestId: string,
+    keepUntil: number,
+    request: SessionRequest,
+  ): Promise<Outcome<SessionAnswer, "duplicate_request">> {
+    const key = `${REDEMPTION}${payloadHash}`;
+    const kv = this.ctx.storage.kv;
+    const earlier = kv.get<Redemption>(key);
+    if (earlier) {
+      if (earlier.requestId !== requestId) return { ok: false, reason: "duplicate_request" };
+      if (earlier.answer) return { ok: true, value: earlier.answer };
+      const inFlight = this.signing.get(payloadHash);
+      if (inFlight) return { ok: true, value: await inFlight };
+      // Reserved by an attempt that failed before answering: the same requestId may finish the job.
+    }
+    this.sweep(request.now);
+    kv.put(key, { requestId, keepUntil } satisfies Redemption);
+    const answering = this.answer(request);
+    this.signing.set(payloadHash, answering);
+    try {
+      const answer = await answering;
+      kv.put(key, { requestId, keepUntil, answer } satisfies Redemption);
+      return { ok: true, value: answer };
+    } finally {
+      this.signing.delete(payloadHash);
+    }
+  }
+
+  /** A session for a client auth token of this customer; each call uses the token once (SPEC §5). */
+  async sessionForClientToken(
+    tokenHash: string,
+    request: SessionRequest,
+  ): Promise<Outcome<SessionAnswer, ClientTokenRejection>> {
+    const key = `${CLIENT_TOKEN}${tokenHash}`;
+    const record = this.ctx.storage.kv.get<ClientTokenRecord>(key);
+    if (!record) return { ok: false, reason: "client_token_unknown" };
+    if (record.expiresAt <= request.now) return { ok: false, reason: "client_token_expired" };
+    if (record.usesLeft <= 0) return { ok: false, reason: "client_token_used_up" };
+    this.ctx.storage.kv.put(key, { ...record, usesLeft: record.usesLeft - 1 } satisfies ClientTokenRecord);
+    return { ok: true, value: await this.answer(request) };
+  }
+
+  /** A live client auth token's times, without using it (introspection, SPEC §6). */
+  clientTokenStatus(tokenHash: string, now: number): { issuedAt: number; expiresAt: number } | undefined {
+    const record = this.ctx.storage.kv.get<ClientTokenRecord>(`${CLIENT_TOKEN}${tokenHash}`);
+    if (!record || record.expiresAt <= now || record.usesLeft <= 0) return undefined;
+    return { issuedAt: record.issuedAt, expiresAt: record.expiresAt };
+  }
+
+  revokeClientToken(tokenHash: string): void {
+    this.ctx.storage.kv.delete(`${CLIENT_TOKEN}${tokenHash}`);
+  }
+
+  sessionEpoch(): number {
+    return this.ctx.storage.kv.get<number>(SESSION_EPOCH) ?? 0;
+  }
+
+  /** Ends every session issued at `epoch`; idempotent, so revoking one token twice moves the epoch once. */
+  revokeSessions(epoch: number): void {
+    if (this.sessionEpoch() === epoch) this.ctx.storage.kv.put(SESSION_EPOCH, epoch + 1);
+  }
+
+  snapshot(): CustomerSnapshot {
+    const kv = this.ctx.storage.kv;
+    return {
+      profile: kv.get<CustomerProfile>(PROFILE) ?? null,
+      device: kv.get<DeviceBinding>(DEVICE) ?? null,
+      vpaAccounts: kv.get<VpaAccounts>(VPA_ACCOUNTS) ?? [],
+      sessionEpoch: this.sessionEpoch(),
+    };
+  }
+
+  bindDevice(binding: DeviceBinding): CustomerSnapshot {
+    this.ctx.storage.kv.put(DEVICE, binding);
+    return this.snapshot();
+  }
+
+  /** Unbinding also unlinks: accounts belong to the bound device's registration. */
+  unbindDevice(): boolean {
+    const kv = this.ctx.storage.kv;
+    kv.delete(VPA_ACCOUNTS);
+    return kv.delete(DEVICE);
+  }
+
+  setVpaAccounts(vpaAccounts: VpaAccounts): CustomerSnapshot {
+    this.ctx.storage.kv.put(VPA_ACCOUNTS, vpaAccounts);
+    return this.snapshot();
+  }
+
+  private async answer(request: SessionRequest): Promise<SessionAnswer> {
+    const kv = this.ctx.storage.kv;
+    const { view, binding } = viewCustomer(
+      kv.get<DeviceBinding>(DEVICE),
+      kv.get<VpaAccounts>(VPA_ACCOUNTS) ?? [],
+      request.askedMobile,
+    );
+    const { sessionToken, expiresAt } = await issueSessionToken(
+      this.env,
+      {
+        merchantId: request.merchantId,
+        customerId: request.customerId,
+        deviceFingerPrint: binding?.deviceFingerPrint,
+        epoch: this.sessionEpoch(),
+      },
+      request.now,
+    );
+    const { vpaAccounts, ...state } = view;
+    return {
+      status: state.status,
+      isDeviceBound: state.isDeviceBound,
+      isDeviceActivated: state.isDeviceActivated,
+      prefix: request.prefix,
+      ...(vpaAccounts ? { vpaAccounts } : {}),
+      customerMobileNumber: state.customerMobileNumber,
+      deviceFingerPrint: state.deviceFingerPrint,
+      sessionToken,
+      sessionTokenExpiry: new Date(expiresAt).toISOString(),
+    };
+  }
+
+  /** Drops redemptions whose payload has left its window and client auth tokens past expiry. */
+  private sweep(now: number): void {
+    const kv = this.ctx.storage.kv;
+    for (const [key, redemption] of [...kv.list<Redemption>({ prefix: REDEMPTION })]) {
+      if (redemption.keepUntil < now) kv.delete(key);
+    }
+    for (const [key, token] of [...kv.list<ClientTokenRecord>({ prefix: CLIENT_TOKEN })]) {
+      if (token.expiresAt < now) kv.delete(key);
+    }
+  }
+}
+
+/** The customer's object: one per (merchant, customer). */
+export function customerObject(env: Env, merchantId: string, customerId: string) {
+  return env.UPI_CUSTOMERS.getByName(objectName("upi-customer", merchantId, customerId));
+}

@@ -1,0 +1,78 @@
+import { decodeProtectedHeader } from "jose";
+import type { LiveToken, TokenFamily } from "../shared/introspection";
+import { clientTokenOwner, looksLikeClientAuthToken } from "./client-auth-token";
+import { customerObject } from "./customer";
+import { verifySessionToken } from "./session-token";
+
+/** UPI session JWTs (SPEC §6): signature, expiry, and the customer's revocation epoch. */
+export const upiSessionTokens: TokenFamily = {
+  recognises(token) {
+    try {
+      return decodeProtectedHeader(token).typ === "upi-session+jwt";
+    } catch {
+      return false;
+    }
+  },
+
+  async introspect(env, token, now): Promise<LiveToken | undefined> {
+    const session = await verifySessionToken(env, token, now);
+    if (!session) return undefined;
+    const epoch = await customerObject(env, session.merchantId, session.customerId).sessionEpoch();
+    if (epoch !== session.epoch) return undefined;
+    const { exp, iat, sub, iss, aud } = session.payload;
+    return {
+      owner: { kind: "merchant", merchantId: session.merchantId },
+      claims: {
+        token_type: "Bearer",
+        exp,
+        iat,
+        sub,
+        iss,
+        aud,
+        merchantId: session.merchantId,
+        customerId: session.customerId,
+      },
+    };
+  },
+
+  async revoke(env, token, now) {
+    const session = await verifySessionToken(env, token, now);
+    // An expired or forged token is already not live: nothing to revoke (RFC 7009 §2.2 answers 200 anyway).
+    if (!session) return;
+    await customerObject(env, session.merchantId, session.customerId).revokeSessions(session.epoch);
+  },
+};
+
+/** Client auth tokens (SPEC §6): live while unexpired and not used up; introspection does not use one. */
+export const upiClientAuthTokens: TokenFamily = {
+  recognises: looksLikeClientAuthToken,
+
+  async introspect(env, token, now): Promise<LiveToken | undefined> {
+    const owner = await clientTokenOwner(env, token);
+    if (!owner) return undefined;
+    const status = await customerObject(env, owner.merchantId, owner.customerId).clientTokenStatus(
+      owner.tokenHash,
+      now,
+    );
+    if (!status) return undefined;
+    return {
+      owner: { kind: "merchant", merchantId: owner.merchantId },
+      claims: {
+        token_type: "client_auth_token",
+        exp: Math.floor(status.expiresAt / 1000),
+        iat: Math.floor(status.issuedAt / 1000),
+        sub: owner.customerId,
+        iss: env.ISSUER,
+        aud: owner.merchantId,
+        merchantId: owner.merchantId,
+        customerId: owner.customerId,
+      },
+    };
+  },
+
+  async revoke(env, token) {
+    const owner = await clientTokenOwner(env, token);
+    if (!owner) return;
+    await customerObject(env, owner.merchantId, owner.customerId).revokeClientToken(owner.tokenHash);
+  },
+};

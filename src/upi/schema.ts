@@ -1,0 +1,254 @@
+import { z } from "zod";
+import { ID_PATTERN, idSchema } from "../shared/ids";
+import type { ProcessEcho, ProcessReason } from "./errors";
+
+/** The one service this endpoint speaks (seed 000: `service` is `in.juspay.hyperapi`). */
+export const SERVICE = "in.juspay.hyperapi";
+export const PROCESS_ACTIONS = ["upiGetSessionToken", "updateAuth"] as const;
+export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
+
+const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
+const ECHO_LIMIT = 128;
+
+const idField = (field: string) =>
+  z.string({ error: `${field} must be a string` }).regex(ID_PATTERN, `${field} ${ID_MESSAGE}`);
+
+// Seed 000: "Unique uuid-v4 string". Any 8-4-4-4-12 hex form is taken, as SDK-generated ids vary in version.
+const envelopeSchema = z.object({
+  requestId: z.guid({ error: "requestId must be a UUID" }),
+  service: z
+    .string({ error: "service must be a string" })
+    .refine((service) => service === SERVICE, `service must be ${SERVICE}`),
+  payload: z
+    .object(
+      { action: z.string({ error: "payload.action must be a string" }) },
+      {
+        error: "payload must be a JSON object",
+      },
+    )
+    .loose(),
+});
+
+const commonFields = {
+  // Seed 000: "As passed in request"; echoed untouched.
+  otherInfo: z.unknown().optional(),
+};
+
+const signatureGroupSchema = z.object({
+  merchantKeyId: idField("payload.merchantKeyId"),
+  signature: z
+    .string({ error: "payload.signature must be a string" })
+    .min(1, "payload.signature must not be empty")
+    .max(4096, "payload.signature is too long"),
+  signaturePayload: z
+    .string({ error: "payload.signaturePayload must be a string holding a JSON object" })
+    .min(1, "payload.signaturePayload must not be empty")
+    .max(8192, "payload.signaturePayload is too long"),
+  // SPEC §5: the unsigned copy is accepted for compatibility and never used; only the signed number counts.
+  customerMobileNumber: z
+    .string({ error: "payload.customerMobileNumber must be a string" })
+    .max(32)
+    .optional(),
+  ...commonFields,
+});
+
+const clientTokenGroupSchema = z.object({
+  merchantId: idField("payload.merchantId"),
+  customerId: idField("payload.customerId"),
+  clientAuthToken: z
+    .string({ error: "payload.clientAuthToken must be a string" })
+    .min(1, "payload.clientAuthToken must not be empty")
+    .max(256, "payload.clientAuthToken is too long"),
+  // Seed 000: informational (the token's own server-side expiry decides); must be a date when sent.
+  authExpiry: z
+    .string({ error: "payload.authExpiry must be a string" })
+    .refine((text) => !Number.isNaN(Date.parse(text)), "payload.authExpiry must be an ISO-8601 date")
+    .optional(),
+  ...commonFields,
+});
+
+const SIGNATURE_FIELDS = ["merchantKeyId", "signature", "signaturePayload"] as const;
+const CLIENT_TOKEN_FIELDS = ["merchantId", "customerId", "clientAuthToken"] as const;
+
+interface ProcessBase {
+  readonly requestId: string;
+  readonly action: ProcessAction;
+  readonly otherInfo?: unknown;
+}
+
+export type SignatureAuth = z.infer<typeof signatureGroupSchema>;
+export type ClientTokenAuth = z.infer<typeof clientTokenGroupSchema>;
+
+export type ProcessRequest = ProcessBase &
+  (
+    | { readonly mode: "signature"; readonly auth: SignatureAuth }
+    | { readonly mode: "client_auth_token"; readonly auth: ClientTokenAuth }
+  );
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; reason: ProcessReason };
+
+/** A missing field is MISSING_MANDATORY_PARAMETER; anything else present but wrong is INVALID_INPUT. */
+function reasonFor(issue: z.core.$ZodIssue, prefix: string): ProcessReason {
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return {
+      code: "missing_parameter",
+      field: [prefix, ...issue.path.map(String)].filter(Boolean).join("."),
+    };
+  }
+  return { code: "invalid_input", message: issue.message };
+}
+
+function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix = ""): Parsed<T> {
+  const result = schema.safeParse(input, { reportInput: true });
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, reason: reasonFor(result.error.issues[0]!, prefix) };
+}
+
+/**
+ * Validates a process request in SPEC §5's order: the envelope (requestId, service, payload), the
+ * action, then one authentication group (signature fields or client auth token, never both).
+ * `body` is `undefined` when the request carried no JSON, which reads as "requestId is required".
+ */
+export function parseProcessRequest(body: unknown): Parsed<ProcessRequest> {
+  if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
+    return { ok: false, reason: { code: "invalid_input", message: "Request body must be a JSON object" } };
+  }
+  const envelope = parseWith(envelopeSchema, body ?? {});
+  if (!envelope.ok) return envelope;
+  const { requestId, payload } = envelope.value;
+  const action = PROCESS_ACTIONS.find((known) => known === payload.action);
+  if (action === undefined) return { ok: false, reason: { code: "unsupported_action" } };
+  const fields = payload as Record<string, unknown>;
+  const signed = SIGNATURE_FIELDS.some((name) => fields[name] !== undefined);
+  const tokened = CLIENT_TOKEN_FIELDS.some((name) => fields[name] !== undefined);
+  if (signed && tokened) {
+    return {
+      ok: false,
+      reason: {
+        code: "invalid_input",
+        message: "payload must carry either the signature fields or clientAuthToken, not both",
+      },
+    };
+  }
+  if (!signed && !tokened) {
+    return {
+      ok: false,
+      reason: { code: "missing_parameter", field: "payload.signaturePayload or payload.clientAuthToken" },
+    };
+  }
+  if (signed) {
+    const auth = parseWith(signatureGroupSchema, payload, "payload");
+    if (!auth.ok) return auth;
+    return {
+      ok: true,
+      value: { requestId, action, otherInfo: auth.value.otherInfo, mode: "signature", auth: auth.value },
+    };
+  }
+  const auth = parseWith(clientTokenGroupSchema, payload, "payload");
+  if (!auth.ok) return auth;
+  return {
+    ok: true,
+    value: {
+      requestId,
+      action,
+      otherInfo: auth.value.otherInfo,
+      mode: "client_auth_token",
+      auth: auth.value,
+    },
+  };
+}
+
+/** What a failure echoes: `requestId` and `action` when they are strings of at most 128 characters (SPEC §5). */
+export function echoOf(body: unknown): ProcessEcho {
+  const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  const payload =
+    typeof fields.payload === "object" && fields.payload !== null
+      ? (fields.payload as Record<string, unknown>)
+      : {};
+  const short = (value: unknown) =>
+    typeof value === "string" && value.length <= ECHO_LIMIT ? value : undefined;
+  return { requestId: short(fields.requestId) ?? "", action: short(payload.action) };
+}
+
+/** One linked bank account, with the seed's field names; every value is a string on the wire (seed 000). */
+const booleanText = z.union([z.enum(["true", "false"]), z.boolean().transform((flag) => String(flag))]);
+const digitsText = z.union([
+  z.string().regex(/^[0-9]{1,2}$/, "must be 1-2 digits"),
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(99)
+    .transform((value) => String(value)),
+]);
+const text = z.string().max(256);
+
+export const bankAccountSchema = z.strictObject({
+  bankCode: text,
+  bankName: text,
+  maskedAccountNumber: text,
+  mpinLength: digitsText,
+  mpinSet: booleanText,
+  referenceId: text,
+  otpLength: digitsText,
+  atmPinLength: digitsText,
+  type: text,
+  branchName: text,
+  bankAccountUniqueId: text,
+  ifsc: text,
+  isPrimary: booleanText,
+  name: text,
+  isInitialTopUpDone: z
+    .union([z.enum(["true", "topup_txn_pending"]), z.literal(true).transform(() => "true" as const)])
+    .optional(),
+});
+export type BankAccount = z.output<typeof bankAccountSchema>;
+
+export const vpaAccountsSchema = z
+  .array(
+    z.strictObject({
+      vpa: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,256}@[A-Za-z0-9.-]{1,64}$/, "must be a UPI id such as name@bank"),
+      accounts: z.array(bankAccountSchema).min(1).max(20),
+    }),
+  )
+  .max(20);
+export type VpaAccounts = z.output<typeof vpaAccountsSchema>;
+
+/** Admin input for a device binding (SPEC §7). */
+export const deviceBindingSchema = z.strictObject({
+  deviceFingerPrint: z.string().min(1).max(512),
+  mobileNumber: z.string().max(32),
+  activated: z.boolean(),
+});
+
+export const customerIdParamSchema = z.object({ merchantId: idSchema, customerId: idSchema });
+
+const personName = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty")
+  .max(256, "must be at most 256 characters");
+
+/** Juspay's "Create Customer" fields (form-encoded or JSON; `options.*` flattened). Unknown fields are ignored. */
+export const createCustomerSchema = z.object({
+  object_reference_id: z.string({ error: "must be a string" }).regex(ID_PATTERN, ID_MESSAGE),
+  mobile_number: z
+    .string({ error: "must be a string" })
+    .regex(/^\+?[0-9]{4,15}$/, "must be 4-15 digits")
+    .optional(),
+  email_address: z
+    .string({ error: "must be a string" })
+    .max(256)
+    .regex(/^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/, "must be a valid email address")
+    .optional(),
+  first_name: personName.optional(),
+  last_name: personName.optional(),
+});
+
+/** `options.get_client_auth_token`: `true`/`false` as form text or JSON booleans. */
+export const clientTokenOptionSchema = z
+  .union([z.boolean(), z.enum(["true", "false"])], { error: "must be true or false" })
+  .transform((flag) => flag === true || flag === "true")
+  .optional();

@@ -1,0 +1,230 @@
+import { canonicalMobile } from "../shared/identifiers";
+import { isValidId } from "../shared/ids";
+import type { ProcessReason } from "./errors";
+
+/**
+ * Merchant signatures over `signaturePayload` (SPEC §5): RSASSA-PKCS1-v1_5 with SHA-256 over the
+ * exact UTF-8 bytes the merchant's server signed, the way Juspay's docs have merchants sign with
+ * `openssl dgst -sha256 -sign` or Node's `RSA-SHA256`.
+ */
+
+export interface SignedPayload {
+  readonly merchantId: string;
+  readonly customerId: string;
+  readonly timestamp: number;
+  /** Canonical form (SPEC §3 item 5), when the merchant limited the binding to one number. */
+  readonly customerMobileNumber?: string;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; reason: ProcessReason };
+
+const invalid = (message: string): { ok: false; reason: ProcessReason } => ({
+  ok: false,
+  reason: { code: "invalid_input", message },
+});
+const missing = (field: string): { ok: false; reason: ProcessReason } => ({
+  ok: false,
+  reason: { code: "missing_parameter", field },
+});
+
+/**
+ * The first key that occurs twice in one object of a JSON text, or `undefined`. JSON.parse keeps
+ * the last duplicate silently, so `{"customer_id":"a","customer_id":"b"}` would mean different
+ * things to the merchant's server and to us. Call it only on text JSON.parse has accepted.
+ */
+export function findDuplicateKey(json: string): string | undefined {
+  const frames: Array<{ keys: Set<string>; expectingKey: boolean } | null> = [];
+  for (let i = 0; i < json.length; i++) {
+    const char = json[i];
+    if (char === "{") frames.push({ keys: new Set(), expectingKey: true });
+    else if (char === "[") frames.push(null);
+    else if (char === "}" || char === "]") frames.pop();
+    else if (char === ",") {
+      const top = frames.at(-1);
+      if (top) top.expectingKey = true;
+    } else if (char === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === "\\" ? 2 : 1;
+      const top = frames.at(-1);
+      if (top?.expectingKey) {
+        const key = JSON.parse(json.slice(i, end + 1)) as string;
+        if (top.keys.has(key)) return key;
+        top.keys.add(key);
+        top.expectingKey = false;
+      }
+      i = end;
+    }
+  }
+  return undefined;
+}
+
+const DIGITS = /^[0-9]{1,16}$/;
+
+function parseTimestamp(value: unknown): number | undefined {
+  if (typeof value === "string" && DIGITS.test(value)) return Number(value);
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
+  return undefined;
+}
+
+/** Parses the signed JSON text; the text itself stays untouched for verification. */
+export function parseSignedPayload(text: string): Parsed<SignedPayload> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return invalid("signaturePayload must be a string holding a JSON object");
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return invalid("signaturePayload must be a string holding a JSON object");
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined)
+    return invalid(`signaturePayload has the key ${JSON.stringify(duplicate)} twice`);
+  const fields = json as Record<string, unknown>;
+  for (const name of ["merchant_id", "customer_id"] as const) {
+    const value = fields[name];
+    if (value === undefined) return missing(`signaturePayload.${name}`);
+    if (typeof value !== "string" || !isValidId(value)) {
+      return invalid(`signaturePayload.${name} must be 1-128 characters of A-Z a-z 0-9 . _ : @ -`);
+    }
+  }
+  if (fields.timestamp === undefined) return missing("signaturePayload.timestamp");
+  const timestamp = parseTimestamp(fields.timestamp);
+  if (timestamp === undefined) {
+    return invalid("signaturePayload.timestamp must be the time in milliseconds, as a string of digits");
+  }
+  let customerMobileNumber: string | undefined;
+  if (fields.customer_mobile_number !== undefined) {
+    const raw = fields.customer_mobile_number;
+    customerMobileNumber = typeof raw === "string" ? canonicalMobile(raw) : undefined;
+    if (customerMobileNumber === undefined) {
+      return invalid("signaturePayload.customer_mobile_number must be a mobile number");
+    }
+  }
+  return {
+    ok: true,
+    value: {
+      merchantId: fields.merchant_id as string,
+      customerId: fields.customer_id as string,
+      timestamp,
+      customerMobileNumber,
+    },
+  };
+}
+
+/** SPEC §5: a payload may be up to 1 minute ahead of our clock (the merchant's clock drifts). */
+export const MAX_FUTURE_SKEW_MS = 60_000;
+
+/**
+ * Where a signed timestamp (ms) falls against the merchant's window. A timestamp in seconds is
+ * ~55 years old in milliseconds, so it is simply too old.
+ */
+export function checkTimestamp(
+  timestamp: number,
+  now: number,
+  maxAgeSeconds: number,
+): "in_window" | "timestamp_too_old" | "timestamp_in_future" {
+  if (timestamp < now - maxAgeSeconds * 1000) return "timestamp_too_old";
+  if (timestamp > now + MAX_FUTURE_SKEW_MS) return "timestamp_in_future";
+  return "in_window";
+}
+
+const BASE64_BODY = /^[A-Za-z0-9+/]*$/;
+
+/**
+ * Decodes a signature given as base64, standard or URL-safe alphabet, padding optional, possibly
+ * URL-encoded (`%2B`, `%2F`, `%3D`) by a merchant who built a query string first.
+ * `undefined` when the text is not base64 at all.
+ */
+export function decodeSignature(text: string): Uint8Array | undefined {
+  let raw = text.trim();
+  if (raw.includes("%")) {
+    try {
+      raw = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  const body = raw
+    .replaceAll("-", "+")
+    .replaceAll("_", "/")
+    .replace(/={0,2}$/, "");
+  if (!BASE64_BODY.test(body) || body.length % 4 === 1) return undefined;
+  const binary = atob(body.padEnd(body.length + ((4 - (body.length % 4)) % 4), "="));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
+/** SPEC §7: RSA 2048+ only; 8192 caps the cost of one verification. */
+export const MIN_MODULUS_BITS = 2048;
+export const MAX_MODULUS_BITS = 8192;
+
+export type PublicKeyRejection =
+  | "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)"
+  | "this is a private key; register the public key only"
+  | "not an RSA public key"
+  | "RSA key is shorter than 2048 bits"
+  | "RSA key is longer than 8192 bits";
+
+const PEM_BLOCK = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END \1-----\s*$/;
+
+/** Imports an SPKI PEM as an RSA verification key, refusing anything but an RSA 2048-8192 public key. */
+export async function importMerchantPublicKey(
+  pem: string,
+): Promise<{ ok: true; key: CryptoKey; modulusBits: number } | { ok: false; reason: PublicKeyRejection }> {
+  const [, label, body] = PEM_BLOCK.exec(pem.trim()) ?? [];
+  if (label?.includes("PRIVATE KEY")) {
+    return { ok: false, reason: "this is a private key; register the public key only" };
+  }
+  if (label !== "PUBLIC KEY" || body === undefined) {
+    return { ok: false, reason: "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)" };
+  }
+  let der: Uint8Array;
+  try {
+    der = Uint8Array.from(atob(body.replace(/\s/g, "")), (char) => char.charCodeAt(0));
+  } catch {
+    return { ok: false, reason: "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)" };
+  }
+  let key: CryptoKey;
+  try {
+    key = await crypto.subtle.importKey("spki", der, RSA_PARAMS, false, ["verify"]);
+  } catch {
+    return { ok: false, reason: "not an RSA public key" };
+  }
+  const modulusBits = (key.algorithm as CryptoKeyRsaKeyAlgorithm).modulusLength;
+  if (modulusBits < MIN_MODULUS_BITS) return { ok: false, reason: "RSA key is shorter than 2048 bits" };
+  if (modulusBits > MAX_MODULUS_BITS) return { ok: false, reason: "RSA key is longer than 8192 bits" };
+  return { ok: true, key, modulusBits };
+}
+
+// SPEC §9: imported keys are cached per isolate, keyed by the PEM itself so a replaced key is a new entry.
+const KEY_CACHE_LIMIT = 256;
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
+function cachedVerificationKey(pem: string): Promise<CryptoKey> {
+  let key = importedKeys.get(pem);
+  if (!key) {
+    if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.delete(importedKeys.keys().next().value!);
+    key = importMerchantPublicKey(pem).then((imported) => {
+      // Stored keys were validated on registration: a key that no longer imports is corrupt config.
+      if (!imported.ok) throw new Error(`stored merchant key does not import: ${imported.reason}`);
+      return imported.key;
+    });
+    key.catch(() => importedKeys.delete(pem));
+    importedKeys.set(pem, key);
+  }
+  return key;
+}
+
+/** True when `signature` is the merchant key's RSA-SHA256 signature over the exact UTF-8 bytes of `text`. */
+export async function verifyMerchantSignature(
+  publicKeyPem: string,
+  modulusBits: number,
+  signature: Uint8Array,
+  text: string,
+): Promise<boolean> {
+  // A truncated or hex-as-base64 signature has the wrong length: refuse it before any RSA work.
+  if (signature.byteLength !== Math.ceil(modulusBits / 8)) return false;
+  const key = await cachedVerificationKey(publicKeyPem);
+  return crypto.subtle.verify(RSA_PARAMS, key, signature, new TextEncoder().encode(text));
+}
