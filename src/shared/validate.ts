@@ -16,7 +16,14 @@ export function validated<Target extends keyof ValidationTargets, T extends z.Zo
   schema: T,
   renderIssue: IssueRenderer,
 ) {
-  return zValidator(target, schema, async (result, c) => {
-    return result.success ? undefined : renderIssue(result.error.issues[0]!, c as unknown as AppContext);
-  });
+  return zValidator(
+    target,
+    schema,
+    async (result, c) => {
+      return result.success ? undefined : renderIssue(result.error.issues[0]!, c as unknown as AppContext);
+    },
+    // zod 4 strips `issue.input` unless asked; renderers need it to tell "absent" from "wrong type".
+    // (The cast: the plugin's result type is conditional on the still-generic schema type.)
+    { validationFunction: (s, value) => s.safeParseAsync(value, { reportInput: true }) as never },
+  );
 }
