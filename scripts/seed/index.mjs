@@ -1,6 +1,7 @@
 import { adminClient } from "./api.mjs";
 import { seedCpr } from "./cpr.mjs";
 import { demoSecrets } from "./demo-secrets.mjs";
+import { seedPortal } from "./portal.mjs";
 
 /** Seeds one demo tenant per family and returns the lines to print. */
 export async function seedDemo(base, adminToken) {
@@ -13,5 +14,7 @@ export async function seedDemo(base, adminToken) {
     `  curl -s ${base}/admin/v1/apps/demo-app -H 'Authorization: Bearer ${adminToken}'`,
     "",
     ...(await seedCpr(adminCall, secrets, base)),
+    "",
+    ...(await seedPortal(adminCall, secrets, base)),
   ];
 }
