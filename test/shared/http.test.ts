@@ -1,65 +1,308 @@
-import { describe, expect, it } from "vitest";
-import { call, json } from "../support/worker";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { renderAdminFault } from "../../src/admin/errors";
+import { renderCprFault } from "../../src/cpr/errors";
+import worker from "../../src/index";
+import { renderOAuthFault } from "../../src/oauth/errors";
+import { renderPortalFault } from "../../src/portal/errors";
+import { type FaultRenderer, renderPlainFault } from "../../src/shared/fault";
+import { renderCustomerApiFault, renderUpiFault } from "../../src/upi/errors";
+import { provisionApp } from "../support/tenants";
+import { BASE_URL, call, json, TEST_IP, uid } from "../support/worker";
 
-describe("common HTTP behaviour", () => {
+const GENERATED_REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MAX_BODY_BYTES = 64 * 1024;
+const adminAuth = () => ({ Authorization: `Bearer ${env.ADMIN_TOKEN}` });
+
+/** Asserts a fault response: status, the family's exact envelope, JSON, a request id. */
+async function expectFault(response: Response, render: FaultRenderer, fault: Parameters<FaultRenderer>[0]) {
+  const wire = render(fault);
+  expect(response.status).toBe(wire.status);
+  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+  expect(response.headers.get("X-Request-Id")).toMatch(GENERATED_REQUEST_ID);
+  expect(await json(response)).toEqual(wire.body);
+}
+
+describe("request ids", () => {
   it("serves /healthz with a generated request id", async () => {
     const response = await call("/healthz");
     expect(response.status).toBe(200);
     expect(await json(response)).toEqual({ status: "ok" });
-    expect(response.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get("X-Request-Id")).toMatch(GENERATED_REQUEST_ID);
   });
 
-  it.each([
-    ["abc-123_x.y:z", "abc-123_x.y:z"],
-    ["a".repeat(128), "a".repeat(128)],
-  ])("echoes a well-formed incoming request id %#", async (incoming, echoed) => {
-    const response = await call("/healthz", { headers: { "X-Request-Id": incoming } });
-    expect(response.headers.get("X-Request-Id")).toBe(echoed);
-  });
-
-  it.each(["a".repeat(129), "has space", "semi;colon", "ünïcode"])(
-    "replaces a malformed request id %#",
+  it.each([["abc-123_x.y:z"], ["A"], ["a".repeat(128)]])(
+    "echoes the well-formed incoming request id %s",
     async (incoming) => {
-      const response = await call("/healthz", {
-        headers: { "X-Request-Id": encodeURIComponent(incoming) === incoming ? incoming : "bad id" },
-      });
-      const echoed = response.headers.get("X-Request-Id");
-      expect(echoed).not.toBe(incoming);
-      expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
+      const response = await call("/healthz", { headers: { "X-Request-Id": incoming } });
+      expect(response.headers.get("X-Request-Id")).toBe(incoming);
     },
   );
 
-  it("answers an unknown path outside any family with the plain 404", async () => {
-    const response = await call("/nope");
+  it.each([["a".repeat(129)], ["has space"], ["semi;colon"], ["slash/x"], ["percent%20"], ["tab\there"]])(
+    "replaces the malformed incoming request id %j with a generated one",
+    async (incoming) => {
+      const response = await call("/healthz", { headers: { "X-Request-Id": incoming } });
+      expect(response.headers.get("X-Request-Id")).toMatch(GENERATED_REQUEST_ID);
+    },
+  );
+
+  it("sets a request id on error responses too", async () => {
+    const response = await call("/nope", { headers: { "X-Request-Id": "trace-404" } });
     expect(response.status).toBe(404);
+    expect(response.headers.get("X-Request-Id")).toBe("trace-404");
+  });
+});
+
+describe("unknown routes: 404 in the owning family's envelope", () => {
+  it.each([
+    ["CPR", "/v2/definitely-not-a-route", renderCprFault],
+    ["portal", "/api_auth/definitely-not-a-route", renderPortalFault],
+    ["UPI", "/hyperapi/definitely-not-a-route", renderUpiFault],
+    ["UPI Customer API", "/customers/c-1/definitely-not-a-route", renderCustomerApiFault],
+    ["OAuth", "/oauth/definitely-not-a-route", renderOAuthFault],
+    ["admin, outside /admin/v1", "/admin/definitely-not-a-route", renderAdminFault],
+    ["plain", "/definitely-not-a-route", renderPlainFault],
+    ["plain, only a prefix of a family's path", "/api_authx", renderPlainFault],
+    ["plain, no trailing slash after v2", "/v2", renderPlainFault],
+  ])("%s: %s", async (_, path, render) => {
+    await expectFault(await call(path), render, "not_found");
+    await expectFault(await call(path, { method: "POST" }), render, "not_found");
+  });
+
+  it("answers an unknown admin path with 404 once the admin token is right", async () => {
+    const response = await call("/admin/v1/definitely-not-a-route", { headers: adminAuth() });
+    await expectFault(response, renderAdminFault, "not_found");
+  });
+
+  it("answers the plain 404 as {error: not_found}", async () => {
+    const response = await call("/definitely-not-a-route");
     expect(await json(response)).toEqual({ error: "not_found" });
-    expect(response.headers.get("X-Request-Id")).toBeTruthy();
+  });
+});
+
+describe("known routes, wrong method: 405 with Allow", () => {
+  it.each([
+    ["plain", "POST", "/healthz", {}, "GET, HEAD", renderPlainFault],
+    ["plain", "DELETE", "/.well-known/jwks.json", {}, "GET, HEAD", renderPlainFault],
+    ["admin", "PUT", "/admin/v1/apps/some-app", adminAuth(), "DELETE, GET, HEAD, PATCH", renderAdminFault],
+    ["admin", "GET", "/admin/v1/apps/some-app/rotate-key", adminAuth(), "POST", renderAdminFault],
+    ["CPR", "GET", "/v2/auth/token", {}, "POST", renderCprFault],
+    ["portal", "DELETE", "/api_auth", {}, "GET, HEAD, POST", renderPortalFault],
+    ["UPI", "GET", "/hyperapi/process", {}, "POST", renderUpiFault],
+    ["OAuth", "GET", "/oauth/introspect", {}, "POST", renderOAuthFault],
+  ])("%s: %s %s", async (_, method, path, headers, allow, render) => {
+    const response = await call(path, { method, headers });
+    expect(response.headers.get("Allow")).toBe(allow);
+    await expectFault(response, render, "method_not_allowed");
   });
 
-  it("answers a known path with a wrong method with 405 and Allow", async () => {
-    const response = await call("/healthz", { method: "POST" });
-    expect(response.status).toBe(405);
-    expect(response.headers.get("Allow")).toBe("GET, HEAD");
-    expect(await json(response)).toEqual({ error: "method_not_allowed" });
-  });
-
-  it("uses the admin envelope for unknown admin paths", async () => {
-    const response = await call("/admin/v1/nothing-here", { headers: { Authorization: "Bearer wrong" } });
+  it("asks for the admin token before revealing which methods an admin route has", async () => {
+    const response = await call("/admin/v1/apps/some-app/rotate-key");
     expect(response.status).toBe(401);
-    expect(await json(response)).toEqual({
-      error: { code: "unauthorized", message: "A valid admin bearer token is required" },
+    expect(response.headers.get("Allow")).toBeNull();
+  });
+});
+
+describe("request bodies over 64 KiB: 413 before parsing", () => {
+  const families: Array<[string, string, FaultRenderer]> = [
+    ["CPR", "/v2/auth/token", renderCprFault],
+    ["portal", "/api_auth", renderPortalFault],
+    ["UPI", "/hyperapi/process", renderUpiFault],
+    ["UPI Customer API", "/customers", renderCustomerApiFault],
+    ["OAuth", "/oauth/introspect", renderOAuthFault],
+    ["admin", "/admin/v1/apps", renderAdminFault],
+    ["plain", "/definitely-not-a-route", renderPlainFault],
+  ];
+
+  it.each(families)("%s: refuses %s with one byte too many", async (_, path, render) => {
+    const response = await call(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...adminAuth() },
+      body: "x".repeat(MAX_BODY_BYTES + 1),
     });
+    await expectFault(response, render, "payload_too_large");
   });
 
-  it("refuses a body over 64 KiB with 413 before parsing, in the family's envelope", async () => {
-    const response = await call("/admin/v1/apps", {
+  it.each(families)("%s: lets exactly 64 KiB through to %s", async (_, path) => {
+    const response = await call(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...adminAuth() },
+      body: "x".repeat(MAX_BODY_BYTES),
+    });
+    expect(response.status).not.toBe(413);
+  });
+
+  it("refuses a streamed body without Content-Length once it passes 64 KiB", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(16 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 5) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const request = new Request(`${BASE_URL}/admin/v1/apps`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "CF-Connecting-IP": TEST_IP, ...adminAuth() },
+      body,
+    });
+    expect(request.headers.get("Content-Length")).toBeNull();
+    await expectFault(await worker.fetch(request, env), renderAdminFault, "payload_too_large");
+  });
+});
+
+describe("internal faults: the family's 500/503, nothing internal in the body", () => {
+  const INTERNAL_DETAIL = "kv exploded at shard 7 with token s3cr3t";
+
+  /** CONFIG whose reads fail the way a binding does; everything else is the real namespace. */
+  function failingConfig(error: Error): KVNamespace {
+    return new Proxy(env.CONFIG, {
+      get(target, property) {
+        if (property === "get" || property === "list") return () => Promise.reject(error);
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  }
+
+  function adminRequest(path: string, method = "GET"): Request {
+    return new Request(`${BASE_URL}/admin/v1${path}`, {
+      method,
+      headers: { "CF-Connecting-IP": TEST_IP, ...adminAuth() },
+    });
+  }
+
+  async function expectNoInternals(response: Response) {
+    const text = await response.clone().text();
+    for (const leak of ["ConfigStoreError", "corrupt", "stack", "s3cr3t", "shard", env.ADMIN_TOKEN]) {
+      expect(text).not.toContain(leak);
+    }
+  }
+
+  it("answers a corrupt app record with the admin 500 and never overwrites it", async () => {
+    const appId = uid("app");
+    await env.CONFIG.put(`app:${appId}`, "{corrupt");
+    for (const [method, path, body] of [
+      ["GET", `/apps/${appId}`, undefined],
+      ["PATCH", `/apps/${appId}`, { name: "x" }],
+      ["POST", `/apps/${appId}/rotate-key`, undefined],
+      ["DELETE", `/apps/${appId}`, undefined],
+      ["POST", "/apps", { appId, ipAllowlist: ["0.0.0.0/0"], workflows: [] }],
+    ] as const) {
+      const response = await call(`/admin/v1${path}`, {
+        method,
+        headers: { "Content-Type": "application/json", ...adminAuth() },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      await expectNoInternals(response);
+      await expectFault(response, renderAdminFault, "internal");
+    }
+    expect(await env.CONFIG.get(`app:${appId}`)).toBe("{corrupt");
+  });
+
+  it("answers a CPR request for an app whose record is corrupt with the CPR 500, not a 401 or a token", async () => {
+    const app = await provisionApp();
+    await env.CONFIG.put(`app:${app.appId}`, JSON.stringify({ appId: app.appId, appKeySha256: 42 }));
+    const response = await call("/v2/auth/token", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: `{"pad":"${"x".repeat(65 * 1024)}"}`,
+      body: JSON.stringify({
+        appId: app.appId,
+        appKey: app.appKey,
+        transactionId: uid("txn"),
+        workflowId: app.workflowId,
+      }),
     });
-    expect(response.status).toBe(413);
-    expect(await json(response)).toEqual({
-      error: { code: "payload_too_large", message: "Request body exceeds 64 KiB" },
+    await expectNoInternals(response);
+    await expectFault(response, renderCprFault, "internal");
+  });
+
+  it("answers a failing binding with the family's 500 and no detail", async () => {
+    const response = await worker.fetch(adminRequest(`/apps/${uid("app")}`), {
+      ...env,
+      CONFIG: failingConfig(new Error(INTERNAL_DETAIL)),
     });
+    await expectNoInternals(response);
+    await expectFault(response, renderAdminFault, "internal");
+  });
+
+  it("answers an overloaded error with the family's 503 and Retry-After", async () => {
+    const overloaded = Object.assign(new Error(INTERNAL_DETAIL), { overloaded: true });
+    const response = await worker.fetch(adminRequest(`/apps/${uid("app")}`), {
+      ...env,
+      CONFIG: failingConfig(overloaded),
+    });
+    expect(response.headers.get("Retry-After")).toBe("1");
+    await expectNoInternals(response);
+    await expectFault(response, renderAdminFault, "unavailable");
+  });
+
+  it("answers a missing ADMIN_TOKEN with the admin 500, never letting a request through", async () => {
+    const response = await worker.fetch(adminRequest(`/apps/${uid("app")}`), { ...env, ADMIN_TOKEN: "" });
+    await expectFault(response, renderAdminFault, "internal");
+  });
+
+  it.each([
+    ["missing", ""],
+    ["corrupt", '{"keys":[{"kty":"EC"'],
+  ])("answers a %s SIGNING_KEYS on the JWKS route with the plain 500 and no key text", async (_, secret) => {
+    const request = new Request(`${BASE_URL}/.well-known/jwks.json`, {
+      headers: { "CF-Connecting-IP": TEST_IP },
+    });
+    const response = await worker.fetch(request, { ...env, SIGNING_KEYS: secret });
+    expect(await response.clone().text()).not.toContain("SIGNING_KEYS");
+    await expectFault(response, renderPlainFault, "internal");
+  });
+});
+
+describe("logs", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("writes one JSON line per request with id, route, status and outcome, and no secret", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    const appKey = `imported-${crypto.randomUUID()}`;
+    const appId = uid("app");
+    const response = await call("/admin/v1/apps", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Request-Id": "log-test-1", ...adminAuth() },
+      body: JSON.stringify({ appId, appKey, ipAllowlist: [], workflows: [] }),
+    });
+    expect(response.status).toBe(201);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      requestId: "log-test-1",
+      method: "POST",
+      route: "/admin/v1/apps",
+      status: 201,
+      outcome: "ok",
+      ms: expect.any(Number),
+      principal: "admin",
+      appId,
+      action: "app_created",
+    });
+    expect(lines[0]).not.toContain(appKey);
+    expect(lines[0]).not.toContain(env.ADMIN_TOKEN);
+  });
+
+  it("logs the reason for a denial, not the presented token", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    const presented = `wrong-${crypto.randomUUID()}`;
+    await call("/admin/v1/apps", { headers: { Authorization: `Bearer ${presented}` } });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      status: 401,
+      outcome: "denied",
+      reason: "admin_token_mismatch",
+    });
+    expect(lines[0]).not.toContain(presented);
   });
 });
