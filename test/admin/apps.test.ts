@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { admin, call, json, uid } from "../support/worker";
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -82,6 +82,25 @@ describe("admin authentication", () => {
     expect(response.headers.get("WWW-Authenticate")).toBe('Bearer realm="authedge-admin"');
     expect(await json(response)).toEqual(UNAUTHORIZED);
     expect(await allKeys()).toEqual(before);
+  });
+
+  it.each([
+    ["no header", undefined],
+    ["a short token", "Bearer x"],
+    ["a long token", `Bearer ${"x".repeat(4096)}`],
+  ])("compares in constant time over fixed-length digests, even for %s", async (_, authorization) => {
+    const compare = vi.spyOn(crypto.subtle, "timingSafeEqual");
+    try {
+      const response = await call("/admin/v1/apps", {
+        headers: authorization === undefined ? {} : { Authorization: authorization },
+      });
+      expect(response.status).toBe(401);
+      expect(compare).toHaveBeenCalledTimes(1);
+      const [a, b] = compare.mock.calls[0]!;
+      expect([a.byteLength, b.byteLength]).toEqual([32, 32]);
+    } finally {
+      compare.mockRestore();
+    }
   });
 
   it("answers 401, not 404, for unknown admin paths without the token, so routes are not revealed", async () => {
