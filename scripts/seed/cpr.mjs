@@ -17,7 +17,7 @@ export async function seedCpr(adminCall, secrets, base) {
     `  appId=${appId} appKey=${appKey} workflowId=${workflowId}`,
     `  curl -s ${base}/v2/auth/token -H 'Content-Type: application/json' \\`,
     `    -d '{"appId":"${appId}","appKey":"${appKey}","transactionId":"txn-1","workflowId":"${workflowId}","email":"jane@example.com"}'`,
-    `  curl -s ${base}/v2/generate-unique-id -H 'Content-Type: application/json' -H 'appid: ${appId}' -H 'appkey: ${appKey}' \`,
+    `  curl -s ${base}/v2/generate-unique-id -H 'Content-Type: application/json' -H 'appid: ${appId}' -H 'appkey: ${appKey}' \\`,
     `    -d '{"transactionId":"txn-1","workflowId":"${workflowId}","email":"Jane@Example.com"}'`,
   ];
 }
