@@ -1,9 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { SIGNATURE_WINDOW_MS } from "../../src/cpr/request-signature";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";
-import { admin, json, postJson, TEST_IP, uid } from "../support/worker";
+import { admin, call, json, postJson, TEST_IP, uid } from "../support/worker";
 import {
   AUTH_TOKEN,
+  failure,
   LEGACY_AUTH_TOKEN,
   postRaw,
   requestToken,
@@ -68,6 +70,52 @@ describe("credentials and IP (SPEC §3 item 1)", () => {
   ])("admits %s (the accept twin)", async (_what, ip) => {
     const response = await requestToken(tokenBody(app), { ip });
     expect(response.status).toBe(200);
+  });
+
+  it("logs the precise cause but never the appKey, the token or the full email", async () => {
+    const spy = vi.spyOn(console, "log");
+    try {
+      await requestToken(tokenBody(app, { appKey: "wrong-key-that-must-not-be-logged" }));
+      await requestToken(tokenBody(app), { ip: "198.51.100.1" });
+      const granted = await json(await requestToken(tokenBody(app, { email: "jane.private@example.com" })));
+      const logged = spy.mock.calls.map((args) => String(args[0])).join("\n");
+      expect(logged).toContain('"reason":"app_key_mismatch"');
+      expect(logged).toContain('"reason":"ip_not_allowed"');
+      expect(logged).toContain('"identifier":"j***@e***.com"');
+      for (const secret of [
+        "wrong-key-that-must-not-be-logged",
+        app.appKey,
+        "jane.private",
+        granted.result.authToken,
+      ]) {
+        expect(logged).not.toContain(secret);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("answers a corrupt app record with the CPR 500, never as admitted", async () => {
+    const appId = uid("corrupt");
+    await env.CONFIG.put(`app:${appId}`, JSON.stringify({ appId, ipAllowlist: "everyone" }));
+    const response = await requestToken(tokenBody(app, { appId }));
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual(failure(500, "internal_server_error", "Internal server error"));
+  });
+
+  it.each([
+    ["GET", "/v2/auth/token", 405],
+    ["PUT", "/v2/generate-unique-id", 405],
+    ["POST", "/v2/auth/tokens", 404],
+  ])("answers %s %s with %i in the CPR envelope", async (method, path, status) => {
+    const response = await call(path, { method });
+    expect(response.status).toBe(status);
+    expect(await json(response)).toEqual(
+      status === 405
+        ? failure(405, "method_not_allowed", "Method not allowed")
+        : failure(404, "not_found", "Route not found"),
+    );
+    if (status === 405) expect(response.headers.get("Allow")).toBe("POST");
   });
 
   it("checks credentials before the workflow, so an unknown workflow of a wrong key is still 401", async () => {
