@@ -8,6 +8,7 @@ import { annotate } from "./env";
 import { faultRendererFor } from "./families";
 import { jwksRoutes } from "./oauth/jwks";
 import { oauthRoutes } from "./oauth/routes";
+import { openApiRoutes } from "./openapi/routes";
 import { portalRoutes } from "./portal/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import { errorResponse, isOverloaded } from "./shared/fault";
@@ -32,6 +33,7 @@ app.use((c, next) => {
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.route("/", jwksRoutes);
+app.route("/", openApiRoutes);
 app.route("/admin/v1", adminRoutes);
 app.route("/api_auth", portalRoutes);
 app.route("/", cprRoutes);

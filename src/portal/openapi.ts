@@ -11,7 +11,7 @@ import {
   reasonWires,
 } from "../openapi/operation";
 import { type PortalDenial, portalError, renderPortalFault } from "./errors";
-import { loginQuerySchema, passwordSchema, TOKEN_HEADER } from "./schema";
+import { loginQuerySchema, passwordSchema } from "./schema";
 
 /** The portal family in the OpenAPI document (SPEC §4, seed 001). */
 
@@ -46,7 +46,10 @@ const organizationSchema = z.object({
   header_mappings: z.null(),
 });
 
-const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/).describe("`YYYY-MM-DD HH:MM:SS` in TIMEZONE.");
+const localDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+  .describe("`YYYY-MM-DD HH:MM:SS` in TIMEZONE.");
 
 const loginSuccessSchema = z.object({
   status: z.literal(200),
@@ -85,7 +88,13 @@ const login = (method: "get" | "post"): OperationSpec => ({
     "hour is left); with it the old token stops working at once. Wrong email, wrong password, a disabled user and a " +
     "missing header all answer the same 401; 10 failures within 15 minutes lock the email (429).",
   parameters: [
-    { name: "X-User-Email", in: "header", schema: z.string(), description: "The user's email.", example: "jane@example.com" },
+    {
+      name: "X-User-Email",
+      in: "header",
+      schema: z.string(),
+      description: "The user's email.",
+      example: "jane@example.com",
+    },
     {
       name: "X-User-Password",
       in: "header",
@@ -94,7 +103,9 @@ const login = (method: "get" | "post"): OperationSpec => ({
       example: "Payu@1234",
     },
     ...parametersOf("query", loginQuerySchema, {
-      refresh_token: { description: "`1` expires the old token and issues a new one; `0` (default) keeps it." },
+      refresh_token: {
+        description: "`1` expires the old token and issues a new one; `0` (default) keeps it.",
+      },
     }),
   ],
   responses: {
@@ -116,7 +127,12 @@ const login = (method: "get" | "post"): OperationSpec => ({
       NO_STORE,
     ),
     ...errorResponses(portalErrorSchema, {
-      ...reasonWires(portalError, DENIALS, ["invalid_refresh_token", "invalid_credentials", "ip_not_allowed", "locked"]),
+      ...reasonWires(portalError, DENIALS, [
+        "invalid_refresh_token",
+        "invalid_credentials",
+        "ip_not_allowed",
+        "locked",
+      ]),
       ...faultWires(renderPortalFault, ["internal", "unavailable"]),
     }),
   },
@@ -155,5 +171,3 @@ export const portalApi: OperationGroup = {
     },
   ],
 };
-
-export { TOKEN_HEADER as PORTAL_TOKEN_HEADER };

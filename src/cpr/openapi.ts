@@ -1,0 +1,253 @@
+import { z } from "zod";
+import {
+  type ExampleOfEach,
+  errorResponses,
+  faultWires,
+  firstIssue,
+  jsonBody,
+  jsonResponse,
+  NO_STORE,
+  type OperationGroup,
+  type ParameterSpec,
+  reasonWires,
+} from "../openapi/operation";
+import type { WireError } from "../shared/fault";
+import { type CprReason, cprError, renderCprFault } from "./errors";
+import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";
+
+/** The CPR family in the OpenAPI document (SPEC §3, seed 002). */
+
+const TAG = "CPR auth token";
+
+// Seed 002 sample cURL, with the demo tenant that `npm run dev` seeds.
+const DEMO = {
+  appId: "demo-app",
+  appKey: "<appKey printed by npm run dev>",
+  transactionId: "txn-1",
+  workflowId: "demo-workflow",
+};
+
+const cprErrorSchema = z
+  .object({
+    statusCode: z.number().int().describe("The HTTP status, repeated."),
+    status: z.literal("failure"),
+    error: z.string().describe("What went wrong; for a 400, the first failing field's message (seed 002)."),
+    errorCode: z.string().describe("invalid_request_body, unauthorized_access, workflow_not_found, …"),
+  })
+  .meta({ description: 'Seed 002 error envelope: `{"statusCode","status":"failure","error","errorCode"}`.' });
+
+const metadataSchema = z.object({
+  appId: z.string(),
+  transactionId: z.string(),
+  workflowId: z.string(),
+  journeyId: z.uuid().describe("Created with the transaction state; a new workflowId restarts it."),
+});
+
+const bearerJwt = z.string().describe("`Bearer <JWT>`, verifiable with `/.well-known/jwks.json`.");
+
+const success = (result: z.ZodType) =>
+  z.object({ statusCode: z.literal(200), status: z.literal("success"), result });
+
+const METADATA = {
+  appId: DEMO.appId,
+  transactionId: DEMO.transactionId,
+  workflowId: DEMO.workflowId,
+  journeyId: "6f1c2a1e-3b7d-4c55-9a51-2f0f3c8e9d10",
+};
+const JWT =
+  "Bearer eyJhbGciOiJFUzI1NiIsImtpZCI6ImRldi0xIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2F1dGhlZGdlLmV4YW1wbGUuY29tIn0.c2lnbmF0dXJl";
+
+// One example of every reason; the 400 examples are the schema's own first messages.
+const REASONS = {
+  invalid_request_body: { code: "invalid_request_body", message: '"appId" is required' },
+  unauthorized_access: { code: "unauthorized_access", cause: "ip_not_allowed" },
+  workflow_not_found: { code: "workflow_not_found" },
+  unique_id_conflict: { code: "unique_id_conflict" },
+} as const satisfies ExampleOfEach<CprReason, "code">;
+
+function invalidBody(schema: z.ZodType, input: unknown): WireError {
+  return cprError({ code: "invalid_request_body", message: firstIssue(schema, input).message });
+}
+
+/** Every error a CPR route answers with, the 400s as the schema words them for these inputs. */
+function cprErrors(invalid: Readonly<Record<string, WireError>>) {
+  return errorResponses(cprErrorSchema, {
+    ...invalid,
+    ...reasonWires(cprError, REASONS, ["unauthorized_access", "workflow_not_found", "unique_id_conflict"]),
+    ...faultWires(renderCprFault),
+  });
+}
+
+// SPEC §3.1: only for apps that registered request-signing keys.
+const SIGNATURE_HEADERS: ParameterSpec[] = [
+  {
+    name: "X-Key-Id",
+    in: "header",
+    schema: z.string(),
+    description: "Id of the app's request-signing key (SPEC §3.1).",
+  },
+  {
+    name: "X-Timestamp",
+    in: "header",
+    schema: z.string(),
+    description: "Unix milliseconds, within 5 minutes of now.",
+  },
+  {
+    name: "X-Signature",
+    in: "header",
+    schema: z.string(),
+    description: "Base64 signature (RS256, PS256 or ES256 raw r‖s) over `<X-Timestamp>.<exact raw body>`.",
+  },
+];
+
+const DEPRECATION_HEADERS = {
+  Deprecation: { description: "RFC 9745: the date since which the route is deprecated." },
+  Link: { description: 'The successor: `</v2/auth/token>; rel="successor-version"`.' },
+};
+
+const authTokenExample = { ...DEMO, authenticateOnResume: "yes", mobileNumber: "+91 98765 43210" };
+
+export const cprApi: OperationGroup = {
+  schemas: { CprError: cprErrorSchema },
+  operations: [
+    {
+      method: "post",
+      path: "/v2/auth/token",
+      operationId: "createCprAuthToken",
+      tag: TAG,
+      summary: "Issue a CPR auth token",
+      description:
+        "Validates the body field by field (first failure wins), admits the app by appKey and IP, checks the workflow, " +
+        "opens or continues the transaction and returns a JWT. A uniqueId is derived when mobileNumber or email is given, " +
+        'and embedded in the token only when authenticateOnResume is "no" (seed 002 table).',
+      parameters: SIGNATURE_HEADERS,
+      requestBody: jsonBody(authTokenBodySchema, {
+        mobile: { summary: "Seed 002 sample: resume with OTP on a mobile number", value: authTokenExample },
+        email: {
+          summary: "Email, uniqueId embedded, 1-hour token",
+          value: { ...DEMO, authenticateOnResume: "no", expiry: 3600, email: "jane@example.com" },
+        },
+        minimal: { summary: "No identifier: no uniqueId", value: DEMO },
+      }),
+      responses: {
+        200: jsonResponse(
+          "The token and the transaction's metadata.",
+          success(z.object({ authToken: bearerJwt, metadata: metadataSchema })),
+          {
+            issued: {
+              summary: "Seed 002 success",
+              value: { statusCode: 200, status: "success", result: { authToken: JWT, metadata: METADATA } },
+            },
+          },
+          NO_STORE,
+        ),
+        ...cprErrors({
+          "appId missing": invalidBody(authTokenBodySchema, {}),
+          "expiry as a string": invalidBody(authTokenBodySchema, { ...DEMO, expiry: "3600" }),
+          "both identifiers": invalidBody(authTokenBodySchema, {
+            ...authTokenExample,
+            email: "jane@example.com",
+          }),
+        }),
+      },
+    },
+    {
+      method: "post",
+      path: "/v2/generate-auth-token",
+      operationId: "createCprAuthTokenLegacy",
+      tag: TAG,
+      summary: "Issue a CPR auth token (legacy)",
+      deprecated: true,
+      description:
+        "The older contract: `userAuthRequired` for authenticateOnResume, the identifier inside `authObject`, and the " +
+        "token as `result.token`. Use `POST /v2/auth/token`.",
+      parameters: SIGNATURE_HEADERS,
+      requestBody: jsonBody(legacyAuthTokenBodySchema, {
+        legacy: {
+          summary: "Identifier in authObject",
+          value: { ...DEMO, userAuthRequired: "no", authObject: { email: "jane@example.com" } },
+        },
+      }),
+      responses: {
+        200: jsonResponse(
+          "The token (as `token`) and the transaction's metadata.",
+          success(z.object({ token: bearerJwt, metadata: metadataSchema })),
+          {
+            issued: {
+              summary: "Legacy success",
+              value: { statusCode: 200, status: "success", result: { token: JWT, metadata: METADATA } },
+            },
+          },
+          { ...NO_STORE, ...DEPRECATION_HEADERS },
+        ),
+        ...cprErrors({
+          "appId missing": invalidBody(legacyAuthTokenBodySchema, {}),
+          "bad userAuthRequired": invalidBody(legacyAuthTokenBodySchema, {
+            ...DEMO,
+            userAuthRequired: "maybe",
+          }),
+        }),
+      },
+    },
+    {
+      method: "post",
+      path: "/v2/generate-unique-id",
+      operationId: "createCprUniqueId",
+      tag: TAG,
+      summary: "Derive a uniqueId (deprecated)",
+      deprecated: true,
+      description:
+        "Authenticated by `appid` + `appkey` headers or by a live CPR token as bearer, plus the IP check. Creates the " +
+        "transaction state when missing and returns the uniqueId for the identifier.",
+      security: [["cprAppIdHeader", "cprAppKeyHeader"], ["cprToken"]],
+      parameters: SIGNATURE_HEADERS,
+      requestBody: jsonBody(uniqueIdBodySchema, {
+        mobile: {
+          summary: "A mobile number",
+          value: {
+            transactionId: DEMO.transactionId,
+            workflowId: DEMO.workflowId,
+            mobileNumber: "9876543210",
+          },
+        },
+      }),
+      responses: {
+        200: jsonResponse(
+          "The uniqueId of the identifier for this app.",
+          success(
+            z.object({
+              uniqueId: z.string().regex(/^[0-9a-f]{32}$/),
+              transactionId: z.string(),
+              workflowId: z.string(),
+            }),
+          ),
+          {
+            derived: {
+              summary: "uniqueId derived",
+              value: {
+                statusCode: 200,
+                status: "success",
+                result: {
+                  uniqueId: "3f8a9c1d2b4e6f708192a3b4c5d6e7f8",
+                  transactionId: "txn-1",
+                  workflowId: "demo-workflow",
+                },
+              },
+            },
+          },
+          {
+            ...NO_STORE,
+            ...DEPRECATION_HEADERS,
+            Sunset: { description: "RFC 8594: the date after which the route may be removed." },
+          },
+        ),
+        ...cprErrors({
+          "no identifier": invalidBody(uniqueIdBodySchema, {
+            transactionId: "txn-1",
+            workflowId: "demo-workflow",
+          }),
+        }),
+      },
+    },
+  ],
+};

@@ -1,0 +1,167 @@
+import { z } from "zod";
+import {
+  errorResponses,
+  faultWires,
+  jsonResponse,
+  NO_STORE,
+  type OperationGroup,
+  type RequestBodySpec,
+} from "../openapi/operation";
+import type { WireError } from "../shared/fault";
+import { oauthError, renderOAuthFault } from "./errors";
+import { tokenRequestSchema } from "./routes";
+
+/** JWKS, introspection and revocation in the OpenAPI document (SPEC §6). */
+
+const TAG = "Token verification";
+
+const oauthErrorSchema = z
+  .object({
+    error: z.enum(["invalid_request", "invalid_client", "server_error", "temporarily_unavailable"]),
+    error_description: z.string(),
+  })
+  .meta({ description: "RFC 6749 §5.2 error response." });
+
+const jwkSchema = z
+  .object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string().optional() })
+  .loose();
+
+const CPR_JWT =
+  "eyJhbGciOiJFUzI1NiIsImtpZCI6ImRldi0xIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2F1dGhlZGdlLmV4YW1wbGUuY29tIn0.c2lnbmF0dXJl";
+
+const tokenRequest = (purpose: string): RequestBodySpec => ({
+  required: true,
+  description: `The token to ${purpose}, form-encoded (RFC 7662/7009) or JSON. \`token_type_hint\` is accepted and not needed.`,
+  content: {
+    "application/x-www-form-urlencoded": {
+      schema: tokenRequestSchema,
+      examples: { cpr: { summary: "A CPR token", value: { token: CPR_JWT } } },
+    },
+    "application/json": {
+      schema: tokenRequestSchema,
+      examples: {
+        portal: { summary: "A portal token", value: { token: "0ec164a4_1884_4c63_ba0b_87e5545c0e3e" } },
+      },
+    },
+  },
+});
+
+const AUTH_ERRORS: Record<string, WireError> = {
+  "bad or missing credentials": oauthError(401, "invalid_client", "Client authentication failed"),
+  "no token parameter": oauthError(
+    400,
+    "invalid_request",
+    "The token parameter is required (form or JSON body)",
+  ),
+  ...faultWires(renderOAuthFault, ["payload_too_large", "internal", "unavailable"]),
+};
+
+const introspectionSchema = z
+  .object({
+    active: z.boolean(),
+    token_type: z.string().optional(),
+    exp: z.number().int().optional(),
+    iat: z.number().int().optional(),
+    sub: z.string().optional(),
+    iss: z.string().optional(),
+  })
+  .loose()
+  .describe("`{\"active\":false}` unless live and the caller's own; a live token adds its family's claims.");
+
+export const oauthApi: OperationGroup = {
+  schemas: { OAuthError: oauthErrorSchema },
+  operations: [
+    {
+      method: "get",
+      path: "/.well-known/jwks.json",
+      operationId: "getJwks",
+      tag: TAG,
+      summary: "Public signing keys (JWKS)",
+      description: "Verify CPR and UPI session JWTs offline: every key of SIGNING_KEYS, public members only.",
+      responses: {
+        200: jsonResponse(
+          "The key set.",
+          z.object({ keys: z.array(jwkSchema) }),
+          {
+            es256: {
+              summary: "One ES256 key",
+              value: {
+                keys: [
+                  {
+                    kty: "EC",
+                    crv: "P-256",
+                    x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                    y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+                    kid: "dev-1",
+                    alg: "ES256",
+                    use: "sig",
+                  },
+                ],
+              },
+            },
+          },
+          {
+            "Cache-Control": {
+              description: "Cacheable for a few minutes, so a new key is seen before it signs.",
+            },
+          },
+        ),
+      },
+    },
+    {
+      method: "post",
+      path: "/oauth/introspect",
+      operationId: "introspectToken",
+      tag: TAG,
+      summary: "Introspect a token (RFC 7662)",
+      description:
+        "CPR JWTs, portal tokens, UPI session JWTs and client auth tokens. A tenant asking about another tenant's token " +
+        'gets `{"active":false}`, exactly as for a dead one.',
+      security: [["adminToken"], ["appCredentials"], ["merchantCredentials"], ["portalToken"]],
+      requestBody: tokenRequest("introspect"),
+      responses: {
+        200: jsonResponse(
+          "The token's state.",
+          introspectionSchema,
+          {
+            active: {
+              summary: "A live CPR token",
+              value: {
+                active: true,
+                token_type: "Bearer",
+                exp: 1719575851,
+                iat: 1719532651,
+                sub: "txn-1",
+                iss: "https://authedge.example.com",
+                aud: "demo-app",
+                appId: "demo-app",
+                transactionId: "txn-1",
+                workflowId: "demo-workflow",
+                journeyId: "6f1c2a1e-3b7d-4c55-9a51-2f0f3c8e9d10",
+              },
+            },
+            inactive: { summary: "Dead, unknown or another tenant's", value: { active: false } },
+          },
+          NO_STORE,
+        ),
+        ...errorResponses(oauthErrorSchema, AUTH_ERRORS),
+      },
+    },
+    {
+      method: "post",
+      path: "/oauth/revoke",
+      operationId: "revokeToken",
+      tag: TAG,
+      summary: "Revoke a token (RFC 7009)",
+      description:
+        "Takes effect at once. Revoking a CPR token ends every token of its transaction issued before. A portal token " +
+        "may revoke itself without other credentials (logout). Unknown tokens also answer 200.",
+      security: [["adminToken"], ["appCredentials"], ["merchantCredentials"], ["portalToken"], []],
+      requestBody: tokenRequest("revoke"),
+      responses: {
+        200: { description: "Revoked, or nothing to revoke (RFC 7009 §2.2).", headers: NO_STORE },
+        ...errorResponses(oauthErrorSchema, AUTH_ERRORS),
+      },
+    },
+  ],
+};

@@ -1,0 +1,70 @@
+import swaggerUiPackage from "swagger-ui-dist/package.json";
+import swaggerUiCss from "swagger-ui-dist/swagger-ui.css";
+import swaggerUiBundle from "swagger-ui-dist/swagger-ui-bundle.js";
+
+/**
+ * `/docs`: Swagger UI over `/openapi.json`, every asset served by the Worker itself, so the page
+ * makes no request to the internet (issue 7) and its Content-Security-Policy can be `'self'` only.
+ */
+
+export const OPENAPI_PATH = "/openapi.json";
+export const DOCS_PATH = "/docs";
+
+/** The assets, each under a fixed path; the page links them with the package version as a cache key. */
+export const DOCS_ASSETS = {
+  "/docs/swagger-ui-bundle.js": {
+    contentType: "text/javascript; charset=utf-8",
+    body: swaggerUiBundle,
+  },
+  "/docs/swagger-ui.css": {
+    contentType: "text/css; charset=utf-8",
+    // The map it names is not shipped; without the comment a browser's devtools do not ask for it.
+    body: swaggerUiCss.replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, ""),
+  },
+} as const;
+
+const VERSION = encodeURIComponent(swaggerUiPackage.version);
+
+// `validatorUrl: null`: Swagger UI otherwise asks validator.swagger.io for a badge.
+const INITIALISER = `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(OPENAPI_PATH)}, dom_id: "#swagger-ui", \
+validatorUrl: null, deepLinking: true, presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout" });`;
+
+export const DOCS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>authedge API reference</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css?v=${VERSION}">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js?v=${VERSION}"></script>
+<script>${INITIALISER}</script>
+</body>
+</html>
+`;
+
+let policy: Promise<string> | undefined;
+
+/**
+ * The page's CSP: its own origin only, plus the inline initialiser by hash (no 'unsafe-inline').
+ * `data:` images are the icons inlined in Swagger UI's stylesheet.
+ */
+export function docsContentSecurityPolicy(): Promise<string> {
+  policy ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(INITIALISER)).then((digest) => {
+    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    return [
+      "default-src 'none'",
+      `script-src 'self' 'sha256-${hash}'`,
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      "connect-src 'self'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join("; ");
+  });
+  return policy;
+}

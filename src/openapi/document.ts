@@ -1,0 +1,190 @@
+import { z } from "zod";
+import packageJson from "../../package.json";
+import { adminApi } from "../admin/openapi";
+import { cprApi } from "../cpr/openapi";
+import { oauthApi } from "../oauth/openapi";
+import { portalApi } from "../portal/openapi";
+import { upiApi } from "../upi/openapi";
+import type { MediaSpec, OperationGroup, OperationSpec, ParameterSpec, ResponseSpec } from "./operation";
+import { SECURITY_SCHEMES } from "./security";
+import { serviceApi } from "./service-operations";
+
+/**
+ * `/openapi.json`: OpenAPI 3.1 assembled from each family's operation list (`src/<family>/openapi.ts`).
+ * Request schemas are the zod schemas the routes validate with, converted by zod's own JSON Schema
+ * 2020-12 generator (the dialect of OpenAPI 3.1), so the document cannot drift from validation.
+ */
+
+export const API_GROUPS: readonly OperationGroup[] = [
+  cprApi,
+  portalApi,
+  upiApi,
+  oauthApi,
+  adminApi,
+  serviceApi,
+];
+
+export const TAGS = [
+  { name: "CPR auth token", description: "HyperVerge-compatible CPR auth tokens (SPEC §3, seed 002)." },
+  { name: "Portal login token", description: "PayU Chargeback API login tokens (SPEC §4, seed 001)." },
+  { name: "UPI session token", description: "Juspay HyperAPI `process` session tokens (SPEC §5, seed 000)." },
+  {
+    name: "UPI Customer API",
+    description: "Juspay Customer API: client auth tokens for a merchant's customers (SPEC §5).",
+  },
+  {
+    name: "Token verification",
+    description: "JWKS, RFC 7662 introspection and RFC 7009 revocation (SPEC §6).",
+  },
+  {
+    name: "Admin",
+    description:
+      'Provisioning behind the admin bearer token (SPEC §7). Errors: `{"error":{"code","message"}}`.',
+  },
+  { name: "Service", description: "Health, this document and its reference page." },
+] as const;
+
+const DESCRIPTION = [
+  "authedge issues and checks auth tokens for three API families, each a drop-in implementation of a published",
+  "vendor contract. Each family answers errors in its own envelope, documented per operation with the bodies the",
+  "service really sends. Every response carries `X-Request-Id` (an incoming one of 1-128 characters of",
+  "`A-Z a-z 0-9 . _ : -` is echoed); request bodies over 64 KiB are refused with 413 before parsing, and JSON",
+  "bodies are read only under an `application/json` content type.",
+].join(" ");
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  // `io: "input"` describes what a client sends (defaults optional, transforms by their input);
+  // refinements have no JSON Schema form and are left to the descriptions and the 400 examples.
+  const { $schema: _dialect, ...body } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  });
+  return body;
+}
+
+/** Converts schemas, referring to a named component when the schema is one. */
+class SchemaConverter {
+  private readonly names = new Map<z.ZodType, string>();
+  readonly components: Record<string, JsonSchema> = {};
+
+  constructor(groups: readonly OperationGroup[]) {
+    for (const group of groups) {
+      for (const [name, schema] of Object.entries(group.schemas ?? {})) {
+        if (name in this.components) throw new Error(`schema component ${name} is declared twice`);
+        this.names.set(schema, name);
+        this.components[name] = jsonSchemaOf(schema, "output");
+      }
+    }
+  }
+
+  convert(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+    const name = this.names.get(schema);
+    return name ? { $ref: `#/components/schemas/${name}` } : jsonSchemaOf(schema, io);
+  }
+}
+
+function media(
+  converter: SchemaConverter,
+  content: Readonly<Record<string, MediaSpec>>,
+  io: "input" | "output",
+) {
+  return Object.fromEntries(
+    Object.entries(content).map(([type, { schema, examples }]) => [
+      type,
+      { schema: converter.convert(schema, io), ...(examples ? { examples } : {}) },
+    ]),
+  );
+}
+
+function parameter(converter: SchemaConverter, spec: ParameterSpec) {
+  return {
+    name: spec.name,
+    in: spec.in,
+    required: spec.in === "path" || spec.required === true,
+    ...(spec.description ? { description: spec.description } : {}),
+    schema: converter.convert(spec.schema, "input"),
+    ...(spec.example === undefined ? {} : { example: spec.example }),
+  };
+}
+
+function response(converter: SchemaConverter, spec: ResponseSpec) {
+  const headers: Record<string, unknown> = { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" } };
+  for (const [name, header] of Object.entries(spec.headers ?? {})) {
+    headers[name] = {
+      description: header.description,
+      schema: { type: "string" },
+      ...(header.example === undefined ? {} : { example: header.example }),
+    };
+  }
+  return {
+    description: spec.description,
+    headers,
+    ...(spec.content ? { content: media(converter, spec.content, "output") } : {}),
+  };
+}
+
+function operation(converter: SchemaConverter, spec: OperationSpec) {
+  return {
+    operationId: spec.operationId,
+    tags: [spec.tag],
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.deprecated ? { deprecated: true } : {}),
+    ...(spec.security
+      ? { security: spec.security.map((schemes) => Object.fromEntries(schemes.map((name) => [name, []]))) }
+      : {}),
+    ...(spec.parameters?.length ? { parameters: spec.parameters.map((p) => parameter(converter, p)) } : {}),
+    ...(spec.requestBody
+      ? {
+          requestBody: {
+            required: spec.requestBody.required ?? true,
+            ...(spec.requestBody.description ? { description: spec.requestBody.description } : {}),
+            content: media(converter, spec.requestBody.content, "input"),
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(spec.responses).map(([status, value]) => [status, response(converter, value)]),
+    ),
+  };
+}
+
+/** Builds the document; throws on a route documented twice, an unknown tag or a duplicate operationId. */
+export function buildOpenApiDocument(groups: readonly OperationGroup[] = API_GROUPS) {
+  const converter = new SchemaConverter(groups);
+  const tagNames = new Set<string>(TAGS.map((tag) => tag.name));
+  const operationIds = new Set<string>();
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of groups.flatMap((group) => group.operations)) {
+    if (!tagNames.has(spec.tag)) throw new Error(`${spec.operationId}: unknown tag ${spec.tag}`);
+    if (operationIds.has(spec.operationId)) throw new Error(`operationId ${spec.operationId} is used twice`);
+    operationIds.add(spec.operationId);
+    paths[spec.path] ??= {};
+    const item = paths[spec.path]!;
+    if (spec.method in item) throw new Error(`${spec.method.toUpperCase()} ${spec.path} is documented twice`);
+    item[spec.method] = operation(converter, spec);
+  }
+  return {
+    openapi: "3.1.1",
+    info: { title: "authedge", version: packageJson.version, description: DESCRIPTION },
+    // Relative: requests go to whichever origin served this document.
+    servers: [{ url: "/" }],
+    tags: TAGS,
+    paths,
+    components: {
+      schemas: converter.components,
+      securitySchemes: SECURITY_SCHEMES,
+      headers: {
+        "X-Request-Id": {
+          description: "The request's id: the caller's own when well-formed, else generated (SPEC §2).",
+          schema: { type: "string" },
+        },
+      },
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;

@@ -1,0 +1,214 @@
+import type { z } from "zod";
+import type { Fault, FaultRenderer, WireError } from "../shared/fault";
+import type { SecuritySchemeName } from "./security";
+
+/**
+ * What a family says about its routes for the OpenAPI document. Schemas are the zod schemas the
+ * routes validate with (one source of truth); error examples are rendered by the family's own
+ * reason → wire mapping, so every documented error body is one the Worker really sends.
+ */
+
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+export interface ParameterSpec {
+  readonly name: string;
+  readonly in: "path" | "query" | "header";
+  readonly schema: z.ZodType;
+  readonly description?: string;
+  readonly required?: boolean;
+  readonly example?: unknown;
+}
+
+export interface Example {
+  readonly summary: string;
+  readonly value: unknown;
+}
+
+export interface MediaSpec {
+  readonly schema: z.ZodType;
+  readonly examples?: Readonly<Record<string, Example>>;
+}
+
+export interface RequestBodySpec {
+  readonly description?: string;
+  readonly required?: boolean;
+  readonly content: Readonly<Record<string, MediaSpec>>;
+}
+
+export interface HeaderSpec {
+  readonly description: string;
+  readonly example?: string;
+}
+
+export interface ResponseSpec {
+  readonly description: string;
+  /** Media type → body; absent for an empty body (204). */
+  readonly content?: Readonly<Record<string, MediaSpec>>;
+  readonly headers?: Readonly<Record<string, HeaderSpec>>;
+}
+
+export type ResponsesSpec = Readonly<Record<number, ResponseSpec>>;
+
+export interface OperationSpec {
+  readonly method: HttpMethod;
+  /** OpenAPI form: `/customers/{customerId}`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly tag: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly deprecated?: boolean;
+  /** Alternatives, each a set of schemes used together; `[]` in the list makes credentials optional. */
+  readonly security?: ReadonlyArray<ReadonlyArray<SecuritySchemeName>>;
+  readonly parameters?: readonly ParameterSpec[];
+  readonly requestBody?: RequestBodySpec;
+  readonly responses: ResponsesSpec;
+}
+
+/** A family's contribution: its operations and the schemas worth naming as components. */
+export interface OperationGroup {
+  readonly schemas?: Readonly<Record<string, z.ZodType>>;
+  readonly operations: readonly OperationSpec[];
+}
+
+/**
+ * One example per member of a reason union, keyed by its discriminant. Declaring a family's table
+ * with `satisfies ExampleOfEach<...>` makes a new reason fail the typecheck until it is documented.
+ */
+export type ExampleOfEach<Reason, Key extends keyof Reason> = {
+  readonly [Value in Reason[Key] & string]: Extract<Reason, Record<Key, Value>>;
+};
+
+/** The faults every route can meet once it is matched (404/405 belong to unmatched paths). */
+export const ROUTE_FAULTS = [
+  "malformed_json",
+  "payload_too_large",
+  "internal",
+  "unavailable",
+] as const satisfies Fault[];
+
+/** The family's wire errors for faults, keyed by fault name. */
+export function faultWires(
+  render: FaultRenderer,
+  faults: readonly Fault[] = ROUTE_FAULTS,
+): Record<string, WireError> {
+  return Object.fromEntries(faults.map((fault) => [fault, render(fault)]));
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: "Bad request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  409: "Conflict",
+  413: "Payload too large",
+  429: "Too many requests",
+  500: "Internal error",
+  503: "Temporarily unavailable",
+};
+
+const HEADER_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  "Retry-After": "Seconds to wait before retrying.",
+  "WWW-Authenticate": "The authentication scheme(s) this endpoint accepts (RFC 9110 §11.6.1).",
+};
+
+/**
+ * Error responses from named wire errors: grouped by status, identical bodies merged into one
+ * example whose summary lists every cause, and each header the wire error sets documented.
+ */
+export function errorResponses(
+  envelope: z.ZodType,
+  wires: Readonly<Record<string, WireError>>,
+): ResponsesSpec {
+  const byStatus = new Map<
+    number,
+    { examples: Map<string, { names: string[]; value: unknown }>; headers: Set<string> }
+  >();
+  for (const [name, wire] of Object.entries(wires)) {
+    const entry = byStatus.get(wire.status) ?? { examples: new Map(), headers: new Set<string>() };
+    byStatus.set(wire.status, entry);
+    const key = JSON.stringify(wire.body);
+    const example = entry.examples.get(key) ?? { names: [], value: wire.body };
+    example.names.push(name);
+    entry.examples.set(key, example);
+    for (const header of Object.keys(wire.headers ?? {})) entry.headers.add(header);
+  }
+  const responses: Record<number, ResponseSpec> = {};
+  for (const [status, { examples, headers }] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const named = [...examples.values()];
+    responses[status] = {
+      description: `${STATUS_TEXT[status] ?? `HTTP ${status}`}: ${named.map(({ names }) => names.join(", ")).join("; ")}.`,
+      content: {
+        "application/json": {
+          schema: envelope,
+          examples: Object.fromEntries(
+            named.map(({ names, value }) => [names[0]!, { summary: names.join(", "), value }]),
+          ),
+        },
+      },
+      headers: Object.fromEntries(
+        [...headers].map((header) => [header, { description: HEADER_DESCRIPTIONS[header] ?? header }]),
+      ),
+    };
+  }
+  return responses;
+}
+
+/** The wire errors of the named reasons, rendered by the family's mapping. */
+export function reasonWires<Reason>(
+  render: (reason: Reason) => WireError,
+  table: Readonly<Record<string, Reason>>,
+  names: readonly string[],
+): Record<string, WireError> {
+  return Object.fromEntries(names.map((name) => [name, render(table[name]!)]));
+}
+
+/** Parameters from a zod object schema's shape (path ids, query flags), one per field. */
+export function parametersOf(
+  where: ParameterSpec["in"],
+  schema: z.ZodObject,
+  details: Readonly<Record<string, { description?: string; example?: unknown }>> = {},
+): ParameterSpec[] {
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: where,
+    schema: field as z.ZodType,
+    required: where === "path" || !(field as z.ZodType).safeParse(undefined).success,
+    ...details[name],
+  }));
+}
+
+/** A JSON body with examples. */
+export function jsonBody(
+  schema: z.ZodType,
+  examples: Readonly<Record<string, Example>>,
+  description?: string,
+): RequestBodySpec {
+  return { required: true, description, content: { "application/json": { schema, examples } } };
+}
+
+/** A JSON success response. */
+export function jsonResponse(
+  description: string,
+  schema: z.ZodType,
+  examples: Readonly<Record<string, Example>>,
+  headers?: Readonly<Record<string, HeaderSpec>>,
+): ResponseSpec {
+  return { description, content: { "application/json": { schema, examples } }, headers };
+}
+
+/** Token-bearing responses are never cached (SPEC §2). */
+export const NO_STORE: Readonly<Record<string, HeaderSpec>> = {
+  "Cache-Control": {
+    description: "Always `no-store`: the response carries a credential.",
+    example: "no-store",
+  },
+};
+
+/** The first issue the schema reports for an input it must refuse: the message a route answers with. */
+export function firstIssue(schema: z.ZodType, input: unknown): z.core.$ZodIssue {
+  const result = schema.safeParse(input);
+  if (result.success) throw new Error(`documented invalid input was accepted: ${JSON.stringify(input)}`);
+  return result.error.issues[0]!;
+}

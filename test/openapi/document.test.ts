@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import app from "../../src/index";
+import { API_GROUPS, buildOpenApiDocument } from "../../src/openapi/document";
+import type { MediaSpec, OperationGroup, OperationSpec } from "../../src/openapi/operation";
+import { call, json } from "../support/worker";
+
+const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+
+/** The app's routes as (METHOD, OpenAPI path), middleware (`ALL` on a `/*` pattern) left out. */
+function servedRoutes(): string[] {
+  const routes = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === "ALL" && route.path.endsWith("*")) continue;
+    const path = route.path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
+    routes.add(`${route.method} ${path}`);
+  }
+  return [...routes].sort();
+}
+
+function documentedRoutes(document: { paths: Record<string, Record<string, unknown>> }): string[] {
+  return Object.entries(document.paths)
+    .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+}
+
+const operations = API_GROUPS.flatMap((group) => group.operations);
+
+function mediaExamples(operation: OperationSpec) {
+  const request = Object.entries(operation.requestBody?.content ?? {}).map(
+    ([type, media]) => [`request ${type}`, media] as const,
+  );
+  const responses = Object.entries(operation.responses).flatMap(([status, response]) =>
+    Object.entries(response.content ?? {}).map(([type, media]) => [`${status} ${type}`, media] as const),
+  );
+  return [...request, ...responses].flatMap(([where, media]: readonly [string, MediaSpec]) =>
+    Object.entries(media.examples ?? {}).map(([name, example]) => ({
+      label: `${operation.method.toUpperCase()} ${operation.path} ${where} "${name}"`,
+      schema: media.schema,
+      value: example.value,
+    })),
+  );
+}
+
+describe("GET /openapi.json", () => {
+  it("serves the OpenAPI 3.1 document built from the families' operations, cacheable", async () => {
+    const response = await call("/openapi.json");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+    expect(response.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(response.headers.get("X-Request-Id")).toBeTruthy();
+    const document = await json(response);
+    expect(document).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+    expect(document.openapi).toMatch(/^3\.1\./);
+  });
+
+  it("documents every route the app serves", async () => {
+    const document = await json(await call("/openapi.json"));
+    const documented = new Set(documentedRoutes(document));
+    expect(servedRoutes().filter((route) => !documented.has(route))).toEqual([]);
+  });
+
+  it("documents no route the app does not serve", async () => {
+    const document = await json(await call("/openapi.json"));
+    const served = new Set(servedRoutes());
+    expect(documentedRoutes(document).filter((route) => !served.has(route))).toEqual([]);
+  });
+});
+
+describe("the document's content", () => {
+  it.each(operations.flatMap(mediaExamples))("$label conforms to its schema", ({ schema, value }) => {
+    const parsed = schema.safeParse(value);
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+  });
+
+  it.each(operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))(
+    "%s documents a success and the family's 500 and 503",
+    (_label, operation) => {
+      const statuses = Object.keys(operation.responses).map(Number);
+      expect(statuses.some((status) => status >= 200 && status < 300)).toBe(true);
+      if (operation.tag !== "Service" && operation.path !== "/.well-known/jwks.json") {
+        expect(statuses).toEqual(expect.arrayContaining([500, 503]));
+      }
+    },
+  );
+
+  it("puts every admin route under the Admin tag behind the admin bearer token, and no other route", () => {
+    for (const operation of operations) {
+      const isAdmin = operation.path.startsWith("/admin/");
+      expect(operation.tag === "Admin", operation.path).toBe(isAdmin);
+      if (isAdmin) expect(operation.security, operation.path).toEqual([["adminToken"]]);
+    }
+  });
+
+  it("documents the family's real error bodies: the first 400 message of the CPR schema", async () => {
+    const document = await json(await call("/openapi.json"));
+    const examples = document.paths["/v2/auth/token"].post.responses["400"].content["application/json"].examples;
+    expect(examples["appId missing"].value).toEqual({
+      statusCode: 400,
+      status: "failure",
+      error: '"appId" is required',
+      errorCode: "invalid_request_body",
+    });
+    const served = await call("/v2/auth/token", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(await json(served)).toEqual(examples["appId missing"].value);
+  });
+
+  it("refers to named components and leaves no dangling reference", async () => {
+    const document = await json(await call("/openapi.json"));
+    const refs = JSON.stringify(document).match(/"\$ref":"[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) {
+      const [, kind, name] = /#\/components\/(\w+)\/([^"]+)/.exec(ref) ?? [];
+      expect(document.components[kind!]?.[name!], ref).toBeDefined();
+    }
+  });
+
+  it.each([
+    ["a route documented twice", [{ operations: [operations[0]!, operations[0]!] }]],
+    ["an unknown tag", [{ operations: [{ ...operations[0]!, tag: "Nope" }] }]],
+  ] as const)("refuses to build with %s", (_label, groups) => {
+    expect(() => buildOpenApiDocument(groups as unknown as OperationGroup[])).toThrow();
+  });
+});
+
+describe("HEAD and other methods", () => {
+  it.each(METHODS.filter((method) => method !== "get"))("answers %s /openapi.json with 405 and Allow", async (method) => {
+    const response = await call("/openapi.json", { method: method.toUpperCase() });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toBe("GET, HEAD");
+    expect(await json(response)).toEqual({ error: "method_not_allowed" });
+  });
+});
