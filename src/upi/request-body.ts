@@ -29,7 +29,9 @@ export async function readFields(
   const contentType = request.headers.get("Content-Type") ?? "";
   const fields = new Map<string, unknown>();
   if (FORM_TYPE.test(contentType)) {
-    for (const [name, value] of new URLSearchParams(await request.text())) {
+    // Read as bytes: workerd warns when .text() meets a form content type.
+    const text = new TextDecoder().decode(await request.arrayBuffer());
+    for (const [name, value] of new URLSearchParams(text)) {
       if (!fields.has(name)) fields.set(name, value);
     }
     return { ok: true, value: fields };

@@ -238,113 +238,133 @@ describe("bad input (issue 5): its code, no state change, no 500", () => {
     expect(await json(response)).toMatchObject({ requestId: "", errorCode: "INVALID_INPUT" });
   });
 
-  const now = () => Date.now();
-  it.each([
+  interface BadVariant {
+    /** The text the merchant signs, when it is not the well-formed default. */
+    signed?: (merchantId: string, customerId: string, now: number) => string;
+    /** Changes the request payload after signing. */
+    tamper?: (payload: Record<string, unknown>) => void;
+  }
+  const signedAt = (timestamp: unknown) => (merchantId: string, customerId: string) =>
+    JSON.stringify({ merchant_id: merchantId, customer_id: customerId, timestamp });
+  const onSignature = (change: (signature: string) => string) => (payload: Record<string, unknown>) => {
+    payload.signature = change(payload.signature as string);
+  };
+  const NO_SIGNATURE = "Signature verification failed";
+
+  it.each<[string, BadVariant, number, string, string]>([
     [
       "signaturePayload as an object",
-      { payloadOverride: { merchant_id: "m", customer_id: "c", timestamp: "1" } },
+      {
+        tamper: (payload) =>
+          Object.assign(payload, { signaturePayload: JSON.parse(payload.signaturePayload as string) }),
+      },
       400,
       "INVALID_INPUT",
       "payload.signaturePayload must be a string holding a JSON object",
     ],
     [
       "non-JSON signed payload",
-      { signaturePayload: "merchant_id=m&customer_id=c" },
+      { signed: (m, c) => `merchant_id=${m}&customer_id=${c}` },
       400,
       "INVALID_INPUT",
       "signaturePayload must be a string holding a JSON object",
     ],
     [
       "duplicate key in the signed payload",
-      { duplicate: true },
+      {
+        signed: (m, c, now) =>
+          `{"merchant_id":"${m}","customer_id":"${c}","customer_id":"other","timestamp":"${now}"}`,
+      },
       400,
       "INVALID_INPUT",
       'signaturePayload has the key "customer_id" twice',
     ],
     [
       "timestamp in seconds",
-      { timestamp: () => Math.floor(now() / 1000) },
+      { signed: (m, c, now) => signedAt(String(Math.floor(now / 1000)))(m, c) },
       401,
       "REQUEST_EXPIRED",
       "signaturePayload timestamp is too old",
     ],
     [
       "stale timestamp",
-      { timestamp: () => now() - 15 * 60_000 - 5_000 },
+      { signed: (m, c, now) => signedAt(String(now - 15 * 60_000 - 5_000))(m, c) },
       401,
       "REQUEST_EXPIRED",
       "signaturePayload timestamp is too old",
     ],
     [
       "future timestamp",
-      { timestamp: () => now() + 65_000 },
+      { signed: (m, c, now) => signedAt(String(now + 65_000))(m, c) },
       401,
       "REQUEST_EXPIRED",
       "signaturePayload timestamp is in the future",
     ],
     [
       "timestamp with a fraction",
-      { timestamp: () => `${now()}.5` },
+      { signed: (m, c, now) => signedAt(`${now}.5`)(m, c) },
       400,
       "INVALID_INPUT",
       "signaturePayload.timestamp must be the time in milliseconds, as a string of digits",
     ],
-    ["re-serialised payload", { reserialise: true }, 401, "UNAUTHORIZED", "Signature verification failed"],
     [
-      "truncated signature",
-      { signature: (s: string) => s.slice(0, 100) },
+      "re-serialised payload",
+      {
+        tamper: (payload) =>
+          Object.assign(payload, {
+            signaturePayload: JSON.stringify(JSON.parse(payload.signaturePayload as string), null, 1),
+          }),
+      },
       401,
       "UNAUTHORIZED",
-      "Signature verification failed",
+      NO_SIGNATURE,
+    ],
+    [
+      "truncated signature",
+      { tamper: onSignature((s) => s.slice(0, 100)) },
+      401,
+      "UNAUTHORIZED",
+      NO_SIGNATURE,
     ],
     [
       "hex signature",
       {
-        signature: (s: string) =>
+        tamper: onSignature((s) =>
           Array.from(atob(s), (ch) => ch.charCodeAt(0).toString(16).padStart(2, "0")).join(""),
+        ),
       },
       401,
       "UNAUTHORIZED",
-      "Signature verification failed",
+      NO_SIGNATURE,
     ],
     [
-      "one flipped signature byte",
-      {
-        signature: (s: string) =>
-          s[10] === "A" ? `${s.slice(0, 10)}B${s.slice(11)}` : `${s.slice(0, 10)}A${s.slice(11)}`,
-      },
+      "one changed signature character",
+      { tamper: onSignature((s) => `${s.slice(0, 10)}${s[10] === "A" ? "B" : "A"}${s.slice(11)}`) },
       401,
       "UNAUTHORIZED",
-      "Signature verification failed",
+      NO_SIGNATURE,
     ],
     [
       "non-base64 signature",
-      { signature: () => "not*base64!" },
+      { tamper: onSignature(() => "not*base64!") },
       400,
       "INVALID_INPUT",
       "payload.signature must be base64",
     ],
     [
       "unknown key id",
-      { merchantKeyId: "no-such-key" },
+      { tamper: (payload) => Object.assign(payload, { merchantKeyId: "no-such-key" }) },
       401,
       "UNAUTHORIZED",
-      "Signature verification failed",
+      NO_SIGNATURE,
     ],
-  ] as const)("%s", async (_title, variant: Record<string, any>, status, code, message) => {
+  ])("%s", async (_title, variant, status, code, message) => {
     const id = customerId();
-    const timestamp = variant.timestamp?.();
-    const duplicateText = `{"merchant_id":"${merchant.merchantId}","customer_id":"${id}","customer_id":"${id}","timestamp":"${now()}"}`;
-    const body: any = await signedBody(merchant, {
+    const body = await signedBody(merchant, {
       customerId: id,
-      timestamp,
-      signaturePayload: variant.duplicate ? duplicateText : variant.signaturePayload,
+      signaturePayload: variant.signed?.(merchant.merchantId, id, Date.now()),
     });
-    if (variant.reserialise)
-      body.payload.signaturePayload = JSON.stringify(JSON.parse(body.payload.signaturePayload), null, 1);
-    if (variant.signature) body.payload.signature = variant.signature(body.payload.signature);
-    if (variant.payloadOverride) body.payload.signaturePayload = variant.payloadOverride;
-    if (variant.merchantKeyId) body.payload.merchantKeyId = variant.merchantKeyId;
+    variant.tamper?.(body.payload as Record<string, unknown>);
     const response = await processCall(body);
     expect(response.status).toBe(status);
     expect(await json(response)).toEqual(failure(body.requestId, code, message, "upiGetSessionToken"));
