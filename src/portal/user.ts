@@ -77,7 +77,8 @@ export class PortalUser extends DurableObject<Env> {
       };
     }
     if (!accepted || accepted.credentialVersion !== this.credentialVersion()) {
-      this.recordFailure(lockout, now);
+      const expiresAt = this.recordFailure(lockout, now);
+      await this.ctx.storage.setAlarm(expiresAt);
       return fail("invalid_credentials");
     }
     if (!accepted.ipAllowed) return fail("ip_not_allowed");
@@ -167,12 +168,31 @@ export class PortalUser extends DurableObject<Env> {
     return { failures: stored.failures.filter((at) => at > now - FAILURE_WINDOW_MS) };
   }
 
-  private recordFailure(lockout: Lockout, now: number): void {
+  /** Counts one failure; returns when the stored lockout state has fully expired. */
+  private recordFailure(lockout: Lockout, now: number): number {
     const failures = [...lockout.failures, now];
+    const locked = failures.length >= MAX_FAILURES;
     this.ctx.storage.kv.put<Lockout>(
       LOCKOUT,
-      failures.length >= MAX_FAILURES ? { failures: [], lockedUntil: now + FAILURE_WINDOW_MS } : { failures },
+      locked ? { failures: [], lockedUntil: now + FAILURE_WINDOW_MS } : { failures },
     );
+    return now + FAILURE_WINDOW_MS;
+  }
+
+  /**
+   * Drops an expired failure record, and the whole object when nothing else is left: attempts on
+   * unknown emails would otherwise leave one stored object per guessed address forever.
+   */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const lockout = this.lockout(now);
+    if (lockout.lockedUntil !== undefined || lockout.failures.length > 0) {
+      await this.ctx.storage.setAlarm(lockout.lockedUntil ?? lockout.failures[0]! + FAILURE_WINDOW_MS);
+      return;
+    }
+    this.ctx.storage.kv.delete(LOCKOUT);
+    if (this.credentialVersion() === 0 && !this.ctx.storage.kv.get(SESSIONS))
+      await this.ctx.storage.deleteAll();
   }
 }
 

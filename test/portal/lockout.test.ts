@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { portalUserObject } from "../../src/portal/sessions";
@@ -87,7 +87,7 @@ describe("/api_auth lockout (SPEC §4)", () => {
 
   it("holds the lock for the whole window and lifts it once the window has passed", async () => {
     const email = `${uid("clock")}@example.com`;
-    const start = 1_700_000_000_000;
+    const start = Date.now();
     for (let i = 0; i < MAX_FAILURES; i++) {
       expect(await refusedAttemptAt(email, start + i)).toEqual({ ok: false, reason: "invalid_credentials" });
     }
@@ -106,7 +106,7 @@ describe("/api_auth lockout (SPEC §4)", () => {
 
   it("forgets failures older than 15 minutes (a sliding window)", async () => {
     const email = `${uid("slide")}@example.com`;
-    const start = 1_700_000_000_000;
+    const start = Date.now();
     for (let i = 0; i < MAX_FAILURES - 1; i++) await refusedAttemptAt(email, start);
     // The 10th failure comes just after the first nine left the window: no lock.
     expect(await refusedAttemptAt(email, start + FAILURE_WINDOW_MS)).toEqual({
@@ -119,5 +119,33 @@ describe("/api_auth lockout (SPEC §4)", () => {
     for (let i = 0; i < MAX_FAILURES - 1; i++) await refusedAttemptAt(other, start);
     await refusedAttemptAt(other, start + FAILURE_WINDOW_MS - 1);
     expect((await userObjectState(other)).lockout.lockedUntil).toBe(start + 2 * FAILURE_WINDOW_MS - 1);
+  });
+
+  it.each([
+    ["an unknown email's object entirely", false, []],
+    ["only the failures of a known user", true, ["credentialVersion"]],
+  ])("clears expired failures by alarm: %s", async (_label, known, keysLeft) => {
+    const email = known ? (await provisionUser()).email : `${uid("gone")}@example.com`;
+    const stub = portalUserObject(env, email);
+    await runInDurableObject(stub, async (_instance, state) => {
+      state.storage.kv.put("lockout", { failures: [Date.now() - FAILURE_WINDOW_MS - 1] });
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const keys = await runInDurableObject(stub, (_instance, state) =>
+      [...state.storage.kv.list()].map(([key]) => key),
+    );
+    expect(keys).toEqual(keysLeft);
+  });
+
+  it("keeps failures still inside the window when the alarm runs early, and reschedules", async () => {
+    const email = `${uid("kept")}@example.com`;
+    await login({ email, password: "wrong" });
+    const stub = portalUserObject(env, email);
+    const { lockout } = await userObjectState(email);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await userObjectState(email)).lockout).toEqual(lockout);
+    const alarm = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+    expect(alarm).toBe(lockout.failures[0] + FAILURE_WINDOW_MS);
   });
 });
