@@ -1,0 +1,64 @@
+// One load run with autocannon: a fixed time at a fixed number of connections.
+import autocannon from "autocannon";
+import { CLIENT_HEADERS } from "./http.mjs";
+
+// Password-hashing routes at 32 connections queue for seconds on a busy 2-core machine.
+const REQUEST_TIMEOUT_SECONDS = 30;
+const MIN_SETTLE_MS = 200;
+const MAX_SETTLE_MS = 10_000;
+
+/** The value at `fraction` (0-1) of an ascending list, nearest rank. */
+function percentile(sorted, fraction) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+/**
+ * Drives `request` (method, path, headers, body) for `seconds` at `connections`. `nextBody`, when
+ * given, makes the body of every request (one-time payloads, a new transaction per request).
+ * Latencies are kept at full precision here: autocannon's own histogram rounds to whole milliseconds.
+ */
+export async function drive(base, { request, nextBody }, { connections, seconds }) {
+  const latencies = [];
+  let responses = 0;
+  let slowest = 0;
+  const instance = autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    timeout: REQUEST_TIMEOUT_SECONDS,
+    headers: { ...CLIENT_HEADERS },
+    requests: [
+      {
+        method: request.method,
+        path: request.path,
+        headers: { ...CLIENT_HEADERS, ...request.headers },
+        body: request.body,
+        ...(nextBody ? { setupRequest: (built) => ({ ...built, body: nextBody() }) } : {}),
+      },
+    ],
+  });
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    responses += 1;
+    slowest = Math.max(slowest, responseTime);
+    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+  });
+  const result = await instance;
+  // The requests still in flight when autocannon stops keep the Worker busy for about one more
+  // request time; the next run must not pay for them (slow routes at 32 connections: seconds).
+  await new Promise((resolve) =>
+    setTimeout(resolve, Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, slowest))),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: responses / result.duration,
+    p50_ms: percentile(latencies, 0.5),
+    p99_ms: percentile(latencies, 0.99),
+    non2xx: result.non2xx,
+    /** Connection errors and timeouts. */
+    errors: result.errors,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+    ),
+  };
+}

@@ -1,0 +1,231 @@
+// The routes under load (SPEC §9, issue 8). Each `prepare` makes what its requests need right before
+// its run (live tokens, one-time signed payloads) and returns the request, an optional per-request
+// body maker, and a check of one answer that proves the request takes the path it is meant to.
+import { randomUUID, sign } from "node:crypto";
+import { promisify } from "node:util";
+import { expectCall } from "./http.mjs";
+import { customerApiHeaders } from "./tenants.mjs";
+
+const signAsync = promisify(sign);
+const UPI_SERVICE = "in.juspay.hyperapi";
+const JSON_HEADERS = { "Content-Type": "application/json" };
+
+/** A supply of one-time values; asking past its end reuses the last one and marks it exhausted. */
+function oneTimeSupply(values) {
+  let taken = 0;
+  return {
+    next() {
+      taken += 1;
+      return values[Math.min(taken, values.length) - 1];
+    },
+    exhausted: () => taken > values.length,
+  };
+}
+
+function cprTokenBody(cpr, fields) {
+  return JSON.stringify({ appId: cpr.appId, appKey: cpr.appKey, workflowId: cpr.workflowId, ...fields });
+}
+
+/** A CPR token of a fresh transaction (for introspection), without the `Bearer ` prefix. */
+async function issueCprToken(ctx) {
+  const body = await expectCall(ctx.base, "POST", "/v2/auth/token", 200, {
+    headers: JSON_HEADERS,
+    body: cprTokenBody(ctx.cpr, { transactionId: `bench-introspect-${randomUUID()}`, expiry: 86400 }),
+  });
+  return body.result.authToken.replace(/^Bearer /, "");
+}
+
+function portalLoginHeaders(portal) {
+  return { "X-User-Email": portal.email, "X-User-Password": portal.password };
+}
+
+/** Logs the bench user in without refresh: the live token (a new one only when none is live). */
+async function livePortalToken(ctx) {
+  const body = await expectCall(ctx.base, "GET", "/api_auth", 200, {
+    headers: portalLoginHeaders(ctx.portal),
+  });
+  return body.token;
+}
+
+/**
+ * `count` signed payloads spread over the customers, each with its own timestamp so that no two are
+ * the same payload (a signed payload is redeemable once, SPEC §5). Signing runs on libuv's pool.
+ */
+async function signedProcessBodies(upi, count) {
+  const newest = Date.now();
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const customer = upi.customers[index % upi.customers.length];
+      const signaturePayload = JSON.stringify({
+        merchant_id: upi.merchantId,
+        customer_id: customer.customerId,
+        customer_mobile_number: customer.mobileNumber,
+        timestamp: String(newest - index),
+      });
+      const signature = await signAsync("sha256", Buffer.from(signaturePayload), upi.privateKey);
+      return JSON.stringify({
+        requestId: randomUUID(),
+        service: UPI_SERVICE,
+        payload: {
+          action: "upiGetSessionToken",
+          merchantKeyId: upi.merchantKeyId,
+          signature: signature.toString("base64"),
+          signaturePayload,
+        },
+      });
+    }),
+  );
+}
+
+/** Client auth tokens from the Customer API, enough for `uses` process calls, round-robin over customers. */
+async function clientAuthTokens(ctx, uses) {
+  const { upi } = ctx;
+  const count = Math.ceil(uses / upi.clientAuthTokenMaxUses) + upi.customers.length;
+  const tokens = [];
+  for (let index = 0; index < count; index++) {
+    const { customerId } = upi.customers[index % upi.customers.length];
+    const body = await expectCall(
+      ctx.base,
+      "GET",
+      `/customers/${customerId}?options.get_client_auth_token=true`,
+      200,
+      { headers: customerApiHeaders(upi.merchantId, upi.apiKey) },
+    );
+    tokens.push({ customerId, token: body.juspay.client_auth_token });
+  }
+  return tokens;
+}
+
+const processAnswerIsLinked = (body) =>
+  body.error === false && body.payload?.status === "LINKED" ? undefined : "not a LINKED session answer";
+
+export const FLOOR = {
+  name: "floor",
+  prepare: async () => ({
+    request: { method: "GET", path: "/healthz" },
+    check: (body) => (body.status === "ok" ? undefined : "not the health answer"),
+  }),
+};
+
+/** The measured routes, in run order (the portal session check follows the refreshes it depends on). */
+export const ROUTES = [
+  {
+    name: "jwks",
+    prepare: async () => ({
+      request: { method: "GET", path: "/.well-known/jwks.json" },
+      check: (body) => (body.keys?.length > 0 ? undefined : "no keys"),
+    }),
+  },
+  {
+    name: "cpr-token",
+    prepare: async (ctx) => {
+      let sequence = 0;
+      const run = randomUUID().slice(0, 8);
+      return {
+        request: { method: "POST", path: "/v2/auth/token", headers: JSON_HEADERS },
+        nextBody: () => cprTokenBody(ctx.cpr, { transactionId: `bench-${run}-${sequence++}` }),
+        check: (body) => (body.status === "success" ? undefined : "no token"),
+      };
+    },
+  },
+  {
+    name: "cpr-token-uniqueid",
+    prepare: async (ctx) => {
+      const body = cprTokenBody(ctx.cpr, {
+        transactionId: `bench-uniqueid-${randomUUID()}`,
+        email: "bench.customer@example.com",
+      });
+      // The transaction exists, with its uniqueId, before the run: every request re-issues.
+      await expectCall(ctx.base, "POST", "/v2/auth/token", 200, { headers: JSON_HEADERS, body });
+      return {
+        request: { method: "POST", path: "/v2/auth/token", headers: JSON_HEADERS, body },
+        check: (answer) => (answer.status === "success" ? undefined : "no token"),
+      };
+    },
+  },
+  {
+    name: "portal-reuse",
+    prepare: async (ctx) => {
+      const live = await livePortalToken(ctx);
+      return {
+        request: { method: "GET", path: "/api_auth", headers: portalLoginHeaders(ctx.portal) },
+        check: (body) => (body.token === live ? undefined : "a new token instead of the live one"),
+      };
+    },
+  },
+  {
+    name: "portal-refresh",
+    prepare: async (ctx) => ({
+      request: { method: "GET", path: "/api_auth?refresh_token=1", headers: portalLoginHeaders(ctx.portal) },
+      check: (body) => (body.status === 200 && body.token ? undefined : "no token"),
+    }),
+  },
+  {
+    name: "portal-session",
+    prepare: async (ctx) => {
+      const token = await livePortalToken(ctx);
+      return {
+        request: { method: "GET", path: "/api_auth/session", headers: { "X-Optimus-API-Key": token } },
+        check: (body) => (body.email === ctx.portal.email ? undefined : "not the user's session"),
+      };
+    },
+  },
+  {
+    name: "upi-signature",
+    prepare: async (ctx, { requests }) => {
+      const supply = oneTimeSupply(await signedProcessBodies(ctx.upi, requests));
+      return {
+        request: { method: "POST", path: "/hyperapi/process", headers: JSON_HEADERS },
+        nextBody: supply.next,
+        exhausted: supply.exhausted,
+        check: processAnswerIsLinked,
+      };
+    },
+  },
+  {
+    name: "upi-client-auth-token",
+    prepare: async (ctx, { requests }) => {
+      const { upi } = ctx;
+      const tokens = await clientAuthTokens(ctx, requests);
+      let sent = 0;
+      const capacity = tokens.length * upi.clientAuthTokenMaxUses;
+      return {
+        request: { method: "POST", path: "/hyperapi/process", headers: JSON_HEADERS },
+        // Round-robin spreads the uses evenly, so no token passes its limit before all of them do.
+        nextBody: () => {
+          const { customerId, token } = tokens[sent++ % tokens.length];
+          return JSON.stringify({
+            requestId: randomUUID(),
+            service: UPI_SERVICE,
+            payload: {
+              action: "upiGetSessionToken",
+              merchantId: upi.merchantId,
+              customerId,
+              clientAuthToken: token,
+            },
+          });
+        },
+        exhausted: () => sent > capacity,
+        check: processAnswerIsLinked,
+      };
+    },
+  },
+  {
+    name: "introspect",
+    prepare: async (ctx) => {
+      const token = await issueCprToken(ctx);
+      return {
+        request: {
+          method: "POST",
+          path: "/oauth/introspect",
+          headers: {
+            Authorization: `Bearer ${ctx.adminToken}`,
+            "Content-Type": "application/x-www-form-urlencoded",
+          },
+          body: new URLSearchParams({ token }).toString(),
+        },
+        check: (body) => (body.active === true ? undefined : "token reported inactive"),
+      };
+    },
+  },
+];

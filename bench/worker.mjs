@@ -1,0 +1,163 @@
+// Builds the Worker and runs the bundle on local workerd through the Miniflare API (SPEC §9): the
+// bindings come from wrangler.toml, the secrets are throwaway values made for this run only.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { experimental_readRawConfig } from "wrangler";
+import { newSigningKeys } from "../scripts/dev-secrets.mjs";
+
+const BUILD_TIMEOUT_MS = 180_000;
+/** How much of workerd's output is kept to show when something fails (the Worker logs every request). */
+const KEPT_OUTPUT_BYTES = 16 * 1024;
+
+/** Runs `command` (found on PATH: npm puts node_modules/.bin first), failing on a non-zero exit or timeout. */
+function runCommand(command, args, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    });
+    let output = "";
+    const keep = (chunk) => {
+      output = (output + chunk).slice(-KEPT_OUTPUT_BYTES);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
+    });
+  });
+}
+
+/** `wrangler deploy --dry-run`: the exact bundle a deploy would upload. Returns the entry module's path. */
+export async function buildWorker(outdir) {
+  await runCommand("wrangler", ["deploy", "--dry-run", "--outdir", outdir], BUILD_TIMEOUT_MS);
+  return join(outdir, "index.js");
+}
+
+/** Fresh secrets in the formats the Worker expects (SPEC §1), never written anywhere. */
+function throwawaySecrets() {
+  const secret = () => randomBytes(32).toString("base64url");
+  return {
+    ADMIN_TOKEN: secret(),
+    SIGNING_KEYS: newSigningKeys(`bench-${Date.now().toString(36)}`),
+    UNIQUE_ID_SECRET: secret(),
+    PASSWORD_PEPPER: secret(),
+  };
+}
+
+/** The Miniflare options wrangler.toml describes: vars, KV namespaces, Durable Objects, compatibility. */
+function optionsFromWranglerConfig(configPath) {
+  const { rawConfig } = experimental_readRawConfig({ config: configPath });
+  const sqliteClasses = new Set((rawConfig.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
+  const durableObjects = Object.fromEntries(
+    (rawConfig.durable_objects?.bindings ?? []).map((binding) => {
+      if (binding.script_name)
+        throw new Error(`${binding.name}: Durable Objects of other scripts are not supported`);
+      return [
+        binding.name,
+        { className: binding.class_name, useSQLite: sqliteClasses.has(binding.class_name) },
+      ];
+    }),
+  );
+  const required = rawConfig.secrets?.required ?? [];
+  return {
+    required,
+    options: {
+      compatibilityDate: rawConfig.compatibility_date,
+      compatibilityFlags: rawConfig.compatibility_flags ?? [],
+      kvNamespaces: Object.fromEntries((rawConfig.kv_namespaces ?? []).map((ns) => [ns.binding, ns.id])),
+      durableObjects,
+      vars: rawConfig.vars ?? {},
+    },
+  };
+}
+
+/** The workerd version Miniflare runs. */
+export function workerdVersion() {
+  const fromMiniflare = createRequire(createRequire(import.meta.url).resolve("miniflare"));
+  return fromMiniflare("workerd/package.json").version;
+}
+
+// Miniflare's in-memory mode does not cover SQLite-backed Durable Objects (workerd keeps them in
+// files), so storage goes to a temporary directory: on tmpfs when there is one, because on a shared
+// VM's disk every new object's SQLite file costs tens of milliseconds of fsync that no deployed
+// Worker pays, and the bench would measure the disk instead of the code (README, "Benchmark").
+const TMPFS = "/dev/shm";
+
+function scratchDirectory(onDisk) {
+  const parent = !onDisk && existsSync(TMPFS) ? TMPFS : tmpdir();
+  return mkdtempSync(join(parent, "authedge-bench-"));
+}
+
+/**
+ * Starts the bundle on 127.0.0.1 (a free port), storage in a fresh temporary directory (`onDisk`:
+ * under the OS temp directory even when tmpfs exists). Outbound fetches are answered locally with
+ * 502, so nothing leaves the machine.
+ */
+export async function startWorker(scriptPath, configPath, { onDisk = false } = {}) {
+  const { required, options } = optionsFromWranglerConfig(configPath);
+  const secrets = throwawaySecrets();
+  const missing = required.filter((name) => !(name in secrets));
+  if (missing.length > 0)
+    throw new Error(`wrangler.toml requires secrets the bench does not make: ${missing}`);
+  let output = "";
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-KEPT_OUTPUT_BYTES);
+  };
+  const storage = scratchDirectory(onDisk);
+  const removeStorage = () => rmSync(storage, { recursive: true, force: true });
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    log: new Log(LogLevel.WARN),
+    // A placeholder `request.cf`: the real one would be fetched from Cloudflare.
+    cf: false,
+    defaultPersistRoot: storage,
+    // The Worker logs a line per request; keep only the tail, to show when a run fails.
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on("data", keep);
+      stderr.on("data", keep);
+    },
+    modules: true,
+    scriptPath,
+    compatibilityDate: options.compatibilityDate,
+    compatibilityFlags: options.compatibilityFlags,
+    bindings: { ...options.vars, ...secrets },
+    kvNamespaces: options.kvNamespaces,
+    durableObjects: options.durableObjects,
+    outboundService: () => new Response("authedge bench: outbound network is disabled", { status: 502 }),
+  });
+  let url;
+  try {
+    url = await mf.ready;
+  } catch (error) {
+    await mf.dispose().catch(() => {});
+    removeStorage();
+    throw error;
+  }
+  return {
+    base: url.origin,
+    adminToken: secrets.ADMIN_TOKEN,
+    recentOutput: () => output,
+    storage,
+    async stop() {
+      try {
+        await mf.dispose();
+      } finally {
+        removeStorage();
+      }
+    },
+  };
+}
