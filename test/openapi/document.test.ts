@@ -72,16 +72,17 @@ describe("the document's content", () => {
     expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
   });
 
-  it.each(operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))(
-    "%s documents a success and the family's 500 and 503",
-    (_label, operation) => {
-      const statuses = Object.keys(operation.responses).map(Number);
-      expect(statuses.some((status) => status >= 200 && status < 300)).toBe(true);
-      if (operation.tag !== "Service" && operation.path !== "/.well-known/jwks.json") {
-        expect(statuses).toEqual(expect.arrayContaining([500, 503]));
-      }
-    },
-  );
+  it.each(
+    operations.map(
+      (operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const,
+    ),
+  )("%s documents a success and the family's 500 and 503", (_label, operation) => {
+    const statuses = Object.keys(operation.responses).map(Number);
+    expect(statuses.some((status) => status >= 200 && status < 300)).toBe(true);
+    if (operation.tag !== "Service" && operation.path !== "/.well-known/jwks.json") {
+      expect(statuses).toEqual(expect.arrayContaining([500, 503]));
+    }
+  });
 
   it("puts every admin route under the Admin tag behind the admin bearer token, and no other route", () => {
     for (const operation of operations) {
@@ -93,7 +94,8 @@ describe("the document's content", () => {
 
   it("documents the family's real error bodies: the first 400 message of the CPR schema", async () => {
     const document = await json(await call("/openapi.json"));
-    const examples = document.paths["/v2/auth/token"].post.responses["400"].content["application/json"].examples;
+    const examples =
+      document.paths["/v2/auth/token"].post.responses["400"].content["application/json"].examples;
     expect(examples["appId missing"].value).toEqual({
       statusCode: 400,
       status: "failure",
@@ -127,10 +129,13 @@ describe("the document's content", () => {
 });
 
 describe("HEAD and other methods", () => {
-  it.each(METHODS.filter((method) => method !== "get"))("answers %s /openapi.json with 405 and Allow", async (method) => {
-    const response = await call("/openapi.json", { method: method.toUpperCase() });
-    expect(response.status).toBe(405);
-    expect(response.headers.get("Allow")).toBe("GET, HEAD");
-    expect(await json(response)).toEqual({ error: "method_not_allowed" });
-  });
+  it.each(METHODS.filter((method) => method !== "get"))(
+    "answers %s /openapi.json with 405 and Allow",
+    async (method) => {
+      const response = await call("/openapi.json", { method: method.toUpperCase() });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("Allow")).toBe("GET, HEAD");
+      expect(await json(response)).toEqual({ error: "method_not_allowed" });
+    },
+  );
 });
