@@ -2,6 +2,7 @@ import { adminClient } from "./api.mjs";
 import { seedCpr } from "./cpr.mjs";
 import { demoSecrets } from "./demo-secrets.mjs";
 import { seedPortal } from "./portal.mjs";
+import { seedUpi } from "./upi.mjs";
 
 /** Seeds one demo tenant per family and returns the lines to print. */
 export async function seedDemo(base, adminToken) {
@@ -16,5 +17,7 @@ export async function seedDemo(base, adminToken) {
     ...(await seedCpr(adminCall, secrets, base)),
     "",
     ...(await seedPortal(adminCall, secrets, base)),
+    "",
+    ...(await seedUpi(adminCall, secrets, base)),
   ];
 }
