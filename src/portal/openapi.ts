@@ -93,14 +93,14 @@ const login = (method: "get" | "post"): OperationSpec => ({
       in: "header",
       schema: z.string(),
       description: "The user's email.",
-      example: "jane@example.com",
+      example: "demo@example.com",
     },
     {
       name: "X-User-Password",
       in: "header",
       schema: passwordSchema,
       description: "The password, compared exactly as received.",
-      example: "Payu@1234",
+      example: "<password printed by npm run dev>",
     },
     ...parametersOf("query", loginQuerySchema, {
       refresh_token: {

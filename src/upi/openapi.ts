@@ -33,10 +33,11 @@ import {
 const PROCESS_TAG = "UPI session token";
 const CUSTOMERS_TAG = "UPI Customer API";
 
-// Seed 000's example values ("stock", "abcde12345", the tkn_ token); requestId is a real UUID.
+// Seed 000's shapes with the demo tenant `npm run dev` seeds (scripts/seed/upi.mjs), so "Try it out"
+// works with the printed credentials; requestId is a real UUID (the seed's is not).
 const REQUEST_ID = "0b4c9a4e-8d1f-4f5e-9c1a-7e2b3d4f5a6b";
-const MERCHANT_ID = "stock";
-const CUSTOMER_ID = "abcde12345";
+const MERCHANT_ID = "demo-merchant";
+const CUSTOMER_ID = "demo-customer";
 const CLIENT_AUTH_TOKEN = "tkn_2p2k1b6d26eg4740b9ef01294d3a43b4";
 
 const signedPayload = JSON.stringify({
@@ -54,9 +55,9 @@ const PROCESS_EXAMPLES = {
       service: SERVICE,
       payload: {
         action: "upiGetSessionToken",
-        merchantKeyId: "key-1",
+        merchantKeyId: "demo-key-1",
         signaturePayload: signedPayload,
-        signature: "<base64 RSA-SHA256 signature of signaturePayload>",
+        signature: "<base64 RSA-SHA256 signature of signaturePayload, made with the demo key>",
       },
     },
   },

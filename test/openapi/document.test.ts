@@ -32,13 +32,22 @@ function mediaExamples(operation: OperationSpec) {
   const responses = Object.entries(operation.responses).flatMap(([status, response]) =>
     Object.entries(response.content ?? {}).map(([type, media]) => [`${status} ${type}`, media] as const),
   );
-  return [...request, ...responses].flatMap(([where, media]: readonly [string, MediaSpec]) =>
-    Object.entries(media.examples ?? {}).map(([name, example]) => ({
-      label: `${operation.method.toUpperCase()} ${operation.path} ${where} "${name}"`,
-      schema: media.schema,
-      value: example.value,
-    })),
-  );
+  const parameters = (operation.parameters ?? [])
+    .filter((parameter) => parameter.example !== undefined)
+    .map((parameter) => ({
+      label: `${operation.method.toUpperCase()} ${operation.path} ${parameter.in} parameter ${parameter.name}`,
+      schema: parameter.schema,
+      value: parameter.example,
+    }));
+  return [...request, ...responses]
+    .flatMap(([where, media]: readonly [string, MediaSpec]) =>
+      Object.entries(media.examples ?? {}).map(([name, example]) => ({
+        label: `${operation.method.toUpperCase()} ${operation.path} ${where} "${name}"`,
+        schema: media.schema,
+        value: example.value,
+      })),
+    )
+    .concat(parameters);
 }
 
 describe("GET /openapi.json", () => {
