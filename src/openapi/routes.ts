@@ -8,13 +8,13 @@ const DOCUMENT_CACHE_CONTROL = "public, max-age=300";
 // Assets are linked with the swagger-ui-dist version in the query, so they never change under a URL.
 const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
-let document: OpenApiDocument | undefined;
+let cachedDocument: OpenApiDocument | undefined;
 
 /** `GET /openapi.json`, `GET /docs` and the page's assets (issue 7). */
 export const openApiRoutes = new Hono<AppEnv>()
   .get(OPENAPI_PATH, (c) => {
-    document ??= buildOpenApiDocument();
-    return c.json(document, 200, {
+    cachedDocument ??= buildOpenApiDocument();
+    return c.json(cachedDocument, 200, {
       "Cache-Control": DOCUMENT_CACHE_CONTROL,
       "Access-Control-Allow-Origin": "*",
     });
