@@ -1,7 +1,7 @@
 import type { AppContext } from "../env";
 import { clientIp } from "../shared/client-ip";
 import { APPS, type AppRecord } from "../shared/config-records";
-import { digestsEqual, sha256Hex } from "../shared/crypto";
+import { secretMatches } from "../shared/credentials";
 import { isValidId } from "../shared/ids";
 import { allowlistOf, isAllowed } from "../shared/ip-allowlist";
 import { fail, ok, type Result } from "../shared/result";
@@ -14,9 +14,6 @@ export type Credentials =
   | { readonly kind: "app-key"; readonly appId: string; readonly appKey: string }
   | { readonly kind: "token"; readonly token: string; readonly appIdHeader?: string };
 
-// The digest an unknown app's key is compared with, so that an unknown appId costs the same hashing
-// and comparison as a wrong key (SPEC §2). No key hashes to it in practice.
-const UNKNOWN_APP_DIGEST = "0".repeat(64);
 const ADMITS_NO_ONE: readonly string[] = [];
 
 /** The app, if `appId` could name one: ids outside the admin id syntax never reach KV. */
@@ -30,7 +27,8 @@ async function appByKey(
   appKey: string,
 ): Promise<Result<AppRecord, AccessDenial>> {
   const app = await appNamed(c, appId);
-  const keyMatches = digestsEqual(await sha256Hex(appKey), app?.appKeySha256 ?? UNKNOWN_APP_DIGEST);
+  // Compared even for an unknown app, so that it costs the same as a wrong key (SPEC §2).
+  const keyMatches = await secretMatches(appKey, app?.appKeySha256);
   if (!app) return fail("unknown_app");
   return keyMatches ? ok(app) : fail("app_key_mismatch");
 }
