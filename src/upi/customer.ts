@@ -51,6 +51,12 @@ const VPA_ACCOUNTS = "vpa-accounts";
 const SESSION_EPOCH = "session-epoch";
 const CLIENT_TOKEN = "client-token:";
 const REDEMPTION = "redemption:";
+/**
+ * How often the stored redemptions and tokens are swept. The sweep lists every one of them, so
+ * running it on each request made signed requests cost O(redemptions in the window) (SPEC §9). An
+ * entry past its time does no harm while it waits: its payload already fails the timestamp window.
+ */
+const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * One UPI customer of one merchant (SPEC §5): Customer API profile, device binding, linked accounts,
@@ -60,6 +66,8 @@ const REDEMPTION = "redemption:";
 export class UpiCustomer extends DurableObject<Env> {
   /** Answers being signed right now, so a parallel retry of the same request waits for the same answer. */
   private readonly signing = new Map<string, Promise<SessionAnswer>>();
+  /** When this instance last swept (in memory: a fresh instance sweeps on its first write). */
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   createProfile(profile: CustomerProfile): Outcome<CustomerProfile, "customer_exists"> {
     const kv = this.ctx.storage.kv;
@@ -211,6 +219,8 @@ export class UpiCustomer extends DurableObject<Env> {
 
   /** Drops redemptions whose payload has left its window and client auth tokens past expiry. */
   private sweep(now: number): void {
+    if (now - this.sweptAt < SWEEP_INTERVAL_MS) return;
+    this.sweptAt = now;
     const kv = this.ctx.storage.kv;
     for (const [key, redemption] of [...kv.list<Redemption>({ prefix: REDEMPTION })]) {
       if (redemption.keepUntil < now) kv.delete(key);
