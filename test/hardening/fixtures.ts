@@ -8,8 +8,14 @@ import { renderCustomerApiFault, renderUpiFault } from "../../src/upi/errors";
 import { failure as cprFailure } from "../cpr/helpers";
 import { type PortalUser, provisionUser } from "../portal/support";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";
-import { type CallInit, call } from "../support/worker";
-import { type ProvisionedMerchant, provisionMerchant, failure as upiFailure } from "../upi/support";
+import { admin, type CallInit, call, uid } from "../support/worker";
+import {
+  type ProvisionedMerchant,
+  provisionMerchant,
+  rsaKeyPair,
+  sign,
+  failure as upiFailure,
+} from "../upi/support";
 
 /** One tenant of each family plus a second app and merchant whose ids must never leak into another's answers. */
 export interface Tenants {
@@ -104,4 +110,28 @@ export function utf16le(text: string): Uint8Array {
     bytes[i * 2 + 1] = text.charCodeAt(i) >> 8;
   }
   return bytes;
+}
+
+/** An RS256 request-signing key registered for a CPR app (SPEC §3.1), and how to sign with it. */
+export interface RequestSigner {
+  readonly keyId: string;
+  /** Headers for `raw` signed at `timestamp`; `message` overrides the signed text. */
+  headers(raw: string, timestamp?: number, message?: string): Promise<Record<string, string>>;
+}
+
+export async function registerRequestSigner(appId: string): Promise<RequestSigner> {
+  const { privateKey, publicKeyPem } = await rsaKeyPair();
+  const keyId = uid("key");
+  const response = await admin("PUT", `/apps/${appId}/request-keys/${keyId}`, { publicKey: publicKeyPem });
+  if (response.status !== 201) throw new Error(`request key not registered: ${response.status}`);
+  return {
+    keyId,
+    async headers(raw, timestamp = Date.now(), message = `${timestamp}.${raw}`) {
+      return {
+        "X-Key-Id": keyId,
+        "X-Timestamp": String(timestamp),
+        "X-Signature": await sign(privateKey, message),
+      };
+    },
+  };
 }
