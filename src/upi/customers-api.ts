@@ -3,7 +3,8 @@ import type { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import type { MerchantRecord } from "../shared/config-records";
-import { digestsEqual, randomAlphanumeric, sha256Hex } from "../shared/crypto";
+import { parseBasicAuth, secretMatches } from "../shared/credentials";
+import { randomAlphanumeric } from "../shared/crypto";
 import { errorResponse } from "../shared/fault";
 import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
@@ -23,28 +24,16 @@ import { clientTokenOptionSchema, createCustomerSchema } from "./schema";
  */
 
 const TOKEN_OPTION = "options.get_client_auth_token";
-// Compared against when the merchant is unknown, so an unknown merchant costs the same work (SPEC §2).
-const NO_MERCHANT_DIGEST = "0".repeat(64);
 
 type Checked<T> = { ok: true; value: T } | { ok: false; reason: CustomerApiReason };
 
-function basicUsername(header: string | undefined): string | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
-  if (!match) return undefined;
-  try {
-    const decoded = atob(match[1]!);
-    const colon = decoded.indexOf(":");
-    return colon === -1 ? decoded : decoded.slice(0, colon);
-  } catch {
-    return undefined;
-  }
-}
-
 async function authenticateMerchant(c: AppContext): Promise<Checked<MerchantRecord>> {
   const merchantId = c.req.header("x-merchantid") ?? "";
-  const apiKey = basicUsername(c.req.header("Authorization"));
+  // Juspay: the API key is the Basic username, the password is empty.
+  const apiKey = parseBasicAuth(c.req.header("Authorization"))?.username;
   const merchant = isValidId(merchantId) ? await findMerchant(c.get("config"), merchantId) : undefined;
-  const matches = digestsEqual(await sha256Hex(apiKey ?? ""), merchant?.apiKeySha256 ?? NO_MERCHANT_DIGEST);
+  // Compared even for an unknown merchant, so that it costs the same work (SPEC §2).
+  const matches = await secretMatches(apiKey ?? "", merchant?.apiKeySha256);
   if (!merchant || apiKey === undefined || !matches) {
     annotate(c, {
       reason: !merchant ? "unknown_merchant" : apiKey === undefined ? "api_key_missing" : "api_key_mismatch",
