@@ -67,8 +67,8 @@ app.onError((error, c) => {
 
 export default app;
 export { CprTransaction } from "./cpr/transaction";
+export { Sequence } from "./portal/sequence";
 export { PortalToken } from "./portal/token";
 export { PortalUser } from "./portal/user";
-export { Sequence } from "./portal/sequence";
 export { UpiClientToken } from "./upi/client-auth-token";
 export { UpiCustomer } from "./upi/customer";

@@ -9,7 +9,9 @@ import { transactionsAdmin } from "./transactions";
 import { orgUsersAdmin, usersAdmin } from "./users";
 
 /** `/admin/v1`: provisioning, behind the admin bearer token. Each tenant kind is its own sub-app. */
-export const adminRoutes = new Hono<AppEnv>().use(requireAdmin).route("/apps", appsAdmin)
+export const adminRoutes = new Hono<AppEnv>()
+  .use(requireAdmin)
+  .route("/apps", appsAdmin)
   .route("/apps", requestKeysAdmin)
   .route("/apps", transactionsAdmin)
   .route("/orgs", orgsAdmin)

@@ -19,5 +19,9 @@ export async function provisionApp(overrides: Record<string, unknown> = {}): Pro
   });
   expect(response.status).toBe(201);
   const body = await json(response);
-  return { appId: body.appId, appKey: body.appKey ?? overrides.appKey, workflowId: body.workflows[0] ?? workflowId };
+  return {
+    appId: body.appId,
+    appKey: body.appKey ?? overrides.appKey,
+    workflowId: body.workflows[0] ?? workflowId,
+  };
 }

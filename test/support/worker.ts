@@ -28,7 +28,11 @@ export function postJson(path: string, body: unknown, init: CallInit = {}): Prom
 export function admin(method: string, path: string, body?: unknown): Promise<Response> {
   const headers = new Headers({ Authorization: `Bearer ${env.ADMIN_TOKEN}` });
   if (body !== undefined) headers.set("Content-Type", "application/json");
-  return call(`/admin/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return call(`/admin/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 /** A fresh id per test: storage is isolated per file, not per test. */
