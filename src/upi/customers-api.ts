@@ -105,7 +105,12 @@ export const customersApi = new Hono<AppEnv>()
     if (!fields.ok) return refuse(c, { code: "invalid_input", field: "body", message: "not valid JSON" });
     const input = check(createCustomerSchema, Object.fromEntries(fields.value));
     if (!input.ok) return refuse(c, input.reason);
-    const wantsToken = check(clientTokenOptionSchema, fields.value.get(TOKEN_OPTION), TOKEN_OPTION);
+    // SPEC §5: the option may come in the query or the body, on creation as on retrieval.
+    const wantsToken = check(
+      clientTokenOptionSchema,
+      c.req.query(TOKEN_OPTION) ?? fields.value.get(TOKEN_OPTION),
+      TOKEN_OPTION,
+    );
     if (!wantsToken.ok) return refuse(c, wantsToken.reason);
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;

@@ -18,7 +18,8 @@ async function sessionToken() {
 async function clientAuthToken() {
   const merchant = await provisionMerchant();
   const customerId = uid("cust");
-  const response = await call("/customers", {
+  // The option in the query string, as Juspay's docs show it for creation too.
+  const response = await call("/customers?options.get_client_auth_token=true", {
     method: "POST",
     headers: {
       Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
@@ -28,7 +29,6 @@ async function clientAuthToken() {
     body: new URLSearchParams({
       object_reference_id: customerId,
       mobile_number: "9876543210",
-      "options.get_client_auth_token": "true",
     }).toString(),
   });
   const body = await json(response);
