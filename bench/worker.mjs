@@ -2,10 +2,10 @@
 // bindings come from wrangler.toml, the secrets are throwaway values made for this run only.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { experimental_readRawConfig } from "wrangler";
 import { newSigningKeys } from "../scripts/dev-secrets.mjs";
@@ -42,6 +42,8 @@ function runCommand(command, args, timeoutMs) {
 
 /** `wrangler deploy --dry-run`: the exact bundle a deploy would upload. Returns the entry module's path. */
 export async function buildWorker(outdir) {
+  // A fresh directory: files of an earlier build would be taken for modules of this one.
+  rmSync(outdir, { recursive: true, force: true });
   await runCommand("wrangler", ["deploy", "--dry-run", "--outdir", outdir], BUILD_TIMEOUT_MS);
   return join(outdir, "index.js");
 }
@@ -55,6 +57,46 @@ function throwawaySecrets() {
     UNIQUE_ID_SECRET: secret(),
     PASSWORD_PEPPER: secret(),
   };
+}
+
+// What wrangler applies after a config's own `rules` (its documented defaults).
+const WRANGLER_DEFAULT_RULES = [
+  { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
+  { type: "Data", globs: ["**/*.bin"] },
+  { type: "CompiledWasm", globs: ["**/*.wasm", "**/*.wasm?module"] },
+];
+
+/** A glob's last path segment as a regular expression over a file name (`*` and `?` only). */
+function fileNamePattern(glob) {
+  const segment = glob.split("/").at(-1);
+  const source = segment
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replaceAll("*", "[^/]*")
+    .replaceAll("?", "[^/]");
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * The bundle's modules with their types. Besides `index.js`, wrangler writes each file a `rules`
+ * entry matched (Swagger UI's assets as Text, for instance) as `<sha1>-<file name>`; the rule it came
+ * from is the first whose glob's file-name part matches that name.
+ */
+function bundleModules(entryPath, rules) {
+  const outdir = dirname(entryPath);
+  const extras = readdirSync(outdir).filter(
+    (name) => name !== basename(entryPath) && !name.endsWith(".map") && name !== "README.md",
+  );
+  return [
+    { type: "ESModule", path: entryPath },
+    ...extras.map((name) => {
+      const original = name.replace(/^[0-9a-f]{40}-/, "");
+      const rule = rules.find((candidate) =>
+        candidate.globs.some((glob) => fileNamePattern(glob).test(original)),
+      );
+      if (!rule) throw new Error(`bundle module ${name} matches no rule of wrangler.toml`);
+      return { type: rule.type, path: join(outdir, name) };
+    }),
+  ];
 }
 
 /** The Miniflare options wrangler.toml describes: vars, KV namespaces, Durable Objects, compatibility. */
@@ -74,6 +116,7 @@ function optionsFromWranglerConfig(configPath) {
   const required = rawConfig.secrets?.required ?? [];
   return {
     required,
+    rules: [...(rawConfig.rules ?? []), ...WRANGLER_DEFAULT_RULES],
     options: {
       compatibilityDate: rawConfig.compatibility_date,
       compatibilityFlags: rawConfig.compatibility_flags ?? [],
@@ -107,7 +150,7 @@ function scratchDirectory(onDisk) {
  * 502, so nothing leaves the machine.
  */
 export async function startWorker(scriptPath, configPath, { onDisk = false } = {}) {
-  const { required, options } = optionsFromWranglerConfig(configPath);
+  const { required, rules, options } = optionsFromWranglerConfig(configPath);
   const secrets = throwawaySecrets();
   const missing = required.filter((name) => !(name in secrets));
   if (missing.length > 0)
@@ -130,8 +173,9 @@ export async function startWorker(scriptPath, configPath, { onDisk = false } = {
       stdout.on("data", keep);
       stderr.on("data", keep);
     },
-    modules: true,
-    scriptPath,
+    modules: bundleModules(scriptPath, rules),
+    // Module names are relative to the bundle's directory, wherever the bench is started from.
+    modulesRoot: dirname(scriptPath),
     compatibilityDate: options.compatibilityDate,
     compatibilityFlags: options.compatibilityFlags,
     bindings: { ...options.vars, ...secrets },
