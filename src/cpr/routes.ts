@@ -4,6 +4,7 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import type { AppRecord } from "../shared/config-records";
 import { noStore } from "../shared/request-context";
+import { loadKeyRing } from "../shared/signing-keys";
 import { validated } from "../shared/validate";
 import { admitApp, type Credentials } from "./access";
 import { type CprReason, cprFailure } from "./errors";
@@ -97,6 +98,8 @@ interface GrantedToken {
 /** SPEC §3 items 1-6: everything a token route does before shaping its answer. */
 async function grantToken(c: AppContext, request: TokenRequest): Promise<Outcome<GrantedToken>> {
   const now = Date.now();
+  // SPEC §2: a missing or corrupt SIGNING_KEYS fails before the transaction is touched, never after.
+  await loadKeyRing(c.env.SIGNING_KEYS);
   const opened = await openTransaction(c, request.credentials, request, now);
   if (!opened.ok) return opened;
   const { app, state, uniqueId } = opened.value;

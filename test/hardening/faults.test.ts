@@ -1,0 +1,334 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { transactionStub } from "../../src/cpr/transaction";
+import worker from "../../src/index";
+import { portalUserObject } from "../../src/portal/sessions";
+import type { Fault } from "../../src/shared/fault";
+import { tokenBody } from "../cpr/helpers";
+import { login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
+import { provisionApp } from "../support/tenants";
+import { BASE_URL, json, TEST_IP, uid } from "../support/worker";
+import { customerStub, provisionMerchant, signedBody } from "../upi/support";
+import { adminAuth, basicAuth, faultRenderers } from "./fixtures";
+import { expectRefusal, type ObjectNamespaceName, type RefusalCase } from "./negative";
+
+/**
+ * Fault injection through the env seam (SPEC §2): the Worker's own `fetch` with one binding or
+ * secret replaced, never a patched global. Every fault is the family's 500 (503 with Retry-After for
+ * an overloaded Durable Object), with no token, nothing internal, and no state written.
+ */
+
+const DETAIL = "binding exploded at shard 7";
+const plainError = () => new Error(DETAIL);
+const overloadedError = () => Object.assign(new Error(DETAIL), { overloaded: true });
+
+/** CONFIG whose reads (or writes) fail like a binding does; the rest is the real namespace. */
+function failingKv(methods: ReadonlyArray<keyof KVNamespace>, error: () => Error): KVNamespace {
+  return new Proxy(env.CONFIG, {
+    get(target, property) {
+      if (methods.includes(property as keyof KVNamespace)) return () => Promise.reject(error());
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A namespace whose stubs reject every RPC call, as a broken or overloaded object does. */
+function failingNamespace(namespace: DurableObjectNamespace, error: () => Error): DurableObjectNamespace {
+  const failingStub = new Proxy(
+    {},
+    {
+      get: (_target, property) => (property === "then" ? undefined : () => Promise.reject(error())),
+    },
+  );
+  return new Proxy(namespace, {
+    get(target, property) {
+      if (property === "getByName" || property === "get") return () => failingStub;
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Calls the Worker's fetch directly with a modified env. */
+async function fetchWith(path: string, init: RequestInit, changes: Partial<Env>): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", TEST_IP);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(
+    new Request(`${BASE_URL}${path}`, { ...init, headers }),
+    { ...env, ...changes },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+function faultCase(
+  family: keyof typeof faultRenderers,
+  fault: Extract<Fault, "internal" | "unavailable">,
+  send: () => Promise<Response>,
+  options: Pick<RefusalCase, "watch" | "secrets" | "mayWrite"> = {},
+): RefusalCase {
+  const wire = faultRenderers[family]!(fault);
+  return {
+    send,
+    status: wire.status,
+    body: wire.body,
+    headers: { "Retry-After": fault === "unavailable" ? "1" : null },
+    ...options,
+  };
+}
+
+const json200 = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "Content-Type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+describe.each([
+  ["a failing", "internal", plainError],
+  ["an overloaded", "unavailable", overloadedError],
+] as const)("%s binding", (_what, fault, error) => {
+  it("KV read on a CPR token request: the CPR envelope, no token, no transaction", async () => {
+    const app = await provisionApp();
+    const body = tokenBody(app);
+    await expectRefusal(
+      faultCase(
+        "cpr",
+        fault,
+        () => fetchWith("/v2/auth/token", json200(body), { CONFIG: failingKv(["get"], error) }),
+        {
+          watch: [transactionStub(env, app.appId, body.transactionId as string)],
+          secrets: [app.appKey],
+        },
+      ),
+    );
+  });
+
+  it("KV read on a portal login: the portal envelope, no failure counted, no token", async () => {
+    const user = await provisionUser();
+    const init = { headers: { "X-User-Email": user.email, "X-User-Password": user.password } };
+    await expectRefusal(
+      faultCase("portal", fault, () => fetchWith("/api_auth", init, { CONFIG: failingKv(["get"], error) }), {
+        watch: [portalUserObject(env, user.email)],
+        secrets: [user.password],
+      }),
+    );
+  });
+
+  it("KV read on UPI signature mode and on the Customer API", async () => {
+    const merchant = await provisionMerchant();
+    const customerId = uid("c");
+    const body = await signedBody(merchant, { customerId });
+    const CONFIG = failingKv(["get"], error);
+    await expectRefusal(
+      faultCase("upi", fault, () => fetchWith("/hyperapi/process", json200(body), { CONFIG }), {
+        watch: [customerStub(merchant.merchantId, customerId)],
+      }),
+    );
+    const customerHeaders = { "x-merchantid": merchant.merchantId, ...basicAuth(merchant.apiKey, "") };
+    await expectRefusal(
+      faultCase(
+        "customers",
+        fault,
+        () =>
+          fetchWith("/customers", json200({ object_reference_id: customerId }, customerHeaders), { CONFIG }),
+        { watch: [customerStub(merchant.merchantId, customerId)], secrets: [merchant.apiKey] },
+      ),
+    );
+  });
+
+  it("KV read on introspection with tenant credentials: the OAuth envelope, never active", async () => {
+    const app = await provisionApp();
+    const init = {
+      method: "POST",
+      headers: { ...basicAuth(app.appId, app.appKey), "Content-Type": "application/x-www-form-urlencoded" },
+      body: "token=x",
+    };
+    await expectRefusal(
+      faultCase("oauth", fault, () =>
+        fetchWith("/oauth/introspect", init, { CONFIG: failingKv(["get"], error) }),
+      ),
+    );
+  });
+
+  it.each<[string, ObjectNamespaceName, keyof typeof faultRenderers, () => Promise<[string, RequestInit]>]>([
+    [
+      "CPR_TRANSACTIONS on a token request",
+      "CPR_TRANSACTIONS",
+      "cpr",
+      async () => ["/v2/auth/token", json200(tokenBody(await provisionApp()))],
+    ],
+    [
+      "PORTAL_USERS on a login",
+      "PORTAL_USERS",
+      "portal",
+      async () => {
+        const user = await provisionUser();
+        return ["/api_auth", { headers: { "X-User-Email": user.email, "X-User-Password": user.password } }];
+      },
+    ],
+    [
+      "PORTAL_TOKENS on a session check",
+      "PORTAL_TOKENS",
+      "portal",
+      async () => {
+        const token = await tokenOf(await login(await provisionUser()));
+        return ["/api_auth/session", { headers: { "X-Optimus-API-Key": token } }];
+      },
+    ],
+    [
+      "UPI_CUSTOMERS on signature mode",
+      "UPI_CUSTOMERS",
+      "upi",
+      async () => [
+        "/hyperapi/process",
+        json200(await signedBody(await provisionMerchant(), { customerId: uid("c") })),
+      ],
+    ],
+    [
+      "UPI_CLIENT_TOKENS on a client auth token request",
+      "UPI_CLIENT_TOKENS",
+      "customers",
+      async () => {
+        const merchant = await provisionMerchant();
+        return [
+          "/customers",
+          json200(
+            { object_reference_id: uid("c"), options: { get_client_auth_token: true } },
+            { "x-merchantid": merchant.merchantId, ...basicAuth(merchant.apiKey, "") },
+          ),
+        ];
+      },
+    ],
+    [
+      "SEQUENCES on an org creation",
+      "SEQUENCES",
+      "admin",
+      async () => ["/admin/v1/orgs", json200({ name: uid("org") }, adminAuth())],
+    ],
+  ])("Durable Object %s: the family's envelope, no token", async (_title, binding, family, build) => {
+    const [path, init] = await build();
+    const broken = {
+      [binding]: failingNamespace(env[binding] as DurableObjectNamespace, error),
+    } as Partial<Env>;
+    // A client auth token is added to the customer object before its index fails: it is never disclosed.
+    const mayWrite: ObjectNamespaceName[] = binding === "UPI_CLIENT_TOKENS" ? ["UPI_CUSTOMERS"] : [];
+    await expectRefusal(faultCase(family, fault, () => fetchWith(path, init, broken), { mayWrite }));
+  });
+});
+
+describe("SIGNING_KEYS missing or corrupt", () => {
+  let publicOnly: string;
+  let unsupported: string;
+  beforeAll(async () => {
+    const { keys } = JSON.parse(env.SIGNING_KEYS) as { keys: Array<Record<string, string>> };
+    const { d: _d, ...publicPart } = keys[0]!;
+    publicOnly = JSON.stringify({ keys: [publicPart] });
+    unsupported = JSON.stringify({ keys: [{ ...keys[0], crv: "P-384" }] });
+  });
+
+  it.each([
+    ["missing", () => ""],
+    ["not JSON", () => "{keys:"],
+    ["a public key only", () => publicOnly],
+    ["an unsupported curve", () => unsupported],
+    ["an empty key set", () => '{"keys":[]}'],
+  ])("%s: the CPR 500, no token, no transaction state written", async (_what, secret) => {
+    const app = await provisionApp();
+    const body = tokenBody(app, { email: `${uid("u")}@example.com` });
+    await expectRefusal(
+      faultCase(
+        "cpr",
+        "internal",
+        () => fetchWith("/v2/auth/token", json200(body), { SIGNING_KEYS: secret() }),
+        {
+          watch: [transactionStub(env, app.appId, body.transactionId as string)],
+          secrets: [app.appKey],
+        },
+      ),
+    );
+  });
+
+  it("a missing SIGNING_KEYS never lets a CPR token through introspection: OAuth 500", async () => {
+    const init = {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: `token=${"eyJhbGciOiJFUzI1NiIsInR5cCI6ImNwcitqd3QifQ.e30.sig"}`,
+    };
+    await expectRefusal(
+      faultCase("oauth", "internal", () => fetchWith("/oauth/introspect", init, { SIGNING_KEYS: "" })),
+    );
+  });
+});
+
+describe("secrets missing: never a default that lets a request through", () => {
+  it.each([
+    ["UNIQUE_ID_SECRET on a CPR request with an email", "UNIQUE_ID_SECRET", "cpr"],
+    ["PASSWORD_PEPPER on a portal login", "PASSWORD_PEPPER", "portal"],
+  ] as const)("%s", async (_title, secret, family) => {
+    if (family === "cpr") {
+      const app = await provisionApp();
+      const body = tokenBody(app, { email: `${uid("u")}@example.com` });
+      await expectRefusal(
+        faultCase("cpr", "internal", () => fetchWith("/v2/auth/token", json200(body), { [secret]: "" }), {
+          watch: [transactionStub(env, app.appId, body.transactionId as string)],
+        }),
+      );
+    } else {
+      const user = await provisionUser();
+      const init = { headers: { "X-User-Email": user.email, "X-User-Password": user.password } };
+      await expectRefusal(
+        faultCase("portal", "internal", () => fetchWith("/api_auth", init, { [secret]: "" }), {
+          watch: [portalUserObject(env, user.email)],
+        }),
+      );
+    }
+  });
+});
+
+describe("a failing KV write in the middle of an admin write", () => {
+  it("creating a portal user: 500, and no half-made user can log in", async () => {
+    const org = await provisionOrg();
+    const email = `${uid("u")}@example.com`;
+    const password = `Pw-${crypto.randomUUID()}`;
+    const response = await fetchWith(
+      `/admin/v1/orgs/${org.id}/users`,
+      json200({ email, password }, adminAuth()),
+      {
+        CONFIG: failingKv(["put"], plainError),
+      },
+    );
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual(faultRenderers.admin!("internal").body);
+    expect(await env.CONFIG.get(`portal-user:${email}`)).toBeNull();
+    expect((await login({ email, password })).status).toBe(401);
+  });
+
+  it("registering a CPR request key: 500, and the app's record is untouched", async () => {
+    const app = await provisionApp();
+    const before = await env.CONFIG.get(`app:${app.appId}`);
+    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
+    const spki = btoa(
+      String.fromCharCode(
+        ...new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer),
+      ),
+    );
+    const response = await fetchWith(
+      `/admin/v1/apps/${app.appId}/request-keys/k1`,
+      {
+        method: "PUT",
+        headers: { ...adminAuth(), "Content-Type": "application/json" },
+        body: JSON.stringify({ publicKey: `-----BEGIN PUBLIC KEY-----\n${spki}\n-----END PUBLIC KEY-----` }),
+      },
+      { CONFIG: failingKv(["put"], plainError) },
+    );
+    expect(response.status).toBe(500);
+    expect(await env.CONFIG.get(`app:${app.appId}`)).toBe(before);
+  });
+});
