@@ -35,21 +35,23 @@ const merchantSettings = {
   ipAllowlist: ipAllowlistSchema.optional(),
 };
 
-const createMerchantSchema = z.strictObject({
+export const createMerchantSchema = z.strictObject({
   merchantId: idSchema,
   apiKey: importedSecretSchema.optional(),
   ...merchantSettings,
 });
 
 // `ipAllowlist: null` removes the restriction; an omitted field stays as it is.
-const updateMerchantSchema = z.strictObject({
+export const updateMerchantSchema = z.strictObject({
   ...merchantSettings,
   ipAllowlist: ipAllowlistSchema.nullable().optional(),
 });
 
-const merchantParamSchema = z.object({ merchantId: idSchema });
-const keyParamSchema = z.object({ merchantId: idSchema, merchantKeyId: idSchema });
-const putKeySchema = z.strictObject({ publicKey: z.string().max(16_384) });
+export const merchantParamSchema = z.object({ merchantId: idSchema });
+export const keyParamSchema = z.object({ merchantId: idSchema, merchantKeyId: idSchema });
+export const putKeySchema = z.strictObject({
+  publicKey: z.string().max(16_384).describe("SPKI PEM, RSA 2048+."),
+});
 
 function keyView(key: MerchantKeyRecord) {
   return {

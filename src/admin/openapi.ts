@@ -14,19 +14,21 @@ import {
   type ResponsesSpec,
   reasonWires,
 } from "../openapi/operation";
-import { passwordSchema } from "../portal/schema";
-import { idSchema } from "../shared/ids";
+import { VPA_ACCOUNTS } from "../upi/openapi";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { type AdminReason, adminError, renderAdminFault } from "./errors";
-import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "./orgs";
-import { putRequestKeySchema } from "./request-keys";
 import {
-  appIdParamSchema,
-  createAppSchema,
-  importedSecretSchema,
-  ipAllowlistSchema,
-  updateAppSchema,
-} from "./schema";
+  createMerchantSchema,
+  keyParamSchema,
+  merchantParamSchema,
+  putKeySchema,
+  updateMerchantSchema,
+} from "./merchants";
+import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "./orgs";
+import { putRequestKeySchema, requestKeyParamsSchema } from "./request-keys";
+import { appIdParamSchema, createAppSchema, updateAppSchema } from "./schema";
+import { transactionParamsSchema } from "./transactions";
+import { createUserSchema, emailParamSchema, updateUserSchema } from "./users";
 
 /** The admin API in the OpenAPI document (SPEC §7), under its own tag and bearer scheme. */
 
@@ -52,39 +54,6 @@ const REASONS = {
   not_found: { code: "not_found", message: "No app demo-app" },
   conflict: { code: "conflict", message: "App demo-app already exists" },
 } as const satisfies ExampleOfEach<AdminReason, "code">;
-
-// Schemas `admin/users.ts`, `admin/merchants.ts`, `admin/request-keys.ts` and `admin/transactions.ts`
-// keep private, described here from the exported parts they are built of.
-const keyIdParamsSchema = z.object({ appId: idSchema, keyId: idSchema });
-const transactionParamsSchema = z.object({ appId: idSchema, transactionId: z.string().min(1).max(256) });
-const emailParamSchema = z.object({
-  email: z.string().describe("The user's email (canonicalised: trimmed, lowercased)."),
-});
-const createUserSchema = z.strictObject({ email: z.string(), password: passwordSchema });
-const updateUserSchema = z.strictObject({ password: passwordSchema, disabled: z.boolean() }).partial();
-const merchantSettings = {
-  prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9]{0,16}$/)
-    .optional(),
-  signatureMaxAgeSeconds: z.number().int().min(30).max(3600).optional(),
-  clientAuthTokenMaxUses: z.number().int().min(1).max(1000).optional(),
-};
-const createMerchantSchema = z.strictObject({
-  merchantId: idSchema,
-  apiKey: importedSecretSchema.optional(),
-  ...merchantSettings,
-  ipAllowlist: ipAllowlistSchema.optional(),
-});
-const updateMerchantSchema = z.strictObject({
-  ...merchantSettings,
-  ipAllowlist: ipAllowlistSchema.nullable().optional(),
-});
-const merchantParamSchema = z.object({ merchantId: idSchema });
-const merchantKeyParamsSchema = z.object({ merchantId: idSchema, merchantKeyId: idSchema });
-const putMerchantKeySchema = z.strictObject({
-  publicKey: z.string().max(16_384).describe("SPKI PEM, RSA 2048+."),
-});
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
 const appSchema = z.object({
@@ -177,6 +146,80 @@ function adminOperation(spec: AdminOperation): OperationSpec {
   };
 }
 
+/** A route addressing one resource refuses a malformed id (400) and an unknown one (404). */
+const ADDRESSED: AdminOperation["errors"] = ["invalid_request", "not_found"];
+
+type Body = NonNullable<AdminOperation["body"]>;
+
+/**
+ * A resource read, updated and deleted at one path through the same parameters and view, and
+ * created by a POST to its parent path (SPEC §7).
+ */
+interface Resource {
+  /** Completes the operation ids: `createApp`, `getApp`, `updateApp`, `deleteApp`. */
+  readonly name: string;
+  /** Completes the summaries: `Create a CPR app`, `Read a CPR app`, `Update …`, `Delete …`. */
+  readonly noun: string;
+  readonly path: string;
+  readonly params: z.ZodObject;
+  readonly view: z.ZodType;
+  readonly create?: Pick<AdminOperation, "description" | "errors"> & {
+    readonly body: Body;
+    readonly created?: string;
+  };
+  /** What GET answers with, and PATCH once changed. */
+  readonly read: string;
+  readonly updated: string;
+  readonly update: Pick<AdminOperation, "description"> & { readonly body: Body; readonly summary?: string };
+  readonly remove?: Partial<Pick<AdminOperation, "summary" | "errors">> & { readonly success?: string };
+}
+
+function resourceOperations(resource: Resource): AdminOperation[] {
+  const addressed = { path: resource.path, params: resource.params, errors: ADDRESSED };
+  const { create, update, remove } = resource;
+  const creation: AdminOperation[] = create
+    ? [
+        {
+          method: "post",
+          path: resource.path.slice(0, resource.path.lastIndexOf("/")),
+          operationId: `create${resource.name}`,
+          summary: `Create ${resource.noun}`,
+          description: create.description,
+          body: create.body,
+          success: { status: 201, description: create.created ?? "Created.", schema: resource.view },
+          errors: create.errors,
+        },
+      ]
+    : [];
+  return [
+    ...creation,
+    {
+      ...addressed,
+      method: "get",
+      operationId: `get${resource.name}`,
+      summary: `Read ${resource.noun}`,
+      success: { status: 200, description: resource.read, schema: resource.view },
+    },
+    {
+      ...addressed,
+      method: "patch",
+      operationId: `update${resource.name}`,
+      summary: update.summary ?? `Update ${resource.noun}`,
+      description: update.description,
+      body: update.body,
+      success: { status: 200, description: resource.updated, schema: resource.view },
+    },
+    {
+      ...addressed,
+      method: "delete",
+      operationId: `delete${resource.name}`,
+      summary: remove?.summary ?? `Delete ${resource.noun}`,
+      success: { status: 204, description: remove?.success ?? "Deleted." },
+      errors: remove?.errors ?? ADDRESSED,
+    },
+  ];
+}
+
 const APP = {
   appId: "demo-app",
   name: "Demo CPR app",
@@ -187,44 +230,21 @@ const PEM =
   "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…\n-----END PUBLIC KEY-----";
 
 const operations: AdminOperation[] = [
-  {
-    method: "post",
-    path: "/apps",
-    operationId: "createApp",
-    summary: "Create a CPR app",
-    description: "Returns the generated appKey once; an imported `appKey` (16+ characters) is not echoed.",
-    body: { schema: createAppSchema, example: APP },
-    success: { status: 201, description: "Created.", schema: appSchema },
-    errors: ["invalid_request", "conflict"],
-  },
-  {
-    method: "get",
+  ...resourceOperations({
+    name: "App",
+    noun: "a CPR app",
     path: "/apps/{appId}",
-    operationId: "getApp",
-    summary: "Read a CPR app",
     params: appIdParamSchema,
-    success: { status: 200, description: "The app (never its key).", schema: appSchema },
-    errors: ["invalid_request", "not_found"],
-  },
-  {
-    method: "patch",
-    path: "/apps/{appId}",
-    operationId: "updateApp",
-    summary: "Update a CPR app",
-    params: appIdParamSchema,
-    body: { schema: updateAppSchema, example: { workflows: ["demo-workflow", "kyc-v2"] } },
-    success: { status: 200, description: "The updated app.", schema: appSchema },
-    errors: ["invalid_request", "not_found"],
-  },
-  {
-    method: "delete",
-    path: "/apps/{appId}",
-    operationId: "deleteApp",
-    summary: "Delete a CPR app",
-    params: appIdParamSchema,
-    success: { status: 204, description: "Deleted." },
-    errors: ["invalid_request", "not_found"],
-  },
+    view: appSchema,
+    create: {
+      description: "Returns the generated appKey once; an imported `appKey` (16+ characters) is not echoed.",
+      body: { schema: createAppSchema, example: APP },
+      errors: ["invalid_request", "conflict"],
+    },
+    read: "The app (never its key).",
+    updated: "The updated app.",
+    update: { body: { schema: updateAppSchema, example: { workflows: ["demo-workflow", "kyc-v2"] } } },
+  }),
   {
     method: "post",
     path: "/apps/{appId}/rotate-key",
@@ -236,30 +256,30 @@ const operations: AdminOperation[] = [
       description: "The new appKey, shown once.",
       schema: z.object({ appId: z.string(), appKey: z.string() }),
     },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "put",
     path: "/apps/{appId}/request-keys/{keyId}",
     operationId: "putAppRequestKey",
     summary: "Register a request-signing key (SPEC §3.1)",
-    params: keyIdParamsSchema,
+    params: requestKeyParamsSchema,
     body: { schema: putRequestKeySchema, example: { publicKey: PEM, alg: "RS256" } },
     success: {
       status: 201,
       description: "Added (200 when it replaced a key of the same id).",
       schema: z.object({ appId: z.string(), keyId: z.string(), alg: z.string(), createdAt: z.string() }),
     },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "delete",
     path: "/apps/{appId}/request-keys/{keyId}",
     operationId: "deleteAppRequestKey",
     summary: "Remove a request-signing key",
-    params: keyIdParamsSchema,
+    params: requestKeyParamsSchema,
     success: { status: 204, description: "Removed." },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "post",
@@ -272,46 +292,30 @@ const operations: AdminOperation[] = [
       description: "The transaction's new revocation epoch.",
       schema: z.object({ appId: z.string(), transactionId: z.string(), revocationEpoch: z.number().int() }),
     },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
-  {
-    method: "post",
-    path: "/orgs",
-    operationId: "createOrg",
-    summary: "Create a portal organization",
-    body: { schema: createOrgSchema, example: { name: "Root", product: "na", tokenTtlSeconds: 604800 } },
-    success: { status: 201, description: "Created, with its numeric id.", schema: orgSchema },
-    errors: ["invalid_request"],
-  },
-  {
-    method: "get",
+  ...resourceOperations({
+    name: "Org",
+    noun: "a portal organization",
     path: "/orgs/{id}",
-    operationId: "getOrg",
-    summary: "Read a portal organization",
     params: orgIdParamSchema,
-    success: { status: 200, description: "The organization.", schema: orgSchema },
-    errors: ["invalid_request", "not_found"],
-  },
-  {
-    method: "patch",
-    path: "/orgs/{id}",
-    operationId: "updateOrg",
-    summary: "Update a portal organization",
-    description: "`ipAllowlist: null` lifts the restriction; a list, even empty, restricts.",
-    params: orgIdParamSchema,
-    body: { schema: updateOrgSchema, example: { ipAllowlist: ["203.0.113.0/24"] } },
-    success: { status: 200, description: "The updated organization.", schema: orgSchema },
-    errors: ["invalid_request", "not_found"],
-  },
-  {
-    method: "delete",
-    path: "/orgs/{id}",
-    operationId: "deleteOrg",
-    summary: "Delete a portal organization without users",
-    params: orgIdParamSchema,
-    success: { status: 204, description: "Deleted." },
-    errors: ["invalid_request", "not_found", "conflict"],
-  },
+    view: orgSchema,
+    create: {
+      body: { schema: createOrgSchema, example: { name: "Root", product: "na", tokenTtlSeconds: 604800 } },
+      created: "Created, with its numeric id.",
+      errors: ["invalid_request"],
+    },
+    read: "The organization.",
+    updated: "The updated organization.",
+    update: {
+      description: "`ipAllowlist: null` lifts the restriction; a list, even empty, restricts.",
+      body: { schema: updateOrgSchema, example: { ipAllowlist: ["203.0.113.0/24"] } },
+    },
+    remove: {
+      summary: "Delete a portal organization without users",
+      errors: ["invalid_request", "not_found", "conflict"],
+    },
+  }),
   {
     method: "post",
     path: "/orgs/{id}/users",
@@ -322,35 +326,21 @@ const operations: AdminOperation[] = [
     success: { status: 201, description: "Created (never the password hash).", schema: userSchema },
     errors: ["invalid_request", "not_found", "conflict"],
   },
-  {
-    method: "get",
+  ...resourceOperations({
+    name: "PortalUser",
+    noun: "a portal user",
     path: "/users/{email}",
-    operationId: "getPortalUser",
-    summary: "Read a portal user",
     params: emailParamSchema,
-    success: { status: 200, description: "The user.", schema: userSchema },
-    errors: ["invalid_request", "not_found"],
-  },
-  {
-    method: "patch",
-    path: "/users/{email}",
-    operationId: "updatePortalUser",
-    summary: "Change a portal user's password or disable it",
-    description: "A new password or disabling ends the user's tokens at once.",
-    params: emailParamSchema,
-    body: { schema: updateUserSchema, example: { disabled: true } },
-    success: { status: 200, description: "The updated user.", schema: userSchema },
-    errors: ["invalid_request", "not_found"],
-  },
-  {
-    method: "delete",
-    path: "/users/{email}",
-    operationId: "deletePortalUser",
-    summary: "Delete a portal user",
-    params: emailParamSchema,
-    success: { status: 204, description: "Deleted; the user's tokens end at once." },
-    errors: ["invalid_request", "not_found"],
-  },
+    view: userSchema,
+    read: "The user.",
+    updated: "The updated user.",
+    update: {
+      summary: "Change a portal user's password or disable it",
+      description: "A new password or disabling ends the user's tokens at once.",
+      body: { schema: updateUserSchema, example: { disabled: true } },
+    },
+    remove: { success: "Deleted; the user's tokens end at once." },
+  }),
   {
     method: "post",
     path: "/users/{email}/unlock",
@@ -358,53 +348,27 @@ const operations: AdminOperation[] = [
     summary: "Clear a portal user's failed-login lockout",
     params: emailParamSchema,
     success: { status: 204, description: "Unlocked." },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
-  {
-    method: "post",
-    path: "/merchants",
-    operationId: "createMerchant",
-    summary: "Create a UPI merchant",
-    description: "Returns the generated apiKey once; an imported `apiKey` (16+ characters) is not echoed.",
-    body: {
-      schema: createMerchantSchema,
-      example: { merchantId: "stock", prefix: "ABC", ipAllowlist: ["127.0.0.1"] },
+  ...resourceOperations({
+    name: "Merchant",
+    noun: "a UPI merchant",
+    path: "/merchants/{merchantId}",
+    params: merchantParamSchema,
+    view: merchantSchema,
+    create: {
+      description: "Returns the generated apiKey once; an imported `apiKey` (16+ characters) is not echoed.",
+      body: {
+        schema: createMerchantSchema,
+        example: { merchantId: "stock", prefix: "ABC", ipAllowlist: ["127.0.0.1"] },
+      },
+      errors: ["invalid_request", "conflict"],
     },
-    success: { status: 201, description: "Created.", schema: merchantSchema },
-    errors: ["invalid_request", "conflict"],
-  },
-  {
-    method: "get",
-    path: "/merchants/{merchantId}",
-    operationId: "getMerchant",
-    summary: "Read a UPI merchant",
-    params: merchantParamSchema,
-    success: {
-      status: 200,
-      description: "The merchant and its keys (never the API key).",
-      schema: merchantSchema,
-    },
-    errors: ["invalid_request", "not_found"],
-  },
-  {
-    method: "patch",
-    path: "/merchants/{merchantId}",
-    operationId: "updateMerchant",
-    summary: "Update a UPI merchant",
-    params: merchantParamSchema,
-    body: { schema: updateMerchantSchema, example: { signatureMaxAgeSeconds: 600 } },
-    success: { status: 200, description: "The updated merchant.", schema: merchantSchema },
-    errors: ["invalid_request", "not_found"],
-  },
-  {
-    method: "delete",
-    path: "/merchants/{merchantId}",
-    operationId: "deleteMerchant",
-    summary: "Delete a UPI merchant and its keys",
-    params: merchantParamSchema,
-    success: { status: 204, description: "Deleted." },
-    errors: ["invalid_request", "not_found"],
-  },
+    read: "The merchant and its keys (never the API key).",
+    updated: "The updated merchant.",
+    update: { body: { schema: updateMerchantSchema, example: { signatureMaxAgeSeconds: 600 } } },
+    remove: { summary: "Delete a UPI merchant and its keys" },
+  }),
   {
     method: "post",
     path: "/merchants/{merchantId}/rotate-key",
@@ -416,30 +380,30 @@ const operations: AdminOperation[] = [
       description: "The new API key, shown once.",
       schema: z.object({ merchantId: z.string(), apiKey: z.string() }),
     },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "put",
     path: "/merchants/{merchantId}/keys/{merchantKeyId}",
     operationId: "putMerchantKey",
     summary: "Register a merchant signing key (RSA 2048+)",
-    params: merchantKeyParamsSchema,
-    body: { schema: putMerchantKeySchema, example: { publicKey: PEM } },
+    params: keyParamSchema,
+    body: { schema: putKeySchema, example: { publicKey: PEM } },
     success: {
       status: 201,
       description: "Registered (200 when it replaced one).",
       schema: merchantKeySchema,
     },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "delete",
     path: "/merchants/{merchantId}/keys/{merchantKeyId}",
     operationId: "retireMerchantKey",
     summary: "Retire a merchant signing key",
-    params: merchantKeyParamsSchema,
+    params: keyParamSchema,
     success: { status: 204, description: "Retired: listed, no longer accepted." },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "get",
@@ -452,7 +416,7 @@ const operations: AdminOperation[] = [
       description: "Profile, device binding and accounts.",
       schema: customerStateSchema,
     },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "put",
@@ -465,7 +429,7 @@ const operations: AdminOperation[] = [
       example: { deviceFingerPrint: "fp-1", mobileNumber: "919876543210", activated: true },
     },
     success: { status: 200, description: "The customer's state.", schema: customerStateSchema },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "delete",
@@ -474,7 +438,7 @@ const operations: AdminOperation[] = [
     summary: "Unbind a UPI customer's device",
     params: customerIdParamSchema,
     success: { status: 204, description: "Unbound." },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
   {
     method: "put",
@@ -484,32 +448,10 @@ const operations: AdminOperation[] = [
     params: customerIdParamSchema,
     body: {
       schema: vpaAccountsSchema,
-      example: [
-        {
-          vpa: "jane@okbank",
-          accounts: [
-            {
-              bankCode: "508534",
-              bankName: "Example Bank",
-              maskedAccountNumber: "XXXXXX1234",
-              mpinLength: "6",
-              mpinSet: "true",
-              referenceId: "ref-1",
-              otpLength: "6",
-              atmPinLength: "4",
-              type: "SAVINGS",
-              branchName: "MG Road",
-              bankAccountUniqueId: "acc-1",
-              ifsc: "EXMP0000001",
-              isPrimary: "true",
-              name: "Jane",
-            },
-          ],
-        },
-      ],
+      example: VPA_ACCOUNTS,
     },
     success: { status: 200, description: "The customer's state.", schema: customerStateSchema },
-    errors: ["invalid_request", "not_found"],
+    errors: ADDRESSED,
   },
 ];
 

@@ -12,7 +12,7 @@ import { adminJson, adminParams } from "./validate";
 /** An app may hold a few keys at once, enough to rotate without a gap. */
 export const MAX_REQUEST_KEYS = 10;
 
-const requestKeyParamsSchema = z.object({ appId: idSchema, keyId: idSchema });
+export const requestKeyParamsSchema = z.object({ appId: idSchema, keyId: idSchema });
 
 export const putRequestKeySchema = z.strictObject({
   publicKey: z.string().min(1).max(16_384),

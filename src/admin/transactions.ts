@@ -11,7 +11,7 @@ import { adminError } from "./errors";
 import { adminParams } from "./validate";
 
 // transactionIds are the client's own strings (SPEC §3: up to 256 characters), not admin ids.
-const transactionParamsSchema = z.object({
+export const transactionParamsSchema = z.object({
   appId: idSchema,
   transactionId: z.string().min(1).max(MAX_FIELD_LENGTH),
 });

@@ -20,15 +20,18 @@ import { orgIdParamSchema, orgNotFound } from "./orgs";
 import { adminJson, adminParams } from "./validate";
 
 /** Users are keyed by canonical email: trimmed, lowercased, `local@domain.tld`. */
-const emailSchema = z.string().transform((raw, ctx) => {
-  const email = canonicalEmail(raw);
-  if (email === undefined) ctx.addIssue({ code: "custom", message: "must be a valid email" });
-  return email ?? "";
-});
+const emailSchema = z
+  .string()
+  .transform((raw, ctx) => {
+    const email = canonicalEmail(raw);
+    if (email === undefined) ctx.addIssue({ code: "custom", message: "must be a valid email" });
+    return email ?? "";
+  })
+  .describe("The user's email (canonicalised: trimmed, lowercased).");
 
-const createUserSchema = z.strictObject({ email: emailSchema, password: passwordSchema });
-const updateUserSchema = z.strictObject({ password: passwordSchema, disabled: z.boolean() }).partial();
-const emailParamSchema = z.object({ email: emailSchema });
+export const createUserSchema = z.strictObject({ email: emailSchema, password: passwordSchema });
+export const updateUserSchema = z.strictObject({ password: passwordSchema, disabled: z.boolean() }).partial();
+export const emailParamSchema = z.object({ email: emailSchema });
 
 /** What the admin API shows of a user: never the password hash. */
 function userView(user: PortalUserRecord) {

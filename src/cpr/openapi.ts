@@ -4,14 +4,17 @@ import {
   errorResponses,
   faultWires,
   firstIssue,
+  type HeaderSpec,
   jsonBody,
   jsonResponse,
   NO_STORE,
   type OperationGroup,
   type ParameterSpec,
+  type ResponseSpec,
   reasonWires,
 } from "../openapi/operation";
 import type { WireError } from "../shared/fault";
+import { DEPRECATED_SINCE, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
 import { type CprReason, cprError, renderCprFault } from "./errors";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";
 
@@ -45,8 +48,21 @@ const metadataSchema = z.object({
 
 const bearerJwt = z.string().describe("`Bearer <JWT>`, verifiable with `/.well-known/jwks.json`.");
 
-const success = (result: z.ZodType) =>
-  z.object({ statusCode: z.literal(200), status: z.literal("success"), result });
+/** A seed 002 success, `{"statusCode":200,"status":"success","result"}`: its schema and one example alike. */
+function successResponse(
+  description: string,
+  result: z.ZodType,
+  example: { readonly name: string; readonly summary: string; readonly result: unknown },
+  headers: Readonly<Record<string, HeaderSpec>>,
+): ResponseSpec {
+  const value = { statusCode: 200, status: "success", result: example.result };
+  return jsonResponse(
+    description,
+    z.object({ statusCode: z.literal(200), status: z.literal("success"), result }),
+    { [example.name]: { summary: example.summary, value } },
+    headers,
+  );
+}
 
 const METADATA = {
   appId: DEMO.appId,
@@ -101,8 +117,12 @@ const SIGNATURE_HEADERS: ParameterSpec[] = [
 ];
 
 const DEPRECATION_HEADERS = {
-  Deprecation: { description: "RFC 9745: the date since which the route is deprecated." },
-  Link: { description: 'The successor: `</v2/auth/token>; rel="successor-version"`.' },
+  ...NO_STORE,
+  Deprecation: {
+    description: "RFC 9745: the date since which the route is deprecated.",
+    example: DEPRECATED_SINCE,
+  },
+  Link: { description: "The successor route.", example: SUCCESSOR_LINK },
 };
 
 const authTokenExample = { ...DEMO, authenticateOnResume: "yes", mobileNumber: "+91 98765 43210" };
@@ -130,15 +150,10 @@ export const cprApi: OperationGroup = {
         minimal: { summary: "No identifier: no uniqueId", value: DEMO },
       }),
       responses: {
-        200: jsonResponse(
+        200: successResponse(
           "The token and the transaction's metadata.",
-          success(z.object({ authToken: bearerJwt, metadata: metadataSchema })),
-          {
-            issued: {
-              summary: "Seed 002 success",
-              value: { statusCode: 200, status: "success", result: { authToken: JWT, metadata: METADATA } },
-            },
-          },
+          z.object({ authToken: bearerJwt, metadata: metadataSchema }),
+          { name: "issued", summary: "Seed 002 success", result: { authToken: JWT, metadata: METADATA } },
           NO_STORE,
         ),
         ...cprErrors({
@@ -169,16 +184,11 @@ export const cprApi: OperationGroup = {
         },
       }),
       responses: {
-        200: jsonResponse(
+        200: successResponse(
           "The token (as `token`) and the transaction's metadata.",
-          success(z.object({ token: bearerJwt, metadata: metadataSchema })),
-          {
-            issued: {
-              summary: "Legacy success",
-              value: { statusCode: 200, status: "success", result: { token: JWT, metadata: METADATA } },
-            },
-          },
-          { ...NO_STORE, ...DEPRECATION_HEADERS },
+          z.object({ token: bearerJwt, metadata: metadataSchema }),
+          { name: "issued", summary: "Legacy success", result: { token: JWT, metadata: METADATA } },
+          DEPRECATION_HEADERS,
         ),
         ...cprErrors({
           "appId missing": invalidBody(legacyAuthTokenBodySchema, {}),
@@ -212,33 +222,28 @@ export const cprApi: OperationGroup = {
         },
       }),
       responses: {
-        200: jsonResponse(
+        200: successResponse(
           "The uniqueId of the identifier for this app.",
-          success(
-            z.object({
-              uniqueId: z.string().regex(/^[0-9a-f]{32}$/),
-              transactionId: z.string(),
-              workflowId: z.string(),
-            }),
-          ),
+          z.object({
+            uniqueId: z.string().regex(/^[0-9a-f]{32}$/),
+            transactionId: z.string(),
+            workflowId: z.string(),
+          }),
           {
-            derived: {
-              summary: "uniqueId derived",
-              value: {
-                statusCode: 200,
-                status: "success",
-                result: {
-                  uniqueId: "3f8a9c1d2b4e6f708192a3b4c5d6e7f8",
-                  transactionId: "txn-1",
-                  workflowId: "demo-workflow",
-                },
-              },
+            name: "derived",
+            summary: "uniqueId derived",
+            result: {
+              uniqueId: "3f8a9c1d2b4e6f708192a3b4c5d6e7f8",
+              transactionId: DEMO.transactionId,
+              workflowId: DEMO.workflowId,
             },
           },
           {
-            ...NO_STORE,
             ...DEPRECATION_HEADERS,
-            Sunset: { description: "RFC 8594: the date after which the route may be removed." },
+            Sunset: {
+              description: "RFC 8594: the date after which the route may be removed.",
+              example: UNIQUE_ID_SUNSET,
+            },
           },
         ),
         ...cprErrors({

@@ -7,6 +7,7 @@ import { noStore } from "../shared/request-context";
 import { loadKeyRing } from "../shared/signing-keys";
 import { validated } from "../shared/validate";
 import { admitApp, type Credentials } from "./access";
+import { DEPRECATED_SINCE, deprecation, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
 import { type CprReason, cprFailure } from "./errors";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";
 import { issueCprToken } from "./token";
@@ -30,19 +31,6 @@ const keepRawBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   await c.req.arrayBuffer();
   await next();
 };
-
-const SUCCESSOR_LINK = '</v2/auth/token>; rel="successor-version"';
-// RFC 9745 `Deprecation` (a date as `@<unix seconds>`: 2026-01-01) and RFC 8594 `Sunset`.
-const DEPRECATED_SINCE = "@1767225600";
-const UNIQUE_ID_SUNSET = "Thu, 01 Jul 2027 00:00:00 GMT";
-
-/** Adds deprecation headers to every response of a route, errors included. */
-function deprecation(headers: Record<string, string>): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-  };
-}
 
 /** What a token request asks for, whichever route it came through. */
 interface TokenRequest {

@@ -21,11 +21,14 @@ import {
 } from "./errors";
 import {
   bankAccountSchema,
+  clientTokenGroupSchema,
   clientTokenOptionSchema,
   createCustomerSchema,
+  envelopeSchema,
   PROCESS_ACTIONS,
   parseProcessRequest,
   SERVICE,
+  signatureGroupSchema,
 } from "./schema";
 
 /** The UPI family in the OpenAPI document (SPEC §5, seed 000) and Juspay's Customer API. */
@@ -90,52 +93,15 @@ const PROCESS_EXAMPLES = {
   },
 };
 
-// The route validates with `parseProcessRequest` over schemas `upi/schema.ts` keeps private; this
-// describes the same fields, and its refinement is the route's own parser, so examples are checked
-// against the real thing.
-const processRequestSchema = z
-  .object({
-    requestId: z.guid().describe("A UUID (8-4-4-4-12 hex)."),
-    service: z.literal(SERVICE),
+// The route's own schemas, the authentication groups as the alternatives of `payload` (the route
+// picks one by the fields present); its refinement is the route's own parser, so the examples are
+// checked against the real thing, group choice included.
+const actionSchema = z.enum(PROCESS_ACTIONS);
+const processRequestSchema = envelopeSchema
+  .extend({
     payload: z.union([
-      z
-        .object({
-          action: z.enum(PROCESS_ACTIONS),
-          merchantKeyId: idSchema.describe("Key registered for merchant_id through the admin API."),
-          signature: z
-            .string()
-            .min(1)
-            .max(4096)
-            .describe("Base64 (standard or URL-safe) RSA-SHA256 PKCS#1 v1.5."),
-          signaturePayload: z
-            .string()
-            .min(1)
-            .max(8192)
-            .describe(
-              "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
-            ),
-          customerMobileNumber: z
-            .string()
-            .max(32)
-            .optional()
-            .describe("Accepted and ignored: only the signed number counts."),
-          otherInfo: z.unknown().optional().describe("Echoed in the answer."),
-        })
-        .meta({ title: "Signature mode" }),
-      z
-        .object({
-          action: z.enum(PROCESS_ACTIONS),
-          merchantId: idSchema,
-          customerId: idSchema,
-          clientAuthToken: z
-            .string()
-            .min(1)
-            .max(256)
-            .describe("From the Customer API; 15 minutes, limited uses."),
-          authExpiry: z.string().optional().describe("Informational ISO-8601 date."),
-          otherInfo: z.unknown().optional(),
-        })
-        .meta({ title: "Client-auth-token mode" }),
+      signatureGroupSchema.extend({ action: actionSchema }).meta({ title: "Signature mode" }),
+      clientTokenGroupSchema.extend({ action: actionSchema }).meta({ title: "Client-auth-token mode" }),
     ]),
   })
   .superRefine((body, ctx) => {
@@ -220,6 +186,31 @@ const sessionAnswerSchema = processEnvelope(
   }),
 );
 
+/** The demo customer's linked accounts: as the admin API sets them and as a LINKED answer shows them. */
+export const VPA_ACCOUNTS = [
+  {
+    vpa: "jane@okbank",
+    accounts: [
+      {
+        bankCode: "508534",
+        bankName: "Example Bank",
+        maskedAccountNumber: "XXXXXX1234",
+        mpinLength: "6",
+        mpinSet: "true",
+        referenceId: "ref-1",
+        otpLength: "6",
+        atmPinLength: "4",
+        type: "SAVINGS",
+        branchName: "MG Road",
+        bankAccountUniqueId: "acc-1",
+        ifsc: "EXMP0000001",
+        isPrimary: "true",
+        name: "Jane",
+      },
+    ],
+  },
+];
+
 const LINKED_ANSWER = {
   requestId: REQUEST_ID,
   service: SERVICE,
@@ -229,29 +220,7 @@ const LINKED_ANSWER = {
     isDeviceBound: "true",
     isDeviceActivated: "true",
     prefix: "ABC",
-    vpaAccounts: [
-      {
-        vpa: "jane@okbank",
-        accounts: [
-          {
-            bankCode: "508534",
-            bankName: "Example Bank",
-            maskedAccountNumber: "XXXXXX1234",
-            mpinLength: "6",
-            mpinSet: "true",
-            referenceId: "ref-1",
-            otpLength: "6",
-            atmPinLength: "4",
-            type: "SAVINGS",
-            branchName: "MG Road",
-            bankAccountUniqueId: "acc-1",
-            ifsc: "EXMP0000001",
-            isPrimary: "true",
-            name: "Jane",
-          },
-        ],
-      },
-    ],
+    vpaAccounts: VPA_ACCOUNTS,
     customerMobileNumber: "91XXXXXX3210",
     deviceFingerPrint: "fp-1",
     sessionToken: "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhYmNkZTEyMzQ1In0.c2lnbmF0dXJl",

@@ -14,11 +14,13 @@ const idField = (field: string) =>
   z.string({ error: `${field} must be a string` }).regex(ID_PATTERN, `${field} ${ID_MESSAGE}`);
 
 // Seed 000: "Unique uuid-v4 string". Any 8-4-4-4-12 hex form is taken, as SDK-generated ids vary in version.
-const envelopeSchema = z.object({
-  requestId: z.guid({ error: "requestId must be a UUID" }),
+export const envelopeSchema = z.object({
+  requestId: z.guid({ error: "requestId must be a UUID" }).describe("A UUID (8-4-4-4-12 hex)."),
+  // A string first, so a missing or mistyped service is told apart from a wrong one; `const` for the document.
   service: z
     .string({ error: "service must be a string" })
-    .refine((service) => service === SERVICE, `service must be ${SERVICE}`),
+    .refine((service) => service === SERVICE, `service must be ${SERVICE}`)
+    .meta({ const: SERVICE }),
   payload: z
     .object(
       { action: z.string({ error: "payload.action must be a string" }) },
@@ -31,39 +33,48 @@ const envelopeSchema = z.object({
 
 const commonFields = {
   // Seed 000: "As passed in request"; echoed untouched.
-  otherInfo: z.unknown().optional(),
+  otherInfo: z.unknown().optional().describe("Echoed in the answer."),
 };
 
-const signatureGroupSchema = z.object({
-  merchantKeyId: idField("payload.merchantKeyId"),
+export const signatureGroupSchema = z.object({
+  merchantKeyId: idField("payload.merchantKeyId").describe(
+    "Key registered for merchant_id through the admin API.",
+  ),
   signature: z
     .string({ error: "payload.signature must be a string" })
     .min(1, "payload.signature must not be empty")
-    .max(4096, "payload.signature is too long"),
+    .max(4096, "payload.signature is too long")
+    .describe("Base64 (standard or URL-safe) RSA-SHA256 PKCS#1 v1.5."),
   signaturePayload: z
     .string({ error: "payload.signaturePayload must be a string holding a JSON object" })
     .min(1, "payload.signaturePayload must not be empty")
-    .max(8192, "payload.signaturePayload is too long"),
+    .max(8192, "payload.signaturePayload is too long")
+    .describe(
+      "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
+    ),
   // SPEC §5: the unsigned copy is accepted for compatibility and never used; only the signed number counts.
   customerMobileNumber: z
     .string({ error: "payload.customerMobileNumber must be a string" })
     .max(32)
-    .optional(),
+    .optional()
+    .describe("Accepted and ignored: only the signed number counts."),
   ...commonFields,
 });
 
-const clientTokenGroupSchema = z.object({
+export const clientTokenGroupSchema = z.object({
   merchantId: idField("payload.merchantId"),
   customerId: idField("payload.customerId"),
   clientAuthToken: z
     .string({ error: "payload.clientAuthToken must be a string" })
     .min(1, "payload.clientAuthToken must not be empty")
-    .max(256, "payload.clientAuthToken is too long"),
+    .max(256, "payload.clientAuthToken is too long")
+    .describe("From the Customer API; 15 minutes, limited uses."),
   // Seed 000: informational (the token's own server-side expiry decides); must be a date when sent.
   authExpiry: z
     .string({ error: "payload.authExpiry must be a string" })
     .refine((text) => !Number.isNaN(Date.parse(text)), "payload.authExpiry must be an ISO-8601 date")
-    .optional(),
+    .optional()
+    .describe("Informational ISO-8601 date."),
   ...commonFields,
 });
 
