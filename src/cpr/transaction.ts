@@ -65,7 +65,12 @@ export class CprTransaction extends DurableObject<Env> {
       revocationEpoch: existing?.revocationEpoch ?? 0,
     };
     storage.kv.put(STATE_KEY, state);
-    await storage.setAlarm(state.expiresAt + STATE_RETENTION_MS);
+    // The pending alarm is never later than the previous expiry's purge time, and `alarm()` moves
+    // itself on to a renewed expiry, so it is rescheduled only when the purge time comes earlier:
+    // a re-issue then costs no alarm write (SPEC §9).
+    if (!existing || state.expiresAt < existing.expiresAt) {
+      await storage.setAlarm(state.expiresAt + STATE_RETENTION_MS);
+    }
     return ok({
       state,
       found: existing === undefined ? "none" : existing.expiresAt <= request.now ? "expired" : "live",
