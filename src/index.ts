@@ -70,5 +70,6 @@ export { CprTransaction } from "./cpr/transaction";
 export { Sequence } from "./portal/sequence";
 export { PortalToken } from "./portal/token";
 export { PortalUser } from "./portal/user";
+export { RateLimiter } from "./shared/rate-limit";
 export { UpiClientToken } from "./upi/client-auth-token";
 export { UpiCustomer } from "./upi/customer";

@@ -4,6 +4,7 @@ import { APPS, type AppRecord } from "../shared/config-records";
 import { secretMatches } from "../shared/credentials";
 import { isValidId } from "../shared/ids";
 import { allowlistOf, isAllowed } from "../shared/ip-allowlist";
+import { admitExpensiveWork } from "../shared/rate-limit";
 import { fail, ok, type Result } from "../shared/result";
 import type { AccessDenial } from "./errors";
 import { appOfLiveToken } from "./introspection";
@@ -66,6 +67,14 @@ export async function admitApp(
   if (!ipAdmitted) return fail(ip ? "ip_not_allowed" : "ip_unknown");
   const app = found.value;
   if (Object.keys(app.requestKeys).length > 0) {
+    // SPEC §9: the rate limits sit between the cheap checks above and the signature (README, "Rate limits").
+    const admitted = await admitExpensiveWork(
+      c.env,
+      c.req.raw.headers,
+      { kind: "cpr-signature", appId: app.appId },
+      now,
+    );
+    if (!admitted.ok) return fail("rate_limited");
     const signature = await verifyRequestSignature(
       app.requestKeys,
       c.req.raw.headers,

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import type { AppRecord } from "../shared/config-records";
+import { BINDING_PERIOD_SECONDS } from "../shared/rate-limit";
 import { noStore } from "../shared/request-context";
 import { loadKeyRing } from "../shared/signing-keys";
 import { validated } from "../shared/validate";
@@ -59,7 +60,13 @@ async function openTransaction(
   now: number,
 ): Promise<Outcome<{ app: AppRecord; state: TransactionState; uniqueId?: string }>> {
   const admitted = await admitApp(c, credentials, now);
-  if (!admitted.ok) return { ok: false, reason: { code: "unauthorized_access", cause: admitted.reason } };
+  if (!admitted.ok) {
+    const reason: CprReason =
+      admitted.reason === "rate_limited"
+        ? { code: "too_many_requests", retryAfterSeconds: BINDING_PERIOD_SECONDS }
+        : { code: "unauthorized_access", cause: admitted.reason };
+    return { ok: false, reason };
+  }
   const app = admitted.value;
   annotate(c, { appId: app.appId });
   if (!app.workflows.includes(request.workflowId))

@@ -12,6 +12,7 @@ export type PortalDenial =
   | { reason: "invalid_refresh_token" }
   | { reason: "invalid_credentials" }
   | { reason: "locked"; retryAfterSeconds: number }
+  | { reason: "rate_limited"; retryAfterSeconds: number }
   | { reason: "ip_not_allowed" }
   | { reason: "invalid_token" };
 
@@ -25,6 +26,11 @@ export function portalError(denial: PortalDenial): WireError {
       return envelope(401, "Invalid email or password");
     case "locked":
       return envelope(429, "Too many failed attempts, try again later", {
+        "Retry-After": String(Math.max(1, denial.retryAfterSeconds)),
+      });
+    case "rate_limited":
+      // Too many attempts in front of PBKDF2 (README, "Rate limits"); not the lockout's message.
+      return envelope(429, "Too many requests, try again later", {
         "Retry-After": String(Math.max(1, denial.retryAfterSeconds)),
       });
     case "ip_not_allowed":

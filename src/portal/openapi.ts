@@ -25,6 +25,7 @@ const DENIALS = {
   invalid_refresh_token: { reason: "invalid_refresh_token" },
   invalid_credentials: { reason: "invalid_credentials" },
   locked: { reason: "locked", retryAfterSeconds: 600 },
+  rate_limited: { reason: "rate_limited", retryAfterSeconds: 60 },
   ip_not_allowed: { reason: "ip_not_allowed" },
   invalid_token: { reason: "invalid_token" },
 } as const satisfies ExampleOfEach<PortalDenial, "reason">;

@@ -3,7 +3,9 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { clientIp } from "../shared/client-ip";
 import { errorResponse } from "../shared/fault";
+import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
+import { admitExpensiveWork } from "../shared/rate-limit";
 import { noStore } from "../shared/request-context";
 import { validated } from "../shared/validate";
 import { type PortalDenial, portalError } from "./errors";
@@ -25,12 +27,24 @@ const loginQuery = validated("query", loginQuerySchema, (_issue, c) =>
 /** `/api_auth` (SPEC §4, seed 001): PayU's Chargeback API login, and the session check for its token. */
 export const portalRoutes = new Hono<AppEnv>()
   .on(["GET", "POST"], "/", noStore, loginQuery, async (c) => {
+    const now = Date.now();
+    const emailHeader = c.req.header("X-User-Email");
+    // SPEC §9: every login costs PBKDF2, so the rate limits come first (README, "Rate limits").
+    const attempted = emailHeader === undefined ? undefined : canonicalEmail(emailHeader);
+    const admitted = await admitExpensiveWork(
+      c.env,
+      c.req.raw.headers,
+      { kind: "portal-login", email: attempted },
+      now,
+    );
+    if (!admitted.ok)
+      return deny(c, { reason: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds });
     const result = await logIn(c.env, c.get("config"), {
-      emailHeader: c.req.header("X-User-Email"),
+      emailHeader,
       passwordHeader: c.req.header("X-User-Password"),
       refresh: c.req.valid("query").refresh_token === "1",
       ip: clientIp(c.req.raw.headers),
-      now: Date.now(),
+      now,
     });
     if (!result.ok) {
       if (result.email) annotate(c, { email: maskEmail(result.email) });

@@ -4,6 +4,7 @@ import { annotate } from "../env";
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
 import { errorResponse } from "../shared/fault";
+import { admitExpensiveWork } from "../shared/rate-limit";
 import { noStore } from "../shared/request-context";
 import { hashClientAuthToken, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject, type SessionAnswer } from "./customer";
@@ -59,6 +60,14 @@ async function sessionBySignature(
   if (window !== "in_window") return refuse({ code: window });
   if (!key) return refuse({ code: "unknown_key" });
   if (key.status !== "active") return refuse({ code: "retired_key" });
+  // SPEC §9: the rate limits sit between the cheap checks above and RSA (README, "Rate limits").
+  const admitted = await admitExpensiveWork(
+    c.env,
+    c.req.raw.headers,
+    { kind: "upi-signature", merchantId, merchantKeyId: auth.merchantKeyId },
+    now,
+  );
+  if (!admitted.ok) return refuse({ code: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds });
   if (!(await verifyMerchantSignature(key.publicKeyPem, key.modulusBits, signature, auth.signaturePayload))) {
     return refuse({ code: "bad_signature" });
   }

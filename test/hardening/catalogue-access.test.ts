@@ -114,6 +114,8 @@ describe("IP allowlists read CF-Connecting-IP in canonical form only", () => {
           body: envelopes.portal("Request not allowed from this IP"),
           secrets: [user.password],
           watch: [portalUserObject(env, user.email)],
+          // The attempt counts against the email's rate limit (README, "Rate limits").
+          mayWrite: ["RATE_LIMITER"],
         }),
       ]),
     );

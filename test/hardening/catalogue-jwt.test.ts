@@ -185,7 +185,7 @@ const CPR_FORGERIES: ReadonlyArray<readonly [string, () => Promise<Forged>]> = [
         `an attacker's signature with ${title}`,
         async () => {
           const { claims, transactionId } = await liveToken();
-          const fields = header.jwk ? { ...header, jwk: attacker.publicJwk } : header;
+          const fields = "jwk" in header ? { ...header, jwk: attacker.publicJwk } : header;
           return {
             token: await signed(attacker.privateKey, { ...fields, typ: "cpr+jwt" }, claims),
             transactionId,

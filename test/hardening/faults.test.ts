@@ -1,16 +1,14 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { transactionStub } from "../../src/cpr/transaction";
-import worker from "../../src/index";
 import { portalUserObject } from "../../src/portal/sessions";
 import type { Fault } from "../../src/shared/fault";
 import { tokenBody } from "../cpr/helpers";
 import { login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
 import { provisionApp } from "../support/tenants";
-import { BASE_URL, json, TEST_IP, uid } from "../support/worker";
+import { json, uid } from "../support/worker";
 import { customerStub, provisionMerchant, signedBody } from "../upi/support";
-import { adminAuth, basicAuth, faultRenderers } from "./fixtures";
+import { adminAuth, basicAuth, faultRenderers, fetchWith } from "./fixtures";
 import { expectRefusal, type ObjectNamespaceName, type RefusalCase } from "./negative";
 
 /**
@@ -49,20 +47,6 @@ function failingNamespace(namespace: DurableObjectNamespace, error: () => Error)
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-}
-
-/** Calls the Worker's fetch directly with a modified env. */
-async function fetchWith(path: string, init: RequestInit, changes: Partial<Env>): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", TEST_IP);
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(
-    new Request(`${BASE_URL}${path}`, { ...init, headers }),
-    { ...env, ...changes },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return response;
 }
 
 function faultCase(
@@ -114,6 +98,7 @@ describe.each([
       faultCase("portal", fault, () => fetchWith("/api_auth", init, { CONFIG: failingKv(["get"], error) }), {
         watch: [portalUserObject(env, user.email)],
         secrets: [user.password],
+        mayWrite: ["RATE_LIMITER"],
       }),
     );
   });
@@ -212,10 +197,12 @@ describe.each([
   ])("Durable Object %s: the family's envelope, no token", async (_title, binding, family, build) => {
     const [path, init] = await build();
     const broken = {
-      [binding]: failingNamespace(env[binding] as DurableObjectNamespace, error),
+      [binding]: failingNamespace(env[binding] as unknown as DurableObjectNamespace, error),
     } as Partial<Env>;
     // A client auth token is added to the customer object before its index fails: it is never disclosed.
-    const mayWrite: ObjectNamespaceName[] = binding === "UPI_CLIENT_TOKENS" ? ["UPI_CUSTOMERS"] : [];
+    // Portal logins count against the email's rate limit before anything else (README, "Rate limits").
+    const mayWrite: ObjectNamespaceName[] =
+      binding === "UPI_CLIENT_TOKENS" ? ["UPI_CUSTOMERS"] : family === "portal" ? ["RATE_LIMITER"] : [];
     await expectRefusal(faultCase(family, fault, () => fetchWith(path, init, broken), { mayWrite }));
   });
 });
@@ -283,6 +270,7 @@ describe("secrets missing: never a default that lets a request through", () => {
       await expectRefusal(
         faultCase("portal", "internal", () => fetchWith("/api_auth", init, { [secret]: "" }), {
           watch: [portalUserObject(env, user.email)],
+          mayWrite: ["RATE_LIMITER"],
         }),
       );
     }

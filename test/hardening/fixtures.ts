@@ -1,6 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { renderAdminFault } from "../../src/admin/errors";
 import { renderCprFault } from "../../src/cpr/errors";
+import worker from "../../src/index";
 import { renderOAuthFault } from "../../src/oauth/errors";
 import { renderPortalFault } from "../../src/portal/errors";
 import type { FaultRenderer } from "../../src/shared/fault";
@@ -8,7 +10,7 @@ import { renderCustomerApiFault, renderUpiFault } from "../../src/upi/errors";
 import { failure as cprFailure } from "../cpr/helpers";
 import { type PortalUser, provisionUser } from "../portal/support";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";
-import { admin, type CallInit, call, uid } from "../support/worker";
+import { admin, BASE_URL, type CallInit, call, TEST_IP, uid } from "../support/worker";
 import {
   type ProvisionedMerchant,
   provisionMerchant,
@@ -134,4 +136,18 @@ export async function registerRequestSigner(appId: string): Promise<RequestSigne
       };
     },
   };
+}
+
+/** Calls the Worker's fetch directly with a modified env. */
+export async function fetchWith(path: string, init: RequestInit, changes: Partial<Env>): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", TEST_IP);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(
+    new Request(`${BASE_URL}${path}`, { ...init, headers }),
+    { ...env, ...changes },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return response;
 }

@@ -16,7 +16,8 @@ export const OBJECT_NAMESPACES = {
   SEQUENCES: env.SEQUENCES,
   UPI_CUSTOMERS: env.UPI_CUSTOMERS,
   UPI_CLIENT_TOKENS: env.UPI_CLIENT_TOKENS,
-} as const satisfies Record<string, DurableObjectNamespace>;
+  RATE_LIMITER: env.RATE_LIMITER,
+} as const;
 
 export type ObjectNamespaceName = keyof typeof OBJECT_NAMESPACES;
 
@@ -124,7 +125,12 @@ export async function snapshotState(watch: readonly DurableObjectStub[] = []): P
     Promise.all(
       Object.entries(OBJECT_NAMESPACES).map(
         async ([name, namespace]) =>
-          [name, (await listDurableObjectIds(namespace)).map((id) => id.toString()).sort()] as const,
+          [
+            name,
+            (await listDurableObjectIds(namespace as unknown as DurableObjectNamespace))
+              .map((id) => id.toString())
+              .sort(),
+          ] as const,
       ),
     ),
   ]);

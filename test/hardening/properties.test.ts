@@ -1,12 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createOrgSchema, updateOrgSchema } from "../../src/admin/orgs";
-import {
-  createAppSchema,
-  ipAllowlistSchema,
-  putRequestKeySchema,
-  updateAppSchema,
-} from "../../src/admin/schema";
+import { createAppSchema, ipAllowlistSchema, updateAppSchema } from "../../src/admin/schema";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "../../src/cpr/schema";
 import { uniqueIdFor } from "../../src/cpr/unique-id";
 import { loginQuerySchema, passwordSchema } from "../../src/portal/schema";
