@@ -29,11 +29,16 @@ async function waitUntilIdle(base) {
 }
 
 /**
- * Drives `request` (method, path, headers, body) for `seconds` at `connections`. `nextBody`, when
- * given, makes the body of every request (one-time payloads, a new transaction per request).
+ * Drives `request` (method, path, headers, body) for `seconds` at `connections`. `nextBody` and
+ * `nextHeaders`, when given, make each request's body (one-time payloads, a new transaction per
+ * request) or extra headers (logins rotating over users).
  * Latencies are kept at full precision here: autocannon's own histogram rounds to whole milliseconds.
  */
-export async function drive(base, { request, nextBody }, { connections, seconds }) {
+export async function drive(base, { request, nextBody, nextHeaders }, { connections, seconds }) {
+  const varied = (built) => ({
+    ...(nextBody ? { body: nextBody() } : {}),
+    ...(nextHeaders ? { headers: { ...built.headers, ...nextHeaders() } } : {}),
+  });
   const latencies = [];
   let responses = 0;
   const instance = autocannon({
@@ -48,7 +53,7 @@ export async function drive(base, { request, nextBody }, { connections, seconds 
         path: request.path,
         headers: { ...CLIENT_HEADERS, ...request.headers },
         body: request.body,
-        ...(nextBody ? { setupRequest: (built) => ({ ...built, body: nextBody() }) } : {}),
+        ...(nextBody || nextHeaders ? { setupRequest: (built) => ({ ...built, ...varied(built) }) } : {}),
       },
     ],
   });

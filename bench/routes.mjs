@@ -35,16 +35,23 @@ async function issueCprToken(ctx) {
   return body.result.authToken.replace(/^Bearer /, "");
 }
 
-function portalLoginHeaders(portal) {
-  return { "X-User-Email": portal.email, "X-User-Password": portal.password };
+function portalLoginHeaders(user) {
+  return { "X-User-Email": user.email, "X-User-Password": user.password };
 }
 
-/** Logs the bench user in without refresh: the live token (a new one only when none is live). */
-async function livePortalToken(ctx) {
-  const body = await expectCall(ctx.base, "GET", "/api_auth", 200, {
-    headers: portalLoginHeaders(ctx.portal),
-  });
+/** Logs a user in without refresh: the live token (a new one only when none is live). */
+async function livePortalToken(ctx, user) {
+  const body = await expectCall(ctx.base, "GET", "/api_auth", 200, { headers: portalLoginHeaders(user) });
   return body.token;
+}
+
+/** Logins rotating over the bench users (each email's password hashing is rate-limited). */
+function rotatingLogins(users, path) {
+  let sent = 0;
+  return {
+    request: { method: "GET", path, headers: portalLoginHeaders(users[0]) },
+    nextHeaders: () => portalLoginHeaders(users[sent++ % users.length]),
+  };
 }
 
 /**
@@ -146,27 +153,31 @@ export const ROUTES = [
   {
     name: "portal-reuse",
     prepare: async (ctx) => {
-      const live = await livePortalToken(ctx);
+      const { users } = ctx.portal;
+      // Every user holds a live token before the run; the probe (the first user) must get it back.
+      const live = [];
+      for (const user of users) live.push(await livePortalToken(ctx, user));
       return {
-        request: { method: "GET", path: "/api_auth", headers: portalLoginHeaders(ctx.portal) },
-        check: (body) => (body.token === live ? undefined : "a new token instead of the live one"),
+        ...rotatingLogins(users, "/api_auth"),
+        check: (body) => (body.token === live[0] ? undefined : "a new token instead of the live one"),
       };
     },
   },
   {
     name: "portal-refresh",
     prepare: async (ctx) => ({
-      request: { method: "GET", path: "/api_auth?refresh_token=1", headers: portalLoginHeaders(ctx.portal) },
+      ...rotatingLogins(ctx.portal.users, "/api_auth?refresh_token=1"),
       check: (body) => (body.status === 200 && body.token ? undefined : "no token"),
     }),
   },
   {
     name: "portal-session",
     prepare: async (ctx) => {
-      const token = await livePortalToken(ctx);
+      const [user] = ctx.portal.users;
+      const token = await livePortalToken(ctx, user);
       return {
         request: { method: "GET", path: "/api_auth/session", headers: { "X-Optimus-API-Key": token } },
-        check: (body) => (body.email === ctx.portal.email ? undefined : "not the user's session"),
+        check: (body) => (body.email === user.email ? undefined : "not the user's session"),
       };
     },
   },

@@ -96,9 +96,9 @@ function describeMachine() {
 
 /** One request through `fetch`, checked before any load: a route that does not work is not measured. */
 async function probe(base, prepared) {
-  const { request, nextBody, check } = prepared;
+  const { request, nextBody, nextHeaders, check } = prepared;
   const answer = await call(base, request.method, request.path, {
-    headers: request.headers,
+    headers: { ...request.headers, ...nextHeaders?.() },
     body: nextBody ? nextBody() : request.body,
   });
   if (answer.status < 200 || answer.status >= 300) return `probe answered ${answer.status}`;
@@ -135,8 +135,14 @@ async function benchConnections(ctx, options, connections, problems) {
     const before = floors.at(-1);
     const requests =
       Math.ceil(before.rps * (options.warmup + options.seconds + 2) * SUPPLY_HEADROOM) + 4 * connections;
-    const prepared = await route.prepare(ctx, { requests });
-    const refusal = await probe(ctx.base, prepared);
+    let prepared;
+    let refusal;
+    try {
+      prepared = await route.prepare(ctx, { requests });
+      refusal = await probe(ctx.base, prepared);
+    } catch (error) {
+      refusal = error.message;
+    }
     if (refusal) {
       problems.push(`${route.name} @${connections}: ${refusal}; not measured`);
       continue;

@@ -4,6 +4,11 @@ import { expectCall, jsonBody } from "./http.mjs";
 
 /** How many UPI customers the signed and client-auth-token requests are spread over. */
 export const UPI_CUSTOMERS = 16;
+/**
+ * Portal logins are spread over this many users: password hashing is limited per email (an exact
+ * counter, `LOGIN_ATTEMPTS_PER_EMAIL` in src/shared/rate-limit.ts), and one user could not carry a run.
+ */
+const PORTAL_USERS = 64;
 /** The highest per-token use limit the merchant setting allows, so few tokens cover a run. */
 const CLIENT_AUTH_TOKEN_MAX_USES = 1000;
 /** The widest signature window a merchant may have: payloads signed before a run stay valid through it. */
@@ -49,10 +54,16 @@ async function provisionCpr(admin) {
 
 async function provisionPortal(admin) {
   const org = await admin("POST", "/orgs", 201, { name: "Benchmark org" });
-  const email = "bench-user@example.com";
-  const password = randomBytes(18).toString("base64url");
-  await admin("POST", `/orgs/${org.id}/users`, 201, { email, password });
-  return { email, password };
+  const users = [];
+  for (let index = 0; index < PORTAL_USERS; index++) {
+    const user = {
+      email: `bench-user-${index}@example.com`,
+      password: randomBytes(18).toString("base64url"),
+    };
+    await admin("POST", `/orgs/${org.id}/users`, 201, user);
+    users.push(user);
+  }
+  return { users };
 }
 
 /** A merchant with an RSA-2048 signing key and customers with a bound, activated device and a linked account. */

@@ -59,6 +59,11 @@ function throwawaySecrets() {
   };
 }
 
+// The Rate Limiting bindings keep their check on every path, but with a limit no run reaches: they
+// count per client IP and per credential, and the bench is one IP and one credential per tenant, so
+// production limits would measure the limiter's refusals instead of the work (README, "Benchmark").
+const BENCH_RATE_LIMIT = 1_000_000_000;
+
 // What wrangler applies after a config's own `rules` (its documented defaults).
 const WRANGLER_DEFAULT_RULES = [
   { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
@@ -123,6 +128,15 @@ function optionsFromWranglerConfig(configPath) {
       kvNamespaces: Object.fromEntries((rawConfig.kv_namespaces ?? []).map((ns) => [ns.binding, ns.id])),
       durableObjects,
       vars: rawConfig.vars ?? {},
+      ratelimits: Object.fromEntries(
+        (rawConfig.ratelimits ?? []).map((binding) => [
+          binding.name,
+          {
+            namespace_id: binding.namespace_id,
+            simple: { limit: BENCH_RATE_LIMIT, period: binding.simple.period },
+          },
+        ]),
+      ),
     },
   };
 }
@@ -181,6 +195,7 @@ export async function startWorker(scriptPath, configPath, { onDisk = false } = {
     bindings: { ...options.vars, ...secrets },
     kvNamespaces: options.kvNamespaces,
     durableObjects: options.durableObjects,
+    ratelimits: options.ratelimits,
     outboundService: () => new Response("authedge bench: outbound network is disabled", { status: 502 }),
   });
   let url;
