@@ -197,10 +197,13 @@ describe("revocation (SPEC §6)", () => {
   });
 
   it("introspects a token as not live once it has expired", async () => {
-    const { answer } = await grantedToken(app, { expiry: 60 });
+    const { answer, claims } = await grantedToken(app, { expiry: 60 });
     const token = answer.result.authToken.slice("Bearer ".length);
-    expect(await cprTokens.introspect(env, token, Date.now() + 59_000)).toBeDefined();
-    expect(await cprTokens.introspect(env, token, Date.now() + 61_000)).toBeUndefined();
+    // Measured from the token's own exp (whole seconds), not from the clock, so the test cannot race it.
+    const expiresAt = (claims.exp as number) * 1000;
+    expect(claims.exp).toBe((claims.iat as number) + 60);
+    expect(await cprTokens.introspect(env, token, expiresAt - 1000)).toBeDefined();
+    expect(await cprTokens.introspect(env, token, expiresAt + 1000)).toBeUndefined();
   });
 
   it("recognises CPR tokens by their typ only", async () => {
