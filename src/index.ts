@@ -66,6 +66,7 @@ app.onError((error, c) => {
 });
 
 export default app;
+export { IdClaim } from "./admin/id-claim";
 export { CprTransaction } from "./cpr/transaction";
 export { Sequence } from "./portal/sequence";
 export { PortalToken } from "./portal/token";

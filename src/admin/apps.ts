@@ -5,6 +5,7 @@ import { APPS, type AppRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
 import { errorResponse } from "../shared/fault";
 import { adminError } from "./errors";
+import { createOnce, releaseId } from "./id-claim";
 import { appIdParamSchema, createAppSchema, DEFAULT_STATE_TTL_SECONDS, updateAppSchema } from "./schema";
 import { adminJson, adminParams } from "./validate";
 
@@ -26,6 +27,8 @@ export function appView(app: AppRecord) {
   };
 }
 
+const appExists = (appId: string) =>
+  errorResponse(adminError({ code: "conflict", message: `App ${appId} already exists` }));
 const appNotFound = (appId: string) =>
   errorResponse(adminError({ code: "not_found", message: `No app ${appId}` }));
 
@@ -34,9 +37,7 @@ export const appsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createAppSchema), async (c) => {
     const input = c.req.valid("json");
     const store = c.get("config");
-    if (await store.getFresh(APPS, input.appId)) {
-      return errorResponse(adminError({ code: "conflict", message: `App ${input.appId} already exists` }));
-    }
+    if (await store.getFresh(APPS, input.appId)) return appExists(input.appId);
     const appKey = input.appKey ?? generateSecret();
     const now = new Date().toISOString();
     const app: AppRecord = {
@@ -50,7 +51,8 @@ export const appsAdmin = new Hono<AppEnv>()
       createdAt: now,
       updatedAt: now,
     };
-    await store.put(APPS, app.appId, app);
+    const created = await createOnce(c.env, "app", app.appId, () => store.put(APPS, app.appId, app));
+    if (!created.ok) return appExists(app.appId);
     annotate(c, { appId: app.appId, action: "app_created" });
     // SPEC §7: a generated key is returned once; an imported one is never echoed.
     return c.json(input.appKey ? appView(app) : { ...appView(app), appKey }, 201, {
@@ -78,6 +80,7 @@ export const appsAdmin = new Hono<AppEnv>()
     const store = c.get("config");
     if (!(await store.getFresh(APPS, appId))) return appNotFound(appId);
     await store.delete(APPS, appId);
+    await releaseId(c.env, "app", appId);
     annotate(c, { appId, action: "app_deleted" });
     return c.body(null, 204);
   })

@@ -19,6 +19,7 @@ import { customerObject } from "../upi/customer";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { importMerchantPublicKey } from "../upi/signature";
 import { adminError } from "./errors";
+import { createOnce, releaseId } from "./id-claim";
 import { importedSecretSchema, ipAllowlistSchema } from "./schema";
 import { adminJson, adminParams } from "./validate";
 
@@ -84,6 +85,8 @@ async function merchantKeys(store: ConfigStore, merchantId: string): Promise<Mer
 }
 
 const notFound = (message: string) => errorResponse(adminError({ code: "not_found", message }));
+const merchantExists = (merchantId: string) =>
+  errorResponse(adminError({ code: "conflict", message: `Merchant ${merchantId} already exists` }));
 const merchantNotFound = (merchantId: string) => notFound(`No merchant ${merchantId}`);
 
 /** `/admin/v1/merchants`: UPI tenants, their signing keys and their customers' state (SPEC §7). */
@@ -91,11 +94,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createMerchantSchema), async (c) => {
     const input = c.req.valid("json");
     const store = c.get("config");
-    if (await store.getFresh(MERCHANTS, input.merchantId)) {
-      return errorResponse(
-        adminError({ code: "conflict", message: `Merchant ${input.merchantId} already exists` }),
-      );
-    }
+    if (await store.getFresh(MERCHANTS, input.merchantId)) return merchantExists(input.merchantId);
     const apiKey = input.apiKey ?? generateSecret();
     const now = new Date().toISOString();
     const merchant: MerchantRecord = {
@@ -108,7 +107,10 @@ export const merchantsAdmin = new Hono<AppEnv>()
       createdAt: now,
       updatedAt: now,
     };
-    await store.put(MERCHANTS, merchant.merchantId, merchant);
+    const created = await createOnce(c.env, "merchant", merchant.merchantId, () =>
+      store.put(MERCHANTS, merchant.merchantId, merchant),
+    );
+    if (!created.ok) return merchantExists(merchant.merchantId);
     annotate(c, { merchantId: merchant.merchantId, action: "merchant_created" });
     // SPEC §7: a generated key is returned once; an imported one is never echoed.
     const view = merchantView(merchant, []);
@@ -146,6 +148,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     await store.delete(MERCHANTS, merchantId);
     for (const id of await store.listIds(MERCHANT_KEYS, `${merchantId}/`))
       await store.delete(MERCHANT_KEYS, id);
+    await releaseId(c.env, "merchant", merchantId);
     annotate(c, { merchantId, action: "merchant_deleted" });
     return c.body(null, 204);
   })

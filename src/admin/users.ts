@@ -16,6 +16,7 @@ import { errorResponse } from "../shared/fault";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
 import { adminError } from "./errors";
+import { createOnce, releaseId } from "./id-claim";
 import { orgIdParamSchema, orgNotFound } from "./orgs";
 import { adminJson, adminParams } from "./validate";
 
@@ -44,6 +45,8 @@ function userView(user: PortalUserRecord) {
   };
 }
 
+const userExists = (email: string) =>
+  errorResponse(adminError({ code: "conflict", message: `User ${maskEmail(email)} already exists` }));
 const userNotFound = (email: string) =>
   errorResponse(adminError({ code: "not_found", message: `No user ${maskEmail(email)}` }));
 
@@ -57,11 +60,7 @@ export const orgUsersAdmin = new Hono<AppEnv>().post(
     const { email, password } = c.req.valid("json");
     const store = c.get("config");
     if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(id);
-    if (await store.getFresh(PORTAL_USERS, email)) {
-      return errorResponse(
-        adminError({ code: "conflict", message: `User ${maskEmail(email)} already exists` }),
-      );
-    }
+    if (await store.getFresh(PORTAL_USERS, email)) return userExists(email);
     const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
     // The object's version first: a record of an earlier user with this email can no longer log in.
     const credentialVersion = await portalUserObject(c.env, email).resetCredentials();
@@ -75,8 +74,11 @@ export const orgUsersAdmin = new Hono<AppEnv>().post(
       createdAt: now,
       updatedAt: now,
     };
-    await store.put(PORTAL_USERS, email, user);
-    await store.put(ORG_MEMBERS, orgMemberRecordId(id, email), {});
+    const created = await createOnce(c.env, "portal-user", email, async () => {
+      await store.put(PORTAL_USERS, email, user);
+      await store.put(ORG_MEMBERS, orgMemberRecordId(id, email), {});
+    });
+    if (!created.ok) return userExists(email);
     annotate(c, { email: maskEmail(email), organizationId: id, action: "portal_user_created" });
     return c.json(userView(user), 201);
   },
@@ -124,6 +126,7 @@ export const usersAdmin = new Hono<AppEnv>()
     await portalUserObject(c.env, email).resetCredentials();
     await store.delete(PORTAL_USERS, email);
     await store.delete(ORG_MEMBERS, orgMemberRecordId(user.organizationId, email));
+    await releaseId(c.env, "portal-user", email);
     annotate(c, { email: maskEmail(email), action: "portal_user_deleted" });
     return c.body(null, 204);
   })

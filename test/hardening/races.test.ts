@@ -201,9 +201,8 @@ describe("races with exactly one winner", () => {
     expect(await transactionStub(env, app.appId, transactionId).revocationEpoch()).toBe(1);
   });
 
-  // Known bug (issue 9 report): admin creation is a KV read-then-write, so parallel creations of one
-  // id all answer 201 and every key but the last one written is silently dead. Flips once fixed.
-  it.fails("creates an app once under 10 parallel creations of the same appId, keeping the winner's key", async () => {
+  // KV alone is read-then-write: the IdClaim object makes exactly one parallel creation the creator.
+  it("creates an app once under 10 parallel creations of the same appId, keeping the winner's key", async () => {
     const appId = uid("app");
     const responses = await Promise.all(
       Array.from({ length: 10 }, () =>
@@ -214,5 +213,31 @@ describe("races with exactly one winner", () => {
     const winner = await json(responses.find((response) => response.status === 201)!);
     const granted = await requestToken(tokenBody({ appId, appKey: winner.appKey, workflowId: "wf" }));
     expect(granted.status).toBe(200);
+  });
+
+  it.each([
+    ["merchant", () => ({ path: "/merchants", body: { merchantId: uid("m") } })],
+    [
+      "portal user",
+      async () => {
+        const org = await json(await admin("POST", "/orgs", { name: uid("org") }));
+        return {
+          path: `/orgs/${org.id}/users`,
+          body: { email: `${uid("u")}@example.com`, password: "Pw-123456" },
+        };
+      },
+    ],
+  ])("creates a %s once under 10 parallel creations of the same id", async (_kind, setUp) => {
+    const { path, body } = await setUp();
+    const responses = await Promise.all(Array.from({ length: 10 }, () => admin("POST", path, body)));
+    expect(statusesOf(responses)).toEqual([201, ...Array(9).fill(409)]);
+  });
+
+  it("frees an id on deletion, so the same appId can be created again", async () => {
+    const appId = uid("app");
+    const create = () => admin("POST", "/apps", { appId, ipAllowlist: [], workflows: [] });
+    expect((await create()).status).toBe(201);
+    expect((await admin("DELETE", `/apps/${appId}`)).status).toBe(204);
+    expect((await create()).status).toBe(201);
   });
 });
