@@ -173,36 +173,39 @@ export async function startWorker(scriptPath, configPath, { onDisk = false } = {
   const keep = (chunk) => {
     output = (output + chunk).slice(-KEPT_OUTPUT_BYTES);
   };
+  const modules = bundleModules(scriptPath, rules);
   const storage = scratchDirectory(onDisk);
   const removeStorage = () => rmSync(storage, { recursive: true, force: true });
-  const mf = new Miniflare({
-    host: "127.0.0.1",
-    port: 0,
-    log: new Log(LogLevel.WARN),
-    // A placeholder `request.cf`: the real one would be fetched from Cloudflare.
-    cf: false,
-    defaultPersistRoot: storage,
-    // The Worker logs a line per request; keep only the tail, to show when a run fails.
-    handleRuntimeStdio(stdout, stderr) {
-      stdout.on("data", keep);
-      stderr.on("data", keep);
-    },
-    modules: bundleModules(scriptPath, rules),
-    // Module names are relative to the bundle's directory, wherever the bench is started from.
-    modulesRoot: dirname(scriptPath),
-    compatibilityDate: options.compatibilityDate,
-    compatibilityFlags: options.compatibilityFlags,
-    bindings: { ...options.vars, ...secrets },
-    kvNamespaces: options.kvNamespaces,
-    durableObjects: options.durableObjects,
-    ratelimits: options.ratelimits,
-    outboundService: () => new Response("authedge bench: outbound network is disabled", { status: 502 }),
-  });
+  let mf;
   let url;
   try {
+    mf = new Miniflare({
+      host: "127.0.0.1",
+      port: 0,
+      log: new Log(LogLevel.WARN),
+      // A placeholder `request.cf`: the real one would be fetched from Cloudflare.
+      cf: false,
+      defaultPersistRoot: storage,
+      // The Worker logs a line per request; keep only the tail, to show when a run fails.
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.on("data", keep);
+        stderr.on("data", keep);
+      },
+      modules,
+      // Module names are relative to the bundle's directory, wherever the bench is started from.
+      modulesRoot: dirname(scriptPath),
+      compatibilityDate: options.compatibilityDate,
+      compatibilityFlags: options.compatibilityFlags,
+      bindings: { ...options.vars, ...secrets },
+      kvNamespaces: options.kvNamespaces,
+      durableObjects: options.durableObjects,
+      ratelimits: options.ratelimits,
+      outboundService: () => new Response("authedge bench: outbound network is disabled", { status: 502 }),
+    });
     url = await mf.ready;
   } catch (error) {
-    await mf.dispose().catch(() => {});
+    // The constructor itself throws on options this Miniflare does not know.
+    await mf?.dispose().catch(() => {});
     removeStorage();
     throw error;
   }
