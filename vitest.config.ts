@@ -30,6 +30,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // Every request writes a JSON log line; show them only for tests that fail.
+    silent: "passed-only",
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
