@@ -62,25 +62,28 @@ export const orgUsersAdmin = new Hono<AppEnv>().post(
     if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(id);
     if (await store.getFresh(PORTAL_USERS, email)) return userExists(email);
     const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
-    // The object's version first: a record of an earlier user with this email can no longer log in.
-    const credentialVersion = await portalUserObject(c.env, email).resetCredentials();
-    const now = new Date().toISOString();
-    const user: PortalUserRecord = {
-      email,
-      organizationId: id,
-      passwordHash,
-      disabled: false,
-      credentialVersion,
-      createdAt: now,
-      updatedAt: now,
-    };
     const created = await createOnce(c.env, "portal-user", email, async () => {
+      // Only the creator moves the object's version, so a refused duplicate (a parallel creation, or
+      // a location whose KV has not seen the user yet) cannot end the existing user's credentials;
+      // the version comes before the record, so an earlier user's record can no longer log in.
+      const credentialVersion = await portalUserObject(c.env, email).resetCredentials();
+      const now = new Date().toISOString();
+      const user: PortalUserRecord = {
+        email,
+        organizationId: id,
+        passwordHash,
+        disabled: false,
+        credentialVersion,
+        createdAt: now,
+        updatedAt: now,
+      };
       await store.put(PORTAL_USERS, email, user);
       await store.put(ORG_MEMBERS, orgMemberRecordId(id, email), {});
+      return user;
     });
     if (!created.ok) return userExists(email);
     annotate(c, { email: maskEmail(email), organizationId: id, action: "portal_user_created" });
-    return c.json(userView(user), 201);
+    return c.json(userView(created.value), 201);
   },
 );
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { verifyPassword } from "../../src/portal/password";
 import { admin, json, uid } from "../support/worker";
-import { login, provisionOrg, provisionUser } from "./support";
+import { checkSession, login, provisionOrg, provisionUser, tokenOf } from "./support";
 
 const invalid = (message: string) => ({ error: { code: "invalid_request", message } });
 
@@ -152,6 +152,36 @@ describe("admin: portal users (SPEC §7)", () => {
     });
     expect(response.status).toBe(409);
     expect((await login(user)).status).toBe(200);
+  });
+
+  it("keeps the existing user able to log in when a location that does not see it yet (KV delay) tries to create it again", async () => {
+    const user = await provisionUser();
+    const token = await tokenOf(await login(user));
+    const record = await env.CONFIG.get(`portal-user:${user.email}`);
+    // This location's KV has not seen the user yet; the id claim still has.
+    await env.CONFIG.delete(`portal-user:${user.email}`);
+    const response = await admin("POST", `/orgs/${user.orgId}/users`, {
+      email: user.email,
+      password: "Other@1234",
+    });
+    expect(response.status).toBe(409);
+    await env.CONFIG.put(`portal-user:${user.email}`, record!);
+    expect((await checkSession(token)).status).toBe(200);
+    expect((await login(user)).status).toBe(200);
+  });
+
+  it("lets exactly one of parallel creations of one email win, and the winner's password works", async () => {
+    const org = await provisionOrg();
+    const email = `${uid("twin")}@example.com`;
+    const passwords = Array.from({ length: 8 }, (_, index) => `Twin@${index}-${crypto.randomUUID()}`);
+    const responses = await Promise.all(
+      passwords.map((password) => admin("POST", `/orgs/${org.id}/users`, { email, password })),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(passwords.length - 1);
+    const winner = passwords[statuses.indexOf(201)]!;
+    expect((await login({ email, password: winner })).status).toBe(200);
   });
 
   it.each([
