@@ -48,6 +48,8 @@ export async function authenticateClient(
   const authorization = c.req.header("Authorization");
   const bearer = bearerToken(authorization);
   if (bearer !== undefined) {
+    // SPEC §2: a missing secret is a fault (500), never a silent "no admin".
+    if (!c.env.ADMIN_TOKEN) throw new Error("ADMIN_TOKEN is not set");
     return (await secretsEqual(bearer, c.env.ADMIN_TOKEN))
       ? ok({ kind: "admin" })
       : fail("admin_token_mismatch");

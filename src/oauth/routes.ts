@@ -74,8 +74,9 @@ async function findLiveToken(
   env: Env,
   token: string,
   now: number,
+  families: readonly TokenFamily[],
 ): Promise<{ family: TokenFamily; live: LiveToken } | undefined> {
-  const family = TOKEN_FAMILIES.find((candidate) => candidate.recognises(token));
+  const family = families.find((candidate) => candidate.recognises(token));
   const live = family && (await family.introspect(env, token, now));
   return family && live ? { family, live } : undefined;
 }
@@ -87,7 +88,7 @@ export const oauthRoutes = new Hono<AppEnv>()
     const now = Date.now();
     const request = await readTokenRequest(c, now, false);
     if (!request.ok) return request.response;
-    const found = await findLiveToken(c.env, request.token, now);
+    const found = await findLiveToken(c.env, request.token, now, TOKEN_FAMILIES);
     // RFC 7662 §2.2: a token the caller may not see is reported exactly like a dead one.
     if (!found || !mayInspect(request.principal!, found.live.owner)) {
       annotate(c, { outcome: "inactive" });
@@ -100,14 +101,16 @@ export const oauthRoutes = new Hono<AppEnv>()
     const now = Date.now();
     const request = await readTokenRequest(c, now, true);
     if (!request.ok) return request.response;
-    const found = await findLiveToken(c.env, request.token, now);
-    const selfRevocation = request.principal === undefined && found?.family === portalTokens;
-    if (!request.principal && !selfRevocation) {
+    // Without credentials only a live portal token may revoke itself: no other family's token is
+    // verified, nor its state read, for an anonymous caller.
+    const families = request.principal ? TOKEN_FAMILIES : [portalTokens];
+    const found = await findLiveToken(c.env, request.token, now, families);
+    if (!request.principal && !found) {
       annotate(c, { reason: "no_credentials" });
       return errorResponse(oauthError(401, "invalid_client", "Client authentication failed"));
     }
     // RFC 7009 §2.2: unknown, dead and foreign tokens all answer 200, and only the owner's are revoked.
-    if (found && (selfRevocation || mayInspect(request.principal!, found.live.owner))) {
+    if (found && (!request.principal || mayInspect(request.principal, found.live.owner))) {
       await found.family.revoke(c.env, request.token, now);
       annotate(c, { action: "token_revoked" });
     }
