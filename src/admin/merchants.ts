@@ -17,7 +17,7 @@ import { idSchema } from "../shared/ids";
 import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "../upi/client-auth-token";
 import { customerObject } from "../upi/customer";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
-import { importMerchantPublicKey } from "../upi/signature";
+import { importMerchantPublicKey, MAX_SIGNATURE_MAX_AGE_SECONDS } from "../upi/signature";
 import { adminError } from "./errors";
 import { createOnce, releaseId } from "./id-claim";
 import { importedSecretSchema, ipAllowlistSchema } from "./schema";
@@ -31,7 +31,7 @@ const merchantSettings = {
     .string()
     .regex(/^[A-Za-z0-9]{0,16}$/, "must be up to 16 letters or digits")
     .optional(),
-  signatureMaxAgeSeconds: z.number().int().min(30).max(3600).optional(),
+  signatureMaxAgeSeconds: z.number().int().min(30).max(MAX_SIGNATURE_MAX_AGE_SECONDS).optional(),
   clientAuthTokenMaxUses: z.number().int().min(1).max(1000).optional(),
   ipAllowlist: ipAllowlistSchema.optional(),
 };

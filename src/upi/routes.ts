@@ -23,8 +23,8 @@ import {
 import {
   checkTimestamp,
   decodeSignature,
-  MAX_FUTURE_SKEW_MS,
   parseSignedPayload,
+  redemptionKeptUntil,
   verifyMerchantSignature,
 } from "./signature";
 
@@ -71,12 +71,10 @@ async function sessionBySignature(
   if (!(await verifyMerchantSignature(key.publicKeyPem, key.modulusBits, signature, auth.signaturePayload))) {
     return refuse({ code: "bad_signature" });
   }
-  // Kept while the payload could still pass the window check (plus the clock-skew allowance).
-  const keepUntil = timestamp + merchant.signatureMaxAgeSeconds * 1000 + MAX_FUTURE_SKEW_MS;
   const session = await customerObject(c.env, merchantId, customerId).sessionForSignedPayload(
     await sha256Hex(auth.signaturePayload),
     requestId,
-    keepUntil,
+    redemptionKeptUntil(timestamp),
     { merchantId, customerId, prefix: merchant.prefix, askedMobile: customerMobileNumber, now },
   );
   return session.ok ? session : refuse({ code: session.reason });

@@ -114,6 +114,17 @@ export function parseSignedPayload(text: string): Parsed<SignedPayload> {
 
 /** SPEC §5: a payload may be up to 1 minute ahead of our clock (the merchant's clock drifts). */
 export const MAX_FUTURE_SKEW_MS = 60_000;
+/** The widest window a merchant may set (admin API); redemptions are kept for it, see `redemptionKeptUntil`. */
+export const MAX_SIGNATURE_MAX_AGE_SECONDS = 3600;
+
+/**
+ * Until when a redeemed payload must be remembered: while any window the merchant may set could still
+ * admit it. The merchant's current window is not enough: a later widening (or an isolate still
+ * holding the wider setting) would make a swept payload redeemable again.
+ */
+export function redemptionKeptUntil(timestamp: number): number {
+  return timestamp + MAX_SIGNATURE_MAX_AGE_SECONDS * 1000 + MAX_FUTURE_SKEW_MS;
+}
 
 /**
  * Where a signed timestamp (ms) falls against the merchant's window. A timestamp in seconds is

@@ -1,7 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { json, uid } from "../support/worker";
+import type { UpiCustomer } from "../../src/upi/customer";
+import { admin, json, uid } from "../support/worker";
 import {
   bindDevice,
+  customerStub,
   DEMO_ACCOUNT,
   failure,
   type ProvisionedMerchant,
@@ -165,6 +168,30 @@ describe("replay protection (SPEC §5)", () => {
     );
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([200, ...Array(19).fill(409)]);
+  });
+
+  it("still refuses a redeemed payload after the merchant widens its window and the redemptions are swept", async () => {
+    const narrow = await provisionMerchant({ signatureMaxAgeSeconds: 30 });
+    const customerId = uid("c");
+    const timestamp = Date.now() - 10_000;
+    const body = await signedBody(narrow, { customerId, timestamp });
+    expect((await processCall(body)).status).toBe(200);
+    // Ten minutes on, the customer's object sweeps (here on a redemption of another payload).
+    const later = timestamp + 10 * 60_000;
+    await runInDurableObject(customerStub(narrow.merchantId, customerId), (instance: UpiCustomer) =>
+      instance.sessionForSignedPayload("another-payload", crypto.randomUUID(), later + 60_000, {
+        merchantId: narrow.merchantId,
+        customerId,
+        prefix: "",
+        now: later,
+      }),
+    );
+    expect(
+      (await admin("PATCH", `/merchants/${narrow.merchantId}`, { signatureMaxAgeSeconds: 3600 })).status,
+    ).toBe(200);
+    const replay = await processCall({ ...body, requestId: crypto.randomUUID() });
+    expect(replay.status).toBe(409);
+    expect((await json(replay)).errorCode).toBe("DUPLICATE_REQUEST");
   });
 
   it("gives 20 parallel retries of one requestId one and the same session token", async () => {
