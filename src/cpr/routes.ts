@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import type { AppRecord } from "../shared/config-records";
+import { bearerToken } from "../shared/credentials";
 import { BINDING_PERIOD_SECONDS } from "../shared/rate-limit";
 import { noStore } from "../shared/request-context";
 import { loadKeyRing } from "../shared/signing-keys";
@@ -128,7 +129,7 @@ function headerCredentials(headers: Headers): Credentials | undefined {
   const appId = headers.get("appid");
   const appKey = headers.get("appkey");
   if (appId !== null && appKey !== null) return { kind: "app-key", appId, appKey };
-  const token = /^Bearer +(\S+)$/i.exec(headers.get("Authorization") ?? "")?.[1];
+  const token = bearerToken(headers.get("Authorization") ?? undefined);
   return token === undefined ? undefined : { kind: "token", token, appIdHeader: appId ?? undefined };
 }
 
