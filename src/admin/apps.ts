@@ -1,10 +1,9 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { APPS, type AppRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
-import { errorResponse } from "../shared/fault";
-import { adminError } from "./errors";
+import { adminFailure } from "./errors";
 import { createOnce, releaseId } from "./id-claim";
 import { appIdParamSchema, createAppSchema, DEFAULT_STATE_TTL_SECONDS, updateAppSchema } from "./schema";
 import { adminJson, adminParams } from "./validate";
@@ -27,17 +26,17 @@ export function appView(app: AppRecord) {
   };
 }
 
-const appExists = (appId: string) =>
-  errorResponse(adminError({ code: "conflict", message: `App ${appId} already exists` }));
-const appNotFound = (appId: string) =>
-  errorResponse(adminError({ code: "not_found", message: `No app ${appId}` }));
+const appExists = (c: AppContext, appId: string) =>
+  adminFailure(c, { code: "conflict", message: `App ${appId} already exists` });
+export const appNotFound = (c: AppContext, appId: string) =>
+  adminFailure(c, { code: "not_found", message: `No app ${appId}` });
 
 /** `/admin/v1/apps`: CPR tenants (SPEC §7). */
 export const appsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createAppSchema), async (c) => {
     const input = c.req.valid("json");
     const store = c.get("config");
-    if (await store.getFresh(APPS, input.appId)) return appExists(input.appId);
+    if (await store.getFresh(APPS, input.appId)) return appExists(c, input.appId);
     const appKey = input.appKey ?? generateSecret();
     const now = new Date().toISOString();
     const app: AppRecord = {
@@ -52,7 +51,7 @@ export const appsAdmin = new Hono<AppEnv>()
       updatedAt: now,
     };
     const created = await createOnce(c.env, "app", app.appId, () => store.put(APPS, app.appId, app));
-    if (!created.ok) return appExists(app.appId);
+    if (!created.ok) return appExists(c, app.appId);
     annotate(c, { appId: app.appId, action: "app_created" });
     // SPEC §7: a generated key is returned once; an imported one is never echoed.
     return c.json(input.appKey ? appView(app) : { ...appView(app), appKey }, 201, {
@@ -62,14 +61,14 @@ export const appsAdmin = new Hono<AppEnv>()
   .get("/:appId", adminParams(appIdParamSchema), async (c) => {
     const { appId } = c.req.valid("param");
     const app = await c.get("config").getFresh(APPS, appId);
-    return app ? c.json(appView(app)) : appNotFound(appId);
+    return app ? c.json(appView(app)) : appNotFound(c, appId);
   })
   .patch("/:appId", adminParams(appIdParamSchema), adminJson(updateAppSchema), async (c) => {
     const { appId } = c.req.valid("param");
     const changes = c.req.valid("json");
     const store = c.get("config");
     const app = await store.getFresh(APPS, appId);
-    if (!app) return appNotFound(appId);
+    if (!app) return appNotFound(c, appId);
     const updated: AppRecord = { ...app, ...changes, updatedAt: new Date().toISOString() };
     await store.put(APPS, appId, updated);
     annotate(c, { appId, action: "app_updated" });
@@ -78,7 +77,7 @@ export const appsAdmin = new Hono<AppEnv>()
   .delete("/:appId", adminParams(appIdParamSchema), async (c) => {
     const { appId } = c.req.valid("param");
     const store = c.get("config");
-    if (!(await store.getFresh(APPS, appId))) return appNotFound(appId);
+    if (!(await store.getFresh(APPS, appId))) return appNotFound(c, appId);
     await store.delete(APPS, appId);
     await releaseId(c.env, "app", appId);
     annotate(c, { appId, action: "app_deleted" });
@@ -88,7 +87,7 @@ export const appsAdmin = new Hono<AppEnv>()
     const { appId } = c.req.valid("param");
     const store = c.get("config");
     const app = await store.getFresh(APPS, appId);
-    if (!app) return appNotFound(appId);
+    if (!app) return appNotFound(c, appId);
     const appKey = generateSecret();
     await store.put(APPS, appId, {
       ...app,

@@ -2,8 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
 import { secretsEqual } from "../shared/crypto";
-import { errorResponse } from "../shared/fault";
-import { adminError } from "./errors";
+import { adminFailure } from "./errors";
 
 /** Requires `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time (SPEC §7). */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -11,8 +10,10 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("Authorization") ?? "";
   const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
   if (!(await secretsEqual(presented, c.env.ADMIN_TOKEN))) {
-    annotate(c, { reason: presented ? "admin_token_mismatch" : "admin_token_missing" });
-    return errorResponse(adminError({ code: "unauthorized" }));
+    return adminFailure(c, {
+      code: "unauthorized",
+      cause: presented ? "admin_token_mismatch" : "admin_token_missing",
+    });
   }
   annotate(c, { principal: "admin" });
   return next();

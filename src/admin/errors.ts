@@ -1,10 +1,19 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppContext } from "../env";
+import { annotate } from "../env";
 import type { Fault, WireError } from "../shared/fault";
-import { RETRY_AFTER_SECONDS } from "../shared/fault";
+import { errorResponse, RETRY_AFTER_SECONDS } from "../shared/fault";
 
-/** Everything the admin API can answer with besides success (SPEC §7: `{"error":{"code","message"}}`). */
+/** Why an admin request had no valid bearer token; it goes to the log, never to the client. */
+export type AdminAuthDenial = "admin_token_missing" | "admin_token_mismatch";
+
+/**
+ * Everything the admin API can answer with besides success (SPEC §7: `{"error":{"code","message"}}`).
+ * Messages are built from fixed text, ids and masked emails only, never a submitted secret or
+ * value: they are logged as well as returned.
+ */
 export type AdminReason =
-  | { code: "unauthorized" }
+  | { code: "unauthorized"; cause: AdminAuthDenial }
   | { code: "invalid_request"; message: string }
   | { code: "not_found"; message: string }
   | { code: "conflict"; message: string };
@@ -32,6 +41,18 @@ export function adminError(reason: AdminReason): WireError {
     case "conflict":
       return envelope(409, "conflict", reason.message);
   }
+}
+
+// A message can quote a caller-chosen name (an unrecognised body key); the log line stays short.
+const MAX_LOGGED_DETAIL = 200;
+
+/** Answers with the reason's wire error and logs the reason (SPEC §2), with the message as detail. */
+export function adminFailure(c: AppContext, reason: AdminReason): Response {
+  annotate(c, {
+    reason: reason.code === "unauthorized" ? reason.cause : reason.code,
+    detail: reason.code === "unauthorized" ? undefined : reason.message.slice(0, MAX_LOGGED_DETAIL),
+  });
+  return errorResponse(adminError(reason));
 }
 
 export function renderAdminFault(fault: Fault): WireError {

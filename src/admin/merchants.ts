@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import {
   MERCHANT_KEYS,
@@ -11,14 +11,13 @@ import {
 } from "../shared/config-records";
 import type { ConfigStore } from "../shared/config-store";
 import { generateSecret, sha256Hex } from "../shared/crypto";
-import { errorResponse } from "../shared/fault";
 import { canonicalMobile } from "../shared/identifiers";
 import { idSchema } from "../shared/ids";
 import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "../upi/client-auth-token";
 import { customerObject } from "../upi/customer";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { importMerchantPublicKey, MAX_SIGNATURE_MAX_AGE_SECONDS } from "../upi/signature";
-import { adminError } from "./errors";
+import { adminFailure } from "./errors";
 import { createOnce, releaseId } from "./id-claim";
 import { importedSecretSchema, ipAllowlistSchema } from "./schema";
 import { adminJson, adminParams } from "./validate";
@@ -84,17 +83,17 @@ async function merchantKeys(store: ConfigStore, merchantId: string): Promise<Mer
   return keys.filter((key) => key !== undefined);
 }
 
-const notFound = (message: string) => errorResponse(adminError({ code: "not_found", message }));
-const merchantExists = (merchantId: string) =>
-  errorResponse(adminError({ code: "conflict", message: `Merchant ${merchantId} already exists` }));
-const merchantNotFound = (merchantId: string) => notFound(`No merchant ${merchantId}`);
+const notFound = (c: AppContext, message: string) => adminFailure(c, { code: "not_found", message });
+const merchantExists = (c: AppContext, merchantId: string) =>
+  adminFailure(c, { code: "conflict", message: `Merchant ${merchantId} already exists` });
+const merchantNotFound = (c: AppContext, merchantId: string) => notFound(c, `No merchant ${merchantId}`);
 
 /** `/admin/v1/merchants`: UPI tenants, their signing keys and their customers' state (SPEC §7). */
 export const merchantsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createMerchantSchema), async (c) => {
     const input = c.req.valid("json");
     const store = c.get("config");
-    if (await store.getFresh(MERCHANTS, input.merchantId)) return merchantExists(input.merchantId);
+    if (await store.getFresh(MERCHANTS, input.merchantId)) return merchantExists(c, input.merchantId);
     const apiKey = input.apiKey ?? generateSecret();
     const now = new Date().toISOString();
     const merchant: MerchantRecord = {
@@ -110,7 +109,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     const created = await createOnce(c.env, "merchant", merchant.merchantId, () =>
       store.put(MERCHANTS, merchant.merchantId, merchant),
     );
-    if (!created.ok) return merchantExists(merchant.merchantId);
+    if (!created.ok) return merchantExists(c, merchant.merchantId);
     annotate(c, { merchantId: merchant.merchantId, action: "merchant_created" });
     // SPEC §7: a generated key is returned once; an imported one is never echoed.
     const view = merchantView(merchant, []);
@@ -122,14 +121,14 @@ export const merchantsAdmin = new Hono<AppEnv>()
     const merchant = await store.getFresh(MERCHANTS, merchantId);
     return merchant
       ? c.json(merchantView(merchant, await merchantKeys(store, merchantId)))
-      : merchantNotFound(merchantId);
+      : merchantNotFound(c, merchantId);
   })
   .patch("/:merchantId", adminParams(merchantParamSchema), adminJson(updateMerchantSchema), async (c) => {
     const { merchantId } = c.req.valid("param");
     const { ipAllowlist, ...changes } = c.req.valid("json");
     const store = c.get("config");
     const merchant = await store.getFresh(MERCHANTS, merchantId);
-    if (!merchant) return merchantNotFound(merchantId);
+    if (!merchant) return merchantNotFound(c, merchantId);
     const updated: MerchantRecord = {
       ...merchant,
       ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
@@ -143,7 +142,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
   .delete("/:merchantId", adminParams(merchantParamSchema), async (c) => {
     const { merchantId } = c.req.valid("param");
     const store = c.get("config");
-    if (!(await store.getFresh(MERCHANTS, merchantId))) return merchantNotFound(merchantId);
+    if (!(await store.getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
     // The merchant goes first: without it no key verifies, even if deleting a key fails midway.
     await store.delete(MERCHANTS, merchantId);
     for (const id of await store.listIds(MERCHANT_KEYS, `${merchantId}/`))
@@ -156,7 +155,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     const { merchantId } = c.req.valid("param");
     const store = c.get("config");
     const merchant = await store.getFresh(MERCHANTS, merchantId);
-    if (!merchant) return merchantNotFound(merchantId);
+    if (!merchant) return merchantNotFound(c, merchantId);
     const apiKey = generateSecret();
     await store.put(MERCHANTS, merchantId, {
       ...merchant,
@@ -173,12 +172,10 @@ export const merchantsAdmin = new Hono<AppEnv>()
     async (c) => {
       const { merchantId, merchantKeyId } = c.req.valid("param");
       const store = c.get("config");
-      if (!(await store.getFresh(MERCHANTS, merchantId))) return merchantNotFound(merchantId);
+      if (!(await store.getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
       const imported = await importMerchantPublicKey(c.req.valid("json").publicKey);
       if (!imported.ok) {
-        return errorResponse(
-          adminError({ code: "invalid_request", message: `publicKey: ${imported.reason}` }),
-        );
+        return adminFailure(c, { code: "invalid_request", message: `publicKey: ${imported.reason}` });
       }
       const id = merchantKeyRecordId(merchantId, merchantKeyId);
       const existing = await store.getFresh(MERCHANT_KEYS, id);
@@ -202,7 +199,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     const store = c.get("config");
     const id = merchantKeyRecordId(merchantId, merchantKeyId);
     const key = await store.getFresh(MERCHANT_KEYS, id);
-    if (!key) return notFound(`No key ${merchantKeyId} for merchant ${merchantId}`);
+    if (!key) return notFound(c, `No key ${merchantKeyId} for merchant ${merchantId}`);
     // Retired, not erased: the id stays visible in the merchant's key list as no longer accepted.
     await store.put(MERCHANT_KEYS, id, { ...key, status: "retired", updatedAt: new Date().toISOString() });
     annotate(c, { merchantId, merchantKeyId, action: "merchant_key_retired" });
@@ -210,7 +207,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
   })
   .get("/:merchantId/customers/:customerId", adminParams(customerIdParamSchema), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
-    if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(merchantId);
+    if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
     const snapshot = await customerObject(c.env, merchantId, customerId).snapshot();
     return c.json({ merchantId, customerId, ...snapshot });
   })
@@ -223,14 +220,12 @@ export const merchantsAdmin = new Hono<AppEnv>()
       const input = c.req.valid("json");
       const mobileNumber = canonicalMobile(input.mobileNumber);
       if (!mobileNumber) {
-        return errorResponse(
-          adminError({
-            code: "invalid_request",
-            message: "mobileNumber: must be a mobile number of 10-15 digits",
-          }),
-        );
+        return adminFailure(c, {
+          code: "invalid_request",
+          message: "mobileNumber: must be a mobile number of 10-15 digits",
+        });
       }
-      if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(merchantId);
+      if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
       const snapshot = await customerObject(c.env, merchantId, customerId).bindDevice({
         deviceFingerPrint: input.deviceFingerPrint,
         mobileNumber,
@@ -243,9 +238,9 @@ export const merchantsAdmin = new Hono<AppEnv>()
   )
   .delete("/:merchantId/customers/:customerId/device", adminParams(customerIdParamSchema), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
-    if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(merchantId);
+    if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
     const unbound = await customerObject(c.env, merchantId, customerId).unbindDevice();
-    if (!unbound) return notFound(`Customer ${customerId} has no bound device`);
+    if (!unbound) return notFound(c, `Customer ${customerId} has no bound device`);
     annotate(c, { merchantId, action: "customer_device_unbound" });
     return c.body(null, 204);
   })
@@ -255,7 +250,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     adminJson(vpaAccountsSchema),
     async (c) => {
       const { merchantId, customerId } = c.req.valid("param");
-      if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(merchantId);
+      if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
       const snapshot = await customerObject(c.env, merchantId, customerId).setVpaAccounts(
         c.req.valid("json"),
       );

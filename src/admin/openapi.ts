@@ -46,7 +46,7 @@ const badAllowlist = firstIssue(createAppSchema, {
 });
 
 const REASONS = {
-  unauthorized: { code: "unauthorized" },
+  unauthorized: { code: "unauthorized", cause: "admin_token_missing" },
   invalid_request: {
     code: "invalid_request",
     message: `${badAllowlist.path.join(".")}: ${badAllowlist.message}`,

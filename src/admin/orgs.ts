@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "../portal/organization";
 import { ORG_MEMBERS, ORGS, type OrgRecord } from "../shared/config-records";
-import { errorResponse } from "../shared/fault";
 import { objectName } from "../shared/ids";
-import { adminError } from "./errors";
+import { adminFailure } from "./errors";
 import { ipAllowlistSchema } from "./schema";
 import { adminJson, adminParams } from "./validate";
 
@@ -56,8 +55,8 @@ function withFields(org: OrgRecord, fields: OrgFields, now: string): OrgRecord {
   return updated;
 }
 
-export const orgNotFound = (id: number) =>
-  errorResponse(adminError({ code: "not_found", message: `No org ${id}` }));
+export const orgNotFound = (c: AppContext, id: number) =>
+  adminFailure(c, { code: "not_found", message: `No org ${id}` });
 
 /**
  * `/admin/v1/orgs` (SPEC §7): portal organizations. Ids come from a `Sequence` object, so two
@@ -88,13 +87,13 @@ export const orgsAdmin = new Hono<AppEnv>()
   .get("/:id", adminParams(orgIdParamSchema), async (c) => {
     const { id } = c.req.valid("param");
     const org = await c.get("config").getFresh(ORGS, String(id));
-    return org ? c.json(orgAdminView(org, c.env.TIMEZONE)) : orgNotFound(id);
+    return org ? c.json(orgAdminView(org, c.env.TIMEZONE)) : orgNotFound(c, id);
   })
   .patch("/:id", adminParams(orgIdParamSchema), adminJson(updateOrgSchema), async (c) => {
     const { id } = c.req.valid("param");
     const store = c.get("config");
     const org = await store.getFresh(ORGS, String(id));
-    if (!org) return orgNotFound(id);
+    if (!org) return orgNotFound(c, id);
     const updated = withFields(org, c.req.valid("json"), new Date().toISOString());
     await store.put(ORGS, String(id), updated);
     annotate(c, { organizationId: id, action: "org_updated" });
@@ -103,10 +102,10 @@ export const orgsAdmin = new Hono<AppEnv>()
   .delete("/:id", adminParams(orgIdParamSchema), async (c) => {
     const { id } = c.req.valid("param");
     const store = c.get("config");
-    if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(id);
+    if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(c, id);
     // An org is deleted only once it has no users, so no user is left pointing at nothing.
     if ((await store.listIds(ORG_MEMBERS, `${id}/`)).length > 0) {
-      return errorResponse(adminError({ code: "conflict", message: `Org ${id} still has users` }));
+      return adminFailure(c, { code: "conflict", message: `Org ${id} still has users` });
     }
     await store.delete(ORGS, String(id));
     annotate(c, { organizationId: id, action: "org_deleted" });

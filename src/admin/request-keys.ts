@@ -4,9 +4,9 @@ import { checkRequestKey } from "../cpr/request-signature";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
 import { APPS } from "../shared/config-records";
-import { errorResponse } from "../shared/fault";
 import { idSchema } from "../shared/ids";
-import { adminError } from "./errors";
+import { appNotFound } from "./apps";
+import { adminFailure } from "./errors";
 import { adminJson, adminParams } from "./validate";
 
 /** An app may hold a few keys at once, enough to rotate without a gap. */
@@ -18,8 +18,6 @@ export const putRequestKeySchema = z.strictObject({
   publicKey: z.string().min(1).max(16_384),
   alg: z.enum(["RS256", "PS256", "ES256"]).optional(),
 });
-
-const notFound = (message: string) => errorResponse(adminError({ code: "not_found", message }));
 
 /**
  * `PUT|DELETE /admin/v1/apps/{appId}/request-keys/{keyId}`: public keys for CPR request signatures
@@ -34,18 +32,16 @@ export const requestKeysAdmin = new Hono<AppEnv>()
       const { appId, keyId } = c.req.valid("param");
       const input = c.req.valid("json");
       const checked = await checkRequestKey(input.publicKey, input.alg);
-      if (!checked.ok) return errorResponse(adminError({ code: "invalid_request", message: checked.reason }));
+      if (!checked.ok) return adminFailure(c, { code: "invalid_request", message: checked.reason });
       const store = c.get("config");
       const app = await store.getFresh(APPS, appId);
-      if (!app) return notFound(`No app ${appId}`);
+      if (!app) return appNotFound(c, appId);
       const replacing = Object.hasOwn(app.requestKeys, keyId);
       if (!replacing && Object.keys(app.requestKeys).length >= MAX_REQUEST_KEYS) {
-        return errorResponse(
-          adminError({
-            code: "invalid_request",
-            message: `An app holds at most ${MAX_REQUEST_KEYS} request keys`,
-          }),
-        );
+        return adminFailure(c, {
+          code: "invalid_request",
+          message: `An app holds at most ${MAX_REQUEST_KEYS} request keys`,
+        });
       }
       const now = new Date().toISOString();
       const key = { alg: checked.value, publicKeyPem: input.publicKey.trim(), createdAt: now };
@@ -62,8 +58,9 @@ export const requestKeysAdmin = new Hono<AppEnv>()
     const { appId, keyId } = c.req.valid("param");
     const store = c.get("config");
     const app = await store.getFresh(APPS, appId);
-    if (!app) return notFound(`No app ${appId}`);
-    if (!Object.hasOwn(app.requestKeys, keyId)) return notFound(`App ${appId} has no request key ${keyId}`);
+    if (!app) return appNotFound(c, appId);
+    if (!Object.hasOwn(app.requestKeys, keyId))
+      return adminFailure(c, { code: "not_found", message: `App ${appId} has no request key ${keyId}` });
     const { [keyId]: _removed, ...requestKeys } = app.requestKeys;
     await store.put(APPS, appId, { ...app, requestKeys, updatedAt: new Date().toISOString() });
     annotate(c, { appId, keyId, action: "request_key_deleted" });

@@ -5,9 +5,9 @@ import { transactionStub } from "../cpr/transaction";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
 import { APPS } from "../shared/config-records";
-import { errorResponse } from "../shared/fault";
 import { idSchema } from "../shared/ids";
-import { adminError } from "./errors";
+import { appNotFound } from "./apps";
+import { adminFailure } from "./errors";
 import { adminParams } from "./validate";
 
 // transactionIds are the client's own strings (SPEC §3: up to 256 characters), not admin ids.
@@ -26,13 +26,11 @@ export const transactionsAdmin = new Hono<AppEnv>().post(
   async (c) => {
     const { appId, transactionId } = c.req.valid("param");
     if (!(await c.get("config").getFresh(APPS, appId))) {
-      return errorResponse(adminError({ code: "not_found", message: `No app ${appId}` }));
+      return appNotFound(c, appId);
     }
     const revoked = await transactionStub(c.env, appId, transactionId).revoke(Date.now());
     if (!revoked.ok) {
-      return errorResponse(
-        adminError({ code: "not_found", message: `App ${appId} has no such transaction` }),
-      );
+      return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
     }
     annotate(c, { appId, action: "transaction_revoked" });
     return c.json({ appId, transactionId, revocationEpoch: revoked.value.revocationEpoch });

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { hashPassword } from "../portal/password";
 import { passwordSchema } from "../portal/schema";
@@ -12,10 +12,9 @@ import {
   PORTAL_USERS,
   type PortalUserRecord,
 } from "../shared/config-records";
-import { errorResponse } from "../shared/fault";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
-import { adminError } from "./errors";
+import { adminFailure } from "./errors";
 import { createOnce, releaseId } from "./id-claim";
 import { orgIdParamSchema, orgNotFound } from "./orgs";
 import { adminJson, adminParams } from "./validate";
@@ -45,10 +44,10 @@ function userView(user: PortalUserRecord) {
   };
 }
 
-const userExists = (email: string) =>
-  errorResponse(adminError({ code: "conflict", message: `User ${maskEmail(email)} already exists` }));
-const userNotFound = (email: string) =>
-  errorResponse(adminError({ code: "not_found", message: `No user ${maskEmail(email)}` }));
+const userExists = (c: AppContext, email: string) =>
+  adminFailure(c, { code: "conflict", message: `User ${maskEmail(email)} already exists` });
+const userNotFound = (c: AppContext, email: string) =>
+  adminFailure(c, { code: "not_found", message: `No user ${maskEmail(email)}` });
 
 /** `POST /admin/v1/orgs/{id}/users` (SPEC §7): creates a portal user in an org. */
 export const orgUsersAdmin = new Hono<AppEnv>().post(
@@ -59,8 +58,8 @@ export const orgUsersAdmin = new Hono<AppEnv>().post(
     const { id } = c.req.valid("param");
     const { email, password } = c.req.valid("json");
     const store = c.get("config");
-    if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(id);
-    if (await store.getFresh(PORTAL_USERS, email)) return userExists(email);
+    if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(c, id);
+    if (await store.getFresh(PORTAL_USERS, email)) return userExists(c, email);
     const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
     const created = await createOnce(c.env, "portal-user", email, async () => {
       // Only the creator moves the object's version, so a refused duplicate (a parallel creation, or
@@ -81,7 +80,7 @@ export const orgUsersAdmin = new Hono<AppEnv>().post(
       await store.put(ORG_MEMBERS, orgMemberRecordId(id, email), {});
       return user;
     });
-    if (!created.ok) return userExists(email);
+    if (!created.ok) return userExists(c, email);
     annotate(c, { email: maskEmail(email), organizationId: id, action: "portal_user_created" });
     return c.json(userView(created.value), 201);
   },
@@ -96,14 +95,14 @@ export const usersAdmin = new Hono<AppEnv>()
   .get("/:email", adminParams(emailParamSchema), async (c) => {
     const { email } = c.req.valid("param");
     const user = await c.get("config").getFresh(PORTAL_USERS, email);
-    return user ? c.json(userView(user)) : userNotFound(email);
+    return user ? c.json(userView(user)) : userNotFound(c, email);
   })
   .patch("/:email", adminParams(emailParamSchema), adminJson(updateUserSchema), async (c) => {
     const { email } = c.req.valid("param");
     const { password, disabled } = c.req.valid("json");
     const store = c.get("config");
     const user = await store.getFresh(PORTAL_USERS, email);
-    if (!user) return userNotFound(email);
+    if (!user) return userNotFound(c, email);
     const passwordHash =
       password === undefined ? user.passwordHash : await hashPassword(password, c.env.PASSWORD_PEPPER);
     const endsSessions = password !== undefined || (disabled === true && !user.disabled);
@@ -125,7 +124,7 @@ export const usersAdmin = new Hono<AppEnv>()
     const { email } = c.req.valid("param");
     const store = c.get("config");
     const user = await store.getFresh(PORTAL_USERS, email);
-    if (!user) return userNotFound(email);
+    if (!user) return userNotFound(c, email);
     await portalUserObject(c.env, email).resetCredentials();
     await store.delete(PORTAL_USERS, email);
     await store.delete(ORG_MEMBERS, orgMemberRecordId(user.organizationId, email));
@@ -135,7 +134,7 @@ export const usersAdmin = new Hono<AppEnv>()
   })
   .post("/:email/unlock", adminParams(emailParamSchema), async (c) => {
     const { email } = c.req.valid("param");
-    if (!(await c.get("config").getFresh(PORTAL_USERS, email))) return userNotFound(email);
+    if (!(await c.get("config").getFresh(PORTAL_USERS, email))) return userNotFound(c, email);
     await portalUserObject(c.env, email).unlock();
     annotate(c, { email: maskEmail(email), action: "portal_user_unlocked" });
     return c.body(null, 204);

@@ -1,8 +1,7 @@
 import type { z } from "zod";
 import type { AppContext } from "../env";
-import { errorResponse } from "../shared/fault";
 import { validated } from "../shared/validate";
-import { adminError } from "./errors";
+import { adminFailure } from "./errors";
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length === 0 ? "body" : issue.path.map(String).join(".");
@@ -10,8 +9,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}: ${issue.message}`;
 }
 
-function renderAdminIssue(issue: z.core.$ZodIssue, _c: AppContext): Response {
-  return errorResponse(adminError({ code: "invalid_request", message: describeIssue(issue) }));
+function renderAdminIssue(issue: z.core.$ZodIssue, c: AppContext): Response {
+  return adminFailure(c, { code: "invalid_request", message: describeIssue(issue) });
 }
 
 /** Validates an admin JSON body; the first problem becomes a 400 that names the field. */
