@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { admin, call, json, uid } from "../support/worker";
+import { admin, call, configKeys, json, uid } from "../support/worker";
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const GENERATED_KEY = /^[A-Za-z0-9_-]{43}$/;
@@ -15,18 +15,6 @@ async function sha256(text: string): Promise<string> {
 /** The app record as KV holds it (README, "Storage": `app:<appId>`). */
 async function stored(appId: string): Promise<string | null> {
   return env.CONFIG.get(`app:${appId}`);
-}
-
-/** Every key in CONFIG: a rejected request must leave this unchanged. */
-async function allKeys(): Promise<string[]> {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.CONFIG.list({ cursor });
-    names.push(...page.keys.map((key) => key.name));
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
-  return names;
 }
 
 function newApp(overrides: Record<string, unknown> = {}) {
@@ -69,7 +57,7 @@ describe("admin authentication", () => {
     ["the token in upper case", () => `Bearer ${env.ADMIN_TOKEN.toUpperCase()}`],
     ["the token twice", () => `Bearer ${env.ADMIN_TOKEN}${env.ADMIN_TOKEN}`],
   ])("refuses %s with 401 and writes nothing", async (_, authorization) => {
-    const before = await allKeys();
+    const before = await configKeys();
     const headers = new Headers({ "Content-Type": "application/json" });
     const value = authorization();
     if (value !== undefined) headers.set("Authorization", value);
@@ -81,7 +69,7 @@ describe("admin authentication", () => {
     expect(response.status).toBe(401);
     expect(response.headers.get("WWW-Authenticate")).toBe('Bearer realm="authedge-admin"');
     expect(await json(response)).toEqual(UNAUTHORIZED);
-    expect(await allKeys()).toEqual(before);
+    expect(await configKeys()).toEqual(before);
   });
 
   it.each([
@@ -318,12 +306,12 @@ describe("POST /admin/v1/apps", () => {
   it.each(badBodies)(
     "refuses %s with a 400 naming the field, writing nothing",
     async (_, overrides, message) => {
-      const before = await allKeys();
+      const before = await configKeys();
       const input = newApp(overrides);
       const response = await admin("POST", "/apps", input);
       expect(response.status).toBe(400);
       expect(await json(response)).toEqual(invalid(message));
-      expect(await allKeys()).toEqual(before);
+      expect(await configKeys()).toEqual(before);
     },
   );
 
@@ -340,11 +328,11 @@ describe("POST /admin/v1/apps", () => {
   ];
 
   it.each(badRequests)("refuses %s with a 400, writing nothing", async (_, body, contentType, message) => {
-    const before = await allKeys();
+    const before = await configKeys();
     const response = await rawPost("/apps", body, contentType);
     expect(response.status).toBe(400);
     expect(await json(response)).toEqual(invalid(message));
-    expect(await allKeys()).toEqual(before);
+    expect(await configKeys()).toEqual(before);
   });
 });
 

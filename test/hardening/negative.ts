@@ -1,6 +1,7 @@
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
+import { configKeys } from "../support/worker";
 
 /**
  * The invariants every refusal must keep (issue 9), asserted at once: the documented status and the
@@ -97,13 +98,7 @@ export interface StateSnapshot {
 }
 
 async function kvSnapshot(): Promise<Record<string, string | null>> {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.CONFIG.list({ cursor });
-    names.push(...page.keys.map((key) => key.name));
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
+  const names = await configKeys();
   const values = await Promise.all(names.map((name) => env.CONFIG.get(name)));
   return Object.fromEntries(names.map((name, i) => [name, values[i]!]));
 }

@@ -19,7 +19,14 @@ import {
 } from "../portal/support";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, uid } from "../support/worker";
-import { customerStub, processCall, provisionMerchant, signedBody, storedKeys } from "../upi/support";
+import {
+  clientTokenBody,
+  customerStub,
+  processCall,
+  provisionMerchant,
+  signedBody,
+  storedKeys,
+} from "../upi/support";
 import { basicAuth } from "./fixtures";
 
 /**
@@ -107,17 +114,7 @@ describe("eviction mid-sequence loses nothing", () => {
       body: JSON.stringify({ object_reference_id: customerId, options: { get_client_auth_token: true } }),
     });
     const token = (await json(created)).juspay.client_auth_token as string;
-    const use = () =>
-      processCall({
-        requestId: crypto.randomUUID(),
-        service: "in.juspay.hyperapi",
-        payload: {
-          action: "upiGetSessionToken",
-          merchantId: merchant.merchantId,
-          customerId,
-          clientAuthToken: token,
-        },
-      });
+    const use = () => processCall(clientTokenBody(merchant.merchantId, customerId, token));
     expect((await use()).status).toBe(200);
     await evictDurableObject(customerStub(merchant.merchantId, customerId));
     const index = env.UPI_CLIENT_TOKENS.getByName(
@@ -152,18 +149,7 @@ describe("races with exactly one winner", () => {
     });
     const token = (await json(created)).juspay.client_auth_token as string;
     const responses = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        processCall({
-          requestId: crypto.randomUUID(),
-          service: "in.juspay.hyperapi",
-          payload: {
-            action: "upiGetSessionToken",
-            merchantId: merchant.merchantId,
-            customerId,
-            clientAuthToken: token,
-          },
-        }),
-      ),
+      Array.from({ length: 12 }, () => processCall(clientTokenBody(merchant.merchantId, customerId, token))),
     );
     expect(statusesOf(responses)).toEqual([...Array(5).fill(200), ...Array(7).fill(401)]);
     expect(await json(await oauthForm("introspect", { admin: true }, { token }))).toEqual({ active: false });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { provisionApp } from "../support/tenants";
 import { call, json, uid } from "../support/worker";
-import { bindDevice, processCall, provisionMerchant, SERVICE, signedBody } from "../upi/support";
+import { bindDevice, clientTokenBody, processCall, provisionMerchant, signedBody } from "../upi/support";
 import { oauthForm } from "./support";
 
 async function sessionToken() {
@@ -37,11 +37,7 @@ async function clientAuthToken() {
 }
 
 function processWithClientToken(merchantId: string, customerId: string, clientAuthToken: string) {
-  return processCall({
-    requestId: crypto.randomUUID(),
-    service: SERVICE,
-    payload: { action: "upiGetSessionToken", merchantId, customerId, clientAuthToken },
-  });
+  return processCall(clientTokenBody(merchantId, customerId, clientAuthToken));
 }
 
 describe("/oauth with UPI session tokens", () => {

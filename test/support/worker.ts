@@ -44,3 +44,15 @@ export function uid(prefix: string): string {
 export async function json(response: Response): Promise<any> {
   return response.json();
 }
+
+/** Every key in CONFIG, across pages: what a rejected request must leave unchanged. */
+export async function configKeys(): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.CONFIG.list({ cursor });
+    names.push(...page.keys.map((key) => key.name));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return names;
+}

@@ -4,12 +4,12 @@ import { sha256Hex } from "../../src/shared/crypto";
 import { call, json, uid } from "../support/worker";
 import {
   bindDevice,
+  clientTokenBody,
   customerStub,
   failure,
   type ProvisionedMerchant,
   processCall,
   provisionMerchant,
-  SERVICE,
   storedKeys,
 } from "./support";
 
@@ -60,19 +60,8 @@ async function clientAuthToken(customerId: string): Promise<{ token: string; exp
   return { token: body.juspay.client_auth_token, expiry: body.juspay.client_auth_token_expiry };
 }
 
-function tokenBody(customerId: string, clientAuthToken: string, extra: Record<string, unknown> = {}) {
-  return {
-    requestId: crypto.randomUUID(),
-    service: SERVICE,
-    payload: {
-      action: "upiGetSessionToken",
-      merchantId: merchant.merchantId,
-      customerId,
-      clientAuthToken,
-      ...extra,
-    },
-  };
-}
+const tokenBody = (customerId: string, clientAuthToken: string, extra: Record<string, unknown> = {}) =>
+  clientTokenBody(merchant.merchantId, customerId, clientAuthToken, extra);
 
 const customerObjectFields = (customerId: string, fields: Record<string, unknown> = {}) => ({
   id: expect.stringMatching(/^cst_[A-Za-z0-9]{16}$/),

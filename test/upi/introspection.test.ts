@@ -2,7 +2,13 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { upiClientAuthTokens, upiSessionTokens } from "../../src/upi/introspection";
 import { call, json, uid } from "../support/worker";
-import { type ProvisionedMerchant, processCall, provisionMerchant, signedBody } from "./support";
+import {
+  clientTokenBody,
+  type ProvisionedMerchant,
+  processCall,
+  provisionMerchant,
+  signedBody,
+} from "./support";
 
 let merchant: ProvisionedMerchant;
 beforeAll(async () => {
@@ -89,29 +95,11 @@ describe("client auth tokens as a TokenFamily (SPEC §6)", () => {
     });
     expect(live!.claims.exp).toBe((live!.claims.iat as number) + 900);
     for (let i = 0; i < 25; i++) await upiClientAuthTokens.introspect(env, token, Date.now());
-    const use = await processCall({
-      requestId: crypto.randomUUID(),
-      service: "in.juspay.hyperapi",
-      payload: {
-        action: "upiGetSessionToken",
-        merchantId: merchant.merchantId,
-        customerId,
-        clientAuthToken: token,
-      },
-    });
+    const use = await processCall(clientTokenBody(merchant.merchantId, customerId, token));
     expect(use.status).toBe(200);
     await upiClientAuthTokens.revoke(env, token, Date.now());
     expect(await upiClientAuthTokens.introspect(env, token, Date.now())).toBeUndefined();
-    const after = await processCall({
-      requestId: crypto.randomUUID(),
-      service: "in.juspay.hyperapi",
-      payload: {
-        action: "upiGetSessionToken",
-        merchantId: merchant.merchantId,
-        customerId,
-        clientAuthToken: token,
-      },
-    });
+    const after = await processCall(clientTokenBody(merchant.merchantId, customerId, token));
     expect(after.status).toBe(401);
   });
 

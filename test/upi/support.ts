@@ -111,6 +111,20 @@ export async function signedBody(merchant: ProvisionedMerchant, options: SignedO
   };
 }
 
+/** A client-auth-token-mode request body, as a merchant's app sends it. */
+export function clientTokenBody(
+  merchantId: string,
+  customerId: string,
+  clientAuthToken: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    requestId: crypto.randomUUID(),
+    service: SERVICE,
+    payload: { action: "upiGetSessionToken", merchantId, customerId, clientAuthToken, ...extra },
+  };
+}
+
 export function processCall(body: unknown, ip?: string): Promise<Response> {
   return postJson("/hyperapi/process", body, ip === undefined ? {} : { ip });
 }
