@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { APPS, type AppRecord } from "../shared/config-records";
-import { generateSecret, sha256Hex } from "../shared/crypto";
+import { generateSecret, newIncarnation, sha256Hex } from "../shared/crypto";
 import { adminFailure } from "./errors";
 import { createOnce, releaseId } from "./id-claim";
 import { appIdParamSchema, createAppSchema, DEFAULT_STATE_TTL_SECONDS, updateAppSchema } from "./schema";
@@ -47,6 +47,7 @@ export const appsAdmin = new Hono<AppEnv>()
       workflows: input.workflows,
       stateTtlSeconds: input.stateTtlSeconds ?? DEFAULT_STATE_TTL_SECONDS,
       requestKeys: {},
+      incarnation: newIncarnation(),
       createdAt: now,
       updatedAt: now,
     };

@@ -10,7 +10,7 @@ import {
   merchantKeyRecordId,
 } from "../shared/config-records";
 import type { ConfigStore } from "../shared/config-store";
-import { generateSecret, sha256Hex } from "../shared/crypto";
+import { generateSecret, newIncarnation, sha256Hex } from "../shared/crypto";
 import { canonicalMobile } from "../shared/identifiers";
 import { idSchema } from "../shared/ids";
 import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "../upi/client-auth-token";
@@ -103,6 +103,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
       signatureMaxAgeSeconds: input.signatureMaxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
       clientAuthTokenMaxUses: input.clientAuthTokenMaxUses ?? DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES,
       ipAllowlist: input.ipAllowlist,
+      incarnation: newIncarnation(),
       createdAt: now,
       updatedAt: now,
     };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { recordKind } from "./config-store";
+import { LEGACY_INCARNATION } from "./incarnation";
 
 /**
  * Every configuration record kept in KV, with its key prefix (README, "Storage"). Secrets are never
@@ -7,6 +8,12 @@ import { recordKind } from "./config-store";
  */
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
+
+/**
+ * The tenant's incarnation (SPEC §10): made on create, never changed by a PATCH, new when the id is
+ * created again. A record written before incarnations existed reads as the legacy incarnation.
+ */
+const incarnation = z.string().default(LEGACY_INCARNATION);
 
 /** Public key an app registered for CPR request signatures (SPEC §3.1). */
 export const requestKeySchema = z.object({
@@ -24,6 +31,7 @@ export const appRecordSchema = z.object({
   workflows: z.array(z.string()),
   stateTtlSeconds: z.number().int().positive(),
   requestKeys: z.record(z.string(), requestKeySchema),
+  incarnation,
   ...timestamps,
 });
 export type AppRecord = z.infer<typeof appRecordSchema>;
@@ -39,6 +47,7 @@ export const merchantRecordSchema = z.object({
   signatureMaxAgeSeconds: z.number().int().positive(),
   clientAuthTokenMaxUses: z.number().int().positive(),
   ipAllowlist: z.array(z.string()).optional(),
+  incarnation,
   ...timestamps,
 });
 export type MerchantRecord = z.infer<typeof merchantRecordSchema>;

@@ -76,3 +76,11 @@ export function digestsEqual(a: string, b: string): boolean {
   if (ea.byteLength !== eb.byteLength) return false;
   return crypto.subtle.timingSafeEqual(ea, eb);
 }
+
+/**
+ * A fresh tenant incarnation (SPEC §10): 128 bits from the CSPRNG as 32 lowercase hex characters,
+ * made when a tenant is created and never changed; creating the same id again makes a new one.
+ */
+export function newIncarnation(): string {
+  return toHex(randomBytes(16));
+}

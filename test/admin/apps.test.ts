@@ -131,6 +131,7 @@ describe("POST /admin/v1/apps", () => {
       workflows: input.workflows,
       stateTtlSeconds: 3600,
       requestKeys: {},
+      incarnation: expect.stringMatching(/^[0-9a-f]{32}$/),
       createdAt: body.createdAt,
       updatedAt: body.createdAt,
     });
