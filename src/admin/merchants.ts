@@ -208,8 +208,9 @@ export const merchantsAdmin = new Hono<AppEnv>()
   })
   .get("/:merchantId/customers/:customerId", adminParams(customerIdParamSchema), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
-    if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
-    const snapshot = await customerObject(c.env, merchantId, customerId).snapshot();
+    const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
+    if (!merchant) return merchantNotFound(c, merchantId);
+    const snapshot = await customerObject(c.env, merchantId, merchant.incarnation, customerId).snapshot();
     return c.json({ merchantId, customerId, ...snapshot });
   })
   .put(
@@ -226,8 +227,9 @@ export const merchantsAdmin = new Hono<AppEnv>()
           message: "mobileNumber: must be a mobile number of 10-15 digits",
         });
       }
-      if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
-      const snapshot = await customerObject(c.env, merchantId, customerId).bindDevice({
+      const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
+      if (!merchant) return merchantNotFound(c, merchantId);
+      const snapshot = await customerObject(c.env, merchantId, merchant.incarnation, customerId).bindDevice({
         deviceFingerPrint: input.deviceFingerPrint,
         mobileNumber,
         activated: input.activated,
@@ -239,8 +241,9 @@ export const merchantsAdmin = new Hono<AppEnv>()
   )
   .delete("/:merchantId/customers/:customerId/device", adminParams(customerIdParamSchema), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
-    if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
-    const unbound = await customerObject(c.env, merchantId, customerId).unbindDevice();
+    const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
+    if (!merchant) return merchantNotFound(c, merchantId);
+    const unbound = await customerObject(c.env, merchantId, merchant.incarnation, customerId).unbindDevice();
     if (!unbound) return notFound(c, `Customer ${customerId} has no bound device`);
     annotate(c, { merchantId, action: "customer_device_unbound" });
     return c.body(null, 204);
@@ -251,10 +254,14 @@ export const merchantsAdmin = new Hono<AppEnv>()
     adminJson(vpaAccountsSchema),
     async (c) => {
       const { merchantId, customerId } = c.req.valid("param");
-      if (!(await c.get("config").getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
-      const snapshot = await customerObject(c.env, merchantId, customerId).setVpaAccounts(
-        c.req.valid("json"),
-      );
+      const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
+      if (!merchant) return merchantNotFound(c, merchantId);
+      const snapshot = await customerObject(
+        c.env,
+        merchantId,
+        merchant.incarnation,
+        customerId,
+      ).setVpaAccounts(c.req.valid("json"));
       annotate(c, { merchantId, action: "customer_vpa_accounts_set" });
       return c.json({ merchantId, customerId, ...snapshot });
     },

@@ -25,10 +25,9 @@ export const transactionsAdmin = new Hono<AppEnv>().post(
   adminParams(transactionParamsSchema),
   async (c) => {
     const { appId, transactionId } = c.req.valid("param");
-    if (!(await c.get("config").getFresh(APPS, appId))) {
-      return appNotFound(c, appId);
-    }
-    const revoked = await transactionStub(c.env, appId, transactionId).revoke(Date.now());
+    const app = await c.get("config").getFresh(APPS, appId);
+    if (!app) return appNotFound(c, appId);
+    const revoked = await transactionStub(c.env, appId, app.incarnation, transactionId).revoke(Date.now());
     if (!revoked.ok) {
       return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
     }

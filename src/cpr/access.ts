@@ -40,11 +40,12 @@ async function appByToken(
   appIdHeader: string | undefined,
   now: number,
 ): Promise<Result<AppRecord, AccessDenial>> {
-  const appId = await appOfLiveToken(c.env, token, now);
-  if (appId === undefined) return fail("token_not_live");
-  if (appIdHeader !== undefined && appIdHeader !== appId) return fail("appid_header_mismatch");
-  const app = await appNamed(c, appId);
-  return app ? ok(app) : fail("unknown_app");
+  // The token is live only while its app exists in the token's incarnation (SPEC §10), so the app
+  // comes back with it: a deleted or re-created app's tokens are "token_not_live".
+  const app = await appOfLiveToken(c.env, token, now);
+  if (app === undefined) return fail("token_not_live");
+  if (appIdHeader !== undefined && appIdHeader !== app.appId) return fail("appid_header_mismatch");
+  return ok(app);
 }
 
 /**

@@ -1,14 +1,39 @@
+import { configStoreFor } from "../env";
+import { APPS, type AppRecord } from "../shared/config-records";
+import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
 import { type CprTokenPayload, looksLikeCprToken, verifyCprToken } from "./token";
 import { transactionStub } from "./transaction";
 
-/** A verified token together with its transaction's current epoch check (SPEC §6). */
-async function liveToken(env: Env, token: string, now: number): Promise<CprTokenPayload | undefined> {
+/**
+ * The app the token was issued for, when that app still exists in the same incarnation (SPEC §10): a
+ * deleted app's tokens are dead, and so are its predecessor's under a re-created id. One KV read,
+ * served from the isolate cache, before any Durable Object is touched.
+ */
+async function currentApp(env: Env, claims: CprTokenPayload): Promise<AppRecord | undefined> {
+  if (!isValidId(claims.appId)) return undefined;
+  const app = await configStoreFor(env).get(APPS, claims.appId);
+  return app?.incarnation === claims.inc ? app : undefined;
+}
+
+/** A verified token of the app's current incarnation and its transaction's current epoch (SPEC §6). */
+async function liveToken(
+  env: Env,
+  token: string,
+  now: number,
+): Promise<{ claims: CprTokenPayload; app: AppRecord } | undefined> {
   const verified = await verifyCprToken(env, token, now);
   if (!verified.ok) return undefined;
   const claims = verified.value;
-  const epoch = await transactionStub(env, claims.appId, claims.transactionId).revocationEpoch();
-  return epoch === claims.rev ? claims : undefined;
+  const app = await currentApp(env, claims);
+  if (!app) return undefined;
+  const epoch = await transactionStub(
+    env,
+    app.appId,
+    app.incarnation,
+    claims.transactionId,
+  ).revocationEpoch();
+  return epoch === claims.rev ? { claims, app } : undefined;
 }
 
 function describe(claims: CprTokenPayload): LiveToken {
@@ -31,25 +56,34 @@ function describe(claims: CprTokenPayload): LiveToken {
   };
 }
 
-/** CPR auth tokens for `/oauth/introspect` and `/oauth/revoke`: signature, expiry and revocation epoch. */
+/**
+ * CPR auth tokens for `/oauth/introspect` and `/oauth/revoke`: signature, expiry, the app's
+ * incarnation and the transaction's revocation epoch.
+ */
 export const cprTokens: TokenFamily = {
   recognises: looksLikeCprToken,
 
   async introspect(env, token, now) {
-    const claims = await liveToken(env, token, now);
-    return claims && describe(claims);
+    const live = await liveToken(env, token, now);
+    return live && describe(live.claims);
   },
 
   async revoke(env, token, now) {
     const verified = await verifyCprToken(env, token, now);
     if (!verified.ok) return;
-    const { appId, transactionId, rev } = verified.value;
+    const app = await currentApp(env, verified.value);
+    // A token of a deleted or earlier app is already dead, and its transaction is not this app's.
+    if (!app) return;
+    const { transactionId, rev } = verified.value;
     // Bumps only while the token is of the current epoch, so a repeated revocation is a no-op.
-    await transactionStub(env, appId, transactionId).revoke(now, rev);
+    await transactionStub(env, app.appId, app.incarnation, transactionId).revoke(now, rev);
   },
 };
 
-/** The app a live CPR token belongs to, for the deprecated route's bearer authentication (SPEC §3). */
-export async function appOfLiveToken(env: Env, token: string, now: number): Promise<string | undefined> {
-  return (await liveToken(env, token, now))?.appId;
+/**
+ * The app a live CPR token belongs to, for the deprecated route's bearer authentication (SPEC §3):
+ * the current record, which the token's incarnation matches.
+ */
+export async function appOfLiveToken(env: Env, token: string, now: number): Promise<AppRecord | undefined> {
+  return (await liveToken(env, token, now))?.app;
 }

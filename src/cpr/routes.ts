@@ -75,7 +75,7 @@ async function openTransaction(
   const { identifier } = request;
   const uniqueId = identifier && (await uniqueIdFor(c.env.UNIQUE_ID_SECRET, app.appId, identifier));
   if (identifier) annotate(c, { identifier: maskedIdentifier(identifier) });
-  const opened = await transactionStub(c.env, app.appId, request.transactionId).open({
+  const opened = await transactionStub(c.env, app.appId, app.incarnation, request.transactionId).open({
     workflowId: request.workflowId,
     uniqueId,
     stateTtlSeconds: app.stateTtlSeconds,
@@ -113,6 +113,7 @@ async function grantToken(c: AppContext, request: TokenRequest): Promise<Outcome
       ...metadata,
       authenticateOnResume: request.authenticateOnResume,
       rev: state.revocationEpoch,
+      inc: app.incarnation,
       ...(embedded === undefined ? {} : { uniqueId: embedded }),
     },
     request.expiry,

@@ -1,5 +1,6 @@
 import { decodeProtectedHeader } from "jose";
 import { z } from "zod";
+import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issueJwt, type JwtRejection, verifyJwt } from "../shared/jwt";
 import { fail, ok, type Result } from "../shared/result";
 import { loadKeyRing } from "../shared/signing-keys";
@@ -15,6 +16,8 @@ export interface CprClaims {
   readonly authenticateOnResume: "yes" | "no";
   /** The transaction's revocation epoch when the token was issued. */
   readonly rev: number;
+  /** The app's incarnation (SPEC §10): the token is live only while the app record carries this one. */
+  readonly inc: string;
   readonly uniqueId?: string;
 }
 
@@ -51,6 +54,8 @@ const verifiedPayloadSchema = z.object({
   journeyId: z.string(),
   authenticateOnResume: z.enum(["yes", "no"]),
   rev: z.number().int().nonnegative(),
+  // Tokens issued before incarnations existed carry none: they belong to the legacy incarnation.
+  inc: z.string().default(LEGACY_INCARNATION),
   uniqueId: z.string().optional(),
 });
 export type CprTokenPayload = z.infer<typeof verifiedPayloadSchema>;
@@ -66,7 +71,8 @@ export function looksLikeCprToken(token: string): boolean {
 
 /**
  * Verifies signature, `typ`, issuer and expiry, and that the claims are ours and consistent
- * (`aud` = appId, `sub` = transactionId). Liveness also needs the transaction's epoch: see introspection.
+ * (`aud` = appId, `sub` = transactionId). Liveness also needs the app's incarnation and the
+ * transaction's epoch: see introspection.
  */
 export async function verifyCprToken(
   env: Env,

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { objectName } from "../shared/ids";
+import { incarnationObjectName } from "../shared/incarnation";
 import { fail, ok, type Result } from "../shared/result";
 
 /** What one CPR transaction remembers (SPEC §3 item 4). Times are Unix milliseconds. */
@@ -110,7 +110,12 @@ export class CprTransaction extends DurableObject<Env> {
   }
 }
 
-/** The transaction object of (appId, transactionId); one app can never name another's. */
-export function transactionStub(env: Env, appId: string, transactionId: string) {
-  return env.CPR_TRANSACTIONS.getByName(objectName("cpr-transaction", appId, transactionId));
+/**
+ * The transaction object of (appId, the app's incarnation, transactionId): one app can never name
+ * another's, and an app created again under the same id never names its predecessor's (SPEC §10).
+ */
+export function transactionStub(env: Env, appId: string, incarnation: string, transactionId: string) {
+  return env.CPR_TRANSACTIONS.getByName(
+    incarnationObjectName("cpr-transaction", appId, incarnation, transactionId),
+  );
 }

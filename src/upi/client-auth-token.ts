@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { MerchantRecord } from "../shared/config-records";
 import { randomAlphanumeric, sha256Hex } from "../shared/crypto";
 import { objectName } from "../shared/ids";
+import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { customerObject } from "./customer";
 import type { CustomerProfile } from "./customer-state";
 
@@ -28,6 +29,8 @@ export const hashClientAuthToken = sha256Hex;
 
 export interface TokenOwnerRef {
   readonly merchantId: string;
+  /** The merchant's incarnation when the token was issued: a re-created merchant does not own it. */
+  readonly incarnation: string;
   readonly customerId: string;
 }
 
@@ -41,7 +44,8 @@ export async function issueClientAuthToken(
   const token = `tkn_${randomAlphanumeric(32)}`;
   const tokenHash = await hashClientAuthToken(token);
   const expiresAt = now + CLIENT_AUTH_TOKEN_LIFETIME_MS;
-  const added = await customerObject(env, merchant.merchantId, customerId).addClientAuthToken(tokenHash, {
+  const { merchantId, incarnation } = merchant;
+  const added = await customerObject(env, merchantId, incarnation, customerId).addClientAuthToken(tokenHash, {
     issuedAt: now,
     expiresAt,
     usesLeft: merchant.clientAuthTokenMaxUses,
@@ -49,7 +53,7 @@ export async function issueClientAuthToken(
   if (!added.ok) return undefined;
   // Indexed before the token leaves us: a token that cannot be found cannot be revoked either. If this
   // write fails the request fails, and the token, never disclosed, is unusable.
-  await clientTokenIndex(env, tokenHash).remember({ merchantId: merchant.merchantId, customerId }, expiresAt);
+  await clientTokenIndex(env, tokenHash).remember({ merchantId, incarnation, customerId }, expiresAt);
   return { token, expiresAt, profile: added.value };
 }
 
@@ -73,12 +77,20 @@ const OWNER = "owner";
 /** One issued client auth token's owner, kept until the token expires. */
 export class UpiClientToken extends DurableObject<Env> {
   async remember(owner: TokenOwnerRef, expiresAt: number): Promise<void> {
-    this.ctx.storage.kv.put(OWNER, { merchantId: owner.merchantId, customerId: owner.customerId });
+    this.ctx.storage.kv.put(OWNER, {
+      merchantId: owner.merchantId,
+      incarnation: owner.incarnation,
+      customerId: owner.customerId,
+    });
     await this.ctx.storage.setAlarm(expiresAt);
   }
 
   owner(): TokenOwnerRef | undefined {
-    return this.ctx.storage.kv.get<TokenOwnerRef>(OWNER);
+    const owner = this.ctx.storage.kv.get<Omit<TokenOwnerRef, "incarnation"> & { incarnation?: string }>(
+      OWNER,
+    );
+    // Remembered before incarnations existed: the token belongs to the legacy incarnation.
+    return owner && { ...owner, incarnation: owner.incarnation ?? LEGACY_INCARNATION };
   }
 
   override async alarm(): Promise<void> {

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { objectName } from "../shared/ids";
+import { incarnationObjectName } from "../shared/incarnation";
 import { type CustomerProfile, type CustomerView, type DeviceBinding, viewCustomer } from "./customer-state";
 import type { VpaAccounts } from "./schema";
 import { issueSessionToken } from "./session-token";
@@ -7,6 +7,8 @@ import { issueSessionToken } from "./session-token";
 /** What the process route asks for: whose session, under which merchant prefix, for which number. */
 export interface SessionRequest {
   readonly merchantId: string;
+  /** The merchant's incarnation, which this object's name carries and its session tokens claim. */
+  readonly incarnation: string;
   readonly customerId: string;
   readonly prefix: string;
   /** Canonical mobile number from the signed payload, when it names one. */
@@ -197,6 +199,7 @@ export class UpiCustomer extends DurableObject<Env> {
       this.env,
       {
         merchantId: request.merchantId,
+        incarnation: request.incarnation,
         customerId: request.customerId,
         deviceFingerPrint: binding?.deviceFingerPrint,
         epoch: this.sessionEpoch(),
@@ -231,7 +234,12 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 }
 
-/** The customer's object: one per (merchant, customer). */
-export function customerObject(env: Env, merchantId: string, customerId: string) {
-  return env.UPI_CUSTOMERS.getByName(objectName("upi-customer", merchantId, customerId));
+/**
+ * The customer's object: one per (merchant, the merchant's incarnation, customer), so a merchant
+ * created again under the same id never finds its predecessor's customers (SPEC §10).
+ */
+export function customerObject(env: Env, merchantId: string, incarnation: string, customerId: string) {
+  return env.UPI_CUSTOMERS.getByName(
+    incarnationObjectName("upi-customer", merchantId, incarnation, customerId),
+  );
 }

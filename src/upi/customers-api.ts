@@ -114,7 +114,8 @@ export const customersApi = new Hono<AppEnv>()
     if (!wantsToken.ok) return refuse(c, wantsToken.reason);
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;
-    const created = await customerObject(c.env, merchant.value.merchantId, customerId).createProfile({
+    const { merchantId, incarnation } = merchant.value;
+    const created = await customerObject(c.env, merchantId, incarnation, customerId).createProfile({
       id: `cst_${randomAlphanumeric(16)}`,
       object_reference_id: customerId,
       mobile_number: input.value.mobile_number ?? null,
@@ -147,6 +148,7 @@ export const customersApi = new Hono<AppEnv>()
     if (!wantsToken.ok) return refuse(c, wantsToken.reason);
     if (!isValidId(customerId)) return refuse(c, { code: "customer_not_found" });
     if (wantsToken.value) return customerWithToken(c, merchant.value, customerId);
-    const profile = await customerObject(c.env, merchant.value.merchantId, customerId).profile();
+    const { merchantId, incarnation } = merchant.value;
+    const profile = await customerObject(c.env, merchantId, incarnation, customerId).profile();
     return profile ? c.json(customerBody(profile)) : refuse(c, { code: "customer_not_found" });
   });

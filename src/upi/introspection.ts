@@ -1,10 +1,23 @@
 import { decodeProtectedHeader } from "jose";
+import { configStoreFor } from "../env";
+import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
 import { clientTokenOwner, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
+import { findMerchant } from "./merchant";
 import { verifySessionToken } from "./session-token";
 
-/** UPI session JWTs (SPEC §6): signature, expiry, and the customer's revocation epoch. */
+/**
+ * True while the merchant exists in the given incarnation (SPEC §10): a deleted merchant's tokens are
+ * dead, and so are its predecessor's under a re-created id. One KV read, served from the isolate
+ * cache, before any customer object is touched.
+ */
+async function isCurrentMerchant(env: Env, merchantId: string, incarnation: string): Promise<boolean> {
+  if (!isValidId(merchantId)) return false;
+  return (await findMerchant(configStoreFor(env), merchantId))?.incarnation === incarnation;
+}
+
+/** UPI session JWTs (SPEC §6): signature, expiry, the merchant's incarnation and the customer's revocation epoch. */
 export const upiSessionTokens: TokenFamily = {
   recognises(token) {
     try {
@@ -16,8 +29,14 @@ export const upiSessionTokens: TokenFamily = {
 
   async introspect(env, token, now): Promise<LiveToken | undefined> {
     const session = await verifySessionToken(env, token, now);
-    if (!session) return undefined;
-    const epoch = await customerObject(env, session.merchantId, session.customerId).sessionEpoch();
+    if (!session || !(await isCurrentMerchant(env, session.merchantId, session.incarnation)))
+      return undefined;
+    const epoch = await customerObject(
+      env,
+      session.merchantId,
+      session.incarnation,
+      session.customerId,
+    ).sessionEpoch();
     if (epoch !== session.epoch) return undefined;
     const { exp, iat, sub, iss, aud } = session.payload;
     return {
@@ -38,22 +57,29 @@ export const upiSessionTokens: TokenFamily = {
   async revoke(env, token, now) {
     const session = await verifySessionToken(env, token, now);
     // An expired or forged token is already not live: nothing to revoke (RFC 7009 §2.2 answers 200 anyway).
-    if (!session) return;
-    await customerObject(env, session.merchantId, session.customerId).revokeSessions(session.epoch);
+    if (!session || !(await isCurrentMerchant(env, session.merchantId, session.incarnation))) return;
+    await customerObject(env, session.merchantId, session.incarnation, session.customerId).revokeSessions(
+      session.epoch,
+    );
   },
 };
 
-/** Client auth tokens (SPEC §6): live while unexpired and not used up; introspection does not use one. */
+/**
+ * Client auth tokens (SPEC §6): live while their merchant exists in the incarnation that issued them,
+ * unexpired and not used up; introspection does not use one.
+ */
 export const upiClientAuthTokens: TokenFamily = {
   recognises: looksLikeClientAuthToken,
 
   async introspect(env, token, now): Promise<LiveToken | undefined> {
     const owner = await clientTokenOwner(env, token);
-    if (!owner) return undefined;
-    const status = await customerObject(env, owner.merchantId, owner.customerId).clientTokenStatus(
-      owner.tokenHash,
-      now,
-    );
+    if (!owner || !(await isCurrentMerchant(env, owner.merchantId, owner.incarnation))) return undefined;
+    const status = await customerObject(
+      env,
+      owner.merchantId,
+      owner.incarnation,
+      owner.customerId,
+    ).clientTokenStatus(owner.tokenHash, now);
     if (!status) return undefined;
     return {
       owner: { kind: "merchant", merchantId: owner.merchantId },
@@ -72,7 +98,9 @@ export const upiClientAuthTokens: TokenFamily = {
 
   async revoke(env, token) {
     const owner = await clientTokenOwner(env, token);
-    if (!owner) return;
-    await customerObject(env, owner.merchantId, owner.customerId).revokeClientToken(owner.tokenHash);
+    if (!owner || !(await isCurrentMerchant(env, owner.merchantId, owner.incarnation))) return;
+    await customerObject(env, owner.merchantId, owner.incarnation, owner.customerId).revokeClientToken(
+      owner.tokenHash,
+    );
   },
 };

@@ -71,11 +71,12 @@ async function sessionBySignature(
   if (!(await verifyMerchantSignature(key.publicKeyPem, key.modulusBits, signature, auth.signaturePayload))) {
     return refuse({ code: "bad_signature" });
   }
-  const session = await customerObject(c.env, merchantId, customerId).sessionForSignedPayload(
+  const { incarnation } = merchant;
+  const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
     await sha256Hex(auth.signaturePayload),
     requestId,
     redemptionKeptUntil(timestamp),
-    { merchantId, customerId, prefix: merchant.prefix, askedMobile: customerMobileNumber, now },
+    { merchantId, incarnation, customerId, prefix: merchant.prefix, askedMobile: customerMobileNumber, now },
   );
   return session.ok ? session : refuse({ code: session.reason });
 }
@@ -88,9 +89,12 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
   if (!merchant) return refuse({ code: "client_token_unknown" });
   if (!merchantAdmits(merchant, c.req.raw.headers)) return refuse({ code: "ip_not_allowed" });
   if (!looksLikeClientAuthToken(clientAuthToken)) return refuse({ code: "client_token_unknown" });
-  const session = await customerObject(c.env, merchantId, customerId).sessionForClientToken(
+  // The object of the merchant's current incarnation: a token of a deleted merchant that was created
+  // again is unknown there, so it is UNAUTHORIZED like any foreign token (SPEC §5, §10).
+  const { incarnation } = merchant;
+  const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForClientToken(
     await hashClientAuthToken(clientAuthToken),
-    { merchantId, customerId, prefix: merchant.prefix, now },
+    { merchantId, incarnation, customerId, prefix: merchant.prefix, now },
   );
   return session.ok ? session : refuse({ code: session.reason });
 }

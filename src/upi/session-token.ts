@@ -1,4 +1,5 @@
 import type { JWTPayload } from "jose";
+import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issueJwt, verifyJwt } from "../shared/jwt";
 import { loadKeyRing } from "../shared/signing-keys";
 
@@ -7,6 +8,8 @@ export const SESSION_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
 export interface SessionSubject {
   readonly merchantId: string;
+  /** The merchant's incarnation (SPEC §10): the session is live only while the merchant record carries it. */
+  readonly incarnation: string;
   readonly customerId: string;
   /** The bound device the session is for; absent while the customer has no (counting) binding. */
   readonly deviceFingerPrint?: string;
@@ -32,6 +35,7 @@ export async function issueSessionToken(
       customerId: subject.customerId,
       ...(subject.deviceFingerPrint === undefined ? {} : { deviceFingerPrint: subject.deviceFingerPrint }),
       rev: subject.epoch,
+      inc: subject.incarnation,
     },
   });
   return { sessionToken: jwt, expiresAt: payload.exp! * 1000 };
@@ -39,12 +43,16 @@ export async function issueSessionToken(
 
 export interface VerifiedSession {
   readonly merchantId: string;
+  readonly incarnation: string;
   readonly customerId: string;
   readonly epoch: number;
   readonly payload: JWTPayload;
 }
 
-/** Checks signature, `typ`, issuer and expiry; the revocation epoch is the caller's to compare. */
+/**
+ * Checks signature, `typ`, issuer and expiry; the merchant's incarnation and the revocation epoch are
+ * the caller's to compare.
+ */
 export async function verifySessionToken(
   env: Env,
   token: string,
@@ -57,8 +65,10 @@ export async function verifySessionToken(
   });
   if (!verified.ok) return undefined;
   const { merchantId, customerId, rev, aud, sub } = verified.payload;
+  // Tokens issued before incarnations existed carry none: they belong to the legacy incarnation.
+  const inc = verified.payload.inc ?? LEGACY_INCARNATION;
   if (typeof merchantId !== "string" || typeof customerId !== "string" || typeof rev !== "number")
     return undefined;
-  if (aud !== merchantId || sub !== customerId) return undefined;
-  return { merchantId, customerId, epoch: rev, payload: verified.payload };
+  if (typeof inc !== "string" || aud !== merchantId || sub !== customerId) return undefined;
+  return { merchantId, incarnation: inc, customerId, epoch: rev, payload: verified.payload };
 }

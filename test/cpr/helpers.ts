@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from "jose";
 import { expect } from "vitest";
 import { type TransactionState, transactionStub } from "../../src/cpr/transaction";
-import type { ProvisionedApp } from "../support/tenants";
+import { incarnationOf, type ProvisionedApp } from "../support/tenants";
 import { type CallInit, call, json, postJson, uid } from "../support/worker";
 
 export const AUTH_TOKEN = "/v2/auth/token";
@@ -21,7 +21,7 @@ export const badBody = (error: string) => failure(400, "invalid_request_body", e
 
 /** A valid `/v2/auth/token` body for the app, with a fresh transactionId. */
 export function tokenBody(
-  app: ProvisionedApp,
+  app: Omit<ProvisionedApp, "incarnation">,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
@@ -44,11 +44,17 @@ export function postRaw(path: string, body: string, contentType: string | null, 
   return call(path, { ...init, method: "POST", headers, body });
 }
 
-/** What the transaction's Durable Object holds (`undefined`: nothing was written). */
-export function stateOf(appId: string, transactionId: string): Promise<TransactionState | undefined> {
-  return runInDurableObject(transactionStub(env, appId, transactionId), (_instance, state) =>
-    state.storage.kv.get<TransactionState>("state"),
-  );
+/**
+ * What the transaction's Durable Object holds (`undefined`: nothing was written), in the app's current
+ * incarnation unless another one is named.
+ */
+export async function stateOf(
+  appId: string,
+  transactionId: string,
+  incarnation?: string,
+): Promise<TransactionState | undefined> {
+  const stub = transactionStub(env, appId, incarnation ?? (await incarnationOf("app", appId)), transactionId);
+  return runInDurableObject(stub, (_instance, state) => state.storage.kv.get<TransactionState>("state"));
 }
 
 /** The JWKS the Worker serves, as jose's local key set. */
@@ -72,7 +78,10 @@ export async function verifiedClaims(authorization: string, audience: string): P
 }
 
 /** Requests a token and returns its verified claims and the response body. */
-export async function grantedToken(app: ProvisionedApp, overrides: Record<string, unknown> = {}) {
+export async function grantedToken(
+  app: Omit<ProvisionedApp, "incarnation">,
+  overrides: Record<string, unknown> = {},
+) {
   const body = tokenBody(app, overrides);
   const response = await requestToken(body);
   const answer = await json(response);

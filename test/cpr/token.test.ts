@@ -43,6 +43,7 @@ describe("the CPR token (SPEC §3 item 6)", () => {
       journeyId: answer.result.metadata.journeyId,
       authenticateOnResume: "no",
       rev: 0,
+      inc: app.incarnation,
     });
     expect(claims.iat).toBeGreaterThanOrEqual(before);
   });

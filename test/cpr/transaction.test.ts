@@ -16,11 +16,14 @@ beforeAll(async () => {
   app = await provisionApp({ workflows: [uid("wf"), secondWorkflow], stateTtlSeconds: 3600 });
 });
 
-async function overwriteState(appId: string, transactionId: string, change: Partial<TransactionState>) {
-  await runInDurableObject(transactionStub(env, appId, transactionId), (_instance, state) => {
-    const current = state.storage.kv.get<TransactionState>("state")!;
-    state.storage.kv.put("state", { ...current, ...change });
-  });
+async function overwriteState(transactionId: string, change: Partial<TransactionState>) {
+  await runInDurableObject(
+    transactionStub(env, app.appId, app.incarnation, transactionId),
+    (_instance, state) => {
+      const current = state.storage.kv.get<TransactionState>("state")!;
+      state.storage.kv.put("state", { ...current, ...change });
+    },
+  );
 }
 
 describe("transaction state (SPEC §3 item 4)", () => {
@@ -54,7 +57,7 @@ describe("transaction state (SPEC §3 item 4)", () => {
   it("continues an expired state: journeyId and uniqueId kept, expiry renewed", async () => {
     const first = await grantedToken(app, { mobileNumber: "9876543210" });
     const longAgo = Date.now() - 2 * DAY_MS;
-    await overwriteState(app.appId, first.transactionId, {
+    await overwriteState(first.transactionId, {
       createdAt: longAgo,
       updatedAt: longAgo,
       expiresAt: longAgo + 1000,
@@ -98,12 +101,12 @@ describe("transaction state (SPEC §3 item 4)", () => {
 
   it("purges the state with an alarm a retention period after expiry, not before", async () => {
     const { transactionId } = await grantedToken(app);
-    const stub = transactionStub(env, app.appId, transactionId);
+    const stub = transactionStub(env, app.appId, app.incarnation, transactionId);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stateOf(app.appId, transactionId)).toBeDefined();
 
     const expiredBeyondRetention = Date.now() - STATE_RETENTION_MS - 1000;
-    await overwriteState(app.appId, transactionId, { expiresAt: expiredBeyondRetention });
+    await overwriteState(transactionId, { expiresAt: expiredBeyondRetention });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stateOf(app.appId, transactionId)).toBeUndefined();
   });

@@ -93,7 +93,7 @@ describe("IP allowlists read CF-Connecting-IP in canonical form only", () => {
             status: 401,
             body: envelopes.cpr(401, "IP not whitelisted or authorization failed", "unauthorized_access"),
             secrets: [app.appKey],
-            watch: [transactionStub(env, app.appId, body.transactionId as string)],
+            watch: [transactionStub(env, app.appId, app.incarnation, body.transactionId as string)],
           };
         },
       ]),
@@ -137,7 +137,7 @@ describe("IP allowlists read CF-Connecting-IP in canonical form only", () => {
               body.requestId,
               "upiGetSessionToken",
             ),
-            watch: [customerStub(merchant.merchantId, customerId)],
+            watch: [customerStub(merchant, customerId)],
           };
         },
       ]),
@@ -282,7 +282,7 @@ describe("credential enumeration: one byte-identical answer for every 401 cause"
     expect(JSON.parse(body)).toEqual(
       envelopes.upi("UNAUTHORIZED", "Signature verification failed", requestId, "upiGetSessionToken"),
     );
-    expect(await storedKeys(merchant.merchantId, customerId)).toEqual([]);
+    expect(await storedKeys(merchant, customerId)).toEqual([]);
   });
 
   it("UPI process, client auth token mode: unknown merchant, malformed or unknown token", async () => {

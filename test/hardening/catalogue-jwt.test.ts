@@ -270,8 +270,8 @@ describe("forged JWTs as Bearer on /v2/generate-unique-id", () => {
           body: UNAUTHORIZED,
           headers: { Deprecation: "@1767225600" },
           watch: [
-            transactionStub(env, app.appId, body.transactionId),
-            transactionStub(env, app.appId, forged.transactionId),
+            transactionStub(env, app.appId, app.incarnation, body.transactionId),
+            transactionStub(env, app.appId, app.incarnation, forged.transactionId),
           ],
         };
       },
@@ -291,7 +291,7 @@ describe("forged JWTs on /oauth/introspect and /oauth/revoke", () => {
     "%s: inactive to the admin and to the app, revoking nothing",
     async (_title, forge) => {
       const forged = await forge();
-      const watch = [transactionStub(env, app.appId, forged.transactionId)];
+      const watch = [transactionStub(env, app.appId, app.incarnation, forged.transactionId)];
       for (const headers of [adminAuth(), basicAuth(app.appId, app.appKey)]) {
         await expectRefusal({
           send: () => introspect(forged.token, headers),
@@ -306,10 +306,9 @@ describe("forged JWTs on /oauth/introspect and /oauth/revoke", () => {
         body: new URLSearchParams({ token: forged.token }).toString(),
       });
       expect(revoked.status).toBe(200);
-      expect(await transactionStub(env, app.appId, forged.transactionId).revocationEpoch()).toBeOneOf([
-        0,
-        undefined,
-      ]);
+      expect(
+        await transactionStub(env, app.appId, app.incarnation, forged.transactionId).revocationEpoch(),
+      ).toBeOneOf([0, undefined]);
     },
   );
 

@@ -52,7 +52,7 @@ describe("CPR request signatures", () => {
         body: UNAUTHORIZED,
         secrets: [app.appKey, sent.headers["X-Signature"] ?? ""].filter(Boolean),
         foreignIds: [otherApp.appId],
-        watch: [transactionStub(env, app.appId, body.transactionId as string)],
+        watch: [transactionStub(env, app.appId, app.incarnation, body.transactionId as string)],
       };
     };
 
@@ -148,7 +148,7 @@ describe("UPI signed payloads", () => {
     const customerId = uid("c");
     const body = await signedBody(merchant, { customerId });
     expect((await processCall(body)).status).toBe(200);
-    const keysAfterFirst = await storedKeys(merchant.merchantId, customerId);
+    const keysAfterFirst = await storedKeys(merchant, customerId);
     const reencoded = body.payload.signature.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
     const requestId = crypto.randomUUID();
     const replay = await processCall({
@@ -165,7 +165,7 @@ describe("UPI signed payloads", () => {
         "upiGetSessionToken",
       ),
     );
-    expect(await storedKeys(merchant.merchantId, customerId)).toEqual(keysAfterFirst);
+    expect(await storedKeys(merchant, customerId)).toEqual(keysAfterFirst);
   });
 
   it("answers the same requestId with a re-encoded signature with the first answer, not a second session", async () => {

@@ -84,7 +84,7 @@ describe.each([
         fault,
         () => fetchWith("/v2/auth/token", json200(body), { CONFIG: failingKv(["get"], error) }),
         {
-          watch: [transactionStub(env, app.appId, body.transactionId as string)],
+          watch: [transactionStub(env, app.appId, app.incarnation, body.transactionId as string)],
           secrets: [app.appKey],
         },
       ),
@@ -110,7 +110,7 @@ describe.each([
     const CONFIG = failingKv(["get"], error);
     await expectRefusal(
       faultCase("upi", fault, () => fetchWith("/hyperapi/process", json200(body), { CONFIG }), {
-        watch: [customerStub(merchant.merchantId, customerId)],
+        watch: [customerStub(merchant, customerId)],
       }),
     );
     const customerHeaders = { "x-merchantid": merchant.merchantId, ...basicAuth(merchant.apiKey, "") };
@@ -120,7 +120,7 @@ describe.each([
         fault,
         () =>
           fetchWith("/customers", json200({ object_reference_id: customerId }, customerHeaders), { CONFIG }),
-        { watch: [customerStub(merchant.merchantId, customerId)], secrets: [merchant.apiKey] },
+        { watch: [customerStub(merchant, customerId)], secrets: [merchant.apiKey] },
       ),
     );
   });
@@ -232,7 +232,7 @@ describe("SIGNING_KEYS missing or corrupt", () => {
         "internal",
         () => fetchWith("/v2/auth/token", json200(body), { SIGNING_KEYS: secret() }),
         {
-          watch: [transactionStub(env, app.appId, body.transactionId as string)],
+          watch: [transactionStub(env, app.appId, app.incarnation, body.transactionId as string)],
           secrets: [app.appKey],
         },
       ),
@@ -261,7 +261,7 @@ describe("secrets missing: never a default that lets a request through", () => {
       const body = tokenBody(app, { email: `${uid("u")}@example.com` });
       await expectRefusal(
         faultCase("cpr", "internal", () => fetchWith("/v2/auth/token", json200(body), { [secret]: "" }), {
-          watch: [transactionStub(env, app.appId, body.transactionId as string)],
+          watch: [transactionStub(env, app.appId, app.incarnation, body.transactionId as string)],
         }),
       );
     } else {

@@ -44,7 +44,7 @@ describe("eviction mid-sequence loses nothing", () => {
   it("CprTransaction: journey, uniqueId, conflict and revocation epoch survive", async () => {
     const app = await provisionApp();
     const first = await grantedToken(app, { email: "jane@example.com" });
-    const stub = transactionStub(env, app.appId, first.transactionId);
+    const stub = transactionStub(env, app.appId, app.incarnation, first.transactionId);
     expect(
       (await oauthForm("revoke", { admin: true }, { token: first.answer.result.authToken.slice(7) })).status,
     ).toBe(200);
@@ -97,11 +97,11 @@ describe("eviction mid-sequence loses nothing", () => {
     const customerId = uid("c");
     const body = await signedBody(merchant, { customerId });
     const first = await json(await processCall(body));
-    const keys = await storedKeys(merchant.merchantId, customerId);
-    await evictDurableObject(customerStub(merchant.merchantId, customerId));
+    const keys = await storedKeys(merchant, customerId);
+    await evictDurableObject(customerStub(merchant, customerId));
     expect((await processCall({ ...body, requestId: crypto.randomUUID() })).status).toBe(409);
     expect((await json(await processCall(body))).payload.sessionToken).toBe(first.payload.sessionToken);
-    expect(await storedKeys(merchant.merchantId, customerId)).toEqual(keys);
+    expect(await storedKeys(merchant, customerId)).toEqual(keys);
   });
 
   it("UpiCustomer and UpiClientToken: a client auth token's remaining uses and owner survive", async () => {
@@ -116,7 +116,7 @@ describe("eviction mid-sequence loses nothing", () => {
     const token = (await json(created)).juspay.client_auth_token as string;
     const use = () => processCall(clientTokenBody(merchant.merchantId, customerId, token));
     expect((await use()).status).toBe(200);
-    await evictDurableObject(customerStub(merchant.merchantId, customerId));
+    await evictDurableObject(customerStub(merchant, customerId));
     const index = env.UPI_CLIENT_TOKENS.getByName(
       objectName("upi-client-token", await hashClientAuthToken(token)),
     );
@@ -172,9 +172,7 @@ describe("races with exactly one winner", () => {
       ),
     );
     expect(statusesOf(responses)).toEqual([200, ...Array(9).fill(409)]);
-    expect((await customerStub(merchant.merchantId, customerId).profile())?.object_reference_id).toBe(
-      customerId,
-    );
+    expect((await customerStub(merchant, customerId).profile())?.object_reference_id).toBe(customerId);
   });
 
   it("moves a transaction's epoch exactly once under 10 parallel revocations of one token", async () => {
@@ -184,7 +182,7 @@ describe("races with exactly one winner", () => {
     await Promise.all(
       Array.from({ length: 10 }, () => oauthForm("revoke", { basic: [app.appId, app.appKey] }, { token })),
     );
-    expect(await transactionStub(env, app.appId, transactionId).revocationEpoch()).toBe(1);
+    expect(await transactionStub(env, app.appId, app.incarnation, transactionId).revocationEpoch()).toBe(1);
   });
 
   // KV alone is read-then-write: the IdClaim object makes exactly one parallel creation the creator.

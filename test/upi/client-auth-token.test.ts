@@ -136,7 +136,7 @@ describe("Customer API (SPEC §5, Juspay style)", () => {
   it("stores client auth tokens only as SHA-256", async () => {
     const customerId = await createCustomer();
     const { token } = await clientAuthToken(customerId);
-    const keys = await runInDurableObject(customerStub(merchant.merchantId, customerId), (_i, state) =>
+    const keys = await runInDurableObject(customerStub(merchant, customerId), (_i, state) =>
       JSON.stringify([...state.storage.kv.list()]),
     );
     expect(keys).not.toContain(token);
@@ -241,7 +241,7 @@ describe("upiGetSessionToken by client auth token (SPEC §5)", () => {
     const customerId = await createCustomer();
     const { token } = await clientAuthToken(customerId);
     const key = `client-token:${await sha256Hex(token)}`;
-    await runInDurableObject(customerStub(merchant.merchantId, customerId), (_i, state) => {
+    await runInDurableObject(customerStub(merchant, customerId), (_i, state) => {
       const record = state.storage.kv.get<{ expiresAt: number }>(key)!;
       state.storage.kv.put(key, { ...record, expiresAt: Date.now() - 1 });
     });
@@ -251,7 +251,7 @@ describe("upiGetSessionToken by client auth token (SPEC §5)", () => {
     expect(await json(response)).toEqual(
       failure(body.requestId, "SESSION_EXPIRED", "clientAuthToken has expired", "upiGetSessionToken"),
     );
-    const record = await runInDurableObject(customerStub(merchant.merchantId, customerId), (_i, state) =>
+    const record = await runInDurableObject(customerStub(merchant, customerId), (_i, state) =>
       state.storage.kv.get<{ usesLeft: number }>(key),
     );
     expect(record?.usesLeft).toBe(3);
@@ -274,7 +274,7 @@ describe("upiGetSessionToken by client auth token (SPEC §5)", () => {
         "upiGetSessionToken",
       ),
     );
-    expect(await storedKeys(merchant.merchantId, customerId)).toEqual(["profile"]);
+    expect(await storedKeys(merchant, customerId)).toEqual(["profile"]);
   });
 
   it("answers UNAUTHORIZED for this customer's token presented under another merchant", async () => {

@@ -160,7 +160,7 @@ describe("merchant keys: RSA 2048+ public keys only (SPEC §7)", () => {
     expect(await json(response)).toEqual(
       failure(body.requestId, "UNAUTHORIZED", NO_SIGNATURE, "upiGetSessionToken"),
     );
-    expect(await storedKeys(merchant.merchantId, customerId)).toEqual([]);
+    expect(await storedKeys(merchant, customerId)).toEqual([]);
   });
 
   it("refuses another merchant's key, even under a key id this merchant also uses", async () => {
@@ -176,7 +176,7 @@ describe("merchant keys: RSA 2048+ public keys only (SPEC §7)", () => {
         failure(body.requestId, "UNAUTHORIZED", NO_SIGNATURE, "upiGetSessionToken"),
       );
     }
-    expect(await storedKeys(merchant.merchantId, customerId)).toEqual([]);
+    expect(await storedKeys(merchant, customerId)).toEqual([]);
   });
 
   it("refuses a payload naming an unknown merchant", async () => {
@@ -210,7 +210,7 @@ describe("merchant settings on the process route", () => {
       expect(await json(response)).toEqual(
         failure(body.requestId, "BAD_ORIGIN", "Request not allowed from this IP", "upiGetSessionToken"),
       );
-      expect(await storedKeys(merchant.merchantId, customerId)).toEqual([]);
+      expect(await storedKeys(merchant, customerId)).toEqual([]);
     }
   });
 

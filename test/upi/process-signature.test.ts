@@ -178,9 +178,10 @@ describe("replay protection (SPEC §5)", () => {
     expect((await processCall(body)).status).toBe(200);
     // Ten minutes on, the customer's object sweeps (here on a redemption of another payload).
     const later = timestamp + 10 * 60_000;
-    await runInDurableObject(customerStub(narrow.merchantId, customerId), (instance: UpiCustomer) =>
+    await runInDurableObject(customerStub(narrow, customerId), (instance: UpiCustomer) =>
       instance.sessionForSignedPayload("another-payload", crypto.randomUUID(), later + 60_000, {
         merchantId: narrow.merchantId,
+        incarnation: narrow.incarnation,
         customerId,
         prefix: "",
         now: later,
@@ -395,6 +396,6 @@ describe("bad input (issue 5): its code, no state change, no 500", () => {
     const response = await processCall(body);
     expect(response.status).toBe(status);
     expect(await json(response)).toEqual(failure(body.requestId, code, message, "upiGetSessionToken"));
-    expect(await storedKeys(merchant.merchantId, id)).toEqual([]);
+    expect(await storedKeys(merchant, id)).toEqual([]);
   });
 });

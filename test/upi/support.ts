@@ -2,7 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from "jose";
 import { expect } from "vitest";
-import { objectName } from "../../src/shared/ids";
+import { customerObject } from "../../src/upi/customer";
+import { incarnationOf } from "../support/tenants";
 import { admin, call, json, postJson, uid } from "../support/worker";
 
 export const SERVICE = "in.juspay.hyperapi";
@@ -17,7 +18,12 @@ export interface ProvisionedMerchant {
   readonly merchantId: string;
   readonly apiKey: string;
   readonly key: MerchantKey;
+  /** The incarnation the merchant was created with: its customer objects are named with it (SPEC §10). */
+  readonly incarnation: string;
 }
+
+/** A merchant and the incarnation whose customer objects are meant. */
+export type MerchantIncarnation = Pick<ProvisionedMerchant, "merchantId" | "incarnation">;
 
 function pem(label: string, der: ArrayBuffer): string {
   const base64 = btoa(String.fromCharCode(...new Uint8Array(der)));
@@ -60,7 +66,12 @@ export async function provisionMerchant(
   const response = await admin("POST", "/merchants", { merchantId, ...settings });
   expect(response.status).toBe(201);
   const body = await json(response);
-  return { merchantId, apiKey: body.apiKey ?? settings.apiKey, key: await registerKey(merchantId) };
+  return {
+    merchantId,
+    apiKey: body.apiKey ?? settings.apiKey,
+    key: await registerKey(merchantId),
+    incarnation: await incarnationOf("merchant", merchantId),
+  };
 }
 
 /** Standard base64 of an RSA-SHA256 signature over the exact UTF-8 bytes of `text`. */
@@ -130,13 +141,13 @@ export function processCall(body: unknown, ip?: string): Promise<Response> {
 }
 
 /** The customer's object, for reading the state a request left behind. */
-export function customerStub(merchantId: string, customerId: string) {
-  return env.UPI_CUSTOMERS.getByName(objectName("upi-customer", merchantId, customerId));
+export function customerStub(merchant: MerchantIncarnation, customerId: string) {
+  return customerObject(env, merchant.merchantId, merchant.incarnation, customerId);
 }
 
 /** Every storage key the customer's object holds. */
-export function storedKeys(merchantId: string, customerId: string): Promise<string[]> {
-  return runInDurableObject(customerStub(merchantId, customerId), (_instance, state) =>
+export function storedKeys(merchant: MerchantIncarnation, customerId: string): Promise<string[]> {
+  return runInDurableObject(customerStub(merchant, customerId), (_instance, state) =>
     [...state.storage.kv.list()].map(([key]) => key),
   );
 }
