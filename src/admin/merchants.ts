@@ -173,7 +173,8 @@ export const merchantsAdmin = new Hono<AppEnv>()
     async (c) => {
       const { merchantId, merchantKeyId } = c.req.valid("param");
       const store = c.get("config");
-      if (!(await store.getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
+      const merchant = await store.getFresh(MERCHANTS, merchantId);
+      if (!merchant) return merchantNotFound(c, merchantId);
       const imported = await importMerchantPublicKey(c.req.valid("json").publicKey);
       if (!imported.ok) {
         return adminFailure(c, { code: "invalid_request", message: `publicKey: ${imported.reason}` });
@@ -187,6 +188,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
         publicKeyPem: c.req.valid("json").publicKey.trim(),
         modulusBits: imported.modulusBits,
         status: "active",
+        incarnation: merchant.incarnation,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };

@@ -55,13 +55,17 @@ export type MerchantRecord = z.infer<typeof merchantRecordSchema>;
 /** `merchant:<merchantId>`: a UPI tenant. */
 export const MERCHANTS = recordKind("merchant", merchantRecordSchema);
 
-/** An RSA public key a merchant signs `signaturePayload`s with; a retired key verifies nothing. */
+/**
+ * An RSA public key a merchant signs `signaturePayload`s with; a retired key verifies nothing, and
+ * neither does a key registered by an earlier merchant under the same id (its incarnation differs).
+ */
 export const merchantKeyRecordSchema = z.object({
   merchantId: z.string(),
   merchantKeyId: z.string(),
   publicKeyPem: z.string(),
   modulusBits: z.number().int(),
   status: z.enum(["active", "retired"]),
+  incarnation,
   ...timestamps,
 });
 export type MerchantKeyRecord = z.infer<typeof merchantKeyRecordSchema>;

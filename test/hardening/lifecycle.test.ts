@@ -363,6 +363,24 @@ describe("a merchant deleted and created again (SPEC §10)", () => {
     expect((await introspect({ basic: [again.merchantId, again.apiKey] }, newSession)).active).toBe(true);
   });
 
+  // Merchant delete finds keys with a KV list, which may miss a recent one: the key must not verify anyway.
+  it("does not verify a signature with a key the old merchant registered, even if its record survived", async () => {
+    const old = await provisionMerchant();
+    const keyRecord = `merchant-key:${old.merchantId}/${old.key.merchantKeyId}`;
+    const survivor = (await env.CONFIG.get(keyRecord, "text"))!;
+    const again = await recreateMerchant(old);
+    await env.CONFIG.put(keyRecord, survivor);
+
+    const body = await signedBody(again, { key: old.key, customerId: uid("c") });
+    const refused = await processCall(body);
+    expect(refused.status).toBe(401);
+    expect(await json(refused)).toEqual(
+      failure(body.requestId, "UNAUTHORIZED", "Signature verification failed", ACTION),
+    );
+    // The twin: the new merchant's own key verifies.
+    expect((await processCall(await signedBody(again, { customerId: uid("c") }))).status).toBe(200);
+  });
+
   it("ends a deleted merchant's tokens at once where the delete ran", async () => {
     const merchant = await provisionMerchant();
     const customerId = uid("c");
