@@ -13,9 +13,8 @@ import { portalRoutes } from "./portal/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import { errorResponse, isOverloaded } from "./shared/fault";
 import { requestContext } from "./shared/request-context";
+import { varsOf } from "./shared/vars";
 import { upiRoutes } from "./upi/routes";
-
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 const app = new Hono<AppEnv>();
 // Reads the route table on first use, once every route below is registered.
@@ -27,6 +26,11 @@ function methodNotAllowed(path: string, allow: readonly string[]): Response {
 }
 
 app.use(requestContext());
+// SPEC §2: vars are checked before any route reads or writes state; a bad one is the family's 500.
+app.use(async (c, next) => {
+  c.set("vars", varsOf(c.env));
+  await next();
+});
 // SPEC §2: HEAD never changes state. Hono answers HEAD by running the GET handler, so on a route
 // whose GET logs in or mints a token (marked `getHasEffects`), HEAD is refused before any route runs.
 app.use(async (c, next) => {
@@ -38,13 +42,19 @@ app.use(async (c, next) => {
 });
 // SPEC §2: over-size bodies are refused before anything parses them. The limit is a var, known
 // only once a request arrives, so the middleware is built on the first request and kept.
-let limitBody: MiddlewareHandler<AppEnv> | undefined;
+let limitBody: { maxSize: number; middleware: MiddlewareHandler<AppEnv> } | undefined;
 app.use((c, next) => {
-  limitBody ??= bodyLimit({
-    maxSize: Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES,
-    onError: (ctx) => errorResponse(faultRendererFor(ctx.req.path)("payload_too_large")),
-  });
-  return limitBody(c, next);
+  const { maxBodyBytes } = c.get("vars");
+  if (limitBody?.maxSize !== maxBodyBytes) {
+    limitBody = {
+      maxSize: maxBodyBytes,
+      middleware: bodyLimit({
+        maxSize: maxBodyBytes,
+        onError: (ctx) => errorResponse(faultRendererFor(ctx.req.path)("payload_too_large")),
+      }),
+    };
+  }
+  return limitBody.middleware(c, next);
 });
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));

@@ -57,8 +57,8 @@ export const portalRoutes = new Hono<AppEnv>()
       status: 200,
       message: "Success",
       token,
-      expires_at: formatLocalDateTime(expiresAt, c.env.TIMEZONE),
-      organization: organizationView(org, c.env.TIMEZONE),
+      expires_at: formatLocalDateTime(expiresAt, c.get("vars").timeZone),
+      organization: organizationView(org, c.get("vars").timeZone),
     });
   })
   .get("/session", noStore, async (c) => {
@@ -69,6 +69,6 @@ export const portalRoutes = new Hono<AppEnv>()
     return c.json({
       email: session.email,
       organization_id: session.organizationId,
-      expires_at: formatLocalDateTime(session.expiresAt, c.env.TIMEZONE),
+      expires_at: formatLocalDateTime(session.expiresAt, c.get("vars").timeZone),
     });
   });

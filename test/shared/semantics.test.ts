@@ -1,3 +1,4 @@
+import { listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { renderAdminFault } from "../../src/admin/errors";
@@ -5,9 +6,13 @@ import { renderCprFault } from "../../src/cpr/errors";
 import { renderOAuthFault } from "../../src/oauth/errors";
 import { renderPortalFault } from "../../src/portal/errors";
 import { type FaultRenderer, renderPlainFault } from "../../src/shared/fault";
+import { ConfigurationError, parseVars } from "../../src/shared/vars";
 import { renderCustomerApiFault, renderUpiFault } from "../../src/upi/errors";
-import { checkSession, login, provisionUser, tokenOf } from "../portal/support";
-import { call, json, uid } from "../support/worker";
+import { tokenBody } from "../cpr/helpers";
+import { fetchWith } from "../hardening/fixtures";
+import { checkSession, login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
+import { provisionApp } from "../support/tenants";
+import { call, configKeys, json, uid } from "../support/worker";
 import { provisionMerchant, storedKeys } from "../upi/support";
 
 /**
@@ -108,4 +113,113 @@ describe("HEAD never changes state: 405 with Allow where GET logs in or mints a 
       expect((await call(path, { method: "HEAD" })).status).toBe(200);
     },
   );
+});
+
+describe("vars are checked before any state changes (SPEC §2 'Configuration is checked')", () => {
+  const BAD_ZONE = { TIMEZONE: "Mars/Olympus_Mons" } as unknown as Partial<Env>;
+
+  it("parses the vars: TIMEZONE and MAX_BODY_BYTES have defaults, ISSUER has none", () => {
+    expect(parseVars({ ISSUER: "https://authedge.example.com" })).toEqual({
+      issuer: "https://authedge.example.com",
+      timeZone: "Asia/Kolkata",
+      maxBodyBytes: 65_536,
+    });
+    expect(parseVars({ ISSUER: "http://localhost:8787", TIMEZONE: "UTC", MAX_BODY_BYTES: "1024" })).toEqual({
+      issuer: "http://localhost:8787",
+      timeZone: "UTC",
+      maxBodyBytes: 1024,
+    });
+  });
+
+  it.each([
+    [{ TIMEZONE: "Mars/Olympus_Mons" }, "TIMEZONE is not a known IANA time zone"],
+    [{ ISSUER: undefined }, "ISSUER is not set"],
+    [{ ISSUER: "authedge.example.com" }, "ISSUER is not a URL"],
+    [{ ISSUER: "http://authedge.example.com" }, "ISSUER must be an https URL"],
+    [{ ISSUER: "https://authedge.example.com/?x=1" }, "ISSUER must have no query or fragment"],
+    [{ MAX_BODY_BYTES: "64k" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
+    [{ MAX_BODY_BYTES: "0" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
+    [{ MAX_BODY_BYTES: "200000000" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
+  ])("refuses %j: %s", (change, message) => {
+    expect(() => parseVars({ ISSUER: "https://authedge.example.com", ...change })).toThrow(
+      new ConfigurationError(message),
+    );
+  });
+
+  it("an unknown TIMEZONE: a refresh is the portal 500 and the old token still works", async () => {
+    const user = await provisionUser();
+    const token = await tokenOf(await login(user));
+    const response = await fetchWith(
+      "/api_auth?refresh_token=1",
+      { headers: { "X-User-Email": user.email, "X-User-Password": user.password } },
+      BAD_ZONE,
+    );
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual(renderPortalFault("internal").body);
+    const session = await checkSession(token);
+    expect(session.status).toBe(200);
+    expect((await json(session)).email).toBe(user.email);
+  });
+
+  it("an unknown TIMEZONE: creating an org is the admin 500 and writes nothing, not even a sequence number", async () => {
+    const first = await provisionOrg();
+    const keys = await configKeys();
+    const response = await fetchWith(
+      "/admin/v1/orgs",
+      {
+        method: "POST",
+        headers: { ...adminAuth(), "Content-Type": "application/json" },
+        body: '{"name":"x"}',
+      },
+      BAD_ZONE,
+    );
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual(renderAdminFault("internal").body);
+    expect(await configKeys()).toEqual(keys);
+    expect((await provisionOrg()).id).toBe(first.id + 1);
+  });
+
+  it("a missing TIMEZONE means Asia/Kolkata", async () => {
+    const response = await fetchWith(
+      "/admin/v1/orgs",
+      {
+        method: "POST",
+        headers: { ...adminAuth(), "Content-Type": "application/json" },
+        body: '{"name":"x"}',
+      },
+      { TIMEZONE: "" } as unknown as Partial<Env>,
+    );
+    expect(response.status).toBe(201);
+    expect((await json(response)).created_at).toMatch(/\+05:30$/);
+  });
+
+  it.each([
+    ["ISSUER missing", { ISSUER: "" }],
+    ["ISSUER not https", { ISSUER: "http://authedge.example.com" }],
+    ["MAX_BODY_BYTES not a number", { MAX_BODY_BYTES: "64k" }],
+  ])("%s: a CPR token request is the CPR 500, before the transaction is touched", async (_what, change) => {
+    const app = await provisionApp();
+    const body = tokenBody(app);
+    const keys = await configKeys();
+    const objects = await listDurableObjectIds(env.CPR_TRANSACTIONS);
+    const response = await fetchWith(
+      "/v2/auth/token",
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) },
+      change as unknown as Partial<Env>,
+    );
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual(renderCprFault("internal").body);
+    expect(await listDurableObjectIds(env.CPR_TRANSACTIONS)).toEqual(objects);
+    expect(await configKeys()).toEqual(keys);
+  });
+
+  it("MAX_BODY_BYTES is the body cap, as checked", async () => {
+    const response = await fetchWith(
+      "/v2/auth/token",
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: "x".repeat(2048) },
+      { MAX_BODY_BYTES: "1024" } as unknown as Partial<Env>,
+    );
+    expect(response.status).toBe(413);
+    expect(await json(response)).toEqual(renderCprFault("payload_too_large").body);
+  });
 });
