@@ -8,7 +8,7 @@ import { renderPortalFault } from "../../src/portal/errors";
 import { type FaultRenderer, renderPlainFault } from "../../src/shared/fault";
 import { ConfigurationError, parseVars } from "../../src/shared/vars";
 import { renderCustomerApiFault, renderUpiFault } from "../../src/upi/errors";
-import { tokenBody } from "../cpr/helpers";
+import { badBody, tokenBody } from "../cpr/helpers";
 import { fetchWith } from "../hardening/fixtures";
 import { checkSession, login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
 import { provisionApp } from "../support/tenants";
@@ -221,5 +221,150 @@ describe("vars are checked before any state changes (SPEC §2 'Configuration is 
     );
     expect(response.status).toBe(413);
     expect(await json(response)).toEqual(renderCprFault("payload_too_large").body);
+  });
+});
+
+describe("one JSON media type on every family: application/json only (SPEC §2)", () => {
+  const OTHER_JSON_TYPES = ["application/vnd.api+json", "application/merge-patch+json", "text/json"];
+
+  it.each(OTHER_JSON_TYPES)("CPR: a valid body sent as %s counts as missing", async (type) => {
+    const app = await provisionApp();
+    const response = await call("/v2/auth/token", {
+      method: "POST",
+      headers: { "Content-Type": type },
+      body: JSON.stringify(tokenBody(app)),
+    });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual(badBody('"appId" is required'));
+  });
+
+  it.each(OTHER_JSON_TYPES)("admin: a valid app sent as %s is 400 and creates nothing", async (type) => {
+    const appId = uid("app");
+    const response = await call("/admin/v1/apps", {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": type },
+      body: JSON.stringify({ appId, ipAllowlist: [], workflows: [] }),
+    });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({
+      error: { code: "invalid_request", message: "appId: is required" },
+    });
+    expect(await env.CONFIG.get(`app:${appId}`)).toBeNull();
+  });
+
+  it.each(OTHER_JSON_TYPES)("UPI: a process request sent as %s counts as missing", async (type) => {
+    const response = await call("/hyperapi/process", {
+      method: "POST",
+      headers: { "Content-Type": type },
+      body: JSON.stringify({ requestId: crypto.randomUUID(), service: "in.juspay.hyperapi", payload: {} }),
+    });
+    expect(response.status).toBe(400);
+    expect((await json(response)).errorCode).toBe("MISSING_MANDATORY_PARAMETER");
+  });
+
+  it.each(OTHER_JSON_TYPES)("UPI Customer API: a customer sent as %s counts as missing", async (type) => {
+    const merchant = await provisionMerchant();
+    const response = await call("/customers", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
+        "x-merchantid": merchant.merchantId,
+        "Content-Type": type,
+      },
+      body: JSON.stringify({ object_reference_id: uid("c") }),
+    });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error_message).toBe("Mandatory parameter object_reference_id is missing");
+  });
+
+  it.each(OTHER_JSON_TYPES)("OAuth: a token sent as %s counts as missing", async (type) => {
+    const response = await call("/oauth/introspect", {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": type },
+      body: JSON.stringify({ token: "x" }),
+    });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toBe("invalid_request");
+  });
+
+  it.each(["application/json", "Application/JSON; charset=UTF-8", "application/json;charset=utf-8"])(
+    "CPR and admin take %s",
+    async (type) => {
+      const app = await provisionApp();
+      const token = await call("/v2/auth/token", {
+        method: "POST",
+        headers: { "Content-Type": type },
+        body: JSON.stringify(tokenBody(app)),
+      });
+      expect(token.status).toBe(200);
+      const appId = uid("app");
+      const created = await call("/admin/v1/apps", {
+        method: "POST",
+        headers: { ...adminAuth(), "Content-Type": type },
+        body: JSON.stringify({ appId, ipAllowlist: [], workflows: [] }),
+      });
+      expect(created.status).toBe(201);
+    },
+  );
+});
+
+describe("a token parameter given twice is 400 invalid_request (RFC 6749 §3.1)", () => {
+  const REPEATED = {
+    error: "invalid_request",
+    error_description: "The token parameter must appear only once",
+  };
+
+  async function liveToken(): Promise<string> {
+    return tokenOf(await login(await provisionUser()));
+  }
+
+  it.each(["/oauth/introspect", "/oauth/revoke"])("%s: token twice in the form", async (path) => {
+    const token = await liveToken();
+    const response = await call(path, {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams([
+        ["token", "not-a-token"],
+        ["token", token],
+      ]).toString(),
+    });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual(REPEATED);
+    expect((await checkSession(token)).status).toBe(200);
+  });
+
+  it.each(["/oauth/introspect", "/oauth/revoke"])("%s: token in the query and in the form", async (path) => {
+    const token = await liveToken();
+    const response = await call(`${path}?token=${encodeURIComponent(token)}`, {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual(REPEATED);
+    expect((await checkSession(token)).status).toBe(200);
+  });
+
+  it("/oauth/revoke: token twice in a JSON object", async () => {
+    const token = await liveToken();
+    const response = await call("/oauth/revoke", {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": "application/json" },
+      body: `{"token":"not-a-token","token":${JSON.stringify(token)}}`,
+    });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual(REPEATED);
+    expect((await checkSession(token)).status).toBe(200);
+  });
+
+  it("token once still revokes (the almost-right twin)", async () => {
+    const token = await liveToken();
+    const response = await call("/oauth/revoke", {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect((await checkSession(token)).status).toBe(401);
   });
 });
