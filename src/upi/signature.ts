@@ -1,5 +1,5 @@
 import { canonicalMobile } from "../shared/identifiers";
-import { isValidId } from "../shared/ids";
+import { isPathSegmentSafe, isValidId } from "../shared/ids";
 import {
   importPublicKey,
   MAX_RSA_BITS,
@@ -93,6 +93,10 @@ export function parseSignedPayload(text: string): Parsed<SignedPayload> {
     if (value === undefined) return missing(`signaturePayload.${name}`);
     if (typeof value !== "string" || !isValidId(value)) {
       return invalid(`signaturePayload.${name} must be 1-128 characters of A-Z a-z 0-9 . _ : @ -`);
+    }
+    // SPEC §7: signature mode creates the customer's state; `.`/`..` could never be addressed again.
+    if (name === "customer_id" && !isPathSegmentSafe(value)) {
+      return invalid('signaturePayload.customer_id must not be "." or ".."');
     }
   }
   if (fields.timestamp === undefined) return missing("signaturePayload.timestamp");

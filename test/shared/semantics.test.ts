@@ -2,12 +2,16 @@ import { listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { renderAdminFault } from "../../src/admin/errors";
+import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "../../src/admin/schema";
 import { renderCprFault } from "../../src/cpr/errors";
+import { uniqueIdBodySchema } from "../../src/cpr/schema";
 import { renderOAuthFault } from "../../src/oauth/errors";
 import { renderPortalFault } from "../../src/portal/errors";
 import { type FaultRenderer, renderPlainFault } from "../../src/shared/fault";
 import { ConfigurationError, parseVars } from "../../src/shared/vars";
 import { renderCustomerApiFault, renderUpiFault } from "../../src/upi/errors";
+import { customerIdParamSchema } from "../../src/upi/schema";
+import { parseSignedPayload } from "../../src/upi/signature";
 import { badBody, tokenBody } from "../cpr/helpers";
 import { fetchWith } from "../hardening/fixtures";
 import { checkSession, login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
@@ -366,5 +370,115 @@ describe("a token parameter given twice is 400 invalid_request (RFC 6749 §3.1)"
     });
     expect(response.status).toBe(200);
     expect((await checkSession(token)).status).toBe(401);
+  });
+});
+
+describe("ids a URL path cannot carry back (. and ..) are 400 where a family creates them (SPEC §7)", () => {
+  it.each([".", ".."])(
+    "CPR: transactionId %j on /v2/auth/token and the legacy route, no transaction made",
+    async (id) => {
+      const app = await provisionApp();
+      const objects = await listDurableObjectIds(env.CPR_TRANSACTIONS);
+      for (const path of ["/v2/auth/token", "/v2/generate-auth-token"]) {
+        const response = await call(path, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(tokenBody(app, { transactionId: id })),
+        });
+        expect(response.status, path).toBe(400);
+        expect(await json(response), path).toEqual(badBody('"transactionId" must not be "." or ".."'));
+      }
+      expect(await listDurableObjectIds(env.CPR_TRANSACTIONS)).toEqual(objects);
+    },
+  );
+
+  it("CPR: the deprecated route's body refuses them too, and takes ids that merely contain dots", () => {
+    for (const id of [".", ".."]) {
+      const result = uniqueIdBodySchema.safeParse({
+        transactionId: id,
+        workflowId: "w",
+        email: "a@example.com",
+      });
+      expect(result.error?.issues[0]?.message).toBe('"transactionId" must not be "." or ".."');
+    }
+    for (const id of ["...", ".a", "a..b"]) {
+      expect(
+        uniqueIdBodySchema.safeParse({ transactionId: id, workflowId: "w", email: "a@example.com" }).success,
+      ).toBe(true);
+    }
+  });
+
+  it.each([".", ".."])(
+    "UPI Customer API: object_reference_id %j is 400 and no customer is made",
+    async (id) => {
+      const merchant = await provisionMerchant();
+      const objects = await listDurableObjectIds(env.UPI_CUSTOMERS);
+      const response = await call("/customers", {
+        method: "POST",
+        headers: {
+          Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
+          "x-merchantid": merchant.merchantId,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ object_reference_id: id }).toString(),
+      });
+      expect(response.status).toBe(400);
+      expect((await json(response)).error_message).toBe(
+        'Wrong value in object_reference_id: must not be "." or ".."',
+      );
+      expect(await listDurableObjectIds(env.UPI_CUSTOMERS)).toEqual(objects);
+    },
+  );
+
+  it.each([".", ".."])("UPI signature mode: customer_id %j is 400 INVALID_INPUT", (id) => {
+    const text = JSON.stringify({ merchant_id: "m-1", customer_id: id, timestamp: String(Date.now()) });
+    expect(parseSignedPayload(text)).toEqual({
+      ok: false,
+      reason: { code: "invalid_input", message: 'signaturePayload.customer_id must not be "." or ".."' },
+    });
+  });
+
+  it("admin customer routes: the customerId parameter schema refuses them", () => {
+    for (const customerId of [".", ".."]) {
+      expect(customerIdParamSchema.safeParse({ merchantId: "m-1", customerId }).success).toBe(false);
+    }
+    expect(customerIdParamSchema.safeParse({ merchantId: "m-1", customerId: "c.1" }).success).toBe(true);
+  });
+});
+
+describe("every list a tenant holds has a documented maximum, named in the 400 (SPEC §7)", () => {
+  const entries = (count: number) => Array.from({ length: count }, (_, i) => `10.${i >> 8}.${i & 255}.1`);
+  const workflows = (count: number) => Array.from({ length: count }, (_, i) => `w${i}`);
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      "1,001 allowlist entries",
+      { ipAllowlist: entries(MAX_ALLOWLIST_ENTRIES + 1), workflows: [] },
+      "ipAllowlist: must hold at most 1000 entries",
+    ],
+    [
+      "1,001 workflows",
+      { ipAllowlist: [], workflows: workflows(MAX_WORKFLOWS + 1) },
+      "workflows: must hold at most 1000 entries",
+    ],
+  ])("an app with %s is 400 and not created", async (_what, lists, message) => {
+    const appId = uid("app");
+    const response = await call("/admin/v1/apps", {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": "application/json" },
+      body: JSON.stringify({ appId, ...lists }),
+    });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ error: { code: "invalid_request", message } });
+    expect(await env.CONFIG.get(`app:${appId}`)).toBeNull();
+  });
+
+  it("an app with exactly 1,000 allowlist entries and 1,000 workflows is created", async () => {
+    const response = await call("/admin/v1/apps", {
+      method: "POST",
+      headers: { ...adminAuth(), "Content-Type": "application/json" },
+      body: JSON.stringify({ appId: uid("app"), ipAllowlist: entries(1000), workflows: workflows(1000) }),
+    });
+    expect(response.status).toBe(201);
   });
 });
