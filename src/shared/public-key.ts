@@ -66,8 +66,10 @@ export function checkPublicKeyArmour(pem: string): Result<string, PemProblem> {
   const body = text.slice(header.length, text.length - footer.length);
   if (!BASE64_BODY.test(body)) return fail("not_base64");
   const compact = body.replace(/\s/g, "");
-  if (compact.length % 4 !== 0 || !BASE64_COMPACT.test(compact)) return fail("not_base64");
-  return ok(`${header}\n${compact}\n${footer}`);
+  if (!BASE64_COMPACT.test(compact) || compact.length % 4 === 1) return fail("not_base64");
+  // Padding is optional, as it was for keys registered before this parser (forgiving base64).
+  const padded = compact.padEnd(compact.length + ((4 - (compact.length % 4)) % 4), "=");
+  return ok(`${header}\n${padded}\n${footer}`);
 }
 
 /**

@@ -109,6 +109,14 @@ describe("one linear-time PEM parser (SPEC §7)", () => {
     expect(imported.value.extractable).toBe(false);
   });
 
+  it("takes base64 without its padding, as registered keys could be", async () => {
+    const unpadded = ecPem.replace(/=+\n/, "\n");
+    const imported = await importPublicKey(unpadded, "ES256");
+    expect(imported.ok).toBe(true);
+    expect(checkPublicKeyArmour(`${BEGIN}\nA\n${END}`)).toEqual({ ok: false, reason: "not_base64" });
+    expect(checkPublicKeyArmour(`${BEGIN}\nAA=A\n${END}`)).toEqual({ ok: false, reason: "not_base64" });
+  });
+
   it.each<[string, () => string, PublicKeyAlgorithm]>([
     ["an RSA key as ES256", () => rsaPem, "ES256"],
     ["a P-256 key as RS256", () => ecPem, "RS256"],
