@@ -34,7 +34,7 @@ function checkIssuer(value: unknown): string {
     throw new ConfigurationError("ISSUER is not a URL");
   }
   // RFC 8414 §2: an https URL without query or fragment (http only for a local instance).
-  const local = url.hostname === "localhost" || url.hostname === "127.0.0.1";
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
     throw new ConfigurationError("ISSUER must be an https URL");
   }

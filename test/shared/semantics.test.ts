@@ -133,6 +133,7 @@ describe("vars are checked before any state changes (SPEC §2 'Configuration is 
       timeZone: "UTC",
       maxBodyBytes: 1024,
     });
+    expect(parseVars({ ISSUER: "http://[::1]:8787" }).issuer).toBe("http://[::1]:8787");
   });
 
   it.each([
