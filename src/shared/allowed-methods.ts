@@ -7,8 +7,8 @@ const GET_HAS_EFFECTS = Symbol("getHasEffects");
 /**
  * Marks a `GET` route whose answer changes state (logs in, refreshes, mints a token). `HEAD` on it
  * is 405 with `Allow` (SPEC §2: `HEAD` never changes state), and `Allow` never offers `HEAD` there.
- * Hono answers `HEAD` by running the `GET` handler, so the refusal must come before any route:
- * `headRefusal` in index.ts asks `allowedMethodsResolver`, which reads this mark.
+ * Hono answers `HEAD` by running the `GET` handler, so the refusal comes before any route runs: a
+ * middleware in index.ts asks `allowedMethodsResolver`, which reads this mark from the route table.
  */
 export function getHasEffects<E extends Env>(): MiddlewareHandler<E> {
   const mark: MiddlewareHandler<E> = async (_c, next) => {
