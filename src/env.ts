@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { ConfigStore } from "./shared/config-store";
 import type { LogFields } from "./shared/log";
+import type { Vars } from "./shared/vars";
 
 /** Per-request values shared by middleware and routes. */
 export interface RequestVariables {
@@ -8,6 +9,8 @@ export interface RequestVariables {
   /** Fields the request's single log line carries: outcome, denial reason, masked principals. */
   logFields: LogFields;
   config: ConfigStore;
+  /** The checked vars (shared/vars): set before any route runs. */
+  vars: Vars;
 }
 
 export interface AppEnv {

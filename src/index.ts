@@ -13,22 +13,48 @@ import { portalRoutes } from "./portal/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import { errorResponse, isOverloaded } from "./shared/fault";
 import { requestContext } from "./shared/request-context";
+import { varsOf } from "./shared/vars";
 import { upiRoutes } from "./upi/routes";
 
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-
 const app = new Hono<AppEnv>();
+// Reads the route table on first use, once every route below is registered.
+const allowedMethods = allowedMethodsResolver(app);
+
+function methodNotAllowed(path: string, allow: readonly string[]): Response {
+  const wire = faultRendererFor(path)("method_not_allowed");
+  return errorResponse({ ...wire, headers: { ...wire.headers, Allow: allow.join(", ") } });
+}
 
 app.use(requestContext());
+// SPEC §2: vars are checked before any route reads or writes state; a bad one is the family's 500.
+app.use(async (c, next) => {
+  c.set("vars", varsOf(c.env));
+  await next();
+});
+// SPEC §2: HEAD never changes state. Hono answers HEAD by running the GET handler, so on a route
+// whose GET logs in or mints a token (marked `getHasEffects`), HEAD is refused before any route runs.
+app.use(async (c, next) => {
+  if (c.req.method !== "HEAD") return next();
+  const allow = allowedMethods(c.req.path);
+  if (allow.includes("HEAD") || !allow.includes("GET")) return next();
+  annotate(c, { reason: "head_on_effectful_get" });
+  return methodNotAllowed(c.req.path, allow);
+});
 // SPEC §2: over-size bodies are refused before anything parses them. The limit is a var, known
 // only once a request arrives, so the middleware is built on the first request and kept.
-let limitBody: MiddlewareHandler<AppEnv> | undefined;
+let limitBody: { maxSize: number; middleware: MiddlewareHandler<AppEnv> } | undefined;
 app.use((c, next) => {
-  limitBody ??= bodyLimit({
-    maxSize: Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES,
-    onError: (ctx) => errorResponse(faultRendererFor(ctx.req.path)("payload_too_large")),
-  });
-  return limitBody(c, next);
+  const { maxBodyBytes } = c.get("vars");
+  if (limitBody?.maxSize !== maxBodyBytes) {
+    limitBody = {
+      maxSize: maxBodyBytes,
+      middleware: bodyLimit({
+        maxSize: maxBodyBytes,
+        onError: (ctx) => errorResponse(faultRendererFor(ctx.req.path)("payload_too_large")),
+      }),
+    };
+  }
+  return limitBody.middleware(c, next);
 });
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -40,14 +66,10 @@ app.route("/", cprRoutes);
 app.route("/", upiRoutes);
 app.route("/oauth", oauthRoutes);
 
-const allowedMethods = allowedMethodsResolver(app);
-
 app.notFound((c) => {
-  const render = faultRendererFor(c.req.path);
   const allow = allowedMethods(c.req.path);
-  if (allow.length === 0) return errorResponse(render("not_found"));
-  const wire = render("method_not_allowed");
-  return errorResponse({ ...wire, headers: { ...wire.headers, Allow: allow.join(", ") } });
+  if (allow.length === 0) return errorResponse(faultRendererFor(c.req.path)("not_found"));
+  return methodNotAllowed(c.req.path, allow);
 });
 
 app.onError((error, c) => {

@@ -14,6 +14,7 @@ import {
   type ResponsesSpec,
   reasonWires,
 } from "../openapi/operation";
+import { MAX_PEM_LENGTH, MAX_RSA_BITS, MIN_RSA_BITS } from "../shared/public-key";
 import { VPA_ACCOUNTS } from "../upi/openapi";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { type AdminReason, adminError, renderAdminFault } from "./errors";
@@ -25,8 +26,14 @@ import {
   updateMerchantSchema,
 } from "./merchants";
 import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "./orgs";
-import { putRequestKeySchema, requestKeyParamsSchema } from "./request-keys";
-import { appIdParamSchema, createAppSchema, updateAppSchema } from "./schema";
+import { MAX_REQUEST_KEYS, putRequestKeySchema, requestKeyParamsSchema } from "./request-keys";
+import {
+  appIdParamSchema,
+  createAppSchema,
+  MAX_ALLOWLIST_ENTRIES,
+  MAX_WORKFLOWS,
+  updateAppSchema,
+} from "./schema";
 import { transactionParamsSchema } from "./transactions";
 import { createUserSchema, emailParamSchema, updateUserSchema } from "./users";
 
@@ -237,7 +244,10 @@ const operations: AdminOperation[] = [
     params: appIdParamSchema,
     view: appSchema,
     create: {
-      description: "Returns the generated appKey once; an imported `appKey` (16+ characters) is not echoed.",
+      description:
+        "Returns the generated appKey once; an imported `appKey` (16+ characters) is not echoed. " +
+        `Limits (SPEC §7): \`ipAllowlist\` holds at most ${MAX_ALLOWLIST_ENTRIES} entries and \`workflows\` at ` +
+        `most ${MAX_WORKFLOWS}; a longer list is a 400 that names the limit. Ids \`.\` and \`..\` are refused.`,
       body: { schema: createAppSchema, example: APP },
       errors: ["invalid_request", "conflict"],
     },
@@ -263,6 +273,10 @@ const operations: AdminOperation[] = [
     path: "/apps/{appId}/request-keys/{keyId}",
     operationId: "putAppRequestKey",
     summary: "Register a request-signing key (SPEC §3.1)",
+    description:
+      `An SPKI \`PUBLIC KEY\` PEM of at most ${MAX_PEM_LENGTH} characters (parsed in linear time): RSA of ` +
+      `${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits for RS256/PS256, P-256 for ES256; a private key is refused. ` +
+      `An app holds at most ${MAX_REQUEST_KEYS} request keys (400 beyond).`,
     params: requestKeyParamsSchema,
     body: { schema: putRequestKeySchema, example: { publicKey: PEM, alg: "RS256" } },
     success: {
@@ -387,6 +401,9 @@ const operations: AdminOperation[] = [
     path: "/merchants/{merchantId}/keys/{merchantKeyId}",
     operationId: "putMerchantKey",
     summary: "Register a merchant signing key (RSA 2048+)",
+    description:
+      `An SPKI \`PUBLIC KEY\` PEM of at most ${MAX_PEM_LENGTH} characters (parsed in linear time): RSA of ` +
+      `${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits; a private key is refused.`,
     params: keyParamSchema,
     body: { schema: putKeySchema, example: { publicKey: PEM } },
     success: {

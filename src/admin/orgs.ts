@@ -82,12 +82,12 @@ export const orgsAdmin = new Hono<AppEnv>()
     const org = withFields(blank, input, now);
     await c.get("config").put(ORGS, String(id), org);
     annotate(c, { organizationId: id, action: "org_created" });
-    return c.json(orgAdminView(org, c.env.TIMEZONE), 201);
+    return c.json(orgAdminView(org, c.get("vars").timeZone), 201);
   })
   .get("/:id", adminParams(orgIdParamSchema), async (c) => {
     const { id } = c.req.valid("param");
     const org = await c.get("config").getFresh(ORGS, String(id));
-    return org ? c.json(orgAdminView(org, c.env.TIMEZONE)) : orgNotFound(c, id);
+    return org ? c.json(orgAdminView(org, c.get("vars").timeZone)) : orgNotFound(c, id);
   })
   .patch("/:id", adminParams(orgIdParamSchema), adminJson(updateOrgSchema), async (c) => {
     const { id } = c.req.valid("param");
@@ -97,7 +97,7 @@ export const orgsAdmin = new Hono<AppEnv>()
     const updated = withFields(org, c.req.valid("json"), new Date().toISOString());
     await store.put(ORGS, String(id), updated);
     annotate(c, { organizationId: id, action: "org_updated" });
-    return c.json(orgAdminView(updated, c.env.TIMEZONE));
+    return c.json(orgAdminView(updated, c.get("vars").timeZone));
   })
   .delete("/:id", adminParams(orgIdParamSchema), async (c) => {
     const { id } = c.req.valid("param");

@@ -2,10 +2,18 @@ import { z } from "zod";
 import { idSchema } from "../shared/ids";
 import { parseIpRange } from "../shared/ip-allowlist";
 
+/**
+ * SPEC §7: every list a tenant holds has a documented maximum (README "Limits"). With 64-character
+ * entries and 128-character ids, a full record stays under ~200 KB (plus at most 10 request keys of
+ * 16 KiB): far inside KV's 25 MiB per value and a Durable Object's 2 MB per stored value.
+ */
+export const MAX_ALLOWLIST_ENTRIES = 1000;
+export const MAX_WORKFLOWS = 1000;
+
 /** An allowlist: valid, canonical entries without host bits and without duplicates (SPEC §7). */
 export const ipAllowlistSchema = z
   .array(z.string().max(64))
-  .max(1000)
+  .max(MAX_ALLOWLIST_ENTRIES, `must hold at most ${MAX_ALLOWLIST_ENTRIES} entries`)
   .superRefine((entries, ctx) => {
     const seen = new Set<string>();
     entries.forEach((entry, index) => {
@@ -21,10 +29,10 @@ export const ipAllowlistSchema = z
     });
   });
 
-/** A list of ids without duplicates. */
+/** A list of ids (workflows) without duplicates. */
 export const idListSchema = z
   .array(idSchema)
-  .max(1000)
+  .max(MAX_WORKFLOWS, `must hold at most ${MAX_WORKFLOWS} entries`)
   .superRefine((ids, ctx) => {
     const seen = new Set<string>();
     ids.forEach((id, index) => {

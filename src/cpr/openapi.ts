@@ -169,6 +169,8 @@ export const cprApi: OperationGroup = {
             ...authTokenExample,
             email: "jane@example.com",
           }),
+          // SPEC §7: a URL path cannot carry these back (the admin revoke route), README "HTTP semantics".
+          "transactionId . or ..": invalidBody(authTokenBodySchema, { ...DEMO, transactionId: ".." }),
         }),
       },
     },

@@ -1,4 +1,13 @@
 import type { RequestKey } from "../shared/config-records";
+import {
+  importPublicKey,
+  MAX_PEM_LENGTH,
+  MAX_RSA_BITS,
+  MIN_RSA_BITS,
+  type PemProblem,
+  pemLabel,
+  rsaModulusBits,
+} from "../shared/public-key";
 import { fail, ok, type Result } from "../shared/result";
 
 /**
@@ -18,17 +27,6 @@ export type SignatureRejection =
 export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 
 const encoder = new TextEncoder();
-
-function importParams(alg: RequestKeyAlgorithm): SubtleCryptoImportKeyAlgorithm {
-  switch (alg) {
-    case "RS256":
-      return { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
-    case "PS256":
-      return { name: "RSA-PSS", hash: "SHA-256" };
-    case "ES256":
-      return { name: "ECDSA", namedCurve: "P-256" };
-  }
-}
 
 function verifyParams(alg: RequestKeyAlgorithm): SubtleCryptoSignAlgorithm {
   switch (alg) {
@@ -53,56 +51,57 @@ function decodeBase64(text: string): Uint8Array | undefined {
   }
 }
 
-const PEM = /^-----BEGIN ([A-Z0-9 ]+)-----\s+([A-Za-z0-9+/=\s]+?)\s*-----END \1-----\s*$/;
-
 /** Why a PEM was refused, in words for the admin API's 400 (SPEC §7). */
 export type RequestKeyProblem = string;
 
-function spkiOf(pem: string): Result<Uint8Array, RequestKeyProblem> {
-  const match = PEM.exec(pem.trim());
-  if (!match) return fail("publicKey is not a PEM-encoded key");
-  const label = match[1]!;
-  if (label.includes("PRIVATE")) return fail("publicKey is a private key; register the public key only");
-  if (label !== "PUBLIC KEY") {
-    return fail(`publicKey must be a "PUBLIC KEY" (SubjectPublicKeyInfo) PEM, not "${label}"`);
+function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgorithm | undefined): string {
+  switch (problem) {
+    case "not_pem":
+      return "publicKey is not a PEM-encoded key";
+    case "not_base64":
+      return "publicKey is not valid base64 inside its PEM armour";
+    case "too_long":
+      return `publicKey is longer than ${MAX_PEM_LENGTH} characters`;
+    case "private_key":
+      return "publicKey is a private key; register the public key only";
+    case "wrong_label":
+      return `publicKey must be a "PUBLIC KEY" (SubjectPublicKeyInfo) PEM, not "${pemLabel(pem)}"`;
+    case "wrong_key_type":
+      if (alg === "ES256") return "publicKey is not a P-256 (ES256) public key";
+      if (alg) return `publicKey is not an RSA public key, as ${alg} requires`;
+      return "publicKey is neither an RSA nor a P-256 public key";
   }
-  const der = decodeBase64(match[2]!.replace(/\s+/g, ""));
-  return der ? ok(der) : fail("publicKey is not valid base64 inside its PEM armour");
 }
-
-async function importSpki(der: Uint8Array, alg: RequestKeyAlgorithm): Promise<CryptoKey | undefined> {
-  try {
-    return await crypto.subtle.importKey("spki", der, importParams(alg), false, ["verify"]);
-  } catch {
-    return undefined;
-  }
-}
-
-const MIN_RSA_BITS = 2048;
 
 /**
- * Checks a PEM an admin registers: a SubjectPublicKeyInfo public key, RSA of 2048 bits or more for
- * RS256/PS256, P-256 for ES256. Without `alg`, an RSA key means RS256 and a P-256 key ES256.
+ * Checks a PEM an admin registers: a SubjectPublicKeyInfo public key, RSA of 2,048 to 8,192 bits
+ * for RS256/PS256 (the cap bounds one verification's cost, as for UPI merchant keys), P-256 for ES256. Without `alg`, an RSA key means RS256 and a P-256 key ES256.
  */
 export async function checkRequestKey(
   pem: string,
   alg?: RequestKeyAlgorithm,
 ): Promise<Result<RequestKeyAlgorithm, RequestKeyProblem>> {
-  const der = spkiOf(pem);
-  if (!der.ok) return der;
   const candidates: RequestKeyAlgorithm[] = alg ? [alg] : ["RS256", "ES256"];
+  let problem: PemProblem = "wrong_key_type";
   for (const candidate of candidates) {
-    const key = await importSpki(der.value, candidate);
-    if (!key) continue;
-    const bits = (key.algorithm as CryptoKeyRsaKeyAlgorithm).modulusLength;
-    if (candidate !== "ES256" && bits < MIN_RSA_BITS) {
+    const key = await importPublicKey(pem, candidate);
+    if (!key.ok) {
+      problem = key.reason;
+      // Only "these bytes are not this kind of key" is worth a second candidate.
+      if (problem !== "wrong_key_type") break;
+      continue;
+    }
+    if (candidate === "ES256") return ok(candidate);
+    const bits = rsaModulusBits(key.value);
+    if (bits < MIN_RSA_BITS) {
       return fail(`publicKey is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`);
+    }
+    if (bits > MAX_RSA_BITS) {
+      return fail(`publicKey is a ${bits}-bit RSA key; at most ${MAX_RSA_BITS} bits are accepted`);
     }
     return ok(candidate);
   }
-  if (alg === "ES256") return fail("publicKey is not a P-256 (ES256) public key");
-  if (alg) return fail(`publicKey is not an RSA public key, as ${alg} requires`);
-  return fail("publicKey is neither an RSA nor a P-256 public key");
+  return fail(describeProblem(problem, pem, alg));
 }
 
 const KEY_CACHE_LIMIT = 256;
@@ -113,10 +112,11 @@ function verificationKey(key: RequestKey): Promise<CryptoKey> {
   const cacheKey = `${key.alg}\n${key.publicKeyPem}`;
   let imported = importedKeys.get(cacheKey);
   if (!imported) {
-    const der = spkiOf(key.publicKeyPem);
-    // Stored keys passed `checkRequestKey`; one that no longer imports is a fault, not a denial.
-    if (!der.ok) throw new Error(`stored request key is unusable: ${der.reason}`);
-    imported = crypto.subtle.importKey("spki", der.value, importParams(key.alg), false, ["verify"]);
+    imported = importPublicKey(key.publicKeyPem, key.alg).then((result) => {
+      // Stored keys passed `checkRequestKey`; one that no longer imports is a fault, not a denial.
+      if (!result.ok) throw new Error(`stored request key is unusable: ${result.reason}`);
+      return result.value;
+    });
     imported.catch(() => importedKeys.delete(cacheKey));
     if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.delete(importedKeys.keys().next().value!);
     importedKeys.set(cacheKey, imported);

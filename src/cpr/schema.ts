@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
+import { isPathSegmentSafe } from "../shared/ids";
 
 /**
  * Request bodies of the CPR family (SPEC §3). Every issue carries the seed's exact message (Joi's
@@ -40,6 +41,18 @@ function mobileNumber(label: string) {
   });
 }
 
+/**
+ * `transactionId` names the transaction everywhere, the admin revoke route's path included
+ * (`/admin/v1/apps/{appId}/transactions/{transactionId}/revoke`), where URL parsing turns `.` and
+ * `..` into navigation (SPEC §7). Joi's own wording for `.invalid()` is "contains an invalid
+ * value"; the message names the values instead, in Joi's quoted-label style.
+ */
+function transactionId() {
+  return text("transactionId").refine(isPathSegmentSafe, {
+    error: '"transactionId" must not be "." or ".."',
+  });
+}
+
 const expiry = z
   .number({ error: '"expiry" must be a number' })
   // `.int()` also reports numbers beyond the safe-integer range, as too_big/too_small.
@@ -64,7 +77,7 @@ export const authTokenBodySchema = z
     {
       appId: text("appId"),
       appKey: text("appKey"),
-      transactionId: text("transactionId"),
+      transactionId: transactionId(),
       workflowId: text("workflowId"),
       authenticateOnResume: z
         .enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' })
@@ -83,7 +96,7 @@ export const legacyAuthTokenBodySchema = z.object(
   {
     appId: text("appId"),
     appKey: text("appKey"),
-    transactionId: text("transactionId"),
+    transactionId: transactionId(),
     workflowId: text("workflowId"),
     userAuthRequired: z
       .union([z.enum(["yes", "no"]), z.boolean()], {
@@ -110,7 +123,7 @@ export type LegacyAuthTokenBody = z.infer<typeof legacyAuthTokenBodySchema>;
 export const uniqueIdBodySchema = z
   .object(
     {
-      transactionId: text("transactionId"),
+      transactionId: transactionId(),
       workflowId: text("workflowId"),
       mobileNumber: mobileNumber("mobileNumber").optional(),
       email: email("email").optional(),

@@ -6,8 +6,10 @@ import { annotate } from "../env";
 import { portalTokens } from "../portal/introspection";
 import { errorResponse } from "../shared/fault";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
+import { isJsonMediaType } from "../shared/media-type";
 import { noStore } from "../shared/request-context";
 import { upiClientAuthTokens, upiSessionTokens } from "../upi/introspection";
+import { findDuplicateKey } from "../upi/signature";
 import { authenticateClient, mayInspect, type Principal } from "./clients";
 import { oauthError } from "./errors";
 
@@ -27,18 +29,42 @@ export const tokenRequestSchema = z.object({
   token_type_hint: z.string().max(64).optional(),
 });
 
-async function readParameters(c: AppContext): Promise<unknown> {
-  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (mediaType === "application/x-www-form-urlencoded")
-    return Object.fromEntries(new URLSearchParams(await c.req.text()));
-  if (mediaType === "application/json") {
+// RFC 6749 §3.1: request parameters must not be included more than once; a repeated `token` would
+// mean one thing to the client and another to us (SPEC §2: 400 invalid_request).
+const SINGLE_PARAMETERS = ["token", "token_type_hint"] as const;
+
+/** `repeated`: the parameter that came twice, when it is one we know (never echo an unknown name). */
+type Parameters = { ok: true; value: unknown } | { ok: false; repeated?: string };
+
+/** The request's parameters as a form or a JSON object (`undefined`: neither), refusing repeats. */
+async function readParameters(c: AppContext): Promise<Parameters> {
+  const query = new URL(c.req.url).searchParams;
+  const contentType = c.req.header("Content-Type") ?? "";
+  const counts = new Map<string, number>(SINGLE_PARAMETERS.map((name) => [name, query.getAll(name).length]));
+  let value: unknown;
+  if (/^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i.test(contentType.trimStart())) {
+    const form = new URLSearchParams(await c.req.text());
+    for (const name of SINGLE_PARAMETERS) counts.set(name, counts.get(name)! + form.getAll(name).length);
+    value = Object.fromEntries(form);
+  } else if (isJsonMediaType(contentType)) {
+    const text = await c.req.text();
     try {
-      return await c.req.json();
+      value = JSON.parse(text);
     } catch {
-      return undefined;
+      value = undefined;
+    }
+    if (typeof value === "object" && value !== null) {
+      const repeated = findDuplicateKey(text);
+      if (repeated !== undefined) {
+        return { ok: false, repeated: SINGLE_PARAMETERS.find((name) => name === repeated) };
+      }
+      for (const name of SINGLE_PARAMETERS) {
+        if (Object.hasOwn(value, name)) counts.set(name, counts.get(name)! + 1);
+      }
     }
   }
-  return undefined;
+  for (const [name, count] of counts) if (count > 1) return { ok: false, repeated: name };
+  return { ok: true, value };
 }
 
 type TokenRequest =
@@ -55,7 +81,23 @@ async function readTokenRequest(c: AppContext, now: number, allowAnonymous: bool
       response: errorResponse(oauthError(401, "invalid_client", "Client authentication failed")),
     };
   }
-  const parameters = tokenRequestSchema.safeParse(await readParameters(c));
+  const read = await readParameters(c);
+  if (!read.ok) {
+    annotate(c, { reason: "parameter_repeated" });
+    return {
+      ok: false,
+      response: errorResponse(
+        oauthError(
+          400,
+          "invalid_request",
+          read.repeated
+            ? `The ${read.repeated} parameter must appear only once`
+            : "A parameter appears twice",
+        ),
+      ),
+    };
+  }
+  const parameters = tokenRequestSchema.safeParse(read.value);
   if (!parameters.success) {
     annotate(c, { reason: "token_parameter_invalid" });
     return {

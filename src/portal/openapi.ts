@@ -87,7 +87,9 @@ const login = (method: "get" | "post"): OperationSpec => ({
   description:
     "PayU's Chargeback API login. Without `refresh_token=1` a live token is returned again (a new one when under an " +
     "hour is left); with it the old token stops working at once. Wrong email, wrong password, a disabled user and a " +
-    "missing header all answer the same 401; 10 failures within 15 minutes lock the email (429).",
+    "missing header all answer the same 401; 10 failures within 15 minutes lock the email (429), and too many " +
+    'attempts per IP or per email are refused before the password is checked (429, README "Rate limits"). ' +
+    "`HEAD` is 405 with `Allow: GET, POST`: a GET logs in and may end the old token, and HEAD never changes state.",
   parameters: [
     {
       name: "X-User-Email",
@@ -133,6 +135,7 @@ const login = (method: "get" | "post"): OperationSpec => ({
         "invalid_credentials",
         "ip_not_allowed",
         "locked",
+        "rate_limited",
       ]),
       ...faultWires(renderPortalFault, ["internal", "unavailable"]),
     }),

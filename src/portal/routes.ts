@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
+import { getHasEffects } from "../shared/allowed-methods";
 import { clientIp } from "../shared/client-ip";
 import { errorResponse } from "../shared/fault";
 import { canonicalEmail } from "../shared/identifiers";
@@ -26,7 +27,7 @@ const loginQuery = validated("query", loginQuerySchema, (_issue, c) =>
 
 /** `/api_auth` (SPEC §4, seed 001): PayU's Chargeback API login, and the session check for its token. */
 export const portalRoutes = new Hono<AppEnv>()
-  .on(["GET", "POST"], "/", noStore, loginQuery, async (c) => {
+  .on(["GET", "POST"], "/", getHasEffects(), noStore, loginQuery, async (c) => {
     const now = Date.now();
     const emailHeader = c.req.header("X-User-Email");
     // SPEC §9: every login costs PBKDF2, so the rate limits come first (README, "Rate limits").
@@ -56,8 +57,8 @@ export const portalRoutes = new Hono<AppEnv>()
       status: 200,
       message: "Success",
       token,
-      expires_at: formatLocalDateTime(expiresAt, c.env.TIMEZONE),
-      organization: organizationView(org, c.env.TIMEZONE),
+      expires_at: formatLocalDateTime(expiresAt, c.get("vars").timeZone),
+      organization: organizationView(org, c.get("vars").timeZone),
     });
   })
   .get("/session", noStore, async (c) => {
@@ -68,6 +69,6 @@ export const portalRoutes = new Hono<AppEnv>()
     return c.json({
       email: session.email,
       organization_id: session.organizationId,
-      expires_at: formatLocalDateTime(session.expiresAt, c.env.TIMEZONE),
+      expires_at: formatLocalDateTime(session.expiresAt, c.get("vars").timeZone),
     });
   });

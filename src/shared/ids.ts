@@ -20,3 +20,11 @@ export function isValidId(text: string): boolean {
 export function objectName(kind: string, ...parts: string[]): string {
   return [kind, ...parts.map((part) => `${part.length}:${part}`)].join("|");
 }
+
+/**
+ * False for `.` and `..`: URL parsing turns them into path navigation (even as `%2e%2e`), so a
+ * tenant, customer or transaction with such an id could never be addressed again (SPEC §7).
+ */
+export function isPathSegmentSafe(id: string): boolean {
+  return id !== "." && id !== "..";
+}

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
+import { getHasEffects } from "../shared/allowed-methods";
 import type { MerchantRecord } from "../shared/config-records";
 import { parseBasicAuth, secretMatches } from "../shared/credentials";
 import { randomAlphanumeric } from "../shared/crypto";
@@ -131,7 +132,8 @@ export const customersApi = new Hono<AppEnv>()
       ? customerWithToken(c, merchant.value, customerId)
       : c.json(customerBody(created.value));
   })
-  .get("/:customerId", async (c) => {
+  // With options.get_client_auth_token the GET mints a token: HEAD is 405 (SPEC §2, README "HTTP semantics").
+  .get("/:customerId", getHasEffects(), async (c) => {
     const merchant = await authenticateMerchant(c);
     if (!merchant.ok) return refuse(c, merchant.reason);
     const customerId = c.req.param("customerId");

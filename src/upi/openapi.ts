@@ -297,7 +297,21 @@ const CUSTOMER_API_REASONS = {
   customer_not_found: { code: "customer_not_found" },
 } as const satisfies ExampleOfEach<CustomerApiReason, "code">;
 
-const customerResponses = (reasons: readonly (keyof typeof CUSTOMER_API_REASONS)[], faults = true) => ({
+// GET /customers/{customerId}: the one input it validates is the token option (query or body).
+const CUSTOMER_GET_REASONS = {
+  ...CUSTOMER_API_REASONS,
+  invalid_input: {
+    code: "invalid_input",
+    field: TOKEN_OPTION,
+    message: firstIssue(clientTokenOptionSchema, "maybe").message,
+  },
+} as const satisfies ExampleOfEach<CustomerApiReason, "code">;
+
+const customerResponses = (
+  reasons: readonly (keyof typeof CUSTOMER_API_REASONS)[],
+  faults = true,
+  table: Readonly<Record<keyof typeof CUSTOMER_API_REASONS, CustomerApiReason>> = CUSTOMER_API_REASONS,
+) => ({
   200: jsonResponse(
     "The customer object; with the option, a fresh client auth token in `juspay`.",
     customerSchema,
@@ -308,7 +322,7 @@ const customerResponses = (reasons: readonly (keyof typeof CUSTOMER_API_REASONS)
     NO_STORE,
   ),
   ...errorResponses(customerApiErrorSchema, {
-    ...reasonWires(customerApiError, CUSTOMER_API_REASONS, reasons),
+    ...reasonWires(customerApiError, table, reasons),
     ...(faults
       ? faultWires(renderCustomerApiFault)
       : faultWires(renderCustomerApiFault, ["internal", "unavailable"])),
@@ -424,6 +438,9 @@ export const upiApi: OperationGroup = {
       operationId: "getUpiCustomer",
       tag: CUSTOMERS_TAG,
       summary: "Get a customer (and optionally a client auth token)",
+      description:
+        "`HEAD` is 405 with `Allow: GET`: with the option a GET mints a token, and HEAD never changes state " +
+        '(README "HTTP semantics").',
       security: merchantCredentials,
       parameters: [
         {
@@ -435,7 +452,11 @@ export const upiApi: OperationGroup = {
         },
         tokenOptionQuery,
       ],
-      responses: customerResponses(["unauthenticated", "ip_not_allowed", "customer_not_found"], false),
+      responses: customerResponses(
+        ["invalid_input", "unauthenticated", "ip_not_allowed", "customer_not_found"],
+        false,
+        CUSTOMER_GET_REASONS,
+      ),
     },
   ],
 };

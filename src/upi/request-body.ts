@@ -1,16 +1,17 @@
+import { isJsonMediaType } from "../shared/media-type";
+
 /**
  * Body readers for the UPI routes. SPEC §2: a body is JSON only under an `application/json` content
  * type (any case, any parameters); otherwise it counts as missing and the "required" errors follow.
  */
 
-const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
 export type BodyRead = { ok: true; value: unknown } | { ok: false };
 
 /** The JSON body, `undefined` when the content type is not JSON, or `ok: false` when it does not parse. */
 export async function readJsonBody(request: Request): Promise<BodyRead> {
-  if (!JSON_TYPE.test(request.headers.get("Content-Type") ?? "")) return { ok: true, value: undefined };
+  if (!isJsonMediaType(request.headers.get("Content-Type"))) return { ok: true, value: undefined };
   const text = await request.text();
   try {
     return { ok: true, value: JSON.parse(text) };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ID_PATTERN, idSchema } from "../shared/ids";
+import { ID_PATTERN, idSchema, isPathSegmentSafe } from "../shared/ids";
 import type { ProcessEcho, ProcessReason } from "./errors";
 
 /** The one service this endpoint speaks (seed 000: `service` is `in.juspay.hyperapi`). */
@@ -8,6 +8,8 @@ export const PROCESS_ACTIONS = ["upiGetSessionToken", "updateAuth"] as const;
 export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
 
 const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
+/** SPEC §7: an id a URL path cannot carry back; the customer could never be read or changed again. */
+export const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
 const ECHO_LIMIT = 128;
 
 const idField = (field: string) =>
@@ -235,7 +237,10 @@ export const deviceBindingSchema = z.strictObject({
   activated: z.boolean(),
 });
 
-export const customerIdParamSchema = z.object({ merchantId: idSchema, customerId: idSchema });
+export const customerIdParamSchema = z.object({
+  merchantId: idSchema,
+  customerId: idSchema.refine(isPathSegmentSafe, PATH_SEGMENT_MESSAGE),
+});
 
 const personName = z
   .string({ error: "must be a string" })
@@ -244,7 +249,10 @@ const personName = z
 
 /** Juspay's "Create Customer" fields (form-encoded or JSON; `options.*` flattened). Unknown fields are ignored. */
 export const createCustomerSchema = z.object({
-  object_reference_id: z.string({ error: "must be a string" }).regex(ID_PATTERN, ID_MESSAGE),
+  object_reference_id: z
+    .string({ error: "must be a string" })
+    .regex(ID_PATTERN, ID_MESSAGE)
+    .refine(isPathSegmentSafe, PATH_SEGMENT_MESSAGE),
   mobile_number: z
     .string({ error: "must be a string" })
     .regex(/^\+?[0-9]{4,15}$/, "must be 4-15 digits")

@@ -1,5 +1,12 @@
 import { canonicalMobile } from "../shared/identifiers";
-import { isValidId } from "../shared/ids";
+import { isPathSegmentSafe, isValidId } from "../shared/ids";
+import {
+  importPublicKey,
+  MAX_RSA_BITS,
+  MIN_RSA_BITS,
+  type PemProblem,
+  rsaModulusBits,
+} from "../shared/public-key";
 import type { ProcessReason } from "./errors";
 
 /**
@@ -87,6 +94,10 @@ export function parseSignedPayload(text: string): Parsed<SignedPayload> {
     if (typeof value !== "string" || !isValidId(value)) {
       return invalid(`signaturePayload.${name} must be 1-128 characters of A-Z a-z 0-9 . _ : @ -`);
     }
+    // SPEC §7: signature mode creates the customer's state; `.`/`..` could never be addressed again.
+    if (name === "customer_id" && !isPathSegmentSafe(value)) {
+      return invalid('signaturePayload.customer_id must not be "." or ".."');
+    }
   }
   if (fields.timestamp === undefined) return missing("signaturePayload.timestamp");
   const timestamp = parseTimestamp(fields.timestamp);
@@ -167,8 +178,8 @@ export function decodeSignature(text: string): Uint8Array | undefined {
 
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
 /** SPEC §7: RSA 2048+ only; 8192 caps the cost of one verification. */
-export const MIN_MODULUS_BITS = 2048;
-export const MAX_MODULUS_BITS = 8192;
+export const MIN_MODULUS_BITS = MIN_RSA_BITS;
+export const MAX_MODULUS_BITS = MAX_RSA_BITS;
 
 export type PublicKeyRejection =
   | "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)"
@@ -177,35 +188,33 @@ export type PublicKeyRejection =
   | "RSA key is shorter than 2048 bits"
   | "RSA key is longer than 8192 bits";
 
-const PEM_BLOCK = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END \1-----\s*$/;
+function rejectionFor(problem: PemProblem): PublicKeyRejection {
+  switch (problem) {
+    case "private_key":
+      return "this is a private key; register the public key only";
+    case "wrong_key_type":
+      return "not an RSA public key";
+    case "not_pem":
+    case "too_long":
+    case "wrong_label":
+    case "not_base64":
+      return "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)";
+  }
+}
 
-/** Imports an SPKI PEM as an RSA verification key, refusing anything but an RSA 2048-8192 public key. */
+/**
+ * Imports an SPKI PEM as an RSA verification key, refusing anything but an RSA 2048-8192 public key,
+ * through the service's one PEM parser (shared/public-key).
+ */
 export async function importMerchantPublicKey(
   pem: string,
 ): Promise<{ ok: true; key: CryptoKey; modulusBits: number } | { ok: false; reason: PublicKeyRejection }> {
-  const [, label, body] = PEM_BLOCK.exec(pem.trim()) ?? [];
-  if (label?.includes("PRIVATE KEY")) {
-    return { ok: false, reason: "this is a private key; register the public key only" };
-  }
-  if (label !== "PUBLIC KEY" || body === undefined) {
-    return { ok: false, reason: "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)" };
-  }
-  let der: Uint8Array;
-  try {
-    der = Uint8Array.from(atob(body.replace(/\s/g, "")), (char) => char.charCodeAt(0));
-  } catch {
-    return { ok: false, reason: "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)" };
-  }
-  let key: CryptoKey;
-  try {
-    key = await crypto.subtle.importKey("spki", der, RSA_PARAMS, false, ["verify"]);
-  } catch {
-    return { ok: false, reason: "not an RSA public key" };
-  }
-  const modulusBits = (key.algorithm as CryptoKeyRsaKeyAlgorithm).modulusLength;
+  const imported = await importPublicKey(pem, "RS256");
+  if (!imported.ok) return { ok: false, reason: rejectionFor(imported.reason) };
+  const modulusBits = rsaModulusBits(imported.value);
   if (modulusBits < MIN_MODULUS_BITS) return { ok: false, reason: "RSA key is shorter than 2048 bits" };
   if (modulusBits > MAX_MODULUS_BITS) return { ok: false, reason: "RSA key is longer than 8192 bits" };
-  return { ok: true, key, modulusBits };
+  return { ok: true, key: imported.value, modulusBits };
 }
 
 // SPEC §9: imported keys are cached per isolate, keyed by the PEM itself so a replaced key is a new entry.

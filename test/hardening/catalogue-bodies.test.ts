@@ -43,6 +43,8 @@ interface JsonRoute {
   readonly missing: Answer;
   /** The answer when an id-like field holds a lone surrogate or NUL; absent where such a value is accepted. */
   readonly badId?: { readonly field: string; readonly answer: (body: Record<string, unknown>) => Answer };
+  /** The answer to the first field given twice, where a repeat is refused as such (OAuth, SPEC §2). */
+  readonly repeated?: Answer;
   /** Rows only this route has. */
   readonly extra?: ReadonlyArray<readonly [string, () => Promise<Record<string, unknown>>, Answer]>;
 }
@@ -154,6 +156,7 @@ const routes: Record<string, JsonRoute> = {
     headers: adminAuth,
     valid: async () => ({ token: "not-a-live-token" }),
     firstField: "token",
+    repeated: [400, envelopes.oauth("invalid_request", "The token parameter must appear only once")],
     wrongType: () => TOKEN_REQUIRED,
     notObject: () => TOKEN_REQUIRED,
     malformed: TOKEN_REQUIRED,
@@ -233,11 +236,11 @@ function rowsFor(route: JsonRoute): RefusalTable {
       async () => refusal(raw(`{"${route.firstField}":${deepArray(30_000)}}`), route.wrongType("array")),
     ],
     [
-      `a duplicate ${route.firstField} whose last copy has the wrong type (the last one counts)`,
+      `a duplicate ${route.firstField} whose last copy has the wrong type (the last one counts, or the repeat is refused)`,
       async () => {
         const valid = await route.valid();
         const text = `${JSON.stringify(valid).slice(0, -1)},"${route.firstField}":42}`;
-        return refusal(raw(text), route.wrongType("number", valid));
+        return refusal(raw(text), route.repeated ?? route.wrongType("number", valid));
       },
     ],
     [

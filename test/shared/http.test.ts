@@ -88,7 +88,7 @@ describe("known routes, wrong method: 405 with Allow", () => {
     ["admin", "PUT", "/admin/v1/apps/some-app", adminAuth(), "DELETE, GET, HEAD, PATCH", renderAdminFault],
     ["admin", "GET", "/admin/v1/apps/some-app/rotate-key", adminAuth(), "POST", renderAdminFault],
     ["CPR", "GET", "/v2/auth/token", {}, "POST", renderCprFault],
-    ["portal", "DELETE", "/api_auth", {}, "GET, HEAD, POST", renderPortalFault],
+    ["portal", "DELETE", "/api_auth", {}, "GET, POST", renderPortalFault],
     ["UPI", "GET", "/hyperapi/process", {}, "POST", renderUpiFault],
     ["OAuth", "GET", "/oauth/introspect", {}, "POST", renderOAuthFault],
   ])("%s: %s %s", async (_, method, path, headers, allow, render) => {

@@ -1,0 +1,88 @@
+/**
+ * The Worker's vars (SPEC §1), parsed and checked once (SPEC §2 "Configuration is checked, not
+ * trusted"). A missing or invalid var is a fault raised by `varsOf` at the start of every request,
+ * before any route reads or writes state: never after a token was minted or a record written.
+ */
+
+export interface Vars {
+  /** The base of every JWT `iss` and of the metadata documents (SPEC §6). */
+  readonly issuer: string;
+  /** IANA zone for human-readable timestamps (portal `expires_at`, organization times). */
+  readonly timeZone: string;
+  /** Request bodies over this many bytes are 413 (SPEC §2). */
+  readonly maxBodyBytes: number;
+}
+
+export const DEFAULT_TIME_ZONE = "Asia/Kolkata";
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+/** Workers accept request bodies up to 100 MB; a larger cap could never be reached. */
+const MAX_MAX_BODY_BYTES = 100 * 1000 * 1000;
+
+/** A var that is missing or wrong; the request that meets it answers the family's 500. */
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
+type RawVars = Partial<Record<"ISSUER" | "TIMEZONE" | "MAX_BODY_BYTES", unknown>>;
+
+function checkIssuer(value: unknown): string {
+  if (typeof value !== "string" || value === "") throw new ConfigurationError("ISSUER is not set");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError("ISSUER is not a URL");
+  }
+  // RFC 8414 §2: an https URL without query or fragment (http only for a local instance).
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
+    throw new ConfigurationError("ISSUER must be an https URL");
+  }
+  if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {
+    throw new ConfigurationError("ISSUER must have no query or fragment");
+  }
+  return value;
+}
+
+function checkTimeZone(value: unknown): string {
+  if (value === undefined || value === "") return DEFAULT_TIME_ZONE;
+  if (typeof value !== "string") throw new ConfigurationError("TIMEZONE is not a string");
+  try {
+    // Throws a RangeError for a zone the runtime does not know.
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+  } catch {
+    throw new ConfigurationError("TIMEZONE is not a known IANA time zone");
+  }
+  return value;
+}
+
+function checkMaxBodyBytes(value: unknown): number {
+  if (value === undefined || value === "") return DEFAULT_MAX_BODY_BYTES;
+  const text = String(value);
+  const bytes = /^[1-9][0-9]{0,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(bytes <= MAX_MAX_BODY_BYTES)) {
+    throw new ConfigurationError(`MAX_BODY_BYTES must be a whole number from 1 to ${MAX_MAX_BODY_BYTES}`);
+  }
+  return bytes;
+}
+
+/** Checks the vars; throws `ConfigurationError` naming the first one that is wrong. */
+export function parseVars(raw: RawVars): Vars {
+  return {
+    issuer: checkIssuer(raw.ISSUER),
+    timeZone: checkTimeZone(raw.TIMEZONE),
+    maxBodyBytes: checkMaxBodyBytes(raw.MAX_BODY_BYTES),
+  };
+}
+
+let cached: { readonly key: string; readonly vars: Vars } | undefined;
+
+/**
+ * The checked vars of `env`, parsed once per isolate (again only if the values differ, as they do
+ * in tests that swap the env). Throws `ConfigurationError` for a missing or invalid var.
+ */
+export function varsOf(env: RawVars): Vars {
+  const key = JSON.stringify([env.ISSUER, env.TIMEZONE, env.MAX_BODY_BYTES]);
+  if (cached?.key !== key) cached = { key, vars: parseVars(env) };
+  return cached.vars;
+}
