@@ -97,18 +97,18 @@ describe("HEAD never changes state: 405 with Allow where GET logs in or mints a 
       body: JSON.stringify({ object_reference_id: customerId }),
     });
     expect(created.status).toBe(200);
-    const before = await storedKeys(merchant.merchantId, customerId);
+    const before = await storedKeys(merchant, customerId);
     const response = await call(`/customers/${customerId}?options.get_client_auth_token=true`, {
       method: "HEAD",
       headers,
     });
     expect(response.status).toBe(405);
     expect(response.headers.get("Allow")).toBe("GET");
-    expect(await storedKeys(merchant.merchantId, customerId)).toEqual(before);
+    expect(await storedKeys(merchant, customerId)).toEqual(before);
     // The GET twin mints a token, which the customer's object records.
     const minted = await call(`/customers/${customerId}?options.get_client_auth_token=true`, { headers });
     expect(minted.status).toBe(200);
-    expect(await storedKeys(merchant.merchantId, customerId)).not.toEqual(before);
+    expect(await storedKeys(merchant, customerId)).not.toEqual(before);
   });
 
   it.each(["/healthz", "/.well-known/jwks.json", "/openapi.json"])(
