@@ -49,7 +49,15 @@ export const cprTokens: TokenFamily = {
   },
 };
 
-/** The app a live CPR token belongs to, for the deprecated route's bearer authentication (SPEC §3). */
-export async function appOfLiveToken(env: Env, token: string, now: number): Promise<string | undefined> {
-  return (await liveToken(env, token, now))?.appId;
+/**
+ * The app and transaction of a live CPR token (revoked ones are not live), for the deprecated route's
+ * bearer authentication: the token acts for its app, on its own transaction only (SPEC §3).
+ */
+export async function liveTokenSubject(
+  env: Env,
+  token: string,
+  now: number,
+): Promise<{ appId: string; transactionId: string } | undefined> {
+  const claims = await liveToken(env, token, now);
+  return claims && { appId: claims.appId, transactionId: claims.transactionId };
 }

@@ -79,7 +79,6 @@ const REASONS = {
   unauthorized_access: { code: "unauthorized_access", cause: "ip_not_allowed" },
   workflow_not_found: { code: "workflow_not_found" },
   unique_id_conflict: { code: "unique_id_conflict" },
-  too_many_requests: { code: "too_many_requests", retryAfterSeconds: 60 },
 } as const satisfies ExampleOfEach<CprReason, "code">;
 
 function invalidBody(schema: z.ZodType, input: unknown): WireError {
@@ -90,12 +89,7 @@ function invalidBody(schema: z.ZodType, input: unknown): WireError {
 function cprErrors(invalid: Readonly<Record<string, WireError>>) {
   return errorResponses(cprErrorSchema, {
     ...invalid,
-    ...reasonWires(cprError, REASONS, [
-      "unauthorized_access",
-      "workflow_not_found",
-      "unique_id_conflict",
-      "too_many_requests",
-    ]),
+    ...reasonWires(cprError, REASONS, ["unauthorized_access", "workflow_not_found", "unique_id_conflict"]),
     ...faultWires(renderCprFault),
   });
 }

@@ -22,7 +22,11 @@ export type SessionAnswer = Omit<CustomerView, "vpaAccounts"> & {
   readonly sessionTokenExpiry: string;
 };
 
-export type ClientTokenRejection = "client_token_unknown" | "client_token_expired" | "client_token_used_up";
+export type ClientTokenRejection =
+  | "client_token_unknown"
+  | "client_token_expired"
+  | "client_token_used_up"
+  | "ip_not_allowed";
 
 type Outcome<T, R extends string> = { ok: true; value: T } | { ok: false; reason: R };
 
@@ -125,16 +129,22 @@ export class UpiCustomer extends DurableObject<Env> {
     }
   }
 
-  /** A session for a client auth token of this customer; each call uses the token once (SPEC §5). */
+  /**
+   * A session for a client auth token of this customer; each call uses the token once (SPEC §5). The
+   * merchant's allowlist verdict is applied only once the token checked out (SPEC §5: BAD_ORIGIN only
+   * after the credentials verified), and a refused origin uses nothing up.
+   */
   async sessionForClientToken(
     tokenHash: string,
     request: SessionRequest,
+    originAllowed: boolean,
   ): Promise<Outcome<SessionAnswer, ClientTokenRejection>> {
     const key = `${CLIENT_TOKEN}${tokenHash}`;
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(key);
     if (!record) return { ok: false, reason: "client_token_unknown" };
     if (record.expiresAt <= request.now) return { ok: false, reason: "client_token_expired" };
     if (record.usesLeft <= 0) return { ok: false, reason: "client_token_used_up" };
+    if (!originAllowed) return { ok: false, reason: "ip_not_allowed" };
     this.ctx.storage.kv.put(key, { ...record, usesLeft: record.usesLeft - 1 } satisfies ClientTokenRecord);
     return { ok: true, value: await this.answer(request) };
   }
