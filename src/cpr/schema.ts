@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
+import { canonicalEmail, canonicalMobile, utf8Length } from "../shared/identifiers";
 
 /**
  * Request bodies of the CPR family (SPEC §3). Every issue carries the seed's exact message (Joi's
@@ -26,6 +26,20 @@ function text(label: string) {
     .max(MAX_FIELD_LENGTH, {
       error: `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
     });
+}
+
+/**
+ * `transactionId` names the transaction's Durable Object, so it is bounded in UTF-8 bytes too (SPEC §2
+ * storage keys): at most 256 bytes, with the same message, as Joi's `string().max(256, "utf8")` words it.
+ */
+export function fitsTransactionId(value: string): boolean {
+  return utf8Length(value) <= MAX_FIELD_LENGTH;
+}
+
+function transactionId() {
+  return text("transactionId").refine(fitsTransactionId, {
+    error: `"transactionId" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
+  });
 }
 
 function email(label: string) {
@@ -64,7 +78,7 @@ export const authTokenBodySchema = z
     {
       appId: text("appId"),
       appKey: text("appKey"),
-      transactionId: text("transactionId"),
+      transactionId: transactionId(),
       workflowId: text("workflowId"),
       authenticateOnResume: z
         .enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' })
@@ -83,7 +97,7 @@ export const legacyAuthTokenBodySchema = z.object(
   {
     appId: text("appId"),
     appKey: text("appKey"),
-    transactionId: text("transactionId"),
+    transactionId: transactionId(),
     workflowId: text("workflowId"),
     userAuthRequired: z
       .union([z.enum(["yes", "no"]), z.boolean()], {
@@ -110,7 +124,7 @@ export type LegacyAuthTokenBody = z.infer<typeof legacyAuthTokenBodySchema>;
 export const uniqueIdBodySchema = z
   .object(
     {
-      transactionId: text("transactionId"),
+      transactionId: transactionId(),
       workflowId: text("workflowId"),
       mobileNumber: mobileNumber("mobileNumber").optional(),
       email: email("email").optional(),
