@@ -55,6 +55,8 @@ const VPA_ACCOUNTS = "vpa-accounts";
 const SESSION_EPOCH = "session-epoch";
 const CLIENT_TOKEN = "client-token:";
 const REDEMPTION = "redemption:";
+/** `revoked-session:<jti>` → the token's expiry (ms): sessions ended one by one (SPEC §5). */
+const REVOKED_SESSION = "revoked-session:";
 /**
  * How often the stored redemptions and tokens are swept. The sweep lists every one of them, so
  * running it on each request made signed requests cost O(redemptions in the window) (SPEC §9). An
@@ -164,9 +166,34 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.ctx.storage.kv.get<number>(SESSION_EPOCH) ?? 0;
   }
 
-  /** Ends every session issued at `epoch`; idempotent, so revoking one token twice moves the epoch once. */
-  revokeSessions(epoch: number): void {
-    if (this.sessionEpoch() === epoch) this.ctx.storage.kv.put(SESSION_EPOCH, epoch + 1);
+  /**
+   * Whether a session token is live here: issued in the current epoch (not ended by revoke-sessions)
+   * and not revoked on its own (SPEC §5, §6).
+   */
+  sessionLive(epoch: number, sessionId: string): boolean {
+    const kv = this.ctx.storage.kv;
+    return this.sessionEpoch() === epoch && kv.get(`${REVOKED_SESSION}${sessionId}`) === undefined;
+  }
+
+  /**
+   * Ends one session (`/oauth/revoke`, SPEC §5): the customer's other sessions stay live. Remembered
+   * until the token would have expired anyway, then swept.
+   */
+  revokeSession(sessionId: string, expiresAt: number, now: number): void {
+    this.sweep(now);
+    this.ctx.storage.kv.put(`${REVOKED_SESSION}${sessionId}`, expiresAt);
+  }
+
+  /**
+   * Ends every session issued so far (`POST .../revoke-sessions`, SPEC §5): the epoch moves on, so the
+   * one-by-one revocations are subsumed and dropped.
+   */
+  revokeAllSessions(): number {
+    const kv = this.ctx.storage.kv;
+    const epoch = this.sessionEpoch() + 1;
+    kv.put(SESSION_EPOCH, epoch);
+    for (const [key] of [...kv.list({ prefix: REVOKED_SESSION })]) kv.delete(key);
+    return epoch;
   }
 
   snapshot(): CustomerSnapshot {
@@ -227,7 +254,7 @@ export class UpiCustomer extends DurableObject<Env> {
     };
   }
 
-  /** Drops redemptions whose payload has left its window and client auth tokens past expiry. */
+  /** Drops redemptions whose payload has left its window, and client auth tokens and revoked sessions past expiry. */
   private sweep(now: number): void {
     if (now - this.sweptAt < SWEEP_INTERVAL_MS) return;
     this.sweptAt = now;
@@ -237,6 +264,9 @@ export class UpiCustomer extends DurableObject<Env> {
     }
     for (const [key, token] of [...kv.list<ClientTokenRecord>({ prefix: CLIENT_TOKEN })]) {
       if (token.expiresAt < now) kv.delete(key);
+    }
+    for (const [key, expiresAt] of [...kv.list<number>({ prefix: REVOKED_SESSION })]) {
+      if (expiresAt < now) kv.delete(key);
     }
   }
 }

@@ -41,6 +41,10 @@ export interface VerifiedSession {
   readonly merchantId: string;
   readonly customerId: string;
   readonly epoch: number;
+  /** The token's `jti` (128 random bits): one session token is one session, revocable on its own. */
+  readonly sessionId: string;
+  /** `exp` in ms: how long a revocation of this session must be remembered. */
+  readonly expiresAt: number;
   readonly payload: JWTPayload;
 }
 
@@ -56,9 +60,17 @@ export async function verifySessionToken(
     now,
   });
   if (!verified.ok) return undefined;
-  const { merchantId, customerId, rev, aud, sub } = verified.payload;
+  const { merchantId, customerId, rev, aud, sub, jti, exp } = verified.payload;
   if (typeof merchantId !== "string" || typeof customerId !== "string" || typeof rev !== "number")
     return undefined;
+  if (typeof jti !== "string" || typeof exp !== "number") return undefined;
   if (aud !== merchantId || sub !== customerId) return undefined;
-  return { merchantId, customerId, epoch: rev, payload: verified.payload };
+  return {
+    merchantId,
+    customerId,
+    epoch: rev,
+    sessionId: jti,
+    expiresAt: exp * 1000,
+    payload: verified.payload,
+  };
 }
