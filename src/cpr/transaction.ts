@@ -44,9 +44,17 @@ export const STATE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 const STATE_KEY = "state";
 /** `signature:<digest>` → the end of its window (ms): signed requests this transaction accepted. */
 const SIGNATURE_PREFIX = "signature:";
+/**
+ * How often closed signatures are swept: the sweep lists them all, so sweeping on every signed request
+ * would cost O(signatures in the window) each. One past its window does no harm while it waits.
+ */
+const SIGNATURE_SWEEP_INTERVAL_MS = 60_000;
 
 /** The Durable Object that holds one CPR transaction, per (appId, transactionId). */
 export class CprTransaction extends DurableObject<Env> {
+  /** When this instance last swept closed signatures (in memory: a fresh instance sweeps at once). */
+  #signaturesSweptAt = Number.NEGATIVE_INFINITY;
+
   /**
    * Creates or continues the transaction and sets its uniqueId, in one check-and-set (SPEC §3,
    * seed 002 flowchart), and redeems the request's signature (SPEC §3.1). The reads and the writes are
@@ -116,11 +124,10 @@ export class CprTransaction extends DurableObject<Env> {
     return ok({ revocationEpoch });
   }
 
-  /**
-   * Drops the signatures whose window has closed: the timestamp check refuses them before they get here.
-   * A transaction sees a handful of signed requests, so listing them on each signed one is cheap.
-   */
+  /** Drops the signatures whose window has closed: the timestamp check refuses them before they get here. */
   #forgetClosedSignatures(now: number): void {
+    if (now - this.#signaturesSweptAt < SIGNATURE_SWEEP_INTERVAL_MS) return;
+    this.#signaturesSweptAt = now;
     const kv = this.ctx.storage.kv;
     for (const [key, keepUntil] of [...kv.list<number>({ prefix: SIGNATURE_PREFIX })]) {
       if (keepUntil < now) kv.delete(key);
