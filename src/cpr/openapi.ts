@@ -112,7 +112,9 @@ const SIGNATURE_HEADERS: ParameterSpec[] = [
     name: "X-Signature",
     in: "header",
     schema: z.string(),
-    description: "Base64 signature (RS256, PS256 or ES256 raw r‖s) over `<X-Timestamp>.<exact raw body>`.",
+    description:
+      "Base64 signature (RS256, PS256 or ES256 raw r‖s) over `<X-Timestamp>.<exact raw body>`. Accepted once: " +
+      "the same signed request again, on any CPR route, is 401.",
   },
 ];
 
@@ -207,7 +209,8 @@ export const cprApi: OperationGroup = {
       summary: "Derive a uniqueId (deprecated)",
       deprecated: true,
       description:
-        "Authenticated by `appid` + `appkey` headers or by a live CPR token as bearer, plus the IP check. Creates the " +
+        "Authenticated by `appid` + `appkey` headers or by a live CPR token as bearer, plus the IP check; a bearer " +
+        "token acts only on its own transaction (another `transactionId` is 401). Creates the " +
         "transaction state when missing and returns the uniqueId for the identifier.",
       security: [["cprAppIdHeader", "cprAppKeyHeader"], ["cprToken"]],
       parameters: SIGNATURE_HEADERS,
