@@ -22,6 +22,63 @@ function oneTimeSupply(values) {
   };
 }
 
+/**
+ * One-time requests whose body and headers belong together (a signature covers the body). The load
+ * generator asks for the body and then the headers of each request, the probe the other way round:
+ * whichever half is asked for first takes the next request, the other half returns its partner.
+ */
+function pairedSupply(requests) {
+  const supply = oneTimeSupply(requests);
+  let current;
+  let bodyTaken = true;
+  let headersTaken = true;
+  const advance = () => {
+    current = supply.next();
+    bodyTaken = false;
+    headersTaken = false;
+  };
+  return {
+    nextBody() {
+      if (bodyTaken) advance();
+      bodyTaken = true;
+      return current.body;
+    },
+    nextHeaders() {
+      if (headersTaken) advance();
+      headersTaken = true;
+      return current.headers;
+    },
+    exhausted: supply.exhausted,
+  };
+}
+
+/**
+ * `count` token requests of the signing app, each for a new transaction and signed with ES256 over
+ * `<timestamp>.<body>` (SPEC §3.1; raw r‖s, as WebCrypto signs), so every signature is used once.
+ * Signing runs on libuv's pool, before the run: the load generator only sends.
+ */
+async function signedCprRequests(signed, count) {
+  const run = randomUUID().slice(0, 8);
+  const timestamp = String(Date.now());
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const body = cprTokenBody(signed, { transactionId: `bench-signed-${run}-${index}` });
+      const signature = await signAsync("sha256", Buffer.from(`${timestamp}.${body}`), {
+        key: signed.privateKey,
+        dsaEncoding: "ieee-p1363",
+      });
+      return {
+        body,
+        headers: {
+          "X-Key-Id": signed.keyId,
+          "X-Timestamp": timestamp,
+          "X-Signature": signature.toString("base64"),
+        },
+      };
+    }),
+  );
+}
+
 function cprTokenBody(cpr, fields) {
   return JSON.stringify({ appId: cpr.appId, appKey: cpr.appKey, workflowId: cpr.workflowId, ...fields });
 }
@@ -131,6 +188,19 @@ export const ROUTES = [
       return {
         request: { method: "POST", path: "/v2/auth/token", headers: JSON_HEADERS },
         nextBody: () => cprTokenBody(ctx.cpr, { transactionId: `bench-${run}-${sequence++}` }),
+        check: (body) => (body.status === "success" ? undefined : "no token"),
+      };
+    },
+  },
+  {
+    name: "cpr-token-signed",
+    prepare: async (ctx, { requests }) => {
+      const supply = pairedSupply(await signedCprRequests(ctx.signedCpr, requests));
+      return {
+        request: { method: "POST", path: "/v2/auth/token", headers: JSON_HEADERS },
+        nextBody: supply.nextBody,
+        nextHeaders: supply.nextHeaders,
+        exhausted: supply.exhausted,
         check: (body) => (body.status === "success" ? undefined : "no token"),
       };
     },

@@ -52,6 +52,27 @@ async function provisionCpr(admin) {
   return { appId: app.appId, appKey: app.appKey, workflowId };
 }
 
+/**
+ * An app that signs its requests (SPEC §3.1) with an ES256 key, for `cpr-token-signed`: every
+ * request of it must carry a fresh signature, which its transaction's object accepts once.
+ */
+async function provisionSignedCpr(admin) {
+  const workflowId = "bench-workflow";
+  const keyId = "bench-es256";
+  const app = await admin("POST", "/apps", 201, {
+    appId: "bench-app-signed",
+    name: "Benchmark app with request signing",
+    ipAllowlist: ["127.0.0.1", "::1"],
+    workflows: [workflowId],
+  });
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  await admin("PUT", `/apps/${app.appId}/request-keys/${keyId}`, 201, {
+    publicKey: publicKey.export({ type: "spki", format: "pem" }),
+    alg: "ES256",
+  });
+  return { appId: app.appId, appKey: app.appKey, workflowId, keyId, privateKey };
+}
+
 async function provisionPortal(admin) {
   const org = await admin("POST", "/orgs", 201, { name: "Benchmark org" });
   const users = [];
@@ -119,6 +140,7 @@ export async function provisionTenants(base, adminToken) {
     base,
     adminToken,
     cpr: await provisionCpr(admin),
+    signedCpr: await provisionSignedCpr(admin),
     portal: await provisionPortal(admin),
     upi: await provisionUpi(base, admin),
   };

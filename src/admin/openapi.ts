@@ -470,6 +470,18 @@ const operations: AdminOperation[] = [
     success: { status: 200, description: "The customer's state.", schema: customerStateSchema },
     errors: ADDRESSED,
   },
+  {
+    method: "post",
+    path: "/merchants/{merchantId}/customers/{customerId}/revoke-sessions",
+    operationId: "revokeCustomerSessions",
+    summary: "End every UPI session of a customer",
+    description:
+      "Every session token issued to the customer so far stops being live at once (introspection " +
+      "answers `active: false`). `/oauth/revoke` with one session token ends that session only.",
+    params: customerIdParamSchema,
+    success: { status: 204, description: "Every session of the customer ended." },
+    errors: ADDRESSED,
+  },
 ];
 
 export const adminApi: OperationGroup = {

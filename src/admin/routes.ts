@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { appsAdmin } from "./apps";
 import { requireAdmin } from "./auth";
+import { customerSessionsAdmin } from "./customer-sessions";
 import { merchantsAdmin } from "./merchants";
 import { orgsAdmin } from "./orgs";
 import { requestKeysAdmin } from "./request-keys";
@@ -17,4 +18,5 @@ export const adminRoutes = new Hono<AppEnv>()
   .route("/orgs", orgsAdmin)
   .route("/orgs", orgUsersAdmin)
   .route("/users", usersAdmin)
-  .route("/merchants", merchantsAdmin);
+  .route("/merchants", merchantsAdmin)
+  .route("/merchants", customerSessionsAdmin);

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { MAX_FIELD_LENGTH } from "../cpr/schema";
+import { fitsTransactionId, MAX_FIELD_LENGTH } from "../cpr/schema";
 import { transactionStub } from "../cpr/transaction";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
@@ -10,10 +10,14 @@ import { appNotFound } from "./apps";
 import { adminFailure } from "./errors";
 import { adminParams } from "./validate";
 
-// transactionIds are the client's own strings (SPEC §3: up to 256 characters), not admin ids.
+// transactionIds are the client's own strings (SPEC §3: up to 256 characters and UTF-8 bytes), not admin ids.
 export const transactionParamsSchema = z.object({
   appId: idSchema,
-  transactionId: z.string().min(1).max(MAX_FIELD_LENGTH),
+  transactionId: z
+    .string()
+    .min(1)
+    .max(MAX_FIELD_LENGTH)
+    .refine(fitsTransactionId, `must be at most ${MAX_FIELD_LENGTH} bytes of UTF-8`),
 });
 
 /**

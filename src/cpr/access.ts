@@ -4,16 +4,22 @@ import { APPS, type AppRecord } from "../shared/config-records";
 import { secretMatches } from "../shared/credentials";
 import { isValidId } from "../shared/ids";
 import { allowlistOf, isAllowed } from "../shared/ip-allowlist";
-import { admitExpensiveWork } from "../shared/rate-limit";
 import { fail, ok, type Result } from "../shared/result";
 import type { AccessDenial } from "./errors";
-import { appOfLiveToken } from "./introspection";
+import { liveTokenSubject } from "./introspection";
 import { verifyRequestSignature } from "./request-signature";
+import { type SignatureUse, signatureUseOf } from "./signature-replay";
 
 /** How a CPR caller proves which app it is (SPEC §3): the app's key, or a live CPR token of the app. */
 export type Credentials =
   | { readonly kind: "app-key"; readonly appId: string; readonly appKey: string }
   | { readonly kind: "token"; readonly token: string; readonly appIdHeader?: string };
+
+/** An admitted caller: its app, and the signed request to remember when the app signs (SPEC §3.1). */
+export interface Admitted {
+  readonly app: AppRecord;
+  readonly signature?: SignatureUse;
+}
 
 const ADMITS_NO_ONE: readonly string[] = [];
 
@@ -38,51 +44,46 @@ async function appByToken(
   c: AppContext,
   token: string,
   appIdHeader: string | undefined,
+  transactionId: string,
   now: number,
 ): Promise<Result<AppRecord, AccessDenial>> {
   // The token is live only while its app exists in the token's incarnation (SPEC §10), so the app
   // comes back with it: a deleted or re-created app's tokens are "token_not_live".
-  const app = await appOfLiveToken(c.env, token, now);
-  if (app === undefined) return fail("token_not_live");
-  if (appIdHeader !== undefined && appIdHeader !== app.appId) return fail("appid_header_mismatch");
-  return ok(app);
+  const subject = await liveTokenSubject(c.env, token, now);
+  if (subject === undefined) return fail("token_not_live");
+  if (appIdHeader !== undefined && appIdHeader !== subject.app.appId) return fail("appid_header_mismatch");
+  // SPEC §3: a bearer token acts only on its own transaction.
+  if (transactionId !== subject.transactionId) return fail("token_transaction_mismatch");
+  return ok(subject.app);
 }
 
 /**
- * SPEC §3 items 1-2: the app must exist, the credentials must be its own, the client IP must be in its
- * allowlist, and a signed request is required when the app registered request keys. Every failure is
- * the same 401 on the wire; the returned cause is for the log only.
+ * SPEC §3 items 1-2: the app must exist, the credentials must be its own (a bearer token only for its
+ * own `transactionId`), the client IP must be in its allowlist, and a signed request is required when
+ * the app registered request keys. Every failure is the same 401 on the wire; the returned cause is
+ * for the log only. No budget is charged on the way (SPEC §2 "Budgets"; README, "Rate limits"): the
+ * signature is checked only for a caller that already presented the app's key from an allowed
+ * address, and costs tens of microseconds.
  */
 export async function admitApp(
   c: AppContext,
   credentials: Credentials,
+  transactionId: string,
   now: number,
-): Promise<Result<AppRecord, AccessDenial>> {
+): Promise<Result<Admitted, AccessDenial>> {
   const found =
     credentials.kind === "app-key"
       ? await appByKey(c, credentials.appId, credentials.appKey)
-      : await appByToken(c, credentials.token, credentials.appIdHeader, now);
+      : await appByToken(c, credentials.token, credentials.appIdHeader, transactionId, now);
   const ip = clientIp(c.req.raw.headers);
   const ipAdmitted = isAllowed(allowlistOf(found.ok ? found.value.ipAllowlist : ADMITS_NO_ONE), ip);
   if (!found.ok) return found;
   if (!ipAdmitted) return fail(ip ? "ip_not_allowed" : "ip_unknown");
   const app = found.value;
-  if (Object.keys(app.requestKeys).length > 0) {
-    // SPEC §9: the rate limits sit between the cheap checks above and the signature (README, "Rate limits").
-    const admitted = await admitExpensiveWork(
-      c.env,
-      c.req.raw.headers,
-      { kind: "cpr-signature", appId: app.appId },
-      now,
-    );
-    if (!admitted.ok) return fail("rate_limited");
-    const signature = await verifyRequestSignature(
-      app.requestKeys,
-      c.req.raw.headers,
-      await c.req.arrayBuffer(),
-      now,
-    );
-    if (!signature.ok) return signature;
-  }
-  return ok(app);
+  if (Object.keys(app.requestKeys).length === 0) return ok({ app });
+  const rawBody = await c.req.arrayBuffer();
+  const signature = await verifyRequestSignature(app.requestKeys, c.req.raw.headers, rawBody, now);
+  if (!signature.ok) return signature;
+  // SPEC §3.1 single use: the transaction's object checks and records it (`CprTransaction.open`).
+  return ok({ app, signature: await signatureUseOf(c.req.raw.headers, rawBody) });
 }

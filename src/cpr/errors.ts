@@ -12,9 +12,10 @@ export type AccessDenial =
   | "app_key_mismatch"
   | "token_not_live"
   | "appid_header_mismatch"
+  | "token_transaction_mismatch"
+  | "signature_replayed"
   | "ip_unknown"
   | "ip_not_allowed"
-  | "rate_limited"
   | SignatureRejection;
 
 /** Why a CPR request failed; the precise cause of a 401 goes only to the log (SPEC §3). */
@@ -22,8 +23,7 @@ export type CprReason =
   | { code: "invalid_request_body"; message: string }
   | { code: "unauthorized_access"; cause: AccessDenial }
   | { code: "workflow_not_found" }
-  | { code: "unique_id_conflict" }
-  | { code: "too_many_requests"; retryAfterSeconds: number };
+  | { code: "unique_id_conflict" };
 
 // Seed 002, "Error Responses": {"statusCode","status":"failure","error","errorCode"}.
 function envelope(
@@ -46,11 +46,6 @@ export function cprError(reason: CprReason): WireError {
       return envelope(404, "workflow_not_found", "Workflow not found");
     case "unique_id_conflict":
       return envelope(409, "unique_id_conflict", "Unique ID conflict for this transaction");
-    case "too_many_requests":
-      // README, "Rate limits": in front of request-signature verification (SPEC §3.1, §9).
-      return envelope(429, "too_many_requests", "Too many requests, try again later", {
-        "Retry-After": String(Math.max(1, reason.retryAfterSeconds)),
-      });
   }
 }
 

@@ -81,9 +81,15 @@ export const cprTokens: TokenFamily = {
 };
 
 /**
- * The app a live CPR token belongs to, for the deprecated route's bearer authentication (SPEC §3):
- * the current record, which the token's incarnation matches.
+ * The app (current record, which the token's incarnation matches) and transaction of a live CPR
+ * token, for the deprecated route's bearer authentication: the token acts for its app, on its own
+ * transaction only (SPEC §3, §10).
  */
-export async function appOfLiveToken(env: Env, token: string, now: number): Promise<AppRecord | undefined> {
-  return (await liveToken(env, token, now))?.app;
+export async function liveTokenSubject(
+  env: Env,
+  token: string,
+  now: number,
+): Promise<{ app: AppRecord; transactionId: string } | undefined> {
+  const live = await liveToken(env, token, now);
+  return live && { app: live.app, transactionId: live.claims.transactionId };
 }

@@ -79,7 +79,6 @@ const REASONS = {
   unauthorized_access: { code: "unauthorized_access", cause: "ip_not_allowed" },
   workflow_not_found: { code: "workflow_not_found" },
   unique_id_conflict: { code: "unique_id_conflict" },
-  too_many_requests: { code: "too_many_requests", retryAfterSeconds: 60 },
 } as const satisfies ExampleOfEach<CprReason, "code">;
 
 function invalidBody(schema: z.ZodType, input: unknown): WireError {
@@ -90,12 +89,7 @@ function invalidBody(schema: z.ZodType, input: unknown): WireError {
 function cprErrors(invalid: Readonly<Record<string, WireError>>) {
   return errorResponses(cprErrorSchema, {
     ...invalid,
-    ...reasonWires(cprError, REASONS, [
-      "unauthorized_access",
-      "workflow_not_found",
-      "unique_id_conflict",
-      "too_many_requests",
-    ]),
+    ...reasonWires(cprError, REASONS, ["unauthorized_access", "workflow_not_found", "unique_id_conflict"]),
     ...faultWires(renderCprFault),
   });
 }
@@ -118,7 +112,9 @@ const SIGNATURE_HEADERS: ParameterSpec[] = [
     name: "X-Signature",
     in: "header",
     schema: z.string(),
-    description: "Base64 signature (RS256, PS256 or ES256 raw r‖s) over `<X-Timestamp>.<exact raw body>`.",
+    description:
+      "Base64 signature (RS256, PS256 or ES256 raw r‖s) over `<X-Timestamp>.<exact raw body>`. Accepted once: " +
+      "the same signed request again, on any CPR route, is 401.",
   },
 ];
 
@@ -215,7 +211,8 @@ export const cprApi: OperationGroup = {
       summary: "Derive a uniqueId (deprecated)",
       deprecated: true,
       description:
-        "Authenticated by `appid` + `appkey` headers or by a live CPR token as bearer, plus the IP check. Creates the " +
+        "Authenticated by `appid` + `appkey` headers or by a live CPR token as bearer, plus the IP check; a bearer " +
+        "token acts only on its own transaction (another `transactionId` is 401). Creates the " +
         "transaction state when missing and returns the uniqueId for the identifier.",
       security: [["cprAppIdHeader", "cprAppKeyHeader"], ["cprToken"]],
       parameters: SIGNATURE_HEADERS,

@@ -4,7 +4,6 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
-import { BINDING_PERIOD_SECONDS } from "../shared/rate-limit";
 import { noStore } from "../shared/request-context";
 import { loadKeyRing } from "../shared/signing-keys";
 import { validated } from "../shared/validate";
@@ -60,15 +59,9 @@ async function openTransaction(
   request: TransactionRequest,
   now: number,
 ): Promise<Outcome<{ app: AppRecord; state: TransactionState; uniqueId?: string }>> {
-  const admitted = await admitApp(c, credentials, now);
-  if (!admitted.ok) {
-    const reason: CprReason =
-      admitted.reason === "rate_limited"
-        ? { code: "too_many_requests", retryAfterSeconds: BINDING_PERIOD_SECONDS }
-        : { code: "unauthorized_access", cause: admitted.reason };
-    return { ok: false, reason };
-  }
-  const app = admitted.value;
+  const admitted = await admitApp(c, credentials, request.transactionId, now);
+  if (!admitted.ok) return { ok: false, reason: { code: "unauthorized_access", cause: admitted.reason } };
+  const { app, signature } = admitted.value;
   annotate(c, { appId: app.appId });
   if (!app.workflows.includes(request.workflowId))
     return { ok: false, reason: { code: "workflow_not_found" } };
@@ -80,8 +73,15 @@ async function openTransaction(
     uniqueId,
     stateTtlSeconds: app.stateTtlSeconds,
     now,
+    signature,
   });
-  if (!opened.ok) return { ok: false, reason: { code: opened.reason } };
+  if (!opened.ok) {
+    const reason: CprReason =
+      opened.reason === "signature_replayed"
+        ? { code: "unauthorized_access", cause: "signature_replayed" }
+        : { code: opened.reason };
+    return { ok: false, reason };
+  }
   annotate(c, { state: opened.value.found, journeyRestarted: opened.value.journeyRestarted });
   return { ok: true, value: { app, state: opened.value.state, uniqueId } };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
+import { canonicalEmail, canonicalMobile, utf8Length } from "../shared/identifiers";
 import { isPathSegmentSafe } from "../shared/ids";
 
 /**
@@ -29,6 +29,14 @@ function text(label: string) {
     });
 }
 
+/**
+ * `transactionId` names the transaction's Durable Object, so it is bounded in UTF-8 bytes too (SPEC §2
+ * storage keys): at most 256 bytes, with the same message, as Joi's `string().max(256, "utf8")` words it.
+ */
+export function fitsTransactionId(value: string): boolean {
+  return utf8Length(value) <= MAX_FIELD_LENGTH;
+}
+
 function email(label: string) {
   return text(label).refine((value) => canonicalEmail(value) !== undefined, {
     error: `"${label}" must be a valid email`,
@@ -48,9 +56,11 @@ function mobileNumber(label: string) {
  * value"; the message names the values instead, in Joi's quoted-label style.
  */
 function transactionId() {
-  return text("transactionId").refine(isPathSegmentSafe, {
-    error: '"transactionId" must not be "." or ".."',
-  });
+  return text("transactionId")
+    .refine(fitsTransactionId, {
+      error: `"transactionId" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
+    })
+    .refine(isPathSegmentSafe, { error: '"transactionId" must not be "." or ".."' });
 }
 
 const expiry = z

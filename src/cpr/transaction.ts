@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { incarnationObjectName } from "../shared/incarnation";
 import { fail, ok, type Result } from "../shared/result";
+import type { SignatureUse } from "./signature-replay";
 
 /** What one CPR transaction remembers (SPEC §3 item 4). Times are Unix milliseconds. */
 export interface TransactionState {
@@ -20,7 +21,11 @@ export interface OpenRequest {
   readonly uniqueId?: string;
   readonly stateTtlSeconds: number;
   readonly now: number;
+  /** The signed request being redeemed, when the app signs its requests (SPEC §3.1: once only). */
+  readonly signature?: SignatureUse;
 }
+
+export type OpenRefusal = "unique_id_conflict" | "signature_replayed";
 
 export interface OpenedTransaction {
   readonly state: TransactionState;
@@ -37,19 +42,39 @@ export interface OpenedTransaction {
 export const STATE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 const STATE_KEY = "state";
+/** `signature:<digest>` → the end of its window (ms): signed requests this transaction accepted. */
+const SIGNATURE_PREFIX = "signature:";
+/**
+ * How often closed signatures are swept: the sweep lists them all, so sweeping on every signed request
+ * would cost O(signatures in the window) each. One past its window does no harm while it waits.
+ */
+const SIGNATURE_SWEEP_INTERVAL_MS = 60_000;
 
 /** The Durable Object that holds one CPR transaction, per (appId, transactionId). */
 export class CprTransaction extends DurableObject<Env> {
+  /** When this instance last swept closed signatures (in memory: a fresh instance sweeps at once). */
+  #signaturesSweptAt = Number.NEGATIVE_INFINITY;
+
   /**
    * Creates or continues the transaction and sets its uniqueId, in one check-and-set (SPEC §3,
-   * seed 002 flowchart). The read and the write are synchronous storage calls, so concurrent requests
-   * are serialised: exactly one identifier wins, the rest see `unique_id_conflict` and change nothing.
+   * seed 002 flowchart), and redeems the request's signature (SPEC §3.1). The reads and the writes are
+   * synchronous storage calls, so concurrent requests are serialised: exactly one identifier wins and
+   * exactly one use of a signed request is accepted; the others are refused and change nothing.
    */
-  async open(request: OpenRequest): Promise<Result<OpenedTransaction, "unique_id_conflict">> {
+  async open(request: OpenRequest): Promise<Result<OpenedTransaction, OpenRefusal>> {
     const storage = this.ctx.storage;
+    const { signature } = request;
+    const signatureKey = signature && `${SIGNATURE_PREFIX}${signature.digest}`;
+    if (signatureKey !== undefined && storage.kv.get<number>(signatureKey) !== undefined) {
+      return fail("signature_replayed");
+    }
     const existing = storage.kv.get<TransactionState>(STATE_KEY);
     if (request.uniqueId && existing?.uniqueId && existing.uniqueId !== request.uniqueId) {
       return fail("unique_id_conflict");
+    }
+    if (signature && signatureKey !== undefined) {
+      this.#forgetClosedSignatures(request.now);
+      storage.kv.put(signatureKey, signature.keepUntil);
     }
     // SPEC §3 item 4: another workflowId restarts the journey; the person (uniqueId) stays.
     const sameJourney = existing !== undefined && existing.workflowId === request.workflowId;
@@ -97,6 +122,16 @@ export class CprTransaction extends DurableObject<Env> {
     const revocationEpoch = existing.revocationEpoch + 1;
     storage.kv.put(STATE_KEY, { ...existing, revocationEpoch, updatedAt: now });
     return ok({ revocationEpoch });
+  }
+
+  /** Drops the signatures whose window has closed: the timestamp check refuses them before they get here. */
+  #forgetClosedSignatures(now: number): void {
+    if (now - this.#signaturesSweptAt < SIGNATURE_SWEEP_INTERVAL_MS) return;
+    this.#signaturesSweptAt = now;
+    const kv = this.ctx.storage.kv;
+    for (const [key, keepUntil] of [...kv.list<number>({ prefix: SIGNATURE_PREFIX })]) {
+      if (keepUntil < now) kv.delete(key);
+    }
   }
 
   /** Purges the state a retention period after it expired (SPEC §3 item 4). */

@@ -6,7 +6,7 @@ import { clientIp } from "../shared/client-ip";
 import { errorResponse } from "../shared/fault";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
-import { admitExpensiveWork } from "../shared/rate-limit";
+import { admitLogin } from "../shared/rate-limit";
 import { noStore } from "../shared/request-context";
 import { validated } from "../shared/validate";
 import { type PortalDenial, portalError } from "./errors";
@@ -32,12 +32,7 @@ export const portalRoutes = new Hono<AppEnv>()
     const emailHeader = c.req.header("X-User-Email");
     // SPEC §9: every login costs PBKDF2, so the rate limits come first (README, "Rate limits").
     const attempted = emailHeader === undefined ? undefined : canonicalEmail(emailHeader);
-    const admitted = await admitExpensiveWork(
-      c.env,
-      c.req.raw.headers,
-      { kind: "portal-login", email: attempted },
-      now,
-    );
+    const admitted = await admitLogin(c.env, c.req.raw.headers, attempted, now);
     if (!admitted.ok)
       return deny(c, { reason: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds });
     const result = await logIn(c.env, c.get("config"), {

@@ -5,10 +5,29 @@
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[A-Za-z]{2,}$/;
 
-/** Trimmed and lowercased; `undefined` unless it looks like `local@domain.tld`. */
+const encoder = new TextEncoder();
+
+/** The length of `text` in UTF-8 bytes: what storage keys are limited by (SPEC §2), not characters. */
+export function utf8Length(text: string): number {
+  return encoder.encode(text).byteLength;
+}
+
+/**
+ * The longest email, in UTF-8 bytes: RFC 5321 §4.5.3.1.3 caps a path at 256 octets with its angle
+ * brackets, so no deliverable address is longer. An email is a storage key (the portal user's KV record
+ * and Durable Objects, SPEC §2), and with this cap every key it is part of stays within KV's 512 bytes.
+ */
+export const MAX_EMAIL_BYTES = 254;
+
+/**
+ * Trimmed and lowercased; `undefined` unless it looks like `local@domain.tld` and fits in
+ * `MAX_EMAIL_BYTES` (a multibyte address is measured in bytes, not characters).
+ */
 export function canonicalEmail(raw: string): string | undefined {
   const email = raw.trim().toLowerCase();
-  return email.length <= 256 && EMAIL.test(email) ? email : undefined;
+  return email.length <= MAX_EMAIL_BYTES && utf8Length(email) <= MAX_EMAIL_BYTES && EMAIL.test(email)
+    ? email
+    : undefined;
 }
 
 /**

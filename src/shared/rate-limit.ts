@@ -4,15 +4,19 @@ import { objectName } from "./ids";
 import { formatIpAddress } from "./ip-allowlist";
 
 /**
- * Rate limits in front of the expensive work (SPEC §9: PBKDF2 in portal login, RSA/ECDSA verification
- * in CPR §3.1 and UPI signature mode), checked after the cheap checks and before the expensive one.
- * Two layers (README, "Rate limits"):
- * - Cloudflare's Rate Limiting binding, per client IP and per signing credential: no Durable Object
- *   hop, counted per Cloudflare location. A client IP is routed to one location, so per IP it is
- *   nearly exact; verifying a signature costs tens of microseconds, so per credential it need not be.
- * - `RateLimiter`, an exact Durable Object counter, only for PBKDF2 per email: an email can be
- *   attacked from many locations at once, each attempt costs ~100 ms of CPU, and the login already
- *   spends that long, so one more hop is noise there.
+ * Budgets in front of the one expensive verification that needs them: PBKDF2 in portal login
+ * (SPEC §2 "Budgets", §9). Every counter in front of a verification is keyed by what the caller
+ * cannot choose for someone else (the client IP), or spends only what the key's own owner could
+ * spend anyway (the per-email counter, which the lockout of SPEC §4 already makes public). Nothing
+ * keyed by an unverified tenant id is charged: such a counter lets anyone use up a tenant's budget.
+ * Signature verification (CPR §3.1, UPI signature mode) costs tens of microseconds, less than a
+ * counter round trip, and has no limiter in front of it (README, "Rate limits").
+ * Two counters:
+ * - Cloudflare's Rate Limiting binding, per client IP: no Durable Object hop, counted per Cloudflare
+ *   location; a client IP is routed to one location, so it is nearly exact.
+ * - `RateLimiter`, an exact Durable Object counter per email: an email can be attacked from many
+ *   locations at once, each attempt costs ~100 ms of CPU, and the login already spends that long, so
+ *   one more hop is noise there.
  */
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -28,7 +32,7 @@ export interface ExactLimit {
 /** PBKDF2 attempts per canonical email, known or not (the lockout of SPEC §4 still applies inside it). */
 export const LOGIN_ATTEMPTS_PER_EMAIL: ExactLimit = { scope: "login-email", limit: 60, windowMs: 60_000 };
 
-/** The `period` of both `[[ratelimits]]` bindings in wrangler.toml: what a refused caller waits at most. */
+/** The `period` of the `[[ratelimits]]` binding in wrangler.toml: what a refused caller waits at most. */
 export const BINDING_PERIOD_SECONDS = 60;
 
 interface Window {
@@ -68,41 +72,21 @@ export function takeExact(env: Env, rule: ExactLimit, key: string, now: number):
   );
 }
 
-async function takeCheap(binding: RateLimit, key: string): Promise<RateDecision> {
-  const { success } = await binding.limit({ key });
-  return success ? ALLOWED : { ok: false, retryAfterSeconds: BINDING_PERIOD_SECONDS };
-}
-
-/** The expensive operations behind a limit, and what identifies the credential each one spends on. */
-export type ExpensiveWork =
-  | { readonly kind: "portal-login"; readonly email?: string }
-  | { readonly kind: "cpr-signature"; readonly appId: string }
-  | { readonly kind: "upi-signature"; readonly merchantId: string; readonly merchantKeyId: string };
-
 /**
- * Admits one expensive operation: per client IP first (cheap), then per credential. Call it after
- * the request's cheap checks passed and right before the expensive one.
+ * Admits one portal login's PBKDF2 (SPEC §4, §9): per client IP first (cheap), then per canonical
+ * email, exactly. Call it after the request's cheap checks and right before the password work.
  */
-export async function admitExpensiveWork(
+export async function admitLogin(
   env: Env,
   headers: Headers,
-  work: ExpensiveWork,
+  email: string | undefined,
   now: number,
 ): Promise<RateDecision> {
   const ip = clientIp(headers);
-  const byIp = await takeCheap(env.RATE_LIMIT_BY_IP, `${work.kind}:${ip ? formatIpAddress(ip) : "unknown"}`);
-  if (!byIp.ok) return byIp;
-  switch (work.kind) {
-    case "portal-login":
-      // A malformed email reaches no user; its dummy PBKDF2 is limited per IP only.
-      return work.email === undefined ? ALLOWED : takeExact(env, LOGIN_ATTEMPTS_PER_EMAIL, work.email, now);
-    case "cpr-signature":
-      return takeCheap(env.RATE_LIMIT_BY_CREDENTIAL, `${work.kind}:${work.appId}`);
-    case "upi-signature":
-      // JSON keeps (merchantId, merchantKeyId) unambiguous whatever the ids contain.
-      return takeCheap(
-        env.RATE_LIMIT_BY_CREDENTIAL,
-        `${work.kind}:${JSON.stringify([work.merchantId, work.merchantKeyId])}`,
-      );
-  }
+  const { success } = await env.RATE_LIMIT_BY_IP.limit({
+    key: `portal-login:${ip ? formatIpAddress(ip) : "unknown"}`,
+  });
+  if (!success) return { ok: false, retryAfterSeconds: BINDING_PERIOD_SECONDS };
+  // A malformed (or unstorable) email reaches no user; its dummy PBKDF2 is limited per IP only.
+  return email === undefined ? ALLOWED : takeExact(env, LOGIN_ATTEMPTS_PER_EMAIL, email, now);
 }

@@ -24,7 +24,11 @@ export type SessionAnswer = Omit<CustomerView, "vpaAccounts"> & {
   readonly sessionTokenExpiry: string;
 };
 
-export type ClientTokenRejection = "client_token_unknown" | "client_token_expired" | "client_token_used_up";
+export type ClientTokenRejection =
+  | "client_token_unknown"
+  | "client_token_expired"
+  | "client_token_used_up"
+  | "ip_not_allowed";
 
 type Outcome<T, R extends string> = { ok: true; value: T } | { ok: false; reason: R };
 
@@ -53,6 +57,8 @@ const VPA_ACCOUNTS = "vpa-accounts";
 const SESSION_EPOCH = "session-epoch";
 const CLIENT_TOKEN = "client-token:";
 const REDEMPTION = "redemption:";
+/** `revoked-session:<jti>` → the token's expiry (ms): sessions ended one by one (SPEC §5). */
+const REVOKED_SESSION = "revoked-session:";
 /**
  * How often the stored redemptions and tokens are swept. The sweep lists every one of them, so
  * running it on each request made signed requests cost O(redemptions in the window) (SPEC §9). An
@@ -127,16 +133,22 @@ export class UpiCustomer extends DurableObject<Env> {
     }
   }
 
-  /** A session for a client auth token of this customer; each call uses the token once (SPEC §5). */
+  /**
+   * A session for a client auth token of this customer; each call uses the token once (SPEC §5). The
+   * merchant's allowlist verdict is applied only once the token checked out (SPEC §5: BAD_ORIGIN only
+   * after the credentials verified), and a refused origin uses nothing up.
+   */
   async sessionForClientToken(
     tokenHash: string,
     request: SessionRequest,
+    originAllowed: boolean,
   ): Promise<Outcome<SessionAnswer, ClientTokenRejection>> {
     const key = `${CLIENT_TOKEN}${tokenHash}`;
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(key);
     if (!record) return { ok: false, reason: "client_token_unknown" };
     if (record.expiresAt <= request.now) return { ok: false, reason: "client_token_expired" };
     if (record.usesLeft <= 0) return { ok: false, reason: "client_token_used_up" };
+    if (!originAllowed) return { ok: false, reason: "ip_not_allowed" };
     this.ctx.storage.kv.put(key, { ...record, usesLeft: record.usesLeft - 1 } satisfies ClientTokenRecord);
     return { ok: true, value: await this.answer(request) };
   }
@@ -156,9 +168,34 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.ctx.storage.kv.get<number>(SESSION_EPOCH) ?? 0;
   }
 
-  /** Ends every session issued at `epoch`; idempotent, so revoking one token twice moves the epoch once. */
-  revokeSessions(epoch: number): void {
-    if (this.sessionEpoch() === epoch) this.ctx.storage.kv.put(SESSION_EPOCH, epoch + 1);
+  /**
+   * Whether a session token is live here: issued in the current epoch (not ended by revoke-sessions)
+   * and not revoked on its own (SPEC §5, §6).
+   */
+  sessionLive(epoch: number, sessionId: string): boolean {
+    const kv = this.ctx.storage.kv;
+    return this.sessionEpoch() === epoch && kv.get(`${REVOKED_SESSION}${sessionId}`) === undefined;
+  }
+
+  /**
+   * Ends one session (`/oauth/revoke`, SPEC §5): the customer's other sessions stay live. Remembered
+   * until the token would have expired anyway, then swept.
+   */
+  revokeSession(sessionId: string, expiresAt: number, now: number): void {
+    this.sweep(now);
+    this.ctx.storage.kv.put(`${REVOKED_SESSION}${sessionId}`, expiresAt);
+  }
+
+  /**
+   * Ends every session issued so far (`POST .../revoke-sessions`, SPEC §5): the epoch moves on, so the
+   * one-by-one revocations are subsumed and dropped.
+   */
+  revokeAllSessions(): number {
+    const kv = this.ctx.storage.kv;
+    const epoch = this.sessionEpoch() + 1;
+    kv.put(SESSION_EPOCH, epoch);
+    for (const [key] of [...kv.list({ prefix: REVOKED_SESSION })]) kv.delete(key);
+    return epoch;
   }
 
   snapshot(): CustomerSnapshot {
@@ -220,7 +257,7 @@ export class UpiCustomer extends DurableObject<Env> {
     };
   }
 
-  /** Drops redemptions whose payload has left its window and client auth tokens past expiry. */
+  /** Drops redemptions whose payload has left its window, and client auth tokens and revoked sessions past expiry. */
   private sweep(now: number): void {
     if (now - this.sweptAt < SWEEP_INTERVAL_MS) return;
     this.sweptAt = now;
@@ -230,6 +267,9 @@ export class UpiCustomer extends DurableObject<Env> {
     }
     for (const [key, token] of [...kv.list<ClientTokenRecord>({ prefix: CLIENT_TOKEN })]) {
       if (token.expiresAt < now) kv.delete(key);
+    }
+    for (const [key, expiresAt] of [...kv.list<number>({ prefix: REVOKED_SESSION })]) {
+      if (expiresAt < now) kv.delete(key);
     }
   }
 }

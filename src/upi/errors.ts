@@ -11,7 +11,6 @@ export type UpiErrorCode =
   | "SESSION_EXPIRED"
   | "DUPLICATE_REQUEST"
   | "BAD_ORIGIN"
-  | "TOO_MANY_REQUESTS"
   | "FEATURE_NOT_ENABLED"
   | "INTERNAL_ERROR"
   | "NOT_FOUND"
@@ -62,8 +61,7 @@ export type ProcessReason =
   | { code: "client_token_expired" }
   | { code: "client_token_used_up" }
   | { code: "duplicate_request" }
-  | { code: "ip_not_allowed" }
-  | { code: "rate_limited"; retryAfterSeconds: number };
+  | { code: "ip_not_allowed" };
 
 /** What a failure echoes of the request (SPEC §5: strings of at most 128 characters only). */
 export interface ProcessEcho {
@@ -101,16 +99,6 @@ export function processError(reason: ProcessReason, echo: ProcessEcho): WireErro
       return fail(409, "DUPLICATE_REQUEST", "This signaturePayload has already been used");
     case "ip_not_allowed":
       return fail(403, "BAD_ORIGIN", "Request not allowed from this IP");
-    case "rate_limited":
-      // README, "Rate limits": Juspay's HTTP 429 code, with Retry-After.
-      return processFailure(
-        429,
-        "TOO_MANY_REQUESTS",
-        "Too many requests, try again later",
-        echo.requestId,
-        echo.action,
-        { "Retry-After": String(Math.max(1, reason.retryAfterSeconds)) },
-      );
   }
 }
 

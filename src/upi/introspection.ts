@@ -31,13 +31,8 @@ export const upiSessionTokens: TokenFamily = {
     const session = await verifySessionToken(env, token, now);
     if (!session || !(await isCurrentMerchant(env, session.merchantId, session.incarnation)))
       return undefined;
-    const epoch = await customerObject(
-      env,
-      session.merchantId,
-      session.incarnation,
-      session.customerId,
-    ).sessionEpoch();
-    if (epoch !== session.epoch) return undefined;
+    const customer = customerObject(env, session.merchantId, session.incarnation, session.customerId);
+    if (!(await customer.sessionLive(session.epoch, session.sessionId))) return undefined;
     const { exp, iat, sub, iss, aud } = session.payload;
     return {
       owner: { kind: "merchant", merchantId: session.merchantId },
@@ -58,8 +53,11 @@ export const upiSessionTokens: TokenFamily = {
     const session = await verifySessionToken(env, token, now);
     // An expired or forged token is already not live: nothing to revoke (RFC 7009 §2.2 answers 200 anyway).
     if (!session || !(await isCurrentMerchant(env, session.merchantId, session.incarnation))) return;
-    await customerObject(env, session.merchantId, session.incarnation, session.customerId).revokeSessions(
-      session.epoch,
+    // SPEC §5: this session only; the customer's other sessions stay live.
+    await customerObject(env, session.merchantId, session.incarnation, session.customerId).revokeSession(
+      session.sessionId,
+      session.expiresAt,
+      now,
     );
   },
 };

@@ -136,7 +136,6 @@ const PROCESS_REASONS = {
   client_token_used_up: { code: "client_token_used_up" },
   duplicate_request: { code: "duplicate_request" },
   ip_not_allowed: { code: "ip_not_allowed" },
-  rate_limited: { code: "rate_limited", retryAfterSeconds: 60 },
 } as const satisfies ExampleOfEach<ProcessReason, "code">;
 
 const stringFlag = z.enum(["true", "false"]);

@@ -4,7 +4,6 @@ import { annotate } from "../env";
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
 import { errorResponse } from "../shared/fault";
-import { admitExpensiveWork } from "../shared/rate-limit";
 import { noStore } from "../shared/request-context";
 import { hashClientAuthToken, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject, type SessionAnswer } from "./customer";
@@ -22,6 +21,7 @@ import {
 } from "./schema";
 import {
   checkTimestamp,
+  DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
   decodeSignature,
   parseSignedPayload,
   redemptionKeptUntil,
@@ -34,8 +34,12 @@ const refuse = (reason: ProcessReason): Outcome => ({ ok: false, reason });
 
 /**
  * Signature mode (SPEC §5), cheap checks first: the signed JSON, the signature's encoding, the
- * merchant and its IP allowlist, the timestamp window and the key; only then RSA, and then one call
- * to the customer's object that checks the replay and reads the state together.
+ * timestamp window and the key; only then RSA, then the merchant's IP allowlist, and then one call to
+ * the customer's object that checks the replay and reads the state together. Until the signature has
+ * verified, an unknown merchant reads exactly like a merchant with the default settings and no keys,
+ * and an address outside the allowlist is not told apart (SPEC §5 uniform failures). No budget is
+ * charged before the verification (SPEC §2 "Budgets"): one RSA verification (at most 8192 bits, its
+ * length checked first) costs less than a counter round trip (README, "Rate limits").
  */
 async function sessionBySignature(
   c: AppContext,
@@ -54,24 +58,18 @@ async function sessionBySignature(
     findMerchant(config, merchantId),
     config.get(MERCHANT_KEYS, merchantKeyRecordId(merchantId, auth.merchantKeyId)),
   ]);
-  if (!merchant) return refuse({ code: "unknown_merchant" });
-  if (!merchantAdmits(merchant, c.req.raw.headers)) return refuse({ code: "ip_not_allowed" });
-  const window = checkTimestamp(timestamp, now, merchant.signatureMaxAgeSeconds);
+  const maxAgeSeconds = merchant?.signatureMaxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS;
+  const window = checkTimestamp(timestamp, now, maxAgeSeconds);
   if (window !== "in_window") return refuse({ code: window });
+  if (!merchant) return refuse({ code: "unknown_merchant" });
   // A key left by an earlier merchant under this id (SPEC §10) is as unknown as any other.
   if (!key || key.incarnation !== merchant.incarnation) return refuse({ code: "unknown_key" });
   if (key.status !== "active") return refuse({ code: "retired_key" });
-  // SPEC §9: the rate limits sit between the cheap checks above and RSA (README, "Rate limits").
-  const admitted = await admitExpensiveWork(
-    c.env,
-    c.req.raw.headers,
-    { kind: "upi-signature", merchantId, merchantKeyId: auth.merchantKeyId },
-    now,
-  );
-  if (!admitted.ok) return refuse({ code: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds });
   if (!(await verifyMerchantSignature(key.publicKeyPem, key.modulusBits, signature, auth.signaturePayload))) {
     return refuse({ code: "bad_signature" });
   }
+  // SPEC §5: BAD_ORIGIN only for a caller whose credentials verified.
+  if (!merchantAdmits(merchant, c.req.raw.headers)) return refuse({ code: "ip_not_allowed" });
   const { incarnation } = merchant;
   const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
     await sha256Hex(auth.signaturePayload),
@@ -82,20 +80,24 @@ async function sessionBySignature(
   return session.ok ? session : refuse({ code: session.reason });
 }
 
-/** Client-auth-token mode (SPEC §5): the token must be this customer's, live and not used up. */
+/**
+ * Client-auth-token mode (SPEC §5): the token must be this customer's, live and not used up. The
+ * customer's object checks the token first and the merchant's IP allowlist only then, so BAD_ORIGIN
+ * is answered only to a caller holding a valid token (and a refused origin uses nothing up).
+ */
 async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: number): Promise<Outcome> {
   const { merchantId, customerId, clientAuthToken } = auth;
   annotate(c, { merchantId });
   const merchant = await findMerchant(c.get("config"), merchantId);
-  if (!merchant) return refuse({ code: "client_token_unknown" });
-  if (!merchantAdmits(merchant, c.req.raw.headers)) return refuse({ code: "ip_not_allowed" });
-  if (!looksLikeClientAuthToken(clientAuthToken)) return refuse({ code: "client_token_unknown" });
+  if (!merchant || !looksLikeClientAuthToken(clientAuthToken))
+    return refuse({ code: "client_token_unknown" });
   // The object of the merchant's current incarnation: a token of a deleted merchant that was created
   // again is unknown there, so it is UNAUTHORIZED like any foreign token (SPEC §5, §10).
   const { incarnation } = merchant;
   const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForClientToken(
     await hashClientAuthToken(clientAuthToken),
     { merchantId, incarnation, customerId, prefix: merchant.prefix, now },
+    merchantAdmits(merchant, c.req.raw.headers),
   );
   return session.ok ? session : refuse({ code: session.reason });
 }

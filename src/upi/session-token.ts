@@ -46,6 +46,10 @@ export interface VerifiedSession {
   readonly incarnation: string;
   readonly customerId: string;
   readonly epoch: number;
+  /** The token's `jti` (128 random bits): one session token is one session, revocable on its own. */
+  readonly sessionId: string;
+  /** `exp` in ms: how long a revocation of this session must be remembered. */
+  readonly expiresAt: number;
   readonly payload: JWTPayload;
 }
 
@@ -64,11 +68,20 @@ export async function verifySessionToken(
     now,
   });
   if (!verified.ok) return undefined;
-  const { merchantId, customerId, rev, aud, sub } = verified.payload;
+  const { merchantId, customerId, rev, aud, sub, jti, exp } = verified.payload;
   // Tokens issued before incarnations existed carry none: they belong to the legacy incarnation.
   const inc = verified.payload.inc ?? LEGACY_INCARNATION;
   if (typeof merchantId !== "string" || typeof customerId !== "string" || typeof rev !== "number")
     return undefined;
-  if (typeof inc !== "string" || aud !== merchantId || sub !== customerId) return undefined;
-  return { merchantId, incarnation: inc, customerId, epoch: rev, payload: verified.payload };
+  if (typeof jti !== "string" || typeof exp !== "number" || typeof inc !== "string") return undefined;
+  if (aud !== merchantId || sub !== customerId) return undefined;
+  return {
+    merchantId,
+    incarnation: inc,
+    customerId,
+    epoch: rev,
+    sessionId: jti,
+    expiresAt: exp * 1000,
+    payload: verified.payload,
+  };
 }

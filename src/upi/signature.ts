@@ -123,6 +123,11 @@ export function parseSignedPayload(text: string): Parsed<SignedPayload> {
   };
 }
 
+/**
+ * SPEC §5: a payload may be at most 15 minutes old unless the merchant sets another window; an
+ * unknown merchant is checked against this one too, so it reads like a merchant with defaults.
+ */
+export const DEFAULT_SIGNATURE_MAX_AGE_SECONDS = 15 * 60;
 /** SPEC §5: a payload may be up to 1 minute ahead of our clock (the merchant's clock drifts). */
 export const MAX_FUTURE_SKEW_MS = 60_000;
 /** The widest window a merchant may set (admin API); redemptions are kept for it, see `redemptionKeptUntil`. */

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { uniqueIdFor } from "../../src/cpr/unique-id";
+import { capturedLog } from "../support/log";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";
 import { admin, json, postJson, uid } from "../support/worker";
 import {
@@ -9,6 +10,7 @@ import {
   grantedToken,
   LEGACY_AUTH_TOKEN,
   postRaw,
+  requestToken,
   stateOf,
   tokenBody,
   UNAUTHORIZED,
@@ -153,9 +155,9 @@ describe("POST /v2/generate-unique-id (deprecated)", () => {
     expect(response.status).toBe(200);
   });
 
-  it("accepts a live CPR token of the app as Bearer, and an appid header naming the same app", async () => {
-    const { answer } = await grantedToken(app);
-    const body = { transactionId: uid("txn"), workflowId: app.workflowId, email: "bearer@example.com" };
+  it("accepts a live CPR token of the app as Bearer for its own transaction, and an appid header naming the same app", async () => {
+    const { answer, transactionId } = await grantedToken(app);
+    const body = { transactionId, workflowId: app.workflowId, email: "bearer@example.com" };
     expect((await uniqueIdRequest(body, { Authorization: answer.result.authToken })).status).toBe(200);
     const withHeader = await uniqueIdRequest(body, {
       Authorization: answer.result.authToken,
@@ -177,7 +179,9 @@ describe("POST /v2/generate-unique-id (deprecated)", () => {
     expectDeprecationHeaders(response, true);
   });
 
-  const denials: Array<[string, () => Promise<{ headers: Record<string, string>; ip?: string | null }>]> = [
+  /** A denied caller; `transactionId` (default: a fresh one) is the transaction the body names. */
+  type Denied = { headers: Record<string, string>; ip?: string | null; transactionId?: string };
+  const denials: Array<[string, () => Promise<Denied>]> = [
     ["no credentials", async () => ({ headers: {} })],
     ["an appid header without appkey", async () => ({ headers: { appid: app.appId } })],
     ["a wrong appkey", async () => ({ headers: { appid: app.appId, appkey: other.appKey } })],
@@ -186,32 +190,37 @@ describe("POST /v2/generate-unique-id (deprecated)", () => {
     ["a bearer that is not a token", async () => ({ headers: { Authorization: `Bearer ${app.appKey}` } })],
     [
       "a bearer token with an appid header of another app",
-      async () => ({
-        headers: { Authorization: (await grantedToken(app)).answer.result.authToken, appid: other.appId },
-      }),
+      async () => {
+        const { answer, transactionId } = await grantedToken(app);
+        return { headers: { Authorization: answer.result.authToken, appid: other.appId }, transactionId };
+      },
     ],
     [
-      "a revoked bearer token",
+      "a bearer token of its own transaction, revoked",
       async () => {
         const { answer, transactionId } = await grantedToken(app);
         expect((await admin("POST", `/apps/${app.appId}/transactions/${transactionId}/revoke`)).status).toBe(
           200,
         );
-        return { headers: { Authorization: answer.result.authToken } };
+        return { headers: { Authorization: answer.result.authToken }, transactionId };
       },
     ],
     [
-      "a live bearer token from a foreign IP",
-      async () => ({
-        headers: { Authorization: (await grantedToken(app)).answer.result.authToken },
-        ip: "198.51.100.7",
-      }),
+      "a live bearer token for another transaction of its app (SPEC §3: its own only)",
+      async () => ({ headers: { Authorization: (await grantedToken(app)).answer.result.authToken } }),
+    ],
+    [
+      "a live bearer token of its own transaction from a foreign IP",
+      async () => {
+        const { answer, transactionId } = await grantedToken(app);
+        return { headers: { Authorization: answer.result.authToken }, ip: "198.51.100.7", transactionId };
+      },
     ],
   ];
 
   it.each(denials)("answers %s with the one 401 and writes nothing", async (_what, make) => {
-    const { headers, ip } = await make();
-    const transactionId = uid("txn");
+    const { headers, ip, transactionId = uid("txn") } = await make();
+    const before = await stateOf(app.appId, transactionId);
     const response = await uniqueIdRequest(
       { transactionId, workflowId: app.workflowId, email: "who@example.com" },
       headers,
@@ -220,7 +229,32 @@ describe("POST /v2/generate-unique-id (deprecated)", () => {
     expect(response.status).toBe(401);
     expect(await json(response)).toEqual(UNAUTHORIZED);
     expectDeprecationHeaders(response, true);
-    expect(await stateOf(app.appId, transactionId)).toBeUndefined();
+    expect(await stateOf(app.appId, transactionId)).toEqual(before);
+  });
+
+  it("keeps a bearer of one transaction from claiming another's uniqueId: the real user still gets theirs (issue 13)", async () => {
+    const attacker = await grantedToken(app);
+    const victim = uid("txn");
+    const attempt = await uniqueIdRequest(
+      { transactionId: victim, workflowId: app.workflowId, email: "attacker@example.com" },
+      { Authorization: attacker.answer.result.authToken },
+    );
+    expect(attempt.status).toBe(401);
+    expect(await json(attempt)).toEqual(UNAUTHORIZED);
+    expect(await stateOf(app.appId, victim)).toBeUndefined();
+    const real = await requestToken(tokenBody(app, { transactionId: victim, email: "victim@example.com" }));
+    expect(real.status).toBe(200);
+  });
+
+  it("logs the cause of a bearer refused for another transaction", async () => {
+    const { answer } = await grantedToken(app);
+    const lines = await capturedLog(() =>
+      uniqueIdRequest(
+        { transactionId: uid("txn"), workflowId: app.workflowId, email: "who@example.com" },
+        { Authorization: answer.result.authToken },
+      ),
+    );
+    expect(lines.some((line) => line.reason === "token_transaction_mismatch")).toBe(true);
   });
 
   it.each([

@@ -120,13 +120,20 @@ describe("CPR request signatures", () => {
     ],
   ]);
 
-  it("answers a replay inside the window for the same transaction only: no nonce, no other identity (SPEC §3.1)", async () => {
+  it("refuses a replay inside the window, also with the signature re-encoded (SPEC §3.1: accepted once)", async () => {
     const body = tokenBody(app, { email: `${uid("u")}@example.com` });
     const raw = JSON.stringify(body);
     const headers = await signer.headers(raw);
-    const first = await json(await postRaw("/v2/auth/token", raw, "application/json", { headers }));
-    const replay = await json(await postRaw("/v2/auth/token", raw, "application/json", { headers }));
-    expect(replay.result.metadata).toEqual(first.result.metadata);
+    const first = await postRaw("/v2/auth/token", raw, "application/json", { headers });
+    expect(first.status).toBe(200);
+    const replay = await postRaw("/v2/auth/token", raw, "application/json", { headers });
+    expect(replay.status).toBe(401);
+    const signature = headers["X-Signature"]!;
+    const reencoded = signature.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    const respelt = await postRaw("/v2/auth/token", raw, "application/json", {
+      headers: { ...headers, "X-Signature": reencoded },
+    });
+    expect(respelt.status).toBe(401);
   });
 
   it("accepts timestamps exactly at the window's edges and refuses one millisecond beyond (injected now)", async () => {

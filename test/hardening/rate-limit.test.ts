@@ -14,9 +14,9 @@ import { envelopes, fetchWith, registerRequestSigner } from "./fixtures";
 import { expectRefusal } from "./negative";
 
 /**
- * Rate limits in front of PBKDF2 and signature verification (README, "Rate limits"): exact per email
- * in a Durable Object, per IP and per signing credential through Cloudflare's Rate Limiting binding,
- * which tests replace through the env seam to make it refuse or to record what it was asked.
+ * Budgets (SPEC §2, README "Rate limits"): PBKDF2 is limited exactly per email in a Durable Object and
+ * per IP through Cloudflare's Rate Limiting binding, which tests replace through the env seam to make
+ * it refuse, lower its limit, or record what it was asked. Signature verification has no limiter.
  */
 
 const limiterOf = (email: string) =>
@@ -102,7 +102,22 @@ describe(`portal: ${LOGIN_ATTEMPTS_PER_EMAIL.limit} PBKDF2 attempts per email pe
   });
 });
 
-describe("the per-IP and per-credential bindings", () => {
+/**
+ * A stand-in for a Rate Limiting binding with its limit lowered (what `simple = { limit }` in
+ * wrangler.toml configures): admits `limit` calls per key, refuses the rest.
+ */
+function lowLimitBinding(limit: number): RateLimit & { keys: string[] } {
+  const keys: string[] = [];
+  return {
+    keys,
+    async limit({ key }: RateLimitOptions) {
+      keys.push(key);
+      return { success: keys.filter((seen) => seen === key).length <= limit };
+    },
+  };
+}
+
+describe("budgets (SPEC §2): only the portal's PBKDF2 is limited, per IP and per email", () => {
   it("portal: a refusing per-IP binding answers 429 before PBKDF2, with the portal's envelope", async () => {
     const user = await provisionUser();
     const byIp = fakeBinding(false);
@@ -125,48 +140,76 @@ describe("the per-IP and per-credential bindings", () => {
     expect(byIp.keys).toEqual([`portal-login:${ip}`]);
   });
 
-  it("CPR §3.1: a refusing binding answers 429 too_many_requests, after the credentials and before the signature", async () => {
-    const app = await provisionApp({ ipAllowlist: ["0.0.0.0/0"] });
-    const signer = await registerRequestSigner(app.appId);
-    const raw = JSON.stringify(tokenBody(app));
-    const headers = { ...(await signer.headers(raw)), "Content-Type": "application/json" };
-    const ip = freshIp();
-    for (const [binding, refusing] of [
-      ["RATE_LIMIT_BY_IP", fakeBinding(false)],
-      ["RATE_LIMIT_BY_CREDENTIAL", fakeBinding(false)],
-    ] as const) {
-      await expectRefusal({
-        send: () =>
-          fetchWith(
-            "/v2/auth/token",
-            { method: "POST", headers: { ...headers, "CF-Connecting-IP": ip }, body: raw },
-            {
-              [binding]: refusing,
-            },
-          ),
-        status: 429,
-        body: envelopes.cpr(429, "Too many requests, try again later", "too_many_requests"),
-        headers: { "Retry-After": "60" },
-        secrets: [app.appKey],
-      });
-      expect(refusing.keys).toEqual([
-        binding === "RATE_LIMIT_BY_IP" ? `cpr-signature:${ip}` : `cpr-signature:${app.appId}`,
-      ]);
+  it("issue 13 #1: junk signed requests naming a merchant and its key, from many IPs, leave its own signed request unharmed", async () => {
+    const merchant = await provisionMerchant();
+    // The limit lowered to 3 through the env seam; the old code charged (merchantId, merchantKeyId)
+    // before the signature, so the 4th junk request used the merchant's budget up.
+    const binding = lowLimitBinding(3);
+    const seam = { RATE_LIMIT_BY_IP: binding, RATE_LIMIT_BY_CREDENTIAL: binding } as Partial<Env>;
+    const junk = await signedBody(merchant, { customerId: uid("c") });
+    junk.payload.signature = btoa("x".repeat(256));
+    for (let i = 0; i < 6; i++) {
+      const refused = await fetchWith(
+        "/hyperapi/process",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "CF-Connecting-IP": freshIp() },
+          body: JSON.stringify({ ...junk, requestId: crypto.randomUUID() }),
+        },
+        seam,
+      );
+      expect((await json(refused)).errorCode).toBe("UNAUTHORIZED");
     }
-    const wrongKey = fakeBinding(false);
-    const denied = await fetchWith(
-      "/v2/auth/token",
-      { method: "POST", headers, body: JSON.stringify(tokenBody(app, { appKey: "wrong" })) },
-      { RATE_LIMIT_BY_IP: wrongKey },
+    const own = await fetchWith(
+      "/hyperapi/process",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(await signedBody(merchant, { customerId: uid("c") })),
+      },
+      seam,
     );
-    expect(denied.status).toBe(401);
-    expect(wrongKey.keys).toEqual([]);
+    expect(own.status).toBe(200);
+    expect(binding.keys).toEqual([]);
   });
 
-  it("CPR without request keys never consults a limiter (the hot path stays free)", async () => {
+  it("CPR §3.1: a signed request consults no limiter, so nothing an outsider sends can refuse it", async () => {
+    const app = await provisionApp({ ipAllowlist: ["0.0.0.0/0"] });
+    const signer = await registerRequestSigner(app.appId);
+    const refusing = fakeBinding(false);
+    const seam = { RATE_LIMIT_BY_IP: refusing, RATE_LIMIT_BY_CREDENTIAL: refusing } as Partial<Env>;
+    const wrongKey = JSON.stringify(tokenBody(app, { appKey: "wrong" }));
+    const denied = await fetchWith(
+      "/v2/auth/token",
+      {
+        method: "POST",
+        headers: { ...(await signer.headers(wrongKey)), "Content-Type": "application/json" },
+        body: wrongKey,
+      },
+      seam,
+    );
+    expect(denied.status).toBe(401);
+    const raw = JSON.stringify(tokenBody(app));
+    const response = await fetchWith(
+      "/v2/auth/token",
+      {
+        method: "POST",
+        headers: {
+          ...(await signer.headers(raw)),
+          "Content-Type": "application/json",
+          "CF-Connecting-IP": freshIp(),
+        },
+        body: raw,
+      },
+      seam,
+    );
+    expect(response.status).toBe(200);
+    expect(refusing.keys).toEqual([]);
+  });
+
+  it("CPR without request keys never consults a limiter either", async () => {
     const app = await provisionApp();
-    const byIp = fakeBinding(false);
-    const byCredential = fakeBinding(false);
+    const refusing = fakeBinding(false);
     const response = await fetchWith(
       "/v2/auth/token",
       {
@@ -174,47 +217,13 @@ describe("the per-IP and per-credential bindings", () => {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(tokenBody(app)),
       },
-      { RATE_LIMIT_BY_IP: byIp, RATE_LIMIT_BY_CREDENTIAL: byCredential },
+      { RATE_LIMIT_BY_IP: refusing },
     );
     expect(response.status).toBe(200);
-    expect([...byIp.keys, ...byCredential.keys]).toEqual([]);
+    expect(refusing.keys).toEqual([]);
   });
 
-  it("UPI signature mode: 429 TOO_MANY_REQUESTS in the process envelope, only once the key is known", async () => {
-    const merchant = await provisionMerchant();
-    const body = await signedBody(merchant, { customerId: uid("c") });
-    const byCredential = fakeBinding(false);
-    const init = {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    };
-    await expectRefusal({
-      send: () => fetchWith("/hyperapi/process", init, { RATE_LIMIT_BY_CREDENTIAL: byCredential }),
-      status: 429,
-      body: envelopes.upi(
-        "TOO_MANY_REQUESTS",
-        "Too many requests, try again later",
-        body.requestId,
-        "upiGetSessionToken",
-      ),
-      headers: { "Retry-After": "60" },
-    });
-    expect(byCredential.keys).toEqual([
-      `upi-signature:${JSON.stringify([merchant.merchantId, merchant.key.merchantKeyId])}`,
-    ]);
-    const unknownKey = fakeBinding(false);
-    const refused = await fetchWith(
-      "/hyperapi/process",
-      { ...init, body: JSON.stringify({ ...body, payload: { ...body.payload, merchantKeyId: uid("k") } }) },
-      { RATE_LIMIT_BY_IP: unknownKey },
-    );
-    expect((await json(refused)).errorCode).toBe("UNAUTHORIZED");
-    expect(unknownKey.keys).toEqual([]);
-  });
-
-  it("the real bindings answer locally (wrangler.toml [[ratelimits]])", async () => {
+  it("the real per-IP binding answers locally (wrangler.toml [[ratelimits]])", async () => {
     expect(await env.RATE_LIMIT_BY_IP.limit({ key: uid("probe") })).toEqual({ success: true });
-    expect(await env.RATE_LIMIT_BY_CREDENTIAL.limit({ key: uid("probe") })).toEqual({ success: true });
   });
 });

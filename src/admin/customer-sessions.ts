@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { annotate } from "../env";
+import { MERCHANTS } from "../shared/config-records";
+import { customerObject } from "../upi/customer";
+import { customerIdParamSchema } from "../upi/schema";
+import { adminFailure } from "./errors";
+import { adminParams } from "./validate";
+
+/**
+ * `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions` (SPEC §5): ends
+ * every UPI session of the customer at once (its object's session epoch moves on), where
+ * `/oauth/revoke` ends one. A customer without sessions is no error: afterwards none is live either.
+ */
+export const customerSessionsAdmin = new Hono<AppEnv>().post(
+  "/:merchantId/customers/:customerId/revoke-sessions",
+  adminParams(customerIdParamSchema),
+  async (c) => {
+    const { merchantId, customerId } = c.req.valid("param");
+    const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
+    if (!merchant) return adminFailure(c, { code: "not_found", message: `No merchant ${merchantId}` });
+    const epoch = await customerObject(
+      c.env,
+      merchantId,
+      merchant.incarnation,
+      customerId,
+    ).revokeAllSessions();
+    annotate(c, { merchantId, action: "customer_sessions_revoked", sessionEpoch: epoch });
+    return c.body(null, 204);
+  },
+);
