@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import type { MerchantRecord } from "../shared/config-records";
-import { parseBasicAuth, secretMatches } from "../shared/credentials";
+import { basicCredentials, secretMatches } from "../shared/credentials";
 import { randomAlphanumeric } from "../shared/crypto";
 import { errorResponse } from "../shared/fault";
 import { isValidId } from "../shared/ids";
@@ -28,15 +28,24 @@ const TOKEN_OPTION = "options.get_client_auth_token";
 type Checked<T> = { ok: true; value: T } | { ok: false; reason: CustomerApiReason };
 
 async function authenticateMerchant(c: AppContext): Promise<Checked<MerchantRecord>> {
-  const merchantId = c.req.header("x-merchantid") ?? "";
-  // Juspay: the API key is the Basic username, the password is empty.
-  const apiKey = parseBasicAuth(c.req.header("Authorization"))?.username;
+  // SPEC §5: Juspay's SDKs send the merchant id as `x-merchantid` or `x-merchant-id`.
+  const merchantId = c.req.header("x-merchantid") ?? c.req.header("x-merchant-id") ?? "";
+  // Juspay: the API key is the Basic username, the password is empty. Both readings of SPEC §2
+  // (RFC 6749 §2.3.1 decoded, raw) are compared, always, even for an unknown merchant.
+  const readings = basicCredentials(c.req.header("Authorization"));
   const merchant = isValidId(merchantId) ? await findMerchant(c.get("config"), merchantId) : undefined;
-  // Compared even for an unknown merchant, so that it costs the same work (SPEC §2).
-  const matches = await secretMatches(apiKey ?? "", merchant?.apiKeySha256);
-  if (!merchant || apiKey === undefined || !matches) {
+  const [decodedMatches, rawMatches] = await Promise.all(
+    (readings ?? [undefined, undefined]).map((reading) =>
+      secretMatches(reading?.username ?? "", merchant?.apiKeySha256),
+    ),
+  );
+  if (!merchant || readings === undefined || !(decodedMatches || rawMatches)) {
     annotate(c, {
-      reason: !merchant ? "unknown_merchant" : apiKey === undefined ? "api_key_missing" : "api_key_mismatch",
+      reason: !merchant
+        ? "unknown_merchant"
+        : readings === undefined
+          ? "api_key_missing"
+          : "api_key_mismatch",
     });
     return { ok: false, reason: { code: "unauthenticated" } };
   }
