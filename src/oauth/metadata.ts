@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env";
 import { issuerOf, type JwtKind, serviceIssuer } from "../shared/issuers";
 
@@ -20,7 +20,7 @@ export const PUBLIC_DOCUMENT_HEADERS = { "Access-Control-Allow-Origin": "*" } as
 const METADATA_CACHE_CONTROL = "public, max-age=3600";
 
 /** The metadata of `ISSUER` (no kind) or of one JWT kind's issuer. */
-export function authorizationServerMetadata(env: Pick<Env, "ISSUER">, kind?: JwtKind) {
+export function authorizationServerMetadata(env: { readonly ISSUER: string }, kind?: JwtKind) {
   const base = serviceIssuer(env);
   return {
     issuer: kind ? issuerOf(env, kind) : base,
@@ -41,17 +41,15 @@ export function authorizationServerMetadata(env: Pick<Env, "ISSUER">, kind?: Jwt
 
 export type AuthorizationServerMetadata = ReturnType<typeof authorizationServerMetadata>;
 
+function metadataResponse(c: Context<AppEnv>, kind?: JwtKind): Response {
+  return c.json(authorizationServerMetadata(c.env, kind), 200, {
+    "Cache-Control": METADATA_CACHE_CONTROL,
+    ...PUBLIC_DOCUMENT_HEADERS,
+  });
+}
+
 /** `GET /.well-known/oauth-authorization-server[/cpr|/upi]`; any other suffix is the ordinary 404. */
 export const metadataRoutes = new Hono<AppEnv>()
-  .get(METADATA_PATH, (c) =>
-    c.json(authorizationServerMetadata(c.env), 200, {
-      "Cache-Control": METADATA_CACHE_CONTROL,
-      ...PUBLIC_DOCUMENT_HEADERS,
-    }),
-  )
-  .get(`${METADATA_PATH}/:kind{cpr|upi}`, (c) =>
-    c.json(authorizationServerMetadata(c.env, c.req.param("kind") as JwtKind), 200, {
-      "Cache-Control": METADATA_CACHE_CONTROL,
-      ...PUBLIC_DOCUMENT_HEADERS,
-    }),
-  );
+  .get(METADATA_PATH, (c) => metadataResponse(c))
+  .get(`${METADATA_PATH}/cpr`, (c) => metadataResponse(c, "cpr"))
+  .get(`${METADATA_PATH}/upi`, (c) => metadataResponse(c, "upi"));

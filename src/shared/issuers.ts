@@ -6,11 +6,11 @@
 export type JwtKind = "cpr" | "upi";
 
 /** `ISSUER` without a trailing slash, so that every URL built on it has exactly one. */
-export function serviceIssuer(env: Pick<Env, "ISSUER">): string {
+export function serviceIssuer(env: { readonly ISSUER: string }): string {
   return env.ISSUER.replace(/\/+$/, "");
 }
 
 /** The `iss` of a kind's JWTs: `ISSUER/cpr` or `ISSUER/upi`. */
-export function issuerOf(env: Pick<Env, "ISSUER">, kind: JwtKind): string {
+export function issuerOf(env: { readonly ISSUER: string }, kind: JwtKind): string {
   return `${serviceIssuer(env)}/${kind}`;
 }
