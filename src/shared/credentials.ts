@@ -58,9 +58,12 @@ export type BasicReadings = readonly [BasicCredentials, BasicCredentials];
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function fromBase64(text: string): string | undefined {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
+  // The URL-safe alphabet too: Authlib before 1.0 encoded Basic credentials with it, and its two
+  // characters mean nothing else here.
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return undefined;
   try {
-    return utf8.decode(Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0)));
+    const standard = text.replaceAll("-", "+").replaceAll("_", "/");
+    return utf8.decode(Uint8Array.from(atob(standard), (ch) => ch.charCodeAt(0)));
   } catch {
     return undefined;
   }
@@ -76,16 +79,18 @@ function formDecode(text: string): string | undefined {
   }
 }
 
-function split(userPass: string): BasicCredentials | undefined {
+function split(userPass: string): BasicCredentials {
   // RFC 7617 §2: user-id ":" password; the first colon separates (a username cannot hold one raw).
+  // Without a colon the whole is the username and the password is empty, as some Customer API
+  // clients send the API key alone; an empty password never matches a stored secret.
   const colon = userPass.indexOf(":");
-  if (colon === -1) return undefined;
+  if (colon === -1) return { username: userPass, password: "" };
   return { username: userPass.slice(0, colon), password: userPass.slice(colon + 1) };
 }
 
 /**
  * Both readings of `Authorization: Basic <base64(user:pass)>` (any case of `Basic`), or
- * `undefined` when the header is absent, another scheme, not base64 of UTF-8, or has no colon.
+ * `undefined` when the header is absent, another scheme, or not base64 of UTF-8.
  */
 export function basicCredentials(header: string | null | undefined): BasicReadings | undefined {
   const parsed = parseAuthorization(header);

@@ -69,6 +69,10 @@ describe("HTTP Basic per RFC 6749 §2.3.1, and raw (SPEC §2)", () => {
     expect(basicCredentials(basic(userPass))).toEqual([raw, raw]);
   });
 
+  it("reads text without a colon as a username with an empty password (an API key alone)", () => {
+    expect(basicCredentials(basic("key%2D1"))).toEqual([reading("key-1", ""), reading("key%2D1", "")]);
+  });
+
   it("gives empty parts as empty strings, for the caller to refuse", () => {
     expect(basicCredentials(basic(":"))).toEqual([reading("", ""), reading("", "")]);
   });
@@ -80,9 +84,15 @@ describe("HTTP Basic per RFC 6749 §2.3.1, and raw (SPEC §2)", () => {
     expect(basicCredentials(header)?.[0]).toEqual(reading("id", "secret"));
   });
 
+  it("reads URL-safe base64 too (Authlib before 1.0)", () => {
+    const standard = btoa("id?>:secret~~>");
+    expect(standard).toMatch(/[+/]/);
+    const urlSafe = standard.replaceAll("+", "-").replaceAll("/", "_");
+    expect(basicCredentials(`Basic ${urlSafe}`)).toEqual(basicCredentials(`Basic ${standard}`));
+  });
+
   it.each([
     ["not base64", "Basic %%%"],
-    ["no colon", basic("idsecret")],
     ["bytes that are not UTF-8", `Basic ${btoa("id:\xff")}`],
     ["another scheme", `Bearer ${btoa("id:secret")}`],
     ["nothing", undefined],
