@@ -1,5 +1,6 @@
 import type { AppContext } from "../env";
 import { portalTokens } from "../portal/introspection";
+import { TOKEN_HEADER } from "../portal/schema";
 import { APPS, MERCHANTS } from "../shared/config-records";
 import {
   type BasicCredentials,
@@ -76,7 +77,7 @@ export async function authenticateClient(
   // Credentials that were sent but cannot be read are a failed authentication, not an anonymous
   // caller (which `/oauth/revoke` would otherwise let through to portal logout).
   if (authorization !== undefined && authorization.trim() !== "") return fail("credentials_malformed");
-  const portalToken = c.req.header("X-Optimus-API-Key");
+  const portalToken = c.req.header(TOKEN_HEADER);
   if (portalToken !== undefined) {
     const token = optimusApiKey(portalToken);
     const live = token === undefined ? undefined : await portalTokens.introspect(c.env, token, now);

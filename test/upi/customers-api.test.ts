@@ -114,6 +114,30 @@ describe("GET /customers/{id} by either id (SPEC §5)", () => {
     }
   });
 
+  it("finds a customer with the longest reference by its cst_ id (209 characters)", async () => {
+    const reference = `${uid("r")}${"x".repeat(128)}`.slice(0, 128);
+    const create = await customers("/customers", { form: { object_reference_id: reference } });
+    expect(create.status).toBe(200);
+    const id = (await json(create)).id;
+    expect(id).toHaveLength(209);
+    const response = await customers(`/customers/${id}`);
+    expect(response.status).toBe(200);
+    expect((await json(response)).object_reference_id).toBe(reference);
+  });
+
+  it.each([
+    ["an over-long cst_ id", `cst_${"a".repeat(500)}`],
+    ["an over-long reference", "r".repeat(129)],
+    ["a reference outside the id syntax", "%F0%9F%98%80"],
+    ["a cst_ id of a reference outside the id syntax", customerIdOf("has space")],
+  ])("answers %s with 404 object_not_found, never a 500", async (_label, id) => {
+    for (const init of [{}, { form: { first_name: "X" } }]) {
+      const response = await customers(`/customers/${id}`, init);
+      expect(response.status).toBe(404);
+      expect(await json(response)).toEqual(OBJECT_NOT_FOUND);
+    }
+  });
+
   it("takes a reference that looks like a cst_ id as a reference when no customer has that id", async () => {
     const lookalike = customerIdOf(uid("inner"));
     const response = await customers("/customers", { form: { object_reference_id: lookalike } });
