@@ -7,6 +7,7 @@ import type { AppEnv } from "./env";
 import { annotate } from "./env";
 import { faultRendererFor } from "./families";
 import { jwksRoutes } from "./oauth/jwks";
+import { metadataRoutes } from "./oauth/metadata";
 import { oauthRoutes } from "./oauth/routes";
 import { openApiRoutes } from "./openapi/routes";
 import { portalRoutes } from "./portal/routes";
@@ -59,6 +60,7 @@ app.use((c, next) => {
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.route("/", jwksRoutes);
+app.route("/", metadataRoutes);
 app.route("/", openApiRoutes);
 app.route("/admin/v1", adminRoutes);
 app.route("/api_auth", portalRoutes);

@@ -1,14 +1,14 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
+import { bearerToken } from "../shared/credentials";
 import { secretsEqual } from "../shared/crypto";
 import { adminFailure } from "./errors";
 
-/** Requires `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time (SPEC §7). */
+/** Requires `Authorization: Bearer <ADMIN_TOKEN>` (any case of `Bearer`, SPEC §2), compared in constant time (SPEC §7). */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.env.ADMIN_TOKEN) throw new Error("ADMIN_TOKEN is not set");
-  const header = c.req.header("Authorization") ?? "";
-  const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
+  const presented = bearerToken(c.req.header("Authorization")) ?? "";
   if (!(await secretsEqual(presented, c.env.ADMIN_TOKEN))) {
     return adminFailure(c, {
       code: "unauthorized",

@@ -9,6 +9,7 @@ import {
   rsaModulusBits,
 } from "../shared/public-key";
 import { fail, ok, type Result } from "../shared/result";
+import { verifyInAcceptedForms } from "./signature-forms";
 
 /**
  * CPR request signatures (SPEC §3.1): `X-Key-Id`, `X-Timestamp` (Unix ms) and `X-Signature`, base64
@@ -27,17 +28,6 @@ export type SignatureRejection =
 export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 
 const encoder = new TextEncoder();
-
-function verifyParams(alg: RequestKeyAlgorithm): SubtleCryptoSignAlgorithm {
-  switch (alg) {
-    case "RS256":
-      return { name: "RSASSA-PKCS1-v1_5" };
-    case "PS256":
-      return { name: "RSA-PSS", saltLength: 32 };
-    case "ES256":
-      return { name: "ECDSA", hash: "SHA-256" };
-  }
-}
 
 function decodeBase64(text: string): Uint8Array | undefined {
   // Standard or URL-safe alphabet, padding optional.
@@ -148,11 +138,7 @@ export async function verifyRequestSignature(
   const signed = new Uint8Array(prefix.byteLength + rawBody.byteLength);
   signed.set(prefix);
   signed.set(new Uint8Array(rawBody), prefix.byteLength);
-  const valid = await crypto.subtle.verify(
-    verifyParams(key.alg),
-    await verificationKey(key),
-    signature,
-    signed,
-  );
+  // SPEC §3.1: the defined forms and the ones real signers emit by default (signature-forms.ts).
+  const valid = await verifyInAcceptedForms(key.alg, await verificationKey(key), signature, signed);
   return valid ? ok(keyId) : fail("signature_invalid");
 }

@@ -130,7 +130,7 @@ function headerCredentials(headers: Headers): Credentials | undefined {
   const appId = headers.get("appid");
   const appKey = headers.get("appkey");
   if (appId !== null && appKey !== null) return { kind: "app-key", appId, appKey };
-  const token = bearerToken(headers.get("Authorization") ?? undefined);
+  const token = bearerToken(headers.get("Authorization"));
   return token === undefined ? undefined : { kind: "token", token, appIdHeader: appId ?? undefined };
 }
 

@@ -1,6 +1,7 @@
 import { decodeProtectedHeader } from "jose";
 import { z } from "zod";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
+import { issuerOf } from "../shared/issuers";
 import { issueJwt, type JwtRejection, verifyJwt } from "../shared/jwt";
 import { fail, ok, type Result } from "../shared/result";
 import { loadKeyRing } from "../shared/signing-keys";
@@ -31,7 +32,7 @@ export async function issueCprToken(
   const ring = await loadKeyRing(env.SIGNING_KEYS);
   const { jwt } = await issueJwt(ring, {
     typ: TOKEN_TYPE,
-    issuer: env.ISSUER,
+    issuer: issuerOf(env, "cpr"),
     audience: claims.appId,
     subject: claims.transactionId,
     lifetimeSeconds: expirySeconds,
@@ -80,7 +81,7 @@ export async function verifyCprToken(
   now: number,
 ): Promise<Result<CprTokenPayload, JwtRejection>> {
   const ring = await loadKeyRing(env.SIGNING_KEYS);
-  const verified = await verifyJwt(ring, token, { typ: TOKEN_TYPE, issuer: env.ISSUER, now });
+  const verified = await verifyJwt(ring, token, { typ: TOKEN_TYPE, issuer: issuerOf(env, "cpr"), now });
   if (!verified.ok) return verified;
   const payload = verifiedPayloadSchema.safeParse(verified.payload);
   if (!payload.success) return fail("wrong_claims");

@@ -1,7 +1,15 @@
 import type { AppContext } from "../env";
 import { portalTokens } from "../portal/introspection";
+import { TOKEN_HEADER } from "../portal/schema";
 import { APPS, MERCHANTS } from "../shared/config-records";
-import { bearerToken, parseBasicAuth, secretMatches } from "../shared/credentials";
+import {
+  type BasicCredentials,
+  type BasicReadings,
+  basicCredentials,
+  bearerToken,
+  optimusApiKey,
+  secretMatches,
+} from "../shared/credentials";
 import { secretsEqual } from "../shared/crypto";
 import { isValidId } from "../shared/ids";
 import type { TokenOwner } from "../shared/introspection";
@@ -14,17 +22,18 @@ export type ClientRejection =
   | "no_credentials"
   | "admin_token_mismatch"
   | "basic_credentials_mismatch"
+  | "credentials_malformed"
   | "portal_token_not_live";
 
-async function basicPrincipal(
+async function readingPrincipal(
   c: AppContext,
-  username: string,
-  password: string,
+  { username, password }: BasicCredentials,
 ): Promise<Principal | undefined> {
   const config = c.get("config");
   const wellFormed = isValidId(username);
   // The username names an app or a merchant; both are looked up and both hashes compared, so the
-  // work does not tell which kinds of tenant exist under that id.
+  // work does not tell which kinds of tenant exist under that id. An empty password hashes to
+  // something no stored secret (16 characters at least) matches.
   const [app, merchant] = wellFormed
     ? await Promise.all([config.get(APPS, username), config.get(MERCHANTS, username)])
     : [undefined, undefined];
@@ -35,6 +44,12 @@ async function basicPrincipal(
   if (appMatches) return { kind: "app", appId: username };
   if (merchantMatches) return { kind: "merchant", merchantId: username };
   return undefined;
+}
+
+/** SPEC §2: the RFC 6749 §2.3.1 reading first, then the raw one; both always checked (same work). */
+async function basicPrincipal(c: AppContext, readings: BasicReadings): Promise<Principal | undefined> {
+  const [decoded, raw] = await Promise.all(readings.map((reading) => readingPrincipal(c, reading)));
+  return decoded ?? raw;
 }
 
 /**
@@ -54,14 +69,18 @@ export async function authenticateClient(
       ? ok({ kind: "admin" })
       : fail("admin_token_mismatch");
   }
-  const basic = parseBasicAuth(authorization);
+  const basic = basicCredentials(authorization);
   if (basic) {
-    const principal = await basicPrincipal(c, basic.username, basic.password);
+    const principal = await basicPrincipal(c, basic);
     return principal ? ok(principal) : fail("basic_credentials_mismatch");
   }
-  const portalToken = c.req.header("X-Optimus-API-Key");
+  // Credentials that were sent but cannot be read are a failed authentication, not an anonymous
+  // caller (which `/oauth/revoke` would otherwise let through to portal logout).
+  if (authorization !== undefined && authorization.trim() !== "") return fail("credentials_malformed");
+  const portalToken = c.req.header(TOKEN_HEADER);
   if (portalToken !== undefined) {
-    const live = await portalTokens.introspect(c.env, portalToken.replace(/^Bearer +/i, ""), now);
+    const token = optimusApiKey(portalToken);
+    const live = token === undefined ? undefined : await portalTokens.introspect(c.env, token, now);
     return live ? ok(live.owner) : fail("portal_token_not_live");
   }
   return fail("no_credentials");

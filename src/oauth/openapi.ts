@@ -7,8 +7,9 @@ import {
   type OperationGroup,
   type RequestBodySpec,
 } from "../openapi/operation";
-import type { WireError } from "../shared/fault";
+import { renderPlainFault, type WireError } from "../shared/fault";
 import { oauthError, renderOAuthFault } from "./errors";
+import { authorizationServerMetadata, METADATA_PATH } from "./metadata";
 import { tokenRequestSchema } from "./routes";
 
 /** JWKS, introspection and revocation in the OpenAPI document (SPEC §6). */
@@ -68,6 +69,44 @@ const introspectionSchema = z
   .loose()
   .describe("`{\"active\":false}` unless live and the caller's own; a live token adds its family's claims.");
 
+const EXAMPLE_ENV = { ISSUER: "https://authedge.example.com" };
+
+const metadataSchema = z
+  .object({
+    issuer: z.string(),
+    jwks_uri: z.string(),
+    introspection_endpoint: z.string(),
+    introspection_endpoint_auth_methods_supported: z.array(z.string()),
+    revocation_endpoint: z.string(),
+    revocation_endpoint_auth_methods_supported: z.array(z.string()),
+    response_types_supported: z.array(z.string()),
+    grant_types_supported: z.array(z.string()),
+    service_documentation: z.string(),
+  })
+  .meta({ description: "RFC 8414 §2 authorization server metadata." });
+
+const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Error outside the families." });
+
+const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
+  "Cache-Control": { description: "Cacheable: `public, max-age=3600`." },
+  "Access-Control-Allow-Origin": { description: "`*`: browsers may read it from any origin (SPEC §2)." },
+};
+
+/**
+ * How a resource server verifies each kind of token (SPEC §6): the table the README repeats. One
+ * issuer per JWT kind, so issuer + audience alone keep the kinds apart in any JWT library.
+ */
+export const VERIFIER_CONFIGURATION =
+  "| kind | `iss` (issuer) | `aud` (audience) | `typ` header | introspection `token_type` |\n" +
+  "|---|---|---|---|---|\n" +
+  "| CPR auth token | `ISSUER/cpr` | the appId | `cpr+jwt` | `Bearer` |\n" +
+  "| UPI session token | `ISSUER/upi` | the merchantId | `upi-session+jwt` | `Bearer` |\n" +
+  "| portal login token | opaque, introspect only | — | — | `portal` |\n" +
+  "| UPI client auth token | opaque, introspect only | — | — | `client_auth_token` |\n\n" +
+  "JWKS: `ISSUER/.well-known/jwks.json` for both JWT kinds. Algorithms: `ES256` (default), `RS256`, `EdDSA` " +
+  "(each key's `alg` in the JWKS; pin the list in the verifier). Discovery: " +
+  "`ISSUER/.well-known/oauth-authorization-server/cpr` and `/upi` (RFC 8414 §3.1 path insertion).";
+
 export const oauthApi: OperationGroup = {
   schemas: { OAuthError: oauthErrorSchema },
   operations: [
@@ -77,7 +116,10 @@ export const oauthApi: OperationGroup = {
       operationId: "getJwks",
       tag: TAG,
       summary: "Public signing keys (JWKS)",
-      description: "Verify CPR and UPI session JWTs offline: every key of SIGNING_KEYS, public members only.",
+      description:
+        "Verify CPR and UPI session JWTs offline: every key of SIGNING_KEYS, public members only. Readable " +
+        "from any origin (`Access-Control-Allow-Origin: *`).\n\n" +
+        VERIFIER_CONFIGURATION,
       responses: {
         200: jsonResponse(
           "The key set.",
@@ -108,6 +150,37 @@ export const oauthApi: OperationGroup = {
         ),
       },
     },
+    ...([undefined, "cpr", "upi"] as const).map((kind) => ({
+      method: "get" as const,
+      path: kind ? `${METADATA_PATH}/${kind}` : METADATA_PATH,
+      operationId: kind ? `get${kind === "cpr" ? "Cpr" : "Upi"}IssuerMetadata` : "getServiceMetadata",
+      tag: TAG,
+      summary: kind
+        ? `Authorization server metadata of the ${kind === "cpr" ? "CPR" : "UPI session"} token issuer (RFC 8414)`
+        : "Authorization server metadata of ISSUER (RFC 8414)",
+      description:
+        (kind
+          ? `The document whose \`issuer\` is \`ISSUER/${kind}\`, the \`iss\` of ${kind === "cpr" ? "CPR" : "UPI session"} tokens, at the path RFC 8414 §3.1 inserts. `
+          : "The service's own document. ") +
+        "There is no authorization or token endpoint (tokens come from each family's route), so " +
+        "`response_types_supported` and `grant_types_supported` are empty. A trailing slash or any other " +
+        "suffix is 404.\n\nConfiguring a verifier per kind:\n\n" +
+        VERIFIER_CONFIGURATION,
+      responses: {
+        200: jsonResponse(
+          "The metadata.",
+          metadataSchema,
+          {
+            metadata: {
+              summary: "With ISSUER https://authedge.example.com",
+              value: authorizationServerMetadata(EXAMPLE_ENV, kind),
+            },
+          },
+          PUBLIC_DOCUMENT_RESPONSE_HEADERS,
+        ),
+        ...errorResponses(plainErrorSchema, faultWires(renderPlainFault, ["internal", "unavailable"])),
+      },
+    })),
     {
       method: "post",
       path: "/oauth/introspect",
@@ -132,7 +205,7 @@ export const oauthApi: OperationGroup = {
                 exp: 1719575851,
                 iat: 1719532651,
                 sub: "txn-1",
-                iss: "https://authedge.example.com",
+                iss: "https://authedge.example.com/cpr",
                 aud: "demo-app",
                 appId: "demo-app",
                 transactionId: "txn-1",

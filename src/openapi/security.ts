@@ -6,18 +6,22 @@ export const SECURITY_SCHEMES = {
     type: "http",
     scheme: "bearer",
     description:
-      "`Authorization: Bearer <ADMIN_TOKEN>`: the admin API, and introspection/revocation of any token.",
+      "`Authorization: Bearer <ADMIN_TOKEN>`: the admin API, and introspection/revocation of any token. " +
+      "Scheme names are case-insensitive on every route (`bearer`, `BASIC`).",
   },
   appCredentials: {
     type: "http",
     scheme: "basic",
-    description: "HTTP Basic `appId:appKey` of a CPR app: introspects and revokes that app's tokens.",
+    description:
+      "HTTP Basic `appId:appKey` of a CPR app: introspects and revokes that app's tokens. Send the id and key " +
+      "form-urlencoded before base64 (RFC 6749 §2.3.1, `client_secret_basic`, as OAuth clients do) or raw.",
   },
   merchantCredentials: {
     type: "http",
     scheme: "basic",
     description:
-      "HTTP Basic `merchantId:apiKey` of a UPI merchant: introspects and revokes that merchant's tokens.",
+      "HTTP Basic `merchantId:apiKey` of a UPI merchant: introspects and revokes that merchant's tokens " +
+      "(form-urlencoded per RFC 6749 §2.3.1, or raw).",
   },
   merchantApiKey: {
     type: "http",
@@ -29,7 +33,7 @@ export const SECURITY_SCHEMES = {
     type: "apiKey",
     in: "header",
     name: "x-merchantid",
-    description: "Customer API: the merchant id, sent with the API key.",
+    description: "Customer API: the merchant id, sent with the API key (`x-merchant-id` is accepted too).",
   },
   cprAppIdHeader: {
     type: "apiKey",
@@ -55,7 +59,8 @@ export const SECURITY_SCHEMES = {
     type: "apiKey",
     in: "header",
     name: TOKEN_HEADER,
-    description: "A portal login token from `/api_auth` (a `Bearer ` prefix is tolerated).",
+    description:
+      "A portal login token from `/api_auth`; a `Bearer ` prefix (any case) and spaces around it are tolerated.",
   },
 } as const;
 

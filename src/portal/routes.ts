@@ -3,6 +3,7 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { getHasEffects } from "../shared/allowed-methods";
 import { clientIp } from "../shared/client-ip";
+import { optimusApiKey } from "../shared/credentials";
 import { errorResponse } from "../shared/fault";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
@@ -57,7 +58,7 @@ export const portalRoutes = new Hono<AppEnv>()
     });
   })
   .get("/session", noStore, async (c) => {
-    const presented = (c.req.header(TOKEN_HEADER) ?? "").replace(/^Bearer /, "");
+    const presented = optimusApiKey(c.req.header(TOKEN_HEADER)) ?? "";
     const session = await findLiveSession(c.env, presented, Date.now());
     if (!session) return deny(c, { reason: "invalid_token" });
     annotate(c, { email: maskEmail(session.email), organizationId: session.organizationId });

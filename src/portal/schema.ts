@@ -24,5 +24,5 @@ export const passwordSchema = z
     "must be printable ASCII without leading or trailing spaces",
   );
 
-/** Header carrying the token to check (PayU's Optimus API key header); `Bearer ` is tolerated. */
+/** Header carrying the token to check (PayU's Optimus API key header); read by `optimusApiKey` (shared/credentials). */
 export const TOKEN_HEADER = "X-Optimus-API-Key";

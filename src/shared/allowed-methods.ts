@@ -30,6 +30,9 @@ function isMarked(handler: unknown): boolean {
 export function allowedMethodsResolver(app: Pick<Hono, "routes">): (path: string) => string[] {
   let router: TrieRouter<readonly [method: string, effects: boolean]> | undefined;
   return (path) => {
+    // SPEC §2: a trailing slash no route serves is 404, not 405 (the pattern router would let the
+    // slash go and report the methods of the path without it). No route ends in a slash.
+    if (path.length > 1 && path.endsWith("/")) return [];
     if (!router) {
       router = new TrieRouter();
       for (const route of app.routes) {

@@ -1,5 +1,12 @@
 import { digestsEqual, sha256Hex } from "./crypto";
 
+/**
+ * The one reader of client credentials (SPEC §2): the `Authorization` header (RFC 9110 §11.6.2,
+ * scheme names case-insensitive, surrounding whitespace ignored), HTTP Basic with the
+ * form-urlencoding of RFC 6749 §2.3.1, and the portal's `X-Optimus-API-Key`. Every route reads
+ * credentials through here, so they are accepted the same way everywhere.
+ */
+
 // Compared against when the principal is unknown, so an unknown id costs the same hashing and
 // comparison as a wrong secret (SPEC §2). No secret hashes to it in practice.
 const UNKNOWN_PRINCIPAL_DIGEST = "0".repeat(64);
@@ -13,27 +20,95 @@ export async function secretMatches(presented: string, storedSha256: string | un
   return matches && storedSha256 !== undefined;
 }
 
-/** RFC 7617 Basic credentials; `undefined` when the header is absent or not well-formed Basic. */
-export function parseBasicAuth(
-  header: string | undefined,
-): { username: string; password: string } | undefined {
-  const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header ?? "");
-  if (!match) return undefined;
-  let decoded: string;
+// RFC 9110 §11.4: `scheme 1*SP token68`. Tabs and extra spaces around the parts are tolerated, as
+// clients and proxies produce them; the credentials are any visible characters (an operator's
+// ADMIN_TOKEN need not be token68), each scheme checks its own form.
+const AUTHORIZATION = /^[ \t]*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)[ \t]+(\S+)[ \t]*$/;
+
+/** The scheme (lowercased) and credentials of an `Authorization` header; `undefined` when absent or not of that form. */
+export function parseAuthorization(
+  header: string | null | undefined,
+): { scheme: string; credentials: string } | undefined {
+  const match = AUTHORIZATION.exec(header ?? "");
+  return match ? { scheme: match[1]!.toLowerCase(), credentials: match[2]! } : undefined;
+}
+
+/** The token of `Authorization: Bearer <token>` (any case of `Bearer`), or `undefined`. */
+export function bearerToken(header: string | null | undefined): string | undefined {
+  const parsed = parseAuthorization(header);
+  return parsed?.scheme === "bearer" ? parsed.credentials : undefined;
+}
+
+/** One reading of Basic credentials: the username (a client id or API key) and the password. */
+export interface BasicCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * The two readings of `Authorization: Basic`, to be tried in this order: decoded as RFC 6749
+ * §2.3.1 has clients encode them (`acme%2Dapp`, `+` for a space), then raw, for clients that do
+ * not encode (RFC 7617 alone). When the decoded reading is the raw one, or the text does not
+ * decode (`%zz`, a lone `%`, bytes that are not UTF-8), both entries are the raw reading: callers
+ * always check both, so the work does not depend on the form (SPEC §2). A reading is never mixed
+ * (a decoded username with a raw password).
+ */
+export type BasicReadings = readonly [BasicCredentials, BasicCredentials];
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function fromBase64(text: string): string | undefined {
+  // The URL-safe alphabet too: Authlib before 1.0 encoded Basic credentials with it, and its two
+  // characters mean nothing else here.
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return undefined;
   try {
-    decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
-      Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0)),
-    );
+    const standard = text.replaceAll("-", "+").replaceAll("_", "/");
+    return utf8.decode(Uint8Array.from(atob(standard), (ch) => ch.charCodeAt(0)));
   } catch {
     return undefined;
   }
-  const colon = decoded.indexOf(":");
-  return colon === -1
-    ? { username: decoded, password: "" }
-    : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** The token of `Authorization: Bearer <token>`, or `undefined`. */
-export function bearerToken(header: string | undefined): string | undefined {
-  return /^Bearer +(\S+) *$/i.exec(header ?? "")?.[1];
+/** application/x-www-form-urlencoded decoding, strict: `undefined` for `%zz`, `%` or non-UTF-8 bytes. */
+function formDecode(text: string): string | undefined {
+  try {
+    // decodeURIComponent throws on a `%` not followed by two hex digits and on invalid UTF-8.
+    return decodeURIComponent(text.replaceAll("+", " "));
+  } catch {
+    return undefined;
+  }
+}
+
+function split(userPass: string): BasicCredentials {
+  // RFC 7617 §2: user-id ":" password; the first colon separates (a username cannot hold one raw).
+  // Without a colon the whole is the username and the password is empty, as some Customer API
+  // clients send the API key alone; an empty password never matches a stored secret.
+  const colon = userPass.indexOf(":");
+  if (colon === -1) return { username: userPass, password: "" };
+  return { username: userPass.slice(0, colon), password: userPass.slice(colon + 1) };
+}
+
+/**
+ * Both readings of `Authorization: Basic <base64(user:pass)>` (any case of `Basic`), or
+ * `undefined` when the header is absent, another scheme, or not base64 of UTF-8.
+ */
+export function basicCredentials(header: string | null | undefined): BasicReadings | undefined {
+  const parsed = parseAuthorization(header);
+  if (parsed?.scheme !== "basic") return undefined;
+  const decodedText = fromBase64(parsed.credentials);
+  const raw = decodedText === undefined ? undefined : split(decodedText);
+  if (!raw) return undefined;
+  const username = formDecode(raw.username);
+  const password = formDecode(raw.password);
+  const decoded = username === undefined || password === undefined ? raw : { username, password };
+  return [decoded, raw];
+}
+
+/**
+ * The token of an `X-Optimus-API-Key` header (SPEC §4): the token itself, or `Bearer <token>` with
+ * any case of `Bearer`; surrounding whitespace ignored. `undefined` when absent or empty.
+ */
+export function optimusApiKey(header: string | null | undefined): string | undefined {
+  const match = /^[ \t]*(?:bearer[ \t]+)?(\S+)[ \t]*$/i.exec(header ?? "");
+  return match?.[1];
 }

@@ -21,6 +21,8 @@ export interface CustomerProfile {
   readonly email_address: string | null;
   readonly first_name: string | null;
   readonly last_name: string | null;
+  /** Absent on customers stored before SPEC revision 2: read as the default, "91". */
+  readonly mobile_country_code?: string;
   readonly date_created: string;
   readonly last_updated: string;
 }
@@ -78,3 +80,11 @@ export function viewCustomer(
     },
   };
 }
+
+/** The fields an update may change (SPEC §5), each left as stored when absent. */
+export type CustomerProfileChanges = Partial<
+  Pick<
+    CustomerProfile,
+    "mobile_number" | "mobile_country_code" | "email_address" | "first_name" | "last_name"
+  >
+>;

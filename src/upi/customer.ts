@@ -1,6 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { incarnationObjectName } from "../shared/incarnation";
-import { type CustomerProfile, type CustomerView, type DeviceBinding, viewCustomer } from "./customer-state";
+import {
+  type CustomerProfile,
+  type CustomerProfileChanges,
+  type CustomerView,
+  type DeviceBinding,
+  viewCustomer,
+} from "./customer-state";
 import type { VpaAccounts } from "./schema";
 import { issueSessionToken } from "./session-token";
 
@@ -86,6 +92,24 @@ export class UpiCustomer extends DurableObject<Env> {
 
   profile(): CustomerProfile | undefined {
     return this.ctx.storage.kv.get<CustomerProfile>(PROFILE);
+  }
+
+  /**
+   * Applies a Customer API update (SPEC §5). `expectedId`, when given, must be the stored `id`: a
+   * request that named the customer by its `cst_` id finds it only if that is still its id.
+   */
+  updateProfile(
+    changes: CustomerProfileChanges,
+    lastUpdated: string,
+    expectedId?: string,
+  ): Outcome<CustomerProfile, "customer_not_found"> {
+    const kv = this.ctx.storage.kv;
+    const stored = kv.get<CustomerProfile>(PROFILE);
+    if (!stored || (expectedId !== undefined && stored.id !== expectedId))
+      return { ok: false, reason: "customer_not_found" };
+    const updated: CustomerProfile = { ...stored, ...changes, last_updated: lastUpdated };
+    kv.put(PROFILE, updated);
+    return { ok: true, value: updated };
   }
 
   /** Records a client auth token (by hash) for an existing customer. */

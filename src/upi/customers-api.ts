@@ -4,40 +4,57 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { getHasEffects } from "../shared/allowed-methods";
 import type { MerchantRecord } from "../shared/config-records";
-import { parseBasicAuth, secretMatches } from "../shared/credentials";
-import { randomAlphanumeric } from "../shared/crypto";
+import { basicCredentials, secretMatches } from "../shared/credentials";
 import { errorResponse } from "../shared/fault";
 import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
 import { issueClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
+import { customerIdOf, referenceOfCustomerId } from "./customer-id";
 import type { CustomerProfile } from "./customer-state";
 import { type CustomerApiReason, customerApiError } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
 import { readFields } from "./request-body";
-import { clientTokenOptionSchema, createCustomerSchema } from "./schema";
+import {
+  clientTokenOptionSchema,
+  createCustomerSchema,
+  DEFAULT_MOBILE_COUNTRY_CODE,
+  updateCustomerSchema,
+} from "./schema";
 
 /**
  * Juspay's Customer API, the part that hands client auth tokens to a merchant's server (SPEC §5):
- * `POST /customers` and `GET /customers/{customerId}`, where customerId is the merchant's
- * `object_reference_id`. Authenticated by the merchant API key as HTTP Basic username (empty
- * password) plus the `x-merchantid` header.
+ * `POST /customers` (create), `GET /customers/{id}` and `POST /customers/{id}` (update), where `id`
+ * is the customer's `cst_…` id or the merchant's `object_reference_id`. Authenticated by the
+ * merchant API key as HTTP Basic username (empty password) plus the `x-merchantid` (or
+ * `x-merchant-id`) header, as Juspay's SDKs send them.
  */
 
 const TOKEN_OPTION = "options.get_client_auth_token";
+// The same option as PHP- and Rails-style form encoders write a nested field.
+const TOKEN_OPTION_BRACKETS = "options[get_client_auth_token]";
 
 type Checked<T> = { ok: true; value: T } | { ok: false; reason: CustomerApiReason };
 
 async function authenticateMerchant(c: AppContext): Promise<Checked<MerchantRecord>> {
-  const merchantId = c.req.header("x-merchantid") ?? "";
-  // Juspay: the API key is the Basic username, the password is empty.
-  const apiKey = parseBasicAuth(c.req.header("Authorization"))?.username;
+  // SPEC §5: Juspay's SDKs send the merchant id as `x-merchantid` or `x-merchant-id`.
+  const merchantId = c.req.header("x-merchantid") ?? c.req.header("x-merchant-id") ?? "";
+  // Juspay: the API key is the Basic username, the password is empty. Both readings of SPEC §2
+  // (RFC 6749 §2.3.1 decoded, raw) are compared, always, even for an unknown merchant.
+  const readings = basicCredentials(c.req.header("Authorization"));
   const merchant = isValidId(merchantId) ? await findMerchant(c.get("config"), merchantId) : undefined;
-  // Compared even for an unknown merchant, so that it costs the same work (SPEC §2).
-  const matches = await secretMatches(apiKey ?? "", merchant?.apiKeySha256);
-  if (!merchant || apiKey === undefined || !matches) {
+  const [decodedMatches, rawMatches] = await Promise.all(
+    (readings ?? [undefined, undefined]).map((reading) =>
+      secretMatches(reading?.username ?? "", merchant?.apiKeySha256),
+    ),
+  );
+  if (!merchant || readings === undefined || !(decodedMatches || rawMatches)) {
     annotate(c, {
-      reason: !merchant ? "unknown_merchant" : apiKey === undefined ? "api_key_missing" : "api_key_mismatch",
+      reason: !merchant
+        ? "unknown_merchant"
+        : readings === undefined
+          ? "api_key_missing"
+          : "api_key_mismatch",
     });
     return { ok: false, reason: { code: "unauthenticated" } };
   }
@@ -73,6 +90,7 @@ function customerBody(profile: CustomerProfile, token?: { token: string; expires
     id,
     object: "customer",
     ...rest,
+    mobile_country_code: profile.mobile_country_code ?? DEFAULT_MOBILE_COUNTRY_CODE,
     ...(token
       ? { juspay: { client_auth_token: token.token, client_auth_token_expiry: juspayTime(token.expiresAt) } }
       : {}),
@@ -97,29 +115,61 @@ function refuse(c: AppContext, reason: CustomerApiReason): Response {
   return errorResponse(customerApiError(reason));
 }
 
+/** The option from the query or the body, dotted or bracketed (nested JSON arrives dotted). */
+function tokenOption(c: AppContext, fields: Map<string, unknown> | undefined): Checked<boolean | undefined> {
+  const value =
+    c.req.query(TOKEN_OPTION) ??
+    c.req.query(TOKEN_OPTION_BRACKETS) ??
+    fields?.get(TOKEN_OPTION) ??
+    fields?.get(TOKEN_OPTION_BRACKETS);
+  return check(clientTokenOptionSchema, value, TOKEN_OPTION);
+}
+
+/**
+ * The customer a path id names (SPEC §5): a `cst_…` id is its reference's customer if that is still
+ * the customer's id; anything else, or a `cst_…` id that finds no one, is taken as the reference
+ * itself (a merchant's reference may look like a `cst_` id).
+ */
+async function findCustomer(
+  c: AppContext,
+  { merchantId, incarnation }: MerchantRecord,
+  id: string,
+): Promise<CustomerProfile | undefined> {
+  const reference = referenceOfCustomerId(id);
+  if (reference !== undefined) {
+    const profile = await customerObject(c.env, merchantId, incarnation, reference).profile();
+    if (profile?.id === id) return profile;
+  }
+  return isValidId(id) ? await customerObject(c.env, merchantId, incarnation, id).profile() : undefined;
+}
+
+async function readBodyFields(c: AppContext): Promise<Checked<Map<string, unknown>>> {
+  const fields = await readFields(c.req.raw);
+  return fields.ok
+    ? { ok: true, value: fields.value }
+    : { ok: false, reason: { code: "invalid_input", field: "body", message: "not valid JSON" } };
+}
+
 export const customersApi = new Hono<AppEnv>()
   .use(noStore)
   .post("/", async (c) => {
     const merchant = await authenticateMerchant(c);
     if (!merchant.ok) return refuse(c, merchant.reason);
-    const fields = await readFields(c.req.raw);
-    if (!fields.ok) return refuse(c, { code: "invalid_input", field: "body", message: "not valid JSON" });
+    const fields = await readBodyFields(c);
+    if (!fields.ok) return refuse(c, fields.reason);
     const input = check(createCustomerSchema, Object.fromEntries(fields.value));
     if (!input.ok) return refuse(c, input.reason);
     // SPEC §5: the option may come in the query or the body, on creation as on retrieval.
-    const wantsToken = check(
-      clientTokenOptionSchema,
-      c.req.query(TOKEN_OPTION) ?? fields.value.get(TOKEN_OPTION),
-      TOKEN_OPTION,
-    );
+    const wantsToken = tokenOption(c, fields.value);
     if (!wantsToken.ok) return refuse(c, wantsToken.reason);
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;
     const { merchantId, incarnation } = merchant.value;
     const created = await customerObject(c.env, merchantId, incarnation, customerId).createProfile({
-      id: `cst_${randomAlphanumeric(16)}`,
+      id: customerIdOf(customerId),
       object_reference_id: customerId,
       mobile_number: input.value.mobile_number ?? null,
+      mobile_country_code: input.value.mobile_country_code ?? DEFAULT_MOBILE_COUNTRY_CODE,
       email_address: input.value.email_address ?? null,
       first_name: input.value.first_name ?? null,
       last_name: input.value.last_name ?? null,
@@ -136,21 +186,53 @@ export const customersApi = new Hono<AppEnv>()
   .get("/:customerId", getHasEffects(), async (c) => {
     const merchant = await authenticateMerchant(c);
     if (!merchant.ok) return refuse(c, merchant.reason);
-    const customerId = c.req.param("customerId");
+    const id = c.req.param("customerId");
     // SPEC §5: the option may come in the query or, as Juspay's clients sometimes send it, in a body.
-    const fromQuery = c.req.query(TOKEN_OPTION);
-    const fields = fromQuery === undefined ? await readFields(c.req.raw) : undefined;
-    if (fields && !fields.ok)
-      return refuse(c, { code: "invalid_input", field: "body", message: "not valid JSON" });
-    const wantsToken = check(
-      clientTokenOptionSchema,
-      fromQuery ?? fields?.value.get(TOKEN_OPTION),
-      TOKEN_OPTION,
-    );
+    const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
+    const fields = inQuery === undefined ? await readBodyFields(c) : undefined;
+    if (fields && !fields.ok) return refuse(c, fields.reason);
+    const wantsToken = tokenOption(c, fields?.value);
     if (!wantsToken.ok) return refuse(c, wantsToken.reason);
-    if (!isValidId(customerId)) return refuse(c, { code: "customer_not_found" });
-    if (wantsToken.value) return customerWithToken(c, merchant.value, customerId);
-    const { merchantId, incarnation } = merchant.value;
-    const profile = await customerObject(c.env, merchantId, incarnation, customerId).profile();
-    return profile ? c.json(customerBody(profile)) : refuse(c, { code: "customer_not_found" });
+    // By reference with a token: one Durable Object call, which finds the customer or not.
+    if (wantsToken.value && referenceOfCustomerId(id) === undefined) {
+      return isValidId(id)
+        ? customerWithToken(c, merchant.value, id)
+        : refuse(c, { code: "customer_not_found" });
+    }
+    const profile = await findCustomer(c, merchant.value, id);
+    if (!profile) return refuse(c, { code: "customer_not_found" });
+    return wantsToken.value
+      ? customerWithToken(c, merchant.value, profile.object_reference_id)
+      : c.json(customerBody(profile));
+  })
+  .post("/:customerId", async (c) => {
+    const merchant = await authenticateMerchant(c);
+    if (!merchant.ok) return refuse(c, merchant.reason);
+    const id = c.req.param("customerId");
+    const fields = await readBodyFields(c);
+    if (!fields.ok) return refuse(c, fields.reason);
+    const input = check(updateCustomerSchema, Object.fromEntries(fields.value));
+    if (!input.ok) return refuse(c, input.reason);
+    const wantsToken = tokenOption(c, fields.value);
+    if (!wantsToken.ok) return refuse(c, wantsToken.reason);
+    const { merchantId } = merchant.value;
+    const found = await findCustomer(c, merchant.value, id);
+    if (!found) return refuse(c, { code: "customer_not_found" });
+    const { object_reference_id: reference, ...changes } = input.value;
+    if (reference !== undefined && reference !== found.object_reference_id) {
+      return refuse(c, { code: "invalid_input", field: "object_reference_id", message: "cannot be changed" });
+    }
+    // The stored id is re-checked inside the object, so a customer is never updated through an id
+    // that stopped naming it between the read and the write.
+    const updated = await customerObject(
+      c.env,
+      merchantId,
+      merchant.value.incarnation,
+      found.object_reference_id,
+    ).updateProfile(changes, juspayTime(Date.now()), found.id);
+    if (!updated.ok) return refuse(c, { code: updated.reason });
+    annotate(c, { action: "customer_updated" });
+    return wantsToken.value
+      ? customerWithToken(c, merchant.value, found.object_reference_id)
+      : c.json(customerBody(updated.value));
   });

@@ -210,7 +210,8 @@ export function customerApiError(reason: CustomerApiReason): WireError {
         404,
         {
           status: "invalid_request_error",
-          errorCode: "not_found",
+          // SPEC §5: Juspay's code for an unknown object, which its SDKs map to "not found".
+          errorCode: "object_not_found",
           code: "RESOURCE_NOT_FOUND",
           category: "USER_ERROR",
         },

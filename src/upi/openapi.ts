@@ -10,7 +10,7 @@ import {
   type ParameterSpec,
   reasonWires,
 } from "../openapi/operation";
-import { idSchema } from "../shared/ids";
+import { customerIdOf } from "./customer-id";
 import {
   type CustomerApiReason,
   customerApiError,
@@ -29,6 +29,7 @@ import {
   parseProcessRequest,
   SERVICE,
   signatureGroupSchema,
+  updateCustomerSchema,
 } from "./schema";
 
 /** The UPI family in the OpenAPI document (SPEC §5, seed 000) and Juspay's Customer API. */
@@ -255,6 +256,7 @@ const customerSchema = z.object({
   email_address: z.string().nullable(),
   first_name: z.string().nullable(),
   last_name: z.string().nullable(),
+  mobile_country_code: z.string().describe('Digits without "+"; "91" unless given.'),
   date_created: z.string(),
   last_updated: z.string(),
   juspay: z
@@ -264,13 +266,14 @@ const customerSchema = z.object({
 });
 
 const CUSTOMER = {
-  id: "cst_om2l6ctlptxwxuzj",
+  id: customerIdOf(CUSTOMER_ID),
   object: "customer",
   object_reference_id: CUSTOMER_ID,
   mobile_number: "919876543210",
   email_address: "jane@example.com",
   first_name: "Jane",
   last_name: "Doe",
+  mobile_country_code: "91",
   date_created: "2024-06-21T12:07:31Z",
   last_updated: "2024-06-21T12:07:31Z",
 };
@@ -332,6 +335,22 @@ const createCustomerForm = createCustomerSchema.extend({ [TOKEN_OPTION]: clientT
 const createCustomerJson = createCustomerSchema.extend({
   options: z.object({ get_client_auth_token: clientTokenOptionSchema }).optional(),
 });
+const updateCustomerForm = updateCustomerSchema.extend({ [TOKEN_OPTION]: clientTokenOptionSchema });
+const updateCustomerJson = updateCustomerSchema.extend({
+  options: z.object({ get_client_auth_token: clientTokenOptionSchema }).optional(),
+});
+
+const CUSTOMER_PATH_ID: ParameterSpec = {
+  name: "customerId",
+  in: "path",
+  schema: z.string().min(1).max(256),
+  description:
+    "The customer's `id` (`cst_…`, as creation answered it) or the merchant's `object_reference_id`. " +
+    "The `cst_` id is derived from the reference (`cst_` + the reference in lowercase base32), so both " +
+    "name the customer at once, everywhere. A reference that looks like a `cst_` id still works: a " +
+    "`cst_` id that names no customer is tried as a reference.",
+  example: CUSTOMER_ID,
+};
 
 const CREATE_CUSTOMER = {
   object_reference_id: CUSTOMER_ID,
@@ -347,7 +366,10 @@ const tokenOptionQuery: ParameterSpec = {
   name: TOKEN_OPTION,
   in: "query",
   schema: clientTokenOptionSchema,
-  description: "`true` issues a client auth token (15 minutes, limited uses) in `juspay`.",
+  description:
+    "`true` issues a client auth token (15 minutes, limited uses) in `juspay`. Accepted as Juspay's SDKs " +
+    "send it: `true`, `True` or `1` (`false`, `False`, `0` for no), in the query or the body, dotted " +
+    "(`options.get_client_auth_token`), bracketed (`options[get_client_auth_token]`) or nested in JSON.",
   example: "true",
 };
 
@@ -438,24 +460,57 @@ export const upiApi: OperationGroup = {
       tag: CUSTOMERS_TAG,
       summary: "Get a customer (and optionally a client auth token)",
       description:
-        "`HEAD` is 405 with `Allow: GET`: with the option a GET mints a token, and HEAD never changes state " +
+        "`HEAD` is 405 with `Allow: GET, POST`: with the option a GET mints a token, and HEAD never changes state " +
         '(README "HTTP semantics").',
       security: merchantCredentials,
-      parameters: [
-        {
-          name: "customerId",
-          in: "path",
-          schema: idSchema,
-          description: "The merchant's object_reference_id.",
-          example: CUSTOMER_ID,
-        },
-        tokenOptionQuery,
-      ],
+      parameters: [CUSTOMER_PATH_ID, tokenOptionQuery],
       responses: customerResponses(
         ["invalid_input", "unauthenticated", "ip_not_allowed", "customer_not_found"],
         false,
         CUSTOMER_GET_REASONS,
       ),
+    },
+    {
+      method: "post",
+      path: "/customers/{customerId}",
+      operationId: "updateUpiCustomer",
+      tag: CUSTOMERS_TAG,
+      summary: "Update a customer (and optionally get a client auth token)",
+      description:
+        "Juspay's Update Customer. The fields given replace the stored ones, with creation's validation; " +
+        "the others stay. `object_reference_id` may be repeated, not changed (400). Answers the updated " +
+        "object, with a client auth token in `juspay` when `options.get_client_auth_token` is true.",
+      security: merchantCredentials,
+      parameters: [CUSTOMER_PATH_ID, tokenOptionQuery],
+      requestBody: {
+        required: true,
+        content: {
+          "application/x-www-form-urlencoded": {
+            schema: updateCustomerForm,
+            examples: {
+              form: {
+                summary: "As Juspay's SDKs send it",
+                value: { email_address: "jane.doe@example.com", mobile_country_code: "91" },
+              },
+            },
+          },
+          "application/json": {
+            schema: updateCustomerJson,
+            examples: {
+              json: {
+                summary: "JSON with nested options",
+                value: { first_name: "Janet", options: { get_client_auth_token: true } },
+              },
+            },
+          },
+        },
+      },
+      responses: customerResponses([
+        "invalid_input",
+        "unauthenticated",
+        "ip_not_allowed",
+        "customer_not_found",
+      ]),
     },
   ],
 };

@@ -264,10 +264,39 @@ export const createCustomerSchema = z.object({
     .optional(),
   first_name: personName.optional(),
   last_name: personName.optional(),
+  // SPEC §5: stored and returned; "91" when never given. A leading `+` is accepted and not kept.
+  mobile_country_code: z
+    .string({ error: "must be a string" })
+    .regex(/^\+?[0-9]{1,4}$/, "must be 1-4 digits")
+    .transform((code) => code.replace(/^\+/, ""))
+    .optional(),
 });
 
-/** `options.get_client_auth_token`: `true`/`false` as form text or JSON booleans. */
+/**
+ * Juspay's "Update Customer" fields: those of creation, each optional. `object_reference_id` may be
+ * repeated but not changed (checked by the route against the stored customer).
+ */
+export const updateCustomerSchema = createCustomerSchema.partial();
+
+export const DEFAULT_MOBILE_COUNTRY_CODE = "91";
+
+/**
+ * `options.get_client_auth_token` as Juspay's SDKs send it (SPEC §5): JSON booleans, `1`/`0`, or
+ * text `true`/`True`/`1` (and the false forms), in any case.
+ */
 export const clientTokenOptionSchema = z
-  .union([z.boolean(), z.enum(["true", "false"])], { error: "must be true or false" })
-  .transform((flag) => flag === true || flag === "true")
+  .union(
+    [
+      z.boolean(),
+      z.literal(1),
+      z.literal(0),
+      z.string().regex(/^(?:true|false|1|0)$/i, "must be true or false"),
+    ],
+    {
+      error: "must be true or false",
+    },
+  )
+  .transform(
+    (flag) => flag === true || flag === 1 || (typeof flag === "string" && /^(?:true|1)$/i.test(flag)),
+  )
   .optional();

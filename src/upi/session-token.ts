@@ -1,5 +1,6 @@
 import type { JWTPayload } from "jose";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
+import { issuerOf } from "../shared/issuers";
 import { issueJwt, verifyJwt } from "../shared/jwt";
 import { loadKeyRing } from "../shared/signing-keys";
 
@@ -25,7 +26,7 @@ export async function issueSessionToken(
 ): Promise<{ sessionToken: string; expiresAt: number }> {
   const { jwt, payload } = await issueJwt(await loadKeyRing(env.SIGNING_KEYS), {
     typ: "upi-session+jwt",
-    issuer: env.ISSUER,
+    issuer: issuerOf(env, "upi"),
     audience: subject.merchantId,
     subject: subject.customerId,
     lifetimeSeconds: SESSION_TOKEN_LIFETIME_SECONDS,
@@ -64,7 +65,7 @@ export async function verifySessionToken(
 ): Promise<VerifiedSession | undefined> {
   const verified = await verifyJwt(await loadKeyRing(env.SIGNING_KEYS), token, {
     typ: "upi-session+jwt",
-    issuer: env.ISSUER,
+    issuer: issuerOf(env, "upi"),
     now,
   });
   if (!verified.ok) return undefined;

@@ -70,7 +70,7 @@ export async function verifiedClaims(authorization: string, audience: string): P
   const jwt = authorization.slice("Bearer ".length);
   expect(decodeProtectedHeader(jwt)).toMatchObject({ typ: "cpr+jwt", alg: "ES256", kid: "test-es256" });
   const { payload } = await jwtVerify(jwt, await servedJwks(), {
-    issuer: env.ISSUER,
+    issuer: `${env.ISSUER}/cpr`,
     audience,
     typ: "cpr+jwt",
   });

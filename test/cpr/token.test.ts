@@ -31,7 +31,7 @@ describe("the CPR token (SPEC §3 item 6)", () => {
       },
     });
     expect(claims).toEqual({
-      iss: env.ISSUER,
+      iss: `${env.ISSUER}/cpr`,
       aud: app.appId,
       sub: transactionId,
       iat: expect.any(Number),

@@ -30,7 +30,7 @@ describe("POST /oauth/introspect with CPR tokens", () => {
       exp: claims.exp,
       iat: claims.iat,
       sub: granted.transactionId,
-      iss: env.ISSUER,
+      iss: `${env.ISSUER}/cpr`,
       aud: app.appId,
       jti: claims.jti,
       appId: app.appId,

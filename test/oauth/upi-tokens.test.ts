@@ -53,7 +53,7 @@ describe("/oauth with UPI session tokens", () => {
       active: true,
       token_type: "Bearer",
       sub: customerId,
-      iss: env.ISSUER,
+      iss: `${env.ISSUER}/upi`,
       aud: merchant.merchantId,
       merchantId: merchant.merchantId,
       customerId,

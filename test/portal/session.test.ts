@@ -24,6 +24,11 @@ describe("/api_auth/session (X-Optimus-API-Key)", () => {
   it.each([
     ["as is", (token: string) => token],
     ["with a Bearer prefix", (token: string) => `Bearer ${token}`],
+    // Issue 18 item 5: one X-Optimus-API-Key parser, the same as /oauth/* (any case, spaces around).
+    ["with a lowercase bearer prefix", (token: string) => `bearer ${token}`],
+    ["with an upper-case BEARER prefix", (token: string) => `BEARER ${token}`],
+    ["with two spaces after Bearer", (token: string) => `Bearer  ${token}`],
+    ["surrounded by spaces", (token: string) => `  Bearer ${token} `],
   ])("answers a live token sent %s with its email, org and expiry", async (_label, present) => {
     const { user, token, expiresAt } = await loggedIn();
     const response = await call("/api_auth/session", { headers: { "X-Optimus-API-Key": present(token) } });
@@ -41,7 +46,8 @@ describe("/api_auth/session (X-Optimus-API-Key)", () => {
     ["the token in upper case", (token: string) => token.toUpperCase()],
     ["one digit changed", (token: string) => `${token.slice(0, -1)}${token.endsWith("0") ? "1" : "0"}`],
     ["the token without underscores", (token: string) => token.replaceAll("_", "")],
-    ["a lowercase bearer prefix", (token: string) => `bearer ${token}`],
+    ["another scheme", (token: string) => `Basic ${token}`],
+    ["a Bearer prefix without a space", (token: string) => `Bearer${token}`],
     ["a trailing character", (token: string) => `${token}0`],
   ])("answers %s with 401", async (_label, present) => {
     const { token } = await loggedIn();

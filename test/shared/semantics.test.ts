@@ -103,7 +103,7 @@ describe("HEAD never changes state: 405 with Allow where GET logs in or mints a 
       headers,
     });
     expect(response.status).toBe(405);
-    expect(response.headers.get("Allow")).toBe("GET");
+    expect(response.headers.get("Allow")).toBe("GET, POST");
     expect(await storedKeys(merchant, customerId)).toEqual(before);
     // The GET twin mints a token, which the customer's object records.
     const minted = await call(`/customers/${customerId}?options.get_client_auth_token=true`, { headers });

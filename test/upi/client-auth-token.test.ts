@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/shared/crypto";
+import { customerIdOf } from "../../src/upi/customer-id";
 import { call, json, uid } from "../support/worker";
 import {
   bindDevice,
@@ -64,13 +65,14 @@ const tokenBody = (customerId: string, clientAuthToken: string, extra: Record<st
   clientTokenBody(merchant.merchantId, customerId, clientAuthToken, extra);
 
 const customerObjectFields = (customerId: string, fields: Record<string, unknown> = {}) => ({
-  id: expect.stringMatching(/^cst_[A-Za-z0-9]{16}$/),
+  id: customerIdOf(customerId),
   object: "customer",
   object_reference_id: customerId,
   mobile_number: null,
   email_address: null,
   first_name: null,
   last_name: null,
+  mobile_country_code: "91",
   date_created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
   last_updated: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
   ...fields,
@@ -190,7 +192,7 @@ describe("Customer API (SPEC §5, Juspay style)", () => {
       const response = await customerApi(path);
       expect(response.status).toBe(404);
       expect(await json(response)).toMatchObject({
-        error_code: "not_found",
+        error_code: "object_not_found",
         error_info: { code: "RESOURCE_NOT_FOUND" },
       });
     }

@@ -52,7 +52,7 @@ describe("UPI session tokens as a TokenFamily (SPEC §6)", () => {
         exp: expect.any(Number),
         iat: expect.any(Number),
         sub: customerId,
-        iss: env.ISSUER,
+        iss: `${env.ISSUER}/upi`,
         aud: merchant.merchantId,
         merchantId: merchant.merchantId,
         customerId,

@@ -62,8 +62,8 @@ export async function registerKey(merchantId: string, merchantKeyId = uid("key")
 export async function provisionMerchant(
   settings: Record<string, unknown> = {},
 ): Promise<ProvisionedMerchant> {
-  const merchantId = uid("m");
-  const response = await admin("POST", "/merchants", { merchantId, ...settings });
+  const merchantId = typeof settings.merchantId === "string" ? settings.merchantId : uid("m");
+  const response = await admin("POST", "/merchants", { ...settings, merchantId });
   expect(response.status).toBe(201);
   const body = await json(response);
   return {
@@ -169,7 +169,7 @@ export function failure(requestId: string, errorCode: string, errorMessage: stri
 export async function verifiedSession(sessionToken: string, merchantId: string): Promise<JWTPayload> {
   const jwks = createLocalJWKSet(await json(await call("/.well-known/jwks.json")));
   const { payload, protectedHeader } = await jwtVerify(sessionToken, jwks, {
-    issuer: env.ISSUER,
+    issuer: `${env.ISSUER}/upi`,
     audience: merchantId,
     typ: "upi-session+jwt",
   });

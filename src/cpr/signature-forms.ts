@@ -1,0 +1,106 @@
+import type { RequestKey } from "../shared/config-records";
+
+/**
+ * The forms in which a CPR request signature is accepted (SPEC §3.1): the ones the spec defines
+ * (ES256 raw r‖s, PS256 salt 32) and the ones real signers emit by default: ES256 as DER, as
+ * OpenSSL, Node's `crypto.sign` and Python's `cryptography` do, and PS256 with the maximum salt
+ * length, Node's and Python's usual choice. Each form is at most one public-key operation, so a
+ * wrong signature costs at most one verification per accepted form (ES256 one, rarely two; PS256 two).
+ *
+ * High-S ECDSA signatures (s > n/2) are accepted: WebCrypto verifies them, and OpenSSL and Node emit
+ * either half at random, so refusing them would refuse half of those signers' requests. The
+ * malleability this leaves (r, n−s) buys nothing: single use is keyed on the signed text, not on
+ * the signature's spelling (README, "Request signatures").
+ */
+
+// The order of the P-256 group (SEC 2 §2.4.2): r and s must lie in [1, n − 1].
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const P256_SCALAR_BYTES = 32;
+const SHA256_BYTES = 32;
+
+function bigIntOf(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+/** One DER INTEGER at `offset`, strictly: minimal length, positive, in [1, n − 1]. */
+function readScalar(der: Uint8Array, offset: number): { bytes: Uint8Array; next: number } | undefined {
+  if (der[offset] !== 0x02) return undefined;
+  const length = der[offset + 1];
+  // Short-form lengths only: 33 bytes is a 256-bit value with its sign byte, and the most a scalar needs.
+  if (length === undefined || length < 1 || length > P256_SCALAR_BYTES + 1) return undefined;
+  const start = offset + 2;
+  const next = start + length;
+  if (next > der.length) return undefined;
+  const bytes = der.subarray(start, next);
+  if (bytes[0]! & 0x80) return undefined; // negative
+  if (length > 1 && bytes[0] === 0 && !(bytes[1]! & 0x80)) return undefined; // a leading zero it does not need
+  const value = bigIntOf(bytes);
+  if (value < 1n || value >= P256_ORDER) return undefined;
+  const scalar = new Uint8Array(P256_SCALAR_BYTES);
+  const significant = bytes.subarray(bytes.length > P256_SCALAR_BYTES ? 1 : 0);
+  scalar.set(significant, P256_SCALAR_BYTES - significant.length);
+  return { bytes: scalar, next };
+}
+
+/**
+ * A DER ECDSA-Sig-Value (`SEQUENCE { r INTEGER, s INTEGER }`, RFC 3279 §2.2.3) over P-256 as the
+ * raw r‖s WebCrypto verifies; `undefined` unless it is exactly that: no trailing bytes, no
+ * long-form or indefinite lengths, minimal positive integers, r and s in [1, n − 1].
+ */
+export function p256DerToRaw(der: Uint8Array): Uint8Array | undefined {
+  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return undefined;
+  const r = readScalar(der, 2);
+  const s = r && readScalar(der, r.next);
+  if (!r || !s || s.next !== der.length) return undefined;
+  const raw = new Uint8Array(2 * P256_SCALAR_BYTES);
+  raw.set(r.bytes);
+  raw.set(s.bytes, P256_SCALAR_BYTES);
+  return raw;
+}
+
+/** RFC 8017 §9.1.1: the largest salt an RSA-PSS signature with SHA-256 can carry for this key. */
+export function maxPssSaltLength(modulusBits: number): number {
+  const encodedMessageBytes = Math.ceil((modulusBits - 1) / 8);
+  return encodedMessageBytes - SHA256_BYTES - 2;
+}
+
+interface Attempt {
+  readonly params: SubtleCryptoSignAlgorithm;
+  readonly signature: Uint8Array;
+}
+
+function attemptsFor(alg: RequestKey["alg"], key: CryptoKey, signature: Uint8Array): Attempt[] {
+  switch (alg) {
+    case "RS256":
+      return [{ params: { name: "RSASSA-PKCS1-v1_5" }, signature }];
+    case "PS256": {
+      const maxSalt = maxPssSaltLength((key.algorithm as CryptoKeyRsaKeyAlgorithm).modulusLength);
+      const salts = maxSalt === SHA256_BYTES ? [SHA256_BYTES] : [SHA256_BYTES, maxSalt];
+      return salts.map((saltLength) => ({ params: { name: "RSA-PSS", saltLength }, signature }));
+    }
+    case "ES256": {
+      const params = { name: "ECDSA", hash: "SHA-256" };
+      const attempts: Attempt[] = [];
+      if (signature.length === 2 * P256_SCALAR_BYTES) attempts.push({ params, signature });
+      // A 64-byte signature may also be well-formed DER (r and s of 29 bytes each): both are tried.
+      const fromDer = p256DerToRaw(signature);
+      if (fromDer) attempts.push({ params, signature: fromDer });
+      return attempts;
+    }
+  }
+}
+
+/** True when `signature` verifies over `signed` under `key` in one of the accepted forms of `alg`. */
+export async function verifyInAcceptedForms(
+  alg: RequestKey["alg"],
+  key: CryptoKey,
+  signature: Uint8Array,
+  signed: Uint8Array,
+): Promise<boolean> {
+  for (const attempt of attemptsFor(alg, key, signature)) {
+    if (await crypto.subtle.verify(attempt.params, key, attempt.signature, signed)) return true;
+  }
+  return false;
+}
