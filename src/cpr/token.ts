@@ -2,7 +2,7 @@ import { decodeProtectedHeader } from "jose";
 import { z } from "zod";
 import { issueJwt, type JwtRejection, verifyJwt } from "../shared/jwt";
 import { fail, ok, type Result } from "../shared/result";
-import { loadKeyRing } from "../shared/signing-keys";
+import { signingKeyRing } from "../shared/signing-key-ring";
 
 const TOKEN_TYPE = "cpr+jwt";
 
@@ -25,7 +25,7 @@ export async function issueCprToken(
   expirySeconds: number,
   now: number,
 ): Promise<string> {
-  const ring = await loadKeyRing(env.SIGNING_KEYS);
+  const ring = await signingKeyRing(env);
   const { jwt } = await issueJwt(ring, {
     typ: TOKEN_TYPE,
     issuer: env.ISSUER,
@@ -73,7 +73,7 @@ export async function verifyCprToken(
   token: string,
   now: number,
 ): Promise<Result<CprTokenPayload, JwtRejection>> {
-  const ring = await loadKeyRing(env.SIGNING_KEYS);
+  const ring = await signingKeyRing(env);
   const verified = await verifyJwt(ring, token, { typ: TOKEN_TYPE, issuer: env.ISSUER, now });
   if (!verified.ok) return verified;
   const payload = verifiedPayloadSchema.safeParse(verified.payload);
