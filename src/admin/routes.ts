@@ -5,6 +5,7 @@ import { requireAdmin } from "./auth";
 import { merchantsAdmin } from "./merchants";
 import { orgsAdmin } from "./orgs";
 import { requestKeysAdmin } from "./request-keys";
+import { signingKeysAdmin } from "./signing-keys";
 import { transactionsAdmin } from "./transactions";
 import { orgUsersAdmin, usersAdmin } from "./users";
 
@@ -17,4 +18,5 @@ export const adminRoutes = new Hono<AppEnv>()
   .route("/orgs", orgsAdmin)
   .route("/orgs", orgUsersAdmin)
   .route("/users", usersAdmin)
-  .route("/merchants", merchantsAdmin);
+  .route("/merchants", merchantsAdmin)
+  .route("/signing-keys", signingKeysAdmin);

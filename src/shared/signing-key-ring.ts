@@ -89,10 +89,13 @@ async function ringOf(env: Env, keys: readonly StoredKey[]): Promise<KeyRing> {
   const active = keys.find((key) => key.state === "active");
   if (!active) throw new SigningKeysError("the signing key store has no active key");
   const privateJwk = await openPrivateKey(env.KEY_ENCRYPTION_SECRET, active.kid, active.sealed);
-  const published = [...keys].sort(
-    (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.createdAt - a.createdAt,
-  );
+  const published = [...keys].sort(byPublicationOrder);
   return buildKeyRing({ ...active, privateJwk }, published, SOURCE);
+}
+
+/** The JWKS and admin order: active, next, then retired keys, the most recently retired first. */
+export function byPublicationOrder(a: StoredKey, b: StoredKey): number {
+  return STATE_ORDER[a.state] - STATE_ORDER[b.state] || (b.retiredAt ?? 0) - (a.retiredAt ?? 0);
 }
 
 /** A fresh key pair; the kid carries the day it was made and 48 random bits. */
@@ -114,7 +117,7 @@ async function newKey(env: Env, alg: SigningAlgorithm, now: number): Promise<Sea
 
 /** The store's keys for the admin API, with the store filled or repaired first. */
 export async function listSigningKeys(env: Env, now: number, actor: Actor): Promise<StoredKey[]> {
-  const keys = await storedKeys(env, now, actor);
+  const keys = (await storedKeys(env, now, actor)).sort(byPublicationOrder);
   // Opening the active key first: a wrong KEY_ENCRYPTION_SECRET is a fault here too, not a listing.
   await ringOf(env, keys);
   return keys;

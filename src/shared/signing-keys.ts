@@ -50,10 +50,16 @@ export interface KeyMaterial {
 
 export const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A kid: 1-64 of `A-Z a-z 0-9 . _ -`, and not `.` or `..`, which a URL path cannot carry (revoke). */
+export const kidSchema = z
+  .string()
+  .regex(KID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 . _ -")
+  .refine((kid) => kid !== "." && kid !== "..", "must not be . or ..");
+
 const privateJwkSchema = z
   .object({
     kty: z.enum(["EC", "RSA", "OKP"]),
-    kid: z.string().regex(KID_PATTERN),
+    kid: kidSchema,
     alg: z.enum(SIGNING_ALGORITHMS).optional(),
     crv: z.string().optional(),
     d: z.string().min(1),
