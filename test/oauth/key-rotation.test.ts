@@ -1,5 +1,6 @@
+import { createScheduledController, runInDurableObject } from "cloudflare:test";
 import { createLocalJWKSet, importJWK, type JSONWebKeySet, type JWK, jwtVerify, SignJWT } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_EXPIRY_SECONDS } from "../../src/cpr/schema";
 import worker from "../../src/index";
 import { issueJwt, verifyJwt } from "../../src/shared/jwt";
@@ -181,6 +182,38 @@ describe("a signing key's life", () => {
     expect(events.events[0]).toMatchObject({ type: "rotated", trigger: "schedule", requestId: null });
   });
 
+  it("a cron run during a manual rotation: the two make one rotation", async () => {
+    const testEnv = envWithOwnKeyStore({ SIGNING_KEYS: undefined });
+    const t0 = Date.now();
+    await ringAt(testEnv, t0);
+    const due = t0 + 30 * DAY;
+    const [scheduled, manual] = await Promise.all([
+      rotateOnSchedule(testEnv, due),
+      rotateSigningKeys(testEnv, { trigger: "admin", force: false }, due),
+    ]);
+    const outcomes = [scheduled, manual.ok ? "rotated" : manual.reason].sort();
+    // Whichever ran first rotated; the other found the active key fresh (cron) or next too young (manual).
+    expect(outcomes.filter((outcome) => outcome === "rotated")).toHaveLength(1);
+    expect(outcomes).toContainEqual(expect.stringMatching(/^(not_due|too_early)$/));
+    expect((await eventTypes(testEnv)).filter((event) => event.startsWith("rotated"))).toHaveLength(1);
+  });
+
+  it("the Worker's scheduled handler rotates when due and logs one line per run", async () => {
+    const testEnv = envWithOwnKeyStore({ SIGNING_KEYS: undefined });
+    const t0 = Date.now();
+    const first = (await ringAt(testEnv, t0)).active.kid;
+    const log = vi.spyOn(console, "log");
+    const controller = createScheduledController({ scheduledTime: t0 + 30 * DAY, cron: "17 3 * * *" });
+    await worker.scheduled(controller, testEnv);
+    expect(JSON.parse(String(log.mock.calls.at(-1)![0]))).toMatchObject({
+      cron: "17 3 * * *",
+      task: "signing_key_rotation",
+      outcome: "rotated",
+    });
+    log.mockRestore();
+    expect((await ringAt(testEnv, t0 + 30 * DAY)).active.kid).not.toBe(first);
+  });
+
   it("the schedule never forces: a due rotation waits until a fresh next key has been published long enough", async () => {
     const testEnv = envWithOwnKeyStore({ SIGNING_KEYS: undefined });
     const t0 = Date.now();
@@ -254,7 +287,6 @@ describe("a store left broken by a fault", () => {
     const testEnv = envWithOwnKeyStore({ SIGNING_KEYS: undefined });
     const t0 = Date.now();
     await ringAt(testEnv, t0);
-    const { runInDurableObject } = await import("cloudflare:test");
     await runInDurableObject(storeOf(testEnv), (_instance, state) => {
       state.storage.kv.put("keys", damage(state.storage.kv.get("keys") as { state: string }[]));
     });
