@@ -106,7 +106,7 @@ export const SIGNING_KEY_OPERATIONS: AdminOperation[] = [
     operationId: "revokeSigningKey",
     summary: "Revoke a signing key at once",
     description:
-      "Removes the key from the store and the JWKS (compromise): tokens it signed stop verifying and introspect inactive at once in this location and within 60 s everywhere. Revoking the active key promotes `next` at once (forced, before its publication time) and publishes a new `next`; revoking `next` publishes a new one. The store always keeps an active and a next key, so no revocation leaves it without a signing key: revoke the active key twice to replace every key made before a compromise.",
+      "Removes the key from the store and the JWKS (compromise): tokens it signed stop verifying and introspect inactive at once in the Worker isolate that served the revocation and within 60 s everywhere (each isolate caches the keys for 60 s). Revoking the active key promotes `next` at once (forced, before its publication time) and publishes a new `next`; revoking `next` publishes a new one. The store always keeps an active and a next key, so no revocation leaves it without a signing key: revoke the active key twice to replace every key made before a compromise.",
     params: kidParamSchema,
     success: {
       status: 200,
