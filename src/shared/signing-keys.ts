@@ -178,26 +178,11 @@ export async function parseSigningKeys(
   return keys;
 }
 
-/** A ring straight from a `SIGNING_KEYS`-format set: the first key signs, every key verifies. */
+/**
+ * A ring straight from a `SIGNING_KEYS`-format set: the first key signs, every key verifies. The
+ * service signs from the key store (`signingKeyRing`); this is for tests and tools.
+ */
 export async function keyRingFromSet(text: string | undefined, source = "SIGNING_KEYS"): Promise<KeyRing> {
   const keys = await parseSigningKeys(text, source);
   return buildKeyRing(keys[0]!, keys, source);
-}
-
-let cached: { secret: string | undefined; ring: Promise<KeyRing> } | undefined;
-
-/**
- * The ring of a `SIGNING_KEYS`-format set, built once per isolate per value (tests and tools; the
- * service signs from the key store, `signingKeyRing`).
- */
-export function loadKeyRing(secret: string | undefined): Promise<KeyRing> {
-  if (!cached || cached.secret !== secret) {
-    const ring = keyRingFromSet(secret);
-    // A failed parse is not cached, so a fixed secret is picked up without a restart.
-    ring.catch(() => {
-      if (cached?.ring === ring) cached = undefined;
-    });
-    cached = { secret, ring };
-  }
-  return cached.ring;
 }

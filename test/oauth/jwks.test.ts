@@ -10,7 +10,7 @@ import {
 } from "jose";
 import { describe, expect, it } from "vitest";
 import { issueJwt } from "../../src/shared/jwt";
-import { loadKeyRing } from "../../src/shared/signing-keys";
+import { keyRingFromSet } from "../../src/shared/signing-keys";
 import { call, json } from "../support/worker";
 
 // Exactly the public members RFC 7518 §6.2.1, §6.3.1 and RFC 8037 §2 define, plus our metadata.
@@ -83,7 +83,7 @@ describe("GET /.well-known/jwks.json", () => {
   });
 
   it("verifies a token from issueJwt with jose's createLocalJWKSet over the served set", async () => {
-    const { jwt } = await issueJwt(await loadKeyRing(env.SIGNING_KEYS!), {
+    const { jwt } = await issueJwt(await keyRingFromSet(env.SIGNING_KEYS!), {
       typ: "cpr+jwt",
       issuer: env.ISSUER,
       audience: "app-jwks",
