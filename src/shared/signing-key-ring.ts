@@ -76,6 +76,8 @@ export async function storedKeys(env: Env, now: number, actor: Actor): Promise<S
   const actives = keys.filter((key) => key.state === "active").length;
   const nexts = keys.filter((key) => key.state === "next").length;
   if (actives === 1 && nexts === 1) return keys;
+  // A repair adds keys sealed under this isolate's secret: first prove it is the store's secret.
+  await openPrivateKey(env.KEY_ENCRYPTION_SECRET, keys[0]!.kid, keys[0]!.sealed);
   const alg = keys[0]!.alg;
   const [active, next] = await Promise.all([newKey(env, alg, now), newKey(env, alg, now)]);
   return store.repair({ ...actor, active, next }, now);

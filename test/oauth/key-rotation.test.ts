@@ -301,6 +301,24 @@ describe("a store left broken by a fault", () => {
     expect((await eventTypes(testEnv)).at(-1)).toMatch(/^repaired:/);
   });
 
+  it("is not repaired under another KEY_ENCRYPTION_SECRET: 500 and the store left as it was", async () => {
+    const testEnv = envWithOwnKeyStore({ SIGNING_KEYS: undefined });
+    const t0 = Date.now();
+    await ringAt(testEnv, t0);
+    await runInDurableObject(storeOf(testEnv), (_instance, state) => {
+      const keys = state.storage.kv.get("keys") as { state: string }[];
+      state.storage.kv.put(
+        "keys",
+        keys.filter((key) => key.state !== "next"),
+      );
+    });
+    const damaged = await storeOf(testEnv).read(t0);
+    await expect(ringAt({ ...testEnv, KEY_ENCRYPTION_SECRET: "another" }, t0 + MINUTE)).rejects.toThrow(
+      "KEY_ENCRYPTION_SECRET is not the secret that sealed signing key",
+    );
+    expect(await storeOf(testEnv).read(t0 + MINUTE)).toEqual(damaged);
+  });
+
   it("an imported key that is not the JWKS's own never signs: a token from an unknown key fails", async () => {
     const testEnv = envWithOwnKeyStore({ SIGNING_KEYS: undefined });
     const ring = await ringAt(testEnv, Date.now());
