@@ -99,6 +99,11 @@ const actorOf = (c: AppContext): Actor => ({ trigger: "admin", requestId: c.get(
 
 /** `/admin/v1/signing-keys`: the signing key store (SPEC §11). */
 export const signingKeysAdmin = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    // SPEC §2: a bad SIGNING_KEY_ROTATION_DAYS fails before a key moves, not in the answer after.
+    rotationDays(c.env.SIGNING_KEY_ROTATION_DAYS);
+    await next();
+  })
   .get("/", async (c) => {
     return c.json(keysView(c, await listSigningKeys(c.env, Date.now(), actorOf(c))));
   })

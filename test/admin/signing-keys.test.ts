@@ -382,3 +382,23 @@ describe("KEY_ENCRYPTION_SECRET changed or missing", () => {
     },
   );
 });
+
+describe("configuration checked first", () => {
+  it("a SIGNING_KEY_ROTATION_DAYS that is not a day count: the admin 500 before any key moves", async () => {
+    const before = await listKeys();
+    const response = await worker.fetch(
+      new Request(`${BASE_URL}/admin/v1/signing-keys/rotate`, {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${env.ADMIN_TOKEN}`,
+          "Content-Type": "application/json",
+          "CF-Connecting-IP": TEST_IP,
+        },
+        body: JSON.stringify({ force: true }),
+      }),
+      { ...env, SIGNING_KEY_ROTATION_DAYS: "monthly" as Env["SIGNING_KEY_ROTATION_DAYS"] },
+    );
+    expect(response.status).toBe(500);
+    expect(await listKeys()).toEqual(before);
+  });
+});
