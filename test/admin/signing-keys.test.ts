@@ -7,7 +7,8 @@ import { tokenBody } from "../cpr/helpers";
 import { oauthForm } from "../oauth/support";
 import { privateJwk } from "../shared/test-keys";
 import { provisionApp } from "../support/tenants";
-import { admin, BASE_URL, call, json, postJson, TEST_IP } from "../support/worker";
+import { admin, BASE_URL, call, json, postJson, TEST_IP, uid } from "../support/worker";
+import { bindDevice, processCall, provisionMerchant, signedBody } from "../upi/support";
 
 // The admin API of the signing key store (SPEC §11) through the real Worker and the real store.
 // The store is one object shared by this file's tests: each test starts from what it reads.
@@ -195,6 +196,21 @@ describe("POST /admin/v1/signing-keys/{kid}/revoke", () => {
     expect(await json(again)).toEqual({
       error: { code: "not_found", message: `No signing key ${revokedKid}` },
     });
+  });
+
+  it("revoking the key that signed a UPI session token: the merchant's introspection reads it inactive at once", async () => {
+    const merchant = await provisionMerchant();
+    const customerId = uid("cust");
+    await bindDevice(merchant.merchantId, customerId);
+    const issued = await json(
+      await processCall(await signedBody(merchant, { customerId, mobile: "919876543210" })),
+    );
+    const token = issued.payload.sessionToken as string;
+    const asMerchant = { basic: [merchant.merchantId, merchant.apiKey] as [string, string] };
+    expect((await json(await oauthForm("introspect", asMerchant, { token }))).active).toBe(true);
+    const kid = decodeProtectedHeader(token).kid!;
+    expect((await admin("POST", `/signing-keys/${kid}/revoke`)).status).toBe(200);
+    expect(await json(await oauthForm("introspect", asMerchant, { token }))).toEqual({ active: false });
   });
 
   it("revoking next makes a new next and leaves the active key signing", async () => {
