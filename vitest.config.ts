@@ -24,6 +24,7 @@ export const testSecrets = {
   SIGNING_KEYS: testSigningKeys(),
   UNIQUE_ID_SECRET: randomBytes(32).toString("base64url"),
   PASSWORD_PEPPER: randomBytes(32).toString("base64url"),
+  KEY_ENCRYPTION_SECRET: randomBytes(32).toString("base64url"),
 };
 
 interface SignRequest {

@@ -56,6 +56,7 @@ function throwawaySecrets() {
     SIGNING_KEYS: newSigningKeys(`bench-${Date.now().toString(36)}`),
     UNIQUE_ID_SECRET: secret(),
     PASSWORD_PEPPER: secret(),
+    KEY_ENCRYPTION_SECRET: secret(),
   };
 }
 

@@ -3,6 +3,19 @@ import { ConfigStore } from "./shared/config-store";
 import type { LogFields } from "./shared/log";
 import type { Vars } from "./shared/vars";
 
+declare global {
+  // SPEC §1, §11: optional once the key store holds keys, so not in wrangler.toml's required list
+  // (from which `wrangler types` writes the other secrets).
+  interface Env {
+    SIGNING_KEYS?: string;
+  }
+  namespace Cloudflare {
+    interface Env {
+      SIGNING_KEYS?: string;
+    }
+  }
+}
+
 /** Per-request values shared by middleware and routes. */
 export interface RequestVariables {
   requestId: string;

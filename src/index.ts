@@ -14,6 +14,7 @@ import { portalRoutes } from "./portal/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import { errorResponse, isOverloaded } from "./shared/fault";
 import { requestContext } from "./shared/request-context";
+import { scheduled } from "./shared/signing-key-schedule";
 import { varsOf } from "./shared/vars";
 import { upiRoutes } from "./upi/routes";
 
@@ -89,12 +90,15 @@ app.onError((error, c) => {
   return errorResponse(render(overloaded ? "unavailable" : "internal"));
 });
 
-export default app;
+// The Hono app is the Worker: `fetch` serves requests and the Cron Trigger calls `scheduled`
+// (signing key rotation, SPEC §11). The app object stays the default export for tests' `app.routes`.
+export default Object.assign(app, { scheduled });
 export { IdClaim } from "./admin/id-claim";
 export { CprTransaction } from "./cpr/transaction";
 export { Sequence } from "./portal/sequence";
 export { PortalToken } from "./portal/token";
 export { PortalUser } from "./portal/user";
 export { RateLimiter } from "./shared/rate-limit";
+export { SigningKeyStore } from "./shared/signing-key-store";
 export { UpiClientToken } from "./upi/client-auth-token";
 export { UpiCustomer } from "./upi/customer";

@@ -13,6 +13,7 @@ export async function seedDemo(base, adminToken) {
     `  curl -s ${base}/healthz`,
     `  curl -s ${base}/.well-known/jwks.json`,
     `  curl -s ${base}/admin/v1/apps/demo-app -H 'Authorization: Bearer ${adminToken}'`,
+    `  curl -s ${base}/admin/v1/signing-keys -H 'Authorization: Bearer ${adminToken}'`,
     "",
     ...(await seedCpr(adminCall, secrets, base)),
     "",

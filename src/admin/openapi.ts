@@ -34,6 +34,7 @@ import {
   MAX_WORKFLOWS,
   updateAppSchema,
 } from "./schema";
+import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
 import { transactionParamsSchema } from "./transactions";
 import { createUserSchema, emailParamSchema, updateUserSchema } from "./users";
 
@@ -60,6 +61,11 @@ const REASONS = {
   },
   not_found: { code: "not_found", message: "No app demo-app" },
   conflict: { code: "conflict", message: "App demo-app already exists" },
+  too_early: {
+    code: "too_early",
+    message:
+      'The next key may sign from 2026-11-30T10:07:00.000Z (published for 420 s); send "force": true to rotate now',
+  },
 } as const satisfies ExampleOfEach<AdminReason, "code">;
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
@@ -111,13 +117,14 @@ const customerStateSchema = z
     "The customer's profile, device binding and linked accounts as the UPI customer object holds them.",
   );
 
-interface AdminOperation {
+export interface AdminOperation {
   readonly method: HttpMethod;
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
   readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
   readonly body?: { schema: z.ZodType; example: unknown };
   readonly success: { status: number; description: string; schema?: z.ZodType };
   readonly errors: readonly (keyof typeof REASONS)[];
@@ -126,7 +133,10 @@ interface AdminOperation {
 const example = (value: unknown): Record<string, Example> => ({ example: { summary: "Example", value } });
 
 function adminOperation(spec: AdminOperation): OperationSpec {
-  const parameters: ParameterSpec[] = spec.params ? parametersOf("path", spec.params) : [];
+  const parameters: ParameterSpec[] = [
+    ...(spec.params ? parametersOf("path", spec.params) : []),
+    ...(spec.query ? parametersOf("query", spec.query) : []),
+  ];
   const responses: ResponsesSpec = {
     [spec.success.status]: spec.success.schema
       ? {
@@ -482,6 +492,7 @@ const operations: AdminOperation[] = [
     success: { status: 204, description: "Every session of the customer ended." },
     errors: ADDRESSED,
   },
+  ...SIGNING_KEY_OPERATIONS,
 ];
 
 export const adminApi: OperationGroup = {

@@ -6,6 +6,7 @@ import { customerSessionsAdmin } from "./customer-sessions";
 import { merchantsAdmin } from "./merchants";
 import { orgsAdmin } from "./orgs";
 import { requestKeysAdmin } from "./request-keys";
+import { signingKeysAdmin } from "./signing-keys";
 import { transactionsAdmin } from "./transactions";
 import { orgUsersAdmin, usersAdmin } from "./users";
 
@@ -19,4 +20,5 @@ export const adminRoutes = new Hono<AppEnv>()
   .route("/orgs", orgUsersAdmin)
   .route("/users", usersAdmin)
   .route("/merchants", merchantsAdmin)
-  .route("/merchants", customerSessionsAdmin);
+  .route("/merchants", customerSessionsAdmin)
+  .route("/signing-keys", signingKeysAdmin);

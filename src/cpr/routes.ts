@@ -5,7 +5,7 @@ import { annotate } from "../env";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
 import { noStore } from "../shared/request-context";
-import { loadKeyRing } from "../shared/signing-keys";
+import { signingKeyRing } from "../shared/signing-key-ring";
 import { validated } from "../shared/validate";
 import { admitApp, type Credentials } from "./access";
 import { DEPRECATED_SINCE, deprecation, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
@@ -94,8 +94,8 @@ interface GrantedToken {
 /** SPEC §3 items 1-6: everything a token route does before shaping its answer. */
 async function grantToken(c: AppContext, request: TokenRequest): Promise<Outcome<GrantedToken>> {
   const now = Date.now();
-  // SPEC §2: a missing or corrupt SIGNING_KEYS fails before the transaction is touched, never after.
-  await loadKeyRing(c.env.SIGNING_KEYS);
+  // SPEC §2: an unusable key store or KEY_ENCRYPTION_SECRET fails before the transaction is touched.
+  await signingKeyRing(c.env);
   const opened = await openTransaction(c, request.credentials, request, now);
   if (!opened.ok) return opened;
   const { app, state, uniqueId } = opened.value;

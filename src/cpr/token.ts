@@ -4,7 +4,7 @@ import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issuerOf } from "../shared/issuers";
 import { issueJwt, type JwtRejection, verifyJwt } from "../shared/jwt";
 import { fail, ok, type Result } from "../shared/result";
-import { loadKeyRing } from "../shared/signing-keys";
+import { signingKeyRing } from "../shared/signing-key-ring";
 
 const TOKEN_TYPE = "cpr+jwt";
 
@@ -29,7 +29,7 @@ export async function issueCprToken(
   expirySeconds: number,
   now: number,
 ): Promise<string> {
-  const ring = await loadKeyRing(env.SIGNING_KEYS);
+  const ring = await signingKeyRing(env);
   const { jwt } = await issueJwt(ring, {
     typ: TOKEN_TYPE,
     issuer: issuerOf(env, "cpr"),
@@ -80,7 +80,7 @@ export async function verifyCprToken(
   token: string,
   now: number,
 ): Promise<Result<CprTokenPayload, JwtRejection>> {
-  const ring = await loadKeyRing(env.SIGNING_KEYS);
+  const ring = await signingKeyRing(env);
   const verified = await verifyJwt(ring, token, { typ: TOKEN_TYPE, issuer: issuerOf(env, "cpr"), now });
   if (!verified.ok) return verified;
   const payload = verifiedPayloadSchema.safeParse(verified.payload);

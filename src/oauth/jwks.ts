@@ -1,14 +1,26 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { loadKeyRing } from "../shared/signing-keys";
+import { signingKeyRing } from "../shared/signing-key-ring";
+import { JWKS_CACHE_CONTROL } from "../shared/signing-keys";
 import { PUBLIC_DOCUMENT_HEADERS } from "./metadata";
 
-// Short enough that a newly added key is seen well before it signs (rotation drill, README),
-// long enough that verifiers do not fetch on every token.
-const JWKS_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=60";
-
-/** `GET /.well-known/jwks.json`: the public half of every key in `SIGNING_KEYS` (SPEC §6). */
+/**
+ * `GET /.well-known/jwks.json`: the public half of every key in the signing key store (SPEC §6, §11),
+ * served as the ring's precomputed body and ETag: nothing is rebuilt per request.
+ */
 export const jwksRoutes = new Hono<AppEnv>().get("/.well-known/jwks.json", async (c) => {
-  const ring = await loadKeyRing(c.env.SIGNING_KEYS);
-  return c.json(ring.jwks, 200, { "Cache-Control": JWKS_CACHE_CONTROL, ...PUBLIC_DOCUMENT_HEADERS });
+  const ring = await signingKeyRing(c.env);
+  const headers = { "Cache-Control": JWKS_CACHE_CONTROL, ETag: ring.jwksEtag, ...PUBLIC_DOCUMENT_HEADERS };
+  // RFC 9110 §13.1.2: a verifier revalidating an unchanged set gets 304 without the body.
+  if (matchesEtag(c.req.header("If-None-Match"), ring.jwksEtag)) return c.body(null, 304, headers);
+  return c.body(ring.jwksBody, 200, { ...headers, "Content-Type": "application/json" });
 });
+
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  // RFC 9110 §13.1.2: a list of tags, compared weakly, or `*`.
+  return ifNoneMatch.split(",").some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === "*" || trimmed.replace(/^W\//, "") === etag;
+  });
+}

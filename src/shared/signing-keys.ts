@@ -1,11 +1,15 @@
 import { type CryptoKey, importJWK, type JWK } from "jose";
 import { z } from "zod";
+import { toHex } from "./crypto";
 
 /**
- * The signing key ring, parsed once per isolate from the `SIGNING_KEYS` secret (SPEC §1): a private
- * JWK set whose first key signs and whose other keys still verify until removed (rotation, README).
+ * Signing keys as the hot paths use them: a ring whose active key signs and whose published keys
+ * verify (SPEC §6, §11). The ring comes from the key store (`signing-key-ring.ts`); this module also
+ * parses the `SIGNING_KEYS` secret, a private JWK set that is imported once into an empty store.
  */
 export type SigningAlgorithm = "ES256" | "RS256" | "EdDSA";
+
+export const SIGNING_ALGORITHMS = ["ES256", "RS256", "EdDSA"] as const satisfies readonly SigningAlgorithm[];
 
 export interface RingKey {
   readonly kid: string;
@@ -19,17 +23,44 @@ export interface KeyRing {
   readonly keys: ReadonlyMap<string, RingKey>;
   /** The JWK set served at `/.well-known/jwks.json`: public members only. */
   readonly jwks: { keys: JWK[] };
+  /** `jwks` serialised once, and its strong ETag: the JWKS route serves them as they are. */
+  readonly jwksBody: string;
+  readonly jwksEtag: string;
 }
 
 export class SigningKeysError extends Error {
   override readonly name = "SigningKeysError";
 }
 
+/**
+ * The JWKS `Cache-Control`: short enough that a new `next` key reaches verifiers well before it
+ * signs, long enough that verifiers do not fetch on every token.
+ */
+export const JWKS_MAX_AGE_SECONDS = 300;
+export const JWKS_STALE_SECONDS = 60;
+export const JWKS_CACHE_CONTROL = `public, max-age=${JWKS_MAX_AGE_SECONDS}, stale-while-revalidate=${JWKS_STALE_SECONDS}`;
+
+/** A private key with its public half, ready to be sealed into the store or signed with. */
+export interface KeyMaterial {
+  readonly kid: string;
+  readonly alg: SigningAlgorithm;
+  readonly publicJwk: JWK;
+  readonly privateJwk: JWK;
+}
+
+export const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** A kid: 1-64 of `A-Z a-z 0-9 . _ -`, and not `.` or `..`, which a URL path cannot carry (revoke). */
+export const kidSchema = z
+  .string()
+  .regex(KID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 . _ -")
+  .refine((kid) => kid !== "." && kid !== "..", "must not be . or ..");
+
 const privateJwkSchema = z
   .object({
     kty: z.enum(["EC", "RSA", "OKP"]),
-    kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
-    alg: z.enum(["ES256", "RS256", "EdDSA"]).optional(),
+    kid: kidSchema,
+    alg: z.enum(SIGNING_ALGORITHMS).optional(),
     crv: z.string().optional(),
     d: z.string().min(1),
   })
@@ -43,7 +74,7 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
   OKP: ["kty", "crv", "x"],
 };
 
-function algorithmFor(jwk: z.infer<typeof privateJwkSchema>): SigningAlgorithm {
+function algorithmFor(jwk: z.infer<typeof privateJwkSchema>, source: string): SigningAlgorithm {
   const expected: SigningAlgorithm | undefined =
     jwk.kty === "EC" && jwk.crv === "P-256"
       ? "ES256"
@@ -53,58 +84,105 @@ function algorithmFor(jwk: z.infer<typeof privateJwkSchema>): SigningAlgorithm {
           ? "EdDSA"
           : undefined;
   if (!expected || (jwk.alg && jwk.alg !== expected)) {
-    throw new SigningKeysError(`SIGNING_KEYS key ${jwk.kid} has an unsupported type or algorithm`);
+    throw new SigningKeysError(`${source} key ${jwk.kid} has an unsupported type or algorithm`);
   }
   return expected;
 }
 
-async function parseKeyRing(secret: string | undefined): Promise<KeyRing> {
-  if (!secret) throw new SigningKeysError("SIGNING_KEYS is not set");
-  let json: unknown;
+/** The public members of a private JWK, with `kid`, `alg` and `use` (no private member is copied). */
+export function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
+  const members = PUBLIC_MEMBERS[jwk.kty ?? ""] ?? [];
+  const publicJwk: JWK = Object.fromEntries(
+    members.map((name) => [name, (jwk as Record<string, unknown>)[name]]),
+  );
+  return Object.assign(publicJwk, { kid, alg, use: "sig" });
+}
+
+/** The private half of a key as jose signs with it. */
+export async function importPrivateKey(material: KeyMaterial, source: string): Promise<CryptoKey> {
   try {
-    json = JSON.parse(secret);
+    return (await importJWK({ ...material.privateJwk, alg: material.alg }, material.alg)) as CryptoKey;
   } catch {
-    throw new SigningKeysError("SIGNING_KEYS is not valid JSON");
+    throw new SigningKeysError(`${source} key ${material.kid} cannot be imported`);
   }
-  const parsed = keySetSchema.safeParse(json);
-  if (!parsed.success) throw new SigningKeysError("SIGNING_KEYS is not a private JWK set with kids");
+}
+
+async function ringKeyOf(key: { kid: string; alg: SigningAlgorithm; publicJwk: JWK }, source: string) {
+  try {
+    const publicKey = (await importJWK(key.publicJwk, key.alg)) as CryptoKey;
+    return { kid: key.kid, alg: key.alg, publicKey, publicJwk: key.publicJwk };
+  } catch {
+    throw new SigningKeysError(`${source} key ${key.kid} cannot be imported`);
+  }
+}
+
+/**
+ * A ring from the signing key and every published key (the signing key among them), in the order
+ * the JWKS lists them. `source` names where the keys came from in error messages.
+ */
+export async function buildKeyRing(
+  signing: KeyMaterial,
+  published: readonly { kid: string; alg: SigningAlgorithm; publicJwk: JWK }[],
+  source: string,
+): Promise<KeyRing> {
   const keys = new Map<string, RingKey>();
-  let activePrivate: CryptoKey | undefined;
-  for (const [index, jwk] of parsed.data.keys.entries()) {
-    if (keys.has(jwk.kid)) throw new SigningKeysError(`SIGNING_KEYS has kid ${jwk.kid} twice`);
-    const alg = algorithmFor(jwk);
-    const members = PUBLIC_MEMBERS[jwk.kty]!;
-    const publicJwk: JWK = Object.fromEntries(
-      members.map((name) => [name, (jwk as Record<string, unknown>)[name]]),
-    );
-    Object.assign(publicJwk, { kid: jwk.kid, alg, use: "sig" });
-    try {
-      const publicKey = (await importJWK(publicJwk, alg)) as CryptoKey;
-      keys.set(jwk.kid, { kid: jwk.kid, alg, publicKey, publicJwk });
-      if (index === 0) activePrivate = (await importJWK({ ...jwk, alg }, alg)) as CryptoKey;
-    } catch {
-      throw new SigningKeysError(`SIGNING_KEYS key ${jwk.kid} cannot be imported`);
-    }
-  }
-  const first = keys.get(parsed.data.keys[0]!.kid)!;
+  for (const key of published) keys.set(key.kid, await ringKeyOf(key, source));
+  const active = keys.get(signing.kid);
+  if (!active) throw new SigningKeysError(`${source} key ${signing.kid} signs but is not published`);
+  const jwks = { keys: [...keys.values()].map((key) => key.publicJwk) };
+  const jwksBody = JSON.stringify(jwks);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(jwksBody));
   return {
-    active: { ...first, privateKey: activePrivate! },
+    active: { ...active, privateKey: await importPrivateKey(signing, source) },
     keys,
-    jwks: { keys: [...keys.values()].map((key) => key.publicJwk) },
+    jwks,
+    jwksBody,
+    jwksEtag: `"${toHex(digest).slice(0, 32)}"`,
   };
 }
 
-let cached: { secret: string | undefined; ring: Promise<KeyRing> } | undefined;
-
-/** The key ring for this secret value, imported once per isolate (re-imported if the secret changes). */
-export function loadKeyRing(secret: string | undefined): Promise<KeyRing> {
-  if (!cached || cached.secret !== secret) {
-    const ring = parseKeyRing(secret);
-    // A failed parse is not cached, so a fixed secret is picked up without a restart.
-    ring.catch(() => {
-      if (cached?.ring === ring) cached = undefined;
-    });
-    cached = { secret, ring };
+/**
+ * Parses a private JWK set in the `SIGNING_KEYS` format (each key with a kid; ES256, RS256 or
+ * EdDSA), in order. `source` names the input in error messages, which never quote key material.
+ */
+export async function parseSigningKeys(
+  text: string | undefined,
+  source = "SIGNING_KEYS",
+): Promise<KeyMaterial[]> {
+  if (!text) throw new SigningKeysError(`${source} is not set`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SigningKeysError(`${source} is not valid JSON`);
   }
-  return cached.ring;
+  const parsed = keySetSchema.safeParse(json);
+  if (!parsed.success) throw new SigningKeysError(`${source} is not a private JWK set with kids`);
+  const seen = new Set<string>();
+  const keys: KeyMaterial[] = [];
+  for (const jwk of parsed.data.keys) {
+    if (seen.has(jwk.kid)) throw new SigningKeysError(`${source} has kid ${jwk.kid} twice`);
+    seen.add(jwk.kid);
+    const alg = algorithmFor(jwk, source);
+    const material = {
+      kid: jwk.kid,
+      alg,
+      publicJwk: publicJwkOf(jwk as JWK, jwk.kid, alg),
+      privateJwk: jwk as JWK,
+    };
+    // Every private half must import, not only the first: an imported key may sign later.
+    await importPrivateKey(material, source);
+    await ringKeyOf(material, source);
+    keys.push(material);
+  }
+  return keys;
+}
+
+/**
+ * A ring straight from a `SIGNING_KEYS`-format set: the first key signs, every key verifies. The
+ * service signs from the key store (`signingKeyRing`); this is for tests and tools.
+ */
+export async function keyRingFromSet(text: string | undefined, source = "SIGNING_KEYS"): Promise<KeyRing> {
+  const keys = await parseSigningKeys(text, source);
+  return buildKeyRing(keys[0]!, keys, source);
 }

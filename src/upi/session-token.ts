@@ -2,7 +2,7 @@ import type { JWTPayload } from "jose";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issuerOf } from "../shared/issuers";
 import { issueJwt, verifyJwt } from "../shared/jwt";
-import { loadKeyRing } from "../shared/signing-keys";
+import { signingKeyRing } from "../shared/signing-key-ring";
 
 /** SPEC §5: a session token lives 15 minutes. */
 export const SESSION_TOKEN_LIFETIME_SECONDS = 15 * 60;
@@ -24,7 +24,7 @@ export async function issueSessionToken(
   subject: SessionSubject,
   now: number,
 ): Promise<{ sessionToken: string; expiresAt: number }> {
-  const { jwt, payload } = await issueJwt(await loadKeyRing(env.SIGNING_KEYS), {
+  const { jwt, payload } = await issueJwt(await signingKeyRing(env), {
     typ: "upi-session+jwt",
     issuer: issuerOf(env, "upi"),
     audience: subject.merchantId,
@@ -63,7 +63,7 @@ export async function verifySessionToken(
   token: string,
   now: number,
 ): Promise<VerifiedSession | undefined> {
-  const verified = await verifyJwt(await loadKeyRing(env.SIGNING_KEYS), token, {
+  const verified = await verifyJwt(await signingKeyRing(env), token, {
     typ: "upi-session+jwt",
     issuer: issuerOf(env, "upi"),
     now,

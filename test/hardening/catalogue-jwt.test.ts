@@ -42,7 +42,7 @@ let attacker: { privateKey: CryptoKey; publicJwk: JWK };
 
 beforeAll(async () => {
   [app, otherApp, merchant] = await Promise.all([provisionApp(), provisionApp(), provisionMerchant()]);
-  const { keys } = JSON.parse(env.SIGNING_KEYS) as { keys: JWK[] };
+  const { keys } = JSON.parse(env.SIGNING_KEYS!) as { keys: JWK[] };
   ourKeys = { es: keys.find((key) => key.kty === "EC")!, rs: keys.find((key) => key.kty === "RSA")! };
   const pair = await generateKeyPair("ES256", { extractable: true });
   attacker = { privateKey: pair.privateKey, publicJwk: await exportJWK(pair.publicKey) };

@@ -1,10 +1,12 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { transactionStub } from "../../src/cpr/transaction";
 import { portalUserObject } from "../../src/portal/sessions";
 import type { Fault } from "../../src/shared/fault";
+import { forgetSigningKeyRing, reloadSigningKeyRing } from "../../src/shared/signing-key-ring";
 import { tokenBody } from "../cpr/helpers";
 import { login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
+import { envWithOwnKeyStore } from "../support/signing-key-store";
 import { provisionApp } from "../support/tenants";
 import { json, uid } from "../support/worker";
 import { customerStub, provisionMerchant, signedBody } from "../upi/support";
@@ -207,47 +209,57 @@ describe.each([
   });
 });
 
-describe("SIGNING_KEYS missing or corrupt", () => {
+describe("signing keys unusable: SIGNING_KEYS corrupt on an empty store, KEY_ENCRYPTION_SECRET missing or changed", () => {
   let publicOnly: string;
   let unsupported: string;
   beforeAll(async () => {
-    const { keys } = JSON.parse(env.SIGNING_KEYS) as { keys: Array<Record<string, string>> };
+    const { keys } = JSON.parse(env.SIGNING_KEYS!) as { keys: Array<Record<string, string>> };
     const { d: _d, ...publicPart } = keys[0]!;
     publicOnly = JSON.stringify({ keys: [publicPart] });
     unsupported = JSON.stringify({ keys: [{ ...keys[0], crv: "P-384" }] });
   });
+  // Each case has a key store of its own; the isolate's ring must not outlive it.
+  afterEach(() => forgetSigningKeyRing());
+
+  /** A key store filled under the real secret, and an env that opens it with `secret`. */
+  async function storeOpenedWith(secret: string): Promise<Partial<Env>> {
+    const own = envWithOwnKeyStore();
+    await reloadSigningKeyRing(own);
+    forgetSigningKeyRing();
+    return { ...own, KEY_ENCRYPTION_SECRET: secret };
+  }
 
   it.each([
-    ["missing", () => ""],
-    ["not JSON", () => "{keys:"],
-    ["a public key only", () => publicOnly],
-    ["an unsupported curve", () => unsupported],
-    ["an empty key set", () => '{"keys":[]}'],
-  ])("%s: the CPR 500, no token, no transaction state written", async (_what, secret) => {
+    ["SIGNING_KEYS not JSON", async () => envWithOwnKeyStore({ SIGNING_KEYS: "{keys:" })],
+    ["SIGNING_KEYS a public key only", async () => envWithOwnKeyStore({ SIGNING_KEYS: publicOnly })],
+    ["SIGNING_KEYS an unsupported curve", async () => envWithOwnKeyStore({ SIGNING_KEYS: unsupported })],
+    ["SIGNING_KEYS an empty key set", async () => envWithOwnKeyStore({ SIGNING_KEYS: '{"keys":[]}' })],
+    [
+      "KEY_ENCRYPTION_SECRET missing (empty store)",
+      async () => envWithOwnKeyStore({ KEY_ENCRYPTION_SECRET: "" }),
+    ],
+    ["KEY_ENCRYPTION_SECRET missing", () => storeOpenedWith("")],
+    ["KEY_ENCRYPTION_SECRET changed", () => storeOpenedWith("another-secret-entirely")],
+  ])("%s: the CPR 500, no token, no transaction state written", async (_what, changes) => {
     const app = await provisionApp();
     const body = tokenBody(app, { email: `${uid("u")}@example.com` });
+    const broken = await changes();
     await expectRefusal(
-      faultCase(
-        "cpr",
-        "internal",
-        () => fetchWith("/v2/auth/token", json200(body), { SIGNING_KEYS: secret() }),
-        {
-          watch: [transactionStub(env, app.appId, app.incarnation, body.transactionId as string)],
-          secrets: [app.appKey],
-        },
-      ),
+      faultCase("cpr", "internal", () => fetchWith("/v2/auth/token", json200(body), broken), {
+        watch: [transactionStub(env, app.appId, app.incarnation, body.transactionId as string)],
+        secrets: [app.appKey],
+      }),
     );
   });
 
-  it("a missing SIGNING_KEYS never lets a CPR token through introspection: OAuth 500", async () => {
+  it("a changed KEY_ENCRYPTION_SECRET never lets a CPR token through introspection: OAuth 500", async () => {
     const init = {
       method: "POST",
       headers: { ...adminAuth(), "Content-Type": "application/x-www-form-urlencoded" },
       body: `token=${"eyJhbGciOiJFUzI1NiIsInR5cCI6ImNwcitqd3QifQ.e30.sig"}`,
     };
-    await expectRefusal(
-      faultCase("oauth", "internal", () => fetchWith("/oauth/introspect", init, { SIGNING_KEYS: "" })),
-    );
+    const broken = await storeOpenedWith("another-secret-entirely");
+    await expectRefusal(faultCase("oauth", "internal", () => fetchWith("/oauth/introspect", init, broken)));
   });
 });
 

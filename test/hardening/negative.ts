@@ -59,15 +59,15 @@ const INTERNAL_PATTERNS: ReadonlyArray<[string, RegExp]> = [
   ["a source file", /\.(?:ts|js|mjs|cjs)\b|\/(?:src|node_modules|work|tmp)\//],
   ["a stack member", /\bstack\b/i],
   ["a leaked JavaScript value", /\bundefined\b|\[object Object\]|\bNaN\b/],
-  ["a secret's name", /SIGNING_KEYS|UNIQUE_ID_SECRET|PASSWORD_PEPPER|ADMIN_TOKEN/],
+  ["a secret's name", /SIGNING_KEYS|UNIQUE_ID_SECRET|PASSWORD_PEPPER|ADMIN_TOKEN|KEY_ENCRYPTION_SECRET/],
 ];
 
 const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi"] as const;
 
 /** Every secret of the test env: the admin token, the HMAC secrets and each private key member. */
 export function envSecrets(): string[] {
-  const secrets = [env.ADMIN_TOKEN, env.UNIQUE_ID_SECRET, env.PASSWORD_PEPPER];
-  const { keys } = JSON.parse(env.SIGNING_KEYS) as { keys: Array<Record<string, string>> };
+  const secrets = [env.ADMIN_TOKEN, env.UNIQUE_ID_SECRET, env.PASSWORD_PEPPER, env.KEY_ENCRYPTION_SECRET];
+  const { keys } = JSON.parse(env.SIGNING_KEYS!) as { keys: Array<Record<string, string>> };
   for (const key of keys) {
     for (const member of PRIVATE_JWK_MEMBERS) if (key[member]) secrets.push(key[member]);
   }

@@ -6,7 +6,9 @@ import worker from "../../src/index";
 import { renderOAuthFault } from "../../src/oauth/errors";
 import { renderPortalFault } from "../../src/portal/errors";
 import { type FaultRenderer, renderPlainFault } from "../../src/shared/fault";
+import { forgetSigningKeyRing } from "../../src/shared/signing-key-ring";
 import { renderCustomerApiFault, renderUpiFault } from "../../src/upi/errors";
+import { envWithOwnKeyStore } from "../support/signing-key-store";
 import { provisionApp } from "../support/tenants";
 import { BASE_URL, call, json, TEST_IP, uid } from "../support/worker";
 
@@ -244,14 +246,24 @@ describe("internal faults: the family's 500/503, nothing internal in the body", 
   });
 
   it.each([
-    ["missing", ""],
-    ["corrupt", '{"keys":[{"kty":"EC"'],
-  ])("answers a %s SIGNING_KEYS on the JWKS route with the plain 500 and no key text", async (_, secret) => {
+    ["a missing SIGNING_KEYS on an empty store", { SIGNING_KEYS: "" }],
+    ["a corrupt SIGNING_KEYS on an empty store", { SIGNING_KEYS: '{"keys":[{"kty":"EC"' }],
+    ["a missing KEY_ENCRYPTION_SECRET on an empty store", { KEY_ENCRYPTION_SECRET: "" }],
+  ])("answers %s on the JWKS route with the plain 500, never an empty set", async (_, changes) => {
     const request = new Request(`${BASE_URL}/.well-known/jwks.json`, {
       headers: { "CF-Connecting-IP": TEST_IP },
     });
-    const response = await worker.fetch(request, { ...env, SIGNING_KEYS: secret });
-    expect(await response.clone().text()).not.toContain("SIGNING_KEYS");
+    // A missing SIGNING_KEYS alone is fine (the store generates its first key); here the secret
+    // that seals it is missing too, or the key set is corrupt.
+    const broken = envWithOwnKeyStore(
+      "SIGNING_KEYS" in changes && changes.SIGNING_KEYS === ""
+        ? { ...changes, KEY_ENCRYPTION_SECRET: "" }
+        : changes,
+    );
+    const response = await worker.fetch(request, broken);
+    forgetSigningKeyRing();
+    const text = await response.clone().text();
+    for (const name of ["SIGNING_KEYS", "KEY_ENCRYPTION_SECRET"]) expect(text).not.toContain(name);
     await expectFault(response, renderPlainFault, "internal");
   });
 });

@@ -10,7 +10,7 @@ import {
 } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueJwt, verifyJwt } from "../../src/shared/jwt";
-import { type KeyRing, loadKeyRing } from "../../src/shared/signing-keys";
+import { type KeyRing, keyRingFromSet } from "../../src/shared/signing-keys";
 import { privateJwk, signingKeysSecret } from "./test-keys";
 
 const ISSUER = "https://authedge.test";
@@ -31,7 +31,7 @@ beforeAll(async () => {
     privateJwk("EdDSA", "k-ed"),
     privateJwk("ES256", "k-es"),
   ]);
-  ring = await loadKeyRing(signingKeysSecret(es, rs, ed));
+  ring = await keyRingFromSet(signingKeysSecret(es, rs, ed));
 });
 
 function claims(overrides: JWTPayload = {}): JWTPayload {
@@ -124,9 +124,9 @@ describe("verifyJwt", () => {
 
   it("keeps verifying an old key's tokens after rotation, until the key is removed", async () => {
     const token = await signWith(es, { kid: "k-es", typ: "cpr+jwt" });
-    const rotated = await loadKeyRing(signingKeysSecret(rs, es));
+    const rotated = await keyRingFromSet(signingKeysSecret(rs, es));
     expect((await verifyJwt(rotated, token, expectCpr)).ok).toBe(true);
-    const removed = await loadKeyRing(signingKeysSecret(rs));
+    const removed = await keyRingFromSet(signingKeysSecret(rs));
     expect(await verifyJwt(removed, token, expectCpr)).toEqual({ ok: false, reason: "unknown_key" });
   });
 

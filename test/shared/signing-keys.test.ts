@@ -1,6 +1,9 @@
 import type { JWK } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
-import { loadKeyRing, SigningKeysError } from "../../src/shared/signing-keys";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { forgetSigningKeyRing, signingKeyRing } from "../../src/shared/signing-key-ring";
+import { RING_CACHE_MS } from "../../src/shared/signing-key-store";
+import { keyRingFromSet, SigningKeysError } from "../../src/shared/signing-keys";
+import { envWithOwnKeyStore } from "../support/signing-key-store";
 import { privateJwk, signingKeysSecret } from "./test-keys";
 
 // Members that make a JWK private (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2), plus a symmetric key.
@@ -22,9 +25,9 @@ function without(jwk: JWK, ...names: string[]): JWK {
   return Object.fromEntries(Object.entries(jwk).filter(([name]) => !names.includes(name)));
 }
 
-describe("loadKeyRing", () => {
+describe("keyRingFromSet: the SIGNING_KEYS format", () => {
   it("loads an ES256 key as the active key and serves only its public members", async () => {
-    const ring = await loadKeyRing(signingKeysSecret(es));
+    const ring = await keyRingFromSet(signingKeysSecret(es));
     expect(ring.active.kid).toBe("k-es");
     expect(ring.active.alg).toBe("ES256");
     expect(ring.jwks).toEqual({
@@ -33,7 +36,7 @@ describe("loadKeyRing", () => {
   });
 
   it("loads RS256 and EdDSA keys beside ES256, the first key signing and every key verifying", async () => {
-    const ring = await loadKeyRing(signingKeysSecret(rs, es, ed));
+    const ring = await keyRingFromSet(signingKeysSecret(rs, es, ed));
     expect(ring.active.kid).toBe("k-rs");
     expect(ring.active.alg).toBe("RS256");
     expect([...ring.keys.keys()]).toEqual(["k-rs", "k-es", "k-ed"]);
@@ -45,7 +48,7 @@ describe("loadKeyRing", () => {
   });
 
   it("infers the algorithm from the key type when alg is omitted", async () => {
-    const ring = await loadKeyRing(
+    const ring = await keyRingFromSet(
       signingKeysSecret(without(es, "alg"), without(rs, "alg"), without(ed, "alg")),
     );
     expect([...ring.keys.values()].map((key) => [key.kid, key.alg])).toEqual([
@@ -56,7 +59,7 @@ describe("loadKeyRing", () => {
   });
 
   it("never puts a private member or private value into the served JWK set", async () => {
-    const ring = await loadKeyRing(signingKeysSecret(es, rs, ed));
+    const ring = await keyRingFromSet(signingKeysSecret(es, rs, ed));
     for (const key of ring.jwks.keys) {
       for (const name of PRIVATE_MEMBERS) expect(key).not.toHaveProperty(name);
     }
@@ -64,20 +67,6 @@ describe("loadKeyRing", () => {
     for (const value of [es.d, rs.d, rs.p, rs.q, rs.dp, rs.dq, rs.qi, ed.d]) {
       expect(served).not.toContain(value);
     }
-  });
-
-  it("returns the same ring for the same secret and a new one when the secret changes", async () => {
-    const secret = signingKeysSecret(es);
-    const first = await loadKeyRing(secret);
-    expect(await loadKeyRing(secret)).toBe(first);
-    const rotated = await loadKeyRing(signingKeysSecret(rs, es));
-    expect(rotated).not.toBe(first);
-    expect(rotated.active.kid).toBe("k-rs");
-  });
-
-  it("loads a good secret after a bad one without keeping the failure", async () => {
-    await expect(loadKeyRing("{")).rejects.toBeInstanceOf(SigningKeysError);
-    expect((await loadKeyRing(signingKeysSecret(ed))).active.kid).toBe("k-ed");
   });
 
   const refusals: Array<[string, () => string | undefined, string]> = [
@@ -161,7 +150,7 @@ describe("loadKeyRing", () => {
   it.each(refusals)(
     "refuses %s with a SigningKeysError that holds no key material",
     async (_, secret, message) => {
-      const error = await loadKeyRing(secret()).then(
+      const error = await keyRingFromSet(secret()).then(
         () => undefined,
         (thrown: unknown) => thrown,
       );
@@ -170,4 +159,41 @@ describe("loadKeyRing", () => {
       for (const value of [es.d, rs.d, ed.d]) expect((error as Error).message).not.toContain(value);
     },
   );
+});
+
+describe("signingKeyRing: the per-isolate cache of the store's ring", () => {
+  afterEach(() => forgetSigningKeyRing());
+
+  /** The env with a store that fails every call, as an unreachable object would. */
+  const unreachable = (testEnv: Env): Env => ({
+    ...testEnv,
+    SIGNING_KEY_STORE: {
+      getByName: () => ({ read: () => Promise.reject(new Error("store unreachable")) }),
+    } as unknown as Env["SIGNING_KEY_STORE"],
+  });
+
+  it("serves the ring without asking the store for 60 s, then asks it again", async () => {
+    const testEnv = envWithOwnKeyStore({ SIGNING_KEYS: undefined });
+    const t0 = Date.now();
+    const ring = await signingKeyRing(testEnv, t0);
+    expect(await signingKeyRing(unreachable(testEnv), t0 + RING_CACHE_MS - 1)).toBe(ring);
+    await expect(signingKeyRing(unreachable(testEnv), t0 + RING_CACHE_MS)).rejects.toThrow(
+      "store unreachable",
+    );
+    // The failure is not kept: the next request reads the store again.
+    const reloaded = await signingKeyRing(testEnv, t0 + RING_CACHE_MS);
+    expect(reloaded).not.toBe(ring);
+    expect(reloaded.active.kid).toBe(ring.active.kid);
+    expect(reloaded.jwksBody).toBe(ring.jwksBody);
+    expect(reloaded.jwksEtag).toBe(ring.jwksEtag);
+  });
+
+  it("never serves a ring opened under one KEY_ENCRYPTION_SECRET to a request with another", async () => {
+    const testEnv = envWithOwnKeyStore({ SIGNING_KEYS: undefined });
+    const t0 = Date.now();
+    await signingKeyRing(testEnv, t0);
+    await expect(signingKeyRing({ ...testEnv, KEY_ENCRYPTION_SECRET: "another" }, t0 + 1)).rejects.toThrow(
+      "KEY_ENCRYPTION_SECRET is not the secret that sealed signing key",
+    );
+  });
 });

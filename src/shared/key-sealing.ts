@@ -1,0 +1,94 @@
+import { base64url, type JWK } from "jose";
+import { toHex } from "./crypto";
+
+/**
+ * Private signing keys at rest (SPEC §11): AES-256-GCM under a key that HKDF-SHA256 derives from
+ * `KEY_ENCRYPTION_SECRET`. The kid is the additional data, so a sealed key cannot be moved under
+ * another kid. `check` names the secret that sealed it (a second HKDF output, not the AES key), so a
+ * changed secret is told apart from a corrupt record in the log.
+ */
+export interface SealedKey {
+  readonly v: 1;
+  readonly iv: string;
+  readonly ct: string;
+  readonly check: string;
+}
+
+/** A fault of the encryption secret or of a sealed key: a 500 whose message names the cause. */
+export class KeySealingError extends Error {
+  override readonly name = "KeySealingError";
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const SALT = encoder.encode("authedge/signing-keys/v1");
+
+interface Derived {
+  readonly aes: CryptoKey;
+  readonly check: string;
+}
+
+const derivedKeys = new Map<string, Promise<Derived>>();
+
+async function derive(secret: string): Promise<Derived> {
+  const base = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, [
+    "deriveKey",
+    "deriveBits",
+  ]);
+  const hkdf = (info: string) => ({ name: "HKDF", hash: "SHA-256", salt: SALT, info: encoder.encode(info) });
+  const [aes, check] = await Promise.all([
+    crypto.subtle.deriveKey(hkdf("aes-256-gcm"), base, { name: "AES-GCM", length: 256 }, false, [
+      "encrypt",
+      "decrypt",
+    ]),
+    crypto.subtle.deriveBits(hkdf("key-check"), base, 64),
+  ]);
+  return { aes, check: toHex(check) };
+}
+
+function derivedFor(secret: string | undefined): Promise<Derived> {
+  // SPEC §2: a missing secret is a fault, never an unencrypted key.
+  if (!secret) return Promise.reject(new KeySealingError("KEY_ENCRYPTION_SECRET is not set"));
+  let derived = derivedKeys.get(secret);
+  if (!derived) {
+    derived = derive(secret);
+    derivedKeys.set(secret, derived);
+  }
+  return derived;
+}
+
+/** Encrypts a private JWK under the secret, bound to its kid. */
+export async function sealPrivateKey(secret: string | undefined, kid: string, jwk: JWK): Promise<SealedKey> {
+  const { aes, check } = await derivedFor(secret);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ct = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encoder.encode(kid) },
+    aes,
+    encoder.encode(JSON.stringify(jwk)),
+  );
+  return { v: 1, iv: base64url.encode(iv), ct: base64url.encode(new Uint8Array(ct)), check };
+}
+
+/** Decrypts a sealed private JWK; a changed secret or a corrupt record is a `KeySealingError`. */
+export async function openPrivateKey(
+  secret: string | undefined,
+  kid: string,
+  sealed: SealedKey,
+): Promise<JWK> {
+  const { aes, check } = await derivedFor(secret);
+  if (sealed.check !== check) {
+    throw new KeySealingError(
+      `KEY_ENCRYPTION_SECRET is not the secret that sealed signing key ${kid} (was it changed?)`,
+    );
+  }
+  try {
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: base64url.decode(sealed.iv), additionalData: encoder.encode(kid) },
+      aes,
+      base64url.decode(sealed.ct),
+    );
+    return JSON.parse(decoder.decode(plain)) as JWK;
+  } catch {
+    throw new KeySealingError(`signing key ${kid} cannot be decrypted: its sealed record is corrupt`);
+  }
+}

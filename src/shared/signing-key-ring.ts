@@ -1,0 +1,181 @@
+import { exportJWK, generateKeyPair } from "jose";
+import { toHex } from "./crypto";
+import { openPrivateKey, sealPrivateKey } from "./key-sealing";
+import {
+  type Actor,
+  type RevocationOutcome,
+  RING_CACHE_MS,
+  type RotationOutcome,
+  type SealedMaterial,
+  type StoredKey,
+  signingKeyStore,
+} from "./signing-key-store";
+import {
+  buildKeyRing,
+  type KeyMaterial,
+  type KeyRing,
+  parseSigningKeys,
+  publicJwkOf,
+  type SigningAlgorithm,
+  SigningKeysError,
+} from "./signing-keys";
+
+/**
+ * The key ring of the signing key store (SPEC §11), cached per isolate for RING_CACHE_MS: while it
+ * is fresh, signing, verification and the JWKS never wait on the store. Changes made in this
+ * isolate (rotate, revoke, import) drop the cache at once; elsewhere they arrive within RING_CACHE_MS.
+ */
+
+const SOURCE = "signing key store";
+const STATE_ORDER = { active: 0, next: 1, retired: 2 } as const;
+
+let cached: { secret: string | undefined; loadedAt: number; ring: Promise<KeyRing> } | undefined;
+
+/** The ring to sign and verify with: the isolate's cached copy while fresh, else the store's. */
+export function signingKeyRing(env: Env, now = Date.now()): Promise<KeyRing> {
+  const entry = cached;
+  // Keyed by the encryption secret too: a ring opened under one secret is not served under another.
+  if (entry && entry.secret === env.KEY_ENCRYPTION_SECRET && now - entry.loadedAt < RING_CACHE_MS) {
+    return entry.ring;
+  }
+  return reloadSigningKeyRing(env, now);
+}
+
+/** Reads the store (filling or repairing it when needed) and caches the ring it yields. */
+export function reloadSigningKeyRing(env: Env, now = Date.now(), actor: Actor = { trigger: "startup" }) {
+  const ring = storedKeys(env, now, actor).then((keys) => ringOf(env, keys));
+  const entry = { secret: env.KEY_ENCRYPTION_SECRET, loadedAt: now, ring };
+  cached = entry;
+  // A failure is not cached: the next request tries again (and fails closed again if it must).
+  ring.catch(() => {
+    if (cached === entry) cached = undefined;
+  });
+  return ring;
+}
+
+/** Drops this isolate's ring, so the next request reads the store. */
+export function forgetSigningKeyRing(): void {
+  cached = undefined;
+}
+
+/**
+ * The store's keys, after filling an empty store (SIGNING_KEYS when set, else a generated key) or
+ * repairing one that lacks its active or next key. Everything new is sealed before the store sees
+ * it, so a missing KEY_ENCRYPTION_SECRET fails here and writes nothing.
+ */
+export async function storedKeys(env: Env, now: number, actor: Actor): Promise<StoredKey[]> {
+  const store = signingKeyStore(env);
+  const keys = await store.read(now);
+  if (keys.length === 0) {
+    const imported = env.SIGNING_KEYS ? await parseSigningKeys(env.SIGNING_KEYS) : undefined;
+    const first = imported ?? [await generateKey("ES256", now)];
+    const sealed = await Promise.all(first.map((key) => seal(env, key, imported ? "imported" : "generated")));
+    const next = await seal(env, await generateKey(first[0]!.alg, now), "generated");
+    return store.initialize({ ...actor, keys: sealed, next }, now);
+  }
+  const actives = keys.filter((key) => key.state === "active").length;
+  const nexts = keys.filter((key) => key.state === "next").length;
+  if (actives === 1 && nexts === 1) return keys;
+  // A repair adds keys sealed under this isolate's secret: first prove it is the store's secret.
+  await openPrivateKey(env.KEY_ENCRYPTION_SECRET, keys[0]!.kid, keys[0]!.sealed);
+  const alg = keys[0]!.alg;
+  const [active, next] = await Promise.all([newKey(env, alg, now), newKey(env, alg, now)]);
+  return store.repair({ ...actor, active, next }, now);
+}
+
+/**
+ * The ring of these keys: the active key signs, every stored key (next, active, retired) verifies
+ * and is published. Opening the active key proves KEY_ENCRYPTION_SECRET is the one that sealed it.
+ */
+async function ringOf(env: Env, keys: readonly StoredKey[]): Promise<KeyRing> {
+  const active = keys.find((key) => key.state === "active");
+  if (!active) throw new SigningKeysError("the signing key store has no active key");
+  const privateJwk = await openPrivateKey(env.KEY_ENCRYPTION_SECRET, active.kid, active.sealed);
+  const published = [...keys].sort(byPublicationOrder);
+  return buildKeyRing({ ...active, privateJwk }, published, SOURCE);
+}
+
+/** The JWKS and admin order: active, next, then retired keys, the most recently retired first. */
+export function byPublicationOrder(a: StoredKey, b: StoredKey): number {
+  return STATE_ORDER[a.state] - STATE_ORDER[b.state] || (b.retiredAt ?? 0) - (a.retiredAt ?? 0);
+}
+
+/** A fresh key pair; the kid carries the day it was made and 48 random bits. */
+export async function generateKey(alg: SigningAlgorithm, now: number): Promise<KeyMaterial> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
+  const kid = `${new Date(now).toISOString().slice(0, 10)}-${toHex(crypto.getRandomValues(new Uint8Array(6)))}`;
+  const privateJwk = await exportJWK(privateKey);
+  return { kid, alg, privateJwk: { ...privateJwk, kid, alg }, publicJwk: publicJwkOf(privateJwk, kid, alg) };
+}
+
+async function seal(env: Env, key: KeyMaterial, origin: SealedMaterial["origin"]): Promise<SealedMaterial> {
+  const sealed = await sealPrivateKey(env.KEY_ENCRYPTION_SECRET, key.kid, key.privateJwk);
+  return { kid: key.kid, alg: key.alg, origin, publicJwk: key.publicJwk, sealed };
+}
+
+async function newKey(env: Env, alg: SigningAlgorithm, now: number): Promise<SealedMaterial> {
+  return seal(env, await generateKey(alg, now), "generated");
+}
+
+/** The store's keys for the admin API, with the store filled or repaired first. */
+export async function listSigningKeys(env: Env, now: number, actor: Actor): Promise<StoredKey[]> {
+  const keys = (await storedKeys(env, now, actor)).sort(byPublicationOrder);
+  // Opening the active key first: a wrong KEY_ENCRYPTION_SECRET is a fault here too, not a listing.
+  await ringOf(env, keys);
+  return keys;
+}
+
+/**
+ * Rotates (SPEC §11). The new `next` key has `alg`, else the algorithm of the current `next`.
+ * The ring is reloaded first, so a wrong KEY_ENCRYPTION_SECRET fails before anything is stored.
+ */
+export async function rotateSigningKeys(
+  env: Env,
+  request: { alg?: SigningAlgorithm; force: boolean; dueEveryMs?: number } & Actor,
+  now: number,
+): Promise<RotationOutcome> {
+  const keys = await listSigningKeys(env, now, request);
+  const active = keys.find((key) => key.state === "active")!;
+  // The daily cron usually finds nothing due: skip making a key (RSA takes a while). The store
+  // checks again, so this early answer never decides a rotation that it should not.
+  if (
+    request.dueEveryMs !== undefined &&
+    now < (active.activatedAt ?? active.createdAt) + request.dueEveryMs
+  ) {
+    return { ok: false, reason: "not_due" };
+  }
+  const alg = request.alg ?? keys.find((key) => key.state === "next")!.alg;
+  const { alg: _alg, ...rest } = request;
+  const outcome = await signingKeyStore(env).rotate({ ...rest, next: await newKey(env, alg, now) }, now);
+  if (outcome.ok) forgetSigningKeyRing();
+  return outcome;
+}
+
+/** Revokes a key (SPEC §11) and drops this isolate's ring, so it stops verifying here at once. */
+export async function revokeSigningKey(
+  env: Env,
+  request: { kid: string } & Actor,
+  now: number,
+): Promise<RevocationOutcome> {
+  const keys = await listSigningKeys(env, now, request);
+  const alg = keys.find((key) => key.state === "next")!.alg;
+  const outcome = await signingKeyStore(env).revoke({ ...request, next: await newKey(env, alg, now) }, now);
+  forgetSigningKeyRing();
+  return outcome;
+}
+
+/** Publishes an operator's own private key as `next` (import); it signs from the next rotation. */
+export async function importSigningKey(
+  env: Env,
+  request: { key: KeyMaterial } & Actor,
+  now: number,
+): Promise<StoredKey[] | "kid_taken"> {
+  await listSigningKeys(env, now, request);
+  const { key, ...actor } = request;
+  const outcome = await signingKeyStore(env).replaceNext(
+    { ...actor, next: await seal(env, key, "imported") },
+    now,
+  );
+  forgetSigningKeyRing();
+  return outcome;
+}

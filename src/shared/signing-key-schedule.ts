@@ -1,0 +1,52 @@
+import { logLine } from "./log";
+import { rotateSigningKeys } from "./signing-key-ring";
+
+const DAY_MS = 24 * 3600 * 1000;
+const DEFAULT_ROTATION_DAYS = 30;
+const MAX_ROTATION_DAYS = 365;
+
+/**
+ * `SIGNING_KEY_ROTATION_DAYS` (SPEC §11): default 30, `0` turns the schedule off, anything but an
+ * integer 0-365 is a configuration fault (SPEC §2: checked, not trusted).
+ */
+export function rotationDays(value: string | undefined): number {
+  if (value === undefined || value === "") return DEFAULT_ROTATION_DAYS;
+  const days = Number(value);
+  if (!/^\d{1,3}$/.test(value) || days > MAX_ROTATION_DAYS) {
+    throw new Error(`SIGNING_KEY_ROTATION_DAYS must be an integer from 0 to ${MAX_ROTATION_DAYS}`);
+  }
+  return days;
+}
+
+/**
+ * The Cron Trigger's work: rotate when the active key is `SIGNING_KEY_ROTATION_DAYS` old. The store
+ * decides (`dueEveryMs`), so a run that overlaps another, or a manual rotation, finds nothing due;
+ * it never forces, so a `next` key younger than its publication time waits for the next run.
+ */
+export async function rotateOnSchedule(env: Env, scheduledTime: number): Promise<string> {
+  const days = rotationDays(env.SIGNING_KEY_ROTATION_DAYS);
+  if (days === 0) return "disabled";
+  const outcome = await rotateSigningKeys(
+    env,
+    { trigger: "schedule", force: false, dueEveryMs: days * DAY_MS },
+    scheduledTime,
+  );
+  return outcome.ok ? "rotated" : outcome.reason;
+}
+
+/** The Worker's `scheduled` handler: one JSON log line per run, like a request's. */
+export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const started = Date.now();
+  try {
+    const outcome = await rotateOnSchedule(env, controller.scheduledTime);
+    logLine({ cron: controller.cron, task: "signing_key_rotation", outcome, ms: Date.now() - started });
+  } catch (error) {
+    logLine({
+      cron: controller.cron,
+      task: "signing_key_rotation",
+      outcome: "fault",
+      fault: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : "non-error thrown",
+    });
+    throw error;
+  }
+}

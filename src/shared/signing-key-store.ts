@@ -1,0 +1,347 @@
+import { DurableObject } from "cloudflare:workers";
+import type { JWK } from "jose";
+import type { SealedKey } from "./key-sealing";
+import { JWKS_MAX_AGE_SECONDS, JWKS_STALE_SECONDS, type SigningAlgorithm } from "./signing-keys";
+
+/**
+ * How long an isolate signs and verifies from its cached ring before asking the store again: the
+ * bound on how long a rotation or a revocation takes to reach every location (README).
+ */
+export const RING_CACHE_MS = 60_000;
+
+/**
+ * SPEC §11: a key signs only after verifiers can know it. An isolate sees a new key within
+ * RING_CACHE_MS, and a verifier keeps a JWKS for max-age plus stale-while-revalidate.
+ */
+export const PUBLISH_BEFORE_SIGNING_MS = RING_CACHE_MS + (JWKS_MAX_AGE_SECONDS + JWKS_STALE_SECONDS) * 1000;
+
+/**
+ * The longest token a key signs: CPR `expiry` ≤ 86400 s (SPEC §3), UPI sessions 15 min (SPEC §5).
+ * A test pins it to the CPR schema's maximum.
+ */
+export const LONGEST_TOKEN_MS = 86_400 * 1000;
+
+/**
+ * SPEC §11: a retired key stays published until every token it signed has expired. Isolates still
+ * sign with it until their cached ring expires, so that adds to the longest token.
+ */
+export const RETIRED_KEY_RETENTION_MS = RING_CACHE_MS + LONGEST_TOKEN_MS;
+
+export type KeyState = "next" | "active" | "retired";
+export type KeyOrigin = "generated" | "imported";
+
+/** A key as the store holds it: the public half in clear, the private half sealed (key-sealing.ts). */
+export interface StoredKey {
+  readonly kid: string;
+  readonly alg: SigningAlgorithm;
+  readonly state: KeyState;
+  readonly origin: KeyOrigin;
+  readonly publicJwk: JWK;
+  readonly sealed: SealedKey;
+  /** When the key was stored, which is when it was first published. Unix ms, like every time here. */
+  readonly createdAt: number;
+  readonly activatedAt?: number;
+  readonly retiredAt?: number;
+  /** When a retired key is removed (the alarm's time). */
+  readonly removeAt?: number;
+}
+
+/** A new key for the store: made and sealed by the Worker, so the store never holds a clear private key. */
+export interface SealedMaterial {
+  readonly kid: string;
+  readonly alg: SigningAlgorithm;
+  readonly origin: KeyOrigin;
+  readonly publicJwk: JWK;
+  readonly sealed: SealedKey;
+}
+
+export type EventTrigger = "admin" | "schedule" | "startup" | "alarm";
+export type KeyEventType = "imported" | "generated" | "rotated" | "revoked" | "removed" | "repaired";
+
+export interface KeyEvent {
+  readonly id: string;
+  readonly at: number;
+  readonly type: KeyEventType;
+  readonly kid: string;
+  readonly trigger: EventTrigger;
+  readonly requestId: string | null;
+  readonly details: Record<string, string | boolean>;
+}
+
+/** Who asked, for the event log. */
+export interface Actor {
+  readonly trigger: EventTrigger;
+  readonly requestId?: string;
+}
+
+export type RotationOutcome =
+  | { ok: true; value: { retired: string; active: string; next: string; forced: boolean } }
+  | { ok: false; reason: "too_early"; signsFrom: number }
+  | { ok: false; reason: "not_due" | "not_ready" };
+
+export type RevocationOutcome =
+  | { ok: true; value: { revoked: string; state: KeyState; promoted?: string; next?: string } }
+  | { ok: false; reason: "not_found" | "not_ready" };
+
+const KEYS = "keys";
+
+/**
+ * The signing key store (SPEC §11): one object, named SIGNING_KEY_STORE_NAME. It holds every key
+ * with its state and serialises each change (rotation, revocation, repair, removal) as one
+ * synchronous read-and-write, so two overlapping rotations make one; it appends each change to the
+ * service event log. Times come in as arguments (`now`), so tests drive a key's whole life.
+ */
+export class SigningKeyStore extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      `CREATE TABLE IF NOT EXISTS events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, kid TEXT NOT NULL,
+        trigger TEXT NOT NULL, request_id TEXT, details TEXT NOT NULL)`,
+    );
+  }
+
+  /** Every key, after removing the retired keys whose time has come. */
+  async read(now: number): Promise<StoredKey[]> {
+    await this.sweep(now);
+    return this.#keys();
+  }
+
+  /**
+   * Fills an empty store: `keys[0]` becomes active (an imported key already signs today; a first
+   * generated key has no verifier to wait for), the rest retired, and `next` is published. A store
+   * that already holds keys is left as it is: the first caller wins.
+   */
+  async initialize(input: { keys: SealedMaterial[]; next: SealedMaterial } & Actor, now: number) {
+    if (this.#keys().length > 0) return this.#keys();
+    const [first, ...rest] = input.keys;
+    if (!first) throw new Error("initialize needs a key");
+    const keys: StoredKey[] = [
+      { ...first, state: "active", createdAt: now, activatedAt: now },
+      { ...input.next, state: "next", createdAt: now },
+      ...rest.map((key) => retire({ ...key, state: "active", createdAt: now }, now)),
+    ];
+    this.#write(keys);
+    for (const key of keys) {
+      this.#event(input, now, key.origin === "imported" ? "imported" : "generated", key.kid, {
+        state: key.state,
+      });
+    }
+    await this.#scheduleRemoval(keys);
+    return keys;
+  }
+
+  /**
+   * Makes `next` active, retires the active key and publishes `input.next` (SPEC §11). Refused while
+   * `next` is younger than PUBLISH_BEFORE_SIGNING_MS unless forced; with `dueEveryMs` (the schedule)
+   * it rotates only when the active key is that old, so a second run finds nothing to do.
+   */
+  async rotate(
+    input: { next: SealedMaterial; force: boolean; dueEveryMs?: number } & Actor,
+    now: number,
+  ): Promise<RotationOutcome> {
+    const keys = this.#keys();
+    const active = keys.find((key) => key.state === "active");
+    const next = keys.find((key) => key.state === "next");
+    if (!active || !next) return { ok: false, reason: "not_ready" };
+    if (input.dueEveryMs !== undefined && now < (active.activatedAt ?? active.createdAt) + input.dueEveryMs) {
+      return { ok: false, reason: "not_due" };
+    }
+    const signsFrom = next.createdAt + PUBLISH_BEFORE_SIGNING_MS;
+    if (now < signsFrom && !input.force) return { ok: false, reason: "too_early", signsFrom };
+    const forced = now < signsFrom;
+    this.#write([
+      ...keys.map((key) => (key === active ? retire(key, now) : key === next ? activate(key, now) : key)),
+      { ...input.next, state: "next", createdAt: now },
+    ]);
+    this.#event(input, now, "rotated", next.kid, { retired: active.kid, next: input.next.kid, forced });
+    await this.#scheduleRemoval(this.#keys());
+    return { ok: true, value: { retired: active.kid, active: next.kid, next: input.next.kid, forced } };
+  }
+
+  /**
+   * Removes a key at once (SPEC §11: compromise). Revoking `next` publishes `input.next` instead;
+   * revoking the active key promotes `next` at once, before its publication time (forced), and
+   * publishes `input.next`, so the store always keeps one active and one next key.
+   */
+  async revoke(
+    input: { kid: string; next: SealedMaterial } & Actor,
+    now: number,
+  ): Promise<RevocationOutcome> {
+    const keys = this.#keys();
+    const target = keys.find((key) => key.kid === input.kid);
+    if (!target) return { ok: false, reason: "not_found" };
+    const next = keys.find((key) => key.state === "next");
+    if (target.state === "active" && !next) return { ok: false, reason: "not_ready" };
+    const kept = keys.filter((key) => key !== target);
+    let promoted: string | undefined;
+    let published: string | undefined;
+    if (target.state === "active") {
+      promoted = next!.kid;
+      const index = kept.indexOf(next!);
+      kept[index] = activate(next!, now);
+    }
+    if (target.state !== "retired") {
+      published = input.next.kid;
+      kept.push({ ...input.next, state: "next", createdAt: now });
+    }
+    this.#write(kept);
+    this.#event(input, now, "revoked", target.kid, {
+      state: target.state,
+      ...(promoted ? { promoted, forced: true } : {}),
+      ...(published ? { next: published } : {}),
+    });
+    await this.#scheduleRemoval(kept);
+    return {
+      ok: true,
+      value: { revoked: target.kid, state: target.state, promoted, next: published },
+    };
+  }
+
+  /**
+   * Replaces `next` with a key the operator brings (import): it is published now and signs after
+   * the next rotation, like any `next` key. The replaced `next` never signed, so it simply goes.
+   */
+  async replaceNext(
+    input: { next: SealedMaterial } & Actor,
+    now: number,
+  ): Promise<StoredKey[] | "kid_taken"> {
+    const keys = this.#keys();
+    if (keys.some((key) => key.kid === input.next.kid)) return "kid_taken";
+    const kept = keys.filter((key) => key.state !== "next");
+    const replaced = keys.find((key) => key.state === "next");
+    kept.push({ ...input.next, state: "next", createdAt: now });
+    this.#write(kept);
+    this.#event(input, now, "imported", input.next.kid, {
+      state: "next",
+      ...(replaced ? { replaced: replaced.kid } : {}),
+    });
+    return kept;
+  }
+
+  /**
+   * Restores one active and one next key after a fault left the store without them (SPEC §11:
+   * the next request repairs). `next` is promoted when there is no active key; `input.active` is
+   * used only when there is neither. Extra active or next keys (never made by this code) are retired.
+   */
+  async repair(input: { active: SealedMaterial; next: SealedMaterial } & Actor, now: number) {
+    let keys = this.#keys();
+    const byNewest = (a: StoredKey, b: StoredKey) =>
+      (b.activatedAt ?? b.createdAt) - (a.activatedAt ?? a.createdAt);
+    const [active, ...extraActive] = keys.filter((key) => key.state === "active").sort(byNewest);
+    const [next, ...extraNext] = keys.filter((key) => key.state === "next").sort(byNewest);
+    const extra = new Set([...extraActive, ...extraNext]);
+    keys = keys.map((key) => (extra.has(key) ? retire(key, now) : key));
+    const changes: Record<string, string> = {};
+    if (!active) {
+      if (next) {
+        keys = keys.map((key) => (key === next ? activate(key, now) : key));
+        changes.promoted = next.kid;
+      } else {
+        keys.push({ ...input.active, state: "active", createdAt: now, activatedAt: now });
+        changes.active = input.active.kid;
+      }
+    }
+    if (!active || !next) {
+      keys.push({ ...input.next, state: "next", createdAt: now });
+      changes.next = input.next.kid;
+    }
+    if (Object.keys(changes).length === 0 && extra.size === 0) return keys;
+    this.#write(keys);
+    const subject = keys.find((key) => key.state === "active")!;
+    this.#event(input, now, "repaired", subject.kid, {
+      ...changes,
+      ...(extra.size > 0 ? { retiredExtra: [...extra].map((key) => key.kid).join(",") } : {}),
+    });
+    await this.#scheduleRemoval(keys);
+    return keys;
+  }
+
+  /** Removes retired keys whose tokens have all expired; reschedules the alarm for the rest. */
+  async sweep(now: number): Promise<string[]> {
+    const keys = this.#keys();
+    const due = keys.filter((key) => key.state === "retired" && (key.removeAt ?? 0) <= now);
+    if (due.length > 0) {
+      const kept = keys.filter((key) => !due.includes(key));
+      this.#write(kept);
+      for (const key of due) this.#event({ trigger: "alarm" }, now, "removed", key.kid, { state: "retired" });
+      await this.#scheduleRemoval(kept);
+    }
+    return due.map((key) => key.kid);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.sweep(Date.now());
+  }
+
+  /** The event log, newest first, `limit` at a time; `before` is the id where the last page ended. */
+  events(limit: number, before?: number): { events: KeyEvent[]; next: string | null } {
+    const rows = this.ctx.storage.sql
+      .exec<{
+        id: number;
+        at: number;
+        type: string;
+        kid: string;
+        trigger: string;
+        request_id: string | null;
+        details: string;
+      }>(
+        "SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?",
+        before ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+      )
+      .toArray();
+    const page = rows.slice(0, limit).map((row) => ({
+      id: String(row.id),
+      at: row.at,
+      type: row.type as KeyEventType,
+      kid: row.kid,
+      trigger: row.trigger as EventTrigger,
+      requestId: row.request_id,
+      details: JSON.parse(row.details) as KeyEvent["details"],
+    }));
+    return { events: page, next: rows.length > limit ? page.at(-1)!.id : null };
+  }
+
+  #keys(): StoredKey[] {
+    return this.ctx.storage.kv.get<StoredKey[]>(KEYS) ?? [];
+  }
+
+  #write(keys: StoredKey[]): void {
+    this.ctx.storage.kv.put(KEYS, keys);
+  }
+
+  #event(actor: Actor, now: number, type: KeyEventType, kid: string, details: KeyEvent["details"]): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO events (at, type, kid, trigger, request_id, details) VALUES (?, ?, ?, ?, ?, ?)",
+      now,
+      type,
+      kid,
+      actor.trigger,
+      actor.requestId ?? null,
+      JSON.stringify(details),
+    );
+  }
+
+  async #scheduleRemoval(keys: readonly StoredKey[]): Promise<void> {
+    const times = keys.flatMap((key) => (key.state === "retired" && key.removeAt ? [key.removeAt] : []));
+    if (times.length === 0) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.min(...times));
+  }
+}
+
+function activate(key: StoredKey, now: number): StoredKey {
+  return { ...key, state: "active", activatedAt: now };
+}
+
+function retire(key: StoredKey, now: number): StoredKey {
+  return { ...key, state: "retired", retiredAt: now, removeAt: now + RETIRED_KEY_RETENTION_MS };
+}
+
+/** The one store object. */
+export const SIGNING_KEY_STORE_NAME = "signing-keys";
+
+/** The store's stub. */
+export function signingKeyStore(env: Env) {
+  return env.SIGNING_KEY_STORE.getByName(SIGNING_KEY_STORE_NAME);
+}
