@@ -66,7 +66,7 @@ app.onError((error, c) => {
 });
 
 export default app;
-export { IdClaim } from "./admin/id-claim";
+export { Tenant } from "./admin/tenant";
 export { CprTransaction } from "./cpr/transaction";
 export { Sequence } from "./portal/sequence";
 export { PortalToken } from "./portal/token";

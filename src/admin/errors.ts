@@ -16,7 +16,8 @@ export type AdminReason =
   | { code: "unauthorized"; cause: AdminAuthDenial }
   | { code: "invalid_request"; message: string }
   | { code: "not_found"; message: string }
-  | { code: "conflict"; message: string };
+  | { code: "conflict"; message: string }
+  | { code: "precondition_failed"; message: string };
 
 function envelope(
   status: ContentfulStatusCode,
@@ -40,6 +41,8 @@ export function adminError(reason: AdminReason): WireError {
       return envelope(404, "not_found", reason.message);
     case "conflict":
       return envelope(409, "conflict", reason.message);
+    case "precondition_failed":
+      return envelope(412, "precondition_failed", reason.message);
   }
 }
 

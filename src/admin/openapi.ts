@@ -53,6 +53,10 @@ const REASONS = {
   },
   not_found: { code: "not_found", message: "No app demo-app" },
   conflict: { code: "conflict", message: "App demo-app already exists" },
+  precondition_failed: {
+    code: "precondition_failed",
+    message: "If-Match does not name the tenant's current version; read it again (ETag) and retry",
+  },
 } as const satisfies ExampleOfEach<AdminReason, "code">;
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };

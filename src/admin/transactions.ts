@@ -4,10 +4,11 @@ import { MAX_FIELD_LENGTH } from "../cpr/schema";
 import { transactionStub } from "../cpr/transaction";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
-import { APPS } from "../shared/config-records";
 import { idSchema } from "../shared/ids";
+import { recordTenantEvent } from "../shared/tenants";
 import { appNotFound } from "./apps";
 import { adminFailure } from "./errors";
+import { readTenant } from "./tenant-calls";
 import { adminParams } from "./validate";
 
 // transactionIds are the client's own strings (SPEC §3: up to 256 characters), not admin ids.
@@ -25,14 +26,16 @@ export const transactionsAdmin = new Hono<AppEnv>().post(
   adminParams(transactionParamsSchema),
   async (c) => {
     const { appId, transactionId } = c.req.valid("param");
-    if (!(await c.get("config").getFresh(APPS, appId))) {
-      return appNotFound(c, appId);
-    }
+    if (!(await readTenant(c, "app", appId))) return appNotFound(c, appId);
     const revoked = await transactionStub(c.env, appId, transactionId).revoke(Date.now());
     if (!revoked.ok) {
       return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
     }
     annotate(c, { appId, action: "transaction_revoked" });
+    await recordTenantEvent(c.env, "app", appId, {
+      type: "transaction_revoked",
+      requestId: c.get("requestId"),
+    });
     return c.json({ appId, transactionId, revocationEpoch: revoked.value.revocationEpoch });
   },
 );

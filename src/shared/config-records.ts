@@ -16,10 +16,20 @@ export const requestKeySchema = z.object({
 });
 export type RequestKey = z.infer<typeof requestKeySchema>;
 
+/**
+ * A rotated secret that still authenticates until `previousKeyExpiresAt` (SPEC §10: rotation with an
+ * overlap); absent when the last rotation had no grace or its grace is over.
+ */
+const gracePeriod = { previousKeyExpiresAt: z.string().optional() };
+
 export const appRecordSchema = z.object({
   appId: z.string(),
+  /** The tenant's incarnation (SPEC §10): minted by its tenant object at creation, new per re-creation. */
+  incarnation: z.string(),
   name: z.string().optional(),
   appKeySha256: z.string(),
+  previousAppKeySha256: z.string().optional(),
+  ...gracePeriod,
   ipAllowlist: z.array(z.string()),
   workflows: z.array(z.string()),
   stateTtlSeconds: z.number().int().positive(),
@@ -34,7 +44,10 @@ export const APPS = recordKind("app", appRecordSchema);
 /** A UPI merchant (SPEC §5, §7); `ipAllowlist` absent means no IP restriction. */
 export const merchantRecordSchema = z.object({
   merchantId: z.string(),
+  incarnation: z.string(),
   apiKeySha256: z.string(),
+  previousApiKeySha256: z.string().optional(),
+  ...gracePeriod,
   prefix: z.string(),
   signatureMaxAgeSeconds: z.number().int().positive(),
   clientAuthTokenMaxUses: z.number().int().positive(),
@@ -49,6 +62,8 @@ export const MERCHANTS = recordKind("merchant", merchantRecordSchema);
 /** An RSA public key a merchant signs `signaturePayload`s with; a retired key verifies nothing. */
 export const merchantKeyRecordSchema = z.object({
   merchantId: z.string(),
+  /** The merchant's incarnation: a key copy of an ended merchant verifies nothing for its successor. */
+  incarnation: z.string(),
   merchantKeyId: z.string(),
   publicKeyPem: z.string(),
   modulusBits: z.number().int(),
@@ -106,11 +121,3 @@ export type PortalUserRecord = z.infer<typeof portalUserRecordSchema>;
 
 /** `portal-user:<canonical email>`: a portal user. */
 export const PORTAL_USERS = recordKind("portal-user", portalUserRecordSchema);
-
-/** `portal-org-member:<orgId>/<email>`: lets an org's users be listed (an org with users is not deleted). */
-export const ORG_MEMBERS = recordKind("portal-org-member", z.object({}));
-
-/** The id of a membership record under `ORG_MEMBERS`. */
-export function orgMemberRecordId(organizationId: number, email: string): string {
-  return `${organizationId}/${email}`;
-}

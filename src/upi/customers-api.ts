@@ -3,11 +3,12 @@ import type { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import type { MerchantRecord } from "../shared/config-records";
-import { parseBasicAuth, secretMatches } from "../shared/credentials";
+import { parseBasicAuth, rotatingSecretMatches } from "../shared/credentials";
 import { randomAlphanumeric } from "../shared/crypto";
 import { errorResponse } from "../shared/fault";
 import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
+import { registerCustomer } from "../shared/tenants";
 import { issueClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
 import type { CustomerProfile } from "./customer-state";
@@ -33,7 +34,15 @@ async function authenticateMerchant(c: AppContext): Promise<Checked<MerchantReco
   const apiKey = parseBasicAuth(c.req.header("Authorization"))?.username;
   const merchant = isValidId(merchantId) ? await findMerchant(c.get("config"), merchantId) : undefined;
   // Compared even for an unknown merchant, so that it costs the same work (SPEC §2).
-  const matches = await secretMatches(apiKey ?? "", merchant?.apiKeySha256);
+  const matches = await rotatingSecretMatches(
+    apiKey ?? "",
+    {
+      current: merchant?.apiKeySha256,
+      previous: merchant?.previousApiKeySha256,
+      previousExpiresAt: merchant?.previousKeyExpiresAt,
+    },
+    Date.now(),
+  );
   if (!merchant || apiKey === undefined || !matches) {
     annotate(c, {
       reason: !merchant ? "unknown_merchant" : apiKey === undefined ? "api_key_missing" : "api_key_mismatch",
@@ -114,6 +123,12 @@ export const customersApi = new Hono<AppEnv>()
     if (!wantsToken.ok) return refuse(c, wantsToken.reason);
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;
+    // SPEC §10: the merchant's object notes the customer before it exists, so that deleting the
+    // merchant purges it; a merchant that no longer exists (a stale copy here) creates nothing.
+    if (!(await registerCustomer(c.env, merchant.value.merchantId, customerId))) {
+      annotate(c, { reason: "merchant_deleted" });
+      return refuse(c, { code: "unauthenticated" });
+    }
     const created = await customerObject(c.env, merchant.value.merchantId, customerId).createProfile({
       id: `cst_${randomAlphanumeric(16)}`,
       object_reference_id: customerId,

@@ -58,7 +58,8 @@ async function sessionBySignature(
   if (!merchantAdmits(merchant, c.req.raw.headers)) return refuse({ code: "ip_not_allowed" });
   const window = checkTimestamp(timestamp, now, merchant.signatureMaxAgeSeconds);
   if (window !== "in_window") return refuse({ code: window });
-  if (!key) return refuse({ code: "unknown_key" });
+  // SPEC §10: a key copy left by an ended merchant (KV delay) is unknown to the merchant's successor.
+  if (!key || key.incarnation !== merchant.incarnation) return refuse({ code: "unknown_key" });
   if (key.status !== "active") return refuse({ code: "retired_key" });
   // SPEC §9: the rate limits sit between the cheap checks above and RSA (README, "Rate limits").
   const admitted = await admitExpensiveWork(

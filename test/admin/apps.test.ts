@@ -118,13 +118,16 @@ describe("POST /admin/v1/apps", () => {
       workflows: input.workflows,
       stateTtlSeconds: 3600,
       requestKeys: [],
+      previousKeyExpiresAt: null,
       createdAt: expect.stringMatching(ISO_TIME),
       updatedAt: body.createdAt,
     });
+    expect(response.headers.get("ETag")).toMatch(/^"[^"]+"$/);
     const raw = await stored(input.appId);
     expect(raw).not.toContain(body.appKey);
     expect(JSON.parse(raw!)).toEqual({
       appId: input.appId,
+      incarnation: expect.stringMatching(/^[0-9a-f]{32}$/),
       name: "Acme",
       appKeySha256: await sha256(body.appKey),
       ipAllowlist: input.ipAllowlist,
@@ -475,7 +478,11 @@ describe("POST /admin/v1/apps/{appId}/rotate-key", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const body = await json(response);
-    expect(body).toEqual({ appId: input.appId, appKey: expect.stringMatching(GENERATED_KEY) });
+    expect(body).toEqual({
+      appId: input.appId,
+      appKey: expect.stringMatching(GENERATED_KEY),
+      previousKeyExpiresAt: null,
+    });
     expect(body.appKey).not.toBe(created.appKey);
     const raw = (await stored(input.appId))!;
     expect(raw).not.toContain(body.appKey);
