@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { appsAdmin } from "./apps";
 import { requireAdmin } from "./auth";
+import { appEvents, merchantEvents, orgEvents, userEvents } from "./events";
 import { merchantsAdmin } from "./merchants";
 import { orgsAdmin } from "./orgs";
 import { requestKeysAdmin } from "./request-keys";
@@ -12,9 +13,13 @@ import { orgUsersAdmin, usersAdmin } from "./users";
 export const adminRoutes = new Hono<AppEnv>()
   .use(requireAdmin)
   .route("/apps", appsAdmin)
+  .route("/apps/:appId", appEvents)
   .route("/apps", requestKeysAdmin)
   .route("/apps", transactionsAdmin)
   .route("/orgs", orgsAdmin)
+  .route("/orgs/:id", orgEvents)
   .route("/orgs", orgUsersAdmin)
   .route("/users", usersAdmin)
-  .route("/merchants", merchantsAdmin);
+  .route("/users/:email", userEvents)
+  .route("/merchants", merchantsAdmin)
+  .route("/merchants/:merchantId", merchantEvents);

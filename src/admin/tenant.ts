@@ -174,8 +174,10 @@ export class Tenant extends DurableObject<Env> {
     await this.#schedule(now + DAY_MS);
   }
 
-  events(limit: number, before: number | undefined): EventPage {
-    return this.#log.page(limit, before);
+  /** A page of the id's log, newest first, and the tenant's ETag while it exists. */
+  events(limit: number, before: number | undefined): EventPage & { etag: string | null } {
+    const state = this.#state();
+    return { ...this.#log.page(limit, before), etag: state?.incarnation ? etagOf(state) : null };
   }
 
   /**

@@ -22,3 +22,8 @@ export function adminJson<T extends z.ZodType>(schema: T) {
 export function adminParams<T extends z.ZodType>(schema: T) {
   return validated("param", schema, renderAdminIssue);
 }
+
+/** Validates admin query parameters (paging) the same way. */
+export function adminQuery<T extends z.ZodType>(schema: T) {
+  return validated("query", schema, renderAdminIssue);
+}
