@@ -48,8 +48,9 @@ interface TenantState {
 }
 
 const STATE = "state";
-const RETRY_PUBLISH_MS = 5_000;
-const PURGE_STEP_MS = 1_000;
+const RETRY_MS = 10_000;
+/** Pause between two purge steps of one tenant: background work, not in a hurry. */
+const PURGE_STEP_MS = 10_000;
 const DAY_MS = 24 * 3600 * 1000;
 /** Customer objects purged per alarm: bounded work, the rest on the next alarm. */
 export const PURGE_BATCH = 10;
@@ -211,12 +212,16 @@ export class Tenant extends DurableObject<Env> {
   /** Repairs unpublished copies, purges ended incarnations' customers in steps, prunes the log. */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    // Set before the work: a run that is interrupted (an exception, an eviction) is run again and
+    // resumes where it stopped.
+    await this.ctx.storage.setAlarm(now + RETRY_MS);
     const published = await this.#publish(now);
     const purging = await this.#purgeStep();
     this.#log.prune(now);
-    if (!published) await this.#schedule(now + RETRY_PUBLISH_MS);
-    else if (purging) await this.#schedule(now + PURGE_STEP_MS);
+    if (!published) await this.ctx.storage.setAlarm(now + RETRY_MS);
+    else if (purging) await this.ctx.storage.setAlarm(now + PURGE_STEP_MS);
     else if (this.#log.hasEvents()) await this.ctx.storage.setAlarm(now + DAY_MS);
+    else await this.ctx.storage.deleteAlarm();
   }
 
   #state(): TenantState | undefined {
@@ -265,7 +270,7 @@ export class Tenant extends DurableObject<Env> {
       await this.#flush();
       return true;
     } catch {
-      await this.#schedule(now + RETRY_PUBLISH_MS);
+      await this.#schedule(now + RETRY_MS);
       return false;
     }
   }
