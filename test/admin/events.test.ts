@@ -95,18 +95,14 @@ describe("GET /admin/v1/apps/{appId}/events", () => {
     const app = await provisionApp();
     for (let index = 0; index < 6; index++) await admin("PATCH", `/apps/${app.appId}`, { name: `n${index}` });
     const first = await eventsOf(`/apps/${app.appId}`, "?limit=3");
-    expect(first.events.map((event: { changes?: any }) => event.changes?.name?.to)).toEqual([
-      "n5",
-      "n4",
-      "n3",
-    ]);
+    expect(
+      first.events.map((event: { changes?: { name?: { to: unknown } } }) => event.changes?.name?.to),
+    ).toEqual(["n5", "n4", "n3"]);
     expect(typeof first.next).toBe("string");
     const second = await eventsOf(`/apps/${app.appId}`, `?limit=3&before=${first.next}`);
-    expect(second.events.map((event: { changes?: any }) => event.changes?.name?.to)).toEqual([
-      "n2",
-      "n1",
-      "n0",
-    ]);
+    expect(
+      second.events.map((event: { changes?: { name?: { to: unknown } } }) => event.changes?.name?.to),
+    ).toEqual(["n2", "n1", "n0"]);
     const last = await eventsOf(`/apps/${app.appId}`, `?limit=3&before=${second.next}`);
     expect(last).toEqual({ events: [expect.objectContaining({ type: "created" })], next: null });
     expect((await eventsOf(`/apps/${app.appId}`)).events).toHaveLength(7);

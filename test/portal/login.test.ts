@@ -141,7 +141,7 @@ describe("/api_auth login (seed 001)", () => {
     const weak = await hashPassword(user.password, env.PASSWORD_PEPPER, 1_000);
     // The user's tenant object is the record's only writer (SPEC §10): the weak hash goes in there.
     await tenantObject(env, "portal-user", user.email).upgradePasswordHash(record.passwordHash, weak);
-    expect((await env.CONFIG.get<any>(`portal-user:${user.email}`, "json")).passwordHash).toBe(weak);
+    expect(JSON.parse((await env.CONFIG.get(`portal-user:${user.email}`))!).passwordHash).toBe(weak);
     expect((await login(user)).status).toBe(200);
     const upgraded = await env.CONFIG.get<any>(`portal-user:${user.email}`, "json");
     expect(upgraded.passwordHash).toMatch(/^pbkdf2-sha256\$100000\$/);
