@@ -72,11 +72,17 @@ const viewOf = (c: AppContext, snapshot: TenantSnapshot) =>
 
 /**
  * Users the org's object lists that no longer belong to it (a user deleted while its org could not
- * be told): each user's own object decides, never a KV list.
+ * be told): each user's own object decides, never a KV list. Stops at the first live user, whose
+ * presence refuses the delete anyway.
  */
 async function staleMembers(c: AppContext, id: number, members: readonly string[]): Promise<string[]> {
-  const users = await Promise.all(members.map((email) => readTenant(c, "portal-user", email)));
-  return members.filter((_email, index) => users[index]?.record.organizationId !== id);
+  const stale: string[] = [];
+  for (const email of members) {
+    const user = await readTenant(c, "portal-user", email);
+    if (user?.record.organizationId === id) break;
+    stale.push(email);
+  }
+  return stale;
 }
 
 /**

@@ -26,7 +26,9 @@ export const transactionsAdmin = new Hono<AppEnv>().post(
   adminParams(transactionParamsSchema),
   async (c) => {
     const { appId, transactionId } = c.req.valid("param");
-    if (!(await readTenant(c, "app", appId))) return appNotFound(c, appId);
+    // The app's object, not a KV copy: a deleted app has no transactions to revoke (SPEC §10).
+    const app = await readTenant(c, "app", appId);
+    if (!app) return appNotFound(c, appId);
     const revoked = await transactionStub(c.env, appId, transactionId).revoke(Date.now());
     if (!revoked.ok) {
       return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });

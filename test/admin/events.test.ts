@@ -1,10 +1,13 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_FAILURES } from "../../src/portal/user";
+import { tenantObject } from "../../src/shared/tenants";
 import { grantedToken } from "../cpr/helpers";
 import { login } from "../portal/support";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
+import { runTenantAlarm } from "./support";
 
 /**
  * SPEC §10 event log: every admin change and the tenant's security events, newest first, paged,
@@ -209,5 +212,36 @@ describe("merchant, org and user logs", () => {
     const text = JSON.stringify([user, orgLog]);
     for (const secret of [email, password, newPassword, "pbkdf2"]) expect(text).not.toContain(secret);
     expect(await env.CONFIG.get(`portal-user:${email}`)).toBeNull();
+  });
+});
+
+describe("retention (SPEC §10: at least 13 months)", () => {
+  it("drops events older than 13 calendar months on the object's alarm and keeps younger ones", async () => {
+    const app = await provisionApp();
+    const now = new Date();
+    const old = new Date(now);
+    old.setUTCMonth(old.getUTCMonth() - 13);
+    old.setUTCDate(old.getUTCDate() - 1);
+    const kept = new Date(now);
+    kept.setUTCMonth(kept.getUTCMonth() - 13);
+    kept.setUTCDate(kept.getUTCDate() + 1);
+    await runInDurableObject(tenantObject(env, "app", app.appId), (_instance, state) => {
+      for (const [at, requestId] of [
+        [old.getTime(), "too-old"],
+        [kept.getTime(), "kept"],
+      ] as const) {
+        state.storage.sql.exec(
+          "INSERT INTO events (at, type, request_id, changes) VALUES (?, 'updated', ?, NULL)",
+          at,
+          requestId,
+        );
+      }
+    });
+    expect((await eventsOf(`/apps/${app.appId}`)).events).toHaveLength(3);
+    expect(await runTenantAlarm("app", app.appId)).toBe(true);
+    const { events } = await eventsOf(`/apps/${app.appId}`);
+    expect(events.map((event: { requestId: string; type: string }) => event.requestId)).toContain("kept");
+    expect(events.map((event: { requestId: string }) => event.requestId)).not.toContain("too-old");
+    expect(events).toHaveLength(2);
   });
 });
