@@ -7,6 +7,7 @@ import { grantedToken } from "../cpr/helpers";
 import { login } from "../portal/support";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
+import { bindDevice, processCall, provisionMerchant, signedBody } from "../upi/support";
 import { runTenantAlarm } from "./support";
 
 /**
@@ -243,5 +244,35 @@ describe("retention (SPEC §10: at least 13 months)", () => {
     expect(events.map((event: { requestId: string; type: string }) => event.requestId)).toContain("kept");
     expect(events.map((event: { requestId: string }) => event.requestId)).not.toContain("too-old");
     expect(events).toHaveLength(2);
+  });
+});
+
+describe("UPI security events", () => {
+  it("records sessions_revoked when a merchant revokes a UPI session token", async () => {
+    const merchant = await provisionMerchant();
+    const customerId = uid("cust");
+    await bindDevice(merchant.merchantId, customerId);
+    const session = await processCall(await signedBody(merchant, { customerId, mobile: "919876543210" }));
+    expect(session.status).toBe(200);
+    const token = (await json(session)).payload.sessionToken as string;
+    const requestId = `req-${crypto.randomUUID()}`;
+    const revoked = await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Request-Id": requestId,
+      },
+      body: `token=${token}`,
+    });
+    expect(revoked.status).toBe(200);
+    const { events } = await eventsOf(`/merchants/${merchant.merchantId}`);
+    expect(events[0]).toEqual({
+      id: expect.any(String),
+      at: expect.stringMatching(ISO_UTC),
+      type: "sessions_revoked",
+      requestId,
+    });
+    expect(JSON.stringify(events)).not.toContain(token);
   });
 });
