@@ -12,7 +12,7 @@ import {
   updateAppSchema,
 } from "./schema";
 import { changeTenant, createTenant, readTenant } from "./tenant-calls";
-import { adminJson, adminParams } from "./validate";
+import { adminJson, adminParams, emptyBodyAsObject } from "./validate";
 import { etagHeader } from "./versions";
 
 /** What the admin API shows of an app: never the key or its hash. */
@@ -102,21 +102,31 @@ export const appsAdmin = new Hono<AppEnv>()
     annotate(c, { appId, action: "app_deleted" });
     return c.body(null, 204);
   })
-  .post("/:appId/rotate-key", adminParams(appIdParamSchema), adminJson(rotateKeySchema), async (c) => {
-    const { appId } = c.req.valid("param");
-    const appKey = generateSecret();
-    const rotated = await changeTenant(
-      c,
-      "app",
-      appId,
-      { op: "rotate", sha256: await sha256Hex(appKey), graceSeconds: c.req.valid("json").graceSeconds ?? 0 },
-      { notFound: (ctx) => appNotFound(ctx, appId) },
-    );
-    if (!rotated.ok) return rotated.response;
-    annotate(c, { appId, action: "app_key_rotated" });
-    const app = rotated.value!.record as AppRecord;
-    return c.json({ appId, appKey, previousKeyExpiresAt: app.previousKeyExpiresAt ?? null }, 200, {
-      "Cache-Control": "no-store",
-      ...etagHeader(rotated.value!.etag),
-    });
-  });
+  .post(
+    "/:appId/rotate-key",
+    adminParams(appIdParamSchema),
+    emptyBodyAsObject,
+    adminJson(rotateKeySchema),
+    async (c) => {
+      const { appId } = c.req.valid("param");
+      const appKey = generateSecret();
+      const rotated = await changeTenant(
+        c,
+        "app",
+        appId,
+        {
+          op: "rotate",
+          sha256: await sha256Hex(appKey),
+          graceSeconds: c.req.valid("json").graceSeconds ?? 0,
+        },
+        { notFound: (ctx) => appNotFound(ctx, appId) },
+      );
+      if (!rotated.ok) return rotated.response;
+      annotate(c, { appId, action: "app_key_rotated" });
+      const app = rotated.value!.record as AppRecord;
+      return c.json({ appId, appKey, previousKeyExpiresAt: app.previousKeyExpiresAt ?? null }, 200, {
+        "Cache-Control": "no-store",
+        ...etagHeader(rotated.value!.etag),
+      });
+    },
+  );

@@ -15,7 +15,7 @@ import { adminFailure } from "./errors";
 import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "./schema";
 import { changeTenant, createTenant, readTenant } from "./tenant-calls";
 import type { TenantSnapshot } from "./tenant-changes";
-import { adminJson, adminParams } from "./validate";
+import { adminJson, adminParams, emptyBodyAsObject } from "./validate";
 import { etagHeader } from "./versions";
 
 /** SPEC §5: by default a signed payload may be 15 minutes old. */
@@ -148,6 +148,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
   .post(
     "/:merchantId/rotate-key",
     adminParams(merchantParamSchema),
+    emptyBodyAsObject,
     adminJson(rotateKeySchema),
     async (c) => {
       const { merchantId } = c.req.valid("param");

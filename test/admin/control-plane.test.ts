@@ -323,6 +323,31 @@ describe("key rotation with a grace period (SPEC §10)", () => {
     expect((await customers(rotated.apiKey)).status).toBe(401);
   });
 
+  it.each([
+    ["no body", undefined, undefined],
+    ["an empty JSON body", "application/json", ""],
+    ["an empty object", "application/json", "{}"],
+  ])("rotates without grace given %s", async (_what, contentType, body) => {
+    const app = await createApp();
+    const headers: Record<string, string> = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
+    if (contentType) headers["Content-Type"] = contentType;
+    const response = await call(`/admin/v1/apps/${app.appId}/rotate-key`, { method: "POST", headers, body });
+    expect(response.status).toBe(200);
+    expect((await json(response)).previousKeyExpiresAt).toBeNull();
+    expect(await keyWorks(app.appId, app.appKey)).toBe(false);
+  });
+
+  it("refuses a malformed JSON body with 400 and rotates nothing", async () => {
+    const app = await createApp();
+    const response = await call(`/admin/v1/apps/${app.appId}/rotate-key`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, "Content-Type": "application/json" },
+      body: "{graceSeconds",
+    });
+    expect(response.status).toBe(400);
+    expect(await keyWorks(app.appId, app.appKey)).toBe(true);
+  });
+
   it.each([[-1], [604801], [1.5], ["60"]])(
     "refuses graceSeconds %j with 400 and rotates nothing",
     async (grace) => {
