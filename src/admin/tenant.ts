@@ -123,7 +123,7 @@ export class Tenant extends DurableObject<Env> {
     };
     if (kind === "portal-user") state.pending.resetCredentialsAt = state.version;
     this.#commit(state, { type: "created", requestId }, now);
-    await this.#schedule(now + DAY_MS);
+    await this.#schedule(now + RETRY_MS);
     if (!(await this.#publish(now))) return fail("not_published");
     return ok(this.#snapshot(this.#state()!)!);
   }
@@ -157,7 +157,8 @@ export class Tenant extends DurableObject<Env> {
     if (applied === undefined) return { ok: true, value: this.#snapshot(state) ?? null, changed: false };
     if ("reason" in applied) return { ok: false, ...applied };
     this.#commit(this.#next(state, applied), applied.event && { ...applied.event, requestId }, now);
-    await this.#schedule(now + (change.op === "delete" ? PURGE_STEP_MS : DAY_MS));
+    // Before publishing: should the object be evicted mid-publish, its alarm finishes the job.
+    await this.#schedule(now + RETRY_MS);
     if (!(await this.#publish(now))) return { ok: false, reason: "not_published" };
     if (change.op === "unlock") await portalUserObject(this.env, state.id).unlock();
     const after = this.#state()!;
