@@ -93,7 +93,7 @@ app.onError((error, c) => {
 // The Hono app is the Worker: `fetch` serves requests and the Cron Trigger calls `scheduled`
 // (signing key rotation, SPEC §11). The app object stays the default export for tests' `app.routes`.
 export default Object.assign(app, { scheduled });
-export { IdClaim } from "./admin/id-claim";
+export { Tenant } from "./admin/tenant";
 export { CprTransaction } from "./cpr/transaction";
 export { Sequence } from "./portal/sequence";
 export { PortalToken } from "./portal/token";

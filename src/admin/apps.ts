@@ -1,12 +1,19 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
-import { APPS, type AppRecord } from "../shared/config-records";
-import { generateSecret, newIncarnation, sha256Hex } from "../shared/crypto";
+import type { AppRecord } from "../shared/config-records";
+import { generateSecret, sha256Hex } from "../shared/crypto";
 import { adminFailure } from "./errors";
-import { createOnce, releaseId } from "./id-claim";
-import { appIdParamSchema, createAppSchema, DEFAULT_STATE_TTL_SECONDS, updateAppSchema } from "./schema";
-import { adminJson, adminParams } from "./validate";
+import {
+  appIdParamSchema,
+  createAppSchema,
+  DEFAULT_STATE_TTL_SECONDS,
+  rotateKeySchema,
+  updateAppSchema,
+} from "./schema";
+import { changeTenant, createTenant, readTenant } from "./tenant-calls";
+import { adminJson, adminParams, emptyBodyAsObject } from "./validate";
+import { etagHeader } from "./versions";
 
 /** What the admin API shows of an app: never the key or its hash. */
 export function appView(app: AppRecord) {
@@ -21,6 +28,8 @@ export function appView(app: AppRecord) {
       alg: key.alg,
       createdAt: key.createdAt,
     })),
+    // SPEC §10: when the previous key stops authenticating, during a rotation's grace.
+    previousKeyExpiresAt: app.previousKeyExpiresAt ?? null,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
   };
@@ -31,15 +40,16 @@ const appExists = (c: AppContext, appId: string) =>
 export const appNotFound = (c: AppContext, appId: string) =>
   adminFailure(c, { code: "not_found", message: `No app ${appId}` });
 
-/** `/admin/v1/apps`: CPR tenants (SPEC §7). */
+/**
+ * `/admin/v1/apps`: CPR tenants (SPEC §7). Each app's `Tenant` object applies every change and
+ * publishes the `app:<appId>` copy the CPR routes read (SPEC §10, README "Storage").
+ */
 export const appsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createAppSchema), async (c) => {
     const input = c.req.valid("json");
-    const store = c.get("config");
-    if (await store.getFresh(APPS, input.appId)) return appExists(c, input.appId);
     const appKey = input.appKey ?? generateSecret();
     const now = new Date().toISOString();
-    const app: AppRecord = {
+    const record: Omit<AppRecord, "incarnation"> = {
       appId: input.appId,
       name: input.name,
       appKeySha256: await sha256Hex(appKey),
@@ -47,54 +57,76 @@ export const appsAdmin = new Hono<AppEnv>()
       workflows: input.workflows,
       stateTtlSeconds: input.stateTtlSeconds ?? DEFAULT_STATE_TTL_SECONDS,
       requestKeys: {},
-      incarnation: newIncarnation(),
       createdAt: now,
       updatedAt: now,
     };
-    const created = await createOnce(c.env, "app", app.appId, () => store.put(APPS, app.appId, app));
-    if (!created.ok) return appExists(c, app.appId);
-    annotate(c, { appId: app.appId, action: "app_created" });
+    const created = await createTenant(c, "app", input.appId, record);
+    if (!created) return appExists(c, input.appId);
+    annotate(c, { appId: input.appId, action: "app_created" });
+    const view = appView(created.record as AppRecord);
     // SPEC §7: a generated key is returned once; an imported one is never echoed.
-    return c.json(input.appKey ? appView(app) : { ...appView(app), appKey }, 201, {
+    return c.json(input.appKey ? view : { ...view, appKey }, 201, {
       "Cache-Control": "no-store",
+      ...etagHeader(created.etag),
     });
   })
   .get("/:appId", adminParams(appIdParamSchema), async (c) => {
     const { appId } = c.req.valid("param");
-    const app = await c.get("config").getFresh(APPS, appId);
-    return app ? c.json(appView(app)) : appNotFound(c, appId);
+    const app = await readTenant(c, "app", appId);
+    return app ? c.json(appView(app.record as AppRecord), 200, etagHeader(app.etag)) : appNotFound(c, appId);
   })
   .patch("/:appId", adminParams(appIdParamSchema), adminJson(updateAppSchema), async (c) => {
     const { appId } = c.req.valid("param");
-    const changes = c.req.valid("json");
-    const store = c.get("config");
-    const app = await store.getFresh(APPS, appId);
-    if (!app) return appNotFound(c, appId);
-    const updated: AppRecord = { ...app, ...changes, updatedAt: new Date().toISOString() };
-    await store.put(APPS, appId, updated);
+    const changed = await changeTenant(
+      c,
+      "app",
+      appId,
+      { op: "update", set: c.req.valid("json") },
+      { notFound: (ctx) => appNotFound(ctx, appId) },
+    );
+    if (!changed.ok) return changed.response;
     annotate(c, { appId, action: "app_updated" });
-    return c.json(appView(updated));
+    const app = changed.value!;
+    return c.json(appView(app.record as AppRecord), 200, etagHeader(app.etag));
   })
   .delete("/:appId", adminParams(appIdParamSchema), async (c) => {
     const { appId } = c.req.valid("param");
-    const store = c.get("config");
-    if (!(await store.getFresh(APPS, appId))) return appNotFound(c, appId);
-    await store.delete(APPS, appId);
-    await releaseId(c.env, "app", appId);
+    const deleted = await changeTenant(
+      c,
+      "app",
+      appId,
+      { op: "delete" },
+      { notFound: (ctx) => appNotFound(ctx, appId) },
+    );
+    if (!deleted.ok) return deleted.response;
     annotate(c, { appId, action: "app_deleted" });
     return c.body(null, 204);
   })
-  .post("/:appId/rotate-key", adminParams(appIdParamSchema), async (c) => {
-    const { appId } = c.req.valid("param");
-    const store = c.get("config");
-    const app = await store.getFresh(APPS, appId);
-    if (!app) return appNotFound(c, appId);
-    const appKey = generateSecret();
-    await store.put(APPS, appId, {
-      ...app,
-      appKeySha256: await sha256Hex(appKey),
-      updatedAt: new Date().toISOString(),
-    });
-    annotate(c, { appId, action: "app_key_rotated" });
-    return c.json({ appId, appKey }, 200, { "Cache-Control": "no-store" });
-  });
+  .post(
+    "/:appId/rotate-key",
+    adminParams(appIdParamSchema),
+    emptyBodyAsObject,
+    adminJson(rotateKeySchema),
+    async (c) => {
+      const { appId } = c.req.valid("param");
+      const appKey = generateSecret();
+      const rotated = await changeTenant(
+        c,
+        "app",
+        appId,
+        {
+          op: "rotate",
+          sha256: await sha256Hex(appKey),
+          graceSeconds: c.req.valid("json").graceSeconds ?? 0,
+        },
+        { notFound: (ctx) => appNotFound(ctx, appId) },
+      );
+      if (!rotated.ok) return rotated.response;
+      annotate(c, { appId, action: "app_key_rotated" });
+      const app = rotated.value!.record as AppRecord;
+      return c.json({ appId, appKey, previousKeyExpiresAt: app.previousKeyExpiresAt ?? null }, 200, {
+        "Cache-Control": "no-store",
+        ...etagHeader(rotated.value!.etag),
+      });
+    },
+  );

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
-import { MERCHANTS } from "../shared/config-records";
+import { recordTenantEvent } from "../shared/tenants";
 import { customerObject } from "../upi/customer";
 import { customerIdParamSchema } from "../upi/schema";
 import { adminFailure } from "./errors";
+import { readTenant } from "./tenant-calls";
 import { adminParams } from "./validate";
 
 /**
@@ -17,7 +18,8 @@ export const customerSessionsAdmin = new Hono<AppEnv>().post(
   adminParams(customerIdParamSchema),
   async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
-    const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
+    // The merchant's object, not a KV copy: a deleted merchant has no sessions to end (SPEC §10).
+    const merchant = await readTenant(c, "merchant", merchantId);
     if (!merchant) return adminFailure(c, { code: "not_found", message: `No merchant ${merchantId}` });
     const epoch = await customerObject(
       c.env,
@@ -26,6 +28,10 @@ export const customerSessionsAdmin = new Hono<AppEnv>().post(
       customerId,
     ).revokeAllSessions();
     annotate(c, { merchantId, action: "customer_sessions_revoked", sessionEpoch: epoch });
+    await recordTenantEvent(c.env, "merchant", merchantId, {
+      type: "sessions_revoked",
+      requestId: c.get("requestId"),
+    });
     return c.body(null, 204);
   },
 );

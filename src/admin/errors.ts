@@ -17,7 +17,8 @@ export type AdminReason =
   | { code: "invalid_request"; message: string }
   | { code: "not_found"; message: string }
   | { code: "conflict"; message: string }
-  | { code: "too_early"; message: string };
+  | { code: "too_early"; message: string }
+  | { code: "precondition_failed"; message: string };
 
 function envelope(
   status: ContentfulStatusCode,
@@ -43,6 +44,8 @@ export function adminError(reason: AdminReason): WireError {
       return envelope(409, "conflict", reason.message);
     case "too_early":
       return envelope(409, "too_early", reason.message);
+    case "precondition_failed":
+      return envelope(412, "precondition_failed", reason.message);
   }
 }
 

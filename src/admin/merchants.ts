@@ -2,28 +2,25 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
-import {
-  MERCHANT_KEYS,
-  MERCHANTS,
-  type MerchantKeyRecord,
-  type MerchantRecord,
-  merchantKeyRecordId,
-} from "../shared/config-records";
-import type { ConfigStore } from "../shared/config-store";
-import { generateSecret, newIncarnation, sha256Hex } from "../shared/crypto";
+import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records";
+import { generateSecret, sha256Hex } from "../shared/crypto";
 import { canonicalMobile } from "../shared/identifiers";
 import { idSchema } from "../shared/ids";
+import { registerCustomer } from "../shared/tenants";
 import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "../upi/client-auth-token";
 import { customerObject } from "../upi/customer";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
-import { importMerchantPublicKey, MAX_SIGNATURE_MAX_AGE_SECONDS } from "../upi/signature";
+import {
+  DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
+  importMerchantPublicKey,
+  MAX_SIGNATURE_MAX_AGE_SECONDS,
+} from "../upi/signature";
 import { adminFailure } from "./errors";
-import { createOnce, releaseId } from "./id-claim";
-import { importedSecretSchema, ipAllowlistSchema } from "./schema";
-import { adminJson, adminParams } from "./validate";
-
-/** SPEC §5: by default a signed payload may be 15 minutes old. */
-const DEFAULT_SIGNATURE_MAX_AGE_SECONDS = 15 * 60;
+import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "./schema";
+import { changeTenant, createTenant, readTenant } from "./tenant-calls";
+import type { TenantSnapshot } from "./tenant-changes";
+import { adminJson, adminParams, emptyBodyAsObject } from "./validate";
+import { etagHeader } from "./versions";
 
 const merchantSettings = {
   prefix: z
@@ -53,6 +50,9 @@ export const putKeySchema = z.strictObject({
   publicKey: z.string().max(16_384).describe("SPKI PEM, RSA 2048+."),
 });
 
+/** SPEC §7: a merchant holds at most this many active keys (retired ones: see MAX_RETIRED_MERCHANT_KEYS). */
+export const MAX_MERCHANT_KEYS = 10;
+
 function keyView(key: MerchantKeyRecord) {
   return {
     merchantKeyId: key.merchantKeyId,
@@ -72,145 +72,162 @@ function merchantView(merchant: MerchantRecord, keys: MerchantKeyRecord[]) {
     clientAuthTokenMaxUses: merchant.clientAuthTokenMaxUses,
     ipAllowlist: merchant.ipAllowlist ?? null,
     keys: keys.map(keyView),
+    // SPEC §10: when the previous API key stops authenticating, during a rotation's grace.
+    previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null,
     createdAt: merchant.createdAt,
     updatedAt: merchant.updatedAt,
   };
 }
 
-async function merchantKeys(store: ConfigStore, merchantId: string): Promise<MerchantKeyRecord[]> {
-  const ids = await store.listIds(MERCHANT_KEYS, `${merchantId}/`);
-  const keys = await Promise.all(ids.map((id) => store.getFresh(MERCHANT_KEYS, id)));
-  return keys.filter((key) => key !== undefined);
-}
+const viewOf = (snapshot: TenantSnapshot) => merchantView(snapshot.record as MerchantRecord, snapshot.keys);
 
 const notFound = (c: AppContext, message: string) => adminFailure(c, { code: "not_found", message });
 const merchantExists = (c: AppContext, merchantId: string) =>
   adminFailure(c, { code: "conflict", message: `Merchant ${merchantId} already exists` });
 const merchantNotFound = (c: AppContext, merchantId: string) => notFound(c, `No merchant ${merchantId}`);
+const answersFor = (merchantId: string) => ({ notFound: (c: AppContext) => merchantNotFound(c, merchantId) });
 
 /** `/admin/v1/merchants`: UPI tenants, their signing keys and their customers' state (SPEC §7). */
 export const merchantsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createMerchantSchema), async (c) => {
     const input = c.req.valid("json");
-    const store = c.get("config");
-    if (await store.getFresh(MERCHANTS, input.merchantId)) return merchantExists(c, input.merchantId);
     const apiKey = input.apiKey ?? generateSecret();
     const now = new Date().toISOString();
-    const merchant: MerchantRecord = {
+    const record: Omit<MerchantRecord, "incarnation"> = {
       merchantId: input.merchantId,
       apiKeySha256: await sha256Hex(apiKey),
       prefix: input.prefix ?? "",
       signatureMaxAgeSeconds: input.signatureMaxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
       clientAuthTokenMaxUses: input.clientAuthTokenMaxUses ?? DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES,
-      ipAllowlist: input.ipAllowlist,
-      incarnation: newIncarnation(),
+      ...(input.ipAllowlist ? { ipAllowlist: input.ipAllowlist } : {}),
       createdAt: now,
       updatedAt: now,
     };
-    const created = await createOnce(c.env, "merchant", merchant.merchantId, () =>
-      store.put(MERCHANTS, merchant.merchantId, merchant),
-    );
-    if (!created.ok) return merchantExists(c, merchant.merchantId);
-    annotate(c, { merchantId: merchant.merchantId, action: "merchant_created" });
+    const created = await createTenant(c, "merchant", input.merchantId, record);
+    if (!created) return merchantExists(c, input.merchantId);
+    annotate(c, { merchantId: input.merchantId, action: "merchant_created" });
     // SPEC §7: a generated key is returned once; an imported one is never echoed.
-    const view = merchantView(merchant, []);
-    return c.json(input.apiKey ? view : { ...view, apiKey }, 201, { "Cache-Control": "no-store" });
+    const view = viewOf(created);
+    return c.json(input.apiKey ? view : { ...view, apiKey }, 201, {
+      "Cache-Control": "no-store",
+      ...etagHeader(created.etag),
+    });
   })
   .get("/:merchantId", adminParams(merchantParamSchema), async (c) => {
     const { merchantId } = c.req.valid("param");
-    const store = c.get("config");
-    const merchant = await store.getFresh(MERCHANTS, merchantId);
+    const merchant = await readTenant(c, "merchant", merchantId);
     return merchant
-      ? c.json(merchantView(merchant, await merchantKeys(store, merchantId)))
+      ? c.json(viewOf(merchant), 200, etagHeader(merchant.etag))
       : merchantNotFound(c, merchantId);
   })
   .patch("/:merchantId", adminParams(merchantParamSchema), adminJson(updateMerchantSchema), async (c) => {
     const { merchantId } = c.req.valid("param");
-    const { ipAllowlist, ...changes } = c.req.valid("json");
-    const store = c.get("config");
-    const merchant = await store.getFresh(MERCHANTS, merchantId);
-    if (!merchant) return merchantNotFound(c, merchantId);
-    const updated: MerchantRecord = {
-      ...merchant,
-      ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
-      ipAllowlist: ipAllowlist === null ? undefined : (ipAllowlist ?? merchant.ipAllowlist),
-      updatedAt: new Date().toISOString(),
-    };
-    await store.put(MERCHANTS, merchantId, updated);
+    const { ipAllowlist, ...set } = c.req.valid("json");
+    const changed = await changeTenant(
+      c,
+      "merchant",
+      merchantId,
+      // `ipAllowlist: null` lifts the restriction.
+      ipAllowlist === null
+        ? { op: "update", set, unset: ["ipAllowlist"] }
+        : { op: "update", set: { ...set, ipAllowlist } },
+      answersFor(merchantId),
+    );
+    if (!changed.ok) return changed.response;
     annotate(c, { merchantId, action: "merchant_updated" });
-    return c.json(merchantView(updated, await merchantKeys(store, merchantId)));
+    return c.json(viewOf(changed.value!), 200, etagHeader(changed.value!.etag));
   })
   .delete("/:merchantId", adminParams(merchantParamSchema), async (c) => {
     const { merchantId } = c.req.valid("param");
-    const store = c.get("config");
-    if (!(await store.getFresh(MERCHANTS, merchantId))) return merchantNotFound(c, merchantId);
-    // The merchant goes first: without it no key verifies, even if deleting a key fails midway.
-    await store.delete(MERCHANTS, merchantId);
-    for (const id of await store.listIds(MERCHANT_KEYS, `${merchantId}/`))
-      await store.delete(MERCHANT_KEYS, id);
-    await releaseId(c.env, "merchant", merchantId);
+    // The object ends the incarnation, deletes the record's and every key's copy, and purges the
+    // customers in the background (README, "Storage").
+    const deleted = await changeTenant(c, "merchant", merchantId, { op: "delete" }, answersFor(merchantId));
+    if (!deleted.ok) return deleted.response;
     annotate(c, { merchantId, action: "merchant_deleted" });
     return c.body(null, 204);
   })
-  .post("/:merchantId/rotate-key", adminParams(merchantParamSchema), async (c) => {
-    const { merchantId } = c.req.valid("param");
-    const store = c.get("config");
-    const merchant = await store.getFresh(MERCHANTS, merchantId);
-    if (!merchant) return merchantNotFound(c, merchantId);
-    const apiKey = generateSecret();
-    await store.put(MERCHANTS, merchantId, {
-      ...merchant,
-      apiKeySha256: await sha256Hex(apiKey),
-      updatedAt: new Date().toISOString(),
-    });
-    annotate(c, { merchantId, action: "merchant_api_key_rotated" });
-    return c.json({ merchantId, apiKey }, 200, { "Cache-Control": "no-store" });
-  })
+  .post(
+    "/:merchantId/rotate-key",
+    adminParams(merchantParamSchema),
+    emptyBodyAsObject,
+    adminJson(rotateKeySchema),
+    async (c) => {
+      const { merchantId } = c.req.valid("param");
+      const apiKey = generateSecret();
+      const rotated = await changeTenant(
+        c,
+        "merchant",
+        merchantId,
+        {
+          op: "rotate",
+          sha256: await sha256Hex(apiKey),
+          graceSeconds: c.req.valid("json").graceSeconds ?? 0,
+        },
+        answersFor(merchantId),
+      );
+      if (!rotated.ok) return rotated.response;
+      annotate(c, { merchantId, action: "merchant_api_key_rotated" });
+      const merchant = rotated.value!.record as MerchantRecord;
+      return c.json(
+        { merchantId, apiKey, previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null },
+        200,
+        {
+          "Cache-Control": "no-store",
+          ...etagHeader(rotated.value!.etag),
+        },
+      );
+    },
+  )
   .put(
     "/:merchantId/keys/:merchantKeyId",
     adminParams(keyParamSchema),
     adminJson(putKeySchema),
     async (c) => {
       const { merchantId, merchantKeyId } = c.req.valid("param");
-      const store = c.get("config");
-      const merchant = await store.getFresh(MERCHANTS, merchantId);
-      if (!merchant) return merchantNotFound(c, merchantId);
-      const imported = await importMerchantPublicKey(c.req.valid("json").publicKey);
+      const { publicKey } = c.req.valid("json");
+      const imported = await importMerchantPublicKey(publicKey);
       if (!imported.ok) {
         return adminFailure(c, { code: "invalid_request", message: `publicKey: ${imported.reason}` });
       }
-      const id = merchantKeyRecordId(merchantId, merchantKeyId);
-      const existing = await store.getFresh(MERCHANT_KEYS, id);
-      const now = new Date().toISOString();
-      const key: MerchantKeyRecord = {
+      const changed = await changeTenant(
+        c,
+        "merchant",
         merchantId,
-        merchantKeyId,
-        publicKeyPem: c.req.valid("json").publicKey.trim(),
-        modulusBits: imported.modulusBits,
-        status: "active",
-        incarnation: merchant.incarnation,
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      };
-      await store.put(MERCHANT_KEYS, id, key);
+        {
+          op: "put-merchant-key",
+          keyId: merchantKeyId,
+          publicKeyPem: publicKey.trim(),
+          modulusBits: imported.modulusBits,
+          max: MAX_MERCHANT_KEYS,
+        },
+        answersFor(merchantId),
+      );
+      if (!changed.ok) return changed.response;
       annotate(c, { merchantId, merchantKeyId, action: "merchant_key_registered" });
-      return c.json(keyView(key), existing ? 200 : 201);
+      const key = changed.value!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!;
+      return c.json(keyView(key), changed.replaced ? 200 : 201, etagHeader(changed.value!.etag));
     },
   )
   .delete("/:merchantId/keys/:merchantKeyId", adminParams(keyParamSchema), async (c) => {
     const { merchantId, merchantKeyId } = c.req.valid("param");
-    const store = c.get("config");
-    const id = merchantKeyRecordId(merchantId, merchantKeyId);
-    const key = await store.getFresh(MERCHANT_KEYS, id);
-    if (!key) return notFound(c, `No key ${merchantKeyId} for merchant ${merchantId}`);
     // Retired, not erased: the id stays visible in the merchant's key list as no longer accepted.
-    await store.put(MERCHANT_KEYS, id, { ...key, status: "retired", updatedAt: new Date().toISOString() });
+    const changed = await changeTenant(
+      c,
+      "merchant",
+      merchantId,
+      { op: "retire-merchant-key", keyId: merchantKeyId },
+      {
+        notFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
+        childNotFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
+      },
+    );
+    if (!changed.ok) return changed.response;
     annotate(c, { merchantId, merchantKeyId, action: "merchant_key_retired" });
-    return c.body(null, 204);
+    return c.body(null, 204, etagHeader(changed.value!.etag));
   })
   .get("/:merchantId/customers/:customerId", adminParams(customerIdParamSchema), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
-    const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
+    const merchant = await readTenant(c, "merchant", merchantId);
     if (!merchant) return merchantNotFound(c, merchantId);
     const snapshot = await customerObject(c.env, merchantId, merchant.incarnation, customerId).snapshot();
     return c.json({ merchantId, customerId, ...snapshot });
@@ -229,9 +246,9 @@ export const merchantsAdmin = new Hono<AppEnv>()
           message: "mobileNumber: must be a mobile number of 10-15 digits",
         });
       }
-      const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
-      if (!merchant) return merchantNotFound(c, merchantId);
-      const snapshot = await customerObject(c.env, merchantId, merchant.incarnation, customerId).bindDevice({
+      const incarnation = await registerCustomer(c.env, merchantId, customerId);
+      if (incarnation === undefined) return merchantNotFound(c, merchantId);
+      const snapshot = await customerObject(c.env, merchantId, incarnation, customerId).bindDevice({
         deviceFingerPrint: input.deviceFingerPrint,
         mobileNumber,
         activated: input.activated,
@@ -243,7 +260,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
   )
   .delete("/:merchantId/customers/:customerId/device", adminParams(customerIdParamSchema), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
-    const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
+    const merchant = await readTenant(c, "merchant", merchantId);
     if (!merchant) return merchantNotFound(c, merchantId);
     const unbound = await customerObject(c.env, merchantId, merchant.incarnation, customerId).unbindDevice();
     if (!unbound) return notFound(c, `Customer ${customerId} has no bound device`);
@@ -256,14 +273,11 @@ export const merchantsAdmin = new Hono<AppEnv>()
     adminJson(vpaAccountsSchema),
     async (c) => {
       const { merchantId, customerId } = c.req.valid("param");
-      const merchant = await c.get("config").getFresh(MERCHANTS, merchantId);
-      if (!merchant) return merchantNotFound(c, merchantId);
-      const snapshot = await customerObject(
-        c.env,
-        merchantId,
-        merchant.incarnation,
-        customerId,
-      ).setVpaAccounts(c.req.valid("json"));
+      const incarnation = await registerCustomer(c.env, merchantId, customerId);
+      if (incarnation === undefined) return merchantNotFound(c, merchantId);
+      const snapshot = await customerObject(c.env, merchantId, incarnation, customerId).setVpaAccounts(
+        c.req.valid("json"),
+      );
       annotate(c, { merchantId, action: "customer_vpa_accounts_set" });
       return c.json({ merchantId, customerId, ...snapshot });
     },

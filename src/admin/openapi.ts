@@ -18,6 +18,7 @@ import { MAX_PEM_LENGTH, MAX_RSA_BITS, MIN_RSA_BITS } from "../shared/public-key
 import { VPA_ACCOUNTS } from "../upi/openapi";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { type AdminReason, adminError, renderAdminFault } from "./errors";
+import { eventPageSchema, eventsQuerySchema } from "./events";
 import {
   createMerchantSchema,
   keyParamSchema,
@@ -32,6 +33,7 @@ import {
   createAppSchema,
   MAX_ALLOWLIST_ENTRIES,
   MAX_WORKFLOWS,
+  rotateKeySchema,
   updateAppSchema,
 } from "./schema";
 import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
@@ -66,9 +68,17 @@ const REASONS = {
     message:
       'The next key may sign from 2026-11-30T10:07:00.000Z (published for 420 s); send "force": true to rotate now',
   },
+  precondition_failed: {
+    code: "precondition_failed",
+    message: "If-Match does not name the tenant's current version; read it again (ETag) and retry",
+  },
 } as const satisfies ExampleOfEach<AdminReason, "code">;
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
+const previousKeyExpiresAt = z
+  .string()
+  .nullable()
+  .describe("During a rotation's grace: when the previous key stops authenticating (SPEC §10); else null.");
 const appSchema = z.object({
   appId: z.string(),
   appKey: z.string().optional().describe("Only on creation (when generated) and rotation."),
@@ -77,6 +87,7 @@ const appSchema = z.object({
   workflows: z.array(z.string()),
   stateTtlSeconds: z.number().int(),
   requestKeys: z.array(z.object({ keyId: z.string(), alg: z.string(), createdAt: z.string() })),
+  previousKeyExpiresAt,
   ...timestamps,
 });
 const orgSchema = z
@@ -108,6 +119,7 @@ const merchantSchema = z.object({
   clientAuthTokenMaxUses: z.number().int(),
   ipAllowlist: z.array(z.string()).nullable(),
   keys: z.array(merchantKeySchema),
+  previousKeyExpiresAt,
   ...timestamps,
 });
 const customerStateSchema = z
@@ -125,10 +137,32 @@ export interface AdminOperation {
   readonly description?: string;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
-  readonly body?: { schema: z.ZodType; example: unknown };
+  readonly body?: { schema: z.ZodType; example: unknown; optional?: boolean };
   readonly success: { status: number; description: string; schema?: z.ZodType };
   readonly errors: readonly (keyof typeof REASONS)[];
+  /** The answer is about a tenant: it carries the tenant's `ETag` (SPEC §10). */
+  readonly etag?: boolean;
+  /** A change: it accepts `If-Match` and may answer 412 (SPEC §10). */
+  readonly ifMatch?: boolean;
 }
+
+const ETAG_HEADER = {
+  ETag: {
+    description:
+      "The tenant's current version, a strong opaque entity tag (RFC 9110 §8.8.3). Send it back in If-Match to change exactly that version.",
+    example: '"3f9a0c1d2e4b5a69788796a5b4c3d2e1-4"',
+  },
+};
+
+const IF_MATCH: ParameterSpec = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  schema: z.string(),
+  description:
+    "Apply the change only to this version (RFC 9110 §13.1.1): one or more ETags, or `*` for any current version. Stale, weak-only or malformed: 412, nothing changed. A tenant that does not exist is 404 whatever If-Match says (RFC 9110 §13.2.1). Without If-Match, concurrent changes apply one after the other to the latest version.",
+  example: '"3f9a0c1d2e4b5a69788796a5b4c3d2e1-4"',
+};
 
 const example = (value: unknown): Record<string, Example> => ({ example: { summary: "Example", value } });
 
@@ -136,16 +170,23 @@ function adminOperation(spec: AdminOperation): OperationSpec {
   const parameters: ParameterSpec[] = [
     ...(spec.params ? parametersOf("path", spec.params) : []),
     ...(spec.query ? parametersOf("query", spec.query) : []),
+    ...(spec.ifMatch ? [IF_MATCH] : []),
   ];
+  const headers = spec.etag ? ETAG_HEADER : undefined;
   const responses: ResponsesSpec = {
     [spec.success.status]: spec.success.schema
       ? {
           description: spec.success.description,
           content: { "application/json": { schema: spec.success.schema } },
+          headers,
         }
-      : { description: spec.success.description },
+      : { description: spec.success.description, headers },
     ...errorResponses(adminErrorSchema, {
-      ...reasonWires(adminError, REASONS, ["unauthorized", ...spec.errors]),
+      ...reasonWires(adminError, REASONS, [
+        "unauthorized",
+        ...spec.errors,
+        ...(spec.ifMatch ? (["precondition_failed"] as const) : []),
+      ]),
       ...faultWires(renderAdminFault, spec.body ? undefined : ["internal", "unavailable"]),
     }),
   };
@@ -158,7 +199,10 @@ function adminOperation(spec: AdminOperation): OperationSpec {
     description: spec.description,
     security: [["adminToken"]],
     parameters,
-    requestBody: spec.body && jsonBody(spec.body.schema, example(spec.body.example)),
+    requestBody: spec.body && {
+      ...jsonBody(spec.body.schema, example(spec.body.example)),
+      required: !spec.body.optional,
+    },
     responses,
   };
 }
@@ -205,6 +249,7 @@ function resourceOperations(resource: Resource): AdminOperation[] {
           body: create.body,
           success: { status: 201, description: create.created ?? "Created.", schema: resource.view },
           errors: create.errors,
+          etag: true,
         },
       ]
     : [];
@@ -215,6 +260,7 @@ function resourceOperations(resource: Resource): AdminOperation[] {
       method: "get",
       operationId: `get${resource.name}`,
       summary: `Read ${resource.noun}`,
+      etag: true,
       success: { status: 200, description: resource.read, schema: resource.view },
     },
     {
@@ -225,6 +271,8 @@ function resourceOperations(resource: Resource): AdminOperation[] {
       description: update.description,
       body: update.body,
       success: { status: 200, description: resource.updated, schema: resource.view },
+      etag: true,
+      ifMatch: true,
     },
     {
       ...addressed,
@@ -233,6 +281,7 @@ function resourceOperations(resource: Resource): AdminOperation[] {
       summary: remove?.summary ?? `Delete ${resource.noun}`,
       success: { status: 204, description: remove?.success ?? "Deleted." },
       errors: remove?.errors ?? ADDRESSED,
+      ifMatch: true,
     },
   ];
 }
@@ -270,13 +319,18 @@ const operations: AdminOperation[] = [
     path: "/apps/{appId}/rotate-key",
     operationId: "rotateAppKey",
     summary: "Rotate an app's appKey",
+    description:
+      "With `graceSeconds`, the previous key still authenticates until `previousKeyExpiresAt`; a new rotation ends any earlier grace at once (SPEC §10).",
     params: appIdParamSchema,
+    body: { schema: rotateKeySchema, example: { graceSeconds: 3600 }, optional: true },
     success: {
       status: 200,
       description: "The new appKey, shown once.",
-      schema: z.object({ appId: z.string(), appKey: z.string() }),
+      schema: z.object({ appId: z.string(), appKey: z.string(), previousKeyExpiresAt }),
     },
     errors: ADDRESSED,
+    etag: true,
+    ifMatch: true,
   },
   {
     method: "put",
@@ -295,6 +349,8 @@ const operations: AdminOperation[] = [
       schema: z.object({ appId: z.string(), keyId: z.string(), alg: z.string(), createdAt: z.string() }),
     },
     errors: ADDRESSED,
+    etag: true,
+    ifMatch: true,
   },
   {
     method: "delete",
@@ -304,6 +360,8 @@ const operations: AdminOperation[] = [
     params: requestKeyParamsSchema,
     success: { status: 204, description: "Removed." },
     errors: ADDRESSED,
+    etag: true,
+    ifMatch: true,
   },
   {
     method: "post",
@@ -347,8 +405,11 @@ const operations: AdminOperation[] = [
     summary: "Create a portal user in an organization",
     params: orgIdParamSchema,
     body: { schema: createUserSchema, example: { email: "jane@example.com", password: "Payu@1234" } },
+    description: "`If-Match` names the organization's version: the user joins the org's list of users.",
     success: { status: 201, description: "Created (never the password hash).", schema: userSchema },
     errors: ["invalid_request", "not_found", "conflict"],
+    etag: true,
+    ifMatch: true,
   },
   ...resourceOperations({
     name: "PortalUser",
@@ -373,6 +434,8 @@ const operations: AdminOperation[] = [
     params: emailParamSchema,
     success: { status: 204, description: "Unlocked." },
     errors: ADDRESSED,
+    etag: true,
+    ifMatch: true,
   },
   ...resourceOperations({
     name: "Merchant",
@@ -398,13 +461,18 @@ const operations: AdminOperation[] = [
     path: "/merchants/{merchantId}/rotate-key",
     operationId: "rotateMerchantApiKey",
     summary: "Rotate a merchant's API key",
+    description:
+      "With `graceSeconds`, the previous key still authenticates until `previousKeyExpiresAt`; a new rotation ends any earlier grace at once (SPEC §10).",
     params: merchantParamSchema,
+    body: { schema: rotateKeySchema, example: { graceSeconds: 3600 }, optional: true },
     success: {
       status: 200,
       description: "The new API key, shown once.",
-      schema: z.object({ merchantId: z.string(), apiKey: z.string() }),
+      schema: z.object({ merchantId: z.string(), apiKey: z.string(), previousKeyExpiresAt }),
     },
     errors: ADDRESSED,
+    etag: true,
+    ifMatch: true,
   },
   {
     method: "put",
@@ -418,10 +486,13 @@ const operations: AdminOperation[] = [
     body: { schema: putKeySchema, example: { publicKey: PEM } },
     success: {
       status: 201,
-      description: "Registered (200 when it replaced one).",
+      description:
+        "Registered (200 when it replaced one). A merchant holds at most 10 active keys (400 beyond).",
       schema: merchantKeySchema,
     },
     errors: ADDRESSED,
+    etag: true,
+    ifMatch: true,
   },
   {
     method: "delete",
@@ -431,6 +502,8 @@ const operations: AdminOperation[] = [
     params: keyParamSchema,
     success: { status: 204, description: "Retired: listed, no longer accepted." },
     errors: ADDRESSED,
+    etag: true,
+    ifMatch: true,
   },
   {
     method: "get",
@@ -495,7 +568,29 @@ const operations: AdminOperation[] = [
   ...SIGNING_KEY_OPERATIONS,
 ];
 
+/** SPEC §10: one event log per tenant id, for each kind of tenant. */
+const eventOperations: AdminOperation[] = (
+  [
+    ["apps", "{appId}", appIdParamSchema, "App", "a CPR app"],
+    ["merchants", "{merchantId}", merchantParamSchema, "Merchant", "a UPI merchant"],
+    ["orgs", "{id}", orgIdParamSchema, "Org", "a portal organization"],
+    ["users", "{email}", emailParamSchema, "PortalUser", "a portal user"],
+  ] as const
+).map(([collection, id, params, name, noun]) => ({
+  method: "get",
+  path: `/${collection}/${id}/events`,
+  operationId: `list${name}Events`,
+  summary: `List the events of ${noun}`,
+  description:
+    "Newest first: every admin change (`created`, `updated` with `changes`, `key_rotated`, `deleted`, key and user changes) and the tenant's security events (`transaction_revoked`, `sessions_revoked`, `locked_out`, `unlocked`). No secret, hash or full email appears. The log belongs to the id: it survives delete and re-create and is kept 13 months; an id with no events answers an empty list.",
+  params,
+  query: eventsQuerySchema,
+  success: { status: 200, description: "A page of events.", schema: eventPageSchema },
+  errors: ["invalid_request"],
+  etag: true,
+}));
+
 export const adminApi: OperationGroup = {
   schemas: { AdminError: adminErrorSchema },
-  operations: operations.map(adminOperation),
+  operations: [...operations, ...eventOperations].map(adminOperation),
 };

@@ -3,11 +3,14 @@ import { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "../portal/organization";
-import { ORG_MEMBERS, ORGS, type OrgRecord } from "../shared/config-records";
+import type { OrgRecord } from "../shared/config-records";
 import { objectName } from "../shared/ids";
 import { adminFailure } from "./errors";
 import { ipAllowlistSchema } from "./schema";
+import { changeTenant, createTenant, readTenant } from "./tenant-calls";
+import type { TenantSnapshot } from "./tenant-changes";
 import { adminJson, adminParams } from "./validate";
+import { etagHeader } from "./versions";
 
 // Tokens live at least 2 hours: a token renewed with under an hour left (SPEC §4) has then always
 // expired before its successor is renewed in turn, so a user never holds more than two.
@@ -58,9 +61,33 @@ function withFields(org: OrgRecord, fields: OrgFields, now: string): OrgRecord {
 export const orgNotFound = (c: AppContext, id: number) =>
   adminFailure(c, { code: "not_found", message: `No org ${id}` });
 
+const answersFor = (id: number) => ({
+  notFound: (c: AppContext) => orgNotFound(c, id),
+  // An org is deleted only once it has no users, so no user is left pointing at nothing.
+  hasUsers: (c: AppContext) => adminFailure(c, { code: "conflict", message: `Org ${id} still has users` }),
+});
+
+const viewOf = (c: AppContext, snapshot: TenantSnapshot) =>
+  orgAdminView(snapshot.record as OrgRecord, c.get("vars").timeZone);
+
+/**
+ * Users the org's object lists that no longer belong to it (a user deleted while its org could not
+ * be told): each user's own object decides, never a KV list. Stops at the first live user, whose
+ * presence refuses the delete anyway.
+ */
+async function staleMembers(c: AppContext, id: number, members: readonly string[]): Promise<string[]> {
+  const stale: string[] = [];
+  for (const email of members) {
+    const user = await readTenant(c, "portal-user", email);
+    if (user?.record.organizationId === id) break;
+    stale.push(email);
+  }
+  return stale;
+}
+
 /**
  * `/admin/v1/orgs` (SPEC §7): portal organizations. Ids come from a `Sequence` object, so two
- * creations never share one. Records live in KV: changes wait on the KV delay (README, "Storage").
+ * creations never share one; each org's `Tenant` object writes it and lists its users (SPEC §10).
  */
 export const orgsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createOrgSchema), async (c) => {
@@ -79,35 +106,46 @@ export const orgsAdmin = new Hono<AppEnv>()
       createdAt: now,
       updatedAt: now,
     };
-    const org = withFields(blank, input, now);
-    await c.get("config").put(ORGS, String(id), org);
+    const created = await createTenant(c, "org", String(id), withFields(blank, input, now));
+    // Sequence ids are never handed out twice.
+    if (!created) throw new Error(`org id ${id} was already taken`);
     annotate(c, { organizationId: id, action: "org_created" });
-    return c.json(orgAdminView(org, c.get("vars").timeZone), 201);
+    return c.json(viewOf(c, created), 201, etagHeader(created.etag));
   })
   .get("/:id", adminParams(orgIdParamSchema), async (c) => {
     const { id } = c.req.valid("param");
-    const org = await c.get("config").getFresh(ORGS, String(id));
-    return org ? c.json(orgAdminView(org, c.get("vars").timeZone)) : orgNotFound(c, id);
+    const org = await readTenant(c, "org", String(id));
+    return org ? c.json(viewOf(c, org), 200, etagHeader(org.etag)) : orgNotFound(c, id);
   })
   .patch("/:id", adminParams(orgIdParamSchema), adminJson(updateOrgSchema), async (c) => {
     const { id } = c.req.valid("param");
-    const store = c.get("config");
-    const org = await store.getFresh(ORGS, String(id));
-    if (!org) return orgNotFound(c, id);
-    const updated = withFields(org, c.req.valid("json"), new Date().toISOString());
-    await store.put(ORGS, String(id), updated);
+    const { hide_name, ipAllowlist, ...rest } = c.req.valid("json");
+    const set = { ...rest, hideName: hide_name, ...(ipAllowlist ? { ipAllowlist } : {}) };
+    const changed = await changeTenant(
+      c,
+      "org",
+      String(id),
+      // `ipAllowlist: null` lifts the restriction.
+      { op: "update", set, unset: ipAllowlist === null ? ["ipAllowlist"] : [] },
+      answersFor(id),
+    );
+    if (!changed.ok) return changed.response;
     annotate(c, { organizationId: id, action: "org_updated" });
-    return c.json(orgAdminView(updated, c.get("vars").timeZone));
+    return c.json(viewOf(c, changed.value!), 200, etagHeader(changed.value!.etag));
   })
   .delete("/:id", adminParams(orgIdParamSchema), async (c) => {
     const { id } = c.req.valid("param");
-    const store = c.get("config");
-    if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(c, id);
-    // An org is deleted only once it has no users, so no user is left pointing at nothing.
-    if ((await store.listIds(ORG_MEMBERS, `${id}/`)).length > 0) {
-      return adminFailure(c, { code: "conflict", message: `Org ${id} still has users` });
-    }
-    await store.delete(ORGS, String(id));
+    const org = await readTenant(c, "org", String(id));
+    if (!org) return orgNotFound(c, id);
+    const stale = await staleMembers(c, id, org.members);
+    const deleted = await changeTenant(
+      c,
+      "org",
+      String(id),
+      { op: "delete", staleMembers: stale },
+      answersFor(id),
+    );
+    if (!deleted.ok) return deleted.response;
     annotate(c, { organizationId: id, action: "org_deleted" });
     return c.body(null, 204);
   });

@@ -3,11 +3,12 @@ import { z } from "zod";
 import { checkRequestKey } from "../cpr/request-signature";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
-import { APPS } from "../shared/config-records";
 import { idSchema } from "../shared/ids";
 import { appNotFound } from "./apps";
 import { adminFailure } from "./errors";
+import { changeTenant } from "./tenant-calls";
 import { adminJson, adminParams } from "./validate";
+import { etagHeader } from "./versions";
 
 /** An app may hold a few keys at once, enough to rotate without a gap. */
 export const MAX_REQUEST_KEYS = 10;
@@ -21,7 +22,8 @@ export const putRequestKeySchema = z.strictObject({
 
 /**
  * `PUT|DELETE /admin/v1/apps/{appId}/request-keys/{keyId}`: public keys for CPR request signatures
- * (SPEC §3.1, §7). Stored in the app record, so a change waits on the KV delay (README, "Storage").
+ * (SPEC §3.1, §7). The app's object stores them in the app record it publishes, so a change reaches
+ * other locations with the KV delay (README, "Storage").
  */
 export const requestKeysAdmin = new Hono<AppEnv>()
   .put(
@@ -33,36 +35,41 @@ export const requestKeysAdmin = new Hono<AppEnv>()
       const input = c.req.valid("json");
       const checked = await checkRequestKey(input.publicKey, input.alg);
       if (!checked.ok) return adminFailure(c, { code: "invalid_request", message: checked.reason });
-      const store = c.get("config");
-      const app = await store.getFresh(APPS, appId);
-      if (!app) return appNotFound(c, appId);
-      const replacing = Object.hasOwn(app.requestKeys, keyId);
-      if (!replacing && Object.keys(app.requestKeys).length >= MAX_REQUEST_KEYS) {
-        return adminFailure(c, {
-          code: "invalid_request",
-          message: `An app holds at most ${MAX_REQUEST_KEYS} request keys`,
-        });
-      }
-      const now = new Date().toISOString();
-      const key = { alg: checked.value, publicKeyPem: input.publicKey.trim(), createdAt: now };
-      await store.put(APPS, appId, {
-        ...app,
-        requestKeys: { ...app.requestKeys, [keyId]: key },
-        updatedAt: now,
-      });
-      annotate(c, { appId, keyId, action: replacing ? "request_key_replaced" : "request_key_added" });
-      return c.json({ appId, keyId, alg: key.alg, createdAt: key.createdAt }, replacing ? 200 : 201);
+      const key = {
+        alg: checked.value,
+        publicKeyPem: input.publicKey.trim(),
+        createdAt: new Date().toISOString(),
+      };
+      const changed = await changeTenant(
+        c,
+        "app",
+        appId,
+        { op: "put-request-key", keyId, key, max: MAX_REQUEST_KEYS },
+        { notFound: (ctx) => appNotFound(ctx, appId) },
+      );
+      if (!changed.ok) return changed.response;
+      annotate(c, { appId, keyId, action: changed.replaced ? "request_key_replaced" : "request_key_added" });
+      return c.json(
+        { appId, keyId, alg: key.alg, createdAt: key.createdAt },
+        changed.replaced ? 200 : 201,
+        etagHeader(changed.value!.etag),
+      );
     },
   )
   .delete("/:appId/request-keys/:keyId", adminParams(requestKeyParamsSchema), async (c) => {
     const { appId, keyId } = c.req.valid("param");
-    const store = c.get("config");
-    const app = await store.getFresh(APPS, appId);
-    if (!app) return appNotFound(c, appId);
-    if (!Object.hasOwn(app.requestKeys, keyId))
-      return adminFailure(c, { code: "not_found", message: `App ${appId} has no request key ${keyId}` });
-    const { [keyId]: _removed, ...requestKeys } = app.requestKeys;
-    await store.put(APPS, appId, { ...app, requestKeys, updatedAt: new Date().toISOString() });
+    const changed = await changeTenant(
+      c,
+      "app",
+      appId,
+      { op: "delete-request-key", keyId },
+      {
+        notFound: (ctx) => appNotFound(ctx, appId),
+        childNotFound: (ctx) =>
+          adminFailure(ctx, { code: "not_found", message: `App ${appId} has no request key ${keyId}` }),
+      },
+    );
+    if (!changed.ok) return changed.response;
     annotate(c, { appId, keyId, action: "request_key_deleted" });
-    return c.body(null, 204);
+    return c.body(null, 204, etagHeader(changed.value!.etag));
   });

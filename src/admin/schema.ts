@@ -64,3 +64,16 @@ export const createAppSchema = z.strictObject({
 export const updateAppSchema = createAppSchema.omit({ appId: true, appKey: true }).partial();
 
 export const appIdParamSchema = z.object({ appId: idSchema });
+
+/** SPEC §10: how long the previous secret still authenticates after a rotation (up to 7 days). */
+export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+
+export const rotateKeySchema = z.strictObject({
+  graceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_GRACE_SECONDS)
+    .optional()
+    .describe("Seconds the previous secret still authenticates (default 0: it stops at once)."),
+});

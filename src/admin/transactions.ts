@@ -4,10 +4,11 @@ import { fitsTransactionId, MAX_FIELD_LENGTH } from "../cpr/schema";
 import { transactionStub } from "../cpr/transaction";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
-import { APPS } from "../shared/config-records";
 import { idSchema } from "../shared/ids";
+import { recordTenantEvent } from "../shared/tenants";
 import { appNotFound } from "./apps";
 import { adminFailure } from "./errors";
+import { readTenant } from "./tenant-calls";
 import { adminParams } from "./validate";
 
 // transactionIds are the client's own strings (SPEC §3: up to 256 characters and UTF-8 bytes), not admin ids.
@@ -29,13 +30,18 @@ export const transactionsAdmin = new Hono<AppEnv>().post(
   adminParams(transactionParamsSchema),
   async (c) => {
     const { appId, transactionId } = c.req.valid("param");
-    const app = await c.get("config").getFresh(APPS, appId);
+    // The app's object, not a KV copy: a deleted app has no transactions to revoke (SPEC §10).
+    const app = await readTenant(c, "app", appId);
     if (!app) return appNotFound(c, appId);
     const revoked = await transactionStub(c.env, appId, app.incarnation, transactionId).revoke(Date.now());
     if (!revoked.ok) {
       return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
     }
     annotate(c, { appId, action: "transaction_revoked" });
+    await recordTenantEvent(c.env, "app", appId, {
+      type: "transaction_revoked",
+      requestId: c.get("requestId"),
+    });
     return c.json({ appId, transactionId, revocationEpoch: revoked.value.revocationEpoch });
   },
 );

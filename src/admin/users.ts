@@ -4,20 +4,15 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { hashPassword } from "../portal/password";
 import { passwordSchema } from "../portal/schema";
-import { portalUserObject } from "../portal/sessions";
-import {
-  ORG_MEMBERS,
-  ORGS,
-  orgMemberRecordId,
-  PORTAL_USERS,
-  type PortalUserRecord,
-} from "../shared/config-records";
+import type { PortalUserRecord } from "../shared/config-records";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
 import { adminFailure } from "./errors";
-import { createOnce, releaseId } from "./id-claim";
 import { orgIdParamSchema, orgNotFound } from "./orgs";
+import { changeTenant, createTenant, readTenant } from "./tenant-calls";
+import type { TenantSnapshot } from "./tenant-changes";
 import { adminJson, adminParams } from "./validate";
+import { etagHeader } from "./versions";
 
 /** Users are keyed by canonical email: trimmed, lowercased, `local@domain.tld`. */
 const emailSchema = z
@@ -48,8 +43,27 @@ const userExists = (c: AppContext, email: string) =>
   adminFailure(c, { code: "conflict", message: `User ${maskEmail(email)} already exists` });
 const userNotFound = (c: AppContext, email: string) =>
   adminFailure(c, { code: "not_found", message: `No user ${maskEmail(email)}` });
+const answersFor = (email: string) => ({ notFound: (c: AppContext) => userNotFound(c, email) });
 
-/** `POST /admin/v1/orgs/{id}/users` (SPEC §7): creates a portal user in an org. */
+const viewOf = (snapshot: TenantSnapshot) => userView(snapshot.record as PortalUserRecord);
+
+/** Takes a user off its org's list (after the user was deleted, or its creation was refused). */
+async function leaveOrg(c: AppContext, organizationId: number, email: string): Promise<void> {
+  await changeTenant(
+    c,
+    "org",
+    String(organizationId),
+    { op: "remove-member", email, maskedEmail: maskEmail(email) },
+    { notFound: (ctx) => orgNotFound(ctx, organizationId) },
+    { unconditional: true },
+  );
+}
+
+/**
+ * `POST /admin/v1/orgs/{id}/users` (SPEC §7): creates a portal user in an org. The org's object
+ * lists the user first (`If-Match` names the org's version), then the user's object creates it;
+ * a refused creation takes the user off the list again.
+ */
 export const orgUsersAdmin = new Hono<AppEnv>().post(
   "/:id/users",
   adminParams(orgIdParamSchema),
@@ -57,85 +71,83 @@ export const orgUsersAdmin = new Hono<AppEnv>().post(
   async (c) => {
     const { id } = c.req.valid("param");
     const { email, password } = c.req.valid("json");
-    const store = c.get("config");
-    if (!(await store.getFresh(ORGS, String(id)))) return orgNotFound(c, id);
-    if (await store.getFresh(PORTAL_USERS, email)) return userExists(c, email);
     const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
-    const created = await createOnce(c.env, "portal-user", email, async () => {
-      // Only the creator moves the object's version, so a refused duplicate (a parallel creation, or
-      // a location whose KV has not seen the user yet) cannot end the existing user's credentials;
-      // the version comes before the record, so an earlier user's record can no longer log in.
-      const credentialVersion = await portalUserObject(c.env, email).resetCredentials();
-      const now = new Date().toISOString();
-      const user: PortalUserRecord = {
-        email,
-        organizationId: id,
-        passwordHash,
-        disabled: false,
-        credentialVersion,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await store.put(PORTAL_USERS, email, user);
-      await store.put(ORG_MEMBERS, orgMemberRecordId(id, email), {});
-      return user;
+    const listed = await changeTenant(
+      c,
+      "org",
+      String(id),
+      { op: "add-member", email, maskedEmail: maskEmail(email) },
+      { notFound: (ctx) => orgNotFound(ctx, id), memberExists: (ctx) => userExists(ctx, email) },
+    );
+    if (!listed.ok) return listed.response;
+    const now = new Date().toISOString();
+    // The user's object starts a new credential version before it publishes the record, so a
+    // refused duplicate cannot end an existing user's tokens, and an earlier user's record with the
+    // same email can no longer log in.
+    const created = await createTenant(c, "portal-user", email, {
+      email,
+      organizationId: id,
+      passwordHash,
+      disabled: false,
+      credentialVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+    }).catch(async (error: unknown) => {
+      // Committed or not, the user's object knows: it stays listed only if the user exists.
+      if (!(await readTenant(c, "portal-user", email).catch(() => undefined))) await leaveOrg(c, id, email);
+      throw error;
     });
-    if (!created.ok) return userExists(c, email);
+    if (!created) {
+      await leaveOrg(c, id, email);
+      return userExists(c, email);
+    }
     annotate(c, { email: maskEmail(email), organizationId: id, action: "portal_user_created" });
-    return c.json(userView(created.value), 201);
+    return c.json(viewOf(created), 201, etagHeader(created.etag));
   },
 );
 
 /**
- * `/admin/v1/users/{email}` (SPEC §7). A new password, disabling and deleting end the user's tokens
- * at once and start a new credential version in the user's object, so a copy of the old record
- * still cached in KV elsewhere cannot log in either.
+ * `/admin/v1/users/{email}` (SPEC §7). Each user's `Tenant` object writes the record; a new
+ * password, disabling and deleting end the user's tokens at once through a new credential version in
+ * the user's `PortalUser` object, so a copy of the old record still cached in KV elsewhere cannot
+ * log in either.
  */
 export const usersAdmin = new Hono<AppEnv>()
   .get("/:email", adminParams(emailParamSchema), async (c) => {
     const { email } = c.req.valid("param");
-    const user = await c.get("config").getFresh(PORTAL_USERS, email);
-    return user ? c.json(userView(user)) : userNotFound(c, email);
+    const user = await readTenant(c, "portal-user", email);
+    return user ? c.json(viewOf(user), 200, etagHeader(user.etag)) : userNotFound(c, email);
   })
   .patch("/:email", adminParams(emailParamSchema), adminJson(updateUserSchema), async (c) => {
     const { email } = c.req.valid("param");
     const { password, disabled } = c.req.valid("json");
-    const store = c.get("config");
-    const user = await store.getFresh(PORTAL_USERS, email);
-    if (!user) return userNotFound(c, email);
     const passwordHash =
-      password === undefined ? user.passwordHash : await hashPassword(password, c.env.PASSWORD_PEPPER);
-    const endsSessions = password !== undefined || (disabled === true && !user.disabled);
-    const credentialVersion = endsSessions
-      ? await portalUserObject(c.env, email).resetCredentials()
-      : user.credentialVersion;
-    const updated: PortalUserRecord = {
-      ...user,
-      passwordHash,
-      disabled: disabled ?? user.disabled,
-      credentialVersion,
-      updatedAt: new Date().toISOString(),
-    };
-    await store.put(PORTAL_USERS, email, updated);
+      password === undefined ? undefined : await hashPassword(password, c.env.PASSWORD_PEPPER);
+    const changed = await changeTenant(
+      c,
+      "portal-user",
+      email,
+      { op: "set-credentials", passwordHash, disabled },
+      answersFor(email),
+    );
+    if (!changed.ok) return changed.response;
     annotate(c, { email: maskEmail(email), action: "portal_user_updated" });
-    return c.json(userView(updated));
+    return c.json(viewOf(changed.value!), 200, etagHeader(changed.value!.etag));
   })
   .delete("/:email", adminParams(emailParamSchema), async (c) => {
     const { email } = c.req.valid("param");
-    const store = c.get("config");
-    const user = await store.getFresh(PORTAL_USERS, email);
+    const user = await readTenant(c, "portal-user", email);
     if (!user) return userNotFound(c, email);
-    await portalUserObject(c.env, email).resetCredentials();
-    await store.delete(PORTAL_USERS, email);
-    await store.delete(ORG_MEMBERS, orgMemberRecordId(user.organizationId, email));
-    await releaseId(c.env, "portal-user", email);
+    const deleted = await changeTenant(c, "portal-user", email, { op: "delete" }, answersFor(email));
+    if (!deleted.ok) return deleted.response;
+    await leaveOrg(c, (user.record as PortalUserRecord).organizationId, email);
     annotate(c, { email: maskEmail(email), action: "portal_user_deleted" });
     return c.body(null, 204);
   })
   .post("/:email/unlock", adminParams(emailParamSchema), async (c) => {
     const { email } = c.req.valid("param");
-    if (!(await c.get("config").getFresh(PORTAL_USERS, email))) return userNotFound(c, email);
-    await portalUserObject(c.env, email).unlock();
+    const unlocked = await changeTenant(c, "portal-user", email, { op: "unlock" }, answersFor(email));
+    if (!unlocked.ok) return unlocked.response;
     annotate(c, { email: maskEmail(email), action: "portal_user_unlocked" });
-    return c.body(null, 204);
+    return c.body(null, 204, etagHeader(unlocked.value!.etag));
   });

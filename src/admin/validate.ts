@@ -1,5 +1,6 @@
+import type { MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import type { AppContext } from "../env";
+import type { AppContext, AppEnv } from "../env";
 import { validated } from "../shared/validate";
 import { adminFailure } from "./errors";
 
@@ -23,7 +24,18 @@ export function adminParams<T extends z.ZodType>(schema: T) {
   return validated("param", schema, renderAdminIssue);
 }
 
-/** Validates admin query parameters the same way. */
+/** Validates admin query parameters (paging) the same way. */
 export function adminQuery<T extends z.ZodType>(schema: T) {
   return validated("query", schema, renderAdminIssue);
 }
+
+/**
+ * For a route whose JSON body is optional (rotate-key): an empty body counts as `{}` even when it is
+ * labelled `application/json`, as clients send a bodiless POST with their default content type.
+ * (Hono's `json()` parses the request's cached text, so the cached text becomes `{}`.)
+ */
+export const emptyBodyAsObject: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if ((await c.req.text()).trim() === "")
+    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve("{}");
+  await next();
+};

@@ -1,7 +1,7 @@
 import type { AppContext } from "../env";
 import { clientIp } from "../shared/client-ip";
 import { APPS, type AppRecord } from "../shared/config-records";
-import { secretMatches } from "../shared/credentials";
+import { rotatingSecretMatches } from "../shared/credentials";
 import { isValidId } from "../shared/ids";
 import { allowlistOf, isAllowed } from "../shared/ip-allowlist";
 import { fail, ok, type Result } from "../shared/result";
@@ -35,7 +35,16 @@ async function appByKey(
 ): Promise<Result<AppRecord, AccessDenial>> {
   const app = await appNamed(c, appId);
   // Compared even for an unknown app, so that it costs the same as a wrong key (SPEC §2).
-  const keyMatches = await secretMatches(appKey, app?.appKeySha256);
+  // SPEC §10: during a rotation's grace the previous key still authenticates.
+  const keyMatches = await rotatingSecretMatches(
+    appKey,
+    {
+      current: app?.appKeySha256,
+      previous: app?.previousAppKeySha256,
+      previousExpiresAt: app?.previousKeyExpiresAt,
+    },
+    Date.now(),
+  );
   if (!app) return fail("unknown_app");
   return keyMatches ? ok(app) : fail("app_key_mismatch");
 }

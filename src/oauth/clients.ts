@@ -8,7 +8,7 @@ import {
   basicCredentials,
   bearerToken,
   optimusApiKey,
-  secretMatches,
+  rotatingSecretMatches,
 } from "../shared/credentials";
 import { secretsEqual } from "../shared/crypto";
 import { isValidId } from "../shared/ids";
@@ -37,9 +37,26 @@ async function readingPrincipal(
   const [app, merchant] = wellFormed
     ? await Promise.all([config.get(APPS, username), config.get(MERCHANTS, username)])
     : [undefined, undefined];
+  const now = Date.now();
   const [appMatches, merchantMatches] = await Promise.all([
-    secretMatches(password, app?.appKeySha256),
-    secretMatches(password, merchant?.apiKeySha256),
+    rotatingSecretMatches(
+      password,
+      {
+        current: app?.appKeySha256,
+        previous: app?.previousAppKeySha256,
+        previousExpiresAt: app?.previousKeyExpiresAt,
+      },
+      now,
+    ),
+    rotatingSecretMatches(
+      password,
+      {
+        current: merchant?.apiKeySha256,
+        previous: merchant?.previousApiKeySha256,
+        previousExpiresAt: merchant?.previousKeyExpiresAt,
+      },
+      now,
+    ),
   ]);
   if (appMatches) return { kind: "app", appId: username };
   if (merchantMatches) return { kind: "merchant", merchantId: username };

@@ -5,9 +5,10 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { portalTokens } from "../portal/introspection";
 import { errorResponse } from "../shared/fault";
-import type { LiveToken, TokenFamily } from "../shared/introspection";
+import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
 import { isJsonMediaType } from "../shared/media-type";
 import { noStore } from "../shared/request-context";
+import { recordTenantEvent } from "../shared/tenants";
 import { upiClientAuthTokens, upiSessionTokens } from "../upi/introspection";
 import { findDuplicateKey } from "../upi/signature";
 import { authenticateClient, mayInspect, type Principal } from "./clients";
@@ -123,6 +124,16 @@ async function findLiveToken(
   return family && live ? { family, live } : undefined;
 }
 
+/** SPEC §10: revoking a CPR token or a UPI session is a security event of its tenant. */
+async function recordRevocation(c: AppContext, family: TokenFamily, owner: TokenOwner): Promise<void> {
+  const requestId = c.get("requestId");
+  if (owner.kind === "app") {
+    await recordTenantEvent(c.env, "app", owner.appId, { type: "transaction_revoked", requestId });
+  } else if (owner.kind === "merchant" && family === upiSessionTokens) {
+    await recordTenantEvent(c.env, "merchant", owner.merchantId, { type: "sessions_revoked", requestId });
+  }
+}
+
 /** `/oauth/introspect` (RFC 7662) and `/oauth/revoke` (RFC 7009) over every token family (SPEC §6). */
 export const oauthRoutes = new Hono<AppEnv>()
   .use(noStore)
@@ -155,6 +166,7 @@ export const oauthRoutes = new Hono<AppEnv>()
     if (found && (!request.principal || mayInspect(request.principal, found.live.owner))) {
       await found.family.revoke(c.env, request.token, now);
       annotate(c, { action: "token_revoked" });
+      await recordRevocation(c, found.family, found.live.owner);
     }
     return c.body(null, 200);
   });

@@ -2,6 +2,7 @@ import { ORGS, type OrgRecord, PORTAL_USERS, type PortalUserRecord } from "../sh
 import type { ConfigStore } from "../shared/config-store";
 import { canonicalEmail } from "../shared/identifiers";
 import { allowlistOf, type IpAddress, isAllowed } from "../shared/ip-allowlist";
+import { tenantObject } from "../shared/tenants";
 import type { PortalDenial } from "./errors";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
 import { passwordSchema } from "./schema";
@@ -15,6 +16,8 @@ export interface LoginRequest {
   readonly refresh: boolean;
   readonly ip: IpAddress | undefined;
   readonly now: number;
+  /** For the user's event log, should this attempt lock the email (SPEC §10). */
+  readonly requestId?: string;
 }
 
 export interface LoggedIn {
@@ -60,6 +63,7 @@ export async function logIn(
     email,
     now: request.now,
     refresh: request.refresh,
+    requestId: request.requestId,
     accepted: accepted?.attempt,
   });
   if (!outcome.ok) {
@@ -75,7 +79,7 @@ export async function logIn(
   const token = issued
     ? accepted.token
     : await unsealPortalToken(current.sealed, current.hash, env.PASSWORD_PEPPER);
-  if (needsRehash(user.passwordHash)) await upgradeHash(env, config, user, password);
+  if (needsRehash(user.passwordHash)) await upgradeHash(env, user, password);
   return { ok: true, value: { email, token, expiresAt: current.expiresAt, org } };
 }
 
@@ -114,19 +118,12 @@ async function acceptance(env: Env, request: LoginRequest, user: PortalUserRecor
 }
 
 /**
- * Re-hashes a password that verified under older parameters (SPEC §4). Skipped when the record
- * changed meanwhile (an admin set a new password): that change wins.
+ * Re-hashes a password that verified under older parameters (SPEC §4). The user's tenant object
+ * writes it, and skips it when the hash changed meanwhile (an admin set a new password: that wins).
  */
-async function upgradeHash(
-  env: Env,
-  config: ConfigStore,
-  user: PortalUserRecord,
-  password: string,
-): Promise<void> {
-  const fresh = await config.getFresh(PORTAL_USERS, user.email);
-  if (fresh?.passwordHash !== user.passwordHash) return;
-  await config.put(PORTAL_USERS, user.email, {
-    ...fresh,
-    passwordHash: await hashPassword(password, env.PASSWORD_PEPPER),
-  });
+async function upgradeHash(env: Env, user: PortalUserRecord, password: string): Promise<void> {
+  await tenantObject(env, "portal-user", user.email).upgradePasswordHash(
+    user.passwordHash,
+    await hashPassword(password, env.PASSWORD_PEPPER),
+  );
 }

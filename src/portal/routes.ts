@@ -42,6 +42,7 @@ export const portalRoutes = new Hono<AppEnv>()
       refresh: c.req.valid("query").refresh_token === "1",
       ip: clientIp(c.req.raw.headers),
       now,
+      requestId: c.get("requestId"),
     });
     if (!result.ok) {
       if (result.email) annotate(c, { email: maskEmail(result.email) });

@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
+import { logLine } from "../shared/log";
 import { fail, ok } from "../shared/result";
+import { recordTenantEvent } from "../shared/tenants";
 import { portalTokenObject } from "./sessions";
 
 // SPEC §4: 10 failures within 15 minutes lock the email for 15 minutes.
@@ -38,6 +40,7 @@ export interface LoginAttempt {
   readonly email: string;
   readonly now: number;
   readonly refresh: boolean;
+  readonly requestId?: string;
   /** Present only when the password verified against the user record the Worker read. */
   readonly accepted?: {
     /** The record's credential version: a record older than this object's is stale (KV delay). */
@@ -77,8 +80,9 @@ export class PortalUser extends DurableObject<Env> {
       };
     }
     if (!accepted || accepted.credentialVersion !== this.credentialVersion()) {
-      const expiresAt = this.recordFailure(lockout, now);
+      const { expiresAt, locked } = this.recordFailure(lockout, now);
       await this.ctx.storage.setAlarm(expiresAt);
+      if (locked) await this.reportLockout(attempt);
       return fail("invalid_credentials");
     }
     if (!accepted.ipAllowed) return fail("ip_not_allowed");
@@ -168,15 +172,32 @@ export class PortalUser extends DurableObject<Env> {
     return { failures: stored.failures.filter((at) => at > now - FAILURE_WINDOW_MS) };
   }
 
-  /** Counts one failure; returns when the stored lockout state has fully expired. */
-  private recordFailure(lockout: Lockout, now: number): number {
+  /**
+   * SPEC §10: a lockout is a security event of the user, appended to the user's log at the moment
+   * it locks. Only for an email that is or was a user (version > 0): guessed addresses get no log.
+   * The lock is already stored; a log that cannot be written does not undo it.
+   */
+  private async reportLockout(attempt: LoginAttempt): Promise<void> {
+    if (this.credentialVersion() === 0) return;
+    try {
+      await recordTenantEvent(this.env, "portal-user", attempt.email, {
+        type: "locked_out",
+        requestId: attempt.requestId ?? "",
+      });
+    } catch (error) {
+      logLine({ fault: "locked_out event not recorded", error: String(error).slice(0, 200) });
+    }
+  }
+
+  /** Counts one failure; returns when the stored lockout state has fully expired, and whether it locked. */
+  private recordFailure(lockout: Lockout, now: number): { expiresAt: number; locked: boolean } {
     const failures = [...lockout.failures, now];
     const locked = failures.length >= MAX_FAILURES;
     this.ctx.storage.kv.put<Lockout>(
       LOCKOUT,
       locked ? { failures: [], lockedUntil: now + FAILURE_WINDOW_MS } : { failures },
     );
-    return now + FAILURE_WINDOW_MS;
+    return { expiresAt: now + FAILURE_WINDOW_MS, locked };
   }
 
   /**

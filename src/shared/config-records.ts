@@ -23,10 +23,18 @@ export const requestKeySchema = z.object({
 });
 export type RequestKey = z.infer<typeof requestKeySchema>;
 
+/**
+ * A rotated secret that still authenticates until `previousKeyExpiresAt` (SPEC §10: rotation with an
+ * overlap); absent when the last rotation had no grace or its grace is over.
+ */
+const gracePeriod = { previousKeyExpiresAt: z.string().optional() };
+
 export const appRecordSchema = z.object({
   appId: z.string(),
   name: z.string().optional(),
   appKeySha256: z.string(),
+  previousAppKeySha256: z.string().optional(),
+  ...gracePeriod,
   ipAllowlist: z.array(z.string()),
   workflows: z.array(z.string()),
   stateTtlSeconds: z.number().int().positive(),
@@ -43,6 +51,8 @@ export const APPS = recordKind("app", appRecordSchema);
 export const merchantRecordSchema = z.object({
   merchantId: z.string(),
   apiKeySha256: z.string(),
+  previousApiKeySha256: z.string().optional(),
+  ...gracePeriod,
   prefix: z.string(),
   signatureMaxAgeSeconds: z.number().int().positive(),
   clientAuthTokenMaxUses: z.number().int().positive(),
@@ -119,11 +129,3 @@ export type PortalUserRecord = z.infer<typeof portalUserRecordSchema>;
 
 /** `portal-user:<canonical email>`: a portal user. */
 export const PORTAL_USERS = recordKind("portal-user", portalUserRecordSchema);
-
-/** `portal-org-member:<orgId>/<email>`: lets an org's users be listed (an org with users is not deleted). */
-export const ORG_MEMBERS = recordKind("portal-org-member", z.object({}));
-
-/** The id of a membership record under `ORG_MEMBERS`. */
-export function orgMemberRecordId(organizationId: number, email: string): string {
-  return `${organizationId}/${email}`;
-}

@@ -63,7 +63,10 @@ export class ConfigStore {
     return value;
   }
 
-  /** Reads a record straight from KV, bypassing the isolate cache (for read-modify-write in admin). */
+  /**
+   * Reads a record straight from KV, bypassing the isolate cache (tests, diagnostics). Never the
+   * basis of a change: tenants are changed only through their tenant objects (SPEC §10).
+   */
   async getFresh<T>(kind: RecordKind<T>, id: string): Promise<T | undefined> {
     return this.read(kind, keyFor(kind, id));
   }

@@ -112,3 +112,30 @@ export function optimusApiKey(header: string | null | undefined): string | undef
   const match = /^[ \t]*(?:bearer[ \t]+)?(\S+)[ \t]*$/i.exec(header ?? "");
   return match?.[1];
 }
+
+/** A tenant's secret digests: the current one, and during a rotation's grace the previous one. */
+export interface RotatingSecret {
+  readonly current: string | undefined;
+  readonly previous?: string;
+  /** ISO-8601 instant after which `previous` no longer authenticates (SPEC §10). */
+  readonly previousExpiresAt?: string;
+}
+
+/**
+ * True when `presented` is the current secret, or the previous one while its grace lasts. One hash
+ * and two fixed-length comparisons whatever the record holds (SPEC §2).
+ */
+export async function rotatingSecretMatches(
+  presented: string,
+  secret: RotatingSecret,
+  now: number,
+): Promise<boolean> {
+  const digest = await sha256Hex(presented);
+  const current = digestsEqual(digest, secret.current ?? UNKNOWN_PRINCIPAL_DIGEST);
+  const inGrace =
+    secret.previous !== undefined &&
+    secret.previousExpiresAt !== undefined &&
+    Date.parse(secret.previousExpiresAt) > now;
+  const previous = digestsEqual(digest, inGrace ? secret.previous! : UNKNOWN_PRINCIPAL_DIGEST);
+  return secret.current !== undefined && (current || (inGrace && previous));
+}

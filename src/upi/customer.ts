@@ -249,6 +249,12 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.snapshot();
   }
 
+  /** Erases everything this customer holds: its merchant's incarnation ended (SPEC §10). Idempotent. */
+  async purge(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
   private async answer(request: SessionRequest): Promise<SessionAnswer> {
     const kv = this.ctx.storage.kv;
     const { view, binding } = viewCustomer(

@@ -4,10 +4,11 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { getHasEffects } from "../shared/allowed-methods";
 import type { MerchantRecord } from "../shared/config-records";
-import { basicCredentials, secretMatches } from "../shared/credentials";
+import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
 import { errorResponse } from "../shared/fault";
 import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
+import { registerCustomer } from "../shared/tenants";
 import { issueClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { customerIdOf, referenceOfCustomerId } from "./customer-id";
@@ -43,9 +44,16 @@ async function authenticateMerchant(c: AppContext): Promise<Checked<MerchantReco
   // (RFC 6749 §2.3.1 decoded, raw) are compared, always, even for an unknown merchant.
   const readings = basicCredentials(c.req.header("Authorization"));
   const merchant = isValidId(merchantId) ? await findMerchant(c.get("config"), merchantId) : undefined;
+  // Compared even for an unknown merchant, so that it costs the same work (SPEC §2).
+  const apiKey = {
+    current: merchant?.apiKeySha256,
+    previous: merchant?.previousApiKeySha256,
+    previousExpiresAt: merchant?.previousKeyExpiresAt,
+  };
+  const now = Date.now();
   const [decodedMatches, rawMatches] = await Promise.all(
     (readings ?? [undefined, undefined]).map((reading) =>
-      secretMatches(reading?.username ?? "", merchant?.apiKeySha256),
+      rotatingSecretMatches(reading?.username ?? "", apiKey, now),
     ),
   );
   if (!merchant || readings === undefined || !(decodedMatches || rawMatches)) {
@@ -164,7 +172,14 @@ export const customersApi = new Hono<AppEnv>()
     if (!wantsToken.ok) return refuse(c, wantsToken.reason);
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;
-    const { merchantId, incarnation } = merchant.value;
+    // SPEC §10: the merchant's object notes the customer before it exists, so that deleting the
+    // merchant purges it; a merchant that no longer exists (a stale copy here) creates nothing.
+    const { merchantId } = merchant.value;
+    const incarnation = await registerCustomer(c.env, merchantId, customerId);
+    if (incarnation === undefined) {
+      annotate(c, { reason: "merchant_deleted" });
+      return refuse(c, { code: "unauthenticated" });
+    }
     const created = await customerObject(c.env, merchantId, incarnation, customerId).createProfile({
       id: customerIdOf(customerId),
       object_reference_id: customerId,

@@ -118,9 +118,11 @@ describe("POST /admin/v1/apps", () => {
       workflows: input.workflows,
       stateTtlSeconds: 3600,
       requestKeys: [],
+      previousKeyExpiresAt: null,
       createdAt: expect.stringMatching(ISO_TIME),
       updatedAt: body.createdAt,
     });
+    expect(response.headers.get("ETag")).toMatch(/^"[^"]+"$/);
     const raw = await stored(input.appId);
     expect(raw).not.toContain(body.appKey);
     expect(JSON.parse(raw!)).toEqual({
@@ -476,7 +478,11 @@ describe("POST /admin/v1/apps/{appId}/rotate-key", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const body = await json(response);
-    expect(body).toEqual({ appId: input.appId, appKey: expect.stringMatching(GENERATED_KEY) });
+    expect(body).toEqual({
+      appId: input.appId,
+      appKey: expect.stringMatching(GENERATED_KEY),
+      previousKeyExpiresAt: null,
+    });
     expect(body.appKey).not.toBe(created.appKey);
     const raw = (await stored(input.appId))!;
     expect(raw).not.toContain(body.appKey);

@@ -4,6 +4,7 @@ import { transactionStub } from "../../src/cpr/transaction";
 import { portalUserObject } from "../../src/portal/sessions";
 import type { Fault } from "../../src/shared/fault";
 import { forgetSigningKeyRing, reloadSigningKeyRing } from "../../src/shared/signing-key-ring";
+import { breakTenantObject, kvRefusingWrites } from "../admin/support";
 import { tokenBody } from "../cpr/helpers";
 import { login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
 import { envWithOwnKeyStore } from "../support/signing-key-store";
@@ -289,25 +290,31 @@ describe("secrets missing: never a default that lets a request through", () => {
   });
 });
 
+// SPEC §10: the tenant's object commits, then publishes the KV copy. A failing publish is a 500;
+// the change is kept by the object and the next read repairs the copy (test/admin/control-plane.test.ts).
 describe("a failing KV write in the middle of an admin write", () => {
-  it("creating a portal user: 500, and no half-made user can log in", async () => {
+  it("creating a portal user: 500, no half-made user can log in, and the next read repairs it", async () => {
     const org = await provisionOrg();
     const email = `${uid("u")}@example.com`;
     const password = `Pw-${crypto.randomUUID()}`;
+    const broken = await breakTenantObject("portal-user", email, { CONFIG: kvRefusingWrites() });
     const response = await fetchWith(
       `/admin/v1/orgs/${org.id}/users`,
       json200({ email, password }, adminAuth()),
-      {
-        CONFIG: failingKv(["put"], plainError),
-      },
+      {},
     );
     expect(response.status).toBe(500);
     expect(await json(response)).toEqual(faultRenderers.admin!("internal").body);
     expect(await env.CONFIG.get(`portal-user:${email}`)).toBeNull();
     expect((await login({ email, password })).status).toBe(401);
+    await broken.restore();
+    const read = await fetchWith(`/admin/v1/users/${email}`, { headers: adminAuth() }, {});
+    expect(read.status).toBe(200);
+    expect(await env.CONFIG.get(`portal-user:${email}`)).not.toBeNull();
+    expect((await login({ email, password })).status).toBe(200);
   });
 
-  it("registering a CPR request key: 500, and the app's record is untouched", async () => {
+  it("registering a CPR request key: 500, the copy untouched until the next read publishes the key", async () => {
     const app = await provisionApp();
     const before = await env.CONFIG.get(`app:${app.appId}`);
     const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
@@ -319,6 +326,7 @@ describe("a failing KV write in the middle of an admin write", () => {
         ...new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer),
       ),
     );
+    const broken = await breakTenantObject("app", app.appId, { CONFIG: kvRefusingWrites() });
     const response = await fetchWith(
       `/admin/v1/apps/${app.appId}/request-keys/k1`,
       {
@@ -326,9 +334,12 @@ describe("a failing KV write in the middle of an admin write", () => {
         headers: { ...adminAuth(), "Content-Type": "application/json" },
         body: JSON.stringify({ publicKey: `-----BEGIN PUBLIC KEY-----\n${spki}\n-----END PUBLIC KEY-----` }),
       },
-      { CONFIG: failingKv(["put"], plainError) },
+      {},
     );
     expect(response.status).toBe(500);
     expect(await env.CONFIG.get(`app:${app.appId}`)).toBe(before);
+    await broken.restore();
+    expect((await fetchWith(`/admin/v1/apps/${app.appId}`, { headers: adminAuth() }, {})).status).toBe(200);
+    expect(JSON.parse((await env.CONFIG.get(`app:${app.appId}`))!).requestKeys).toHaveProperty("k1");
   });
 });

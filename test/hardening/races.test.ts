@@ -185,7 +185,7 @@ describe("races with exactly one winner", () => {
     expect(await transactionStub(env, app.appId, app.incarnation, transactionId).revocationEpoch()).toBe(1);
   });
 
-  // KV alone is read-then-write: the IdClaim object makes exactly one parallel creation the creator.
+  // KV alone is read-then-write: the app's Tenant object makes exactly one parallel creation the creator.
   it("creates an app once under 10 parallel creations of the same appId, keeping the winner's key", async () => {
     const appId = uid("app");
     const responses = await Promise.all(

@@ -6,6 +6,7 @@ import { hashPassword } from "../../src/portal/password";
 import { portalUserObject } from "../../src/portal/sessions";
 import { PORTAL_USERS } from "../../src/shared/config-records";
 import { sha256Hex } from "../../src/shared/crypto";
+import { tenantObject } from "../../src/shared/tenants";
 import { admin, call, json, uid } from "../support/worker";
 import {
   checkSession,
@@ -138,7 +139,9 @@ describe("/api_auth login (seed 001)", () => {
     const user = await provisionUser();
     const record = await env.CONFIG.get<any>(`portal-user:${user.email}`, "json");
     const weak = await hashPassword(user.password, env.PASSWORD_PEPPER, 1_000);
-    await env.CONFIG.put(`portal-user:${user.email}`, JSON.stringify({ ...record, passwordHash: weak }));
+    // The user's tenant object is the record's only writer (SPEC §10): the weak hash goes in there.
+    await tenantObject(env, "portal-user", user.email).upgradePasswordHash(record.passwordHash, weak);
+    expect(JSON.parse((await env.CONFIG.get(`portal-user:${user.email}`))!).passwordHash).toBe(weak);
     expect((await login(user)).status).toBe(200);
     const upgraded = await env.CONFIG.get<any>(`portal-user:${user.email}`, "json");
     expect(upgraded.passwordHash).toMatch(/^pbkdf2-sha256\$100000\$/);

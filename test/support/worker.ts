@@ -24,9 +24,14 @@ export function postJson(path: string, body: unknown, init: CallInit = {}): Prom
   return call(path, { ...init, method: "POST", headers, body: JSON.stringify(body) });
 }
 
-/** Calls the admin API with the admin token. */
-export function admin(method: string, path: string, body?: unknown): Promise<Response> {
-  const headers = new Headers({ Authorization: `Bearer ${env.ADMIN_TOKEN}` });
+/** Calls the admin API with the admin token (and any extra headers, such as `If-Match`). */
+export function admin(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<Response> {
+  const headers = new Headers({ ...extraHeaders, Authorization: `Bearer ${env.ADMIN_TOKEN}` });
   if (body !== undefined) headers.set("Content-Type", "application/json");
   return call(`/admin/v1${path}`, {
     method,

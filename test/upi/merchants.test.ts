@@ -39,6 +39,7 @@ describe("admin merchants (SPEC §7)", () => {
       clientAuthTokenMaxUses: 20,
       ipAllowlist: ["203.0.113.0/24"],
       keys: [],
+      previousKeyExpiresAt: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

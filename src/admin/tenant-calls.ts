@@ -1,0 +1,102 @@
+import type { AppContext } from "../env";
+import type { Result } from "../shared/result";
+import { type TenantKind, tenantObject } from "../shared/tenants";
+import { adminFailure } from "./errors";
+import type { ChangeOutcome, ChangeRefusal, TenantChange, TenantSnapshot } from "./tenant-changes";
+import { ifMatchOf, preconditionFailed } from "./versions";
+
+/** How the admin routes talk to tenant objects (SPEC §10): one place that maps outcomes to answers. */
+
+/** A change committed but not yet published is a fault: 500, and the object repairs the copy. */
+class UnpublishedChange extends Error {
+  override readonly name = "UnpublishedChange";
+}
+
+function unpublished(): never {
+  throw new UnpublishedChange("tenant object committed a change whose KV copy is not written yet");
+}
+
+/** The tenant as its object holds it (copies repaired first); `undefined` when it does not exist. */
+export async function readTenant(
+  c: AppContext,
+  kind: TenantKind,
+  id: string,
+): Promise<TenantSnapshot | undefined> {
+  const read = (await tenantObject(c.env, kind, id).read()) as Result<
+    TenantSnapshot | undefined,
+    "not_published"
+  >;
+  return read.ok ? read.value : unpublished();
+}
+
+export type ChangeAnswer =
+  | { ok: true; value: TenantSnapshot | null; changed: boolean; replaced?: boolean }
+  | { ok: false; response: Response };
+
+/** Messages of the refusals that depend on the route. */
+export interface RefusalAnswers {
+  notFound: (c: AppContext) => Response;
+  childNotFound?: (c: AppContext) => Response;
+  hasUsers?: (c: AppContext) => Response;
+  memberExists?: (c: AppContext) => Response;
+}
+
+/** Applies a change through the tenant's object, with the request's `If-Match`. */
+export async function changeTenant(
+  c: AppContext,
+  kind: TenantKind,
+  id: string,
+  change: TenantChange,
+  answers: RefusalAnswers,
+  // A change the route makes on its own behalf (an org's membership after a user change) is not
+  // what the caller's If-Match names.
+  { unconditional = false }: { unconditional?: boolean } = {},
+): Promise<ChangeAnswer> {
+  const precondition = unconditional ? { ok: true as const, value: { kind: "none" as const } } : ifMatchOf(c);
+  if (!precondition.ok) return precondition;
+  const outcome = (await tenantObject(c.env, kind, id).change(
+    change,
+    precondition.value,
+    c.get("requestId"),
+    Date.now(),
+  )) as ChangeOutcome;
+  if (outcome.ok) return outcome;
+  return { ok: false, response: refusal(c, outcome, answers) };
+}
+
+function refusal(c: AppContext, refused: ChangeRefusal, answers: RefusalAnswers): Response {
+  switch (refused.reason) {
+    case "not_found":
+      return answers.notFound(c);
+    case "precondition_failed":
+      return preconditionFailed(c);
+    case "limit":
+      return adminFailure(c, { code: "invalid_request", message: refused.message });
+    case "child_not_found":
+      return (answers.childNotFound ?? answers.notFound)(c);
+    case "has_users":
+      return (answers.hasUsers ?? answers.notFound)(c);
+    case "member_exists":
+      return (answers.memberExists ?? answers.notFound)(c);
+    case "not_published":
+      return unpublished();
+  }
+}
+
+/** Creates the tenant; `false` when the id is taken by a live tenant (409). */
+export async function createTenant(
+  c: AppContext,
+  kind: TenantKind,
+  id: string,
+  record: Record<string, unknown>,
+): Promise<TenantSnapshot | undefined> {
+  const created = (await tenantObject(c.env, kind, id).create(
+    kind,
+    id,
+    record,
+    c.get("requestId"),
+    Date.now(),
+  )) as Result<TenantSnapshot, "exists" | "not_published">;
+  if (created.ok) return created.value;
+  return created.reason === "exists" ? undefined : unpublished();
+}

@@ -1,0 +1,267 @@
+import type { MerchantKeyRecord, RequestKey } from "../shared/config-records";
+import { type EventChanges, REDACTED_SECRET, type TenantEventType, type TenantKind } from "../shared/tenants";
+
+/**
+ * What the admin routes ask a tenant object to do (SPEC §10). Routes validate input and hash
+ * secrets; the object applies the change to its current record, so two changes never overwrite
+ * each other, and answers with an outcome, never a thrown error.
+ */
+
+/** A tenant's published copy (the KV record hot paths read), as the object holds it. */
+export type TenantRecord = Record<string, unknown>;
+
+export interface TenantSnapshot {
+  readonly kind: TenantKind;
+  readonly record: TenantRecord;
+  /** Merchant keys, by id order (merchants only). */
+  readonly keys: MerchantKeyRecord[];
+  /** Emails of the org's users (orgs only). */
+  readonly members: string[];
+  readonly incarnation: string;
+  /** The strong entity tag of this version (RFC 9110 §8.8.3), quoted. */
+  readonly etag: string;
+}
+
+export type TenantChange =
+  /** Sets `set` and removes `unset` fields of the record; an unchanged field is no change. */
+  | { op: "update"; set: TenantRecord; unset?: string[] }
+  /** A new secret digest; the previous one authenticates for `graceSeconds` more (apps, merchants). */
+  | { op: "rotate"; sha256: string; graceSeconds: number }
+  | { op: "put-request-key"; keyId: string; key: RequestKey; max: number }
+  | { op: "delete-request-key"; keyId: string }
+  | { op: "put-merchant-key"; keyId: string; publicKeyPem: string; modulusBits: number; max: number }
+  | { op: "retire-merchant-key"; keyId: string }
+  /** A portal user's new password hash and/or disabled flag; ends the user's tokens when it should. */
+  | { op: "set-credentials"; passwordHash?: string; disabled?: boolean }
+  /** An org's user: added before the user is created, removed after it was deleted or failed. */
+  | { op: "add-member"; email: string; maskedEmail: string }
+  | { op: "remove-member"; email: string; maskedEmail: string }
+  | { op: "unlock" }
+  /** Ends the incarnation; `staleMembers` are users (of an org) known to be gone. */
+  | { op: "delete"; staleMembers?: string[] };
+
+export type ChangeRefusal =
+  | { reason: "not_found" }
+  | { reason: "precondition_failed" }
+  | { reason: "limit"; message: string }
+  | { reason: "child_not_found" }
+  | { reason: "has_users" }
+  | { reason: "member_exists" }
+  /** Committed, but the KV copy could not be written yet: the next call or the alarm repairs it. */
+  | { reason: "not_published" };
+
+export type ChangeOutcome =
+  | { ok: true; value: TenantSnapshot | null; changed: boolean; replaced?: boolean }
+  | ({ ok: false } & ChangeRefusal);
+
+/** `If-Match` as the object checks it: absent, `*`, or the strong tags listed (weak ones never match). */
+export type Precondition = { kind: "none" } | { kind: "any" } | { kind: "tags"; tags: string[] };
+
+/** One change's effect on the state, computed without touching storage. */
+export interface Applied {
+  readonly record: TenantRecord | null;
+  readonly keys: Record<string, MerchantKeyRecord>;
+  readonly members: Record<string, number>;
+  readonly event?: { type: TenantEventType; changes?: EventChanges };
+  /** Merchant key ids whose KV copies must be written again (or deleted). */
+  readonly touchedKeys?: string[];
+  readonly resetCredentials?: boolean;
+  /** A put replaced a child with the same id (200 rather than 201). */
+  readonly replaced?: boolean;
+}
+
+const SECRET_FIELDS: Readonly<Record<string, string>> = {
+  app: "appKey",
+  merchant: "apiKey",
+};
+
+const DIGEST_FIELDS: Readonly<Record<string, readonly [string, string]>> = {
+  app: ["appKeySha256", "previousAppKeySha256"],
+  merchant: ["apiKeySha256", "previousApiKeySha256"],
+};
+
+// Keeps a merchant's record bounded however often keys are replaced: retired keys beyond this many
+// are erased, oldest first (a retired key verifies nothing, so forgetting it changes no answer but
+// `retired_key` → `unknown_key`).
+export const MAX_RETIRED_MERCHANT_KEYS = 10;
+
+// Longer than any one request: a member younger than this may still be getting its user created.
+const MEMBER_SETTLE_MS = 60_000;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Applies `change` to the current state. `undefined` means "nothing to do" (an update that changes
+ * nothing); a refusal leaves the state as it was.
+ */
+export function applyChange(
+  kind: TenantKind,
+  current: { record: TenantRecord; keys: Record<string, MerchantKeyRecord>; members: Record<string, number> },
+  change: TenantChange,
+  now: number,
+  incarnation: string,
+): Applied | ChangeRefusal | undefined {
+  const at = new Date(now).toISOString();
+  const { record, keys, members } = current;
+  switch (change.op) {
+    case "update": {
+      const changes: EventChanges = {};
+      const next: TenantRecord = { ...record };
+      for (const [field, value] of Object.entries(change.set)) {
+        if (value === undefined || same(record[field], value)) continue;
+        changes[field] = { from: record[field] ?? null, to: value };
+        next[field] = value;
+      }
+      for (const field of change.unset ?? []) {
+        if (record[field] === undefined) continue;
+        changes[field] = { from: record[field], to: null };
+        delete next[field];
+      }
+      if (Object.keys(changes).length === 0) return undefined;
+      next.updatedAt = at;
+      return { record: next, keys, members, event: { type: "updated", changes } };
+    }
+    case "rotate": {
+      const [currentField, previousField] = DIGEST_FIELDS[kind]!;
+      const next: TenantRecord = { ...record, [currentField]: change.sha256, updatedAt: at };
+      // SPEC §10: a new rotation ends any earlier grace at once.
+      delete next[previousField];
+      delete next.previousKeyExpiresAt;
+      const changes: EventChanges = { [SECRET_FIELDS[kind]!]: { ...REDACTED_SECRET } };
+      if (change.graceSeconds > 0) {
+        next[previousField] = record[currentField];
+        next.previousKeyExpiresAt = new Date(now + change.graceSeconds * 1000).toISOString();
+      }
+      if (!same(record.previousKeyExpiresAt ?? null, next.previousKeyExpiresAt ?? null)) {
+        changes.previousKeyExpiresAt = {
+          from: record.previousKeyExpiresAt ?? null,
+          to: next.previousKeyExpiresAt ?? null,
+        };
+      }
+      return { record: next, keys, members, event: { type: "key_rotated", changes } };
+    }
+    case "put-request-key": {
+      const requestKeys = record.requestKeys as Record<string, RequestKey>;
+      const replacing = Object.hasOwn(requestKeys, change.keyId);
+      if (!replacing && Object.keys(requestKeys).length >= change.max) {
+        return { reason: "limit", message: `An app holds at most ${change.max} request keys` };
+      }
+      const next = { ...record, requestKeys: { ...requestKeys, [change.keyId]: change.key }, updatedAt: at };
+      const changes = {
+        [`requestKeys.${change.keyId}`]: { from: requestKeys[change.keyId]?.alg ?? null, to: change.key.alg },
+      };
+      return {
+        record: next,
+        keys,
+        members,
+        event: { type: "request_key_added", changes },
+        replaced: replacing,
+      };
+    }
+    case "delete-request-key": {
+      const requestKeys = record.requestKeys as Record<string, RequestKey>;
+      if (!Object.hasOwn(requestKeys, change.keyId)) return { reason: "child_not_found" };
+      const { [change.keyId]: removed, ...rest } = requestKeys;
+      const changes = { [`requestKeys.${change.keyId}`]: { from: removed!.alg, to: null } };
+      return {
+        record: { ...record, requestKeys: rest, updatedAt: at },
+        keys,
+        members,
+        event: { type: "request_key_removed", changes },
+      };
+    }
+    case "put-merchant-key": {
+      const existing = keys[change.keyId];
+      const active = Object.values(keys).filter((key) => key.status === "active");
+      if (existing?.status !== "active" && active.length >= change.max) {
+        return { reason: "limit", message: `A merchant holds at most ${change.max} active keys` };
+      }
+      const key: MerchantKeyRecord = {
+        merchantId: record.merchantId as string,
+        incarnation,
+        merchantKeyId: change.keyId,
+        publicKeyPem: change.publicKeyPem,
+        modulusBits: change.modulusBits,
+        status: "active",
+        createdAt: existing?.createdAt ?? at,
+        updatedAt: at,
+      };
+      const changes = { [`merchantKeys.${change.keyId}`]: { from: existing?.status ?? null, to: "active" } };
+      return {
+        record,
+        keys: { ...keys, [change.keyId]: key },
+        members,
+        event: { type: "merchant_key_added", changes },
+        touchedKeys: [change.keyId],
+        replaced: existing !== undefined,
+      };
+    }
+    case "retire-merchant-key": {
+      const existing = keys[change.keyId];
+      if (!existing) return { reason: "child_not_found" };
+      const next = { ...keys, [change.keyId]: { ...existing, status: "retired" as const, updatedAt: at } };
+      const retired = Object.values(next)
+        .filter((key) => key.status === "retired")
+        .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+      const erased = retired.slice(0, Math.max(0, retired.length - MAX_RETIRED_MERCHANT_KEYS));
+      for (const key of erased) delete next[key.merchantKeyId];
+      const changes = { [`merchantKeys.${change.keyId}`]: { from: existing.status, to: "retired" } };
+      return {
+        record,
+        keys: next,
+        members,
+        event: { type: "merchant_key_retired", changes },
+        touchedKeys: [change.keyId, ...erased.map((key) => key.merchantKeyId)],
+      };
+    }
+    case "set-credentials": {
+      const changes: EventChanges = {};
+      const next: TenantRecord = { ...record, updatedAt: at };
+      if (change.passwordHash !== undefined) {
+        changes.password = { ...REDACTED_SECRET };
+        next.passwordHash = change.passwordHash;
+      }
+      if (change.disabled !== undefined && change.disabled !== record.disabled) {
+        changes.disabled = { from: record.disabled, to: change.disabled };
+        next.disabled = change.disabled;
+      }
+      if (Object.keys(changes).length === 0) return undefined;
+      // A new password, and disabling, end every token at once (SPEC §4).
+      const resetCredentials = change.passwordHash !== undefined || change.disabled === true;
+      return { record: next, keys, members, event: { type: "updated", changes }, resetCredentials };
+    }
+    case "add-member": {
+      if (Object.hasOwn(members, change.email)) return { reason: "member_exists" };
+      const changes = { [`users.${change.maskedEmail}`]: { from: null, to: "member" } };
+      return {
+        record,
+        keys,
+        members: { ...members, [change.email]: now },
+        event: { type: "user_added", changes },
+      };
+    }
+    case "remove-member": {
+      if (!Object.hasOwn(members, change.email)) return undefined;
+      const { [change.email]: _gone, ...rest } = members;
+      const changes = { [`users.${change.maskedEmail}`]: { from: "member", to: null } };
+      return { record, keys, members: rest, event: { type: "user_removed", changes } };
+    }
+    case "unlock":
+      return { record, keys, members, event: { type: "unlocked" } };
+    case "delete": {
+      // A user being created right now is a member before it exists: only an older one can be stale.
+      const remaining = Object.entries(members).filter(
+        ([email, addedAt]) => !(change.staleMembers?.includes(email) && addedAt < now - MEMBER_SETTLE_MS),
+      );
+      if (remaining.length > 0) return { reason: "has_users" };
+      return {
+        record: null,
+        keys: {},
+        members: {},
+        event: { type: "deleted" },
+        touchedKeys: Object.keys(keys),
+        resetCredentials: kind === "portal-user",
+      };
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { EventChanges, TenantEventInput, TenantEventType } from "../shared/tenants";
+
+/** One event as the admin API shows it (SPEC §10). */
+export interface TenantEvent {
+  readonly id: string;
+  /** ISO-8601 UTC. */
+  readonly at: string;
+  readonly type: TenantEventType;
+  readonly requestId: string;
+  readonly changes?: EventChanges;
+}
+
+export interface EventPage {
+  readonly events: TenantEvent[];
+  /** Pass as `before` for the next (older) page; `null` on the last page. */
+  readonly next: string | null;
+}
+
+/** SPEC §10: events are kept at least 13 months (calendar months, so never a day short). */
+export const EVENT_RETENTION_MONTHS = 13;
+
+interface Row extends Record<string, SqlStorageValue> {
+  seq: number;
+  at: number;
+  type: string;
+  request_id: string;
+  changes: string | null;
+}
+
+/**
+ * The event log of one tenant id, in its object's SQLite database: it outlives the tenant's
+ * incarnations (delete and re-create), newest first by sequence, pruned by the object's alarm.
+ */
+export class TenantEventLog {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, request_id TEXT NOT NULL, changes TEXT)",
+    );
+  }
+
+  append(event: TenantEventInput, now: number): void {
+    this.sql.exec(
+      "INSERT INTO events (at, type, request_id, changes) VALUES (?, ?, ?, ?)",
+      now,
+      event.type,
+      event.requestId,
+      event.changes ? JSON.stringify(event.changes) : null,
+    );
+  }
+
+  /** Up to `limit` events older than the cursor `before` (an event id), newest first. */
+  page(limit: number, before: number | undefined): EventPage {
+    const rows = this.sql
+      .exec<Row>(
+        "SELECT seq, at, type, request_id, changes FROM events WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+        before ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+      )
+      .toArray();
+    const events = rows.slice(0, limit).map((row) => ({
+      id: String(row.seq),
+      at: new Date(row.at).toISOString(),
+      type: row.type as TenantEventType,
+      requestId: row.request_id,
+      ...(row.changes === null ? {} : { changes: JSON.parse(row.changes) as EventChanges }),
+    }));
+    return { events, next: rows.length > limit ? events.at(-1)!.id : null };
+  }
+
+  /** Drops events older than the retention. */
+  prune(now: number): void {
+    const cutoff = new Date(now);
+    cutoff.setUTCMonth(cutoff.getUTCMonth() - EVENT_RETENTION_MONTHS);
+    this.sql.exec("DELETE FROM events WHERE at < ?", cutoff.getTime());
+  }
+
+  hasEvents(): boolean {
+    return this.sql.exec("SELECT 1 FROM events LIMIT 1").toArray().length > 0;
+  }
+}

@@ -1,0 +1,71 @@
+import { objectName } from "./ids";
+import { maskEmail } from "./log";
+
+/**
+ * The tenant control plane's vocabulary (SPEC §10), shared by the admin API that drives the tenant
+ * objects and by the families that append security events to them.
+ */
+
+/** A tenant: an app, a merchant, a portal org (numeric id) or a portal user (canonical email). */
+export type TenantKind = "app" | "merchant" | "org" | "portal-user";
+
+export type TenantEventType =
+  | "created"
+  | "updated"
+  | "key_rotated"
+  | "deleted"
+  | "request_key_added"
+  | "request_key_removed"
+  | "merchant_key_added"
+  | "merchant_key_retired"
+  | "user_added"
+  | "user_removed"
+  | "transaction_revoked"
+  | "sessions_revoked"
+  | "locked_out"
+  | "unlocked";
+
+/** `{"<field>":{"from","to"}}`: values already redacted (no secret, hash, full email or mobile). */
+export type EventChanges = Record<string, { from: unknown; to: unknown }>;
+
+export interface TenantEventInput {
+  readonly type: TenantEventType;
+  /** The `X-Request-Id` of the request that caused the event. */
+  readonly requestId: string;
+  readonly changes?: EventChanges;
+}
+
+/** What a rotated secret or password reads as in an event (SPEC §10). */
+export const REDACTED_SECRET = { from: "previous", to: "rotated" } as const;
+
+/** An email as an event may show it (SPEC §10: never a full email). */
+export const maskedEmail = maskEmail;
+
+/** The one object that writes a tenant (`objectName("tenant", kind, id)`). */
+export function tenantObject(env: Env, kind: TenantKind, id: string) {
+  return env.TENANTS.getByName(objectName("tenant", kind, id));
+}
+
+/** Appends a security event to a tenant's log (revocations, lockouts); the log belongs to the id. */
+export async function recordTenantEvent(
+  env: Env,
+  kind: TenantKind,
+  id: string,
+  event: TenantEventInput,
+): Promise<void> {
+  await tenantObject(env, kind, id).recordEvent(event, Date.now());
+}
+
+/**
+ * Notes a UPI customer in its merchant's object before the customer's state is written, so that
+ * deleting the merchant purges it (SPEC §10); the merchant's incarnation, or `undefined` when the
+ * merchant does not exist (whatever a KV copy elsewhere still says).
+ */
+export async function registerCustomer(
+  env: Env,
+  merchantId: string,
+  customerId: string,
+): Promise<string | undefined> {
+  const registered = await tenantObject(env, "merchant", merchantId).registerCustomer(customerId);
+  return registered.ok ? registered.value : undefined;
+}
