@@ -1,5 +1,5 @@
 import { decodeProtectedHeader } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { issueJwt, type JwtRejection, verifyJwt } from "../shared/jwt";
 import { fail, ok, type Result } from "../shared/result";
 import { loadKeyRing } from "../shared/signing-keys";

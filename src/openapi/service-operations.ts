@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { OperationGroup } from "./operation";
 import { DOCS_PATH, OPENAPI_PATH } from "./paths";
 

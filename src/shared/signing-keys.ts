@@ -1,5 +1,5 @@
 import { type CryptoKey, importJWK, type JWK } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The signing key ring, parsed once per isolate from the `SIGNING_KEYS` secret (SPEC §1): a private

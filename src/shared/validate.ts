@@ -1,6 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { AppContext } from "../env";
 
 /** Turns the first failing zod issue into the family's exact wire error (never zod's raw result). */
