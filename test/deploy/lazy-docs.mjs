@@ -41,7 +41,8 @@ if (!source.includes(HELPER)) {
   const entry = resolve(PROBE_DIR, "index.mjs");
   writeFileSync(entry, probe);
 
-  const initialised = (globalThis.__lazyDocsProbe = []);
+  const initialised = [];
+  globalThis.__lazyDocsProbe = initialised;
   const worker = (await import(pathToFileURL(entry).href)).default;
   const atStartup = initialised.filter((name) => DOCS_ONLY.test(name));
   if (!initialised.some((name) => name.startsWith("src/")))
