@@ -43,7 +43,14 @@ if (!source.includes(HELPER)) {
 
   const initialised = [];
   globalThis.__lazyDocsProbe = initialised;
-  const worker = (await import(pathToFileURL(entry).href)).default;
+  let worker;
+  try {
+    worker = (await import(pathToFileURL(entry).href)).default;
+  } catch (error) {
+    // A new `cloudflare:*` import or name, or a global Node lacks: extend the stub above.
+    console.error(`FAIL  lazy docs: the bundle does not start on Node: ${error.message}`);
+    process.exit(1);
+  }
   const atStartup = initialised.filter((name) => DOCS_ONLY.test(name));
   if (!initialised.some((name) => name.startsWith("src/")))
     fail("the probe saw no module of src/ initialised: the instrumentation no longer matches the bundle");
