@@ -1,14 +1,16 @@
 // `npm run bench` (SPEC §9, issue 8): builds the Worker, runs it on local workerd through Miniflare,
 // provisions its own tenants and drives every token route and the floor (`/healthz`) with autocannon.
 // Each route's throughput is compared with the floor measured right before and right after it.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { KIB, uploadSize } from "../scripts/upload-size.mjs";
 import { call } from "./http.mjs";
 import { drive } from "./load.mjs";
 import { FLOOR, ROUTES } from "./routes.mjs";
+import { measureStartup } from "./startup.mjs";
 import { provisionTenants } from "./tenants.mjs";
 import { buildWorker, startWorker, workerdVersion } from "./worker.mjs";
 
@@ -27,13 +29,19 @@ const TARGETS = {
   jwks: 0.95,
 };
 const TARGET_CONNECTIONS = 8;
+/** Issue 15: authedge's startup span within this multiple of a bare Hono Worker's; upload budget. */
+const STARTUP_RATIO_TARGET = 1.5;
+const UPLOAD_GZIP_KIB_TARGET = 300;
+/** `wrangler check startup` runs per Worker, alternating (issue 15). */
+const STARTUP_RUNS = 5;
 /** One-time supplies (signed payloads, token uses) cover this multiple of the floor's request rate. */
 const SUPPLY_HEADROOM = 1.25;
 /** Build, start, provisioning and signing, beyond the load runs themselves. */
 const SETUP_ALLOWANCE_SECONDS = 240;
 
-const USAGE = `Usage: npm run bench -- [--quick] [--duration <s>] [--warmup <s>] [--connections <n,n>] [--routes <a,b>] [--out <file>] [--disk]
-  --quick          smoke run: 1 s warm-up, 1 s per run, output to bench/.work/quick-results.json
+const USAGE = `Usage: npm run bench -- [--quick] [--startup-only] [--duration <s>] [--warmup <s>] [--connections <n,n>] [--routes <a,b>] [--out <file>] [--disk]
+  --quick          smoke run: 1 s warm-up, 1 s per run, 1 startup run, output to bench/.work/quick-results.json
+  --startup-only   only the startup comparison and the upload size (no load runs, nothing written)
   --duration <s>   seconds measured per run (default 5)
   --warmup <s>     seconds of warm-up before each route (default 2)
   --connections    comma-separated connection counts (default 8,32)
@@ -46,6 +54,7 @@ function parseOptions(argv) {
     args: argv,
     options: {
       quick: { type: "boolean", default: false },
+      "startup-only": { type: "boolean", default: false },
       duration: { type: "string" },
       warmup: { type: "string" },
       connections: { type: "string" },
@@ -79,6 +88,8 @@ function parseOptions(argv) {
     throw new Error(`unknown route(s) ${unknown.join(", ")}; known: ${[...known].join(", ")}`);
   return {
     disk: values.disk,
+    startupOnly: values["startup-only"],
+    startupRuns: values.quick ? 1 : STARTUP_RUNS,
     // autocannon stops on its once-a-second sampling tick, so runs are whole seconds.
     seconds: seconds(values.duration, values.quick ? 1 : 5),
     warmup: seconds(values.warmup, values.quick ? 1 : 2),
@@ -206,6 +217,19 @@ function printTargets(results) {
   }
 }
 
+function printStartup({ startup, uploadGzipKib }) {
+  const verdict = (met) => (met ? "met" : "MISSED");
+  console.log(
+    `\nStartup (wrangler check startup, median of ${startup.runs} alternating runs): authedge ${startup.authedge_ms.toFixed(1)} ms, bare Hono ${startup.bare_hono_ms.toFixed(1)} ms`,
+  );
+  console.log(
+    `  startup ratio        <= ${String(STARTUP_RATIO_TARGET).padEnd(6)} ${startup.ratio.toFixed(2)}  ${verdict(startup.ratio <= STARTUP_RATIO_TARGET)}`,
+  );
+  console.log(
+    `  upload gzip KiB      <= ${String(UPLOAD_GZIP_KIB_TARGET).padEnd(6)} ${uploadGzipKib.toFixed(1)}  ${verdict(uploadGzipKib <= UPLOAD_GZIP_KIB_TARGET)}`,
+  );
+}
+
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const planned =
@@ -226,7 +250,18 @@ async function main() {
       .join(" ")}`,
   );
   console.log(`building the Worker (wrangler deploy --dry-run)…`);
-  const scriptPath = await buildWorker(join(BENCH_DIR, ".work", "dist"));
+  const dist = join(BENCH_DIR, ".work", "dist");
+  const scriptPath = await buildWorker(dist);
+  // Startup first, before workerd runs the load: both Workers see the same, quieter machine.
+  const startupDir = join(BENCH_DIR, ".work", "startup");
+  mkdirSync(startupDir, { recursive: true });
+  console.log(`startup: authedge and a bare Hono Worker, ${options.startupRuns} alternating runs each…`);
+  const startup = await measureStartup(startupDir, { runs: options.startupRuns, log: console.log });
+  const cold = { startup, uploadGzipKib: uploadSize(dist).gzipBytes / KIB };
+  if (options.startupOnly) {
+    printStartup(cold);
+    return 0;
+  }
   worker = await startWorker(scriptPath, join(ROOT, "wrangler.toml"), { onDisk: options.disk });
   console.log(`workerd listening on ${worker.base}, storage in ${worker.storage}; provisioning tenants…`);
   const ctx = await provisionTenants(worker.base, worker.adminToken);
@@ -240,7 +275,15 @@ async function main() {
   console.log("");
   printTable(results);
   printTargets(results);
-  writeFileSync(options.out, `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  printStartup(cold);
+  const startupFigures = {
+    runs: startup.runs,
+    authedge_ms: round(startup.authedge_ms, 1),
+    bare_hono_ms: round(startup.bare_hono_ms, 1),
+    ratio: round(startup.ratio, 2),
+    upload_gzip_kib: round(cold.uploadGzipKib, 1),
+  };
+  writeFileSync(options.out, `${JSON.stringify({ machine, startup: startupFigures, results }, null, 2)}\n`);
   console.log(`\nresults written to ${options.out}`);
   if (problems.length > 0) {
     console.error(

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { experimental_readRawConfig } from "wrangler";
+import { prepareDocsAssets } from "../scripts/assets.mjs";
 import { newSigningKeys } from "../scripts/dev-secrets.mjs";
 
 const BUILD_TIMEOUT_MS = 180_000;
@@ -15,7 +16,7 @@ const BUILD_TIMEOUT_MS = 180_000;
 const KEPT_OUTPUT_BYTES = 16 * 1024;
 
 /** Runs `command` (found on PATH: npm puts node_modules/.bin first), failing on a non-zero exit or timeout. */
-function runCommand(command, args, timeoutMs) {
+export function runCommand(command, args, timeoutMs) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: ["ignore", "pipe", "pipe"],
@@ -44,6 +45,8 @@ function runCommand(command, args, timeoutMs) {
 export async function buildWorker(outdir) {
   // A fresh directory: files of an earlier build would be taken for modules of this one.
   rmSync(outdir, { recursive: true, force: true });
+  // The dry run reads the [assets] directory (Swagger UI's files, not part of the bundle).
+  prepareDocsAssets();
   await runCommand("wrangler", ["deploy", "--dry-run", "--outdir", outdir], BUILD_TIMEOUT_MS);
   return join(outdir, "index.js");
 }

@@ -1,6 +1,7 @@
 // `npm run dev`: local secrets, `wrangler dev`, then demo tenants seeded through the admin API (SPEC §8).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { prepareDocsAssets } from "./assets.mjs";
 import { ensureDevVars, readDevVars } from "./dev-secrets.mjs";
 import { seedDemo } from "./seed/index.mjs";
 
@@ -14,6 +15,8 @@ const ipArg = args.findIndex((arg) => arg === "--ip" || arg.startsWith("--ip="))
 const host =
   ipArg === -1 ? "127.0.0.1" : args[ipArg].includes("=") ? args[ipArg].split("=")[1] : args[ipArg + 1];
 
+// Swagger UI's files for /docs, served by Workers Static Assets (wrangler.toml [assets]).
+prepareDocsAssets();
 if (ensureDevVars()) console.log("authedge: created .dev.vars with fresh local secrets (git-ignored)");
 const secrets = readDevVars(readFileSync(".dev.vars", "utf8"));
 

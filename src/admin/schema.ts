@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { idSchema } from "../shared/ids";
 import { parseIpRange } from "../shared/ip-allowlist";
 

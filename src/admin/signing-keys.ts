@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import {

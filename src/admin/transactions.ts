@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "../cpr/schema";
 import { transactionStub } from "../cpr/transaction";
 import type { AppEnv } from "../env";

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { validated } from "../shared/validate";
 import { adminFailure } from "./errors";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { canonicalEmail, canonicalMobile, utf8Length } from "../shared/identifiers";
 import { isPathSegmentSafe } from "../shared/ids";
 

@@ -1,5 +1,5 @@
 import { decodeProtectedHeader } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issuerOf } from "../shared/issuers";
 import { issueJwt, type JwtRejection, verifyJwt } from "../shared/jwt";

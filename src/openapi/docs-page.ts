@@ -1,27 +1,11 @@
 import swaggerUiPackage from "swagger-ui-dist/package.json";
-import swaggerUiCss from "swagger-ui-dist/swagger-ui.css";
-import swaggerUiBundle from "swagger-ui-dist/swagger-ui-bundle.js";
+import { OPENAPI_PATH } from "./paths";
 
 /**
- * `/docs`: Swagger UI over `/openapi.json`, every asset served by the Worker itself, so the page
- * makes no request to the internet (issue 7) and its Content-Security-Policy can be `'self'` only.
+ * `/docs`: Swagger UI over `/openapi.json`. The page is the Worker's; Swagger UI's two files are
+ * Workers Static Assets on the same origin (`assets/docs/`, wrangler.toml), so the page makes no
+ * request to the internet (issue 7) and its Content-Security-Policy can be `'self'` only.
  */
-
-export const OPENAPI_PATH = "/openapi.json";
-export const DOCS_PATH = "/docs";
-
-/** The assets, each under a fixed path; the page links them with the package version as a cache key. */
-export const DOCS_ASSETS = {
-  "/docs/swagger-ui-bundle.js": {
-    contentType: "text/javascript; charset=utf-8",
-    body: swaggerUiBundle,
-  },
-  "/docs/swagger-ui.css": {
-    contentType: "text/css; charset=utf-8",
-    // The map it names is not shipped; without the comment a browser's devtools do not ask for it.
-    body: swaggerUiCss.replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, ""),
-  },
-} as const;
 
 const VERSION = encodeURIComponent(swaggerUiPackage.version);
 

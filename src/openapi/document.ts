@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import packageJson from "../../package.json";
 import { adminApi } from "../admin/openapi";
 import { cprApi } from "../cpr/openapi";

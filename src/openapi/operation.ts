@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Fault, FaultRenderer, WireError } from "../shared/fault";
 import type { SecuritySchemeName } from "./security";
 

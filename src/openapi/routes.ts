@@ -1,39 +1,31 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { DOCS_ASSETS, DOCS_HTML, DOCS_PATH, docsContentSecurityPolicy, OPENAPI_PATH } from "./docs-page";
-import { buildOpenApiDocument, type OpenApiDocument } from "./document";
+import type { OpenApiDocument } from "./document";
+import { DOCS_PATH, OPENAPI_PATH } from "./paths";
 
 // The document and page change only with a deploy; a short shared cache keeps a new deploy visible.
 const DOCUMENT_CACHE_CONTROL = "public, max-age=300";
-// Assets are linked with the swagger-ui-dist version in the query, so they never change under a URL.
-const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
-let cachedDocument: OpenApiDocument | undefined;
+// Issue 15: the document (every family's operations, error examples and JSON Schemas) and the page
+// are loaded by their first request, not at startup. wrangler's esbuild wraps a dynamically imported
+// module, and the modules only it imports, in a lazy initialiser: none of it runs on a token route.
+let openApiDocument: Promise<OpenApiDocument> | undefined;
 
-/** `GET /openapi.json`, `GET /docs` and the page's assets (issue 7). */
+/** `GET /openapi.json` and `GET /docs` (issue 7); Swagger UI's files are static assets (wrangler.toml). */
 export const openApiRoutes = new Hono<AppEnv>()
-  .get(OPENAPI_PATH, (c) => {
-    cachedDocument ??= buildOpenApiDocument();
-    return c.json(cachedDocument, 200, {
+  .get(OPENAPI_PATH, async (c) => {
+    openApiDocument ??= import("./document").then(({ buildOpenApiDocument }) => buildOpenApiDocument());
+    return c.json(await openApiDocument, 200, {
       "Cache-Control": DOCUMENT_CACHE_CONTROL,
       "Access-Control-Allow-Origin": "*",
     });
   })
-  .get(DOCS_PATH, async (c) =>
-    c.html(DOCS_HTML, 200, {
+  .get(DOCS_PATH, async (c) => {
+    const { DOCS_HTML, docsContentSecurityPolicy } = await import("./docs-page");
+    return c.html(DOCS_HTML, 200, {
       "Content-Security-Policy": await docsContentSecurityPolicy(),
       "Cache-Control": DOCUMENT_CACHE_CONTROL,
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "no-referrer",
-    }),
-  );
-
-for (const [path, asset] of Object.entries(DOCS_ASSETS)) {
-  openApiRoutes.get(path, (c) =>
-    c.body(asset.body, 200, {
-      "Content-Type": asset.contentType,
-      "Cache-Control": ASSET_CACHE_CONTROL,
-      "X-Content-Type-Options": "nosniff",
-    }),
-  );
-}
+    });
+  });

@@ -1,27 +1,13 @@
-import { z } from "zod";
-import { DOCS_ASSETS, DOCS_PATH, OPENAPI_PATH } from "./docs-page";
-import type { OperationGroup, OperationSpec } from "./operation";
+import * as z from "zod";
+import type { OperationGroup } from "./operation";
+import { DOCS_PATH, OPENAPI_PATH } from "./paths";
 
-/** The service's own routes: health, this document, its reference page and the page's assets. */
+/**
+ * The service's own routes: health, this document and its reference page. Swagger UI's files under
+ * `/docs/` are static assets, not served by the Worker, so they are not operations of this API.
+ */
 
 const TAG = "Service";
-
-const assetOperations: OperationSpec[] = Object.entries(DOCS_ASSETS).map(([path, asset]) => ({
-  method: "get",
-  path,
-  operationId: `getDocsAsset${path.endsWith(".css") ? "Css" : "Script"}`,
-  tag: TAG,
-  summary: `Swagger UI ${path.endsWith(".css") ? "stylesheet" : "script"} for /docs`,
-  responses: {
-    200: {
-      description: "The asset, served by the Worker itself.",
-      content: { [asset.contentType.split(";")[0]!]: { schema: z.string() } },
-      headers: {
-        "Cache-Control": { description: "Long-lived: the page links it with the package version." },
-      },
-    },
-  },
-}));
 
 export const serviceApi: OperationGroup = {
   operations: [
@@ -64,7 +50,7 @@ export const serviceApi: OperationGroup = {
       operationId: "getDocsPage",
       tag: TAG,
       summary: "Interactive API reference (this page)",
-      description: "Swagger UI; every asset comes from this Worker and the CSP admits this origin only.",
+      description: "Swagger UI; its files come from this origin and the CSP admits this origin only.",
       responses: {
         200: {
           description: "The HTML page.",
@@ -75,6 +61,5 @@ export const serviceApi: OperationGroup = {
         },
       },
     },
-    ...assetOperations,
   ],
 };

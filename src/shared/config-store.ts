@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /**
  * Typed configuration records over the `CONFIG` KV namespace (SPEC §1). This module owns every KV

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Tenant-facing ids (appId, workflowId, merchantId, merchantKeyId): 1-128 characters of

@@ -1,6 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { AppContext } from "../env";
 import { isJsonMediaType } from "./media-type";
 

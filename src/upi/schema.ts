@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ID_PATTERN, idSchema, isPathSegmentSafe } from "../shared/ids";
 import type { ProcessEcho, ProcessReason } from "./errors";
 

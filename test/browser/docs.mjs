@@ -147,6 +147,8 @@ async function run() {
     const page = context.pages()[0] ?? (await context.newPage());
     const requests = [];
     const problems = [];
+    /** The page's responses for Swagger UI's files (Workers Static Assets, not the Worker). */
+    const assets = new Map();
     page.on("request", (request) => requests.push(request.url()));
     page.on("console", (message) => {
       if (message.type() === "error") problems.push(`console: ${message.text()} (${message.location().url})`);
@@ -154,6 +156,8 @@ async function run() {
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
     page.on("response", (response) => {
       if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`);
+      const path = new URL(response.url()).pathname;
+      if (path.startsWith("/docs/")) assets.set(path, response);
     });
     page.on("requestfailed", (request) =>
       problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
@@ -173,6 +177,34 @@ async function run() {
         `${rendered} operations rendered, ${operations.length} documented`,
       );
     });
+
+    await check(
+      "Swagger UI's files come from Workers Static Assets, typed, cached for good, nosniff",
+      async () => {
+        const expected = {
+          "/docs/swagger-ui.css": /^text\/css\b/,
+          "/docs/swagger-ui-bundle.js": /^(text|application)\/javascript\b/,
+        };
+        assert(
+          [...assets.keys()].sort().join() === Object.keys(expected).sort().join(),
+          `assets loaded: ${[...assets.keys()].join(", ")}`,
+        );
+        for (const [path, type] of Object.entries(expected)) {
+          const response = assets.get(path);
+          const headers = response.headers();
+          assert(response.status() === 200, `${path} answered ${response.status()}`);
+          assert(type.test(headers["content-type"] ?? ""), `${path} Content-Type ${headers["content-type"]}`);
+          assert(
+            headers["cache-control"] === "public, max-age=31536000, immutable",
+            `${path} Cache-Control ${headers["cache-control"]}`,
+          );
+          assert(headers["x-content-type-options"] === "nosniff", `${path} has no X-Content-Type-Options`);
+        }
+        const css = await assets.get("/docs/swagger-ui.css").text();
+        assert(css.includes(".swagger-ui"), "the stylesheet is not Swagger UI's");
+        assert(!css.includes("sourceMappingURL"), "the stylesheet names a source map that is not shipped");
+      },
+    );
 
     await check("an operation of every tag shows its summary", async () => {
       for (const tag of document.tags) {

@@ -32,7 +32,10 @@ describe("GET /docs", () => {
     );
   });
 
-  it("links only assets of its own origin, each served by the Worker as text and cached for good", async () => {
+  // Swagger UI's files are Workers Static Assets (wrangler.toml [assets]): the asset router answers
+  // them before the Worker runs, which `exports.default.fetch` does not model, so test/browser/docs.mjs
+  // checks how they are served (status, type, caching) under the page's CSP.
+  it("links only Swagger UI's files on its own origin, versioned for caching", async () => {
     const html = await (await call("/docs")).text();
     const links = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
     expect(links).toEqual([
@@ -41,25 +44,12 @@ describe("GET /docs", () => {
       expect.stringMatching(/^\/docs\/swagger-ui\.css\?v=\d+\.\d+\.\d+$/),
       expect.stringMatching(/^\/docs\/swagger-ui-bundle\.js\?v=\d+\.\d+\.\d+$/),
     ]);
-    const [css, script] = await Promise.all(links.slice(1).map((link) => call(link)));
-    expect(css!.status).toBe(200);
-    expect(css!.headers.get("Content-Type")).toBe("text/css; charset=utf-8");
-    expect(css!.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
-    const cssText = await css!.text();
-    expect(cssText).toContain(".swagger-ui");
-    expect(cssText).not.toContain("sourceMappingURL");
-    expect(script!.status).toBe(200);
-    expect(script!.headers.get("Content-Type")).toBe("text/javascript; charset=utf-8");
-    expect(script!.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
-    const scriptText = await script!.text();
-    expect(scriptText.length).toBeGreaterThan(500_000);
-    expect(scriptText).toContain("SwaggerUIBundle");
   });
 
   it.each([
     ["/docs/swagger-ui.css.map", 404, { error: "not_found" }],
     ["/docs/index.html", 404, { error: "not_found" }],
-  ])("answers %s with %i: only the page's own assets are served", async (path, status, body) => {
+  ])("answers %s with %i: the Worker serves no other file under /docs/", async (path, status, body) => {
     const response = await call(path);
     expect(response.status).toBe(status);
     expect(await json(response)).toEqual(body);
