@@ -262,14 +262,17 @@ async function main() {
     printStartup(cold);
     return 0;
   }
-  worker = await startWorker(scriptPath, join(ROOT, "wrangler.toml"), { onDisk: options.disk });
-  console.log(`workerd listening on ${worker.base}, storage in ${worker.storage}; provisioning tenants…`);
-  const ctx = await provisionTenants(worker.base, worker.adminToken);
-
   const problems = [];
   const results = [];
-  for (const connections of options.connections) {
-    console.log(`\n${connections} connections: ${options.warmup} s warm-up, ${options.seconds} s per run`);
+  for (const [index, connections] of options.connections.entries()) {
+    // A fresh Worker (and storage) per connection count: the CPR routes make a Durable Object per
+    // request, and local workerd keeps every one's SQLite file open, so two sets in one process run
+    // into the file-descriptor limit (SQLITE_CANTOPEN) long before anything in the Worker does.
+    if (index > 0) await worker.stop();
+    worker = await startWorker(scriptPath, join(ROOT, "wrangler.toml"), { onDisk: options.disk });
+    console.log(`\nworkerd listening on ${worker.base}, storage in ${worker.storage}; provisioning tenants…`);
+    const ctx = await provisionTenants(worker.base, worker.adminToken);
+    console.log(`${connections} connections: ${options.warmup} s warm-up, ${options.seconds} s per run`);
     results.push(...(await benchConnections(ctx, options, connections, problems)));
   }
   console.log("");

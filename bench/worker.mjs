@@ -111,7 +111,14 @@ function bundleModules(entryPath, rules) {
 /** The Miniflare options wrangler.toml describes: vars, KV namespaces, Durable Objects, compatibility. */
 function optionsFromWranglerConfig(configPath) {
   const { rawConfig } = experimental_readRawConfig({ config: configPath });
-  const sqliteClasses = new Set((rawConfig.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
+  // Replays the migrations in order: a class renamed from a SQLite-backed one stays SQLite-backed.
+  const sqliteClasses = new Set();
+  for (const migration of rawConfig.migrations ?? []) {
+    for (const name of migration.new_sqlite_classes ?? []) sqliteClasses.add(name);
+    for (const { from, to } of migration.renamed_classes ?? []) {
+      if (sqliteClasses.delete(from)) sqliteClasses.add(to);
+    }
+  }
   const durableObjects = Object.fromEntries(
     (rawConfig.durable_objects?.bindings ?? []).map((binding) => {
       if (binding.script_name)
