@@ -4,7 +4,6 @@ import { cprTokens } from "../cpr/introspection";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { portalTokens } from "../portal/introspection";
-import { errorResponse } from "../shared/fault";
 import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
 import { isJsonMediaType } from "../shared/media-type";
 import { noStore } from "../shared/request-context";
@@ -12,7 +11,7 @@ import { recordTenantEvent } from "../shared/tenants";
 import { upiClientAuthTokens, upiSessionTokens } from "../upi/introspection";
 import { findDuplicateKey } from "../upi/signature";
 import { authenticateClient, mayInspect, type Principal } from "./clients";
-import { oauthError } from "./errors";
+import { oauthFailure } from "./errors";
 
 // The families' token shapes are disjoint (JWT `typ`, the portal's 8_4_4_4_12, `tkn_`), so the
 // first family that recognises a token owns it and `token_type_hint` is not needed (RFC 7662 §2.1
@@ -76,37 +75,15 @@ type TokenRequest =
 async function readTokenRequest(c: AppContext, now: number, allowAnonymous: boolean): Promise<TokenRequest> {
   const client = await authenticateClient(c, now);
   if (!client.ok && !(allowAnonymous && client.reason === "no_credentials")) {
-    annotate(c, { reason: client.reason });
-    return {
-      ok: false,
-      response: errorResponse(oauthError(401, "invalid_client", "Client authentication failed")),
-    };
+    return { ok: false, response: oauthFailure(c, { code: "client_unauthenticated", cause: client.reason }) };
   }
   const read = await readParameters(c);
   if (!read.ok) {
-    annotate(c, { reason: "parameter_repeated" });
-    return {
-      ok: false,
-      response: errorResponse(
-        oauthError(
-          400,
-          "invalid_request",
-          read.repeated
-            ? `The ${read.repeated} parameter must appear only once`
-            : "A parameter appears twice",
-        ),
-      ),
-    };
+    return { ok: false, response: oauthFailure(c, { code: "parameter_repeated", name: read.repeated }) };
   }
   const parameters = tokenRequestSchema.safeParse(read.value);
   if (!parameters.success) {
-    annotate(c, { reason: "token_parameter_invalid" });
-    return {
-      ok: false,
-      response: errorResponse(
-        oauthError(400, "invalid_request", "The token parameter is required (form or JSON body)"),
-      ),
-    };
+    return { ok: false, response: oauthFailure(c, { code: "token_parameter_invalid" }) };
   }
   const principal = client.ok ? client.value : undefined;
   if (principal) annotate(c, { principal: principal.kind });
@@ -159,8 +136,7 @@ export const oauthRoutes = new Hono<AppEnv>()
     const families = request.principal ? TOKEN_FAMILIES : [portalTokens];
     const found = await findLiveToken(c.env, request.token, now, families);
     if (!request.principal && !found) {
-      annotate(c, { reason: "no_credentials" });
-      return errorResponse(oauthError(401, "invalid_client", "Client authentication failed"));
+      return oauthFailure(c, { code: "client_unauthenticated", cause: "no_credentials" });
     }
     // RFC 7009 §2.2: unknown, dead and foreign tokens all answer 200, and only the owner's are revoked.
     if (found && (!request.principal || mayInspect(request.principal, found.live.owner))) {

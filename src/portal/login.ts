@@ -3,7 +3,7 @@ import type { ConfigStore } from "../shared/config-store";
 import { canonicalEmail } from "../shared/identifiers";
 import { allowlistOf, type IpAddress, isAllowed } from "../shared/ip-allowlist";
 import { tenantObject } from "../shared/tenants";
-import type { PortalDenial } from "./errors";
+import type { PortalReason } from "./errors";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
 import { passwordSchema } from "./schema";
 import { portalUserObject } from "./sessions";
@@ -28,7 +28,7 @@ export interface LoggedIn {
 }
 
 /** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
-export type LoginFailure = { ok: false; denial: PortalDenial; cause: string; email?: string };
+export type LoginFailure = { ok: false; denial: PortalReason; cause: string; email?: string };
 
 /**
  * SPEC §4 login. Order: email and password are checked with the same PBKDF2 work on every path
@@ -54,7 +54,7 @@ export async function logIn(
 
   if (email === undefined) {
     const cause = request.emailHeader === undefined ? "email_missing" : "email_malformed";
-    return { ok: false, denial: { reason: "invalid_credentials" }, cause };
+    return { ok: false, denial: { code: "invalid_credentials" }, cause };
   }
   const cause = refusalCause(request, user, org, verified);
 
@@ -67,10 +67,10 @@ export async function logIn(
     accepted: accepted?.attempt,
   });
   if (!outcome.ok) {
-    const denial: PortalDenial =
+    const denial: PortalReason =
       outcome.reason === "locked"
-        ? { reason: "locked", retryAfterSeconds: outcome.retryAfterSeconds }
-        : { reason: outcome.reason };
+        ? { code: "locked", retryAfterSeconds: outcome.retryAfterSeconds }
+        : { code: outcome.reason };
     return { ok: false, denial, cause: cause ?? outcome.reason, email };
   }
   // The object refuses every attempt that carries no acceptance, so this is an invariant.

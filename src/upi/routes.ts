@@ -3,12 +3,10 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
-import { errorResponse } from "../shared/fault";
 import { noStore } from "../shared/request-context";
 import { hashClientAuthToken, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject, type SessionAnswer } from "./customer";
-import { customersApi } from "./customers-api";
-import { type ProcessReason, processError } from "./errors";
+import { type ProcessReason, upiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
 import { readJsonBody } from "./request-body";
 import {
@@ -118,27 +116,22 @@ function processSuccess(request: ProcessRequest, answer: SessionAnswer) {
   };
 }
 
-/** The UPI family: `POST /hyperapi/process` (seed 000) and Juspay's Customer API. */
+/** The UPI family's `POST /hyperapi/process` (seed 000); Juspay's Customer API is `customersApi`. */
 export const upiRoutes = new Hono<AppEnv>()
   .post("/hyperapi/process", noStore, async (c) => {
     const now = Date.now();
     const body = await readJsonBody(c.req.raw);
     const echo = echoOf(body.ok ? body.value : undefined);
-    const fail = (reason: ProcessReason) => {
-      annotate(c, { reason: reason.code });
-      return errorResponse(processError(reason, echo));
-    };
-    if (!body.ok) return fail({ code: "invalid_input", message: "Request body is not valid JSON" });
+    if (!body.ok) return upiFailure(c, { code: "malformed_json" }, echo);
     const parsed = parseProcessRequest(body.value);
-    if (!parsed.ok) return fail(parsed.reason);
+    if (!parsed.ok) return upiFailure(c, parsed.reason, echo);
     const request = parsed.value;
     annotate(c, { action: request.action, mode: request.mode });
     const outcome =
       request.mode === "signature"
         ? await sessionBySignature(c, request.requestId, request.auth, now)
         : await sessionByClientToken(c, request.auth, now);
-    if (!outcome.ok) return fail(outcome.reason);
+    if (!outcome.ok) return upiFailure(c, outcome.reason, echo);
     annotate(c, { customerStatus: outcome.value.status });
     return c.json(processSuccess(request, outcome.value));
-  })
-  .route("/customers", customersApi);
+  });
