@@ -39,8 +39,9 @@ export const portalRoutes = new Hono<AppEnv>()
       requestId: c.get("requestId"),
     });
     if (!result.ok) {
-      if (result.email) annotate(c, { email: maskEmail(result.email) });
-      return portalFailure(c, result.denial, result.cause);
+      const { denial, cause, email } = result.reason;
+      if (email) annotate(c, { email: maskEmail(email) });
+      return portalFailure(c, denial, cause);
     }
     const { email, token, expiresAt, org } = result.value;
     annotate(c, { email: maskEmail(email), organizationId: org.id });

@@ -7,6 +7,7 @@ import type { MerchantRecord } from "../shared/config-records";
 import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
 import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
+import type { Result } from "../shared/result";
 import { registerCustomer } from "../shared/tenants";
 import { issueClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
@@ -34,9 +35,7 @@ const TOKEN_OPTION = "options.get_client_auth_token";
 // The same option as PHP- and Rails-style form encoders write a nested field.
 const TOKEN_OPTION_BRACKETS = "options[get_client_auth_token]";
 
-type Checked<T> = { ok: true; value: T } | { ok: false; reason: CustomerApiReason };
-
-async function authenticateMerchant(c: AppContext): Promise<Checked<MerchantRecord>> {
+async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecord, CustomerApiReason>> {
   // SPEC §5: Juspay's SDKs send the merchant id as `x-merchantid` or `x-merchant-id`.
   const merchantId = c.req.header("x-merchantid") ?? c.req.header("x-merchant-id") ?? "";
   // Juspay: the API key is the Basic username, the password is empty. Both readings of SPEC §2
@@ -79,7 +78,7 @@ function reasonFor(issue: z.core.$ZodIssue, field: string): CustomerApiReason {
     : { code: "invalid_input", field, message: issue.message };
 }
 
-function check<T>(schema: z.ZodType<T>, input: unknown, field?: string): Checked<T> {
+function check<T>(schema: z.ZodType<T>, input: unknown, field?: string): Result<T, CustomerApiReason> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0]!;
@@ -117,7 +116,10 @@ async function customerWithToken(
 }
 
 /** The option from the query or the body, dotted or bracketed (nested JSON arrives dotted). */
-function tokenOption(c: AppContext, fields: Map<string, unknown> | undefined): Checked<boolean | undefined> {
+function tokenOption(
+  c: AppContext,
+  fields: Map<string, unknown> | undefined,
+): Result<boolean | undefined, CustomerApiReason> {
   const value =
     c.req.query(TOKEN_OPTION) ??
     c.req.query(TOKEN_OPTION_BRACKETS) ??
@@ -144,7 +146,7 @@ async function findCustomer(
   return isValidId(id) ? await customerObject(c.env, merchantId, incarnation, id).profile() : undefined;
 }
 
-async function readBodyFields(c: AppContext): Promise<Checked<Map<string, unknown>>> {
+async function readBodyFields(c: AppContext): Promise<Result<Map<string, unknown>, CustomerApiReason>> {
   const fields = await readFields(c.req.raw);
   return fields.ok
     ? { ok: true, value: fields.value }
@@ -228,7 +230,11 @@ export const customersApi = new Hono<AppEnv>()
     if (!found) return customerApiFailure(c, { code: "customer_not_found" });
     const { object_reference_id: reference, ...changes } = input.value;
     if (reference !== undefined && reference !== found.object_reference_id) {
-      return customerApiFailure(c, { code: "invalid_input", field: "object_reference_id", message: "cannot be changed" });
+      return customerApiFailure(c, {
+        code: "invalid_input",
+        field: "object_reference_id",
+        message: "cannot be changed",
+      });
     }
     // The stored id is re-checked inside the object, so a customer is never updated through an id
     // that stopped naming it between the read and the write.

@@ -25,10 +25,9 @@ import {
   redemptionKeptUntil,
   verifyMerchantSignature,
 } from "./signature";
+import { fail, type Result } from "../shared/result";
 
-type Outcome = { ok: true; value: SessionAnswer } | { ok: false; reason: ProcessReason };
-
-const refuse = (reason: ProcessReason): Outcome => ({ ok: false, reason });
+type Outcome = Result<SessionAnswer, ProcessReason>;
 
 /**
  * Signature mode (SPEC §5), cheap checks first: the signed JSON, the signature's encoding, the
@@ -48,7 +47,7 @@ async function sessionBySignature(
   const signed = parseSignedPayload(auth.signaturePayload);
   if (!signed.ok) return signed;
   const signature = decodeSignature(auth.signature);
-  if (!signature) return refuse({ code: "invalid_input", message: "payload.signature must be base64" });
+  if (!signature) return fail({ code: "invalid_input", message: "payload.signature must be base64" });
   const { merchantId, customerId, timestamp, customerMobileNumber } = signed.value;
   annotate(c, { merchantId, merchantKeyId: auth.merchantKeyId });
   const config = c.get("config");
@@ -58,16 +57,16 @@ async function sessionBySignature(
   ]);
   const maxAgeSeconds = merchant?.signatureMaxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS;
   const window = checkTimestamp(timestamp, now, maxAgeSeconds);
-  if (window !== "in_window") return refuse({ code: window });
-  if (!merchant) return refuse({ code: "unknown_merchant" });
+  if (window !== "in_window") return fail({ code: window });
+  if (!merchant) return fail({ code: "unknown_merchant" });
   // A key left by an earlier merchant under this id (SPEC §10) is as unknown as any other.
-  if (!key || key.incarnation !== merchant.incarnation) return refuse({ code: "unknown_key" });
-  if (key.status !== "active") return refuse({ code: "retired_key" });
+  if (!key || key.incarnation !== merchant.incarnation) return fail({ code: "unknown_key" });
+  if (key.status !== "active") return fail({ code: "retired_key" });
   if (!(await verifyMerchantSignature(key.publicKeyPem, key.modulusBits, signature, auth.signaturePayload))) {
-    return refuse({ code: "bad_signature" });
+    return fail({ code: "bad_signature" });
   }
   // SPEC §5: BAD_ORIGIN only for a caller whose credentials verified.
-  if (!merchantAdmits(merchant, c.req.raw.headers)) return refuse({ code: "ip_not_allowed" });
+  if (!merchantAdmits(merchant, c.req.raw.headers)) return fail({ code: "ip_not_allowed" });
   const { incarnation } = merchant;
   const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
     await sha256Hex(auth.signaturePayload),
@@ -75,7 +74,7 @@ async function sessionBySignature(
     redemptionKeptUntil(timestamp),
     { merchantId, incarnation, customerId, prefix: merchant.prefix, askedMobile: customerMobileNumber, now },
   );
-  return session.ok ? session : refuse({ code: session.reason });
+  return session.ok ? session : fail({ code: session.reason });
 }
 
 /**
@@ -88,7 +87,7 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
   annotate(c, { merchantId });
   const merchant = await findMerchant(c.get("config"), merchantId);
   if (!merchant || !looksLikeClientAuthToken(clientAuthToken))
-    return refuse({ code: "client_token_unknown" });
+    return fail({ code: "client_token_unknown" });
   // The object of the merchant's current incarnation: a token of a deleted merchant that was created
   // again is unknown there, so it is UNAUTHORIZED like any foreign token (SPEC §5, §10).
   const { incarnation } = merchant;
@@ -97,7 +96,7 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
     { merchantId, incarnation, customerId, prefix: merchant.prefix, now },
     merchantAdmits(merchant, c.req.raw.headers),
   );
-  return session.ok ? session : refuse({ code: session.reason });
+  return session.ok ? session : fail({ code: session.reason });
 }
 
 function processSuccess(request: ProcessRequest, answer: SessionAnswer) {

@@ -8,6 +8,7 @@ import {
   rsaModulusBits,
 } from "../shared/public-key";
 import type { ProcessReason } from "./errors";
+import { fail, ok, type Result } from "../shared/result";
 
 /**
  * Merchant signatures over `signaturePayload` (SPEC §5): RSASSA-PKCS1-v1_5 with SHA-256 over the
@@ -23,7 +24,6 @@ export interface SignedPayload {
   readonly customerMobileNumber?: string;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; reason: ProcessReason };
 
 const invalid = (message: string): { ok: false; reason: ProcessReason } => ({
   ok: false,
@@ -74,7 +74,7 @@ function parseTimestamp(value: unknown): number | undefined {
 }
 
 /** Parses the signed JSON text; the text itself stays untouched for verification. */
-export function parseSignedPayload(text: string): Parsed<SignedPayload> {
+export function parseSignedPayload(text: string): Result<SignedPayload, ProcessReason> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -213,13 +213,13 @@ function rejectionFor(problem: PemProblem): PublicKeyRejection {
  */
 export async function importMerchantPublicKey(
   pem: string,
-): Promise<{ ok: true; key: CryptoKey; modulusBits: number } | { ok: false; reason: PublicKeyRejection }> {
+): Promise<Result<{ key: CryptoKey; modulusBits: number }, PublicKeyRejection>> {
   const imported = await importPublicKey(pem, "RS256");
-  if (!imported.ok) return { ok: false, reason: rejectionFor(imported.reason) };
+  if (!imported.ok) return fail(rejectionFor(imported.reason));
   const modulusBits = rsaModulusBits(imported.value);
-  if (modulusBits < MIN_MODULUS_BITS) return { ok: false, reason: "RSA key is shorter than 2048 bits" };
-  if (modulusBits > MAX_MODULUS_BITS) return { ok: false, reason: "RSA key is longer than 8192 bits" };
-  return { ok: true, key: imported.value, modulusBits };
+  if (modulusBits < MIN_MODULUS_BITS) return fail("RSA key is shorter than 2048 bits");
+  if (modulusBits > MAX_MODULUS_BITS) return fail("RSA key is longer than 8192 bits");
+  return ok({ key: imported.value, modulusBits });
 }
 
 // SPEC §9: imported keys are cached per isolate, keyed by the PEM itself so a replaced key is a new entry.
@@ -233,7 +233,7 @@ function cachedVerificationKey(pem: string): Promise<CryptoKey> {
     key = importMerchantPublicKey(pem).then((imported) => {
       // Stored keys were validated on registration: a key that no longer imports is corrupt config.
       if (!imported.ok) throw new Error(`stored merchant key does not import: ${imported.reason}`);
-      return imported.key;
+      return imported.value.key;
     });
     key.catch(() => importedKeys.delete(pem));
     importedKeys.set(pem, key);
