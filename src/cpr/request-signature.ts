@@ -1,4 +1,5 @@
 import type { RequestKey } from "../shared/config-records";
+import { fromBase64 } from "../shared/encoding";
 import {
   importPublicKey,
   MAX_PEM_LENGTH,
@@ -28,18 +29,6 @@ export type SignatureRejection =
 export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 
 const encoder = new TextEncoder();
-
-function decodeBase64(text: string): Uint8Array | undefined {
-  // Standard or URL-safe alphabet, padding optional.
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return undefined;
-  try {
-    return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (char) =>
-      char.charCodeAt(0),
-    );
-  } catch {
-    return undefined;
-  }
-}
 
 /** Why a PEM was refused, in words for the admin API's 400 (SPEC §7). */
 export type RequestKeyProblem = string;
@@ -132,8 +121,9 @@ export async function verifyRequestSignature(
   if (Math.abs(now - Number(timestamp)) > SIGNATURE_WINDOW_MS) return fail("signature_stale");
   const key = Object.hasOwn(keys, keyId) ? keys[keyId] : undefined;
   if (!key) return fail("signature_unknown_key");
-  const signature = decodeBase64(signatureText);
-  if (!signature) return fail("signature_malformed");
+  // Standard or URL-safe alphabet, padding optional; an empty signature is malformed too.
+  const signature = fromBase64(signatureText);
+  if (!signature?.byteLength) return fail("signature_malformed");
   const prefix = encoder.encode(`${timestamp}.`);
   const signed = new Uint8Array(prefix.byteLength + rawBody.byteLength);
   signed.set(prefix);

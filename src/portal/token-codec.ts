@@ -1,4 +1,5 @@
-import { randomBytes, sha256Hex, toHex } from "../shared/crypto";
+import { randomBytes, sha256Hex } from "../shared/crypto";
+import { fromHex, toHex } from "../shared/encoding";
 
 /**
  * Portal tokens (seed 001): 32 random lowercase hex digits in 8_4_4_4_12 groups, 128 bits from the
@@ -65,16 +66,16 @@ export async function sealPortalToken(token: string, tokenHash: string, pepper: 
   return `${toHex(iv)}.${toHex(ciphertext)}`;
 }
 
-const fromHex = (hex: string): Uint8Array =>
-  Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-
 /** Opens a sealed token; a value that does not open (wrong pepper, tampering) is a fault. */
 export async function unsealPortalToken(sealed: string, tokenHash: string, pepper: string): Promise<string> {
-  const [iv = "", ciphertext = ""] = sealed.split(".");
+  const [ivHex = "", ciphertextHex = ""] = sealed.split(".");
+  const iv = fromHex(ivHex);
+  const ciphertext = fromHex(ciphertextHex);
+  if (!iv || !ciphertext) throw new Error("sealed portal token is not hex");
   const plaintext = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromHex(iv), additionalData: encoder.encode(tokenHash) },
+    { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) },
     await sealKey(pepper),
-    fromHex(ciphertext),
+    ciphertext,
   );
   return new TextDecoder().decode(plaintext);
 }

@@ -1,12 +1,6 @@
-const encoder = new TextEncoder();
+import { toBase64Url, toHex } from "./encoding";
 
-/** Lowercase hex of the bytes. */
-export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let out = "";
-  for (const byte of view) out += byte.toString(16).padStart(2, "0");
-  return out;
-}
+const encoder = new TextEncoder();
 
 /** `count` bytes from the platform CSPRNG. */
 export function randomBytes(count: number): Uint8Array {
@@ -15,10 +9,7 @@ export function randomBytes(count: number): Uint8Array {
 
 /** A fresh API secret (appKey, merchant API key): 256 bits from the CSPRNG, base64url. */
 export function generateSecret(): string {
-  return btoa(String.fromCharCode(...randomBytes(32)))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return toBase64Url(randomBytes(32));
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

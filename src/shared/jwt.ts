@@ -1,7 +1,8 @@
 import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
-import { randomBytes, toHex } from "./crypto";
-import type { KeyRing } from "./signing-keys";
+import { randomBytes } from "./crypto";
+import { toHex } from "./encoding";
 import { fail, ok, type Result } from "./result";
+import type { KeyRing } from "./signing-keys";
 
 /** Token kinds are kept apart by `typ`: a token of one kind never verifies as another. */
 export type TokenType = "cpr+jwt" | "upi-session+jwt";

@@ -1,3 +1,4 @@
+import { fromBase64 } from "../shared/encoding";
 import { canonicalMobile } from "../shared/identifiers";
 import { isPathSegmentSafe, isValidId } from "../shared/ids";
 import {
@@ -7,8 +8,8 @@ import {
   type PemProblem,
   rsaModulusBits,
 } from "../shared/public-key";
-import type { ProcessReason } from "./errors";
 import { fail, ok, type Result } from "../shared/result";
+import type { ProcessReason } from "./errors";
 
 /**
  * Merchant signatures over `signaturePayload` (SPEC §5): RSASSA-PKCS1-v1_5 with SHA-256 over the
@@ -23,7 +24,6 @@ export interface SignedPayload {
   /** Canonical form (SPEC §3 item 5), when the merchant limited the binding to one number. */
   readonly customerMobileNumber?: string;
 }
-
 
 const invalid = (message: string): { ok: false; reason: ProcessReason } => ({
   ok: false,
@@ -176,9 +176,8 @@ export function decodeSignature(text: string): Uint8Array | undefined {
     .replaceAll("-", "+")
     .replaceAll("_", "/")
     .replace(/={0,2}$/, "");
-  if (!BASE64_BODY.test(body) || body.length % 4 === 1) return undefined;
-  const binary = atob(body.padEnd(body.length + ((4 - (body.length % 4)) % 4), "="));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  // Padding was stripped above, so an incomplete one is accepted too.
+  return BASE64_BODY.test(body) ? fromBase64(body) : undefined;
 }
 
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
