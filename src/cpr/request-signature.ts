@@ -1,3 +1,4 @@
+import { BoundedCache, remembered } from "../shared/bounded-cache";
 import type { RequestKey } from "../shared/config-records";
 import { fromBase64 } from "../shared/encoding";
 import {
@@ -83,24 +84,16 @@ export async function checkRequestKey(
   return fail(describeProblem(problem, pem, alg));
 }
 
-const KEY_CACHE_LIMIT = 256;
-const importedKeys = new Map<string, Promise<CryptoKey>>();
+const importedKeys = new BoundedCache<Promise<CryptoKey>>(256);
 
 /** The registered key as a `CryptoKey`, imported once per isolate (SPEC §9). */
 function verificationKey(key: RequestKey): Promise<CryptoKey> {
-  const cacheKey = `${key.alg}\n${key.publicKeyPem}`;
-  let imported = importedKeys.get(cacheKey);
-  if (!imported) {
-    imported = importPublicKey(key.publicKeyPem, key.alg).then((result) => {
-      // Stored keys passed `checkRequestKey`; one that no longer imports is a fault, not a denial.
-      if (!result.ok) throw new Error(`stored request key is unusable: ${result.reason}`);
-      return result.value;
-    });
-    imported.catch(() => importedKeys.delete(cacheKey));
-    if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.delete(importedKeys.keys().next().value!);
-    importedKeys.set(cacheKey, imported);
-  }
-  return imported;
+  return remembered(importedKeys, `${key.alg}\n${key.publicKeyPem}`, async () => {
+    const result = await importPublicKey(key.publicKeyPem, key.alg);
+    // Stored keys passed `checkRequestKey`; one that no longer imports is a fault, not a denial.
+    if (!result.ok) throw new Error(`stored request key is unusable: ${result.reason}`);
+    return result.value;
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { BoundedCache, remembered } from "../shared/bounded-cache";
 import { randomBytes, sha256Hex } from "../shared/crypto";
 import { fromHex, toHex } from "../shared/encoding";
 
@@ -28,31 +29,28 @@ export function portalTokenHash(token: string): Promise<string> {
 
 const encoder = new TextEncoder();
 const IV_BYTES = 12;
-const sealKeys = new Map<string, Promise<CryptoKey>>();
+// Keyed by the pepper: one per deployment.
+const sealKeys = new BoundedCache<Promise<CryptoKey>>(16);
 
 function sealKey(pepper: string): Promise<CryptoKey> {
-  let key = sealKeys.get(pepper);
-  if (!key) {
-    key = crypto.subtle
-      .importKey("raw", encoder.encode(pepper), "HKDF", false, ["deriveKey"])
-      .then((material) =>
-        crypto.subtle.deriveKey(
-          // A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
-          {
-            name: "HKDF",
-            hash: "SHA-256",
-            salt: new Uint8Array(0),
-            info: encoder.encode("authedge portal token seal v1"),
-          },
-          material,
-          { name: "AES-GCM", length: 256 },
-          false,
-          ["encrypt", "decrypt"],
-        ),
-      );
-    sealKeys.set(pepper, key);
-  }
-  return key;
+  return remembered(sealKeys, pepper, async () => {
+    const material = await crypto.subtle.importKey("raw", encoder.encode(pepper), "HKDF", false, [
+      "deriveKey",
+    ]);
+    return crypto.subtle.deriveKey(
+      // A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
+      {
+        name: "HKDF",
+        hash: "SHA-256",
+        salt: new Uint8Array(0),
+        info: encoder.encode("authedge portal token seal v1"),
+      },
+      material,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt", "decrypt"],
+    );
+  });
 }
 
 /** The token encrypted for storage, bound to its hash (AAD) so a sealed value cannot be moved. */

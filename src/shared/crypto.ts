@@ -1,3 +1,4 @@
+import { BoundedCache, remembered } from "./bounded-cache";
 import { toBase64Url, toHex } from "./encoding";
 
 const encoder = new TextEncoder();
@@ -30,17 +31,15 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
+// Keyed by the secret: a handful per deployment (the pepper, the unique-id secret).
+const hmacKeys = new BoundedCache<Promise<CryptoKey>>(16);
 
 function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = hmacKeys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+  return remembered(hmacKeys, secret, () =>
+    crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",
-    ]);
-    hmacKeys.set(secret, key);
-  }
-  return key;
+    ]),
+  );
 }
 
 /** HMAC-SHA256 keyed by a secret string; the imported key is cached per isolate. */

@@ -1,4 +1,5 @@
 import type { JWK } from "jose";
+import { BoundedCache, remembered } from "./bounded-cache";
 import { fromBase64, toBase64Url, toHex } from "./encoding";
 
 /**
@@ -28,7 +29,8 @@ interface Derived {
   readonly check: string;
 }
 
-const derivedKeys = new Map<string, Promise<Derived>>();
+// Keyed by the secret: one, or two while it is being changed.
+const derivedKeys = new BoundedCache<Promise<Derived>>(16);
 
 async function derive(secret: string): Promise<Derived> {
   const base = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, [
@@ -49,12 +51,7 @@ async function derive(secret: string): Promise<Derived> {
 function derivedFor(secret: string | undefined): Promise<Derived> {
   // SPEC §2: a missing secret is a fault, never an unencrypted key.
   if (!secret) return Promise.reject(new KeySealingError("KEY_ENCRYPTION_SECRET is not set"));
-  let derived = derivedKeys.get(secret);
-  if (!derived) {
-    derived = derive(secret);
-    derivedKeys.set(secret, derived);
-  }
-  return derived;
+  return remembered(derivedKeys, secret, () => derive(secret));
 }
 
 /** Encrypts a private JWK under the secret, bound to its kid. */

@@ -1,3 +1,4 @@
+import { BoundedCache, remembered } from "../shared/bounded-cache";
 import { fromBase64 } from "../shared/encoding";
 import { canonicalMobile } from "../shared/identifiers";
 import { isPathSegmentSafe, isValidId } from "../shared/ids";
@@ -222,22 +223,15 @@ export async function importMerchantPublicKey(
 }
 
 // SPEC §9: imported keys are cached per isolate, keyed by the PEM itself so a replaced key is a new entry.
-const KEY_CACHE_LIMIT = 256;
-const importedKeys = new Map<string, Promise<CryptoKey>>();
+const importedKeys = new BoundedCache<Promise<CryptoKey>>(256);
 
 function cachedVerificationKey(pem: string): Promise<CryptoKey> {
-  let key = importedKeys.get(pem);
-  if (!key) {
-    if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.delete(importedKeys.keys().next().value!);
-    key = importMerchantPublicKey(pem).then((imported) => {
-      // Stored keys were validated on registration: a key that no longer imports is corrupt config.
-      if (!imported.ok) throw new Error(`stored merchant key does not import: ${imported.reason}`);
-      return imported.value.key;
-    });
-    key.catch(() => importedKeys.delete(pem));
-    importedKeys.set(pem, key);
-  }
-  return key;
+  return remembered(importedKeys, pem, async () => {
+    const imported = await importMerchantPublicKey(pem);
+    // Stored keys were validated on registration: a key that no longer imports is corrupt config.
+    if (!imported.ok) throw new Error(`stored merchant key does not import: ${imported.reason}`);
+    return imported.value.key;
+  });
 }
 
 /** True when `signature` is the merchant key's RSA-SHA256 signature over the exact UTF-8 bytes of `text`. */
