@@ -5,7 +5,7 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { portalTokens } from "../portal/introspection";
 import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
-import { isJsonMediaType } from "../shared/media-type";
+import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
 import { fail, ok, type Result } from "../shared/result";
 import { recordTenantEvent } from "../shared/tenants";
@@ -37,24 +37,23 @@ const SINGLE_PARAMETERS = ["token", "token_type_hint"] as const;
 /** The request's parameters as a form or a JSON object (`undefined`: neither), refusing repeats. */
 async function readParameters(c: AppContext): Promise<Result<unknown, OAuthReason>> {
   const query = new URL(c.req.url).searchParams;
-  const contentType = c.req.header("Content-Type") ?? "";
   const counts = new Map<string, number>(SINGLE_PARAMETERS.map((name) => [name, query.getAll(name).length]));
+  const body = await readBody(c.req.raw);
+  // Malformed JSON carries no parameters: the token parameter is then missing (400).
   let value: unknown;
-  if (/^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i.test(contentType.trimStart())) {
-    const form = new URLSearchParams(await c.req.text());
-    for (const name of SINGLE_PARAMETERS) counts.set(name, counts.get(name)! + form.getAll(name).length);
-    value = Object.fromEntries(form);
-  } else if (isJsonMediaType(contentType)) {
-    const text = await c.req.text();
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = undefined;
-    }
+  if (body.ok && body.value.kind === "form") {
+    const { fields } = body.value;
+    for (const name of SINGLE_PARAMETERS) counts.set(name, counts.get(name)! + fields.getAll(name).length);
+    value = Object.fromEntries(fields);
+  } else if (body.ok && body.value.kind === "json") {
+    value = body.value.value;
     if (typeof value === "object" && value !== null) {
-      const repeated = findDuplicateKey(text);
+      const repeated = findDuplicateKey(body.value.text);
       if (repeated !== undefined) {
-        return fail({ code: "parameter_repeated", name: SINGLE_PARAMETERS.find((name) => name === repeated) });
+        return fail({
+          code: "parameter_repeated",
+          name: SINGLE_PARAMETERS.find((name) => name === repeated),
+        });
       }
       for (const name of SINGLE_PARAMETERS) {
         if (Object.hasOwn(value, name)) counts.set(name, counts.get(name)! + 1);

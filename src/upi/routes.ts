@@ -3,12 +3,13 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
+import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
+import { fail, type Result } from "../shared/result";
 import { hashClientAuthToken, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject, type SessionAnswer } from "./customer";
 import { type ProcessReason, upiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
-import { readJsonBody } from "./request-body";
 import {
   type ClientTokenAuth,
   echoOf,
@@ -25,7 +26,6 @@ import {
   redemptionKeptUntil,
   verifyMerchantSignature,
 } from "./signature";
-import { fail, type Result } from "../shared/result";
 
 type Outcome = Result<SessionAnswer, ProcessReason>;
 
@@ -86,8 +86,7 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
   const { merchantId, customerId, clientAuthToken } = auth;
   annotate(c, { merchantId });
   const merchant = await findMerchant(c.get("config"), merchantId);
-  if (!merchant || !looksLikeClientAuthToken(clientAuthToken))
-    return fail({ code: "client_token_unknown" });
+  if (!merchant || !looksLikeClientAuthToken(clientAuthToken)) return fail({ code: "client_token_unknown" });
   // The object of the merchant's current incarnation: a token of a deleted merchant that was created
   // again is unknown there, so it is UNAUTHORIZED like any foreign token (SPEC §5, §10).
   const { incarnation } = merchant;
@@ -116,21 +115,21 @@ function processSuccess(request: ProcessRequest, answer: SessionAnswer) {
 }
 
 /** The UPI family's `POST /hyperapi/process` (seed 000); Juspay's Customer API is `customersApi`. */
-export const upiRoutes = new Hono<AppEnv>()
-  .post("/hyperapi/process", noStore, async (c) => {
-    const now = Date.now();
-    const body = await readJsonBody(c.req.raw);
-    const echo = echoOf(body.ok ? body.value : undefined);
-    if (!body.ok) return upiFailure(c, { code: "malformed_json" }, echo);
-    const parsed = parseProcessRequest(body.value);
-    if (!parsed.ok) return upiFailure(c, parsed.reason, echo);
-    const request = parsed.value;
-    annotate(c, { action: request.action, mode: request.mode });
-    const outcome =
-      request.mode === "signature"
-        ? await sessionBySignature(c, request.requestId, request.auth, now)
-        : await sessionByClientToken(c, request.auth, now);
-    if (!outcome.ok) return upiFailure(c, outcome.reason, echo);
-    annotate(c, { customerStatus: outcome.value.status });
-    return c.json(processSuccess(request, outcome.value));
-  });
+export const upiRoutes = new Hono<AppEnv>().post("/hyperapi/process", noStore, async (c) => {
+  const now = Date.now();
+  const body = await readBody(c.req.raw);
+  const json = body.ok && body.value.kind === "json" ? body.value.value : undefined;
+  const echo = echoOf(json);
+  if (!body.ok) return upiFailure(c, { code: body.reason }, echo);
+  const parsed = parseProcessRequest(json);
+  if (!parsed.ok) return upiFailure(c, parsed.reason, echo);
+  const request = parsed.value;
+  annotate(c, { action: request.action, mode: request.mode });
+  const outcome =
+    request.mode === "signature"
+      ? await sessionBySignature(c, request.requestId, request.auth, now)
+      : await sessionByClientToken(c, request.auth, now);
+  if (!outcome.ok) return upiFailure(c, outcome.reason, echo);
+  annotate(c, { customerStatus: outcome.value.status });
+  return c.json(processSuccess(request, outcome.value));
+});
