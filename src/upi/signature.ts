@@ -26,14 +26,8 @@ export interface SignedPayload {
   readonly customerMobileNumber?: string;
 }
 
-const invalid = (message: string): { ok: false; reason: ProcessReason } => ({
-  ok: false,
-  reason: { code: "invalid_input", message },
-});
-const missing = (field: string): { ok: false; reason: ProcessReason } => ({
-  ok: false,
-  reason: { code: "missing_parameter", field },
-});
+const invalid = (message: string) => fail<ProcessReason>({ code: "invalid_input", message });
+const missing = (field: string) => fail<ProcessReason>({ code: "missing_parameter", field });
 
 /**
  * The first key that occurs twice in one object of a JSON text, or `undefined`. JSON.parse keeps
