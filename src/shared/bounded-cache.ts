@@ -1,7 +1,9 @@
 /**
- * The service's one per-isolate cache: at most `limit` entries, the oldest dropped first when a new
- * key arrives at a full cache. Every module-level cache uses it, so none grows without bound
- * however many distinct keys (PEMs, secrets, KV records) an isolate meets.
+ * The service's one keyed per-isolate cache: at most `limit` entries, the oldest dropped first when
+ * a new key arrives at a full cache. Every module-level cache keyed by strings uses it, so none
+ * grows without bound however many distinct keys (PEMs, secrets, KV records) an isolate meets.
+ * (Single-value caches such as the key ring and the vars, and the allowlists memoised in a WeakMap
+ * on their record, need no bound.)
  */
 export class BoundedCache<V> {
   readonly #entries = new Map<string, V>();
