@@ -1,18 +1,35 @@
+import type { Hono } from "hono";
 import { renderAdminFault } from "./admin/errors";
+import { adminRoutes } from "./admin/routes";
 import { renderCprFault } from "./cpr/errors";
+import { cprRoutes } from "./cpr/routes";
+import type { AppEnv } from "./env";
 import { renderOAuthFault } from "./oauth/errors";
+import { oauthRoutes } from "./oauth/routes";
 import { renderPortalFault } from "./portal/errors";
+import { portalRoutes } from "./portal/routes";
 import { type FaultRenderer, renderPlainFault } from "./shared/fault";
+import { customersApi } from "./upi/customers-api";
 import { renderCustomerApiFault, renderUpiFault } from "./upi/errors";
+import { upiRoutes } from "./upi/routes";
+
+/** An API family: the paths it owns, where its routes are mounted, and its envelope for faults. */
+export interface Family {
+  /** Paths that start with this belong to the family (a prefix without "/" owns itself too). */
+  readonly prefix: string;
+  readonly mountAt: string;
+  readonly routes: Hono<AppEnv>;
+  readonly renderFault: FaultRenderer;
+}
 
 // SPEC §2: paths belong to families by prefix, and 404/405/413/500 there use that family's envelope.
-const FAMILY_PREFIXES: ReadonlyArray<readonly [prefix: string, render: FaultRenderer]> = [
-  ["/v2/", renderCprFault],
-  ["/api_auth", renderPortalFault],
-  ["/hyperapi/", renderUpiFault],
-  ["/customers", renderCustomerApiFault],
-  ["/oauth/", renderOAuthFault],
-  ["/admin/", renderAdminFault],
+export const FAMILIES: readonly Family[] = [
+  { prefix: "/admin/", mountAt: "/admin/v1", routes: adminRoutes, renderFault: renderAdminFault },
+  { prefix: "/api_auth", mountAt: "/api_auth", routes: portalRoutes, renderFault: renderPortalFault },
+  { prefix: "/v2/", mountAt: "/", routes: cprRoutes, renderFault: renderCprFault },
+  { prefix: "/hyperapi/", mountAt: "/", routes: upiRoutes, renderFault: renderUpiFault },
+  { prefix: "/customers", mountAt: "/customers", routes: customersApi, renderFault: renderCustomerApiFault },
+  { prefix: "/oauth/", mountAt: "/oauth", routes: oauthRoutes, renderFault: renderOAuthFault },
 ];
 
 function belongsTo(path: string, prefix: string): boolean {
@@ -23,8 +40,5 @@ function belongsTo(path: string, prefix: string): boolean {
 
 /** The fault renderer of the family that owns `path`, or the plain one. */
 export function faultRendererFor(path: string): FaultRenderer {
-  for (const [prefix, render] of FAMILY_PREFIXES) {
-    if (belongsTo(path, prefix)) return render;
-  }
-  return renderPlainFault;
+  return FAMILIES.find((family) => belongsTo(path, family.prefix))?.renderFault ?? renderPlainFault;
 }

@@ -1,22 +1,17 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { adminRoutes } from "./admin/routes";
-import { cprRoutes } from "./cpr/routes";
 import type { AppEnv } from "./env";
 import { annotate } from "./env";
-import { faultRendererFor } from "./families";
+import { FAMILIES, faultRendererFor } from "./families";
 import { jwksRoutes } from "./oauth/jwks";
 import { metadataRoutes } from "./oauth/metadata";
-import { oauthRoutes } from "./oauth/routes";
 import { openApiRoutes } from "./openapi/routes";
-import { portalRoutes } from "./portal/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import { errorResponse, isOverloaded } from "./shared/fault";
 import { requestContext } from "./shared/request-context";
 import { scheduled } from "./shared/signing-key-schedule";
 import { varsOf } from "./shared/vars";
-import { upiRoutes } from "./upi/routes";
 
 const app = new Hono<AppEnv>();
 // Reads the route table on first use, once every route below is registered.
@@ -52,7 +47,7 @@ app.use((c, next) => {
       maxSize: maxBodyBytes,
       middleware: bodyLimit({
         maxSize: maxBodyBytes,
-        onError: (ctx) => errorResponse(faultRendererFor(ctx.req.path)("payload_too_large")),
+        onError: (ctx) => errorResponse(faultRendererFor(ctx.req.path)("payload_too_large", maxBodyBytes)),
       }),
     };
   }
@@ -63,11 +58,7 @@ app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.route("/", jwksRoutes);
 app.route("/", metadataRoutes);
 app.route("/", openApiRoutes);
-app.route("/admin/v1", adminRoutes);
-app.route("/api_auth", portalRoutes);
-app.route("/", cprRoutes);
-app.route("/", upiRoutes);
-app.route("/oauth", oauthRoutes);
+for (const family of FAMILIES) app.route(family.mountAt, family.routes);
 
 app.notFound((c) => {
   const allow = allowedMethods(c.req.path);
@@ -80,7 +71,8 @@ app.onError((error, c) => {
   if (error instanceof HTTPException) {
     // Hono's own refusals: malformed JSON from the validator, an over-size streamed body.
     annotate(c, { reason: `http_${error.status}` });
-    return errorResponse(render(error.status === 413 ? "payload_too_large" : "malformed_json"));
+    if (error.status === 413) return errorResponse(render("payload_too_large", c.get("vars")?.maxBodyBytes));
+    return errorResponse(render("malformed_json"));
   }
   const overloaded = isOverloaded(error);
   // The details go to the log only; the body is the family's fixed 500/503 (SPEC §2).

@@ -1,8 +1,8 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "../env";
 import { annotate } from "../env";
-import type { Fault, WireError } from "../shared/fault";
-import { errorResponse, RETRY_AFTER_SECONDS } from "../shared/fault";
+import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
+import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 
 /** Why an admin request had no valid bearer token; it goes to the log, never to the client. */
 export type AdminAuthDenial = "admin_token_missing" | "admin_token_mismatch";
@@ -29,25 +29,32 @@ function envelope(
   return { status, body: { error: { code, message } }, headers };
 }
 
-/** The admin API's one mapping from reason to wire error. */
-export function adminError(reason: AdminReason): WireError {
-  switch (reason.code) {
-    case "unauthorized":
-      return envelope(401, "unauthorized", "A valid admin bearer token is required", {
-        "WWW-Authenticate": 'Bearer realm="authedge-admin"',
-      });
-    case "invalid_request":
-      return envelope(400, "invalid_request", reason.message);
-    case "not_found":
-      return envelope(404, "not_found", reason.message);
-    case "conflict":
-      return envelope(409, "conflict", reason.message);
-    case "too_early":
-      return envelope(409, "too_early", reason.message);
-    case "precondition_failed":
-      return envelope(412, "precondition_failed", reason.message);
-  }
-}
+// SPEC §7: the admin API's one mapping from reason to wire error, faults included. An own
+// `not_found` carries the message; the fault (no such endpoint) has none.
+const ADMIN_FAULTS = {
+  unauthorized: envelope(401, "unauthorized", "A valid admin bearer token is required", {
+    "WWW-Authenticate": 'Bearer realm="authedge-admin"',
+  }),
+  invalid_request: (reason) => envelope(400, "invalid_request", reason.message),
+  not_found: (reason) =>
+    envelope(404, "not_found", "message" in reason ? reason.message : "No such admin endpoint"),
+  conflict: (reason) => envelope(409, "conflict", reason.message),
+  too_early: (reason) => envelope(409, "too_early", reason.message),
+  precondition_failed: (reason) => envelope(412, "precondition_failed", reason.message),
+  method_not_allowed: envelope(405, "method_not_allowed", "Method not allowed on this endpoint"),
+  payload_too_large: (reason) => envelope(413, "payload_too_large", bodyTooLarge(reason)),
+  malformed_json: envelope(400, "invalid_request", "Request body is not valid JSON"),
+  internal: envelope(500, "internal_error", "Internal error"),
+  unavailable: envelope(503, "unavailable", "Temporarily unavailable, retry shortly", {
+    "Retry-After": RETRY_AFTER_SECONDS,
+  }),
+} satisfies WireTable<AdminReason | FaultReason>;
+
+/** The admin wire error for a reason. */
+export const adminError = (reason: AdminReason | FaultReason): WireError => wireOf(ADMIN_FAULTS, reason);
+
+/** The admin envelope for the faults of SPEC §2. */
+export const renderAdminFault: FaultRenderer = faultRenderer(ADMIN_FAULTS);
 
 // A message can quote a caller-chosen name (an unrecognised body key); the log line stays short.
 const MAX_LOGGED_DETAIL = 200;
@@ -59,23 +66,4 @@ export function adminFailure(c: AppContext, reason: AdminReason): Response {
     detail: reason.code === "unauthorized" ? undefined : reason.message.slice(0, MAX_LOGGED_DETAIL),
   });
   return errorResponse(adminError(reason));
-}
-
-export function renderAdminFault(fault: Fault): WireError {
-  switch (fault) {
-    case "not_found":
-      return envelope(404, "not_found", "No such admin endpoint");
-    case "method_not_allowed":
-      return envelope(405, "method_not_allowed", "Method not allowed on this endpoint");
-    case "payload_too_large":
-      return envelope(413, "payload_too_large", "Request body exceeds 64 KiB");
-    case "malformed_json":
-      return envelope(400, "invalid_request", "Request body is not valid JSON");
-    case "internal":
-      return envelope(500, "internal_error", "Internal error");
-    case "unavailable":
-      return envelope(503, "unavailable", "Temporarily unavailable, retry shortly", {
-        "Retry-After": RETRY_AFTER_SECONDS,
-      });
-  }
 }

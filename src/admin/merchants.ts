@@ -197,7 +197,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
           op: "put-merchant-key",
           keyId: merchantKeyId,
           publicKeyPem: publicKey.trim(),
-          modulusBits: imported.modulusBits,
+          modulusBits: imported.value.modulusBits,
           max: MAX_MERCHANT_KEYS,
         },
         answersFor(merchantId),

@@ -1,8 +1,8 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "../env";
 import { annotate } from "../env";
-import type { Fault, WireError } from "../shared/fault";
-import { errorResponse, RETRY_AFTER_SECONDS } from "../shared/fault";
+import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
+import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 import type { SignatureRejection } from "./request-signature";
 
 /** The precise cause behind a 401; it goes to the log, never to the client (SPEC §3 item 1). */
@@ -35,19 +35,27 @@ function envelope(
   return { status, body: { statusCode: status, status: "failure", error, errorCode }, headers };
 }
 
-/** The CPR family's one mapping from reason to wire error. */
-export function cprError(reason: CprReason): WireError {
-  switch (reason.code) {
-    case "invalid_request_body":
-      return envelope(400, "invalid_request_body", reason.message);
-    case "unauthorized_access":
-      return envelope(401, "unauthorized_access", "IP not whitelisted or authorization failed");
-    case "workflow_not_found":
-      return envelope(404, "workflow_not_found", "Workflow not found");
-    case "unique_id_conflict":
-      return envelope(409, "unique_id_conflict", "Unique ID conflict for this transaction");
-  }
-}
+// SPEC §3: the family's one mapping from reason to wire error, faults included.
+const CPR_FAULTS = {
+  invalid_request_body: (reason) => envelope(400, "invalid_request_body", reason.message),
+  unauthorized_access: envelope(401, "unauthorized_access", "IP not whitelisted or authorization failed"),
+  workflow_not_found: envelope(404, "workflow_not_found", "Workflow not found"),
+  unique_id_conflict: envelope(409, "unique_id_conflict", "Unique ID conflict for this transaction"),
+  not_found: envelope(404, "not_found", "Route not found"),
+  method_not_allowed: envelope(405, "method_not_allowed", "Method not allowed"),
+  payload_too_large: (reason) => envelope(413, "invalid_request_body", bodyTooLarge(reason)),
+  malformed_json: envelope(400, "invalid_request_body", "Request body is not valid JSON"),
+  internal: envelope(500, "internal_server_error", "Internal server error"),
+  unavailable: envelope(503, "service_unavailable", "Service temporarily unavailable", {
+    "Retry-After": RETRY_AFTER_SECONDS,
+  }),
+} satisfies WireTable<CprReason | FaultReason>;
+
+/** The CPR wire error for a reason. */
+export const cprError = (reason: CprReason | FaultReason): WireError => wireOf(CPR_FAULTS, reason);
+
+/** The CPR envelope for the faults of SPEC §2. */
+export const renderCprFault: FaultRenderer = faultRenderer(CPR_FAULTS);
 
 /** Answers with the reason's wire error and logs the reason (and the hidden cause of a 401). */
 export function cprFailure(c: AppContext, reason: CprReason): Response {
@@ -56,23 +64,4 @@ export function cprFailure(c: AppContext, reason: CprReason): Response {
     detail: reason.code === "invalid_request_body" ? reason.message : undefined,
   });
   return errorResponse(cprError(reason));
-}
-
-export function renderCprFault(fault: Fault): WireError {
-  switch (fault) {
-    case "not_found":
-      return envelope(404, "not_found", "Route not found");
-    case "method_not_allowed":
-      return envelope(405, "method_not_allowed", "Method not allowed");
-    case "payload_too_large":
-      return envelope(413, "invalid_request_body", "Request body exceeds 64 KiB");
-    case "malformed_json":
-      return envelope(400, "invalid_request_body", "Request body is not valid JSON");
-    case "internal":
-      return envelope(500, "internal_server_error", "Internal server error");
-    case "unavailable":
-      return envelope(503, "service_unavailable", "Service temporarily unavailable", {
-        "Retry-After": RETRY_AFTER_SECONDS,
-      });
-  }
 }

@@ -1,4 +1,6 @@
+import { BoundedCache, remembered } from "../shared/bounded-cache";
 import type { RequestKey } from "../shared/config-records";
+import { fromBase64 } from "../shared/encoding";
 import {
   importPublicKey,
   MAX_PEM_LENGTH,
@@ -28,18 +30,6 @@ export type SignatureRejection =
 export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 
 const encoder = new TextEncoder();
-
-function decodeBase64(text: string): Uint8Array | undefined {
-  // Standard or URL-safe alphabet, padding optional.
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return undefined;
-  try {
-    return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (char) =>
-      char.charCodeAt(0),
-    );
-  } catch {
-    return undefined;
-  }
-}
 
 /** Why a PEM was refused, in words for the admin API's 400 (SPEC §7). */
 export type RequestKeyProblem = string;
@@ -94,24 +84,16 @@ export async function checkRequestKey(
   return fail(describeProblem(problem, pem, alg));
 }
 
-const KEY_CACHE_LIMIT = 256;
-const importedKeys = new Map<string, Promise<CryptoKey>>();
+const importedKeys = new BoundedCache<Promise<CryptoKey>>(256);
 
 /** The registered key as a `CryptoKey`, imported once per isolate (SPEC §9). */
 function verificationKey(key: RequestKey): Promise<CryptoKey> {
-  const cacheKey = `${key.alg}\n${key.publicKeyPem}`;
-  let imported = importedKeys.get(cacheKey);
-  if (!imported) {
-    imported = importPublicKey(key.publicKeyPem, key.alg).then((result) => {
-      // Stored keys passed `checkRequestKey`; one that no longer imports is a fault, not a denial.
-      if (!result.ok) throw new Error(`stored request key is unusable: ${result.reason}`);
-      return result.value;
-    });
-    imported.catch(() => importedKeys.delete(cacheKey));
-    if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.delete(importedKeys.keys().next().value!);
-    importedKeys.set(cacheKey, imported);
-  }
-  return imported;
+  return remembered(importedKeys, `${key.alg}\n${key.publicKeyPem}`, async () => {
+    const result = await importPublicKey(key.publicKeyPem, key.alg);
+    // Stored keys passed `checkRequestKey`; one that no longer imports is a fault, not a denial.
+    if (!result.ok) throw new Error(`stored request key is unusable: ${result.reason}`);
+    return result.value;
+  });
 }
 
 /**
@@ -132,8 +114,9 @@ export async function verifyRequestSignature(
   if (Math.abs(now - Number(timestamp)) > SIGNATURE_WINDOW_MS) return fail("signature_stale");
   const key = Object.hasOwn(keys, keyId) ? keys[keyId] : undefined;
   if (!key) return fail("signature_unknown_key");
-  const signature = decodeBase64(signatureText);
-  if (!signature) return fail("signature_malformed");
+  // Standard or URL-safe alphabet, padding optional; an empty signature is malformed too.
+  const signature = fromBase64(signatureText);
+  if (!signature?.byteLength) return fail("signature_malformed");
   const prefix = encoder.encode(`${timestamp}.`);
   const signed = new Uint8Array(prefix.byteLength + rawBody.byteLength);
   signed.set(prefix);

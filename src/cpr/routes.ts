@@ -5,6 +5,7 @@ import { annotate } from "../env";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
 import { noStore } from "../shared/request-context";
+import type { Result } from "../shared/result";
 import { signingKeyRing } from "../shared/signing-key-ring";
 import { validated } from "../shared/validate";
 import { admitApp, type Credentials } from "./access";
@@ -16,8 +17,6 @@ import { type TransactionState, transactionStub } from "./transaction";
 import { type Identifier, identifierOf, maskedIdentifier, uniqueIdFor } from "./unique-id";
 
 /** `POST /v2/auth/token` and its legacy and deprecated siblings (SPEC §3), over one code path. */
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; reason: CprReason };
 
 /** Validates a CPR JSON body; the first issue's seed message becomes the 400 (SPEC §3). */
 function cprJson<T extends z.ZodType>(schema: T) {
@@ -58,7 +57,7 @@ async function openTransaction(
   credentials: Credentials,
   request: TransactionRequest,
   now: number,
-): Promise<Outcome<{ app: AppRecord; state: TransactionState; uniqueId?: string }>> {
+): Promise<Result<{ app: AppRecord; state: TransactionState; uniqueId?: string }, CprReason>> {
   const admitted = await admitApp(c, credentials, request.transactionId, now);
   if (!admitted.ok) return { ok: false, reason: { code: "unauthorized_access", cause: admitted.reason } };
   const { app, signature } = admitted.value;
@@ -92,7 +91,7 @@ interface GrantedToken {
 }
 
 /** SPEC §3 items 1-6: everything a token route does before shaping its answer. */
-async function grantToken(c: AppContext, request: TokenRequest): Promise<Outcome<GrantedToken>> {
+async function grantToken(c: AppContext, request: TokenRequest): Promise<Result<GrantedToken, CprReason>> {
   const now = Date.now();
   // SPEC §2: an unusable key store or KEY_ENCRYPTION_SECRET fails before the transaction is touched.
   await signingKeyRing(c.env);

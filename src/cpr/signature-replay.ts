@@ -1,4 +1,4 @@
-import { toHex } from "../shared/crypto";
+import { toHex } from "../shared/encoding";
 import { SIGNATURE_WINDOW_MS } from "./request-signature";
 
 /**

@@ -83,7 +83,7 @@ export async function verifyCprToken(
   const ring = await signingKeyRing(env);
   const verified = await verifyJwt(ring, token, { typ: TOKEN_TYPE, issuer: issuerOf(env, "cpr"), now });
   if (!verified.ok) return verified;
-  const payload = verifiedPayloadSchema.safeParse(verified.payload);
+  const payload = verifiedPayloadSchema.safeParse(verified.value);
   if (!payload.success) return fail("wrong_claims");
   const claims = payload.data;
   if (claims.aud !== claims.appId || claims.sub !== claims.transactionId) return fail("wrong_claims");

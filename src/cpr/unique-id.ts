@@ -1,4 +1,5 @@
-import { hmacSha256, toHex } from "../shared/crypto";
+import { hmacSha256 } from "../shared/crypto";
+import { toHex } from "../shared/encoding";
 import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
 import { maskEmail, maskMobile } from "../shared/log";
 

@@ -1,6 +1,9 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Fault, WireError } from "../shared/fault";
-import { RETRY_AFTER_SECONDS } from "../shared/fault";
+import type { AppContext } from "../env";
+import { annotate } from "../env";
+import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
+import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
+import type { ClientRejection } from "./clients";
 
 /** RFC 6749 §5.2 error codes used by introspection and revocation (SPEC §6). */
 export type OAuthErrorCode =
@@ -9,12 +12,18 @@ export type OAuthErrorCode =
   | "server_error"
   | "temporarily_unavailable";
 
-/** Builds an RFC 6749 §5.2 error body; `invalid_client` carries a `WWW-Authenticate` challenge (§5.2). */
-export function oauthError(
-  status: ContentfulStatusCode,
-  error: OAuthErrorCode,
-  description: string,
-): WireError {
+/**
+ * Why `/oauth/introspect` or `/oauth/revoke` refused a request (SPEC §6). Why a client failed to
+ * authenticate goes only to the log.
+ */
+export type OAuthReason =
+  | { code: "client_unauthenticated"; cause: ClientRejection }
+  // `name`: the parameter that came twice, when it is one we know (never echo an unknown name).
+  | { code: "parameter_repeated"; name?: string }
+  | { code: "token_parameter_invalid" };
+
+// RFC 6749 §5.2: `{"error","error_description"}`; `invalid_client` carries a challenge.
+function envelope(status: ContentfulStatusCode, error: OAuthErrorCode, description: string): WireError {
   const headers: Record<string, string> =
     error === "invalid_client"
       ? { "WWW-Authenticate": 'Basic realm="authedge", Bearer realm="authedge"' }
@@ -23,19 +32,36 @@ export function oauthError(
   return { status, body: { error, error_description: description }, headers };
 }
 
-export function renderOAuthFault(fault: Fault): WireError {
-  switch (fault) {
-    case "not_found":
-      return oauthError(404, "invalid_request", "Unknown endpoint");
-    case "method_not_allowed":
-      return oauthError(405, "invalid_request", "Method not allowed on this endpoint");
-    case "payload_too_large":
-      return oauthError(413, "invalid_request", "Request body exceeds 64 KiB");
-    case "malformed_json":
-      return oauthError(400, "invalid_request", "Request body is not valid JSON");
-    case "internal":
-      return oauthError(500, "server_error", "Internal error");
-    case "unavailable":
-      return oauthError(503, "temporarily_unavailable", "Temporarily unavailable, retry shortly");
-  }
+// SPEC §6: the family's one mapping from reason to wire error, faults included.
+const OAUTH_FAULTS = {
+  client_unauthenticated: envelope(401, "invalid_client", "Client authentication failed"),
+  parameter_repeated: (reason) =>
+    envelope(
+      400,
+      "invalid_request",
+      reason.name ? `The ${reason.name} parameter must appear only once` : "A parameter appears twice",
+    ),
+  token_parameter_invalid: envelope(
+    400,
+    "invalid_request",
+    "The token parameter is required (form or JSON body)",
+  ),
+  not_found: envelope(404, "invalid_request", "Unknown endpoint"),
+  method_not_allowed: envelope(405, "invalid_request", "Method not allowed on this endpoint"),
+  payload_too_large: (reason) => envelope(413, "invalid_request", bodyTooLarge(reason)),
+  malformed_json: envelope(400, "invalid_request", "Request body is not valid JSON"),
+  internal: envelope(500, "server_error", "Internal error"),
+  unavailable: envelope(503, "temporarily_unavailable", "Temporarily unavailable, retry shortly"),
+} satisfies WireTable<OAuthReason | FaultReason>;
+
+/** The OAuth wire error for a reason. */
+export const oauthError = (reason: OAuthReason | FaultReason): WireError => wireOf(OAUTH_FAULTS, reason);
+
+/** The OAuth envelope for the faults of SPEC §2. */
+export const renderOAuthFault: FaultRenderer = faultRenderer(OAUTH_FAULTS);
+
+/** Answers with the reason's wire error and logs the reason (the client's failure for a 401). */
+export function oauthFailure(c: AppContext, reason: OAuthReason): Response {
+  annotate(c, { reason: reason.code === "client_unauthenticated" ? reason.cause : reason.code });
+  return errorResponse(oauthError(reason));
 }

@@ -48,12 +48,8 @@ const tokenRequest = (purpose: string): RequestBodySpec => ({
 });
 
 const AUTH_ERRORS: Record<string, WireError> = {
-  "bad or missing credentials": oauthError(401, "invalid_client", "Client authentication failed"),
-  "no token parameter": oauthError(
-    400,
-    "invalid_request",
-    "The token parameter is required (form or JSON body)",
-  ),
+  "bad or missing credentials": oauthError({ code: "client_unauthenticated", cause: "no_credentials" }),
+  "no token parameter": oauthError({ code: "token_parameter_invalid" }),
   ...faultWires(renderOAuthFault, ["payload_too_large", "internal", "unavailable"]),
 };
 

@@ -4,15 +4,15 @@ import { cprTokens } from "../cpr/introspection";
 import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { portalTokens } from "../portal/introspection";
-import { errorResponse } from "../shared/fault";
 import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
-import { isJsonMediaType } from "../shared/media-type";
+import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
+import { fail, ok, type Result } from "../shared/result";
 import { recordTenantEvent } from "../shared/tenants";
 import { upiClientAuthTokens, upiSessionTokens } from "../upi/introspection";
 import { findDuplicateKey } from "../upi/signature";
 import { authenticateClient, mayInspect, type Principal } from "./clients";
-import { oauthError } from "./errors";
+import { type OAuthReason, oauthFailure } from "./errors";
 
 // The families' token shapes are disjoint (JWT `typ`, the portal's 8_4_4_4_12, `tkn_`), so the
 // first family that recognises a token owns it and `token_type_hint` is not needed (RFC 7662 §2.1
@@ -34,83 +34,58 @@ export const tokenRequestSchema = z.object({
 // mean one thing to the client and another to us (SPEC §2: 400 invalid_request).
 const SINGLE_PARAMETERS = ["token", "token_type_hint"] as const;
 
-/** `repeated`: the parameter that came twice, when it is one we know (never echo an unknown name). */
-type Parameters = { ok: true; value: unknown } | { ok: false; repeated?: string };
-
 /** The request's parameters as a form or a JSON object (`undefined`: neither), refusing repeats. */
-async function readParameters(c: AppContext): Promise<Parameters> {
+async function readParameters(c: AppContext): Promise<Result<unknown, OAuthReason>> {
   const query = new URL(c.req.url).searchParams;
-  const contentType = c.req.header("Content-Type") ?? "";
   const counts = new Map<string, number>(SINGLE_PARAMETERS.map((name) => [name, query.getAll(name).length]));
+  const body = await readBody(c.req.raw);
+  // Malformed JSON carries no parameters: the token parameter is then missing (400).
   let value: unknown;
-  if (/^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i.test(contentType.trimStart())) {
-    const form = new URLSearchParams(await c.req.text());
-    for (const name of SINGLE_PARAMETERS) counts.set(name, counts.get(name)! + form.getAll(name).length);
-    value = Object.fromEntries(form);
-  } else if (isJsonMediaType(contentType)) {
-    const text = await c.req.text();
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = undefined;
-    }
+  if (body.ok && body.value.kind === "form") {
+    const { fields } = body.value;
+    for (const name of SINGLE_PARAMETERS) counts.set(name, counts.get(name)! + fields.getAll(name).length);
+    value = Object.fromEntries(fields);
+  } else if (body.ok && body.value.kind === "json") {
+    value = body.value.value;
     if (typeof value === "object" && value !== null) {
-      const repeated = findDuplicateKey(text);
+      const repeated = findDuplicateKey(body.value.text);
       if (repeated !== undefined) {
-        return { ok: false, repeated: SINGLE_PARAMETERS.find((name) => name === repeated) };
+        return fail({
+          code: "parameter_repeated",
+          name: SINGLE_PARAMETERS.find((name) => name === repeated),
+        });
       }
       for (const name of SINGLE_PARAMETERS) {
         if (Object.hasOwn(value, name)) counts.set(name, counts.get(name)! + 1);
       }
     }
   }
-  for (const [name, count] of counts) if (count > 1) return { ok: false, repeated: name };
-  return { ok: true, value };
+  for (const [name, count] of counts) if (count > 1) return fail({ code: "parameter_repeated", name });
+  return ok(value);
 }
 
-type TokenRequest =
-  | { ok: true; principal: Principal | undefined; token: string }
-  | { ok: false; response: Response };
+interface TokenRequest {
+  readonly principal: Principal | undefined;
+  readonly token: string;
+}
 
 /** Authentication, then parameters. `allowAnonymous` lets a token revoke itself (portal logout, SPEC §6). */
-async function readTokenRequest(c: AppContext, now: number, allowAnonymous: boolean): Promise<TokenRequest> {
+async function readTokenRequest(
+  c: AppContext,
+  now: number,
+  allowAnonymous: boolean,
+): Promise<Result<TokenRequest, OAuthReason>> {
   const client = await authenticateClient(c, now);
   if (!client.ok && !(allowAnonymous && client.reason === "no_credentials")) {
-    annotate(c, { reason: client.reason });
-    return {
-      ok: false,
-      response: errorResponse(oauthError(401, "invalid_client", "Client authentication failed")),
-    };
+    return fail({ code: "client_unauthenticated", cause: client.reason });
   }
   const read = await readParameters(c);
-  if (!read.ok) {
-    annotate(c, { reason: "parameter_repeated" });
-    return {
-      ok: false,
-      response: errorResponse(
-        oauthError(
-          400,
-          "invalid_request",
-          read.repeated
-            ? `The ${read.repeated} parameter must appear only once`
-            : "A parameter appears twice",
-        ),
-      ),
-    };
-  }
+  if (!read.ok) return read;
   const parameters = tokenRequestSchema.safeParse(read.value);
-  if (!parameters.success) {
-    annotate(c, { reason: "token_parameter_invalid" });
-    return {
-      ok: false,
-      response: errorResponse(
-        oauthError(400, "invalid_request", "The token parameter is required (form or JSON body)"),
-      ),
-    };
-  }
+  if (!parameters.success) return fail({ code: "token_parameter_invalid" });
   const principal = client.ok ? client.value : undefined;
   if (principal) annotate(c, { principal: principal.kind });
-  return { ok: true, principal, token: parameters.data.token };
+  return ok({ principal, token: parameters.data.token });
 }
 
 async function findLiveToken(
@@ -139,8 +114,9 @@ export const oauthRoutes = new Hono<AppEnv>()
   .use(noStore)
   .post("/introspect", async (c) => {
     const now = Date.now();
-    const request = await readTokenRequest(c, now, false);
-    if (!request.ok) return request.response;
+    const read = await readTokenRequest(c, now, false);
+    if (!read.ok) return oauthFailure(c, read.reason);
+    const request = read.value;
     const found = await findLiveToken(c.env, request.token, now, TOKEN_FAMILIES);
     // RFC 7662 §2.2: a token the caller may not see is reported exactly like a dead one.
     if (!found || !mayInspect(request.principal!, found.live.owner)) {
@@ -152,15 +128,15 @@ export const oauthRoutes = new Hono<AppEnv>()
   })
   .post("/revoke", async (c) => {
     const now = Date.now();
-    const request = await readTokenRequest(c, now, true);
-    if (!request.ok) return request.response;
+    const read = await readTokenRequest(c, now, true);
+    if (!read.ok) return oauthFailure(c, read.reason);
+    const request = read.value;
     // Without credentials only a live portal token may revoke itself: no other family's token is
     // verified, nor its state read, for an anonymous caller.
     const families = request.principal ? TOKEN_FAMILIES : [portalTokens];
     const found = await findLiveToken(c.env, request.token, now, families);
     if (!request.principal && !found) {
-      annotate(c, { reason: "no_credentials" });
-      return errorResponse(oauthError(401, "invalid_client", "Client authentication failed"));
+      return oauthFailure(c, { code: "client_unauthenticated", cause: "no_credentials" });
     }
     // RFC 7009 §2.2: unknown, dead and foreign tokens all answer 200, and only the owner's are revoked.
     if (found && (!request.principal || mayInspect(request.principal, found.live.owner))) {

@@ -1,4 +1,5 @@
 import swaggerUiPackage from "swagger-ui-dist/package.json";
+import { toBase64 } from "../shared/encoding";
 import { OPENAPI_PATH } from "./paths";
 
 /**
@@ -38,7 +39,7 @@ let policy: Promise<string> | undefined;
  */
 export function docsContentSecurityPolicy(): Promise<string> {
   policy ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(INITIALISER)).then((digest) => {
-    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    const hash = toBase64(digest);
     return [
       "default-src 'none'",
       `script-src 'self' 'sha256-${hash}'`,

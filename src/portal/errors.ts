@@ -1,6 +1,8 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Fault, WireError } from "../shared/fault";
-import { RETRY_AFTER_SECONDS } from "../shared/fault";
+import type { AppContext } from "../env";
+import { annotate } from "../env";
+import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
+import { errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 
 // Seed 001: failures are `{"error": "<message>"}`.
 function envelope(status: ContentfulStatusCode, error: string, headers?: Record<string, string>): WireError {
@@ -8,51 +10,44 @@ function envelope(status: ContentfulStatusCode, error: string, headers?: Record<
 }
 
 /** Everything `/api_auth` can refuse with (SPEC §4); the precise cause goes only to the log. */
-export type PortalDenial =
-  | { reason: "invalid_refresh_token" }
-  | { reason: "invalid_credentials" }
-  | { reason: "locked"; retryAfterSeconds: number }
-  | { reason: "rate_limited"; retryAfterSeconds: number }
-  | { reason: "ip_not_allowed" }
-  | { reason: "invalid_token" };
+export type PortalReason =
+  | { code: "invalid_refresh_token" }
+  | { code: "invalid_credentials" }
+  | { code: "locked"; retryAfterSeconds: number }
+  | { code: "rate_limited"; retryAfterSeconds: number }
+  | { code: "ip_not_allowed" }
+  | { code: "invalid_token" };
 
-/** The portal family's one mapping from denial to wire error. */
-export function portalError(denial: PortalDenial): WireError {
-  switch (denial.reason) {
-    case "invalid_refresh_token":
-      return envelope(400, "refresh_token must be 0 or 1");
-    case "invalid_credentials":
-      // One answer for unknown email, wrong password, disabled user and missing headers.
-      return envelope(401, "Invalid email or password");
-    case "locked":
-      return envelope(429, "Too many failed attempts, try again later", {
-        "Retry-After": String(Math.max(1, denial.retryAfterSeconds)),
-      });
-    case "rate_limited":
-      // Too many attempts in front of PBKDF2 (README, "Rate limits"); not the lockout's message.
-      return envelope(429, "Too many requests, try again later", {
-        "Retry-After": String(Math.max(1, denial.retryAfterSeconds)),
-      });
-    case "ip_not_allowed":
-      return envelope(403, "Request not allowed from this IP");
-    case "invalid_token":
-      return envelope(401, "Invalid token");
-  }
-}
+const retryAfter = (seconds: number) => ({ "Retry-After": String(Math.max(1, seconds)) });
 
-export function renderPortalFault(fault: Fault): WireError {
-  switch (fault) {
-    case "not_found":
-      return envelope(404, "Not found");
-    case "method_not_allowed":
-      return envelope(405, "Method not allowed");
-    case "payload_too_large":
-      return envelope(413, "Request body too large");
-    case "malformed_json":
-      return envelope(400, "Request body is not valid JSON");
-    case "internal":
-      return envelope(500, "Internal server error");
-    case "unavailable":
-      return envelope(503, "Service temporarily unavailable", { "Retry-After": RETRY_AFTER_SECONDS });
-  }
+// SPEC §4: the family's one mapping from reason to wire error, faults included.
+const PORTAL_FAULTS = {
+  invalid_refresh_token: envelope(400, "refresh_token must be 0 or 1"),
+  // One answer for unknown email, wrong password, disabled user and missing headers.
+  invalid_credentials: envelope(401, "Invalid email or password"),
+  locked: (reason) =>
+    envelope(429, "Too many failed attempts, try again later", retryAfter(reason.retryAfterSeconds)),
+  // Too many attempts in front of PBKDF2 (README, "Rate limits"); not the lockout's message.
+  rate_limited: (reason) =>
+    envelope(429, "Too many requests, try again later", retryAfter(reason.retryAfterSeconds)),
+  ip_not_allowed: envelope(403, "Request not allowed from this IP"),
+  invalid_token: envelope(401, "Invalid token"),
+  not_found: envelope(404, "Not found"),
+  method_not_allowed: envelope(405, "Method not allowed"),
+  payload_too_large: envelope(413, "Request body too large"),
+  malformed_json: envelope(400, "Request body is not valid JSON"),
+  internal: envelope(500, "Internal server error"),
+  unavailable: envelope(503, "Service temporarily unavailable", { "Retry-After": RETRY_AFTER_SECONDS }),
+} satisfies WireTable<PortalReason | FaultReason>;
+
+/** The portal wire error for a reason. */
+export const portalError = (reason: PortalReason | FaultReason): WireError => wireOf(PORTAL_FAULTS, reason);
+
+/** The portal envelope for the faults of SPEC §2. */
+export const renderPortalFault: FaultRenderer = faultRenderer(PORTAL_FAULTS);
+
+/** Answers with the reason's wire error and logs `cause` (the reason unless a precise one is known). */
+export function portalFailure(c: AppContext, reason: PortalReason, cause: string = reason.code): Response {
+  annotate(c, { reason: cause });
+  return errorResponse(portalError(reason));
 }

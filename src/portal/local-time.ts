@@ -1,3 +1,5 @@
+import { BoundedCache } from "../shared/bounded-cache";
+
 /**
  * Seed 001 shows times in the service's zone (`TIMEZONE`): `expires_at` as `2024-06-28 17:37:31`
  * and organization timestamps as `2017-04-06T19:18:11.000+05:30`.
@@ -9,7 +11,8 @@ interface LocalParts {
   readonly offset: string;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+// Keyed by the TIMEZONE var: one zone per deployment.
+const formatters = new BoundedCache<Intl.DateTimeFormat>(16);
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);

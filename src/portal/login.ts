@@ -2,8 +2,9 @@ import { ORGS, type OrgRecord, PORTAL_USERS, type PortalUserRecord } from "../sh
 import type { ConfigStore } from "../shared/config-store";
 import { canonicalEmail } from "../shared/identifiers";
 import { allowlistOf, type IpAddress, isAllowed } from "../shared/ip-allowlist";
+import { fail, type Result } from "../shared/result";
 import { tenantObject } from "../shared/tenants";
-import type { PortalDenial } from "./errors";
+import type { PortalReason } from "./errors";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
 import { passwordSchema } from "./schema";
 import { portalUserObject } from "./sessions";
@@ -28,7 +29,11 @@ export interface LoggedIn {
 }
 
 /** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
-export type LoginFailure = { ok: false; denial: PortalDenial; cause: string; email?: string };
+export interface LoginRefusal {
+  readonly denial: PortalReason;
+  readonly cause: string;
+  readonly email?: string;
+}
 
 /**
  * SPEC §4 login. Order: email and password are checked with the same PBKDF2 work on every path
@@ -40,7 +45,7 @@ export async function logIn(
   env: Env,
   config: ConfigStore,
   request: LoginRequest,
-): Promise<{ ok: true; value: LoggedIn } | LoginFailure> {
+): Promise<Result<LoggedIn, LoginRefusal>> {
   if (!env.PASSWORD_PEPPER) throw new Error("PASSWORD_PEPPER is not set");
   const email = request.emailHeader === undefined ? undefined : canonicalEmail(request.emailHeader);
   const password = request.passwordHeader ?? "";
@@ -54,7 +59,7 @@ export async function logIn(
 
   if (email === undefined) {
     const cause = request.emailHeader === undefined ? "email_missing" : "email_malformed";
-    return { ok: false, denial: { reason: "invalid_credentials" }, cause };
+    return fail({ denial: { code: "invalid_credentials" }, cause });
   }
   const cause = refusalCause(request, user, org, verified);
 
@@ -67,11 +72,11 @@ export async function logIn(
     accepted: accepted?.attempt,
   });
   if (!outcome.ok) {
-    const denial: PortalDenial =
+    const denial: PortalReason =
       outcome.reason === "locked"
-        ? { reason: "locked", retryAfterSeconds: outcome.retryAfterSeconds }
-        : { reason: outcome.reason };
-    return { ok: false, denial, cause: cause ?? outcome.reason, email };
+        ? { code: "locked", retryAfterSeconds: outcome.retryAfterSeconds }
+        : { code: outcome.reason };
+    return fail({ denial, cause: cause ?? outcome.reason, email });
   }
   // The object refuses every attempt that carries no acceptance, so this is an invariant.
   if (!accepted || !user || !org) throw new Error("portal user object accepted an unaccepted login");

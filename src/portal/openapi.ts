@@ -10,7 +10,7 @@ import {
   parametersOf,
   reasonWires,
 } from "../openapi/operation";
-import { type PortalDenial, portalError, renderPortalFault } from "./errors";
+import { type PortalReason, portalError, renderPortalFault } from "./errors";
 import { loginQuerySchema, passwordSchema } from "./schema";
 
 /** The portal family in the OpenAPI document (SPEC §4, seed 001). */
@@ -22,13 +22,13 @@ const portalErrorSchema = z
   .meta({ description: 'Seed 001 error envelope: `{"error":"<message>"}`.' });
 
 const DENIALS = {
-  invalid_refresh_token: { reason: "invalid_refresh_token" },
-  invalid_credentials: { reason: "invalid_credentials" },
-  locked: { reason: "locked", retryAfterSeconds: 600 },
-  rate_limited: { reason: "rate_limited", retryAfterSeconds: 60 },
-  ip_not_allowed: { reason: "ip_not_allowed" },
-  invalid_token: { reason: "invalid_token" },
-} as const satisfies ExampleOfEach<PortalDenial, "reason">;
+  invalid_refresh_token: { code: "invalid_refresh_token" },
+  invalid_credentials: { code: "invalid_credentials" },
+  locked: { code: "locked", retryAfterSeconds: 600 },
+  rate_limited: { code: "rate_limited", retryAfterSeconds: 60 },
+  ip_not_allowed: { code: "ip_not_allowed" },
+  invalid_token: { code: "invalid_token" },
+} as const satisfies ExampleOfEach<PortalReason, "code">;
 
 const organizationSchema = z.object({
   id: z.number().int(),

@@ -1,4 +1,5 @@
 import { hmacSha256, randomBytes } from "../shared/crypto";
+import { fromBase64, toBase64 } from "../shared/encoding";
 
 /**
  * Portal password hashes (SPEC §4): PBKDF2-HMAC-SHA256 over HMAC-SHA256(PASSWORD_PEPPER, password),
@@ -19,17 +20,14 @@ interface StoredHash {
   readonly hash: Uint8Array;
 }
 
-const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-
 function parseStoredHash(stored: string): StoredHash | undefined {
-  const [scheme, iterations, salt, hash, ...rest] = stored.split("$");
+  const [scheme, iterations, salt = "", hash = "", ...rest] = stored.split("$");
   if (scheme !== SCHEME || rest.length > 0 || !/^[1-9][0-9]{0,8}$/.test(iterations ?? "")) return undefined;
-  try {
-    return { iterations: Number(iterations), salt: fromBase64(salt ?? ""), hash: fromBase64(hash ?? "") };
-  } catch {
-    return undefined;
-  }
+  const saltBytes = fromBase64(salt);
+  const hashBytes = fromBase64(hash);
+  return saltBytes && hashBytes
+    ? { iterations: Number(iterations), salt: saltBytes, hash: hashBytes }
+    : undefined;
 }
 
 async function derive(

@@ -1,29 +1,23 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../env";
+import type { AppEnv } from "../env";
 import { annotate } from "../env";
 import { getHasEffects } from "../shared/allowed-methods";
 import { clientIp } from "../shared/client-ip";
 import { optimusApiKey } from "../shared/credentials";
-import { errorResponse } from "../shared/fault";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
 import { admitLogin } from "../shared/rate-limit";
 import { noStore } from "../shared/request-context";
 import { validated } from "../shared/validate";
-import { type PortalDenial, portalError } from "./errors";
+import { portalFailure } from "./errors";
 import { formatLocalDateTime } from "./local-time";
 import { logIn } from "./login";
 import { organizationView } from "./organization";
 import { loginQuerySchema, TOKEN_HEADER } from "./schema";
 import { findLiveSession } from "./sessions";
 
-function deny(c: AppContext, denial: PortalDenial, cause: string = denial.reason): Response {
-  annotate(c, { reason: cause });
-  return errorResponse(portalError(denial));
-}
-
 const loginQuery = validated("query", loginQuerySchema, (_issue, c) =>
-  deny(c, { reason: "invalid_refresh_token" }),
+  portalFailure(c, { code: "invalid_refresh_token" }),
 );
 
 /** `/api_auth` (SPEC §4, seed 001): PayU's Chargeback API login, and the session check for its token. */
@@ -35,7 +29,7 @@ export const portalRoutes = new Hono<AppEnv>()
     const attempted = emailHeader === undefined ? undefined : canonicalEmail(emailHeader);
     const admitted = await admitLogin(c.env, c.req.raw.headers, attempted, now);
     if (!admitted.ok)
-      return deny(c, { reason: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds });
+      return portalFailure(c, { code: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds });
     const result = await logIn(c.env, c.get("config"), {
       emailHeader,
       passwordHeader: c.req.header("X-User-Password"),
@@ -45,8 +39,9 @@ export const portalRoutes = new Hono<AppEnv>()
       requestId: c.get("requestId"),
     });
     if (!result.ok) {
-      if (result.email) annotate(c, { email: maskEmail(result.email) });
-      return deny(c, result.denial, result.cause);
+      const { denial, cause, email } = result.reason;
+      if (email) annotate(c, { email: maskEmail(email) });
+      return portalFailure(c, denial, cause);
     }
     const { email, token, expiresAt, org } = result.value;
     annotate(c, { email: maskEmail(email), organizationId: org.id });
@@ -61,7 +56,7 @@ export const portalRoutes = new Hono<AppEnv>()
   .get("/session", noStore, async (c) => {
     const presented = optimusApiKey(c.req.header(TOKEN_HEADER)) ?? "";
     const session = await findLiveSession(c.env, presented, Date.now());
-    if (!session) return deny(c, { reason: "invalid_token" });
+    if (!session) return portalFailure(c, { code: "invalid_token" });
     annotate(c, { email: maskEmail(session.email), organizationId: session.organizationId });
     return c.json({
       email: session.email,

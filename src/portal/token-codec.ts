@@ -1,4 +1,6 @@
-import { randomBytes, sha256Hex, toHex } from "../shared/crypto";
+import { BoundedCache, remembered } from "../shared/bounded-cache";
+import { randomBytes, sha256Hex } from "../shared/crypto";
+import { fromHex, toHex } from "../shared/encoding";
 
 /**
  * Portal tokens (seed 001): 32 random lowercase hex digits in 8_4_4_4_12 groups, 128 bits from the
@@ -27,31 +29,28 @@ export function portalTokenHash(token: string): Promise<string> {
 
 const encoder = new TextEncoder();
 const IV_BYTES = 12;
-const sealKeys = new Map<string, Promise<CryptoKey>>();
+// Keyed by the pepper: one per deployment.
+const sealKeys = new BoundedCache<Promise<CryptoKey>>(16);
 
 function sealKey(pepper: string): Promise<CryptoKey> {
-  let key = sealKeys.get(pepper);
-  if (!key) {
-    key = crypto.subtle
-      .importKey("raw", encoder.encode(pepper), "HKDF", false, ["deriveKey"])
-      .then((material) =>
-        crypto.subtle.deriveKey(
-          // A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
-          {
-            name: "HKDF",
-            hash: "SHA-256",
-            salt: new Uint8Array(0),
-            info: encoder.encode("authedge portal token seal v1"),
-          },
-          material,
-          { name: "AES-GCM", length: 256 },
-          false,
-          ["encrypt", "decrypt"],
-        ),
-      );
-    sealKeys.set(pepper, key);
-  }
-  return key;
+  return remembered(sealKeys, pepper, async () => {
+    const material = await crypto.subtle.importKey("raw", encoder.encode(pepper), "HKDF", false, [
+      "deriveKey",
+    ]);
+    return crypto.subtle.deriveKey(
+      // A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
+      {
+        name: "HKDF",
+        hash: "SHA-256",
+        salt: new Uint8Array(0),
+        info: encoder.encode("authedge portal token seal v1"),
+      },
+      material,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt", "decrypt"],
+    );
+  });
 }
 
 /** The token encrypted for storage, bound to its hash (AAD) so a sealed value cannot be moved. */
@@ -65,16 +64,16 @@ export async function sealPortalToken(token: string, tokenHash: string, pepper: 
   return `${toHex(iv)}.${toHex(ciphertext)}`;
 }
 
-const fromHex = (hex: string): Uint8Array =>
-  Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-
 /** Opens a sealed token; a value that does not open (wrong pepper, tampering) is a fault. */
 export async function unsealPortalToken(sealed: string, tokenHash: string, pepper: string): Promise<string> {
-  const [iv = "", ciphertext = ""] = sealed.split(".");
+  const [ivHex = "", ciphertextHex = ""] = sealed.split(".");
+  const iv = fromHex(ivHex);
+  const ciphertext = fromHex(ciphertextHex);
+  if (!iv || !ciphertext) throw new Error("sealed portal token is not hex");
   const plaintext = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromHex(iv), additionalData: encoder.encode(tokenHash) },
+    { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) },
     await sealKey(pepper),
-    fromHex(ciphertext),
+    ciphertext,
   );
   return new TextDecoder().decode(plaintext);
 }

@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { BoundedCache } from "./bounded-cache";
 
 /**
  * Typed configuration records over the `CONFIG` KV namespace (SPEC §1). This module owns every KV
@@ -31,7 +32,7 @@ interface CacheEntry {
   readonly expiresAt: number;
 }
 
-const cache = new Map<string, CacheEntry>();
+const cache = new BoundedCache<CacheEntry>(CACHE_LIMIT);
 
 function keyFor(kind: RecordKind<unknown>, id: string): string {
   const key = `${kind.prefix}:${id}`;
@@ -42,10 +43,6 @@ function keyFor(kind: RecordKind<unknown>, id: string): string {
 }
 
 function remember(key: string, value: unknown, now: number): void {
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
   cache.set(key, { value, expiresAt: now + CONFIG_CACHE_TTL_MS });
 }
 

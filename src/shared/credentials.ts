@@ -1,4 +1,5 @@
 import { digestsEqual, sha256Hex } from "./crypto";
+import { fromBase64 } from "./encoding";
 
 /**
  * The one reader of client credentials (SPEC §2): the `Authorization` header (RFC 9110 §11.6.2,
@@ -57,13 +58,12 @@ export type BasicReadings = readonly [BasicCredentials, BasicCredentials];
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-function fromBase64(text: string): string | undefined {
-  // The URL-safe alphabet too: Authlib before 1.0 encoded Basic credentials with it, and its two
-  // characters mean nothing else here.
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return undefined;
+// The URL-safe alphabet too (shared/encoding): Authlib before 1.0 encoded Basic credentials with it.
+function utf8OfBase64(text: string): string | undefined {
+  const bytes = fromBase64(text);
+  if (!bytes) return undefined;
   try {
-    const standard = text.replaceAll("-", "+").replaceAll("_", "/");
-    return utf8.decode(Uint8Array.from(atob(standard), (ch) => ch.charCodeAt(0)));
+    return utf8.decode(bytes);
   } catch {
     return undefined;
   }
@@ -95,7 +95,7 @@ function split(userPass: string): BasicCredentials {
 export function basicCredentials(header: string | null | undefined): BasicReadings | undefined {
   const parsed = parseAuthorization(header);
   if (parsed?.scheme !== "basic") return undefined;
-  const decodedText = fromBase64(parsed.credentials);
+  const decodedText = utf8OfBase64(parsed.credentials);
   const raw = decodedText === undefined ? undefined : split(decodedText);
   if (!raw) return undefined;
   const username = formDecode(raw.username);

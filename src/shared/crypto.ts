@@ -1,12 +1,7 @@
-const encoder = new TextEncoder();
+import { BoundedCache, remembered } from "./bounded-cache";
+import { toBase64Url, toHex } from "./encoding";
 
-/** Lowercase hex of the bytes. */
-export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let out = "";
-  for (const byte of view) out += byte.toString(16).padStart(2, "0");
-  return out;
-}
+const encoder = new TextEncoder();
 
 /** `count` bytes from the platform CSPRNG. */
 export function randomBytes(count: number): Uint8Array {
@@ -15,10 +10,7 @@ export function randomBytes(count: number): Uint8Array {
 
 /** A fresh API secret (appKey, merchant API key): 256 bits from the CSPRNG, base64url. */
 export function generateSecret(): string {
-  return btoa(String.fromCharCode(...randomBytes(32)))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return toBase64Url(randomBytes(32));
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -39,17 +31,15 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
+// Keyed by the secret: a handful per deployment (the pepper, the unique-id secret).
+const hmacKeys = new BoundedCache<Promise<CryptoKey>>(16);
 
 function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = hmacKeys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+  return remembered(hmacKeys, secret, () =>
+    crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",
-    ]);
-    hmacKeys.set(secret, key);
-  }
-  return key;
+    ]),
+  );
 }
 
 /** HMAC-SHA256 keyed by a secret string; the imported key is cached per isolate. */

@@ -1,8 +1,9 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DEFAULT_MAX_BODY_BYTES } from "./vars";
 
 /**
  * Failures that any route can meet before or around its own logic (SPEC §2). Every family maps
- * each of them into its own envelope, exhaustively, in its `errors.ts`.
+ * each of them into its own envelope, in the one table of its `errors.ts`.
  */
 export type Fault =
   | "not_found"
@@ -12,6 +13,15 @@ export type Fault =
   | "internal"
   | "unavailable";
 
+/** A fault as a reason in a family's table; the 413 carries the cap the body exceeded. */
+export type FaultReason =
+  | { code: "not_found" }
+  | { code: "method_not_allowed" }
+  | { code: "payload_too_large"; maxBodyBytes: number }
+  | { code: "malformed_json" }
+  | { code: "internal" }
+  | { code: "unavailable" };
+
 /** An error response before it is written: status, JSON body and extra headers. */
 export interface WireError {
   readonly status: ContentfulStatusCode;
@@ -19,32 +29,61 @@ export interface WireError {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type FaultRenderer = (fault: Fault) => WireError;
+/**
+ * A family's one mapping from reason to wire error: an entry per reason code (declared with
+ * `satisfies`, so a new reason fails the typecheck until it has one), a function of the reason
+ * where the reason carries data.
+ */
+export type WireTable<R extends { code: string }, W extends object = WireError> = {
+  readonly [K in R["code"]]: W | ((reason: Extract<R, { code: K }>) => W);
+};
+
+/** The entry a family's table holds for `reason`. */
+export function wireOf<R extends { code: string }, W extends object = WireError>(
+  table: WireTable<R, W>,
+  reason: R,
+): W {
+  const entry: unknown = table[reason.code as R["code"]];
+  return typeof entry === "function" ? (entry as (reason: R) => W)(reason) : (entry as W);
+}
+
+/** A family's wire error for a fault; the 413's text names the cap (default `MAX_BODY_BYTES`). */
+export type FaultRenderer = (fault: Fault, maxBodyBytes?: number) => WireError;
+
+/** A fault as the reason a family's table maps. */
+export function faultReason(fault: Fault, maxBodyBytes = DEFAULT_MAX_BODY_BYTES): FaultReason {
+  return fault === "payload_too_large" ? { code: fault, maxBodyBytes } : { code: fault };
+}
+
+/** The fault renderer over a family's table. */
+export function faultRenderer(table: WireTable<FaultReason>): FaultRenderer {
+  return (fault, maxBodyBytes) => wireOf(table, faultReason(fault, maxBodyBytes));
+}
+
+/** The 413 message, from the cap in force: "Request body exceeds 64 KiB" for the default. */
+export function bodyTooLarge({ maxBodyBytes }: { maxBodyBytes: number }): string {
+  const size = maxBodyBytes % 1024 === 0 ? `${maxBodyBytes / 1024} KiB` : `${maxBodyBytes} bytes`;
+  return `Request body exceeds ${size}`;
+}
 
 /** Seconds a client should wait after a 503 from an overloaded Durable Object. */
 export const RETRY_AFTER_SECONDS = "1";
 
+const PLAIN_FAULTS = {
+  not_found: { status: 404, body: { error: "not_found" } },
+  method_not_allowed: { status: 405, body: { error: "method_not_allowed" } },
+  payload_too_large: { status: 413, body: { error: "payload_too_large" } },
+  malformed_json: { status: 400, body: { error: "invalid_json" } },
+  internal: { status: 500, body: { error: "internal_error" } },
+  unavailable: {
+    status: 503,
+    body: { error: "temporarily_unavailable" },
+    headers: { "Retry-After": RETRY_AFTER_SECONDS },
+  },
+} satisfies WireTable<FaultReason>;
+
 /** Envelope for paths that belong to no family (SPEC §2: `{"error":"not_found"}`). */
-export function renderPlainFault(fault: Fault): WireError {
-  switch (fault) {
-    case "not_found":
-      return { status: 404, body: { error: "not_found" } };
-    case "method_not_allowed":
-      return { status: 405, body: { error: "method_not_allowed" } };
-    case "payload_too_large":
-      return { status: 413, body: { error: "payload_too_large" } };
-    case "malformed_json":
-      return { status: 400, body: { error: "invalid_json" } };
-    case "internal":
-      return { status: 500, body: { error: "internal_error" } };
-    case "unavailable":
-      return {
-        status: 503,
-        body: { error: "temporarily_unavailable" },
-        headers: { "Retry-After": RETRY_AFTER_SECONDS },
-      };
-  }
-}
+export const renderPlainFault: FaultRenderer = faultRenderer(PLAIN_FAULTS);
 
 /** True for the error a Durable Object stub throws when the object is overloaded. */
 export function isOverloaded(error: unknown): boolean {

@@ -1,5 +1,7 @@
 import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
-import { randomBytes, toHex } from "./crypto";
+import { randomBytes } from "./crypto";
+import { toHex } from "./encoding";
+import { fail, ok, type Result } from "./result";
 import type { KeyRing } from "./signing-keys";
 
 /** Token kinds are kept apart by `typ`: a token of one kind never verifies as another. */
@@ -38,8 +40,6 @@ export async function issueJwt(
 
 export type JwtRejection = "malformed" | "unknown_key" | "bad_signature" | "expired" | "wrong_claims";
 
-export type VerifiedJwt = { ok: true; payload: JWTPayload } | { ok: false; reason: JwtRejection };
-
 /**
  * Verifies a JWT against the ring. The algorithm is pinned per key (the header's `alg` must equal
  * the key's), `exp` is required, and `iss` and `typ` must match, so `alg: none`, HS256-with-our-public-key
@@ -49,7 +49,7 @@ export async function verifyJwt(
   ring: KeyRing,
   token: string,
   expected: { typ: TokenType; issuer: string; audience?: string; now?: number },
-): Promise<VerifiedJwt> {
+): Promise<Result<JWTPayload, JwtRejection>> {
   try {
     const { payload } = await jwtVerify(
       token,
@@ -67,9 +67,9 @@ export async function verifyJwt(
         algorithms: ["ES256", "RS256", "EdDSA"],
       },
     );
-    return { ok: true, payload };
+    return ok(payload);
   } catch (error) {
-    return { ok: false, reason: rejectionFor(error) };
+    return fail(rejectionFor(error));
   }
 }
 

@@ -1,5 +1,6 @@
-import { base64url, type JWK } from "jose";
-import { toHex } from "./crypto";
+import type { JWK } from "jose";
+import { BoundedCache, remembered } from "./bounded-cache";
+import { fromBase64, toBase64Url, toHex } from "./encoding";
 
 /**
  * Private signing keys at rest (SPEC §11): AES-256-GCM under a key that HKDF-SHA256 derives from
@@ -28,7 +29,8 @@ interface Derived {
   readonly check: string;
 }
 
-const derivedKeys = new Map<string, Promise<Derived>>();
+// Keyed by the secret: one, or two while it is being changed.
+const derivedKeys = new BoundedCache<Promise<Derived>>(16);
 
 async function derive(secret: string): Promise<Derived> {
   const base = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, [
@@ -49,12 +51,7 @@ async function derive(secret: string): Promise<Derived> {
 function derivedFor(secret: string | undefined): Promise<Derived> {
   // SPEC §2: a missing secret is a fault, never an unencrypted key.
   if (!secret) return Promise.reject(new KeySealingError("KEY_ENCRYPTION_SECRET is not set"));
-  let derived = derivedKeys.get(secret);
-  if (!derived) {
-    derived = derive(secret);
-    derivedKeys.set(secret, derived);
-  }
-  return derived;
+  return remembered(derivedKeys, secret, () => derive(secret));
 }
 
 /** Encrypts a private JWK under the secret, bound to its kid. */
@@ -66,7 +63,7 @@ export async function sealPrivateKey(secret: string | undefined, kid: string, jw
     aes,
     encoder.encode(JSON.stringify(jwk)),
   );
-  return { v: 1, iv: base64url.encode(iv), ct: base64url.encode(new Uint8Array(ct)), check };
+  return { v: 1, iv: toBase64Url(iv), ct: toBase64Url(ct), check };
 }
 
 /** Decrypts a sealed private JWK; a changed secret or a corrupt record is a `KeySealingError`. */
@@ -82,10 +79,13 @@ export async function openPrivateKey(
     );
   }
   try {
+    const iv = fromBase64(sealed.iv);
+    const ciphertext = fromBase64(sealed.ct);
+    if (!iv || !ciphertext) throw new Error("not base64url");
     const plain = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: base64url.decode(sealed.iv), additionalData: encoder.encode(kid) },
+      { name: "AES-GCM", iv, additionalData: encoder.encode(kid) },
       aes,
-      base64url.decode(sealed.ct),
+      ciphertext,
     );
     return JSON.parse(decoder.decode(plain)) as JWK;
   } catch {

@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair } from "jose";
-import { toHex } from "./crypto";
+import { toHex } from "./encoding";
 import { openPrivateKey, sealPrivateKey } from "./key-sealing";
 import {
   type Actor,

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { JWK } from "jose";
 import type { SealedKey } from "./key-sealing";
+import type { Result } from "./result";
 import { JWKS_MAX_AGE_SECONDS, JWKS_STALE_SECONDS, type SigningAlgorithm } from "./signing-keys";
 
 /**
@@ -79,9 +80,10 @@ export type RotationOutcome =
   | { ok: false; reason: "too_early"; signsFrom: number }
   | { ok: false; reason: "not_due" | "not_ready" };
 
-export type RevocationOutcome =
-  | { ok: true; value: { revoked: string; state: KeyState; promoted?: string; next?: string } }
-  | { ok: false; reason: "not_found" | "not_ready" };
+export type RevocationOutcome = Result<
+  { revoked: string; state: KeyState; promoted?: string; next?: string },
+  "not_found" | "not_ready"
+>;
 
 const KEYS = "keys";
 

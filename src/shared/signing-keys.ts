@@ -1,6 +1,6 @@
 import { type CryptoKey, importJWK, type JWK } from "jose";
 import * as z from "zod";
-import { toHex } from "./crypto";
+import { toHex } from "./encoding";
 
 /**
  * Signing keys as the hot paths use them: a ring whose active key signs and whose published keys

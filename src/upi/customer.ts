@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { incarnationObjectName } from "../shared/incarnation";
+import type { Result } from "../shared/result";
 import {
   type CustomerProfile,
   type CustomerProfileChanges,
@@ -35,8 +36,6 @@ export type ClientTokenRejection =
   | "client_token_expired"
   | "client_token_used_up"
   | "ip_not_allowed";
-
-type Outcome<T, R extends string> = { ok: true; value: T } | { ok: false; reason: R };
 
 interface ClientTokenRecord {
   readonly issuedAt: number;
@@ -83,7 +82,7 @@ export class UpiCustomer extends DurableObject<Env> {
   /** When this instance last swept (in memory: a fresh instance sweeps on its first write). */
   private sweptAt = Number.NEGATIVE_INFINITY;
 
-  createProfile(profile: CustomerProfile): Outcome<CustomerProfile, "customer_exists"> {
+  createProfile(profile: CustomerProfile): Result<CustomerProfile, "customer_exists"> {
     const kv = this.ctx.storage.kv;
     if (kv.get(PROFILE)) return { ok: false, reason: "customer_exists" };
     kv.put(PROFILE, profile);
@@ -102,7 +101,7 @@ export class UpiCustomer extends DurableObject<Env> {
     changes: CustomerProfileChanges,
     lastUpdated: string,
     expectedId?: string,
-  ): Outcome<CustomerProfile, "customer_not_found"> {
+  ): Result<CustomerProfile, "customer_not_found"> {
     const kv = this.ctx.storage.kv;
     const stored = kv.get<CustomerProfile>(PROFILE);
     if (!stored || (expectedId !== undefined && stored.id !== expectedId))
@@ -116,7 +115,7 @@ export class UpiCustomer extends DurableObject<Env> {
   addClientAuthToken(
     tokenHash: string,
     record: ClientTokenRecord,
-  ): Outcome<CustomerProfile, "customer_not_found"> {
+  ): Result<CustomerProfile, "customer_not_found"> {
     const profile = this.profile();
     if (!profile) return { ok: false, reason: "customer_not_found" };
     this.sweep(record.issuedAt);
@@ -133,7 +132,7 @@ export class UpiCustomer extends DurableObject<Env> {
     requestId: string,
     keepUntil: number,
     request: SessionRequest,
-  ): Promise<Outcome<SessionAnswer, "duplicate_request">> {
+  ): Promise<Result<SessionAnswer, "duplicate_request">> {
     const key = `${REDEMPTION}${payloadHash}`;
     const kv = this.ctx.storage.kv;
     const earlier = kv.get<Redemption>(key);
@@ -166,7 +165,7 @@ export class UpiCustomer extends DurableObject<Env> {
     tokenHash: string,
     request: SessionRequest,
     originAllowed: boolean,
-  ): Promise<Outcome<SessionAnswer, ClientTokenRejection>> {
+  ): Promise<Result<SessionAnswer, ClientTokenRejection>> {
     const key = `${CLIENT_TOKEN}${tokenHash}`;
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(key);
     if (!record) return { ok: false, reason: "client_token_unknown" };

@@ -5,15 +5,15 @@ import { annotate } from "../env";
 import { getHasEffects } from "../shared/allowed-methods";
 import type { MerchantRecord } from "../shared/config-records";
 import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
-import { errorResponse } from "../shared/fault";
 import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
+import type { Result } from "../shared/result";
 import { registerCustomer } from "../shared/tenants";
 import { issueClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { customerIdOf, referenceOfCustomerId } from "./customer-id";
 import type { CustomerProfile } from "./customer-state";
-import { type CustomerApiReason, customerApiError } from "./errors";
+import { type CustomerApiReason, customerApiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
 import { readFields } from "./request-body";
 import {
@@ -35,9 +35,7 @@ const TOKEN_OPTION = "options.get_client_auth_token";
 // The same option as PHP- and Rails-style form encoders write a nested field.
 const TOKEN_OPTION_BRACKETS = "options[get_client_auth_token]";
 
-type Checked<T> = { ok: true; value: T } | { ok: false; reason: CustomerApiReason };
-
-async function authenticateMerchant(c: AppContext): Promise<Checked<MerchantRecord>> {
+async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecord, CustomerApiReason>> {
   // SPEC §5: Juspay's SDKs send the merchant id as `x-merchantid` or `x-merchant-id`.
   const merchantId = c.req.header("x-merchantid") ?? c.req.header("x-merchant-id") ?? "";
   // Juspay: the API key is the Basic username, the password is empty. Both readings of SPEC §2
@@ -80,7 +78,7 @@ function reasonFor(issue: z.core.$ZodIssue, field: string): CustomerApiReason {
     : { code: "invalid_input", field, message: issue.message };
 }
 
-function check<T>(schema: z.ZodType<T>, input: unknown, field?: string): Checked<T> {
+function check<T>(schema: z.ZodType<T>, input: unknown, field?: string): Result<T, CustomerApiReason> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0]!;
@@ -112,19 +110,16 @@ async function customerWithToken(
   customerId: string,
 ): Promise<Response> {
   const issued = await issueClientAuthToken(c.env, merchant, customerId, Date.now());
-  if (!issued) return refuse(c, { code: "customer_not_found" });
+  if (!issued) return customerApiFailure(c, { code: "customer_not_found" });
   annotate(c, { action: "client_auth_token_issued" });
   return c.json(customerBody(issued.profile, issued));
 }
 
-function refuse(c: AppContext, reason: CustomerApiReason): Response {
-  // A more precise reason (why authentication failed) may already be in the log line.
-  if (c.get("logFields").reason === undefined) annotate(c, { reason: reason.code });
-  return errorResponse(customerApiError(reason));
-}
-
 /** The option from the query or the body, dotted or bracketed (nested JSON arrives dotted). */
-function tokenOption(c: AppContext, fields: Map<string, unknown> | undefined): Checked<boolean | undefined> {
+function tokenOption(
+  c: AppContext,
+  fields: Map<string, unknown> | undefined,
+): Result<boolean | undefined, CustomerApiReason> {
   const value =
     c.req.query(TOKEN_OPTION) ??
     c.req.query(TOKEN_OPTION_BRACKETS) ??
@@ -151,7 +146,7 @@ async function findCustomer(
   return isValidId(id) ? await customerObject(c.env, merchantId, incarnation, id).profile() : undefined;
 }
 
-async function readBodyFields(c: AppContext): Promise<Checked<Map<string, unknown>>> {
+async function readBodyFields(c: AppContext): Promise<Result<Map<string, unknown>, CustomerApiReason>> {
   const fields = await readFields(c.req.raw);
   return fields.ok
     ? { ok: true, value: fields.value }
@@ -162,14 +157,14 @@ export const customersApi = new Hono<AppEnv>()
   .use(noStore)
   .post("/", async (c) => {
     const merchant = await authenticateMerchant(c);
-    if (!merchant.ok) return refuse(c, merchant.reason);
+    if (!merchant.ok) return customerApiFailure(c, merchant.reason);
     const fields = await readBodyFields(c);
-    if (!fields.ok) return refuse(c, fields.reason);
+    if (!fields.ok) return customerApiFailure(c, fields.reason);
     const input = check(createCustomerSchema, Object.fromEntries(fields.value));
-    if (!input.ok) return refuse(c, input.reason);
+    if (!input.ok) return customerApiFailure(c, input.reason);
     // SPEC §5: the option may come in the query or the body, on creation as on retrieval.
     const wantsToken = tokenOption(c, fields.value);
-    if (!wantsToken.ok) return refuse(c, wantsToken.reason);
+    if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;
     // SPEC §10: the merchant's object notes the customer before it exists, so that deleting the
@@ -178,7 +173,7 @@ export const customersApi = new Hono<AppEnv>()
     const incarnation = await registerCustomer(c.env, merchantId, customerId);
     if (incarnation === undefined) {
       annotate(c, { reason: "merchant_deleted" });
-      return refuse(c, { code: "unauthenticated" });
+      return customerApiFailure(c, { code: "unauthenticated" });
     }
     const created = await customerObject(c.env, merchantId, incarnation, customerId).createProfile({
       id: customerIdOf(customerId),
@@ -191,7 +186,7 @@ export const customersApi = new Hono<AppEnv>()
       date_created: now,
       last_updated: now,
     });
-    if (!created.ok) return refuse(c, { code: created.reason });
+    if (!created.ok) return customerApiFailure(c, { code: created.reason });
     annotate(c, { action: "customer_created" });
     return wantsToken.value
       ? customerWithToken(c, merchant.value, customerId)
@@ -200,42 +195,46 @@ export const customersApi = new Hono<AppEnv>()
   // With options.get_client_auth_token the GET mints a token: HEAD is 405 (SPEC §2, README "HTTP semantics").
   .get("/:customerId", getHasEffects(), async (c) => {
     const merchant = await authenticateMerchant(c);
-    if (!merchant.ok) return refuse(c, merchant.reason);
+    if (!merchant.ok) return customerApiFailure(c, merchant.reason);
     const id = c.req.param("customerId");
     // SPEC §5: the option may come in the query or, as Juspay's clients sometimes send it, in a body.
     const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
     const fields = inQuery === undefined ? await readBodyFields(c) : undefined;
-    if (fields && !fields.ok) return refuse(c, fields.reason);
+    if (fields && !fields.ok) return customerApiFailure(c, fields.reason);
     const wantsToken = tokenOption(c, fields?.value);
-    if (!wantsToken.ok) return refuse(c, wantsToken.reason);
+    if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
     // By reference with a token: one Durable Object call, which finds the customer or not.
     if (wantsToken.value && referenceOfCustomerId(id) === undefined) {
       return isValidId(id)
         ? customerWithToken(c, merchant.value, id)
-        : refuse(c, { code: "customer_not_found" });
+        : customerApiFailure(c, { code: "customer_not_found" });
     }
     const profile = await findCustomer(c, merchant.value, id);
-    if (!profile) return refuse(c, { code: "customer_not_found" });
+    if (!profile) return customerApiFailure(c, { code: "customer_not_found" });
     return wantsToken.value
       ? customerWithToken(c, merchant.value, profile.object_reference_id)
       : c.json(customerBody(profile));
   })
   .post("/:customerId", async (c) => {
     const merchant = await authenticateMerchant(c);
-    if (!merchant.ok) return refuse(c, merchant.reason);
+    if (!merchant.ok) return customerApiFailure(c, merchant.reason);
     const id = c.req.param("customerId");
     const fields = await readBodyFields(c);
-    if (!fields.ok) return refuse(c, fields.reason);
+    if (!fields.ok) return customerApiFailure(c, fields.reason);
     const input = check(updateCustomerSchema, Object.fromEntries(fields.value));
-    if (!input.ok) return refuse(c, input.reason);
+    if (!input.ok) return customerApiFailure(c, input.reason);
     const wantsToken = tokenOption(c, fields.value);
-    if (!wantsToken.ok) return refuse(c, wantsToken.reason);
+    if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
     const { merchantId } = merchant.value;
     const found = await findCustomer(c, merchant.value, id);
-    if (!found) return refuse(c, { code: "customer_not_found" });
+    if (!found) return customerApiFailure(c, { code: "customer_not_found" });
     const { object_reference_id: reference, ...changes } = input.value;
     if (reference !== undefined && reference !== found.object_reference_id) {
-      return refuse(c, { code: "invalid_input", field: "object_reference_id", message: "cannot be changed" });
+      return customerApiFailure(c, {
+        code: "invalid_input",
+        field: "object_reference_id",
+        message: "cannot be changed",
+      });
     }
     // The stored id is re-checked inside the object, so a customer is never updated through an id
     // that stopped naming it between the read and the write.
@@ -245,7 +244,7 @@ export const customersApi = new Hono<AppEnv>()
       merchant.value.incarnation,
       found.object_reference_id,
     ).updateProfile(changes, juspayTime(Date.now()), found.id);
-    if (!updated.ok) return refuse(c, { code: updated.reason });
+    if (!updated.ok) return customerApiFailure(c, { code: updated.reason });
     annotate(c, { action: "customer_updated" });
     return wantsToken.value
       ? customerWithToken(c, merchant.value, found.object_reference_id)

@@ -3,14 +3,13 @@ import type { AppContext, AppEnv } from "../env";
 import { annotate } from "../env";
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
-import { errorResponse } from "../shared/fault";
+import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
+import { fail, type Result } from "../shared/result";
 import { hashClientAuthToken, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject, type SessionAnswer } from "./customer";
-import { customersApi } from "./customers-api";
-import { type ProcessReason, processError } from "./errors";
+import { type ProcessReason, upiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
-import { readJsonBody } from "./request-body";
 import {
   type ClientTokenAuth,
   echoOf,
@@ -28,9 +27,7 @@ import {
   verifyMerchantSignature,
 } from "./signature";
 
-type Outcome = { ok: true; value: SessionAnswer } | { ok: false; reason: ProcessReason };
-
-const refuse = (reason: ProcessReason): Outcome => ({ ok: false, reason });
+type Outcome = Result<SessionAnswer, ProcessReason>;
 
 /**
  * Signature mode (SPEC §5), cheap checks first: the signed JSON, the signature's encoding, the
@@ -50,7 +47,7 @@ async function sessionBySignature(
   const signed = parseSignedPayload(auth.signaturePayload);
   if (!signed.ok) return signed;
   const signature = decodeSignature(auth.signature);
-  if (!signature) return refuse({ code: "invalid_input", message: "payload.signature must be base64" });
+  if (!signature) return fail({ code: "invalid_input", message: "payload.signature must be base64" });
   const { merchantId, customerId, timestamp, customerMobileNumber } = signed.value;
   annotate(c, { merchantId, merchantKeyId: auth.merchantKeyId });
   const config = c.get("config");
@@ -60,16 +57,16 @@ async function sessionBySignature(
   ]);
   const maxAgeSeconds = merchant?.signatureMaxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS;
   const window = checkTimestamp(timestamp, now, maxAgeSeconds);
-  if (window !== "in_window") return refuse({ code: window });
-  if (!merchant) return refuse({ code: "unknown_merchant" });
+  if (window !== "in_window") return fail({ code: window });
+  if (!merchant) return fail({ code: "unknown_merchant" });
   // A key left by an earlier merchant under this id (SPEC §10) is as unknown as any other.
-  if (!key || key.incarnation !== merchant.incarnation) return refuse({ code: "unknown_key" });
-  if (key.status !== "active") return refuse({ code: "retired_key" });
+  if (!key || key.incarnation !== merchant.incarnation) return fail({ code: "unknown_key" });
+  if (key.status !== "active") return fail({ code: "retired_key" });
   if (!(await verifyMerchantSignature(key.publicKeyPem, key.modulusBits, signature, auth.signaturePayload))) {
-    return refuse({ code: "bad_signature" });
+    return fail({ code: "bad_signature" });
   }
   // SPEC §5: BAD_ORIGIN only for a caller whose credentials verified.
-  if (!merchantAdmits(merchant, c.req.raw.headers)) return refuse({ code: "ip_not_allowed" });
+  if (!merchantAdmits(merchant, c.req.raw.headers)) return fail({ code: "ip_not_allowed" });
   const { incarnation } = merchant;
   const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
     await sha256Hex(auth.signaturePayload),
@@ -77,7 +74,7 @@ async function sessionBySignature(
     redemptionKeptUntil(timestamp),
     { merchantId, incarnation, customerId, prefix: merchant.prefix, askedMobile: customerMobileNumber, now },
   );
-  return session.ok ? session : refuse({ code: session.reason });
+  return session.ok ? session : fail({ code: session.reason });
 }
 
 /**
@@ -89,8 +86,7 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
   const { merchantId, customerId, clientAuthToken } = auth;
   annotate(c, { merchantId });
   const merchant = await findMerchant(c.get("config"), merchantId);
-  if (!merchant || !looksLikeClientAuthToken(clientAuthToken))
-    return refuse({ code: "client_token_unknown" });
+  if (!merchant || !looksLikeClientAuthToken(clientAuthToken)) return fail({ code: "client_token_unknown" });
   // The object of the merchant's current incarnation: a token of a deleted merchant that was created
   // again is unknown there, so it is UNAUTHORIZED like any foreign token (SPEC §5, §10).
   const { incarnation } = merchant;
@@ -99,7 +95,7 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
     { merchantId, incarnation, customerId, prefix: merchant.prefix, now },
     merchantAdmits(merchant, c.req.raw.headers),
   );
-  return session.ok ? session : refuse({ code: session.reason });
+  return session.ok ? session : fail({ code: session.reason });
 }
 
 function processSuccess(request: ProcessRequest, answer: SessionAnswer) {
@@ -118,27 +114,22 @@ function processSuccess(request: ProcessRequest, answer: SessionAnswer) {
   };
 }
 
-/** The UPI family: `POST /hyperapi/process` (seed 000) and Juspay's Customer API. */
-export const upiRoutes = new Hono<AppEnv>()
-  .post("/hyperapi/process", noStore, async (c) => {
-    const now = Date.now();
-    const body = await readJsonBody(c.req.raw);
-    const echo = echoOf(body.ok ? body.value : undefined);
-    const fail = (reason: ProcessReason) => {
-      annotate(c, { reason: reason.code });
-      return errorResponse(processError(reason, echo));
-    };
-    if (!body.ok) return fail({ code: "invalid_input", message: "Request body is not valid JSON" });
-    const parsed = parseProcessRequest(body.value);
-    if (!parsed.ok) return fail(parsed.reason);
-    const request = parsed.value;
-    annotate(c, { action: request.action, mode: request.mode });
-    const outcome =
-      request.mode === "signature"
-        ? await sessionBySignature(c, request.requestId, request.auth, now)
-        : await sessionByClientToken(c, request.auth, now);
-    if (!outcome.ok) return fail(outcome.reason);
-    annotate(c, { customerStatus: outcome.value.status });
-    return c.json(processSuccess(request, outcome.value));
-  })
-  .route("/customers", customersApi);
+/** The UPI family's `POST /hyperapi/process` (seed 000); Juspay's Customer API is `customersApi`. */
+export const upiRoutes = new Hono<AppEnv>().post("/hyperapi/process", noStore, async (c) => {
+  const now = Date.now();
+  const body = await readBody(c.req.raw);
+  const json = body.ok && body.value.kind === "json" ? body.value.value : undefined;
+  const echo = echoOf(json);
+  if (!body.ok) return upiFailure(c, { code: body.reason }, echo);
+  const parsed = parseProcessRequest(json);
+  if (!parsed.ok) return upiFailure(c, parsed.reason, echo);
+  const request = parsed.value;
+  annotate(c, { action: request.action, mode: request.mode });
+  const outcome =
+    request.mode === "signature"
+      ? await sessionBySignature(c, request.requestId, request.auth, now)
+      : await sessionByClientToken(c, request.auth, now);
+  if (!outcome.ok) return upiFailure(c, outcome.reason, echo);
+  annotate(c, { customerStatus: outcome.value.status });
+  return c.json(processSuccess(request, outcome.value));
+});

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ID_PATTERN, idSchema, isPathSegmentSafe } from "../shared/ids";
+import type { Result } from "../shared/result";
 import type { ProcessEcho, ProcessReason } from "./errors";
 
 /** The one service this endpoint speaks (seed 000: `service` is `in.juspay.hyperapi`). */
@@ -98,8 +99,6 @@ export type ProcessRequest = ProcessBase &
     | { readonly mode: "client_auth_token"; readonly auth: ClientTokenAuth }
   );
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; reason: ProcessReason };
-
 /** A missing field is MISSING_MANDATORY_PARAMETER; anything else present but wrong is INVALID_INPUT. */
 function reasonFor(issue: z.core.$ZodIssue, prefix: string): ProcessReason {
   if (issue.code === "invalid_type" && issue.input === undefined) {
@@ -111,7 +110,7 @@ function reasonFor(issue: z.core.$ZodIssue, prefix: string): ProcessReason {
   return { code: "invalid_input", message: issue.message };
 }
 
-function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix = ""): Parsed<T> {
+function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix = ""): Result<T, ProcessReason> {
   const result = schema.safeParse(input, { reportInput: true });
   return result.success
     ? { ok: true, value: result.data }
@@ -123,7 +122,7 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix = ""): Parsed
  * action, then one authentication group (signature fields or client auth token, never both).
  * `body` is `undefined` when the request carried no JSON, which reads as "requestId is required".
  */
-export function parseProcessRequest(body: unknown): Parsed<ProcessRequest> {
+export function parseProcessRequest(body: unknown): Result<ProcessRequest, ProcessReason> {
   if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
     return { ok: false, reason: { code: "invalid_input", message: "Request body must be a JSON object" } };
   }

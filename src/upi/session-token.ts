@@ -69,9 +69,9 @@ export async function verifySessionToken(
     now,
   });
   if (!verified.ok) return undefined;
-  const { merchantId, customerId, rev, aud, sub, jti, exp } = verified.payload;
+  const { merchantId, customerId, rev, aud, sub, jti, exp } = verified.value;
   // Tokens issued before incarnations existed carry none: they belong to the legacy incarnation.
-  const inc = verified.payload.inc ?? LEGACY_INCARNATION;
+  const inc = verified.value.inc ?? LEGACY_INCARNATION;
   if (typeof merchantId !== "string" || typeof customerId !== "string" || typeof rev !== "number")
     return undefined;
   if (typeof jti !== "string" || typeof exp !== "number" || typeof inc !== "string") return undefined;
@@ -83,6 +83,6 @@ export async function verifySessionToken(
     epoch: rev,
     sessionId: jti,
     expiresAt: exp * 1000,
-    payload: verified.payload,
+    payload: verified.value,
   };
 }

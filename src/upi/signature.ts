@@ -1,3 +1,5 @@
+import { BoundedCache, remembered } from "../shared/bounded-cache";
+import { fromBase64 } from "../shared/encoding";
 import { canonicalMobile } from "../shared/identifiers";
 import { isPathSegmentSafe, isValidId } from "../shared/ids";
 import {
@@ -7,6 +9,7 @@ import {
   type PemProblem,
   rsaModulusBits,
 } from "../shared/public-key";
+import { fail, ok, type Result } from "../shared/result";
 import type { ProcessReason } from "./errors";
 
 /**
@@ -23,16 +26,8 @@ export interface SignedPayload {
   readonly customerMobileNumber?: string;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; reason: ProcessReason };
-
-const invalid = (message: string): { ok: false; reason: ProcessReason } => ({
-  ok: false,
-  reason: { code: "invalid_input", message },
-});
-const missing = (field: string): { ok: false; reason: ProcessReason } => ({
-  ok: false,
-  reason: { code: "missing_parameter", field },
-});
+const invalid = (message: string) => fail<ProcessReason>({ code: "invalid_input", message });
+const missing = (field: string) => fail<ProcessReason>({ code: "missing_parameter", field });
 
 /**
  * The first key that occurs twice in one object of a JSON text, or `undefined`. JSON.parse keeps
@@ -74,7 +69,7 @@ function parseTimestamp(value: unknown): number | undefined {
 }
 
 /** Parses the signed JSON text; the text itself stays untouched for verification. */
-export function parseSignedPayload(text: string): Parsed<SignedPayload> {
+export function parseSignedPayload(text: string): Result<SignedPayload, ProcessReason> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -176,9 +171,8 @@ export function decodeSignature(text: string): Uint8Array | undefined {
     .replaceAll("-", "+")
     .replaceAll("_", "/")
     .replace(/={0,2}$/, "");
-  if (!BASE64_BODY.test(body) || body.length % 4 === 1) return undefined;
-  const binary = atob(body.padEnd(body.length + ((4 - (body.length % 4)) % 4), "="));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  // Padding was stripped above, so an incomplete one is accepted too.
+  return BASE64_BODY.test(body) ? fromBase64(body) : undefined;
 }
 
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
@@ -213,32 +207,25 @@ function rejectionFor(problem: PemProblem): PublicKeyRejection {
  */
 export async function importMerchantPublicKey(
   pem: string,
-): Promise<{ ok: true; key: CryptoKey; modulusBits: number } | { ok: false; reason: PublicKeyRejection }> {
+): Promise<Result<{ key: CryptoKey; modulusBits: number }, PublicKeyRejection>> {
   const imported = await importPublicKey(pem, "RS256");
-  if (!imported.ok) return { ok: false, reason: rejectionFor(imported.reason) };
+  if (!imported.ok) return fail(rejectionFor(imported.reason));
   const modulusBits = rsaModulusBits(imported.value);
-  if (modulusBits < MIN_MODULUS_BITS) return { ok: false, reason: "RSA key is shorter than 2048 bits" };
-  if (modulusBits > MAX_MODULUS_BITS) return { ok: false, reason: "RSA key is longer than 8192 bits" };
-  return { ok: true, key: imported.value, modulusBits };
+  if (modulusBits < MIN_MODULUS_BITS) return fail("RSA key is shorter than 2048 bits");
+  if (modulusBits > MAX_MODULUS_BITS) return fail("RSA key is longer than 8192 bits");
+  return ok({ key: imported.value, modulusBits });
 }
 
 // SPEC §9: imported keys are cached per isolate, keyed by the PEM itself so a replaced key is a new entry.
-const KEY_CACHE_LIMIT = 256;
-const importedKeys = new Map<string, Promise<CryptoKey>>();
+const importedKeys = new BoundedCache<Promise<CryptoKey>>(256);
 
 function cachedVerificationKey(pem: string): Promise<CryptoKey> {
-  let key = importedKeys.get(pem);
-  if (!key) {
-    if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.delete(importedKeys.keys().next().value!);
-    key = importMerchantPublicKey(pem).then((imported) => {
-      // Stored keys were validated on registration: a key that no longer imports is corrupt config.
-      if (!imported.ok) throw new Error(`stored merchant key does not import: ${imported.reason}`);
-      return imported.key;
-    });
-    key.catch(() => importedKeys.delete(pem));
-    importedKeys.set(pem, key);
-  }
-  return key;
+  return remembered(importedKeys, pem, async () => {
+    const imported = await importMerchantPublicKey(pem);
+    // Stored keys were validated on registration: a key that no longer imports is corrupt config.
+    if (!imported.ok) throw new Error(`stored merchant key does not import: ${imported.reason}`);
+    return imported.value.key;
+  });
 }
 
 /** True when `signature` is the merchant key's RSA-SHA256 signature over the exact UTF-8 bytes of `text`. */

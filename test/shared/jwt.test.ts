@@ -80,7 +80,7 @@ describe("issueJwt", () => {
       exp: IAT + LIFETIME,
       jti: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
-    expect(await verifyJwt(ring, jwt, expectCpr)).toEqual({ ok: true, payload });
+    expect(await verifyJwt(ring, jwt, expectCpr)).toEqual({ ok: true, value: payload });
   });
 
   it("never lets family claims override the registered ones", async () => {
@@ -119,7 +119,7 @@ describe("verifyJwt", () => {
     ["the third, EdDSA key", () => ed],
   ])("accepts a token signed by %s", async (_, key) => {
     const token = await signWith(key(), { kid: key().kid, typ: "cpr+jwt" });
-    expect(await verifyJwt(ring, token, expectCpr)).toEqual({ ok: true, payload: claims() });
+    expect(await verifyJwt(ring, token, expectCpr)).toEqual({ ok: true, value: claims() });
   });
 
   it("keeps verifying an old key's tokens after rotation, until the key is removed", async () => {

@@ -225,7 +225,7 @@ describe("vars are checked before any state changes (SPEC §2 'Configuration is 
       { MAX_BODY_BYTES: "1024" } as unknown as Partial<Env>,
     );
     expect(response.status).toBe(413);
-    expect(await json(response)).toEqual(renderCprFault("payload_too_large").body);
+    expect(await json(response)).toEqual(renderCprFault("payload_too_large", 1024).body);
   });
 });
 

@@ -1,0 +1,51 @@
+/**
+ * The service's one keyed per-isolate cache: at most `limit` entries, the oldest dropped first when
+ * a new key arrives at a full cache. Every module-level cache keyed by strings uses it, so none
+ * grows without bound however many distinct keys (PEMs, secrets, KV records) an isolate meets.
+ * (Single-value caches such as the key ring and the vars, and the allowlists memoised in a WeakMap
+ * on their record, need no bound.)
+ */
+export class BoundedCache<V> {
+  readonly #entries = new Map<string, V>();
+
+  constructor(readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (!this.#entries.has(key) && this.#entries.size >= this.limit) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
+/**
+ * The promise cached under `key`, or the one `load` starts (concurrent callers share it). A
+ * promise that rejects is forgotten, so the next call tries again instead of meeting the failure.
+ */
+export function remembered<T>(
+  cache: BoundedCache<Promise<T>>,
+  key: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const loading = load();
+  loading.catch(() => {
+    if (cache.get(key) === loading) cache.delete(key);
+  });
+  cache.set(key, loading);
+  return loading;
+}

@@ -1,0 +1,49 @@
+/**
+ * The service's one owner of byte ↔ text encodings: hex, base64 and base64url (RFC 4648). The
+ * decoders answer `undefined` for text outside the encoding instead of throwing.
+ */
+
+/** Lowercase hex of the bytes. */
+export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let out = "";
+  for (const byte of view) out += byte.toString(16).padStart(2, "0");
+  return out;
+}
+
+/** The bytes of hex text (either case), or `undefined` for an odd length or a non-hex character. */
+export function fromHex(hex: string): Uint8Array | undefined {
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) return undefined;
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+}
+
+function binaryOf(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return binary;
+}
+
+/** Standard base64 with padding (RFC 4648 §4). */
+export function toBase64(bytes: ArrayBuffer | Uint8Array): string {
+  return btoa(binaryOf(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)));
+}
+
+/** base64url without padding (RFC 4648 §5). */
+export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
+  return toBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/**
+ * The bytes of base64 text in the standard or the URL-safe alphabet (RFC 4648 §4, §5; the two
+ * alphabets' extra characters mean nothing else), padding optional but, when present, complete.
+ */
+export function fromBase64(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) return undefined;
+  try {
+    return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (char) =>
+      char.charCodeAt(0),
+    );
+  } catch {
+    return undefined;
+  }
+}
