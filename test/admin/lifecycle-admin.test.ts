@@ -2,6 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PURGE_BATCH } from "../../src/admin/tenant";
+import { MERCHANTS } from "../../src/shared/config-records";
+import { ConfigStore } from "../../src/shared/config-store";
 import { tenantObject } from "../../src/shared/tenants";
 import { login } from "../portal/support";
 import { incarnationOf } from "../support/tenants";
@@ -222,6 +224,34 @@ describe("deleting and re-creating a merchant (SPEC §10)", () => {
     expect(response.status).toBe(401);
     expect(await storedKeys(merchant, customerId)).toEqual([]);
     await env.CONFIG.delete(`merchant:${merchant.merchantId}`);
+  });
+
+  it("creates no customer in a re-created merchant for the old merchant's key that a stale copy still admits", async () => {
+    const old = await createMerchant();
+    const oldCopy = await env.CONFIG.get(`merchant:${old.merchantId}`);
+    expect((await admin("DELETE", `/merchants/${old.merchantId}`)).status).toBe(204);
+    const again = await createMerchant(old.merchantId);
+    const newCopy = await env.CONFIG.get(`merchant:${old.merchantId}`);
+    // Another location still reads the deleted merchant's copy (KV delay): its key, its incarnation.
+    await env.CONFIG.put(`merchant:${old.merchantId}`, oldCopy!);
+    const customerId = uid("c");
+    const withKey = (apiKey: string) =>
+      postJson(
+        "/customers",
+        { object_reference_id: customerId },
+        { headers: { "x-merchantid": old.merchantId, Authorization: `Basic ${btoa(`${apiKey}:`)}` } },
+      );
+    const refused = await withKey(old.apiKey);
+    expect(refused.status).toBe(401);
+    expect((await json(refused)).error_code).toBe("access_denied");
+    // Nothing was written for the new merchant, nor for the old one.
+    expect(await storedKeys(again, customerId)).toEqual([]);
+    expect(await storedKeys(old, customerId)).toEqual([]);
+    // The twin: once the copy is current (and this isolate's cached copy dropped), the new
+    // merchant's own key creates the customer.
+    await new ConfigStore(env.CONFIG).put(MERCHANTS, old.merchantId, JSON.parse(newCopy!));
+    expect((await withKey(again.apiKey)).status).toBe(200);
+    expect(await storedKeys(again, customerId)).toEqual(["profile"]);
   });
 });
 
