@@ -171,6 +171,21 @@ describe("deleting and re-creating a merchant (SPEC §10)", () => {
     expect(await purgedCount(merchant, customerIds)).toBe(customerIds.length);
   });
 
+  it("purges a customer whose sessions an admin revoked, like the customers the other routes touched", async () => {
+    const merchant = await createMerchant();
+    const customerId = uid("c");
+    const revoked = await admin(
+      "POST",
+      `/merchants/${merchant.merchantId}/customers/${customerId}/revoke-sessions`,
+    );
+    expect(revoked.status).toBe(204);
+    expect(await storedKeys(merchant, customerId)).toEqual(["session-epoch"]);
+
+    expect((await admin("DELETE", `/merchants/${merchant.merchantId}`)).status).toBe(204);
+    expect(await runTenantAlarm("merchant", merchant.merchantId)).toBe(true);
+    expect(await storedKeys(merchant, customerId)).toEqual([]);
+  });
+
   it("resumes a purge interrupted mid-way", async () => {
     const merchant = await createMerchant();
     const customerIds: string[] = [];
