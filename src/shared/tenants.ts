@@ -22,6 +22,8 @@ export type TenantEventType =
   | "user_removed"
   | "transaction_revoked"
   | "sessions_revoked"
+  | "client_token_revoked"
+  | "token_revoked"
   | "locked_out"
   | "unlocked";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_FAILURES } from "../../src/portal/user";
 import { tenantObject } from "../../src/shared/tenants";
 import { grantedToken } from "../cpr/helpers";
-import { login } from "../portal/support";
+import { checkSession, login, provisionUser, tokenOf } from "../portal/support";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
 import { bindDevice, processCall, provisionMerchant, signedBody } from "../upi/support";
@@ -274,5 +274,82 @@ describe("UPI security events", () => {
       requestId,
     });
     expect(JSON.stringify(events)).not.toContain(token);
+  });
+
+  it("records client_token_revoked when a merchant revokes a client auth token", async () => {
+    const merchant = await provisionMerchant();
+    const customerId = uid("cust");
+    const created = await call("/customers", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
+        "x-merchantid": merchant.merchantId,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ object_reference_id: customerId, "options.get_client_auth_token": "true" }),
+    });
+    expect(created.status).toBe(200);
+    const token = (await json(created)).juspay.client_auth_token as string;
+    const requestId = `req-${crypto.randomUUID()}`;
+    const revoked = await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Request-Id": requestId,
+      },
+      body: `token=${token}`,
+    });
+    expect(revoked.status).toBe(200);
+    const { events } = await eventsOf(`/merchants/${merchant.merchantId}`);
+    expect(events[0]).toEqual({
+      id: expect.any(String),
+      at: expect.stringMatching(ISO_UTC),
+      type: "client_token_revoked",
+      requestId,
+    });
+    expect(JSON.stringify(events)).not.toContain(token);
+    // The twin: revoking it again (no longer live) revokes nothing and records nothing.
+    await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: `token=${token}`,
+    });
+    expect((await eventsOf(`/merchants/${merchant.merchantId}`)).events).toHaveLength(events.length);
+  });
+});
+
+describe("portal security events", () => {
+  it.each([
+    ["the admin", (_token: string) => ({ Authorization: `Bearer ${env.ADMIN_TOKEN}` })],
+    ["the user itself (logout)", (token: string) => ({ "X-Optimus-API-Key": token })],
+  ] as const)("records token_revoked when %s revokes a portal token", async (_who, auth) => {
+    const user = await provisionUser();
+    const token = await tokenOf(await login(user));
+    const requestId = `req-${crypto.randomUUID()}`;
+    const revoked = await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        ...auth(token),
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Request-Id": requestId,
+      },
+      body: `token=${token}`,
+    });
+    expect(revoked.status).toBe(200);
+    expect((await checkSession(token)).status).toBe(401);
+    const { events } = await eventsOf(`/users/${user.email}`);
+    expect(events[0]).toEqual({
+      id: expect.any(String),
+      at: expect.stringMatching(ISO_UTC),
+      type: "token_revoked",
+      requestId,
+    });
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(user.email);
   });
 });
