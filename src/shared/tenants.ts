@@ -24,6 +24,9 @@ export type TenantEventType =
   | "sessions_revoked"
   | "client_token_revoked"
   | "token_revoked"
+  | "customer_device_bound"
+  | "customer_device_unbound"
+  | "customer_accounts_set"
   | "locked_out"
   | "unlocked";
 

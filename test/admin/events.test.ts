@@ -7,7 +7,7 @@ import { grantedToken } from "../cpr/helpers";
 import { checkSession, login, provisionUser, tokenOf } from "../portal/support";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
-import { bindDevice, processCall, provisionMerchant, signedBody } from "../upi/support";
+import { bindDevice, DEMO_ACCOUNT, processCall, provisionMerchant, signedBody } from "../upi/support";
 import { runTenantAlarm } from "./support";
 
 /**
@@ -318,6 +318,46 @@ describe("UPI security events", () => {
       },
       body: `token=${token}`,
     });
+    expect((await eventsOf(`/merchants/${merchant.merchantId}`)).events).toHaveLength(events.length);
+  });
+});
+
+describe("admin changes to a merchant's customers", () => {
+  it("records device bound and unbound, accounts set and sessions revoked, with none of the customer's data", async () => {
+    const merchant = await provisionMerchant();
+    // A merchant's own reference may be an email: it never appears in the merchant's log.
+    const customerId = `${uid("jane")}@example.com`;
+    const path = `/merchants/${merchant.merchantId}/customers/${customerId}`;
+    const bound = await traced("PUT", `${path}/device`, {
+      deviceFingerPrint: "fp-secret-device",
+      mobileNumber: "919876543210",
+      activated: true,
+    });
+    expect(bound.response.status).toBe(200);
+    const linked = await traced("PUT", `${path}/vpa-accounts`, [
+      { vpa: "jane@upi", accounts: [DEMO_ACCOUNT] },
+    ]);
+    expect(linked.response.status).toBe(200);
+    const unbound = await traced("DELETE", `${path}/device`);
+    expect(unbound.response.status).toBe(204);
+    const revoked = await traced("POST", `${path}/revoke-sessions`);
+    expect(revoked.response.status).toBe(204);
+
+    const { events } = await eventsOf(`/merchants/${merchant.merchantId}`);
+    expect(
+      events.slice(0, 4).map((event: { type: string; requestId: string }) => [event.type, event.requestId]),
+    ).toEqual([
+      ["sessions_revoked", revoked.requestId],
+      ["customer_device_unbound", unbound.requestId],
+      ["customer_accounts_set", linked.requestId],
+      ["customer_device_bound", bound.requestId],
+    ]);
+    const text = JSON.stringify(events);
+    for (const data of [customerId, "fp-secret-device", "9876543210", "jane@upi"]) {
+      expect(text).not.toContain(data);
+    }
+    // The twin: unbinding a device that is not bound changes nothing and records nothing.
+    expect((await admin("DELETE", `${path}/device`)).status).toBe(404);
     expect((await eventsOf(`/merchants/${merchant.merchantId}`)).events).toHaveLength(events.length);
   });
 });
