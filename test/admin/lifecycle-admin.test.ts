@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PURGE_BATCH } from "../../src/admin/tenant";
@@ -8,7 +8,14 @@ import { tenantObject } from "../../src/shared/tenants";
 import { login } from "../portal/support";
 import { incarnationOf } from "../support/tenants";
 import { admin, call, json, postJson, TEST_IP, uid } from "../support/worker";
-import { type MerchantIncarnation, processCall, registerKey, signedBody, storedKeys } from "../upi/support";
+import {
+  customerStub,
+  type MerchantIncarnation,
+  processCall,
+  registerKey,
+  signedBody,
+  storedKeys,
+} from "../upi/support";
 import { breakTenantObject, runTenantAlarm } from "./support";
 
 /**
@@ -183,6 +190,44 @@ describe("deleting and re-creating a merchant (SPEC §10)", () => {
 
     expect((await admin("DELETE", `/merchants/${merchant.merchantId}`)).status).toBe(204);
     expect(await runTenantAlarm("merchant", merchant.merchantId)).toBe(true);
+    expect(await storedKeys(merchant, customerId)).toEqual([]);
+  });
+
+  it("purges a customer that only met signature mode and a session revocation, once its records expire", async () => {
+    const merchant = await createMerchant();
+    const key = await registerKey(merchant.merchantId);
+    const customerId = uid("c");
+    const session = await processCall(await signedBody({ ...merchant, key }, { customerId }));
+    expect(session.status).toBe(200);
+    const revoked = await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: `token=${(await json(session)).payload.sessionToken}`,
+    });
+    expect(revoked.status).toBe(200);
+    const customer = customerStub(merchant, customerId);
+    const kept = await storedKeys(merchant, customerId);
+    expect(kept.map((name) => name.split(":")[0]).sort()).toEqual(["redemption", "revoked-session"]);
+
+    // No merchant object knows this customer (process adds no hop to register it): the merchant's
+    // purge leaves it, and its own alarm erases it once what it remembers has expired.
+    expect((await admin("DELETE", `/merchants/${merchant.merchantId}`)).status).toBe(204);
+    await runTenantAlarm("merchant", merchant.merchantId);
+    expect(await storedKeys(merchant, customerId)).toEqual(kept);
+    expect(await runInDurableObject(customer, (_instance, state) => state.storage.getAlarm())).not.toBeNull();
+    // The twin: before its records expire, the alarm keeps them.
+    expect(await runDurableObjectAlarm(customer)).toBe(true);
+    expect(await storedKeys(merchant, customerId)).toEqual(kept);
+    // Time passes: every record's end moves to the past.
+    await runInDurableObject(customer, (_instance, state) => {
+      for (const [name, value] of state.storage.kv.list<unknown>()) {
+        state.storage.kv.put(name, typeof value === "number" ? 1 : { ...(value as object), keepUntil: 1 });
+      }
+    });
+    expect(await runDurableObjectAlarm(customer)).toBe(true);
     expect(await storedKeys(merchant, customerId)).toEqual([]);
   });
 
