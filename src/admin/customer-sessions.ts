@@ -1,11 +1,10 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { annotate } from "../env";
-import { recordTenantEvent } from "../shared/tenants";
+import { recordTenantEvent, registerCustomer } from "../shared/tenants";
 import { customerObject } from "../upi/customer";
 import { customerIdParamSchema } from "../upi/schema";
 import { adminFailure } from "./errors";
-import { readTenant } from "./tenant-calls";
 import { adminParams } from "./validate";
 
 /**
@@ -19,14 +18,13 @@ export const customerSessionsAdmin = new Hono<AppEnv>().post(
   async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
     // The merchant's object, not a KV copy: a deleted merchant has no sessions to end (SPEC §10).
-    const merchant = await readTenant(c, "merchant", merchantId);
-    if (!merchant) return adminFailure(c, { code: "not_found", message: `No merchant ${merchantId}` });
-    const epoch = await customerObject(
-      c.env,
-      merchantId,
-      merchant.incarnation,
-      customerId,
-    ).revokeAllSessions();
+    // It also notes the customer, whose object this writes, so that deleting the merchant purges it
+    // as it purges the customers the other routes touch.
+    const incarnation = await registerCustomer(c.env, merchantId, customerId);
+    if (incarnation === undefined) {
+      return adminFailure(c, { code: "not_found", message: `No merchant ${merchantId}` });
+    }
+    const epoch = await customerObject(c.env, merchantId, incarnation, customerId).revokeAllSessions();
     annotate(c, { merchantId, action: "customer_sessions_revoked", sessionEpoch: epoch });
     await recordTenantEvent(c.env, "merchant", merchantId, {
       type: "sessions_revoked",

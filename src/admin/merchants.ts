@@ -6,7 +6,7 @@ import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records
 import { generateSecret, sha256Hex } from "../shared/crypto";
 import { canonicalMobile } from "../shared/identifiers";
 import { idSchema } from "../shared/ids";
-import { registerCustomer } from "../shared/tenants";
+import { recordTenantEvent, registerCustomer, type TenantEventType } from "../shared/tenants";
 import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "../upi/client-auth-token";
 import { customerObject } from "../upi/customer";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
@@ -82,6 +82,13 @@ function merchantView(merchant: MerchantRecord, keys: MerchantKeyRecord[]) {
 const viewOf = (snapshot: TenantSnapshot) => merchantView(snapshot.record as MerchantRecord, snapshot.keys);
 
 const notFound = (c: AppContext, message: string) => adminFailure(c, { code: "not_found", message });
+
+/**
+ * SPEC §10: a change to a customer's state made through the admin API is an event of its merchant.
+ * Only its type and request id: a customer id may be an email, a binding holds a mobile number.
+ */
+const recordCustomerChange = (c: AppContext, merchantId: string, type: TenantEventType) =>
+  recordTenantEvent(c.env, "merchant", merchantId, { type, requestId: c.get("requestId") });
 const merchantExists = (c: AppContext, merchantId: string) =>
   adminFailure(c, { code: "conflict", message: `Merchant ${merchantId} already exists` });
 const merchantNotFound = (c: AppContext, merchantId: string) => notFound(c, `No merchant ${merchantId}`);
@@ -255,6 +262,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
         updatedAt: new Date().toISOString(),
       });
       annotate(c, { merchantId, action: "customer_device_bound" });
+      await recordCustomerChange(c, merchantId, "customer_device_bound");
       return c.json({ merchantId, customerId, ...snapshot });
     },
   )
@@ -265,6 +273,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     const unbound = await customerObject(c.env, merchantId, merchant.incarnation, customerId).unbindDevice();
     if (!unbound) return notFound(c, `Customer ${customerId} has no bound device`);
     annotate(c, { merchantId, action: "customer_device_unbound" });
+    await recordCustomerChange(c, merchantId, "customer_device_unbound");
     return c.body(null, 204);
   })
   .put(
@@ -279,6 +288,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
         c.req.valid("json"),
       );
       annotate(c, { merchantId, action: "customer_vpa_accounts_set" });
+      await recordCustomerChange(c, merchantId, "customer_accounts_set");
       return c.json({ merchantId, customerId, ...snapshot });
     },
   );

@@ -582,7 +582,7 @@ const eventOperations: AdminOperation[] = (
   operationId: `list${name}Events`,
   summary: `List the events of ${noun}`,
   description:
-    "Newest first: every admin change (`created`, `updated` with `changes`, `key_rotated`, `deleted`, key and user changes) and the tenant's security events (`transaction_revoked`, `sessions_revoked`, `locked_out`, `unlocked`). No secret, hash or full email appears. The log belongs to the id: it survives delete and re-create and is kept 13 months; an id with no events answers an empty list.",
+    "Newest first: every admin change (`created`, `updated` with `changes`, `key_rotated`, `deleted`, key and user changes, a merchant's `customer_device_bound`, `customer_device_unbound`, `customer_accounts_set`) and the tenant's security events (`transaction_revoked`, `sessions_revoked`, `client_token_revoked`, `token_revoked` (a portal token), `locked_out`, `unlocked`). No secret, hash or full email appears. The log belongs to the id: it survives delete and re-create and is kept 13 months; an id with no events answers an empty list.",
   params,
   query: eventsQuerySchema,
   success: { status: 200, description: "A page of events.", schema: eventPageSchema },

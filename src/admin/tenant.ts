@@ -178,11 +178,13 @@ export class Tenant extends DurableObject<Env> {
 
   /**
    * Notes a UPI customer of the live merchant, so that deleting the merchant purges it; answers the
-   * incarnation the customer belongs to, or `not_found` when the merchant does not exist.
+   * incarnation the customer belongs to, or `not_found` when the merchant does not exist, or is not
+   * the `expected` incarnation (a caller authenticated by an ended merchant's copy).
    */
-  registerCustomer(customerId: string): Result<string, "not_found"> {
+  registerCustomer(customerId: string, expected?: string): Result<string, "not_found"> {
     const state = this.#state();
     if (!state?.incarnation || state.kind !== "merchant") return fail("not_found");
+    if (expected !== undefined && expected !== state.incarnation) return fail("not_found");
     this.ctx.storage.sql.exec(
       "INSERT OR IGNORE INTO customers (incarnation, customer_id) VALUES (?, ?)",
       state.incarnation,

@@ -113,7 +113,7 @@ export const oauthApi: OperationGroup = {
       tag: TAG,
       summary: "Public signing keys (JWKS)",
       description:
-        "Verify CPR and UPI session JWTs offline: every key of SIGNING_KEYS, public members only. Readable " +
+        "Verify CPR and UPI session JWTs offline: the signing key store's `next`, `active` and `retired` keys (SPEC §11), public members only. Readable " +
         "from any origin (`Access-Control-Allow-Origin: *`).\n\n" +
         VERIFIER_CONFIGURATION,
       responses: {
@@ -142,8 +142,17 @@ export const oauthApi: OperationGroup = {
             "Cache-Control": {
               description: "Cacheable for a few minutes, so a new key is seen before it signs.",
             },
+            ETag: { description: "The key set's version: send it back in If-None-Match to revalidate." },
+            "Access-Control-Allow-Origin": PUBLIC_DOCUMENT_RESPONSE_HEADERS["Access-Control-Allow-Origin"],
           },
         ),
+        304: {
+          description: "Not modified: If-None-Match names the current key set (RFC 9110 §15.4.5).",
+          headers: { ETag: { description: "The key set's version." } },
+        },
+        // The keys come from the signing key store (SPEC §11): an unreadable store, or keys sealed
+        // under another KEY_ENCRYPTION_SECRET, fail closed (never an empty set).
+        ...errorResponses(plainErrorSchema, faultWires(renderPlainFault, ["internal", "unavailable"])),
       },
     },
     ...([undefined, "cpr", "upi"] as const).map((kind) => ({

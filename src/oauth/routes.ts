@@ -99,13 +99,22 @@ async function findLiveToken(
   return family && live ? { family, live } : undefined;
 }
 
-/** SPEC §10: revoking a CPR token or a UPI session is a security event of its tenant. */
+/** SPEC §10: revoking a token of any family is a security event of the tenant that owns it. */
 async function recordRevocation(c: AppContext, family: TokenFamily, owner: TokenOwner): Promise<void> {
   const requestId = c.get("requestId");
-  if (owner.kind === "app") {
-    await recordTenantEvent(c.env, "app", owner.appId, { type: "transaction_revoked", requestId });
-  } else if (owner.kind === "merchant" && family === upiSessionTokens) {
-    await recordTenantEvent(c.env, "merchant", owner.merchantId, { type: "sessions_revoked", requestId });
+  switch (owner.kind) {
+    case "app":
+      await recordTenantEvent(c.env, "app", owner.appId, { type: "transaction_revoked", requestId });
+      return;
+    case "merchant":
+      await recordTenantEvent(c.env, "merchant", owner.merchantId, {
+        type: family === upiSessionTokens ? "sessions_revoked" : "client_token_revoked",
+        requestId,
+      });
+      return;
+    case "portal-user":
+      await recordTenantEvent(c.env, "portal-user", owner.email, { type: "token_revoked", requestId });
+      return;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { TokenFamily } from "../shared/introspection";
+import { serviceIssuer } from "../shared/issuers";
 import { endSession, findLiveSession } from "./sessions";
 import { isPortalToken } from "./token-codec";
 
@@ -15,7 +16,8 @@ export const portalTokens: TokenFamily = {
         exp: Math.floor(session.expiresAt / 1000),
         iat: Math.floor(session.issuedAt / 1000),
         sub: session.email,
-        iss: env.ISSUER,
+        // The service's issuer as the root metadata document names it (no trailing slash).
+        iss: serviceIssuer(env),
         organization_id: session.organizationId,
       },
     };

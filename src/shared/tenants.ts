@@ -22,6 +22,11 @@ export type TenantEventType =
   | "user_removed"
   | "transaction_revoked"
   | "sessions_revoked"
+  | "client_token_revoked"
+  | "token_revoked"
+  | "customer_device_bound"
+  | "customer_device_unbound"
+  | "customer_accounts_set"
   | "locked_out"
   | "unlocked";
 
@@ -59,13 +64,16 @@ export async function recordTenantEvent(
 /**
  * Notes a UPI customer in its merchant's object before the customer's state is written, so that
  * deleting the merchant purges it (SPEC §10); the merchant's incarnation, or `undefined` when the
- * merchant does not exist (whatever a KV copy elsewhere still says).
+ * merchant does not exist (whatever a KV copy elsewhere still says). With `expected` (the
+ * incarnation of the copy that authenticated the caller), `undefined` also when the merchant was
+ * re-created since: the old merchant's key never writes into the new merchant.
  */
 export async function registerCustomer(
   env: Env,
   merchantId: string,
   customerId: string,
+  expected?: string,
 ): Promise<string | undefined> {
-  const registered = await tenantObject(env, "merchant", merchantId).registerCustomer(customerId);
+  const registered = await tenantObject(env, "merchant", merchantId).registerCustomer(customerId, expected);
   return registered.ok ? registered.value : undefined;
 }

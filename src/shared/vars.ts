@@ -41,6 +41,11 @@ function checkIssuer(value: unknown): string {
   if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {
     throw new ConfigurationError("ISSUER must have no query or fragment");
   }
+  // SPEC §6: the Worker serves the JWKS and the metadata documents at the root, and RFC 8414 §3.1
+  // inserts the well-known path before an issuer's path: with `https://host/auth`, jwks_uri and the
+  // documents of `ISSUER/cpr` and `ISSUER/upi` would name URLs no route serves. A trailing slash is
+  // no path (shared/issuers drops it).
+  if (url.pathname !== "/") throw new ConfigurationError("ISSUER must be an origin, with no path");
   return value;
 }
 

@@ -81,6 +81,8 @@ export class UpiCustomer extends DurableObject<Env> {
   private readonly signing = new Map<string, Promise<SessionAnswer>>();
   /** When this instance last swept (in memory: a fresh instance sweeps on its first write). */
   private sweptAt = Number.NEGATIVE_INFINITY;
+  /** This instance has made sure an alarm will sweep what it wrote (at most one check per instance). */
+  private cleanupScheduled = false;
 
   createProfile(profile: CustomerProfile): Result<CustomerProfile, "customer_exists"> {
     const kv = this.ctx.storage.kv;
@@ -150,6 +152,7 @@ export class UpiCustomer extends DurableObject<Env> {
     try {
       const answer = await answering;
       kv.put(key, { requestId, keepUntil, answer } satisfies Redemption);
+      await this.scheduleCleanup(keepUntil);
       return { ok: true, value: answer };
     } finally {
       this.signing.delete(payloadHash);
@@ -204,9 +207,10 @@ export class UpiCustomer extends DurableObject<Env> {
    * Ends one session (`/oauth/revoke`, SPEC §5): the customer's other sessions stay live. Remembered
    * until the token would have expired anyway, then swept.
    */
-  revokeSession(sessionId: string, expiresAt: number, now: number): void {
+  async revokeSession(sessionId: string, expiresAt: number, now: number): Promise<void> {
     this.sweep(now);
     this.ctx.storage.kv.put(`${REVOKED_SESSION}${sessionId}`, expiresAt);
+    await this.scheduleCleanup(expiresAt);
   }
 
   /**
@@ -252,6 +256,37 @@ export class UpiCustomer extends DurableObject<Env> {
   async purge(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.cleanupScheduled = false;
+  }
+
+  /**
+   * Sweeps the records that expire (redemptions, client auth tokens, revoked sessions) once they have,
+   * and erases the object when nothing else is left. A customer that only ever met signature mode or a
+   * session revocation is known to no merchant object (registering it would add a hop to `process`),
+   * so when its merchant is deleted this alarm is what purges it (SPEC §10, README "Lifecycle").
+   */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.sweptAt = Number.NEGATIVE_INFINITY;
+    this.sweep(now);
+    const kv = this.ctx.storage.kv;
+    let next = Number.POSITIVE_INFINITY;
+    for (const [, redemption] of kv.list<Redemption>({ prefix: REDEMPTION })) {
+      next = Math.min(next, redemption.keepUntil);
+    }
+    for (const [, token] of kv.list<ClientTokenRecord>({ prefix: CLIENT_TOKEN })) {
+      next = Math.min(next, token.expiresAt);
+    }
+    for (const [, expiresAt] of kv.list<number>({ prefix: REVOKED_SESSION })) {
+      next = Math.min(next, expiresAt);
+    }
+    if (Number.isFinite(next)) {
+      // Swept strictly after its time (`sweep` keeps what expires at `now`).
+      await this.ctx.storage.setAlarm(Math.max(next, now) + 1);
+      return;
+    }
+    this.cleanupScheduled = false;
+    if ([...kv.list({ limit: 1 })].length === 0) await this.ctx.storage.deleteAll();
   }
 
   private async answer(request: SessionRequest): Promise<SessionAnswer> {
@@ -284,6 +319,14 @@ export class UpiCustomer extends DurableObject<Env> {
       sessionToken,
       sessionTokenExpiry: new Date(expiresAt).toISOString(),
     };
+  }
+
+  /** Makes sure an alarm sweeps a record expiring at `at` (the first write of each instance checks). */
+  private async scheduleCleanup(at: number): Promise<void> {
+    if (this.cleanupScheduled) return;
+    this.cleanupScheduled = true;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null) await this.ctx.storage.setAlarm(at + 1);
   }
 
   /** Drops redemptions whose payload has left its window, and client auth tokens and revoked sessions past expiry. */

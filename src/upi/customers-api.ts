@@ -168,9 +168,10 @@ export const customersApi = new Hono<AppEnv>()
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;
     // SPEC §10: the merchant's object notes the customer before it exists, so that deleting the
-    // merchant purges it; a merchant that no longer exists (a stale copy here) creates nothing.
+    // merchant purges it; a merchant that no longer exists, or was created again since the copy
+    // that authenticated this caller (a stale copy here, with the old key), creates nothing.
     const { merchantId } = merchant.value;
-    const incarnation = await registerCustomer(c.env, merchantId, customerId);
+    const incarnation = await registerCustomer(c.env, merchantId, customerId, merchant.value.incarnation);
     if (incarnation === undefined) {
       annotate(c, { reason: "merchant_deleted" });
       return customerApiFailure(c, { code: "unauthenticated" });

@@ -2,6 +2,7 @@ import { decodeProtectedHeader } from "jose";
 import { configStoreFor } from "../env";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
+import { issuerOf } from "../shared/issuers";
 import { clientTokenOwner, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { findMerchant } from "./merchant";
@@ -86,7 +87,8 @@ export const upiClientAuthTokens: TokenFamily = {
         exp: Math.floor(status.expiresAt / 1000),
         iat: Math.floor(status.issuedAt / 1000),
         sub: owner.customerId,
-        iss: env.ISSUER,
+        // SPEC §6: the UPI issuer, like the family's session tokens (its metadata lists this endpoint).
+        iss: issuerOf(env, "upi"),
         aud: owner.merchantId,
         merchantId: owner.merchantId,
         customerId: owner.customerId,

@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { MAX_FAILURES } from "../../src/portal/user";
 import { tenantObject } from "../../src/shared/tenants";
 import { grantedToken } from "../cpr/helpers";
-import { login } from "../portal/support";
+import { checkSession, login, provisionUser, tokenOf } from "../portal/support";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
-import { bindDevice, processCall, provisionMerchant, signedBody } from "../upi/support";
+import { bindDevice, DEMO_ACCOUNT, processCall, provisionMerchant, signedBody } from "../upi/support";
 import { runTenantAlarm } from "./support";
 
 /**
@@ -274,5 +274,122 @@ describe("UPI security events", () => {
       requestId,
     });
     expect(JSON.stringify(events)).not.toContain(token);
+  });
+
+  it("records client_token_revoked when a merchant revokes a client auth token", async () => {
+    const merchant = await provisionMerchant();
+    const customerId = uid("cust");
+    const created = await call("/customers", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
+        "x-merchantid": merchant.merchantId,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ object_reference_id: customerId, "options.get_client_auth_token": "true" }),
+    });
+    expect(created.status).toBe(200);
+    const token = (await json(created)).juspay.client_auth_token as string;
+    const requestId = `req-${crypto.randomUUID()}`;
+    const revoked = await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Request-Id": requestId,
+      },
+      body: `token=${token}`,
+    });
+    expect(revoked.status).toBe(200);
+    const { events } = await eventsOf(`/merchants/${merchant.merchantId}`);
+    expect(events[0]).toEqual({
+      id: expect.any(String),
+      at: expect.stringMatching(ISO_UTC),
+      type: "client_token_revoked",
+      requestId,
+    });
+    expect(JSON.stringify(events)).not.toContain(token);
+    // The twin: revoking it again (no longer live) revokes nothing and records nothing.
+    await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: `token=${token}`,
+    });
+    expect((await eventsOf(`/merchants/${merchant.merchantId}`)).events).toHaveLength(events.length);
+  });
+});
+
+describe("admin changes to a merchant's customers", () => {
+  it("records device bound and unbound, accounts set and sessions revoked, with none of the customer's data", async () => {
+    const merchant = await provisionMerchant();
+    // A merchant's own reference may be an email: it never appears in the merchant's log.
+    const customerId = `${uid("jane")}@example.com`;
+    const path = `/merchants/${merchant.merchantId}/customers/${customerId}`;
+    const bound = await traced("PUT", `${path}/device`, {
+      deviceFingerPrint: "fp-secret-device",
+      mobileNumber: "919876543210",
+      activated: true,
+    });
+    expect(bound.response.status).toBe(200);
+    const linked = await traced("PUT", `${path}/vpa-accounts`, [
+      { vpa: "jane@upi", accounts: [DEMO_ACCOUNT] },
+    ]);
+    expect(linked.response.status).toBe(200);
+    const unbound = await traced("DELETE", `${path}/device`);
+    expect(unbound.response.status).toBe(204);
+    const revoked = await traced("POST", `${path}/revoke-sessions`);
+    expect(revoked.response.status).toBe(204);
+
+    const { events } = await eventsOf(`/merchants/${merchant.merchantId}`);
+    expect(
+      events.slice(0, 4).map((event: { type: string; requestId: string }) => [event.type, event.requestId]),
+    ).toEqual([
+      ["sessions_revoked", revoked.requestId],
+      ["customer_device_unbound", unbound.requestId],
+      ["customer_accounts_set", linked.requestId],
+      ["customer_device_bound", bound.requestId],
+    ]);
+    const text = JSON.stringify(events);
+    for (const data of [customerId, "fp-secret-device", "9876543210", "jane@upi"]) {
+      expect(text).not.toContain(data);
+    }
+    // The twin: unbinding a device that is not bound changes nothing and records nothing.
+    expect((await admin("DELETE", `${path}/device`)).status).toBe(404);
+    expect((await eventsOf(`/merchants/${merchant.merchantId}`)).events).toHaveLength(events.length);
+  });
+});
+
+describe("portal security events", () => {
+  it.each([
+    ["the admin", (_token: string) => ({ Authorization: `Bearer ${env.ADMIN_TOKEN}` })],
+    ["the user itself (logout)", (token: string) => ({ "X-Optimus-API-Key": token })],
+  ] as const)("records token_revoked when %s revokes a portal token", async (_who, auth) => {
+    const user = await provisionUser();
+    const token = await tokenOf(await login(user));
+    const requestId = `req-${crypto.randomUUID()}`;
+    const revoked = await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        ...auth(token),
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Request-Id": requestId,
+      },
+      body: `token=${token}`,
+    });
+    expect(revoked.status).toBe(200);
+    expect((await checkSession(token)).status).toBe(401);
+    const { events } = await eventsOf(`/users/${user.email}`);
+    expect(events[0]).toEqual({
+      id: expect.any(String),
+      at: expect.stringMatching(ISO_UTC),
+      type: "token_revoked",
+      requestId,
+    });
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(user.email);
   });
 });

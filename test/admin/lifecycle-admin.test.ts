@@ -1,12 +1,21 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PURGE_BATCH } from "../../src/admin/tenant";
+import { MERCHANTS } from "../../src/shared/config-records";
+import { ConfigStore } from "../../src/shared/config-store";
 import { tenantObject } from "../../src/shared/tenants";
 import { login } from "../portal/support";
 import { incarnationOf } from "../support/tenants";
 import { admin, call, json, postJson, TEST_IP, uid } from "../support/worker";
-import { type MerchantIncarnation, processCall, registerKey, signedBody, storedKeys } from "../upi/support";
+import {
+  customerStub,
+  type MerchantIncarnation,
+  processCall,
+  registerKey,
+  signedBody,
+  storedKeys,
+} from "../upi/support";
 import { breakTenantObject, runTenantAlarm } from "./support";
 
 /**
@@ -169,6 +178,59 @@ describe("deleting and re-creating a merchant (SPEC §10)", () => {
     expect(await purgedCount(merchant, customerIds)).toBe(customerIds.length);
   });
 
+  it("purges a customer whose sessions an admin revoked, like the customers the other routes touched", async () => {
+    const merchant = await createMerchant();
+    const customerId = uid("c");
+    const revoked = await admin(
+      "POST",
+      `/merchants/${merchant.merchantId}/customers/${customerId}/revoke-sessions`,
+    );
+    expect(revoked.status).toBe(204);
+    expect(await storedKeys(merchant, customerId)).toEqual(["session-epoch"]);
+
+    expect((await admin("DELETE", `/merchants/${merchant.merchantId}`)).status).toBe(204);
+    expect(await runTenantAlarm("merchant", merchant.merchantId)).toBe(true);
+    expect(await storedKeys(merchant, customerId)).toEqual([]);
+  });
+
+  it("purges a customer that only met signature mode and a session revocation, once its records expire", async () => {
+    const merchant = await createMerchant();
+    const key = await registerKey(merchant.merchantId);
+    const customerId = uid("c");
+    const session = await processCall(await signedBody({ ...merchant, key }, { customerId }));
+    expect(session.status).toBe(200);
+    const revoked = await call("/oauth/revoke", {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: `token=${(await json(session)).payload.sessionToken}`,
+    });
+    expect(revoked.status).toBe(200);
+    const customer = customerStub(merchant, customerId);
+    const kept = await storedKeys(merchant, customerId);
+    expect(kept.map((name) => name.split(":")[0]).sort()).toEqual(["redemption", "revoked-session"]);
+
+    // No merchant object knows this customer (process adds no hop to register it): the merchant's
+    // purge leaves it, and its own alarm erases it once what it remembers has expired.
+    expect((await admin("DELETE", `/merchants/${merchant.merchantId}`)).status).toBe(204);
+    await runTenantAlarm("merchant", merchant.merchantId);
+    expect(await storedKeys(merchant, customerId)).toEqual(kept);
+    expect(await runInDurableObject(customer, (_instance, state) => state.storage.getAlarm())).not.toBeNull();
+    // The twin: before its records expire, the alarm keeps them.
+    expect(await runDurableObjectAlarm(customer)).toBe(true);
+    expect(await storedKeys(merchant, customerId)).toEqual(kept);
+    // Time passes: every record's end moves to the past.
+    await runInDurableObject(customer, (_instance, state) => {
+      for (const [name, value] of state.storage.kv.list<unknown>()) {
+        state.storage.kv.put(name, typeof value === "number" ? 1 : { ...(value as object), keepUntil: 1 });
+      }
+    });
+    expect(await runDurableObjectAlarm(customer)).toBe(true);
+    expect(await storedKeys(merchant, customerId)).toEqual([]);
+  });
+
   it("resumes a purge interrupted mid-way", async () => {
     const merchant = await createMerchant();
     const customerIds: string[] = [];
@@ -222,6 +284,34 @@ describe("deleting and re-creating a merchant (SPEC §10)", () => {
     expect(response.status).toBe(401);
     expect(await storedKeys(merchant, customerId)).toEqual([]);
     await env.CONFIG.delete(`merchant:${merchant.merchantId}`);
+  });
+
+  it("creates no customer in a re-created merchant for the old merchant's key that a stale copy still admits", async () => {
+    const old = await createMerchant();
+    const oldCopy = await env.CONFIG.get(`merchant:${old.merchantId}`);
+    expect((await admin("DELETE", `/merchants/${old.merchantId}`)).status).toBe(204);
+    const again = await createMerchant(old.merchantId);
+    const newCopy = await env.CONFIG.get(`merchant:${old.merchantId}`);
+    // Another location still reads the deleted merchant's copy (KV delay): its key, its incarnation.
+    await env.CONFIG.put(`merchant:${old.merchantId}`, oldCopy!);
+    const customerId = uid("c");
+    const withKey = (apiKey: string) =>
+      postJson(
+        "/customers",
+        { object_reference_id: customerId },
+        { headers: { "x-merchantid": old.merchantId, Authorization: `Basic ${btoa(`${apiKey}:`)}` } },
+      );
+    const refused = await withKey(old.apiKey);
+    expect(refused.status).toBe(401);
+    expect((await json(refused)).error_code).toBe("access_denied");
+    // Nothing was written for the new merchant, nor for the old one.
+    expect(await storedKeys(again, customerId)).toEqual([]);
+    expect(await storedKeys(old, customerId)).toEqual([]);
+    // The twin: once the copy is current (and this isolate's cached copy dropped), the new
+    // merchant's own key creates the customer.
+    await new ConfigStore(env.CONFIG).put(MERCHANTS, old.merchantId, JSON.parse(newCopy!));
+    expect((await withKey(again.apiKey)).status).toBe(200);
+    expect(await storedKeys(again, customerId)).toEqual(["profile"]);
   });
 });
 

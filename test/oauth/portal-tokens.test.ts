@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { fetchWith } from "../hardening/fixtures";
 import { checkSession, login, provisionUser, tokenOf } from "../portal/support";
 import { json } from "../support/worker";
 import { oauthForm } from "./support";
@@ -29,6 +30,28 @@ describe("/oauth with portal tokens", () => {
     expect(body.token).toBe(token);
     const asSelf = await json(await oauthForm("introspect", { portalToken: token }, { token }));
     expect(asSelf).toEqual(expected);
+  });
+
+  it("names the issuer of the root metadata document, also when ISSUER ends in a slash", async () => {
+    const { token } = await loggedIn();
+    const issuer = `${env.ISSUER}/`;
+    const init = {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${env.ADMIN_TOKEN}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: `token=${token}`,
+    };
+    const introspected = await json(
+      await fetchWith("/oauth/introspect", init, { ISSUER: issuer } as Partial<Env>),
+    );
+    const metadata = await json(
+      await fetchWith("/.well-known/oauth-authorization-server", {}, { ISSUER: issuer } as Partial<Env>),
+    );
+    expect(introspected.active).toBe(true);
+    expect(metadata.issuer).toBe(env.ISSUER);
+    expect(introspected.iss).toBe(metadata.issuer);
   });
 
   it("hides a portal token from another portal user", async () => {

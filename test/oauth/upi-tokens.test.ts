@@ -102,6 +102,24 @@ describe("/oauth with client auth tokens", () => {
     expect((await processWithClientToken(merchant.merchantId, customerId, token)).status).toBe(200);
   });
 
+  // SPEC §6: one issuer per kind of UPI token, whichever form it takes: the UPI issuer's metadata
+  // (`/.well-known/oauth-authorization-server/upi`) is where a resource server finds this endpoint.
+  it("introspection names the UPI issuer, as for the family's session tokens", async () => {
+    const { merchant, customerId, token } = await clientAuthToken();
+    const body = await json(
+      await oauthForm("introspect", { basic: [merchant.merchantId, merchant.apiKey] }, { token }),
+    );
+    expect(body).toMatchObject({
+      active: true,
+      token_type: "client_auth_token",
+      sub: customerId,
+      iss: `${env.ISSUER}/upi`,
+      aud: merchant.merchantId,
+    });
+    const metadata = await json(await call("/.well-known/oauth-authorization-server/upi"));
+    expect(body.iss).toBe(metadata.issuer);
+  });
+
   it("a revoked client auth token no longer opens a session", async () => {
     const { merchant, customerId, token } = await clientAuthToken();
     expect((await oauthForm("revoke", { admin: true }, { token })).status).toBe(200);

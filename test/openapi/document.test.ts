@@ -88,7 +88,7 @@ describe("the document's content", () => {
   )("%s documents a success and the family's 500 and 503", (_label, operation) => {
     const statuses = Object.keys(operation.responses).map(Number);
     expect(statuses.some((status) => status >= 200 && status < 300)).toBe(true);
-    if (operation.tag !== "Service" && operation.path !== "/.well-known/jwks.json") {
+    if (operation.tag !== "Service") {
       expect(statuses).toEqual(expect.arrayContaining([500, 503]));
     }
   });
@@ -117,6 +117,13 @@ describe("the document's content", () => {
       body: "{}",
     });
     expect(await json(served)).toEqual(examples["appId missing"].value);
+  });
+
+  it("describes the JWKS as the key store serves it, not as the SIGNING_KEYS secret (SPEC §11)", async () => {
+    const document = await json(await call("/openapi.json"));
+    const { description } = document.paths["/.well-known/jwks.json"].get;
+    expect(description).not.toContain("SIGNING_KEYS");
+    expect(description).toContain("`next`, `active` and `retired` keys");
   });
 
   it("refers to named components and leaves no dangling reference", async () => {

@@ -168,6 +168,24 @@ describe("every status a route answers is documented for it", () => {
     );
   });
 
+  // The JWKS comes from the signing key store (SPEC §11): it revalidates with 304 and fails closed
+  // with the plain 500 when the store's keys cannot be opened (README "Signing keys").
+  it("GET /.well-known/jwks.json: the 304 of a revalidation and the 500 of an unusable key store", async () => {
+    const jwks = operation("get", "/.well-known/jwks.json");
+    const first = await call("/.well-known/jwks.json");
+    expect(first.status).toBe(200);
+    const revalidated = await call("/.well-known/jwks.json", {
+      headers: { "If-None-Match": first.headers.get("ETag")! },
+    });
+    expect(revalidated.status).toBe(304);
+    await expectDocumented(jwks, revalidated, "GET /.well-known/jwks.json revalidated");
+    const sealedUnderAnother = await fetchWith("/.well-known/jwks.json", {}, {
+      KEY_ENCRYPTION_SECRET: "not-the-secret-that-sealed-the-keys",
+    } as Partial<Env>);
+    expect(sealedUnderAnother.status).toBe(500);
+    await expectDocumented(jwks, sealedUnderAnother, "GET /.well-known/jwks.json, another secret", true);
+  });
+
   it("GET /customers/{customerId}: the 400 of a bad token option and its body", async () => {
     const response = await call(`/customers/${uid("c")}?options.get_client_auth_token=maybe`, {
       headers: credentials(operation("get", "/customers/{customerId}")),

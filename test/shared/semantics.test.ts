@@ -142,6 +142,7 @@ describe("vars are checked before any state changes (SPEC §2 'Configuration is 
     [{ ISSUER: "authedge.example.com" }, "ISSUER is not a URL"],
     [{ ISSUER: "http://authedge.example.com" }, "ISSUER must be an https URL"],
     [{ ISSUER: "https://authedge.example.com/?x=1" }, "ISSUER must have no query or fragment"],
+    [{ ISSUER: "https://authedge.example.com/auth" }, "ISSUER must be an origin, with no path"],
     [{ MAX_BODY_BYTES: "64k" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
     [{ MAX_BODY_BYTES: "0" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
     [{ MAX_BODY_BYTES: "200000000" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
@@ -217,6 +218,26 @@ describe("vars are checked before any state changes (SPEC §2 'Configuration is 
     expect(await listDurableObjectIds(env.CPR_TRANSACTIONS)).toEqual(objects);
     expect(await configKeys()).toEqual(keys);
   });
+
+  // RFC 8414 §3.1 puts the document of `https://host/auth/cpr` at
+  // `/.well-known/oauth-authorization-server/auth/cpr`, and its jwks_uri would name
+  // `/auth/.well-known/jwks.json`: neither is a route. The Worker serves every document at the root.
+  it.each(["/.well-known/oauth-authorization-server", "/.well-known/oauth-authorization-server/cpr"])(
+    "an ISSUER with a path: %s is the 500 of a bad var, not a document pointing nowhere",
+    async (path) => {
+      const response = await fetchWith(path, {}, {
+        ISSUER: "https://authedge.example.com/auth",
+      } as unknown as Partial<Env>);
+      expect(response.status).toBe(500);
+      expect(await json(response)).toEqual(renderPlainFault("internal").body);
+      // The twin: an origin (a trailing slash tolerated) serves the document of the root's issuer.
+      for (const issuer of ["https://authedge.example.com", "https://authedge.example.com/"]) {
+        const served = await fetchWith(path, {}, { ISSUER: issuer } as unknown as Partial<Env>);
+        expect(served.status).toBe(200);
+        expect((await json(served)).jwks_uri).toBe("https://authedge.example.com/.well-known/jwks.json");
+      }
+    },
+  );
 
   it("MAX_BODY_BYTES is the body cap, as checked", async () => {
     const response = await fetchWith(
