@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import type { AppRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
 import { adminFailure } from "./errors";

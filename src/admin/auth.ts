@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { bearerToken } from "../shared/credentials";
 import { secretsEqual } from "../shared/crypto";
 import { adminFailure } from "./errors";

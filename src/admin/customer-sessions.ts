@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { recordTenantEvent } from "../shared/tenants";
 import { customerObject } from "../upi/customer";
 import { customerIdParamSchema } from "../upi/schema";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../shared/env";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import { merchantParamSchema } from "./merchants";
 import { orgIdParamSchema } from "./orgs";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { checkRequestKey } from "../cpr/request-signature";
-import type { AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { idSchema } from "../shared/ids";
 import { appNotFound } from "./apps";
 import { adminFailure } from "./errors";

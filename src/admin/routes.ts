@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../shared/env";
 import { appsAdmin } from "./apps";
 import { requireAdmin } from "./auth";
 import { customerSessionsAdmin } from "./customer-sessions";

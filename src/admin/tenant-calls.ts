@@ -1,4 +1,4 @@
-import type { AppContext } from "../env";
+import type { AppContext } from "../shared/env";
 import type { Result } from "../shared/result";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import { adminFailure } from "./errors";

@@ -1,4 +1,4 @@
-import type { AppContext } from "../env";
+import type { AppContext } from "../shared/env";
 import { adminFailure } from "./errors";
 import type { Precondition } from "./tenant-changes";
 

@@ -1,4 +1,4 @@
-import type { AppContext } from "../env";
+import type { AppContext } from "../shared/env";
 import { clientIp } from "../shared/client-ip";
 import { APPS, type AppRecord } from "../shared/config-records";
 import { rotatingSecretMatches } from "../shared/credentials";

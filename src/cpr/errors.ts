@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppContext } from "../env";
-import { annotate } from "../env";
+import type { AppContext } from "../shared/env";
+import { annotate } from "../shared/env";
 import type { Fault, WireError } from "../shared/fault";
 import { errorResponse, RETRY_AFTER_SECONDS } from "../shared/fault";
 import type { SignatureRejection } from "./request-signature";

@@ -1,4 +1,4 @@
-import { configStoreFor } from "../env";
+import { configStoreFor } from "../shared/env";
 import { APPS, type AppRecord } from "../shared/config-records";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type * as z from "zod";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
 import { noStore } from "../shared/request-context";

@@ -1,4 +1,4 @@
-import type { AppContext } from "../env";
+import type { AppContext } from "../shared/env";
 import { portalTokens } from "../portal/introspection";
 import { TOKEN_HEADER } from "../portal/schema";
 import { APPS, MERCHANTS } from "../shared/config-records";

@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../shared/env";
 import { issuerOf, type JwtKind, serviceIssuer } from "../shared/issuers";
 
 /**

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { cprTokens } from "../cpr/introspection";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { portalTokens } from "../portal/introspection";
 import { errorResponse } from "../shared/fault";
 import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";

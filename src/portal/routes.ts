@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { getHasEffects } from "../shared/allowed-methods";
 import { clientIp } from "../shared/client-ip";
 import { optimusApiKey } from "../shared/credentials";

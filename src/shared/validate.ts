@@ -1,7 +1,7 @@
 import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import type * as z from "zod";
-import type { AppContext } from "../env";
+import type { AppContext } from "./env";
 import { isJsonMediaType } from "./media-type";
 
 /** Turns the first failing zod issue into the family's exact wire error (never zod's raw result). */

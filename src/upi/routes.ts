@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
 import { errorResponse } from "../shared/fault";
