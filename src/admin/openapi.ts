@@ -13,7 +13,7 @@ import {
   parametersOf,
   type ResponsesSpec,
   reasonWires,
-} from "../openapi/operation";
+} from "../shared/openapi";
 import { MAX_PEM_LENGTH, MAX_RSA_BITS, MIN_RSA_BITS } from "../shared/public-key";
 import { VPA_ACCOUNTS } from "../upi/openapi";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";

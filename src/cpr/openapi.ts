@@ -12,7 +12,7 @@ import {
   type ParameterSpec,
   type ResponseSpec,
   reasonWires,
-} from "../openapi/operation";
+} from "../shared/openapi";
 import type { WireError } from "../shared/fault";
 import { DEPRECATED_SINCE, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
 import { type CprReason, cprError, renderCprFault } from "./errors";

@@ -6,7 +6,7 @@ import {
   NO_STORE,
   type OperationGroup,
   type RequestBodySpec,
-} from "../openapi/operation";
+} from "../shared/openapi";
 import { renderPlainFault, type WireError } from "../shared/fault";
 import { oauthError, renderOAuthFault } from "./errors";
 import { authorizationServerMetadata, METADATA_PATH } from "./metadata";

@@ -5,7 +5,7 @@ import { cprApi } from "../cpr/openapi";
 import { oauthApi } from "../oauth/openapi";
 import { portalApi } from "../portal/openapi";
 import { upiApi } from "../upi/openapi";
-import type { MediaSpec, OperationGroup, OperationSpec, ParameterSpec, ResponseSpec } from "./operation";
+import type { MediaSpec, OperationGroup, OperationSpec, ParameterSpec, ResponseSpec } from "../shared/openapi";
 import { SECURITY_SCHEMES } from "./security";
 import { serviceApi } from "./service-operations";
 

@@ -9,9 +9,10 @@ import { pathToFileURL } from "node:url";
 
 const OUTDIR = join(".wrangler", "dry-run");
 const PROBE_DIR = join(".wrangler", "lazy-docs-probe");
-/** Modules only the document or the page needs (src/openapi/routes.ts loads them with import()). */
+/** Modules only the document or the page needs (src/openapi/routes.ts loads them with import()): the
+ * families' openapi.ts, their builder src/shared/openapi.ts, and src/openapi/. */
 const DOCS_ONLY =
-  /^src\/(openapi\/(document|docs-page|operation|security|service-operations)|[a-z]+\/openapi)\.ts$/;
+  /^src\/(openapi\/(document|docs-page|security|service-operations)|[a-z]+\/openapi)\.ts$/;
 // esbuild's helper for a module it initialises lazily; the probe records each module's first init.
 const HELPER = "var __esm = (fn, res, err) => function __init() {";
 
