@@ -39,8 +39,6 @@ export function authorizationServerMetadata(env: { readonly ISSUER: string }, ki
   };
 }
 
-export type AuthorizationServerMetadata = ReturnType<typeof authorizationServerMetadata>;
-
 function metadataResponse(c: Context<AppEnv>, kind?: JwtKind): Response {
   return c.json(authorizationServerMetadata(c.env, kind), 200, {
     "Cache-Control": METADATA_CACHE_CONTROL,

@@ -216,7 +216,6 @@ export const bankAccountSchema = z.strictObject({
     .union([z.enum(["true", "topup_txn_pending"]), z.literal(true).transform(() => "true" as const)])
     .optional(),
 });
-export type BankAccount = z.output<typeof bankAccountSchema>;
 
 export const vpaAccountsSchema = z
   .array(
