@@ -16,7 +16,7 @@ import { adminJson, adminParams, emptyBodyAsObject } from "./validate";
 import { etagHeader } from "./versions";
 
 /** What the admin API shows of an app: never the key or its hash. */
-export function appView(app: AppRecord) {
+function appView(app: AppRecord) {
   return {
     appId: app.appId,
     name: app.name ?? null,

@@ -5,7 +5,7 @@ import type { Fault, WireError } from "../shared/fault";
 import { errorResponse, RETRY_AFTER_SECONDS } from "../shared/fault";
 
 /** Why an admin request had no valid bearer token; it goes to the log, never to the client. */
-export type AdminAuthDenial = "admin_token_missing" | "admin_token_mismatch";
+type AdminAuthDenial = "admin_token_missing" | "admin_token_mismatch";
 
 /**
  * Everything the admin API can answer with besides success (SPEC §7: `{"error":{"code","message"}}`).

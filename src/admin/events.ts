@@ -11,8 +11,8 @@ import { adminParams, adminQuery } from "./validate";
 import { etagHeader } from "./versions";
 
 /** SPEC §10: `limit` 1-100, default 50. */
-export const DEFAULT_EVENTS_LIMIT = 50;
-export const MAX_EVENTS_LIMIT = 100;
+const DEFAULT_EVENTS_LIMIT = 50;
+const MAX_EVENTS_LIMIT = 100;
 
 export const eventsQuerySchema = z.object({
   limit: z
@@ -29,7 +29,7 @@ export const eventsQuerySchema = z.object({
     .describe("The `next` cursor of the previous page: events older than it."),
 });
 
-export const tenantEventSchema = z.object({
+const tenantEventSchema = z.object({
   id: z.string(),
   at: z.string().describe("ISO-8601 UTC."),
   type: z.string().describe("snake_case: created, updated, key_rotated, deleted, ..."),

@@ -51,7 +51,7 @@ export const putKeySchema = z.strictObject({
 });
 
 /** SPEC §7: a merchant holds at most this many active keys (retired ones: see MAX_RETIRED_MERCHANT_KEYS). */
-export const MAX_MERCHANT_KEYS = 10;
+const MAX_MERCHANT_KEYS = 10;
 
 function keyView(key: MerchantKeyRecord) {
   return {

@@ -16,7 +16,7 @@ export type Credentials =
   | { readonly kind: "token"; readonly token: string; readonly appIdHeader?: string };
 
 /** An admitted caller: its app, and the signed request to remember when the app signs (SPEC §3.1). */
-export interface Admitted {
+interface Admitted {
   readonly app: AppRecord;
   readonly signature?: SignatureUse;
 }

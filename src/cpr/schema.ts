@@ -9,7 +9,7 @@ import { isPathSegmentSafe } from "../shared/ids";
  */
 
 export const MAX_FIELD_LENGTH = 256;
-export const DEFAULT_EXPIRY_SECONDS = 43_200;
+const DEFAULT_EXPIRY_SECONDS = 43_200;
 export const MAX_EXPIRY_SECONDS = 86_400;
 
 const NOT_AN_OBJECT = '"value" must be of type object';

@@ -18,7 +18,7 @@ import { fail, ok, type Result } from "../shared/result";
 /** Who is asking `/oauth/introspect` or `/oauth/revoke` (SPEC §6). */
 export type Principal = { kind: "admin" } | TokenOwner;
 
-export type ClientRejection =
+type ClientRejection =
   | "no_credentials"
   | "admin_token_mismatch"
   | "basic_credentials_mismatch"

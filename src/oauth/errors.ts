@@ -3,7 +3,7 @@ import type { Fault, WireError } from "../shared/fault";
 import { RETRY_AFTER_SECONDS } from "../shared/fault";
 
 /** RFC 6749 §5.2 error codes used by introspection and revocation (SPEC §6). */
-export type OAuthErrorCode =
+type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
   | "server_error"

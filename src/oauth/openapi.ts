@@ -96,7 +96,7 @@ const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
  * How a resource server verifies each kind of token (SPEC §6): the table the README repeats. One
  * issuer per JWT kind, so issuer + audience alone keep the kinds apart in any JWT library.
  */
-export const VERIFIER_CONFIGURATION =
+const VERIFIER_CONFIGURATION =
   "| kind | `iss` (issuer) | `aud` (audience) | `typ` header | introspection `token_type` |\n" +
   "|---|---|---|---|---|\n" +
   "| CPR auth token | `ISSUER/cpr` | the appId | `cpr+jwt` | `Bearer` |\n" +

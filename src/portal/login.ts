@@ -9,7 +9,7 @@ import { passwordSchema } from "./schema";
 import { portalUserObject } from "./sessions";
 import { generatePortalToken, portalTokenHash, sealPortalToken, unsealPortalToken } from "./token-codec";
 
-export interface LoginRequest {
+interface LoginRequest {
   /** The raw `X-User-Email` value (two headers arrive joined by ", ", which is no email). */
   readonly emailHeader: string | undefined;
   readonly passwordHeader: string | undefined;
@@ -20,7 +20,7 @@ export interface LoginRequest {
   readonly requestId?: string;
 }
 
-export interface LoggedIn {
+interface LoggedIn {
   readonly email: string;
   readonly token: string;
   readonly expiresAt: number;
@@ -28,7 +28,7 @@ export interface LoggedIn {
 }
 
 /** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
-export type LoginFailure = { ok: false; denial: PortalDenial; cause: string; email?: string };
+type LoginFailure = { ok: false; denial: PortalDenial; cause: string; email?: string };
 
 /**
  * SPEC §4 login. Order: email and password are checked with the same PBKDF2 work on every path

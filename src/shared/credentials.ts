@@ -105,7 +105,7 @@ export function optimusApiKey(header: string | null | undefined): string | undef
 }
 
 /** A tenant's secret digests: the current one, and during a rotation's grace the previous one. */
-export interface RotatingSecret {
+interface RotatingSecret {
   readonly current: string | undefined;
   readonly previous?: string;
   /** ISO-8601 instant after which `previous` no longer authenticates (SPEC §10). */

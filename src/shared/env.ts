@@ -17,7 +17,7 @@ declare global {
 }
 
 /** Per-request values shared by middleware and routes. */
-export interface RequestVariables {
+interface RequestVariables {
   requestId: string;
   /** Fields the request's single log line carries: outcome, denial reason, masked principals. */
   logFields: LogFields;

@@ -3,9 +3,9 @@ import { randomBytes, toHex } from "./crypto";
 import type { KeyRing } from "./signing-keys";
 
 /** Token kinds are kept apart by `typ`: a token of one kind never verifies as another. */
-export type TokenType = "cpr+jwt" | "upi-session+jwt";
+type TokenType = "cpr+jwt" | "upi-session+jwt";
 
-export interface IssueOptions {
+interface IssueOptions {
   readonly typ: TokenType;
   readonly issuer: string;
   readonly audience: string;
@@ -38,7 +38,7 @@ export async function issueJwt(
 
 export type JwtRejection = "malformed" | "unknown_key" | "bad_signature" | "expired" | "wrong_claims";
 
-export type VerifiedJwt = { ok: true; payload: JWTPayload } | { ok: false; reason: JwtRejection };
+type VerifiedJwt = { ok: true; payload: JWTPayload } | { ok: false; reason: JwtRejection };
 
 /**
  * Verifies a JWT against the ring. The algorithm is pinned per key (the header's `alg` must equal

@@ -91,7 +91,7 @@ export type ExampleOfEach<Reason, Key extends keyof Reason> = {
 };
 
 /** The faults every route can meet once it is matched (404/405 belong to unmatched paths). */
-export const ROUTE_FAULTS = [
+const ROUTE_FAULTS = [
   "malformed_json",
   "payload_too_large",
   "internal",

@@ -5,7 +5,7 @@ import type { AppContext } from "./env";
 import { isJsonMediaType } from "./media-type";
 
 /** Turns the first failing zod issue into the family's exact wire error (never zod's raw result). */
-export type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
+type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
 
 /**
  * `zValidator` with the family's renderer as its hook. Two inputs never reach the hook and are

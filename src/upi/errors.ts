@@ -3,7 +3,7 @@ import type { Fault, WireError } from "../shared/fault";
 import { RETRY_AFTER_SECONDS } from "../shared/fault";
 
 /** Juspay's error vocabulary (SPEC §5). */
-export type UpiErrorCode =
+type UpiErrorCode =
   | "MISSING_MANDATORY_PARAMETER"
   | "INVALID_INPUT"
   | "UNAUTHORIZED"
@@ -19,7 +19,7 @@ export type UpiErrorCode =
   | "SERVICE_UNAVAILABLE";
 
 /** The seed's response envelope for a failure; `requestId` is echoed only when the caller knows it. */
-export function processFailure(
+function processFailure(
   status: ContentfulStatusCode,
   errorCode: UpiErrorCode,
   errorMessage: string,

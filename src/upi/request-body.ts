@@ -7,7 +7,7 @@ import { isJsonMediaType } from "../shared/media-type";
 
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
-export type BodyRead = { ok: true; value: unknown } | { ok: false };
+type BodyRead = { ok: true; value: unknown } | { ok: false };
 
 /** The JSON body, `undefined` when the content type is not JSON, or `ok: false` when it does not parse. */
 export async function readJsonBody(request: Request): Promise<BodyRead> {
