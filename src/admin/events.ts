@@ -2,11 +2,11 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../shared/env";
 import { type TenantKind, tenantObject } from "../shared/tenants";
-import { merchantParamSchema } from "./merchants";
-import { orgIdParamSchema } from "./orgs";
+import { merchantParamSchema } from "../upi/admin";
+import { orgIdParamSchema } from "../portal/admin";
 import { appIdParamSchema } from "./schema";
 import type { EventPage } from "./tenant-events";
-import { emailParamSchema } from "./users";
+import { emailParamSchema } from "../portal/admin-users";
 import { adminParams, adminQuery } from "./validate";
 import { etagHeader } from "./versions";
 

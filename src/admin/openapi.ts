@@ -25,9 +25,9 @@ import {
   merchantParamSchema,
   putKeySchema,
   updateMerchantSchema,
-} from "./merchants";
-import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "./orgs";
-import { MAX_REQUEST_KEYS, putRequestKeySchema, requestKeyParamsSchema } from "./request-keys";
+} from "../upi/admin";
+import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "../portal/admin";
+import { MAX_REQUEST_KEYS, putRequestKeySchema, requestKeyParamsSchema } from "../cpr/admin-request-keys";
 import {
   appIdParamSchema,
   createAppSchema,
@@ -37,8 +37,8 @@ import {
   updateAppSchema,
 } from "./schema";
 import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
-import { transactionParamsSchema } from "./transactions";
-import { createUserSchema, emailParamSchema, updateUserSchema } from "./users";
+import { transactionParamsSchema } from "../cpr/admin-transactions";
+import { createUserSchema, emailParamSchema, updateUserSchema } from "../portal/admin-users";
 
 /** The admin API in the OpenAPI document (SPEC §7), under its own tag and bearer scheme. */
 

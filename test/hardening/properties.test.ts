@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createOrgSchema, updateOrgSchema } from "../../src/admin/orgs";
+import { createOrgSchema, updateOrgSchema } from "../../src/portal/admin";
 import { createAppSchema, ipAllowlistSchema, updateAppSchema } from "../../src/admin/schema";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "../../src/cpr/schema";
 import { uniqueIdFor } from "../../src/cpr/unique-id";

@@ -7,20 +7,20 @@ import { generateSecret, sha256Hex } from "../shared/crypto";
 import { canonicalMobile } from "../shared/identifiers";
 import { idSchema } from "../shared/ids";
 import { registerCustomer } from "../shared/tenants";
-import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "../upi/client-auth-token";
-import { customerObject } from "../upi/customer";
-import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
+import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "./client-auth-token";
+import { customerObject } from "./customer";
+import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "./schema";
 import {
   DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
   importMerchantPublicKey,
   MAX_SIGNATURE_MAX_AGE_SECONDS,
-} from "../upi/signature";
-import { adminFailure } from "./errors";
-import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "./schema";
-import { changeTenant, createTenant, readTenant } from "./tenant-calls";
-import type { TenantSnapshot } from "./tenant-changes";
-import { adminJson, adminParams, emptyBodyAsObject } from "./validate";
-import { etagHeader } from "./versions";
+} from "./signature";
+import { adminFailure } from "../admin/errors";
+import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "../admin/schema";
+import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
+import type { TenantSnapshot } from "../admin/tenant-changes";
+import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
+import { etagHeader } from "../admin/versions";
 
 const merchantSettings = {
   prefix: z

@@ -2,11 +2,11 @@ import { Hono } from "hono";
 import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import { recordTenantEvent } from "../shared/tenants";
-import { customerObject } from "../upi/customer";
-import { customerIdParamSchema } from "../upi/schema";
-import { adminFailure } from "./errors";
-import { readTenant } from "./tenant-calls";
-import { adminParams } from "./validate";
+import { customerObject } from "./customer";
+import { customerIdParamSchema } from "./schema";
+import { adminFailure } from "../admin/errors";
+import { readTenant } from "../admin/tenant-calls";
+import { adminParams } from "../admin/validate";
 
 /**
  * `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions` (SPEC §5): ends
