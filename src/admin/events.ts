@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import * as z from "zod";
+import { orgIdParamSchema } from "../portal/admin";
+import { emailParamSchema } from "../portal/admin-users";
 import type { AppEnv } from "../shared/env";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import { merchantParamSchema } from "../upi/admin";
-import { orgIdParamSchema } from "../portal/admin";
 import { appIdParamSchema } from "./schema";
 import type { EventPage } from "./tenant-events";
-import { emailParamSchema } from "../portal/admin-users";
 import { adminParams, adminQuery } from "./validate";
 import { etagHeader } from "./versions";
 

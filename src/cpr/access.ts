@@ -1,7 +1,7 @@
-import type { AppContext } from "../shared/env";
 import { clientIp } from "../shared/client-ip";
 import { APPS, type AppRecord } from "../shared/config-records";
 import { rotatingSecretMatches } from "../shared/credentials";
+import type { AppContext } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import { allowlistOf, isAllowed } from "../shared/ip-allowlist";
 import { fail, ok, type Result } from "../shared/result";

@@ -1,8 +1,4 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../shared/env";
-import { annotate } from "../shared/env";
-import type { AppRecord } from "../shared/config-records";
-import { generateSecret, sha256Hex } from "../shared/crypto";
 import { adminFailure } from "../admin/errors";
 import {
   appIdParamSchema,
@@ -14,6 +10,10 @@ import {
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
+import type { AppRecord } from "../shared/config-records";
+import { generateSecret, sha256Hex } from "../shared/crypto";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 
 /** What the admin API shows of an app: never the key or its hash. */
 function appView(app: AppRecord) {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { WireError } from "../shared/fault";
 import {
   type ExampleOfEach,
   errorResponses,
@@ -13,7 +14,6 @@ import {
   type ResponseSpec,
   reasonWires,
 } from "../shared/openapi";
-import type { WireError } from "../shared/fault";
 import { DEPRECATED_SINCE, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
 import { type CprReason, cprError, renderCprFault } from "./errors";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";

@@ -3,11 +3,7 @@ import type { Fault, WireError } from "../shared/fault";
 import { RETRY_AFTER_SECONDS } from "../shared/fault";
 
 /** RFC 6749 §5.2 error codes used by introspection and revocation (SPEC §6). */
-type OAuthErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "server_error"
-  | "temporarily_unavailable";
+type OAuthErrorCode = "invalid_request" | "invalid_client" | "server_error" | "temporarily_unavailable";
 
 /** Builds an RFC 6749 §5.2 error body; `invalid_client` carries a `WWW-Authenticate` challenge (§5.2). */
 export function oauthError(

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { renderPlainFault, type WireError } from "../shared/fault";
 import {
   errorResponses,
   faultWires,
@@ -7,7 +8,6 @@ import {
   type OperationGroup,
   type RequestBodySpec,
 } from "../shared/openapi";
-import { renderPlainFault, type WireError } from "../shared/fault";
 import { oauthError, renderOAuthFault } from "./errors";
 import { authorizationServerMetadata, METADATA_PATH } from "./metadata";
 import { tokenRequestSchema } from "./routes";

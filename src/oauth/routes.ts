@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { cprTokens } from "../cpr/introspection";
+import { portalTokens } from "../portal/introspection";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { portalTokens } from "../portal/introspection";
 import { errorResponse } from "../shared/fault";
 import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
 import { isJsonMediaType } from "../shared/media-type";

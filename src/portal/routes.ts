@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../shared/env";
-import { annotate } from "../shared/env";
 import { getHasEffects } from "../shared/allowed-methods";
 import { clientIp } from "../shared/client-ip";
 import { optimusApiKey } from "../shared/credentials";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { errorResponse } from "../shared/fault";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";

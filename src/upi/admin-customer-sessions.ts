@@ -1,12 +1,12 @@
 import { Hono } from "hono";
+import { adminFailure } from "../admin/errors";
+import { readTenant } from "../admin/tenant-calls";
+import { adminParams } from "../admin/validate";
 import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import { recordTenantEvent } from "../shared/tenants";
 import { customerObject } from "./customer";
 import { customerIdParamSchema } from "./schema";
-import { adminFailure } from "../admin/errors";
-import { readTenant } from "../admin/tenant-calls";
-import { adminParams } from "../admin/validate";
 
 /**
  * `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions` (SPEC §5): ends

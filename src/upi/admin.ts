@@ -1,9 +1,15 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import type { AppContext, AppEnv } from "../shared/env";
-import { annotate } from "../shared/env";
+import { adminFailure } from "../admin/errors";
+import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "../admin/schema";
+import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
+import type { TenantSnapshot } from "../admin/tenant-changes";
+import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
+import { etagHeader } from "../admin/versions";
 import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { canonicalMobile } from "../shared/identifiers";
 import { idSchema } from "../shared/ids";
 import { registerCustomer } from "../shared/tenants";
@@ -15,12 +21,6 @@ import {
   importMerchantPublicKey,
   MAX_SIGNATURE_MAX_AGE_SECONDS,
 } from "./signature";
-import { adminFailure } from "../admin/errors";
-import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "../admin/schema";
-import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
-import type { TenantSnapshot } from "../admin/tenant-changes";
-import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
-import { etagHeader } from "../admin/versions";
 
 const merchantSettings = {
   prefix: z
