@@ -6,9 +6,11 @@
 //    with src/admin/ above the families. The families do not know each other, their admin files
 //    included. Type-only and dynamic imports count: a cycle through types is still a cycle.
 // 2. An exported name of src/ that no module of src/, test/, scripts/ or bench/ imports is dead:
-//    drop the `export` (or the code). src/index.ts is the Worker's entry and exempt.
+//    drop the `export` (or the code). src/index.ts is the Worker's entry and exempt. With `--fix`,
+//    `export` is dropped from such declarations that their own module still uses; a name used
+//    nowhere at all is left for a person to delete.
 // Plain regular expressions over the source, no TypeScript program: it runs in well under a second.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -148,13 +150,28 @@ for (const file of readers) {
   }
 }
 
+const FIX = process.argv.includes("--fix");
 for (const file of sourceFiles) {
   if (file === ENTRY) continue;
   const imported = used.get(file) ?? new Set();
   if (imported.has("*")) continue;
-  for (const name of exportsOf(readFileSync(file, "utf8"))) {
-    if (!imported.has(name)) failures.push(`${relative(ROOT, file)}: export ${name} is imported nowhere`);
+  const original = readFileSync(file, "utf8");
+  let source = original;
+  for (const name of exportsOf(original)) {
+    if (imported.has(name)) continue;
+    const declaration = new RegExp(
+      `^export\\s+((?:declare\\s+)?(?:async\\s+)?(?:abstract\\s+)?(?:function\\*?|const|let|var|class|interface|type|enum)\\s+${name}\\b)`,
+      "m",
+    );
+    const usedInModule = (source.match(new RegExp(`\\b${name}\\b`, "g")) ?? []).length > 1;
+    if (FIX && usedInModule && declaration.test(source)) {
+      source = source.replace(declaration, "$1");
+      console.log(`fixed ${relative(ROOT, file)}: ${name} is no longer exported`);
+    } else {
+      failures.push(`${relative(ROOT, file)}: export ${name} is imported nowhere`);
+    }
   }
+  if (source !== original) writeFileSync(file, source);
 }
 
 for (const failure of failures) console.error(`FAIL  ${failure}`);
