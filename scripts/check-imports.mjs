@@ -151,18 +151,28 @@ for (const file of readers) {
 }
 
 const FIX = process.argv.includes("--fix");
+const DECLARATION_HEAD =
+  "(?:declare\\s+)?(?:async\\s+)?(?:abstract\\s+)?(?:function\\*?|const|let|var|class|interface|type|enum)";
 for (const file of sourceFiles) {
   if (file === ENTRY) continue;
   const imported = used.get(file) ?? new Set();
   if (imported.has("*")) continue;
   const original = readFileSync(file, "utf8");
   let source = original;
-  for (const name of exportsOf(original)) {
+  const exported = exportsOf(original);
+  if (FIX) {
+    // A name another module imports but this one declares without `export` (after a merge).
+    for (const name of imported) {
+      if (name === "*" || name === "default" || exported.includes(name)) continue;
+      const local = new RegExp(`^(${DECLARATION_HEAD}\\s+${name}\\b)`, "m");
+      if (!local.test(source)) continue;
+      source = source.replace(local, "export $1");
+      console.log(`fixed ${relative(ROOT, file)}: ${name} is exported again`);
+    }
+  }
+  for (const name of exported) {
     if (imported.has(name)) continue;
-    const declaration = new RegExp(
-      `^export\\s+((?:declare\\s+)?(?:async\\s+)?(?:abstract\\s+)?(?:function\\*?|const|let|var|class|interface|type|enum)\\s+${name}\\b)`,
-      "m",
-    );
+    const declaration = new RegExp(`^export\\s+(${DECLARATION_HEAD}\\s+${name}\\b)`, "m");
     const usedInModule = (source.match(new RegExp(`\\b${name}\\b`, "g")) ?? []).length > 1;
     if (FIX && usedInModule && declaration.test(source)) {
       source = source.replace(declaration, "$1");
