@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const SRC = join(ROOT, "src");
 
-/** `shared ← families ← admin/oauth ← openapi ← families.ts ← index.ts` (folders, or files at src/). */
+/** `shared ← cpr|portal|upi ← admin|oauth ← openapi ← families.ts ← index.ts` (folders, or files at src/). */
 const LAYERS = [
   ["shared"],
   ["cpr", "portal", "upi"],
