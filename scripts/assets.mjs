@@ -1,7 +1,7 @@
 // Prepares the Workers Static Assets directory (wrangler.toml [assets], issue 15): Swagger UI's two
 // prebuilt files, copied from node_modules/swagger-ui-dist into assets/docs/ (git-ignored), so that
 // the installed package is the only copy and an upgrade cannot leave a stale one in the repo.
-// Run by `npm run dev`, `check:deploy`, `deploy`, `test` and the bench; cheap and idempotent.
+// Run by `npm run dev`, `test:deploy`, `deploy`, `test` and the bench; cheap and idempotent.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";

@@ -3,18 +3,18 @@ import { renderAdminFault } from "./admin/errors";
 import { adminRoutes } from "./admin/routes";
 import { renderCprFault } from "./cpr/errors";
 import { cprRoutes } from "./cpr/routes";
-import type { AppEnv } from "./env";
 import { renderOAuthFault } from "./oauth/errors";
 import { oauthRoutes } from "./oauth/routes";
 import { renderPortalFault } from "./portal/errors";
 import { portalRoutes } from "./portal/routes";
+import type { AppEnv } from "./shared/env";
 import { type FaultRenderer, renderPlainFault } from "./shared/fault";
 import { customersApi } from "./upi/customers-api";
 import { renderCustomerApiFault, renderUpiFault } from "./upi/errors";
 import { upiRoutes } from "./upi/routes";
 
 /** An API family: the paths it owns, where its routes are mounted, and its envelope for faults. */
-export interface Family {
+interface Family {
   /** Paths that start with this belong to the family (a prefix without "/" owns itself too). */
   readonly prefix: string;
   readonly mountAt: string;

@@ -1,13 +1,13 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "./env";
-import { annotate } from "./env";
 import { FAMILIES, faultRendererFor } from "./families";
 import { jwksRoutes } from "./oauth/jwks";
 import { metadataRoutes } from "./oauth/metadata";
 import { openApiRoutes } from "./openapi/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
+import type { AppEnv } from "./shared/env";
+import { annotate } from "./shared/env";
 import { errorResponse, isOverloaded } from "./shared/fault";
 import { requestContext } from "./shared/request-context";
 import { scheduled } from "./shared/signing-key-schedule";

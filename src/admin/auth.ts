@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env";
-import { annotate } from "../env";
 import { bearerToken } from "../shared/credentials";
 import { secretsEqual } from "../shared/crypto";
+import type { AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { adminFailure } from "./errors";
 
 /** Requires `Authorization: Bearer <ADMIN_TOKEN>` (any case of `Bearer`, SPEC §2), compared in constant time (SPEC §7). */

@@ -1,11 +1,11 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppContext } from "../env";
-import { annotate } from "../env";
+import type { AppContext } from "../shared/env";
+import { annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
 import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 
 /** Why an admin request had no valid bearer token; it goes to the log, never to the client. */
-export type AdminAuthDenial = "admin_token_missing" | "admin_token_mismatch";
+type AdminAuthDenial = "admin_token_missing" | "admin_token_mismatch";
 
 /**
  * Everything the admin API can answer with besides success (SPEC §7: `{"error":{"code","message"}}`).

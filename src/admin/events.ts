@@ -1,18 +1,18 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env";
+import { orgIdParamSchema } from "../portal/admin";
+import { emailParamSchema } from "../portal/admin-users";
+import type { AppEnv } from "../shared/env";
 import { type TenantKind, tenantObject } from "../shared/tenants";
-import { merchantParamSchema } from "./merchants";
-import { orgIdParamSchema } from "./orgs";
+import { merchantParamSchema } from "../upi/admin";
 import { appIdParamSchema } from "./schema";
 import type { EventPage } from "./tenant-events";
-import { emailParamSchema } from "./users";
 import { adminParams, adminQuery } from "./validate";
 import { etagHeader } from "./versions";
 
 /** SPEC §10: `limit` 1-100, default 50. */
-export const DEFAULT_EVENTS_LIMIT = 50;
-export const MAX_EVENTS_LIMIT = 100;
+const DEFAULT_EVENTS_LIMIT = 50;
+const MAX_EVENTS_LIMIT = 100;
 
 export const eventsQuerySchema = z.object({
   limit: z
@@ -29,7 +29,7 @@ export const eventsQuerySchema = z.object({
     .describe("The `next` cursor of the previous page: events older than it."),
 });
 
-export const tenantEventSchema = z.object({
+const tenantEventSchema = z.object({
   id: z.string(),
   at: z.string().describe("ISO-8601 UTC."),
   type: z.string().describe("snake_case: created, updated, key_rotated, deleted, ..."),

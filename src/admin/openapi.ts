@@ -1,4 +1,8 @@
 import * as z from "zod";
+import { MAX_REQUEST_KEYS, putRequestKeySchema, requestKeyParamsSchema } from "../cpr/admin-request-keys";
+import { transactionParamsSchema } from "../cpr/admin-transactions";
+import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "../portal/admin";
+import { createUserSchema, emailParamSchema, updateUserSchema } from "../portal/admin-users";
 import {
   type Example,
   type ExampleOfEach,
@@ -13,21 +17,19 @@ import {
   parametersOf,
   type ResponsesSpec,
   reasonWires,
-} from "../openapi/operation";
+} from "../shared/openapi";
 import { MAX_PEM_LENGTH, MAX_RSA_BITS, MIN_RSA_BITS } from "../shared/public-key";
-import { VPA_ACCOUNTS } from "../upi/openapi";
-import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
-import { type AdminReason, adminError, renderAdminFault } from "./errors";
-import { eventPageSchema, eventsQuerySchema } from "./events";
 import {
   createMerchantSchema,
   keyParamSchema,
   merchantParamSchema,
   putKeySchema,
   updateMerchantSchema,
-} from "./merchants";
-import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "./orgs";
-import { MAX_REQUEST_KEYS, putRequestKeySchema, requestKeyParamsSchema } from "./request-keys";
+} from "../upi/admin";
+import { VPA_ACCOUNTS } from "../upi/openapi";
+import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
+import { type AdminReason, adminError, renderAdminFault } from "./errors";
+import { eventPageSchema, eventsQuerySchema } from "./events";
 import {
   appIdParamSchema,
   createAppSchema,
@@ -37,8 +39,6 @@ import {
   updateAppSchema,
 } from "./schema";
 import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
-import { transactionParamsSchema } from "./transactions";
-import { createUserSchema, emailParamSchema, updateUserSchema } from "./users";
 
 /** The admin API in the OpenAPI document (SPEC §7), under its own tag and bearer scheme. */
 

@@ -1,15 +1,15 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
-import { appsAdmin } from "./apps";
+import { appsAdmin } from "../cpr/admin";
+import { requestKeysAdmin } from "../cpr/admin-request-keys";
+import { transactionsAdmin } from "../cpr/admin-transactions";
+import { orgsAdmin } from "../portal/admin";
+import { orgUsersAdmin, usersAdmin } from "../portal/admin-users";
+import type { AppEnv } from "../shared/env";
+import { merchantsAdmin } from "../upi/admin";
+import { customerSessionsAdmin } from "../upi/admin-customer-sessions";
 import { requireAdmin } from "./auth";
-import { customerSessionsAdmin } from "./customer-sessions";
 import { appEvents, merchantEvents, orgEvents, userEvents } from "./events";
-import { merchantsAdmin } from "./merchants";
-import { orgsAdmin } from "./orgs";
-import { requestKeysAdmin } from "./request-keys";
 import { signingKeysAdmin } from "./signing-keys";
-import { transactionsAdmin } from "./transactions";
-import { orgUsersAdmin, usersAdmin } from "./users";
 
 /** `/admin/v1`: provisioning, behind the admin bearer token. Each tenant kind is its own sub-app. */
 export const adminRoutes = new Hono<AppEnv>()

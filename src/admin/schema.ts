@@ -30,7 +30,7 @@ export const ipAllowlistSchema = z
   });
 
 /** A list of ids (workflows) without duplicates. */
-export const idListSchema = z
+const idListSchema = z
   .array(idSchema)
   .max(MAX_WORKFLOWS, `must hold at most ${MAX_WORKFLOWS} entries`)
   .superRefine((ids, ctx) => {
@@ -66,7 +66,7 @@ export const updateAppSchema = createAppSchema.omit({ appId: true, appKey: true 
 export const appIdParamSchema = z.object({ appId: idSchema });
 
 /** SPEC §10: how long the previous secret still authenticates after a rotation (up to 7 days). */
-export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
 export const rotateKeySchema = z.strictObject({
   graceSeconds: z

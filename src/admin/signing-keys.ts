@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import {
   importSigningKey,
   listSigningKeys,

@@ -1,4 +1,4 @@
-import type { AppContext } from "../env";
+import type { AppContext } from "../shared/env";
 import type { Result } from "../shared/result";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import { adminFailure } from "./errors";
@@ -29,12 +29,12 @@ export async function readTenant(
   return read.ok ? read.value : unpublished();
 }
 
-export type ChangeAnswer =
+type ChangeAnswer =
   | { ok: true; value: TenantSnapshot | null; changed: boolean; replaced?: boolean }
   | { ok: false; response: Response };
 
 /** Messages of the refusals that depend on the route. */
-export interface RefusalAnswers {
+interface RefusalAnswers {
   notFound: (c: AppContext) => Response;
   childNotFound?: (c: AppContext) => Response;
   hasUsers?: (c: AppContext) => Response;

@@ -83,7 +83,7 @@ const DIGEST_FIELDS: Readonly<Record<string, readonly [string, string]>> = {
 // Keeps a merchant's record bounded however often keys are replaced: retired keys beyond this many
 // are erased, oldest first (a retired key verifies nothing, so forgetting it changes no answer but
 // `retired_key` → `unknown_key`).
-export const MAX_RETIRED_MERCHANT_KEYS = 10;
+const MAX_RETIRED_MERCHANT_KEYS = 10;
 
 // Longer than any one request: a member younger than this may still be getting its user created.
 const MEMBER_SETTLE_MS = 60_000;

@@ -1,7 +1,7 @@
 import type { EventChanges, TenantEventInput, TenantEventType } from "../shared/tenants";
 
 /** One event as the admin API shows it (SPEC §10). */
-export interface TenantEvent {
+interface TenantEvent {
   readonly id: string;
   /** ISO-8601 UTC. */
   readonly at: string;
@@ -17,7 +17,7 @@ export interface EventPage {
 }
 
 /** SPEC §10: events are kept at least 13 months (calendar months, so never a day short). */
-export const EVENT_RETENTION_MONTHS = 13;
+const EVENT_RETENTION_MONTHS = 13;
 
 interface Row extends Record<string, SqlStorageValue> {
   seq: number;

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type * as z from "zod";
-import type { AppContext, AppEnv } from "../env";
+import type { AppContext, AppEnv } from "../shared/env";
 import { validated } from "../shared/validate";
 import { adminFailure } from "./errors";
 

@@ -1,4 +1,4 @@
-import type { AppContext } from "../env";
+import type { AppContext } from "../shared/env";
 import { adminFailure } from "./errors";
 import type { Precondition } from "./tenant-changes";
 
@@ -11,7 +11,7 @@ import type { Precondition } from "./tenant-changes";
 const ENTITY_TAG = /^\s*(W\/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)/;
 
 /** `If-Match` as a precondition; `undefined` when the header is malformed. */
-export function parseIfMatch(header: string | undefined): Precondition | undefined {
+function parseIfMatch(header: string | undefined): Precondition | undefined {
   if (header === undefined) return { kind: "none" };
   if (header.trim() === "*") return { kind: "any" };
   const tags: string[] = [];

@@ -1,7 +1,7 @@
-import type { AppContext } from "../env";
 import { clientIp } from "../shared/client-ip";
 import { APPS, type AppRecord } from "../shared/config-records";
 import { rotatingSecretMatches } from "../shared/credentials";
+import type { AppContext } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import { allowlistOf, isAllowed } from "../shared/ip-allowlist";
 import { fail, ok, type Result } from "../shared/result";
@@ -16,7 +16,7 @@ export type Credentials =
   | { readonly kind: "token"; readonly token: string; readonly appIdHeader?: string };
 
 /** An admitted caller: its app, and the signed request to remember when the app signs (SPEC §3.1). */
-export interface Admitted {
+interface Admitted {
   readonly app: AppRecord;
   readonly signature?: SignatureUse;
 }

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../shared/env";
 
 /**
  * The headers of the deprecated CPR routes (SPEC §3): the routes set them, the OpenAPI document

@@ -1,5 +1,5 @@
-import { configStoreFor } from "../env";
 import { APPS, type AppRecord } from "../shared/config-records";
+import { configStoreFor } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
 import { type CprTokenPayload, looksLikeCprToken, verifyCprToken } from "./token";

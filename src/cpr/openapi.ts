@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { WireError } from "../shared/fault";
 import {
   type ExampleOfEach,
   errorResponses,
@@ -12,8 +13,7 @@ import {
   type ParameterSpec,
   type ResponseSpec,
   reasonWires,
-} from "../openapi/operation";
-import type { WireError } from "../shared/fault";
+} from "../shared/openapi";
 import { DEPRECATED_SINCE, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
 import { type CprReason, cprError, renderCprFault } from "./errors";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";

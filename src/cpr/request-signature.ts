@@ -17,7 +17,7 @@ import { verifyInAcceptedForms } from "./signature-forms";
  * CPR request signatures (SPEC §3.1): `X-Key-Id`, `X-Timestamp` (Unix ms) and `X-Signature`, base64
  * of the signature over `<X-Timestamp>.<exact raw body>`, by a public key the app registered.
  */
-export type RequestKeyAlgorithm = RequestKey["alg"];
+type RequestKeyAlgorithm = RequestKey["alg"];
 
 export type SignatureRejection =
   | "signature_missing"
@@ -32,7 +32,7 @@ export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 const encoder = new TextEncoder();
 
 /** Why a PEM was refused, in words for the admin API's 400 (SPEC §7). */
-export type RequestKeyProblem = string;
+type RequestKeyProblem = string;
 
 function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgorithm | undefined): string {
   switch (problem) {

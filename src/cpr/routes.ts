@@ -1,9 +1,9 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type * as z from "zod";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { noStore } from "../shared/request-context";
 import type { Result } from "../shared/result";
 import { signingKeyRing } from "../shared/signing-key-ring";

@@ -9,7 +9,7 @@ import { isPathSegmentSafe } from "../shared/ids";
  */
 
 export const MAX_FIELD_LENGTH = 256;
-export const DEFAULT_EXPIRY_SECONDS = 43_200;
+const DEFAULT_EXPIRY_SECONDS = 43_200;
 export const MAX_EXPIRY_SECONDS = 86_400;
 
 const NOT_AN_OBJECT = '"value" must be of type object';
@@ -99,7 +99,6 @@ export const authTokenBodySchema = z
     { error: NOT_AN_OBJECT },
   )
   .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS });
-export type AuthTokenBody = z.infer<typeof authTokenBodySchema>;
 
 /** `POST /v2/generate-auth-token` (legacy): `userAuthRequired` and `authObject` (SPEC §3). */
 export const legacyAuthTokenBodySchema = z.object(
@@ -127,7 +126,6 @@ export const legacyAuthTokenBodySchema = z.object(
   },
   { error: NOT_AN_OBJECT },
 );
-export type LegacyAuthTokenBody = z.infer<typeof legacyAuthTokenBodySchema>;
 
 /** `POST /v2/generate-unique-id` (deprecated): credentials come in headers (SPEC §3). */
 export const uniqueIdBodySchema = z
@@ -142,4 +140,3 @@ export const uniqueIdBodySchema = z
   )
   .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS })
   .refine((value) => value.mobileNumber !== undefined || value.email !== undefined, { error: NO_IDENTIFIER });
-export type UniqueIdBody = z.infer<typeof uniqueIdBodySchema>;

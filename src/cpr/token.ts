@@ -9,7 +9,7 @@ import { signingKeyRing } from "../shared/signing-key-ring";
 const TOKEN_TYPE = "cpr+jwt";
 
 /** The CPR-specific claims of a token (SPEC §3 item 6). */
-export interface CprClaims {
+interface CprClaims {
   readonly appId: string;
   readonly transactionId: string;
   readonly workflowId: string;

@@ -15,7 +15,7 @@ export interface TransactionState {
   readonly revocationEpoch: number;
 }
 
-export interface OpenRequest {
+interface OpenRequest {
   readonly workflowId: string;
   /** Set when this request gives an identifier (SPEC §3 item 5). */
   readonly uniqueId?: string;
@@ -25,9 +25,9 @@ export interface OpenRequest {
   readonly signature?: SignatureUse;
 }
 
-export type OpenRefusal = "unique_id_conflict" | "signature_replayed";
+type OpenRefusal = "unique_id_conflict" | "signature_replayed";
 
-export interface OpenedTransaction {
+interface OpenedTransaction {
   readonly state: TransactionState;
   /** How the request found the state, for the log line. */
   readonly found: "none" | "live" | "expired";

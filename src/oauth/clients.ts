@@ -1,4 +1,3 @@
-import type { AppContext } from "../env";
 import { portalTokens } from "../portal/introspection";
 import { TOKEN_HEADER } from "../portal/schema";
 import { APPS, MERCHANTS } from "../shared/config-records";
@@ -11,6 +10,7 @@ import {
   rotatingSecretMatches,
 } from "../shared/credentials";
 import { secretsEqual } from "../shared/crypto";
+import type { AppContext } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import type { TokenOwner } from "../shared/introspection";
 import { fail, ok, type Result } from "../shared/result";

@@ -1,16 +1,12 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppContext } from "../env";
-import { annotate } from "../env";
+import type { AppContext } from "../shared/env";
+import { annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
 import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 import type { ClientRejection } from "./clients";
 
 /** RFC 6749 §5.2 error codes used by introspection and revocation (SPEC §6). */
-export type OAuthErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "server_error"
-  | "temporarily_unavailable";
+type OAuthErrorCode = "invalid_request" | "invalid_client" | "server_error" | "temporarily_unavailable";
 
 /**
  * Why `/oauth/introspect` or `/oauth/revoke` refused a request (SPEC §6). Why a client failed to

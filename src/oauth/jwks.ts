@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../shared/env";
 import { signingKeyRing } from "../shared/signing-key-ring";
 import { JWKS_CACHE_CONTROL } from "../shared/signing-keys";
 import { PUBLIC_DOCUMENT_HEADERS } from "./metadata";

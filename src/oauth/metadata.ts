@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../shared/env";
 import { issuerOf, type JwtKind, serviceIssuer } from "../shared/issuers";
 
 /**
@@ -38,8 +38,6 @@ export function authorizationServerMetadata(env: { readonly ISSUER: string }, ki
     service_documentation: `${base}/docs`,
   };
 }
-
-export type AuthorizationServerMetadata = ReturnType<typeof authorizationServerMetadata>;
 
 function metadataResponse(c: Context<AppEnv>, kind?: JwtKind): Response {
   return c.json(authorizationServerMetadata(c.env, kind), 200, {

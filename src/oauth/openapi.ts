@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { renderPlainFault, type WireError } from "../shared/fault";
 import {
   errorResponses,
   faultWires,
@@ -6,8 +7,7 @@ import {
   NO_STORE,
   type OperationGroup,
   type RequestBodySpec,
-} from "../openapi/operation";
-import { renderPlainFault, type WireError } from "../shared/fault";
+} from "../shared/openapi";
 import { oauthError, renderOAuthFault } from "./errors";
 import { authorizationServerMetadata, METADATA_PATH } from "./metadata";
 import { tokenRequestSchema } from "./routes";
@@ -92,7 +92,7 @@ const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
  * How a resource server verifies each kind of token (SPEC §6): the table the README repeats. One
  * issuer per JWT kind, so issuer + audience alone keep the kinds apart in any JWT library.
  */
-export const VERIFIER_CONFIGURATION =
+const VERIFIER_CONFIGURATION =
   "| kind | `iss` (issuer) | `aud` (audience) | `typ` header | introspection `token_type` |\n" +
   "|---|---|---|---|---|\n" +
   "| CPR auth token | `ISSUER/cpr` | the appId | `cpr+jwt` | `Bearer` |\n" +

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { cprTokens } from "../cpr/introspection";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
 import { portalTokens } from "../portal/introspection";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
 import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";

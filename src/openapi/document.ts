@@ -4,8 +4,14 @@ import { adminApi } from "../admin/openapi";
 import { cprApi } from "../cpr/openapi";
 import { oauthApi } from "../oauth/openapi";
 import { portalApi } from "../portal/openapi";
+import type {
+  MediaSpec,
+  OperationGroup,
+  OperationSpec,
+  ParameterSpec,
+  ResponseSpec,
+} from "../shared/openapi";
 import { upiApi } from "../upi/openapi";
-import type { MediaSpec, OperationGroup, OperationSpec, ParameterSpec, ResponseSpec } from "./operation";
 import { SECURITY_SCHEMES } from "./security";
 import { serviceApi } from "./service-operations";
 

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../shared/env";
 import type { OpenApiDocument } from "./document";
 import { DOCS_PATH, OPENAPI_PATH } from "./paths";
 

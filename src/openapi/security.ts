@@ -1,4 +1,5 @@
 import { TOKEN_HEADER } from "../portal/schema";
+import type { SecuritySchemeName } from "../shared/openapi";
 
 /** The ways callers authenticate, as OpenAPI security schemes (SPEC §3, §4, §5, §6, §7). */
 export const SECURITY_SCHEMES = {
@@ -62,6 +63,4 @@ export const SECURITY_SCHEMES = {
     description:
       "A portal login token from `/api_auth`; a `Bearer ` prefix (any case) and spaces around it are tolerated.",
   },
-} as const;
-
-export type SecuritySchemeName = keyof typeof SECURITY_SCHEMES;
+} as const satisfies Record<SecuritySchemeName, unknown>;

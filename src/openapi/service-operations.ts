@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { OperationGroup } from "./operation";
+import type { OperationGroup } from "../shared/openapi";
 import { DOCS_PATH, OPENAPI_PATH } from "./paths";
 
 /**

@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppContext } from "../env";
-import { annotate } from "../env";
+import type { AppContext } from "../shared/env";
+import { annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
 import { errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 

@@ -10,7 +10,7 @@ import { passwordSchema } from "./schema";
 import { portalUserObject } from "./sessions";
 import { generatePortalToken, portalTokenHash, sealPortalToken, unsealPortalToken } from "./token-codec";
 
-export interface LoginRequest {
+interface LoginRequest {
   /** The raw `X-User-Email` value (two headers arrive joined by ", ", which is no email). */
   readonly emailHeader: string | undefined;
   readonly passwordHeader: string | undefined;
@@ -21,7 +21,7 @@ export interface LoginRequest {
   readonly requestId?: string;
 }
 
-export interface LoggedIn {
+interface LoggedIn {
   readonly email: string;
   readonly token: string;
   readonly expiresAt: number;
@@ -29,7 +29,7 @@ export interface LoggedIn {
 }
 
 /** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
-export interface LoginRefusal {
+interface LoginRefusal {
   readonly denial: PortalReason;
   readonly cause: string;
   readonly email?: string;

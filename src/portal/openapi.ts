@@ -9,7 +9,7 @@ import {
   type OperationSpec,
   parametersOf,
   reasonWires,
-} from "../openapi/operation";
+} from "../shared/openapi";
 import { type PortalReason, portalError, renderPortalFault } from "./errors";
 import { loginQuerySchema, passwordSchema } from "./schema";
 

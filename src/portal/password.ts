@@ -9,7 +9,7 @@ import { fromBase64, toBase64 } from "../shared/encoding";
 
 /** The Workers production maximum for PBKDF2 (local workerd does not enforce it: a test pins it). */
 export const PASSWORD_ITERATIONS = 100_000;
-export const SALT_BYTES = 16;
+const SALT_BYTES = 16;
 export const MAX_PASSWORD_LENGTH = 128;
 const HASH_BITS = 256;
 const SCHEME = "pbkdf2-sha256";

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
-import { annotate } from "../env";
 import { getHasEffects } from "../shared/allowed-methods";
 import { clientIp } from "../shared/client-ip";
 import { optimusApiKey } from "../shared/credentials";
+import type { AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
 import { admitLogin } from "../shared/rate-limit";

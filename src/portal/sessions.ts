@@ -12,7 +12,7 @@ export function portalTokenObject(env: Env, tokenHash: string) {
 }
 
 /** A token that is live right now, and whose it is. */
-export interface LiveSession {
+interface LiveSession {
   readonly email: string;
   readonly organizationId: number;
   readonly issuedAt: number;

@@ -9,7 +9,7 @@ import { fromHex, toHex } from "../shared/encoding";
  * plaintext is never stored, and a storage dump without the secret yields neither tokens nor
  * anything to replay.
  */
-export const TOKEN_PATTERN = /^[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}$/;
+const TOKEN_PATTERN = /^[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}$/;
 
 /** A fresh portal token. */
 export function generatePortalToken(): string {

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 
 /** Which user a token hash belongs to. */
-export interface TokenPointer {
+interface TokenPointer {
   readonly email: string;
   readonly expiresAt: number;
 }

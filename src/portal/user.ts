@@ -8,10 +8,10 @@ import { portalTokenObject } from "./sessions";
 export const MAX_FAILURES = 10;
 export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 // SPEC §4: without refresh, a live token is handed out again unless it has less than this left.
-export const REUSE_MIN_REMAINING_MS = 60 * 60 * 1000;
+const REUSE_MIN_REMAINING_MS = 60 * 60 * 1000;
 
 /** A token this user holds, by hash. */
-export interface IssuedToken {
+interface IssuedToken {
   readonly hash: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
@@ -36,7 +36,7 @@ interface Lockout {
 }
 
 /** What the Worker established before calling: the password check runs outside this object. */
-export interface LoginAttempt {
+interface LoginAttempt {
   readonly email: string;
   readonly now: number;
   readonly refresh: boolean;
@@ -53,7 +53,7 @@ export interface LoginAttempt {
   };
 }
 
-export type LoginOutcome =
+type LoginOutcome =
   | { ok: true; value: { current: CurrentToken; issued: boolean } }
   | { ok: false; reason: "invalid_credentials" | "ip_not_allowed" }
   | { ok: false; reason: "locked"; retryAfterSeconds: number };

@@ -16,7 +16,7 @@ const timestamps = { createdAt: z.string(), updatedAt: z.string() };
 const incarnation = z.string().default(LEGACY_INCARNATION);
 
 /** Public key an app registered for CPR request signatures (SPEC §3.1). */
-export const requestKeySchema = z.object({
+const requestKeySchema = z.object({
   alg: z.enum(["RS256", "PS256", "ES256"]),
   publicKeyPem: z.string(),
   createdAt: z.string(),
@@ -29,7 +29,7 @@ export type RequestKey = z.infer<typeof requestKeySchema>;
  */
 const gracePeriod = { previousKeyExpiresAt: z.string().optional() };
 
-export const appRecordSchema = z.object({
+const appRecordSchema = z.object({
   appId: z.string(),
   name: z.string().optional(),
   appKeySha256: z.string(),
@@ -48,7 +48,7 @@ export type AppRecord = z.infer<typeof appRecordSchema>;
 export const APPS = recordKind("app", appRecordSchema);
 
 /** A UPI merchant (SPEC §5, §7); `ipAllowlist` absent means no IP restriction. */
-export const merchantRecordSchema = z.object({
+const merchantRecordSchema = z.object({
   merchantId: z.string(),
   apiKeySha256: z.string(),
   previousApiKeySha256: z.string().optional(),
@@ -69,7 +69,7 @@ export const MERCHANTS = recordKind("merchant", merchantRecordSchema);
  * An RSA public key a merchant signs `signaturePayload`s with; a retired key verifies nothing, and
  * neither does a key registered by an earlier merchant under the same id (its incarnation differs).
  */
-export const merchantKeyRecordSchema = z.object({
+const merchantKeyRecordSchema = z.object({
   merchantId: z.string(),
   merchantKeyId: z.string(),
   publicKeyPem: z.string(),
@@ -95,7 +95,7 @@ export function merchantKeyRecordId(merchantId: string, merchantKeyId: string): 
  * A portal organization (SPEC §4, seed 001). `ipAllowlist` absent means no restriction; a list,
  * even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.
  */
-export const orgRecordSchema = z.object({
+const orgRecordSchema = z.object({
   id: z.number().int().positive(),
   name: z.string(),
   uuid: z.string(),
@@ -117,7 +117,7 @@ export const ORGS = recordKind("portal-org", orgRecordSchema);
  * `credentialVersion` must equal the user's Durable Object's, so a stale copy of this record
  * (KV delay) cannot log in after a password change, disable or delete.
  */
-export const portalUserRecordSchema = z.object({
+const portalUserRecordSchema = z.object({
   email: z.string(),
   organizationId: z.number().int().positive(),
   passwordHash: z.string(),

@@ -12,15 +12,6 @@ import { fromBase64 } from "./encoding";
 // comparison as a wrong secret (SPEC §2). No secret hashes to it in practice.
 const UNKNOWN_PRINCIPAL_DIGEST = "0".repeat(64);
 
-/**
- * True when `presented` hashes to the stored SHA-256. Call it even when the record is unknown
- * (`storedSha256` undefined): the work is the same and the answer is false.
- */
-export async function secretMatches(presented: string, storedSha256: string | undefined): Promise<boolean> {
-  const matches = digestsEqual(await sha256Hex(presented), storedSha256 ?? UNKNOWN_PRINCIPAL_DIGEST);
-  return matches && storedSha256 !== undefined;
-}
-
 // RFC 9110 §11.4: `scheme 1*SP token68`. Tabs and extra spaces around the parts are tolerated, as
 // clients and proxies produce them; the credentials are any visible characters (an operator's
 // ADMIN_TOKEN need not be token68), each scheme checks its own form.
@@ -114,7 +105,7 @@ export function optimusApiKey(header: string | null | undefined): string | undef
 }
 
 /** A tenant's secret digests: the current one, and during a rotation's grace the previous one. */
-export interface RotatingSecret {
+interface RotatingSecret {
   readonly current: string | undefined;
   readonly previous?: string;
   /** ISO-8601 instant after which `previous` no longer authenticates (SPEC §10). */

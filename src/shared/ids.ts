@@ -7,7 +7,7 @@ import * as z from "zod";
 export const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /** Storage bound of an id, in UTF-8 bytes (SPEC §2, §7): every KV key and object name built from it fits. */
-export const MAX_ID_BYTES = 128;
+const MAX_ID_BYTES = 128;
 
 /**
  * Ids the store cannot hold as asked (`__proto__` and the other names a plain object owns) or that a

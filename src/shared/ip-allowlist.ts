@@ -5,12 +5,12 @@
  */
 export type IpAddress = Uint8Array;
 
-export interface IpRange {
+interface IpRange {
   readonly network: IpAddress;
   readonly prefix: number;
 }
 
-export type IpAllowlist = readonly IpRange[];
+type IpAllowlist = readonly IpRange[];
 
 const IPV4_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])";
 const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
@@ -74,7 +74,7 @@ function hostBitsClear(address: IpAddress, prefix: number): boolean {
 }
 
 /** Why an allowlist entry was refused, in words for the admin API's 400. */
-export type IpRangeError = "not an IP address or CIDR range" | "CIDR range has host bits set";
+type IpRangeError = "not an IP address or CIDR range" | "CIDR range has host bits set";
 
 /**
  * Parses `address` or `address/prefix` (prefix 0-32 for IPv4, 0-128 for IPv6, no leading zeros).

@@ -5,9 +5,9 @@ import { fail, ok, type Result } from "./result";
 import type { KeyRing } from "./signing-keys";
 
 /** Token kinds are kept apart by `typ`: a token of one kind never verifies as another. */
-export type TokenType = "cpr+jwt" | "upi-session+jwt";
+type TokenType = "cpr+jwt" | "upi-session+jwt";
 
-export interface IssueOptions {
+interface IssueOptions {
   readonly typ: TokenType;
   readonly issuer: string;
   readonly audience: string;

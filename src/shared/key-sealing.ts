@@ -16,7 +16,7 @@ export interface SealedKey {
 }
 
 /** A fault of the encryption secret or of a sealed key: a 500 whose message names the cause. */
-export class KeySealingError extends Error {
+class KeySealingError extends Error {
   override readonly name = "KeySealingError";
 }
 

@@ -25,8 +25,3 @@ export function maskMobile(mobile: string): string {
   if (digits.length < 8) return "***";
   return `${digits.slice(0, 2)}${"*".repeat(digits.length - 6)}${digits.slice(-4)}`;
 }
-
-/** A short, non-reversible reference to a secret value for correlation (first 8 hex of its SHA-256). */
-export function fingerprint(hexDigest: string): string {
-  return hexDigest.slice(0, 8);
-}

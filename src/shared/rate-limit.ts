@@ -18,12 +18,12 @@ import { formatIpAddress } from "./ip-allowlist";
  *   locations at once, each attempt costs ~100 ms of CPU, and the login already spends that long, so
  *   one more hop is noise there.
  */
-export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 const ALLOWED: RateDecision = { ok: true };
 
 /** An exact limit: at most `limit` attempts per fixed window that opens with the first attempt. */
-export interface ExactLimit {
+interface ExactLimit {
   readonly scope: string;
   readonly limit: number;
   readonly windowMs: number;
@@ -33,7 +33,7 @@ export interface ExactLimit {
 export const LOGIN_ATTEMPTS_PER_EMAIL: ExactLimit = { scope: "login-email", limit: 60, windowMs: 60_000 };
 
 /** The `period` of the `[[ratelimits]]` binding in wrangler.toml: what a refused caller waits at most. */
-export const BINDING_PERIOD_SECONDS = 60;
+const BINDING_PERIOD_SECONDS = 60;
 
 interface Window {
   readonly start: number;
@@ -64,7 +64,7 @@ export class RateLimiter extends DurableObject<Env> {
 }
 
 /** Counts an attempt against an exact limit. */
-export function takeExact(env: Env, rule: ExactLimit, key: string, now: number): Promise<RateDecision> {
+function takeExact(env: Env, rule: ExactLimit, key: string, now: number): Promise<RateDecision> {
   return env.RATE_LIMITER.getByName(objectName("rate-limit", rule.scope, key)).take(
     rule.limit,
     rule.windowMs,

@@ -6,7 +6,7 @@ import { fail, ok, type Result } from "./result";
  * others). SPEC §2: a body is JSON only under `application/json` and a form only under
  * `application/x-www-form-urlencoded` (any case, any parameters); anything else counts as missing.
  */
-export type RequestBody =
+type RequestBody =
   | { readonly kind: "json"; readonly text: string; readonly value: unknown }
   | { readonly kind: "form"; readonly fields: URLSearchParams }
   | { readonly kind: "none" };

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env";
-import { configStoreFor } from "../env";
+import type { AppEnv } from "./env";
+import { configStoreFor } from "./env";
 import { logLine } from "./log";
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

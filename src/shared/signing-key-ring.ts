@@ -63,7 +63,7 @@ export function forgetSigningKeyRing(): void {
  * repairing one that lacks its active or next key. Everything new is sealed before the store sees
  * it, so a missing KEY_ENCRYPTION_SECRET fails here and writes nothing.
  */
-export async function storedKeys(env: Env, now: number, actor: Actor): Promise<StoredKey[]> {
+async function storedKeys(env: Env, now: number, actor: Actor): Promise<StoredKey[]> {
   const store = signingKeyStore(env);
   const keys = await store.read(now);
   if (keys.length === 0) {
@@ -96,12 +96,12 @@ async function ringOf(env: Env, keys: readonly StoredKey[]): Promise<KeyRing> {
 }
 
 /** The JWKS and admin order: active, next, then retired keys, the most recently retired first. */
-export function byPublicationOrder(a: StoredKey, b: StoredKey): number {
+function byPublicationOrder(a: StoredKey, b: StoredKey): number {
   return STATE_ORDER[a.state] - STATE_ORDER[b.state] || (b.retiredAt ?? 0) - (a.retiredAt ?? 0);
 }
 
 /** A fresh key pair; the kid carries the day it was made and 48 random bits. */
-export async function generateKey(alg: SigningAlgorithm, now: number): Promise<KeyMaterial> {
+async function generateKey(alg: SigningAlgorithm, now: number): Promise<KeyMaterial> {
   const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
   const kid = `${new Date(now).toISOString().slice(0, 10)}-${toHex(crypto.getRandomValues(new Uint8Array(6)))}`;
   const privateJwk = await exportJWK(privateKey);

@@ -28,8 +28,8 @@ export const LONGEST_TOKEN_MS = 86_400 * 1000;
  */
 export const RETIRED_KEY_RETENTION_MS = RING_CACHE_MS + LONGEST_TOKEN_MS;
 
-export type KeyState = "next" | "active" | "retired";
-export type KeyOrigin = "generated" | "imported";
+type KeyState = "next" | "active" | "retired";
+type KeyOrigin = "generated" | "imported";
 
 /** A key as the store holds it: the public half in clear, the private half sealed (key-sealing.ts). */
 export interface StoredKey {
@@ -56,10 +56,10 @@ export interface SealedMaterial {
   readonly sealed: SealedKey;
 }
 
-export type EventTrigger = "admin" | "schedule" | "startup" | "alarm";
-export type KeyEventType = "imported" | "generated" | "rotated" | "revoked" | "removed" | "repaired";
+type EventTrigger = "admin" | "schedule" | "startup" | "alarm";
+type KeyEventType = "imported" | "generated" | "rotated" | "revoked" | "removed" | "repaired";
 
-export interface KeyEvent {
+interface KeyEvent {
   readonly id: string;
   readonly at: number;
   readonly type: KeyEventType;
@@ -341,7 +341,7 @@ function retire(key: StoredKey, now: number): StoredKey {
 }
 
 /** The one store object. */
-export const SIGNING_KEY_STORE_NAME = "signing-keys";
+const SIGNING_KEY_STORE_NAME = "signing-keys";
 
 /** The store's stub. */
 export function signingKeyStore(env: Env) {

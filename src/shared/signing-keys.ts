@@ -11,7 +11,7 @@ export type SigningAlgorithm = "ES256" | "RS256" | "EdDSA";
 
 export const SIGNING_ALGORITHMS = ["ES256", "RS256", "EdDSA"] as const satisfies readonly SigningAlgorithm[];
 
-export interface RingKey {
+interface RingKey {
   readonly kid: string;
   readonly alg: SigningAlgorithm;
   readonly publicKey: CryptoKey;
@@ -48,7 +48,7 @@ export interface KeyMaterial {
   readonly privateJwk: JWK;
 }
 
-export const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** A kid: 1-64 of `A-Z a-z 0-9 . _ -`, and not `.` or `..`, which a URL path cannot carry (revoke). */
 export const kidSchema = z
@@ -99,7 +99,7 @@ export function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
 }
 
 /** The private half of a key as jose signs with it. */
-export async function importPrivateKey(material: KeyMaterial, source: string): Promise<CryptoKey> {
+async function importPrivateKey(material: KeyMaterial, source: string): Promise<CryptoKey> {
   try {
     return (await importJWK({ ...material.privateJwk, alg: material.alg }, material.alg)) as CryptoKey;
   } catch {

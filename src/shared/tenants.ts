@@ -1,5 +1,4 @@
 import { objectName } from "./ids";
-import { maskEmail } from "./log";
 
 /**
  * The tenant control plane's vocabulary (SPEC §10), shared by the admin API that drives the tenant
@@ -42,9 +41,6 @@ export interface TenantEventInput {
 
 /** What a rotated secret or password reads as in an event (SPEC §10). */
 export const REDACTED_SECRET = { from: "previous", to: "rotated" } as const;
-
-/** An email as an event may show it (SPEC §10: never a full email). */
-export const maskedEmail = maskEmail;
 
 /** The one object that writes a tenant (`objectName("tenant", kind, id)`). */
 export function tenantObject(env: Env, kind: TenantKind, id: string) {

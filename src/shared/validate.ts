@@ -1,11 +1,11 @@
 import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import type * as z from "zod";
-import type { AppContext } from "../env";
+import type { AppContext } from "./env";
 import { isJsonMediaType } from "./media-type";
 
 /** Turns the first failing zod issue into the family's exact wire error (never zod's raw result). */
-export type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
+type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
 
 /**
  * `zValidator` with the family's renderer as its hook. Two inputs never reach the hook and are

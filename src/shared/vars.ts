@@ -13,7 +13,7 @@ export interface Vars {
   readonly maxBodyBytes: number;
 }
 
-export const DEFAULT_TIME_ZONE = "Asia/Kolkata";
+const DEFAULT_TIME_ZONE = "Asia/Kolkata";
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /** Workers accept request bodies up to 100 MB; a larger cap could never be reached. */
 const MAX_MAX_BODY_BYTES = 100 * 1000 * 1000;

@@ -14,7 +14,7 @@ import type { CustomerProfile } from "./customer-state";
  */
 
 /** SPEC §5: valid 15 minutes. */
-export const CLIENT_AUTH_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+const CLIENT_AUTH_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 /** SPEC §5: the merchant setting's default number of process calls per token. */
 export const DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES = 20;
 
@@ -27,7 +27,7 @@ export function looksLikeClientAuthToken(text: string): boolean {
 
 export const hashClientAuthToken = sha256Hex;
 
-export interface TokenOwnerRef {
+interface TokenOwnerRef {
   readonly merchantId: string;
   /** The merchant's incarnation when the token was issued: a re-created merchant does not own it. */
   readonly incarnation: string;

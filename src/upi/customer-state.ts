@@ -27,7 +27,7 @@ export interface CustomerProfile {
   readonly last_updated: string;
 }
 
-export type CustomerStatus = "FRESH" | "BOUND" | "LINKED";
+type CustomerStatus = "FRESH" | "BOUND" | "LINKED";
 
 /** The seed's state fields of a successful answer, before the session token is added. */
 export interface CustomerView {

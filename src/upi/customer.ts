@@ -12,7 +12,7 @@ import type { VpaAccounts } from "./schema";
 import { issueSessionToken } from "./session-token";
 
 /** What the process route asks for: whose session, under which merchant prefix, for which number. */
-export interface SessionRequest {
+interface SessionRequest {
   readonly merchantId: string;
   /** The merchant's incarnation, which this object's name carries and its session tokens claim. */
   readonly incarnation: string;
@@ -31,7 +31,7 @@ export type SessionAnswer = Omit<CustomerView, "vpaAccounts"> & {
   readonly sessionTokenExpiry: string;
 };
 
-export type ClientTokenRejection =
+type ClientTokenRejection =
   | "client_token_unknown"
   | "client_token_expired"
   | "client_token_used_up"
@@ -49,7 +49,7 @@ interface Redemption {
   readonly answer?: SessionAnswer;
 }
 
-export interface CustomerSnapshot {
+interface CustomerSnapshot {
   readonly profile: CustomerProfile | null;
   readonly device: DeviceBinding | null;
   readonly vpaAccounts: VpaAccounts;

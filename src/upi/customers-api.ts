@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import type * as z from "zod";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
 import { getHasEffects } from "../shared/allowed-methods";
 import type { MerchantRecord } from "../shared/config-records";
 import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
 import type { Result } from "../shared/result";

@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppContext } from "../env";
-import { annotate } from "../env";
+import type { AppContext } from "../shared/env";
+import { annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
 import {
   bodyTooLarge,
@@ -12,7 +12,7 @@ import {
 } from "../shared/fault";
 
 /** Juspay's error vocabulary (SPEC §5). */
-export type UpiErrorCode =
+type UpiErrorCode =
   | "MISSING_MANDATORY_PARAMETER"
   | "INVALID_INPUT"
   | "UNAUTHORIZED"

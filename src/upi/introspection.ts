@@ -1,5 +1,5 @@
 import { decodeProtectedHeader } from "jose";
-import { configStoreFor } from "../env";
+import { configStoreFor } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
 import { issuerOf } from "../shared/issuers";

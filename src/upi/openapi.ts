@@ -9,7 +9,7 @@ import {
   type OperationGroup,
   type ParameterSpec,
   reasonWires,
-} from "../openapi/operation";
+} from "../shared/openapi";
 import { customerIdOf } from "./customer-id";
 import {
   type CustomerApiReason,

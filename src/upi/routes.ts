@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
 import { fail, type Result } from "../shared/result";

@@ -6,11 +6,11 @@ import type { ProcessEcho, ProcessReason } from "./errors";
 /** The one service this endpoint speaks (seed 000: `service` is `in.juspay.hyperapi`). */
 export const SERVICE = "in.juspay.hyperapi";
 export const PROCESS_ACTIONS = ["upiGetSessionToken", "updateAuth"] as const;
-export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
+type ProcessAction = (typeof PROCESS_ACTIONS)[number];
 
 const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
 /** SPEC §7: an id a URL path cannot carry back; the customer could never be read or changed again. */
-export const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
+const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
 const ECHO_LIMIT = 128;
 
 const idField = (field: string) =>
@@ -215,7 +215,6 @@ export const bankAccountSchema = z.strictObject({
     .union([z.enum(["true", "topup_txn_pending"]), z.literal(true).transform(() => "true" as const)])
     .optional(),
 });
-export type BankAccount = z.output<typeof bankAccountSchema>;
 
 export const vpaAccountsSchema = z
   .array(

@@ -7,7 +7,7 @@ import { signingKeyRing } from "../shared/signing-key-ring";
 /** SPEC §5: a session token lives 15 minutes. */
 export const SESSION_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
-export interface SessionSubject {
+interface SessionSubject {
   readonly merchantId: string;
   /** The merchant's incarnation (SPEC §10): the session is live only while the merchant record carries it. */
   readonly incarnation: string;
@@ -42,7 +42,7 @@ export async function issueSessionToken(
   return { sessionToken: jwt, expiresAt: payload.exp! * 1000 };
 }
 
-export interface VerifiedSession {
+interface VerifiedSession {
   readonly merchantId: string;
   readonly incarnation: string;
   readonly customerId: string;

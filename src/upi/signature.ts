@@ -18,7 +18,7 @@ import type { ProcessReason } from "./errors";
  * `openssl dgst -sha256 -sign` or Node's `RSA-SHA256`.
  */
 
-export interface SignedPayload {
+interface SignedPayload {
   readonly merchantId: string;
   readonly customerId: string;
   readonly timestamp: number;
@@ -177,10 +177,10 @@ export function decodeSignature(text: string): Uint8Array | undefined {
 
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
 /** SPEC §7: RSA 2048+ only; 8192 caps the cost of one verification. */
-export const MIN_MODULUS_BITS = MIN_RSA_BITS;
-export const MAX_MODULUS_BITS = MAX_RSA_BITS;
+const MIN_MODULUS_BITS = MIN_RSA_BITS;
+const MAX_MODULUS_BITS = MAX_RSA_BITS;
 
-export type PublicKeyRejection =
+type PublicKeyRejection =
   | "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)"
   | "this is a private key; register the public key only"
   | "not an RSA public key"

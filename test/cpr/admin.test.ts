@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_REQUEST_KEYS } from "../../src/admin/request-keys";
+import { MAX_REQUEST_KEYS } from "../../src/cpr/admin-request-keys";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";
 import { admin, call, json, uid } from "../support/worker";
 

@@ -1,4 +1,4 @@
-// Upload budget (issue 15), run by `npm run check:deploy`: builds what `wrangler deploy` would upload
+// Upload budget (issue 15), run by `npm run test:deploy`: builds what `wrangler deploy` would upload
 // (`wrangler deploy --dry-run` into a fresh .wrangler/dry-run) and checks that it stays within 300 KiB
 // gzipped, with Swagger UI left out of it (it is served from Workers Static Assets). Sizes, not
 // durations: nothing here depends on the machine.

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createOrgSchema, updateOrgSchema } from "../../src/admin/orgs";
 import { createAppSchema, ipAllowlistSchema, updateAppSchema } from "../../src/admin/schema";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "../../src/cpr/schema";
 import { uniqueIdFor } from "../../src/cpr/unique-id";
+import { createOrgSchema, updateOrgSchema } from "../../src/portal/admin";
 import { loginQuerySchema, passwordSchema } from "../../src/portal/schema";
 import { processError } from "../../src/upi/errors";
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import app from "../../src/index";
 import { API_GROUPS, buildOpenApiDocument } from "../../src/openapi/document";
-import type { MediaSpec, OperationGroup, OperationSpec } from "../../src/openapi/operation";
+import type { MediaSpec, OperationGroup, OperationSpec } from "../../src/shared/openapi";
 import { call, json } from "../support/worker";
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;

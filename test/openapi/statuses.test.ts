@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_GROUPS } from "../../src/openapi/document";
-import type { OperationSpec } from "../../src/openapi/operation";
+import type { OperationSpec } from "../../src/shared/openapi";
 import { fetchWith } from "../hardening/fixtures";
 import { provisionUser } from "../portal/support";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";

@@ -136,7 +136,7 @@ describe("admin: portal users (SPEC §7)", () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    const stored = await env.CONFIG.get<any>(`portal-user:${canonical}`, "json");
+    const stored = (await env.CONFIG.get<{ passwordHash: string }>(`portal-user:${canonical}`, "json"))!;
     expect(stored.passwordHash).toMatch(/^pbkdf2-sha256\$100000\$/);
     expect(JSON.stringify(stored)).not.toContain("Payu@1234");
     expect(await verifyPassword("Payu@1234", stored.passwordHash, env.PASSWORD_PEPPER)).toBe(true);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { formatLocalDateTime } from "../../src/portal/local-time";
 import { hashPassword } from "../../src/portal/password";
 import { portalUserObject } from "../../src/portal/sessions";
-import { PORTAL_USERS } from "../../src/shared/config-records";
+import { PORTAL_USERS, type PortalUserRecord } from "../../src/shared/config-records";
 import { sha256Hex } from "../../src/shared/crypto";
 import { tenantObject } from "../../src/shared/tenants";
 import { admin, call, json, uid } from "../support/worker";
@@ -101,8 +101,8 @@ describe("/api_auth login (seed 001)", () => {
     const old = await tokenOf(await login(user));
     const soon = Date.now() + 30 * 60 * 1000;
     await runInDurableObject(portalUserObject(env, user.email), (_instance, state) => {
-      const sessions = state.storage.kv.get<any>("sessions");
-      state.storage.kv.put("sessions", { current: { ...sessions.current, expiresAt: soon } });
+      const sessions = state.storage.kv.get<{ current: object }>("sessions");
+      state.storage.kv.put("sessions", { current: { ...sessions?.current, expiresAt: soon } });
     });
     const renewed = await tokenOf(await login(user));
     expect(renewed).not.toBe(old);
@@ -137,13 +137,13 @@ describe("/api_auth login (seed 001)", () => {
 
   it("upgrades a hash made with older parameters on the next successful login", async () => {
     const user = await provisionUser();
-    const record = await env.CONFIG.get<any>(`portal-user:${user.email}`, "json");
+    const record = (await env.CONFIG.get<PortalUserRecord>(`portal-user:${user.email}`, "json"))!;
     const weak = await hashPassword(user.password, env.PASSWORD_PEPPER, 1_000);
     // The user's tenant object is the record's only writer (SPEC §10): the weak hash goes in there.
     await tenantObject(env, "portal-user", user.email).upgradePasswordHash(record.passwordHash, weak);
     expect(JSON.parse((await env.CONFIG.get(`portal-user:${user.email}`))!).passwordHash).toBe(weak);
     expect((await login(user)).status).toBe(200);
-    const upgraded = await env.CONFIG.get<any>(`portal-user:${user.email}`, "json");
+    const upgraded = (await env.CONFIG.get<PortalUserRecord>(`portal-user:${user.email}`, "json"))!;
     expect(upgraded.passwordHash).toMatch(/^pbkdf2-sha256\$100000\$/);
     expect(PORTAL_USERS.schema.parse(upgraded).credentialVersion).toBe(record.credentialVersion);
     expect((await login(user)).status).toBe(200);

@@ -11,6 +11,7 @@ export interface PortalUser {
 }
 
 /** Creates an org through the admin API and returns its admin view. */
+// biome-ignore lint/suspicious/noExplicitAny: read loosely by assertions, like `json()`
 export async function provisionOrg(fields: Record<string, unknown> = {}): Promise<any> {
   const response = await admin("POST", "/orgs", { name: uid("org"), ...fields });
   expect(response.status).toBe(201);
@@ -53,6 +54,7 @@ export function checkSession(token: string): Promise<Response> {
 /** What a user's `PortalUser` object holds right now. */
 export function userObjectState(
   email: string,
+  // biome-ignore lint/suspicious/noExplicitAny: the stored shapes are read loosely by assertions
 ): Promise<{ sessions?: any; lockout?: any; credentialVersion?: number }> {
   return runInDurableObject(portalUserObject(env, email), (_instance, state) => ({
     sessions: state.storage.kv.get("sessions"),

@@ -46,6 +46,7 @@ export function uid(prefix: string): string {
 }
 
 /** The response body as JSON, typed loosely for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: typed loosely on purpose, for assertions
 export async function json(response: Response): Promise<any> {
   return response.json();
 }

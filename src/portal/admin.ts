@@ -1,16 +1,16 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
-import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "../portal/organization";
+import { adminFailure } from "../admin/errors";
+import { ipAllowlistSchema } from "../admin/schema";
+import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
+import type { TenantSnapshot } from "../admin/tenant-changes";
+import { adminJson, adminParams } from "../admin/validate";
+import { etagHeader } from "../admin/versions";
 import type { OrgRecord } from "../shared/config-records";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { objectName } from "../shared/ids";
-import { adminFailure } from "./errors";
-import { ipAllowlistSchema } from "./schema";
-import { changeTenant, createTenant, readTenant } from "./tenant-calls";
-import type { TenantSnapshot } from "./tenant-changes";
-import { adminJson, adminParams } from "./validate";
-import { etagHeader } from "./versions";
+import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "./organization";
 
 // Tokens live at least 2 hours: a token renewed with under an hour left (SPEC §4) has then always
 // expired before its successor is renewed in turn, so a user never holds more than two.

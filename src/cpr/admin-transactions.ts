@@ -1,15 +1,15 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import { fitsTransactionId, MAX_FIELD_LENGTH } from "../cpr/schema";
-import { transactionStub } from "../cpr/transaction";
-import type { AppEnv } from "../env";
-import { annotate } from "../env";
+import { adminFailure } from "../admin/errors";
+import { readTenant } from "../admin/tenant-calls";
+import { adminParams } from "../admin/validate";
+import type { AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { idSchema } from "../shared/ids";
 import { recordTenantEvent } from "../shared/tenants";
-import { appNotFound } from "./apps";
-import { adminFailure } from "./errors";
-import { readTenant } from "./tenant-calls";
-import { adminParams } from "./validate";
+import { appNotFound } from "./admin";
+import { fitsTransactionId, MAX_FIELD_LENGTH } from "./schema";
+import { transactionStub } from "./transaction";
 
 // transactionIds are the client's own strings (SPEC §3: up to 256 characters and UTF-8 bytes), not admin ids.
 export const transactionParamsSchema = z.object({

@@ -1,18 +1,18 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
-import { hashPassword } from "../portal/password";
-import { passwordSchema } from "../portal/schema";
+import { adminFailure } from "../admin/errors";
+import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
+import type { TenantSnapshot } from "../admin/tenant-changes";
+import { adminJson, adminParams } from "../admin/validate";
+import { etagHeader } from "../admin/versions";
 import type { PortalUserRecord } from "../shared/config-records";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
-import { adminFailure } from "./errors";
-import { orgIdParamSchema, orgNotFound } from "./orgs";
-import { changeTenant, createTenant, readTenant } from "./tenant-calls";
-import type { TenantSnapshot } from "./tenant-changes";
-import { adminJson, adminParams } from "./validate";
-import { etagHeader } from "./versions";
+import { orgIdParamSchema, orgNotFound } from "./admin";
+import { hashPassword } from "./password";
+import { passwordSchema } from "./schema";
 
 /** Users are keyed by canonical email: trimmed, lowercased, `local@domain.tld`. */
 const emailSchema = z

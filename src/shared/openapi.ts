@@ -1,6 +1,5 @@
 import type * as z from "zod";
-import type { Fault, FaultRenderer, WireError } from "../shared/fault";
-import type { SecuritySchemeName } from "./security";
+import type { Fault, FaultRenderer, WireError } from "./fault";
 
 /**
  * What a family says about its routes for the OpenAPI document. Schemas are the zod schemas the
@@ -9,6 +8,18 @@ import type { SecuritySchemeName } from "./security";
  */
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+/** The ways callers authenticate; src/openapi/security.ts describes each one for the document. */
+export type SecuritySchemeName =
+  | "adminToken"
+  | "appCredentials"
+  | "merchantCredentials"
+  | "merchantApiKey"
+  | "merchantIdHeader"
+  | "cprAppIdHeader"
+  | "cprAppKeyHeader"
+  | "cprToken"
+  | "portalToken";
 
 export interface ParameterSpec {
   readonly name: string;
@@ -80,7 +91,7 @@ export type ExampleOfEach<Reason, Key extends keyof Reason> = {
 };
 
 /** The faults every route can meet once it is matched (404/405 belong to unmatched paths). */
-export const ROUTE_FAULTS = [
+const ROUTE_FAULTS = [
   "malformed_json",
   "payload_too_large",
   "internal",

@@ -1,26 +1,26 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
+import { adminFailure } from "../admin/errors";
+import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "../admin/schema";
+import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
+import type { TenantSnapshot } from "../admin/tenant-changes";
+import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
+import { etagHeader } from "../admin/versions";
 import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { canonicalMobile } from "../shared/identifiers";
 import { idSchema } from "../shared/ids";
 import { recordTenantEvent, registerCustomer, type TenantEventType } from "../shared/tenants";
-import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "../upi/client-auth-token";
-import { customerObject } from "../upi/customer";
-import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
+import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "./client-auth-token";
+import { customerObject } from "./customer";
+import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "./schema";
 import {
   DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
   importMerchantPublicKey,
   MAX_SIGNATURE_MAX_AGE_SECONDS,
-} from "../upi/signature";
-import { adminFailure } from "./errors";
-import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "./schema";
-import { changeTenant, createTenant, readTenant } from "./tenant-calls";
-import type { TenantSnapshot } from "./tenant-changes";
-import { adminJson, adminParams, emptyBodyAsObject } from "./validate";
-import { etagHeader } from "./versions";
+} from "./signature";
 
 const merchantSettings = {
   prefix: z
@@ -51,7 +51,7 @@ export const putKeySchema = z.strictObject({
 });
 
 /** SPEC §7: a merchant holds at most this many active keys (retired ones: see MAX_RETIRED_MERCHANT_KEYS). */
-export const MAX_MERCHANT_KEYS = 10;
+const MAX_MERCHANT_KEYS = 10;
 
 function keyView(key: MerchantKeyRecord) {
   return {

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { ConfigStore } from "./shared/config-store";
-import type { LogFields } from "./shared/log";
-import type { Vars } from "./shared/vars";
+import { ConfigStore } from "./config-store";
+import type { LogFields } from "./log";
+import type { Vars } from "./vars";
 
 declare global {
   // SPEC §1, §11: optional once the key store holds keys, so not in wrangler.toml's required list
@@ -17,7 +17,7 @@ declare global {
 }
 
 /** Per-request values shared by middleware and routes. */
-export interface RequestVariables {
+interface RequestVariables {
   requestId: string;
   /** Fields the request's single log line carries: outcome, denial reason, masked principals. */
   logFields: LogFields;

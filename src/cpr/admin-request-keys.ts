@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import { checkRequestKey } from "../cpr/request-signature";
-import type { AppEnv } from "../env";
-import { annotate } from "../env";
+import { adminFailure } from "../admin/errors";
+import { changeTenant } from "../admin/tenant-calls";
+import { adminJson, adminParams } from "../admin/validate";
+import { etagHeader } from "../admin/versions";
+import type { AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { idSchema } from "../shared/ids";
-import { appNotFound } from "./apps";
-import { adminFailure } from "./errors";
-import { changeTenant } from "./tenant-calls";
-import { adminJson, adminParams } from "./validate";
-import { etagHeader } from "./versions";
+import { appNotFound } from "./admin";
+import { checkRequestKey } from "./request-signature";
 
 /** An app may hold a few keys at once, enough to rotate without a gap. */
 export const MAX_REQUEST_KEYS = 10;

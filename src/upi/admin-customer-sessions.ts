@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
-import { annotate } from "../env";
+import { adminFailure } from "../admin/errors";
+import { adminParams } from "../admin/validate";
+import type { AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 import { recordTenantEvent, registerCustomer } from "../shared/tenants";
-import { customerObject } from "../upi/customer";
-import { customerIdParamSchema } from "../upi/schema";
-import { adminFailure } from "./errors";
-import { adminParams } from "./validate";
+import { customerObject } from "./customer";
+import { customerIdParamSchema } from "./schema";
 
 /**
  * `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions` (SPEC §5): ends

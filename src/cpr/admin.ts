@@ -1,22 +1,22 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../env";
-import { annotate } from "../env";
-import type { AppRecord } from "../shared/config-records";
-import { generateSecret, sha256Hex } from "../shared/crypto";
-import { adminFailure } from "./errors";
+import { adminFailure } from "../admin/errors";
 import {
   appIdParamSchema,
   createAppSchema,
   DEFAULT_STATE_TTL_SECONDS,
   rotateKeySchema,
   updateAppSchema,
-} from "./schema";
-import { changeTenant, createTenant, readTenant } from "./tenant-calls";
-import { adminJson, adminParams, emptyBodyAsObject } from "./validate";
-import { etagHeader } from "./versions";
+} from "../admin/schema";
+import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
+import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
+import { etagHeader } from "../admin/versions";
+import type { AppRecord } from "../shared/config-records";
+import { generateSecret, sha256Hex } from "../shared/crypto";
+import type { AppContext, AppEnv } from "../shared/env";
+import { annotate } from "../shared/env";
 
 /** What the admin API shows of an app: never the key or its hash. */
-export function appView(app: AppRecord) {
+function appView(app: AppRecord) {
   return {
     appId: app.appId,
     name: app.name ?? null,
