@@ -35,9 +35,9 @@ interface SignRequest {
 }
 
 /**
- * Request signatures made by real signers with their default encodings (issue 14, SPEC §3.1), on
- * the Node side: workerd's `node:crypto` ignores `padding` (it signs PKCS#1 v1.5 when asked for
- * PSS), so PSS made inside the tests would not be Node's. Reached from tests as the
+ * Request signatures made by real signers with their default encodings (issue 14,
+ * docs/cpr.md#accepted-forms), on the Node side: workerd's `node:crypto` ignores `padding` (it signs PKCS#1
+ * v1.5 when asked for PSS), so PSS made inside the tests would not be Node's. Reached from tests as the
  * `REAL_SIGNER` service binding; `openssl` is the command line as the README shows it.
  */
 function realSigner({ tool, alg, privateKeyPem, message }: SignRequest): Buffer {

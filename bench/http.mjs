@@ -2,7 +2,8 @@
 
 /**
  * Local requests carry the client address themselves: Miniflare, unlike `wrangler dev`, is not
- * guaranteed to add `CF-Connecting-IP`, and the Worker reads the address from nowhere else (SPEC §1).
+ * guaranteed to add `CF-Connecting-IP`, and the Worker reads the address from nowhere else
+ * (docs/http.md#client-ip).
  */
 export const CLIENT_HEADERS = Object.freeze({ "CF-Connecting-IP": "127.0.0.1" });
 

@@ -1,6 +1,6 @@
-// The routes under load (SPEC §9, issue 8). Each `prepare` makes what its requests need right before
-// its run (live tokens, one-time signed payloads) and returns the request, an optional per-request
-// body maker, and a check of one answer that proves the request takes the path it is meant to.
+// The routes under load (docs/architecture.md#performance, issue 8). Each `prepare` makes what its requests
+// need right before its run (live tokens, one-time signed payloads) and returns the request, an optional
+// per-request body maker, and a check of one answer that proves the request takes the path it is meant to.
 import { randomUUID, sign } from "node:crypto";
 import { promisify } from "node:util";
 import { expectCall } from "./http.mjs";
@@ -54,8 +54,8 @@ function pairedSupply(requests) {
 
 /**
  * `count` token requests of the signing app, each for a new transaction and signed with ES256 over
- * `<timestamp>.<body>` (SPEC §3.1; raw r‖s, as WebCrypto signs), so every signature is used once.
- * Signing runs on libuv's pool, before the run: the load generator only sends.
+ * `<timestamp>.<body>` (docs/cpr.md#single-use; raw r‖s, as WebCrypto signs), so every signature is used
+ * once. Signing runs on libuv's pool, before the run: the load generator only sends.
  */
 async function signedCprRequests(signed, count) {
   const run = randomUUID().slice(0, 8);
@@ -113,7 +113,7 @@ function rotatingLogins(users, path) {
 
 /**
  * `count` signed payloads spread over the customers, each with its own timestamp so that no two are
- * the same payload (a signed payload is redeemable once, SPEC §5). Signing runs on libuv's pool.
+ * the same payload (a signed payload is redeemable once, docs/upi.md#replay). Signing runs on libuv's pool.
  */
 async function signedProcessBodies(upi, count) {
   const newest = Date.now();

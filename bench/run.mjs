@@ -1,6 +1,6 @@
-// `npm run bench` (SPEC §9, issue 8): builds the Worker, runs it on local workerd through Miniflare,
-// provisions its own tenants and drives every token route and the floor (`/healthz`) with autocannon.
-// Each route's throughput is compared with the floor measured right before and right after it.
+// `npm run bench` (docs/architecture.md#performance, issue 8): builds the Worker, runs it on local workerd
+// through Miniflare, provisions its own tenants and drives every token route and the floor (`/healthz`) with
+// autocannon. Each route's throughput is compared with the floor measured right before and right after it.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";

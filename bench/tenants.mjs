@@ -1,4 +1,4 @@
-// Provisions the bench's own tenants through the admin API (SPEC §7), as an operator would.
+// Provisions the bench's own tenants through the admin API (docs/admin.md), as an operator would.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { expectCall, jsonBody } from "./http.mjs";
 
@@ -53,8 +53,8 @@ async function provisionCpr(admin) {
 }
 
 /**
- * An app that signs its requests (SPEC §3.1) with an ES256 key, for `cpr-token-signed`: every
- * request of it must carry a fresh signature, which its transaction's object accepts once.
+ * An app that signs its requests (docs/cpr.md#request-signatures) with an ES256 key, for `cpr-token-signed`:
+ * every request of it must carry a fresh signature, which its transaction's object accepts once.
  */
 async function provisionSignedCpr(admin) {
   const workflowId = "bench-workflow";

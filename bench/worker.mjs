@@ -1,5 +1,6 @@
-// Builds the Worker and runs the bundle on local workerd through the Miniflare API (SPEC §9): the
-// bindings come from wrangler.toml, the secrets are throwaway values made for this run only.
+// Builds the Worker and runs the bundle on local workerd through the Miniflare API
+// (docs/architecture.md#performance): the bindings come from
+// wrangler.toml, the secrets are throwaway values made for this run only.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -51,7 +52,9 @@ export async function buildWorker(outdir) {
   return join(outdir, "index.js");
 }
 
-/** Fresh secrets in the formats the Worker expects (SPEC §1), never written anywhere. */
+/**
+ * Fresh secrets in the formats the Worker expects (docs/operations.md#configuration), never written anywhere.
+ */
 function throwawaySecrets() {
   const secret = () => randomBytes(32).toString("base64url");
   return {
@@ -65,7 +68,7 @@ function throwawaySecrets() {
 
 // The Rate Limiting bindings keep their check on every path, but with a limit no run reaches: they
 // count per client IP and per credential, and the bench is one IP and one credential per tenant, so
-// production limits would measure the limiter's refusals instead of the work (README, "Benchmark").
+// production limits would measure the limiter's refusals instead of the work (bench/README.md).
 const BENCH_RATE_LIMIT = 1_000_000_000;
 
 // What wrangler applies after a config's own `rules` (its documented defaults).
@@ -161,7 +164,7 @@ export function workerdVersion() {
 // Miniflare's in-memory mode does not cover SQLite-backed Durable Objects (workerd keeps them in
 // files), so storage goes to a temporary directory: on tmpfs when there is one, because on a shared
 // VM's disk every new object's SQLite file costs tens of milliseconds of fsync that no deployed
-// Worker pays, and the bench would measure the disk instead of the code (README, "Benchmark").
+// Worker pays, and the bench would measure the disk instead of the code (bench/README.md).
 const TMPFS = "/dev/shm";
 
 function scratchDirectory(onDisk) {

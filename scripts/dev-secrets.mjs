@@ -10,7 +10,7 @@ export function newSigningKeys(kid = `dev-${Date.now().toString(36)}`) {
 
 const secret = () => randomBytes(32).toString("base64url");
 
-// The signing keys are made by the key store on first use (SPEC §11), sealed under
+// The signing keys are made by the key store on first use (docs/operations.md#signing-keys), sealed under
 // KEY_ENCRYPTION_SECRET; SIGNING_KEYS is not generated (`wrangler dev` would not load it anyway).
 export function ensureDevVars(path = ".dev.vars") {
   if (existsSync(path)) {

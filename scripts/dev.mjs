@@ -1,4 +1,5 @@
-// `npm run dev`: local secrets, `wrangler dev`, then demo tenants seeded through the admin API (SPEC §8).
+// `npm run dev`: local secrets, `wrangler dev`, then demo tenants seeded through the admin API
+// (docs/operations.md#local-development).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { prepareDocsAssets } from "./assets.mjs";

@@ -22,7 +22,8 @@ interface Family {
   readonly renderFault: FaultRenderer;
 }
 
-// SPEC §2: paths belong to families by prefix, and 404/405/413/500 there use that family's envelope.
+// docs/http.md#families-by-prefix: paths belong to families by
+// prefix, and 404/405/413/500 there use that family's envelope.
 export const FAMILIES: readonly Family[] = [
   { prefix: "/admin/", mountAt: "/admin/v1", routes: adminRoutes, renderFault: renderAdminFault },
   { prefix: "/api_auth", mountAt: "/api_auth", routes: portalRoutes, renderFault: renderPortalFault },

@@ -23,12 +23,13 @@ function methodNotAllowed(path: string, allow: readonly string[]): Response {
 }
 
 app.use(requestContext());
-// SPEC §2: vars are checked before any route reads or writes state; a bad one is the family's 500.
+// docs/http.md#checked-vars: vars are checked before any
+// route reads or writes state; a bad one is the family's 500.
 app.use(async (c, next) => {
   c.set("vars", varsOf(c.env));
   await next();
 });
-// SPEC §2: HEAD never changes state. Hono answers HEAD by running the GET handler, so on a route
+// docs/http.md#head: HEAD never changes state. Hono answers HEAD by running the GET handler, so on a route
 // whose GET logs in or mints a token (marked `getHasEffects`), HEAD is refused before any route runs.
 app.use(async (c, next) => {
   if (c.req.method !== "HEAD") return next();
@@ -37,7 +38,7 @@ app.use(async (c, next) => {
   annotate(c, { reason: "head_on_effectful_get" });
   return methodNotAllowed(c.req.path, allow);
 });
-// SPEC §2: over-size bodies are refused before anything parses them. The limit is a var, known
+// docs/http.md#body-cap: over-size bodies are refused before anything parses them. The limit is a var, known
 // only once a request arrives, so the middleware is built on the first request and kept.
 let limitBody: { maxSize: number; middleware: MiddlewareHandler<AppEnv> } | undefined;
 app.use((c, next) => {
@@ -75,7 +76,7 @@ app.onError((error, c) => {
     return errorResponse(render("malformed_json"));
   }
   const overloaded = isOverloaded(error);
-  // The details go to the log only; the body is the family's fixed 500/503 (SPEC §2).
+  // The details go to the log only; the body is the family's fixed 500/503 (docs/http.md#internal-faults).
   annotate(c, {
     fault: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : "non-error thrown",
   });
@@ -83,7 +84,8 @@ app.onError((error, c) => {
 });
 
 // The Hono app is the Worker: `fetch` serves requests and the Cron Trigger calls `scheduled`
-// (signing key rotation, SPEC §11). The app object stays the default export for tests' `app.routes`.
+// (signing key rotation, docs/operations.md#rotate-now). The
+// app object stays the default export for tests' `app.routes`.
 export default Object.assign(app, { scheduled });
 export { Tenant } from "./admin/tenant";
 export { CprTransaction } from "./cpr/transaction";

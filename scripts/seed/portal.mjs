@@ -1,4 +1,7 @@
-/** The demo portal org and user (SPEC §8): admits local callers, password kept in .dev/demo.json. */
+/**
+ * The demo portal org and user (docs/operations.md#local-development):
+ * admits local callers, password kept in .dev/demo.json.
+ */
 export async function seedPortal(adminCall, secrets, base) {
   const email = "demo@example.com";
   const password = secrets.get("portalPassword");

@@ -1,5 +1,6 @@
-// The demo UPI merchant (SPEC §8): an RSA-2048 key pair whose private half stays in a git-ignored
-// file for `npm run sign`, a customer with a bound device and linked accounts, and the Customer API.
+// The demo UPI merchant (docs/operations.md#local-development): an RSA-2048 key pair whose private half stays
+// in a git-ignored file for `npm run sign`, a customer with
+// a bound device and linked accounts, and the Customer API.
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { recreate } from "./api.mjs";

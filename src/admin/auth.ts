@@ -5,7 +5,10 @@ import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import { adminFailure } from "./errors";
 
-/** Requires `Authorization: Bearer <ADMIN_TOKEN>` (any case of `Bearer`, SPEC §2), compared in constant time (SPEC §7). */
+/**
+ * Requires `Authorization: Bearer <ADMIN_TOKEN>` (any case of `Bearer`,
+ * docs/http.md#credentials), compared in constant time (docs/admin.md#authentication).
+ */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.env.ADMIN_TOKEN) throw new Error("ADMIN_TOKEN is not set");
   const presented = bearerToken(c.req.header("Authorization")) ?? "";

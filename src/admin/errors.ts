@@ -8,9 +8,9 @@ import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf
 type AdminAuthDenial = "admin_token_missing" | "admin_token_mismatch";
 
 /**
- * Everything the admin API can answer with besides success (SPEC §7: `{"error":{"code","message"}}`).
- * Messages are built from fixed text, ids and masked emails only, never a submitted secret or
- * value: they are logged as well as returned.
+ * Everything the admin API can answer with besides success (docs/admin.md#errors:
+ * `{"error":{"code","message"}}`). Messages are built from fixed text, ids and masked emails only, never a
+ * submitted secret or value: they are logged as well as returned.
  */
 export type AdminReason =
   | { code: "unauthorized"; cause: AdminAuthDenial }
@@ -29,7 +29,7 @@ function envelope(
   return { status, body: { error: { code, message } }, headers };
 }
 
-// SPEC §7: the admin API's one mapping from reason to wire error, faults included. An own
+// docs/admin.md#apps: the admin API's one mapping from reason to wire error, faults included. An own
 // `not_found` carries the message; the fault (no such endpoint) has none.
 const ADMIN_FAULTS = {
   unauthorized: envelope(401, "unauthorized", "A valid admin bearer token is required", {
@@ -53,13 +53,15 @@ const ADMIN_FAULTS = {
 /** The admin wire error for a reason. */
 export const adminError = (reason: AdminReason | FaultReason): WireError => wireOf(ADMIN_FAULTS, reason);
 
-/** The admin envelope for the faults of SPEC §2. */
+/** The admin envelope for the faults of docs/http.md#families-by-prefix. */
 export const renderAdminFault: FaultRenderer = faultRenderer(ADMIN_FAULTS);
 
 // A message can quote a caller-chosen name (an unrecognised body key); the log line stays short.
 const MAX_LOGGED_DETAIL = 200;
 
-/** Answers with the reason's wire error and logs the reason (SPEC §2), with the message as detail. */
+/**
+ * Answers with the reason's wire error and logs the reason (docs/http.md#logs), with the message as detail.
+ */
 export function adminFailure(c: AppContext, reason: AdminReason): Response {
   annotate(c, {
     reason: reason.code === "unauthorized" ? reason.cause : reason.code,

@@ -10,7 +10,7 @@ import type { EventPage } from "./tenant-events";
 import { adminParams, adminQuery } from "./validate";
 import { etagHeader } from "./versions";
 
-/** SPEC §10: `limit` 1-100, default 50. */
+/** docs/admin.md#event-log: `limit` 1-100, default 50. */
 const DEFAULT_EVENTS_LIMIT = 50;
 const MAX_EVENTS_LIMIT = 100;
 
@@ -46,8 +46,8 @@ export const eventPageSchema = z.object({
 });
 
 /**
- * `GET /admin/v1/{apps|merchants|orgs|users}/{id}/events` (SPEC §10): the id's log, newest first.
- * The log belongs to the id, so it answers (possibly empty) whether or not the tenant exists now.
+ * `GET /admin/v1/{apps|merchants|orgs|users}/{id}/events` (docs/admin.md#event-log): the id's log, newest
+ * first. The log belongs to the id, so it answers (possibly empty) whether or not the tenant exists now.
  */
 function eventsOf<P extends z.ZodObject>(kind: TenantKind, params: P, idOf: (param: z.output<P>) => string) {
   return new Hono<AppEnv>().get("/events", adminParams(params), adminQuery(eventsQuerySchema), async (c) => {

@@ -40,7 +40,9 @@ import {
 } from "./schema";
 import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
 
-/** The admin API in the OpenAPI document (SPEC §7), under its own tag and bearer scheme. */
+/**
+ * The admin API in the OpenAPI document (docs/admin.md#authentication), under its own tag and bearer scheme.
+ */
 
 const TAG = "Admin";
 const PREFIX = "/admin/v1";
@@ -78,7 +80,9 @@ const timestamps = { createdAt: z.string(), updatedAt: z.string() };
 const previousKeyExpiresAt = z
   .string()
   .nullable()
-  .describe("During a rotation's grace: when the previous key stops authenticating (SPEC §10); else null.");
+  .describe(
+    "During a rotation's grace: when the previous key stops authenticating (docs/admin.md#grace-rotation); else null.",
+  );
 const appSchema = z.object({
   appId: z.string(),
   appKey: z.string().optional().describe("Only on creation (when generated) and rotation."),
@@ -140,9 +144,9 @@ export interface AdminOperation {
   readonly body?: { schema: z.ZodType; example: unknown; optional?: boolean };
   readonly success: { status: number; description: string; schema?: z.ZodType };
   readonly errors: readonly (keyof typeof REASONS)[];
-  /** The answer is about a tenant: it carries the tenant's `ETag` (SPEC §10). */
+  /** The answer is about a tenant: it carries the tenant's `ETag` (docs/admin.md#versions). */
   readonly etag?: boolean;
-  /** A change: it accepts `If-Match` and may answer 412 (SPEC §10). */
+  /** A change: it accepts `If-Match` and may answer 412 (docs/admin.md#versions). */
   readonly ifMatch?: boolean;
 }
 
@@ -214,7 +218,7 @@ type Body = NonNullable<AdminOperation["body"]>;
 
 /**
  * A resource read, updated and deleted at one path through the same parameters and view, and
- * created by a POST to its parent path (SPEC §7).
+ * created by a POST to its parent path (docs/admin.md).
  */
 interface Resource {
   /** Completes the operation ids: `createApp`, `getApp`, `updateApp`, `deleteApp`. */
@@ -305,7 +309,7 @@ const operations: AdminOperation[] = [
     create: {
       description:
         "Returns the generated appKey once; an imported `appKey` (16+ characters) is not echoed. " +
-        `Limits (SPEC §7): \`ipAllowlist\` holds at most ${MAX_ALLOWLIST_ENTRIES} entries and \`workflows\` at ` +
+        `Limits (docs/admin.md#limits): \`ipAllowlist\` holds at most ${MAX_ALLOWLIST_ENTRIES} entries and \`workflows\` at ` +
         `most ${MAX_WORKFLOWS}; a longer list is a 400 that names the limit. Ids \`.\` and \`..\` are refused.`,
       body: { schema: createAppSchema, example: APP },
       errors: ["invalid_request", "conflict"],
@@ -320,7 +324,7 @@ const operations: AdminOperation[] = [
     operationId: "rotateAppKey",
     summary: "Rotate an app's appKey",
     description:
-      "With `graceSeconds`, the previous key still authenticates until `previousKeyExpiresAt`; a new rotation ends any earlier grace at once (SPEC §10).",
+      "With `graceSeconds`, the previous key still authenticates until `previousKeyExpiresAt`; a new rotation ends any earlier grace at once (docs/admin.md#grace-rotation).",
     params: appIdParamSchema,
     body: { schema: rotateKeySchema, example: { graceSeconds: 3600 }, optional: true },
     success: {
@@ -336,7 +340,7 @@ const operations: AdminOperation[] = [
     method: "put",
     path: "/apps/{appId}/request-keys/{keyId}",
     operationId: "putAppRequestKey",
-    summary: "Register a request-signing key (SPEC §3.1)",
+    summary: "Register a request-signing key (docs/cpr.md#request-signatures)",
     description:
       `An SPKI \`PUBLIC KEY\` PEM of at most ${MAX_PEM_LENGTH} characters (parsed in linear time): RSA of ` +
       `${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits for RS256/PS256, P-256 for ES256; a private key is refused. ` +
@@ -462,7 +466,7 @@ const operations: AdminOperation[] = [
     operationId: "rotateMerchantApiKey",
     summary: "Rotate a merchant's API key",
     description:
-      "With `graceSeconds`, the previous key still authenticates until `previousKeyExpiresAt`; a new rotation ends any earlier grace at once (SPEC §10).",
+      "With `graceSeconds`, the previous key still authenticates until `previousKeyExpiresAt`; a new rotation ends any earlier grace at once (docs/admin.md#grace-rotation).",
     params: merchantParamSchema,
     body: { schema: rotateKeySchema, example: { graceSeconds: 3600 }, optional: true },
     success: {
@@ -568,7 +572,7 @@ const operations: AdminOperation[] = [
   ...SIGNING_KEY_OPERATIONS,
 ];
 
-/** SPEC §10: one event log per tenant id, for each kind of tenant. */
+/** docs/admin.md#event-log: one event log per tenant id, for each kind of tenant. */
 const eventOperations: AdminOperation[] = (
   [
     ["apps", "{appId}", appIdParamSchema, "App", "a CPR app"],

@@ -3,14 +3,17 @@ import { idSchema } from "../shared/ids";
 import { parseIpRange } from "../shared/ip-allowlist";
 
 /**
- * SPEC §7: every list a tenant holds has a documented maximum (README "Limits"). With 64-character
- * entries and 128-character ids, a full record stays under ~200 KB (plus at most 10 request keys of
- * 16 KiB): far inside KV's 25 MiB per value and a Durable Object's 2 MB per stored value.
+ * docs/admin.md#limits: every list a tenant holds has a documented maximum (docs/admin.md#limits). With
+ * 64-character entries and 128-character ids, a full record stays under ~200 KB (plus at most 10 request keys
+ * of 16 KiB): far inside KV's 25 MiB per value and a Durable Object's 2 MB per stored value.
  */
 export const MAX_ALLOWLIST_ENTRIES = 1000;
 export const MAX_WORKFLOWS = 1000;
 
-/** An allowlist: valid, canonical entries without host bits and without duplicates (SPEC §7). */
+/**
+ * An allowlist: valid, canonical entries without host bits
+ * and without duplicates (docs/admin.md#input-validation).
+ */
 export const ipAllowlistSchema = z
   .array(z.string().max(64))
   .max(MAX_ALLOWLIST_ENTRIES, `must hold at most ${MAX_ALLOWLIST_ENTRIES} entries`)
@@ -42,7 +45,9 @@ const idListSchema = z
     });
   });
 
-/** A caller-supplied secret for migrating an existing tenant (SPEC §7: at least 16 characters). */
+/**
+ * A caller-supplied secret for migrating an existing tenant (docs/admin.md#secrets: at least 16 characters).
+ */
 export const importedSecretSchema = z.string().min(16).max(256);
 
 export const DEFAULT_STATE_TTL_SECONDS = 14 * 24 * 3600;
@@ -65,7 +70,10 @@ export const updateAppSchema = createAppSchema.omit({ appId: true, appKey: true 
 
 export const appIdParamSchema = z.object({ appId: idSchema });
 
-/** SPEC §10: how long the previous secret still authenticates after a rotation (up to 7 days). */
+/**
+ * docs/admin.md#grace-rotation: how long the previous secret
+ * still authenticates after a rotation (up to 7 days).
+ */
 const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
 export const rotateKeySchema = z.strictObject({

@@ -7,7 +7,10 @@ import {
   signingKeyEventsQuerySchema,
 } from "./signing-keys";
 
-/** The signing key store's admin operations (SPEC §11), spread into the admin API's list. */
+/**
+ * The signing key store's admin operations
+ * (docs/operations.md#signing-keys), spread into the admin API's list.
+ */
 
 const keyViewSchema = z.object({
   kid: z.string(),
@@ -58,7 +61,7 @@ export const SIGNING_KEY_OPERATIONS: AdminOperation[] = [
     operationId: "listSigningKeys",
     summary: "List the signing keys",
     description:
-      "Every key of the store with its state and times (SPEC §11). The first call on an empty store imports SIGNING_KEYS, or generates an ES256 key when it is not set.",
+      "Every key of the store with its state and times (docs/operations.md#key-states). The first call on an empty store imports SIGNING_KEYS, or generates an ES256 key when it is not set.",
     success: { status: 200, description: "The keys and the rotation schedule.", schema: listSchema },
     errors: [],
   },

@@ -26,7 +26,7 @@ import {
 import { adminFailure } from "./errors";
 import { adminJson, adminParams, adminQuery } from "./validate";
 
-/** `POST /admin/v1/signing-keys/rotate` (SPEC §11): both members optional. */
+/** `POST /admin/v1/signing-keys/rotate` (docs/operations.md#rotate-now): both members optional. */
 export const rotateSigningKeysSchema = z.strictObject({
   alg: z
     .enum(SIGNING_ALGORITHMS)
@@ -42,7 +42,10 @@ export const importSigningKeySchema = z.strictObject({
 
 export const kidParamSchema = z.object({ kid: kidSchema });
 
-/** The event log's paging (SPEC §10's form): newest first, `before` the cursor of the last page. */
+/**
+ * The event log's paging (the form of docs/admin.md#event-log):
+ * newest first, `before` the cursor of the last page.
+ */
 export const signingKeyEventsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   before: z
@@ -97,10 +100,11 @@ async function importedKey(body: z.infer<typeof importSigningKeySchema>): Promis
 
 const actorOf = (c: AppContext): Actor => ({ trigger: "admin", requestId: c.get("requestId") });
 
-/** `/admin/v1/signing-keys`: the signing key store (SPEC §11). */
+/** `/admin/v1/signing-keys`: the signing key store (docs/operations.md#signing-keys). */
 export const signingKeysAdmin = new Hono<AppEnv>()
   .use(async (c, next) => {
-    // SPEC §2: a bad SIGNING_KEY_ROTATION_DAYS fails before a key moves, not in the answer after.
+    // docs/http.md#checked-vars: a bad SIGNING_KEY_ROTATION_DAYS
+    // fails before a key moves, not in the answer after.
     rotationDays(c.env.SIGNING_KEY_ROTATION_DAYS);
     await next();
   })
@@ -150,7 +154,8 @@ export const signingKeysAdmin = new Hono<AppEnv>()
     return c.json({
       revoked,
       state,
-      // SPEC §11: revoking the active key promotes `next` at once, before its publication time.
+      // docs/operations.md#revoke: revoking the active key
+      // promotes `next` at once, before its publication time.
       ...(promoted ? { promoted, forced: true } : {}),
       ...(next ? { next } : {}),
       ...keysView(c, keys),

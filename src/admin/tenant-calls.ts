@@ -5,7 +5,10 @@ import { adminFailure } from "./errors";
 import type { ChangeOutcome, ChangeRefusal, TenantChange, TenantSnapshot } from "./tenant-changes";
 import { ifMatchOf, preconditionFailed } from "./versions";
 
-/** How the admin routes talk to tenant objects (SPEC §10): one place that maps outcomes to answers. */
+/**
+ * How the admin routes talk to tenant objects
+ * (docs/storage.md#tenant-objects): one place that maps outcomes to answers.
+ */
 
 /** A change committed but not yet published is a fault: 500, and the object repairs the copy. */
 class UnpublishedChange extends Error {

@@ -2,8 +2,8 @@ import type { MerchantKeyRecord, RequestKey } from "../shared/config-records";
 import { type EventChanges, REDACTED_SECRET, type TenantEventType, type TenantKind } from "../shared/tenants";
 
 /**
- * What the admin routes ask a tenant object to do (SPEC §10). Routes validate input and hash
- * secrets; the object applies the change to its current record, so two changes never overwrite
+ * What the admin routes ask a tenant object to do (docs/storage.md#tenant-objects). Routes validate input and
+ * hash secrets; the object applies the change to its current record, so two changes never overwrite
  * each other, and answers with an outcome, never a thrown error.
  */
 
@@ -124,7 +124,7 @@ export function applyChange(
     case "rotate": {
       const [currentField, previousField] = DIGEST_FIELDS[kind]!;
       const next: TenantRecord = { ...record, [currentField]: change.sha256, updatedAt: at };
-      // SPEC §10: a new rotation ends any earlier grace at once.
+      // docs/admin.md#grace-rotation: a new rotation ends any earlier grace at once.
       delete next[previousField];
       delete next.previousKeyExpiresAt;
       const changes: EventChanges = { [SECRET_FIELDS[kind]!]: { ...REDACTED_SECRET } };
@@ -226,7 +226,7 @@ export function applyChange(
         next.disabled = change.disabled;
       }
       if (Object.keys(changes).length === 0) return undefined;
-      // A new password, and disabling, end every token at once (SPEC §4).
+      // A new password, and disabling, end every token at once (docs/portal.md#passwords).
       const resetCredentials = change.passwordHash !== undefined || change.disabled === true;
       return { record: next, keys, members, event: { type: "updated", changes }, resetCredentials };
     }

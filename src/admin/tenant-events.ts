@@ -1,6 +1,6 @@
 import type { EventChanges, TenantEventInput, TenantEventType } from "../shared/tenants";
 
-/** One event as the admin API shows it (SPEC §10). */
+/** One event as the admin API shows it (docs/admin.md#event-log). */
 interface TenantEvent {
   readonly id: string;
   /** ISO-8601 UTC. */
@@ -16,7 +16,7 @@ export interface EventPage {
   readonly next: string | null;
 }
 
-/** SPEC §10: events are kept at least 13 months (calendar months, so never a day short). */
+/** docs/admin.md#event-log: events are kept at least 13 months (calendar months, so never a day short). */
 const EVENT_RETENTION_MONTHS = 13;
 
 interface Row extends Record<string, SqlStorageValue> {

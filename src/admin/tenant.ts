@@ -25,7 +25,9 @@ import {
 } from "./tenant-changes";
 import { type EventPage, TenantEventLog } from "./tenant-events";
 
-/** Copies the object still owes KV (SPEC §10: it publishes after each committed change). */
+/**
+ * Copies the object still owes KV (docs/storage.md#tenant-objects: it publishes after each committed change).
+ */
 interface Pending {
   record: boolean;
   /** Merchant key ids whose copies must be written (or deleted). */
@@ -39,7 +41,10 @@ interface TenantState {
   readonly id: string;
   /** Counts committed changes over every incarnation of the id: with the incarnation, the ETag. */
   version: number;
-  /** Present while the tenant exists; a new one per creation (SPEC §10, README "Storage"). */
+  /**
+   * Present while the tenant exists; a new one per creation
+   * (docs/storage.md#tenant-objects, docs/storage.md#incarnations).
+   */
   incarnation: string | null;
   record: TenantRecord | null;
   keys: Record<string, MerchantKeyRecord>;
@@ -76,9 +81,9 @@ function satisfies(precondition: Precondition, state: TenantState): boolean {
 }
 
 /**
- * One tenant id (`objectName("tenant", kind, id)`, SPEC §10): the single writer and source of truth
- * of the tenant's record and child collections, the KV copy's publisher, the id's event log, and
- * the purge of an ended incarnation's state. Every check-and-set runs on the synchronous storage
+ * One tenant id (`objectName("tenant", kind, id)`, docs/storage.md#tenant-objects): the single writer and
+ * source of truth of the tenant's record and child collections, the KV copy's publisher, the id's event log,
+ * and the purge of an ended incarnation's state. Every check-and-set runs on the synchronous storage
  * API with no other await between the read and the write; publishing follows the commit.
  */
 export class Tenant extends DurableObject<Env> {
@@ -93,7 +98,7 @@ export class Tenant extends DurableObject<Env> {
     );
   }
 
-  /** Creates the tenant with a new incarnation; `exists` while one is live (SPEC §7: 409). */
+  /** Creates the tenant with a new incarnation; `exists` while one is live (docs/admin.md#ids: 409). */
   async create(
     kind: TenantKind,
     id: string,
@@ -129,7 +134,10 @@ export class Tenant extends DurableObject<Env> {
     return ok(state ? this.#snapshot(state) : undefined);
   }
 
-  /** Applies one change to the latest version, if `precondition` holds (SPEC §10, RFC 9110 §13.1.1). */
+  /**
+   * Applies one change to the latest version, if `precondition`
+   * holds (docs/admin.md#versions, RFC 9110 §13.1.1).
+   */
   async change(
     change: TenantChange,
     precondition: Precondition,
@@ -194,8 +202,8 @@ export class Tenant extends DurableObject<Env> {
   }
 
   /**
-   * Re-hashes a portal user's password that verified under older parameters (SPEC §4), unless the
-   * hash changed meanwhile (an admin set a new password: that change wins). Not a new version.
+   * Re-hashes a portal user's password that verified under older parameters (docs/portal.md#passwords),
+   * unless the hash changed meanwhile (an admin set a new password: that change wins). Not a new version.
    */
   async upgradePasswordHash(from: string, to: string): Promise<void> {
     const state = this.#state();

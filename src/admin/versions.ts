@@ -3,7 +3,7 @@ import { adminFailure } from "./errors";
 import type { Precondition } from "./tenant-changes";
 
 /**
- * Versions of a tenant (SPEC §10): every answer about a tenant carries its `ETag`, every change
+ * Versions of a tenant (docs/admin.md#versions): every answer about a tenant carries its `ETag`, every change
  * accepts `If-Match` (RFC 9110 §13.1.1, strong comparison).
  */
 

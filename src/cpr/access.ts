@@ -10,12 +10,18 @@ import { liveTokenSubject } from "./introspection";
 import { verifyRequestSignature } from "./request-signature";
 import { type SignatureUse, signatureUseOf } from "./signature-replay";
 
-/** How a CPR caller proves which app it is (SPEC §3): the app's key, or a live CPR token of the app. */
+/**
+ * How a CPR caller proves which app it is (docs/cpr.md#credentials-and-ip):
+ * the app's key, or a live CPR token of the app.
+ */
 export type Credentials =
   | { readonly kind: "app-key"; readonly appId: string; readonly appKey: string }
   | { readonly kind: "token"; readonly token: string; readonly appIdHeader?: string };
 
-/** An admitted caller: its app, and the signed request to remember when the app signs (SPEC §3.1). */
+/**
+ * An admitted caller: its app, and the signed request to
+ * remember when the app signs (docs/cpr.md#single-use).
+ */
 interface Admitted {
   readonly app: AppRecord;
   readonly signature?: SignatureUse;
@@ -34,8 +40,8 @@ async function appByKey(
   appKey: string,
 ): Promise<Result<AppRecord, AccessDenial>> {
   const app = await appNamed(c, appId);
-  // Compared even for an unknown app, so that it costs the same as a wrong key (SPEC §2).
-  // SPEC §10: during a rotation's grace the previous key still authenticates.
+  // Compared even for an unknown app, so that it costs the same as a wrong key (docs/http.md#constant-time).
+  // docs/admin.md#grace-rotation: during a rotation's grace the previous key still authenticates.
   const keyMatches = await rotatingSecretMatches(
     appKey,
     {
@@ -56,21 +62,21 @@ async function appByToken(
   transactionId: string,
   now: number,
 ): Promise<Result<AppRecord, AccessDenial>> {
-  // The token is live only while its app exists in the token's incarnation (SPEC §10), so the app
-  // comes back with it: a deleted or re-created app's tokens are "token_not_live".
+  // The token is live only while its app exists in the token's incarnation (docs/storage.md#incarnations), so
+  // the app comes back with it: a deleted or re-created app's tokens are "token_not_live".
   const subject = await liveTokenSubject(c.env, token, now);
   if (subject === undefined) return fail("token_not_live");
   if (appIdHeader !== undefined && appIdHeader !== subject.app.appId) return fail("appid_header_mismatch");
-  // SPEC §3: a bearer token acts only on its own transaction.
+  // docs/cpr.md#deprecated-unique-id-route: a bearer token acts only on its own transaction.
   if (transactionId !== subject.transactionId) return fail("token_transaction_mismatch");
   return ok(subject.app);
 }
 
 /**
- * SPEC §3 items 1-2: the app must exist, the credentials must be its own (a bearer token only for its
- * own `transactionId`), the client IP must be in its allowlist, and a signed request is required when
+ * docs/cpr.md#order-of-checks: the app must exist, the credentials must be its own (a bearer token only for
+ * its own `transactionId`), the client IP must be in its allowlist, and a signed request is required when
  * the app registered request keys. Every failure is the same 401 on the wire; the returned cause is
- * for the log only. No budget is charged on the way (SPEC §2 "Budgets"; README, "Rate limits"): the
+ * for the log only. No budget is charged on the way (docs/operations.md#rate-limits): the
  * signature is checked only for a caller that already presented the app's key from an allowed
  * address, and costs tens of microseconds.
  */
@@ -93,6 +99,7 @@ export async function admitApp(
   const rawBody = await c.req.arrayBuffer();
   const signature = await verifyRequestSignature(app.requestKeys, c.req.raw.headers, rawBody, now);
   if (!signature.ok) return signature;
-  // SPEC §3.1 single use: the transaction's object checks and records it (`CprTransaction.open`).
+  // docs/cpr.md#single-use single use: the transaction's object checks and records it
+  // (`CprTransaction.open`).
   return ok({ app, signature: await signatureUseOf(c.req.raw.headers, rawBody) });
 }

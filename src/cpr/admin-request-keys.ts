@@ -22,8 +22,8 @@ export const putRequestKeySchema = z.strictObject({
 
 /**
  * `PUT|DELETE /admin/v1/apps/{appId}/request-keys/{keyId}`: public keys for CPR request signatures
- * (SPEC §3.1, §7). The app's object stores them in the app record it publishes, so a change reaches
- * other locations with the KV delay (README, "Storage").
+ * (docs/cpr.md#request-signatures, docs/admin.md#apps). The app's object stores them in the app record it
+ * publishes, so a change reaches other locations with the KV delay (docs/storage.md#kv-delay).
  */
 export const requestKeysAdmin = new Hono<AppEnv>()
   .put(

@@ -11,7 +11,8 @@ import { appNotFound } from "./admin";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "./schema";
 import { transactionStub } from "./transaction";
 
-// transactionIds are the client's own strings (SPEC §3: up to 256 characters and UTF-8 bytes), not admin ids.
+// transactionIds are the client's own strings (docs/cpr.md#validation:
+// up to 256 characters and UTF-8 bytes), not admin ids.
 export const transactionParamsSchema = z.object({
   appId: idSchema,
   transactionId: z
@@ -22,15 +23,17 @@ export const transactionParamsSchema = z.object({
 });
 
 /**
- * `POST /admin/v1/apps/{appId}/transactions/{transactionId}/revoke` (SPEC §6, §7): increments the
- * transaction's revocation epoch, so every token issued before it stops being live at once.
+ * `POST /admin/v1/apps/{appId}/transactions/{transactionId}/revoke` (docs/tokens.md#revocation,
+ * docs/admin.md#apps): increments the transaction's revocation
+ * epoch, so every token issued before it stops being live at once.
  */
 export const transactionsAdmin = new Hono<AppEnv>().post(
   "/:appId/transactions/:transactionId/revoke",
   adminParams(transactionParamsSchema),
   async (c) => {
     const { appId, transactionId } = c.req.valid("param");
-    // The app's object, not a KV copy: a deleted app has no transactions to revoke (SPEC §10).
+    // The app's object, not a KV copy: a deleted app has no transactions to revoke
+    // (docs/storage.md#incarnations).
     const app = await readTenant(c, "app", appId);
     if (!app) return appNotFound(c, appId);
     const revoked = await transactionStub(c.env, appId, app.incarnation, transactionId).revoke(Date.now());

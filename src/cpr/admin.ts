@@ -28,7 +28,7 @@ function appView(app: AppRecord) {
       alg: key.alg,
       createdAt: key.createdAt,
     })),
-    // SPEC §10: when the previous key stops authenticating, during a rotation's grace.
+    // docs/admin.md#grace-rotation: when the previous key stops authenticating, during a rotation's grace.
     previousKeyExpiresAt: app.previousKeyExpiresAt ?? null,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
@@ -41,8 +41,9 @@ export const appNotFound = (c: AppContext, appId: string) =>
   adminFailure(c, { code: "not_found", message: `No app ${appId}` });
 
 /**
- * `/admin/v1/apps`: CPR tenants (SPEC §7). Each app's `Tenant` object applies every change and
- * publishes the `app:<appId>` copy the CPR routes read (SPEC §10, README "Storage").
+ * `/admin/v1/apps`: CPR tenants (docs/admin.md#apps). Each app's `Tenant` object applies every change and
+ * publishes the `app:<appId>` copy the CPR routes read (docs/storage.md#tenant-objects,
+ * docs/storage.md#kv-records).
  */
 export const appsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createAppSchema), async (c) => {
@@ -64,7 +65,7 @@ export const appsAdmin = new Hono<AppEnv>()
     if (!created) return appExists(c, input.appId);
     annotate(c, { appId: input.appId, action: "app_created" });
     const view = appView(created.record as AppRecord);
-    // SPEC §7: a generated key is returned once; an imported one is never echoed.
+    // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
     return c.json(input.appKey ? view : { ...view, appKey }, 201, {
       "Cache-Control": "no-store",
       ...etagHeader(created.etag),

@@ -2,8 +2,8 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../shared/env";
 
 /**
- * The headers of the deprecated CPR routes (SPEC §3): the routes set them, the OpenAPI document
- * shows the same values as its examples.
+ * The headers of the deprecated CPR routes (docs/cpr.md#deprecated-unique-id-route): the routes set them, the
+ * OpenAPI document shows the same values as its examples.
  */
 
 export const SUCCESSOR_LINK = '</v2/auth/token>; rel="successor-version"';

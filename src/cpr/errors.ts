@@ -5,7 +5,9 @@ import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared
 import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 import type { SignatureRejection } from "./request-signature";
 
-/** The precise cause behind a 401; it goes to the log, never to the client (SPEC §3 item 1). */
+/**
+ * The precise cause behind a 401; it goes to the log, never to the client (docs/cpr.md#credentials-and-ip).
+ */
 export type AccessDenial =
   | "credentials_missing"
   | "unknown_app"
@@ -18,7 +20,9 @@ export type AccessDenial =
   | "ip_not_allowed"
   | SignatureRejection;
 
-/** Why a CPR request failed; the precise cause of a 401 goes only to the log (SPEC §3). */
+/**
+ * Why a CPR request failed; the precise cause of a 401 goes only to the log (docs/cpr.md#credentials-and-ip).
+ */
 export type CprReason =
   | { code: "invalid_request_body"; message: string }
   | { code: "unauthorized_access"; cause: AccessDenial }
@@ -35,7 +39,7 @@ function envelope(
   return { status, body: { statusCode: status, status: "failure", error, errorCode }, headers };
 }
 
-// SPEC §3: the family's one mapping from reason to wire error, faults included.
+// docs/cpr.md: the family's one mapping from reason to wire error, faults included.
 const CPR_FAULTS = {
   invalid_request_body: (reason) => envelope(400, "invalid_request_body", reason.message),
   unauthorized_access: envelope(401, "unauthorized_access", "IP not whitelisted or authorization failed"),
@@ -54,7 +58,7 @@ const CPR_FAULTS = {
 /** The CPR wire error for a reason. */
 export const cprError = (reason: CprReason | FaultReason): WireError => wireOf(CPR_FAULTS, reason);
 
-/** The CPR envelope for the faults of SPEC §2. */
+/** The CPR envelope for the faults of docs/http.md#families-by-prefix. */
 export const renderCprFault: FaultRenderer = faultRenderer(CPR_FAULTS);
 
 /** Answers with the reason's wire error and logs the reason (and the hidden cause of a 401). */

@@ -6,9 +6,9 @@ import { type CprTokenPayload, looksLikeCprToken, verifyCprToken } from "./token
 import { transactionStub } from "./transaction";
 
 /**
- * The app the token was issued for, when that app still exists in the same incarnation (SPEC §10): a
- * deleted app's tokens are dead, and so are its predecessor's under a re-created id. One KV read,
- * served from the isolate cache, before any Durable Object is touched.
+ * The app the token was issued for, when that app still exists in the same incarnation
+ * (docs/storage.md#incarnations): a deleted app's tokens are dead, and so are its predecessor's under a
+ * re-created id. One KV read, served from the isolate cache, before any Durable Object is touched.
  */
 async function currentApp(env: Env, claims: CprTokenPayload): Promise<AppRecord | undefined> {
   if (!isValidId(claims.appId)) return undefined;
@@ -16,7 +16,10 @@ async function currentApp(env: Env, claims: CprTokenPayload): Promise<AppRecord 
   return app?.incarnation === claims.inc ? app : undefined;
 }
 
-/** A verified token of the app's current incarnation and its transaction's current epoch (SPEC §6). */
+/**
+ * A verified token of the app's current incarnation and its
+ * transaction's current epoch (docs/tokens.md#revocation).
+ */
 async function liveToken(
   env: Env,
   token: string,
@@ -83,7 +86,7 @@ export const cprTokens: TokenFamily = {
 /**
  * The app (current record, which the token's incarnation matches) and transaction of a live CPR
  * token, for the deprecated route's bearer authentication: the token acts for its app, on its own
- * transaction only (SPEC §3, §10).
+ * transaction only (docs/cpr.md#deprecated-unique-id-route, docs/storage.md#tenant-objects).
  */
 export async function liveTokenSubject(
   env: Env,

@@ -18,7 +18,7 @@ import { DEPRECATED_SINCE, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecatio
 import { type CprReason, cprError, renderCprFault } from "./errors";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";
 
-/** The CPR family in the OpenAPI document (SPEC §3, seed 002). */
+/** The CPR family in the OpenAPI document (docs/cpr.md, seed 002). */
 
 const TAG = "CPR auth token";
 
@@ -94,13 +94,13 @@ function cprErrors(invalid: Readonly<Record<string, WireError>>) {
   });
 }
 
-// SPEC §3.1: only for apps that registered request-signing keys.
+// docs/cpr.md#request-signatures: only for apps that registered request-signing keys.
 const SIGNATURE_HEADERS: ParameterSpec[] = [
   {
     name: "X-Key-Id",
     in: "header",
     schema: z.string(),
-    description: "Id of the app's request-signing key (SPEC §3.1).",
+    description: "Id of the app's request-signing key (docs/cpr.md#request-signatures).",
   },
   {
     name: "X-Timestamp",
@@ -165,7 +165,8 @@ export const cprApi: OperationGroup = {
             ...authTokenExample,
             email: "jane@example.com",
           }),
-          // SPEC §7: a URL path cannot carry these back (the admin revoke route), README "HTTP semantics".
+          // docs/admin.md#ids: a URL path cannot carry these back (the admin revoke route),
+          // docs/http.md#ids-a-url-cannot-carry-back.
           "transactionId . or ..": invalidBody(authTokenBodySchema, { ...DEMO, transactionId: ".." }),
         }),
       },

@@ -14,8 +14,9 @@ import { fail, ok, type Result } from "../shared/result";
 import { verifyInAcceptedForms } from "./signature-forms";
 
 /**
- * CPR request signatures (SPEC §3.1): `X-Key-Id`, `X-Timestamp` (Unix ms) and `X-Signature`, base64
- * of the signature over `<X-Timestamp>.<exact raw body>`, by a public key the app registered.
+ * CPR request signatures (docs/cpr.md#request-signatures): `X-Key-Id`, `X-Timestamp` (Unix ms) and
+ * `X-Signature`, base64 of the signature over `<X-Timestamp>.<exact
+ * raw body>`, by a public key the app registered.
  */
 type RequestKeyAlgorithm = RequestKey["alg"];
 
@@ -31,7 +32,7 @@ export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 
 const encoder = new TextEncoder();
 
-/** Why a PEM was refused, in words for the admin API's 400 (SPEC §7). */
+/** Why a PEM was refused, in words for the admin API's 400 (docs/admin.md#input-validation). */
 type RequestKeyProblem = string;
 
 function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgorithm | undefined): string {
@@ -86,7 +87,7 @@ export async function checkRequestKey(
 
 const importedKeys = new BoundedCache<Promise<CryptoKey>>(256);
 
-/** The registered key as a `CryptoKey`, imported once per isolate (SPEC §9). */
+/** The registered key as a `CryptoKey`, imported once per isolate (docs/architecture.md#performance). */
 function verificationKey(key: RequestKey): Promise<CryptoKey> {
   return remembered(importedKeys, `${key.alg}\n${key.publicKeyPem}`, async () => {
     const result = await importPublicKey(key.publicKeyPem, key.alg);
@@ -97,8 +98,9 @@ function verificationKey(key: RequestKey): Promise<CryptoKey> {
 }
 
 /**
- * Checks a request's signature against the app's keys (SPEC §3.1). The cheap checks (headers,
- * timestamp window, key id) come before any public-key operation (SPEC §9).
+ * Checks a request's signature against the app's keys (docs/cpr.md#request-signatures). The cheap checks
+ * (headers, timestamp window, key id) come before any public-key operation
+ * (docs/architecture.md#performance).
  */
 export async function verifyRequestSignature(
   keys: Readonly<Record<string, RequestKey>>,
@@ -121,7 +123,8 @@ export async function verifyRequestSignature(
   const signed = new Uint8Array(prefix.byteLength + rawBody.byteLength);
   signed.set(prefix);
   signed.set(new Uint8Array(rawBody), prefix.byteLength);
-  // SPEC §3.1: the defined forms and the ones real signers emit by default (signature-forms.ts).
+  // docs/cpr.md#accepted-forms: the defined forms and the
+  // ones real signers emit by default (signature-forms.ts).
   const valid = await verifyInAcceptedForms(key.alg, await verificationKey(key), signature, signed);
   return valid ? ok(keyId) : fail("signature_invalid");
 }

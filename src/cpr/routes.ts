@@ -16,17 +16,17 @@ import { issueCprToken } from "./token";
 import { type TransactionState, transactionStub } from "./transaction";
 import { type Identifier, identifierOf, maskedIdentifier, uniqueIdFor } from "./unique-id";
 
-/** `POST /v2/auth/token` and its legacy and deprecated siblings (SPEC §3), over one code path. */
+/** `POST /v2/auth/token` and its legacy and deprecated siblings (docs/cpr.md#routes), over one code path. */
 
-/** Validates a CPR JSON body; the first issue's seed message becomes the 400 (SPEC §3). */
+/** Validates a CPR JSON body; the first issue's seed message becomes the 400 (docs/cpr.md#validation). */
 function cprJson<T extends z.ZodType>(schema: T) {
   return validated("json", schema, (issue, c) =>
     cprFailure(c, { code: "invalid_request_body", message: issue.message }),
   );
 }
 
-// SPEC §3.1 signs the exact raw bytes: read them before the validator parses, so Hono caches the
-// bytes themselves rather than re-serialising the parsed JSON when they are asked for later.
+// docs/cpr.md#request-signatures signs the exact raw bytes: read them before the validator parses, so Hono
+// caches the bytes themselves rather than re-serialising the parsed JSON when they are asked for later.
 const keepRawBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   await c.req.arrayBuffer();
   await next();
@@ -49,7 +49,7 @@ interface TransactionRequest {
 }
 
 /**
- * SPEC §3 items 1-5: admits the app, checks the workflow, then creates or continues the transaction
+ * docs/cpr.md#order-of-checks: admits the app, checks the workflow, then creates or continues the transaction
  * and sets its uniqueId in a single Durable Object call.
  */
 async function openTransaction(
@@ -90,10 +90,11 @@ interface GrantedToken {
   readonly metadata: { appId: string; transactionId: string; workflowId: string; journeyId: string };
 }
 
-/** SPEC §3 items 1-6: everything a token route does before shaping its answer. */
+/** docs/cpr.md#order-of-checks: everything a token route does before shaping its answer. */
 async function grantToken(c: AppContext, request: TokenRequest): Promise<Result<GrantedToken, CprReason>> {
   const now = Date.now();
-  // SPEC §2: an unusable key store or KEY_ENCRYPTION_SECRET fails before the transaction is touched.
+  // docs/http.md#internal-faults: an unusable key store or
+  // KEY_ENCRYPTION_SECRET fails before the transaction is touched.
   await signingKeyRing(c.env);
   const opened = await openTransaction(c, request.credentials, request, now);
   if (!opened.ok) return opened;
@@ -124,7 +125,10 @@ async function grantToken(c: AppContext, request: TokenRequest): Promise<Result<
 
 const success = (result: unknown) => ({ statusCode: 200, status: "success", result });
 
-/** The deprecated route's credentials: `appid` + `appkey` headers, else a bearer CPR token (SPEC §3). */
+/**
+ * The deprecated route's credentials: `appid` + `appkey` headers,
+ * else a bearer CPR token (docs/cpr.md#credentials-and-ip).
+ */
 function headerCredentials(headers: Headers): Credentials | undefined {
   const appId = headers.get("appid");
   const appKey = headers.get("appkey");
@@ -165,7 +169,8 @@ export const cprRoutes = new Hono<AppEnv>()
         identifier: body.authObject && identifierOf(body.authObject),
       });
       if (!granted.ok) return cprFailure(c, granted.reason);
-      // The legacy result names the token `token` (SPEC §3), as HyperVerge's older login API did.
+      // The legacy result names the token `token`
+      // (docs/cpr.md#legacy-route), as HyperVerge's older login API did.
       return c.json(success({ token: granted.value.authorization, metadata: granted.value.metadata }));
     },
   )

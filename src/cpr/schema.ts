@@ -3,8 +3,8 @@ import { canonicalEmail, canonicalMobile, utf8Length } from "../shared/identifie
 import { isPathSegmentSafe } from "../shared/ids";
 
 /**
- * Request bodies of the CPR family (SPEC §3). Every issue carries the seed's exact message (Joi's
- * wording, where the seed's messages come from), and fields are declared in the SPEC's validation
+ * Request bodies of the CPR family (docs/cpr.md#validation). Every issue carries the seed's exact message
+ * (Joi's wording, where the seed's messages come from), and fields are declared in the documented validation
  * order: zod reports issues in shape order, and the route answers with the first one.
  */
 
@@ -30,8 +30,9 @@ function text(label: string) {
 }
 
 /**
- * `transactionId` names the transaction's Durable Object, so it is bounded in UTF-8 bytes too (SPEC §2
- * storage keys): at most 256 bytes, with the same message, as Joi's `string().max(256, "utf8")` words it.
+ * `transactionId` names the transaction's Durable Object, so it is bounded in UTF-8 bytes too
+ * (docs/http.md#storage-key-bounds storage keys): at most 256 bytes, with the same message, as Joi's
+ * `string().max(256, "utf8")` words it.
  */
 export function fitsTransactionId(value: string): boolean {
   return utf8Length(value) <= MAX_FIELD_LENGTH;
@@ -52,7 +53,7 @@ function mobileNumber(label: string) {
 /**
  * `transactionId` names the transaction everywhere, the admin revoke route's path included
  * (`/admin/v1/apps/{appId}/transactions/{transactionId}/revoke`), where URL parsing turns `.` and
- * `..` into navigation (SPEC §7). Joi's own wording for `.invalid()` is "contains an invalid
+ * `..` into navigation (docs/admin.md#ids). Joi's own wording for `.invalid()` is "contains an invalid
  * value"; the message names the values instead, in Joi's quoted-label style.
  */
 function transactionId() {
@@ -81,7 +82,7 @@ const expiry = z
 const bothIdentifiers = (value: { mobileNumber?: string; email?: string }) =>
   value.mobileNumber === undefined || value.email === undefined;
 
-/** `POST /v2/auth/token` (SPEC §3). */
+/** `POST /v2/auth/token` (docs/cpr.md). */
 export const authTokenBodySchema = z
   .object(
     {
@@ -100,7 +101,9 @@ export const authTokenBodySchema = z
   )
   .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS });
 
-/** `POST /v2/generate-auth-token` (legacy): `userAuthRequired` and `authObject` (SPEC §3). */
+/**
+ * `POST /v2/generate-auth-token` (legacy): `userAuthRequired` and `authObject` (docs/cpr.md#legacy-route).
+ */
 export const legacyAuthTokenBodySchema = z.object(
   {
     appId: text("appId"),
@@ -127,7 +130,10 @@ export const legacyAuthTokenBodySchema = z.object(
   { error: NOT_AN_OBJECT },
 );
 
-/** `POST /v2/generate-unique-id` (deprecated): credentials come in headers (SPEC §3). */
+/**
+ * `POST /v2/generate-unique-id` (deprecated): credentials
+ * come in headers (docs/cpr.md#deprecated-unique-id-route).
+ */
 export const uniqueIdBodySchema = z
   .object(
     {

@@ -1,8 +1,8 @@
 import type { RequestKey } from "../shared/config-records";
 
 /**
- * The forms in which a CPR request signature is accepted (SPEC §3.1): the ones the spec defines
- * (ES256 raw r‖s, PS256 salt 32) and the ones real signers emit by default: ES256 as DER, as
+ * The forms in which a CPR request signature is accepted (docs/cpr.md#accepted-forms): the ones the spec
+ * defines (ES256 raw r‖s, PS256 salt 32) and the ones real signers emit by default: ES256 as DER, as
  * OpenSSL, Node's `crypto.sign` and Python's `cryptography` do, and PS256 with the maximum salt
  * length, Node's and Python's usual choice. Each form is at most one public-key operation, so a
  * wrong signature costs at most one verification per accepted form (ES256 one, rarely two; PS256 two).
@@ -10,7 +10,7 @@ import type { RequestKey } from "../shared/config-records";
  * High-S ECDSA signatures (s > n/2) are accepted: WebCrypto verifies them, and OpenSSL and Node emit
  * either half at random, so refusing them would refuse half of those signers' requests. The
  * malleability this leaves (r, n−s) buys nothing: single use is keyed on the signed text, not on
- * the signature's spelling (README, "Request signatures").
+ * the signature's spelling (docs/cpr.md#request-signatures).
  */
 
 // The order of the P-256 group (SEC 2 §2.4.2): r and s must lie in [1, n − 1].

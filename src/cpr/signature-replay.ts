@@ -2,8 +2,8 @@ import { toHex } from "../shared/encoding";
 import { SIGNATURE_WINDOW_MS } from "./request-signature";
 
 /**
- * Single use of CPR request signatures (SPEC §3.1): what the transaction's Durable Object remembers of
- * an accepted signed request, and until when.
+ * Single use of CPR request signatures (docs/cpr.md#single-use): what the transaction's Durable Object
+ * remembers of an accepted signed request, and until when.
  */
 export interface SignatureUse {
   /** SHA-256 (hex) of the signed text `<X-Timestamp>.<raw body>`. */

@@ -8,7 +8,7 @@ import { signingKeyRing } from "../shared/signing-key-ring";
 
 const TOKEN_TYPE = "cpr+jwt";
 
-/** The CPR-specific claims of a token (SPEC §3 item 6). */
+/** The CPR-specific claims of a token (docs/cpr.md#the-token). */
 interface CprClaims {
   readonly appId: string;
   readonly transactionId: string;
@@ -17,7 +17,10 @@ interface CprClaims {
   readonly authenticateOnResume: "yes" | "no";
   /** The transaction's revocation epoch when the token was issued. */
   readonly rev: number;
-  /** The app's incarnation (SPEC §10): the token is live only while the app record carries this one. */
+  /**
+   * The app's incarnation (docs/storage.md#incarnations): the
+   * token is live only while the app record carries this one.
+   */
   readonly inc: string;
   readonly uniqueId?: string;
 }

@@ -3,7 +3,7 @@ import { incarnationObjectName } from "../shared/incarnation";
 import { fail, ok, type Result } from "../shared/result";
 import type { SignatureUse } from "./signature-replay";
 
-/** What one CPR transaction remembers (SPEC §3 item 4). Times are Unix milliseconds. */
+/** What one CPR transaction remembers (docs/cpr.md#transaction-state). Times are Unix milliseconds. */
 export interface TransactionState {
   readonly journeyId: string;
   readonly workflowId: string;
@@ -17,11 +17,13 @@ export interface TransactionState {
 
 interface OpenRequest {
   readonly workflowId: string;
-  /** Set when this request gives an identifier (SPEC §3 item 5). */
+  /** Set when this request gives an identifier (docs/cpr.md#unique-id). */
   readonly uniqueId?: string;
   readonly stateTtlSeconds: number;
   readonly now: number;
-  /** The signed request being redeemed, when the app signs its requests (SPEC §3.1: once only). */
+  /**
+   * The signed request being redeemed, when the app signs its requests (docs/cpr.md#single-use: once only).
+   */
   readonly signature?: SignatureUse;
 }
 
@@ -56,10 +58,10 @@ export class CprTransaction extends DurableObject<Env> {
   #signaturesSweptAt = Number.NEGATIVE_INFINITY;
 
   /**
-   * Creates or continues the transaction and sets its uniqueId, in one check-and-set (SPEC §3,
-   * seed 002 flowchart), and redeems the request's signature (SPEC §3.1). The reads and the writes are
-   * synchronous storage calls, so concurrent requests are serialised: exactly one identifier wins and
-   * exactly one use of a signed request is accepted; the others are refused and change nothing.
+   * Creates or continues the transaction and sets its uniqueId, in one check-and-set (docs/cpr.md#unique-id,
+   * seed 002 flowchart), and redeems the request's signature (docs/cpr.md#single-use). The reads and the
+   * writes are synchronous storage calls, so concurrent requests are serialised: exactly one identifier wins
+   * and exactly one use of a signed request is accepted; the others are refused and change nothing.
    */
   async open(request: OpenRequest): Promise<Result<OpenedTransaction, OpenRefusal>> {
     const storage = this.ctx.storage;
@@ -76,7 +78,7 @@ export class CprTransaction extends DurableObject<Env> {
       this.#forgetClosedSignatures(request.now);
       storage.kv.put(signatureKey, signature.keepUntil);
     }
-    // SPEC §3 item 4: another workflowId restarts the journey; the person (uniqueId) stays.
+    // docs/cpr.md#transaction-state: another workflowId restarts the journey; the person (uniqueId) stays.
     const sameJourney = existing !== undefined && existing.workflowId === request.workflowId;
     const uniqueId = request.uniqueId ?? existing?.uniqueId;
     const state: TransactionState = {
@@ -92,7 +94,7 @@ export class CprTransaction extends DurableObject<Env> {
     storage.kv.put(STATE_KEY, state);
     // The pending alarm is never later than the previous expiry's purge time, and `alarm()` moves
     // itself on to a renewed expiry, so it is rescheduled only when the purge time comes earlier:
-    // a re-issue then costs no alarm write (SPEC §9).
+    // a re-issue then costs no alarm write (docs/architecture.md#performance).
     if (!existing || state.expiresAt < existing.expiresAt) {
       await storage.setAlarm(state.expiresAt + STATE_RETENTION_MS);
     }
@@ -109,8 +111,8 @@ export class CprTransaction extends DurableObject<Env> {
   }
 
   /**
-   * Ends every token issued so far (SPEC §6). With `ifEpoch`, bumps only while the epoch is still that
-   * one, so revoking the same token twice never ends the tokens issued after the first revocation.
+   * Ends every token issued so far (docs/tokens.md#revocation). With `ifEpoch`, bumps only while the epoch is
+   * still that one, so revoking the same token twice never ends the tokens issued after the first revocation.
    */
   revoke(now: number, ifEpoch?: number): Result<{ revocationEpoch: number }, "no_transaction"> {
     const storage = this.ctx.storage;
@@ -134,7 +136,7 @@ export class CprTransaction extends DurableObject<Env> {
     }
   }
 
-  /** Purges the state a retention period after it expired (SPEC §3 item 4). */
+  /** Purges the state a retention period after it expired (docs/cpr.md#transaction-state). */
   override async alarm(): Promise<void> {
     const storage = this.ctx.storage;
     const state = storage.kv.get<TransactionState>(STATE_KEY);
@@ -147,7 +149,8 @@ export class CprTransaction extends DurableObject<Env> {
 
 /**
  * The transaction object of (appId, the app's incarnation, transactionId): one app can never name
- * another's, and an app created again under the same id never names its predecessor's (SPEC §10).
+ * another's, and an app created again under the same id never names its predecessor's
+ * (docs/storage.md#incarnations).
  */
 export function transactionStub(env: Env, appId: string, incarnation: string, transactionId: string) {
   return env.CPR_TRANSACTIONS.getByName(

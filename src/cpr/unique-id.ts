@@ -3,7 +3,7 @@ import { toHex } from "../shared/encoding";
 import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
 import { maskEmail, maskMobile } from "../shared/log";
 
-/** A person's identifier in canonical form (SPEC §3 item 5): two spellings of one person are equal. */
+/** A person's identifier in canonical form (docs/cpr.md#unique-id): two spellings of one person are equal. */
 export interface Identifier {
   readonly kind: "email" | "mobile";
   readonly canonical: string;
@@ -25,14 +25,14 @@ export function identifierOf(given: { mobileNumber?: string; email?: string }): 
   return undefined;
 }
 
-/** The identifier as it may appear in a log line (SPEC §2: never a full email or mobile number). */
+/** The identifier as it may appear in a log line (docs/http.md#logs: never a full email or mobile number). */
 export function maskedIdentifier(identifier: Identifier): string {
   return identifier.kind === "email" ? maskEmail(identifier.canonical) : maskMobile(identifier.canonical);
 }
 
 /**
  * The uniqueId of a person within an app: HMAC-SHA256 keyed by `UNIQUE_ID_SECRET` over
- * (appId, kind, canonical identifier), as 32 lowercase hex characters (SPEC §3 item 5). The message is
+ * (appId, kind, canonical identifier), as 32 lowercase hex characters (docs/cpr.md#unique-id). The message is
  * a JSON array, so no choice of appId can make two different tuples collide.
  */
 export async function uniqueIdFor(

@@ -15,7 +15,7 @@ import { isValidId } from "../shared/ids";
 import type { TokenOwner } from "../shared/introspection";
 import { fail, ok, type Result } from "../shared/result";
 
-/** Who is asking `/oauth/introspect` or `/oauth/revoke` (SPEC §6). */
+/** Who is asking `/oauth/introspect` or `/oauth/revoke` (docs/tokens.md#client-authentication). */
 export type Principal = { kind: "admin" } | TokenOwner;
 
 export type ClientRejection =
@@ -63,7 +63,10 @@ async function readingPrincipal(
   return undefined;
 }
 
-/** SPEC §2: the RFC 6749 §2.3.1 reading first, then the raw one; both always checked (same work). */
+/**
+ * docs/http.md#credentials: the RFC 6749 §2.3.1 reading
+ * first, then the raw one; both always checked (same work).
+ */
 async function basicPrincipal(c: AppContext, readings: BasicReadings): Promise<Principal | undefined> {
   const [decoded, raw] = await Promise.all(readings.map((reading) => readingPrincipal(c, reading)));
   return decoded ?? raw;
@@ -80,7 +83,7 @@ export async function authenticateClient(
   const authorization = c.req.header("Authorization");
   const bearer = bearerToken(authorization);
   if (bearer !== undefined) {
-    // SPEC §2: a missing secret is a fault (500), never a silent "no admin".
+    // docs/http.md#internal-faults: a missing secret is a fault (500), never a silent "no admin".
     if (!c.env.ADMIN_TOKEN) throw new Error("ADMIN_TOKEN is not set");
     return (await secretsEqual(bearer, c.env.ADMIN_TOKEN))
       ? ok({ kind: "admin" })
@@ -103,7 +106,7 @@ export async function authenticateClient(
   return fail("no_credentials");
 }
 
-/** A tenant sees only its own tokens; the admin sees all (SPEC §6). */
+/** A tenant sees only its own tokens; the admin sees all (docs/tokens.md#client-authentication). */
 export function mayInspect(principal: Principal, owner: TokenOwner): boolean {
   switch (principal.kind) {
     case "admin":

@@ -5,12 +5,12 @@ import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared
 import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 import type { ClientRejection } from "./clients";
 
-/** RFC 6749 §5.2 error codes used by introspection and revocation (SPEC §6). */
+/** RFC 6749 §5.2 error codes used by introspection and revocation (docs/tokens.md#errors). */
 type OAuthErrorCode = "invalid_request" | "invalid_client" | "server_error" | "temporarily_unavailable";
 
 /**
- * Why `/oauth/introspect` or `/oauth/revoke` refused a request (SPEC §6). Why a client failed to
- * authenticate goes only to the log.
+ * Why `/oauth/introspect` or `/oauth/revoke` refused a request (docs/tokens.md#introspection). Why a client
+ * failed to authenticate goes only to the log.
  */
 export type OAuthReason =
   | { code: "client_unauthenticated"; cause: ClientRejection }
@@ -28,7 +28,7 @@ function envelope(status: ContentfulStatusCode, error: OAuthErrorCode, descripti
   return { status, body: { error, error_description: description }, headers };
 }
 
-// SPEC §6: the family's one mapping from reason to wire error, faults included.
+// docs/tokens.md: the family's one mapping from reason to wire error, faults included.
 const OAUTH_FAULTS = {
   client_unauthenticated: envelope(401, "invalid_client", "Client authentication failed"),
   parameter_repeated: (reason) =>
@@ -53,7 +53,7 @@ const OAUTH_FAULTS = {
 /** The OAuth wire error for a reason. */
 export const oauthError = (reason: OAuthReason | FaultReason): WireError => wireOf(OAUTH_FAULTS, reason);
 
-/** The OAuth envelope for the faults of SPEC §2. */
+/** The OAuth envelope for the faults of docs/http.md#families-by-prefix. */
 export const renderOAuthFault: FaultRenderer = faultRenderer(OAUTH_FAULTS);
 
 /** Answers with the reason's wire error and logs the reason (the client's failure for a 401). */

@@ -5,8 +5,9 @@ import { JWKS_CACHE_CONTROL } from "../shared/signing-keys";
 import { PUBLIC_DOCUMENT_HEADERS } from "./metadata";
 
 /**
- * `GET /.well-known/jwks.json`: the public half of every key in the signing key store (SPEC §6, §11),
- * served as the ring's precomputed body and ETag: nothing is rebuilt per request.
+ * `GET /.well-known/jwks.json`: the public half of every key in the signing key store (docs/tokens.md#jwks,
+ * docs/operations.md#signing-keys), served as the ring's
+ * precomputed body and ETag: nothing is rebuilt per request.
  */
 export const jwksRoutes = new Hono<AppEnv>().get("/.well-known/jwks.json", async (c) => {
   const ring = await signingKeyRing(c.env);

@@ -3,15 +3,15 @@ import type { AppEnv } from "../shared/env";
 import { issuerOf, type JwtKind, serviceIssuer } from "../shared/issuers";
 
 /**
- * RFC 8414 authorization server metadata (SPEC §6): one document for `ISSUER`, and by the path
- * insertion of RFC 8414 §3.1 one for each JWT issuer (`ISSUER/cpr`, `ISSUER/upi`), so that a
+ * RFC 8414 authorization server metadata (docs/tokens.md#metadata): one document for `ISSUER`, and by the
+ * path insertion of RFC 8414 §3.1 one for each JWT issuer (`ISSUER/cpr`, `ISSUER/upi`), so that a
  * client's discovery for the issuer in a token finds the document whose `issuer` is that value.
  */
 
 export const METADATA_PATH = "/.well-known/oauth-authorization-server";
 
 /**
- * Public documents that browsers verify tokens with (SPEC §2): readable from any origin. They hold
+ * Public documents that browsers verify tokens with (docs/http.md#cors): readable from any origin. They hold
  * nothing per caller, and the requests carry no credentials, so `*` is safe.
  */
 export const PUBLIC_DOCUMENT_HEADERS = { "Access-Control-Allow-Origin": "*" } as const;

@@ -12,7 +12,7 @@ import { oauthError, renderOAuthFault } from "./errors";
 import { authorizationServerMetadata, METADATA_PATH } from "./metadata";
 import { tokenRequestSchema } from "./routes";
 
-/** JWKS, introspection and revocation in the OpenAPI document (SPEC §6). */
+/** JWKS, introspection and revocation in the OpenAPI document (docs/tokens.md#jwks). */
 
 const TAG = "Token verification";
 
@@ -85,12 +85,14 @@ const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Er
 
 const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
   "Cache-Control": { description: "Cacheable: `public, max-age=3600`." },
-  "Access-Control-Allow-Origin": { description: "`*`: browsers may read it from any origin (SPEC §2)." },
+  "Access-Control-Allow-Origin": {
+    description: "`*`: browsers may read it from any origin (docs/http.md#cors).",
+  },
 };
 
 /**
- * How a resource server verifies each kind of token (SPEC §6): the table the README repeats. One
- * issuer per JWT kind, so issuer + audience alone keep the kinds apart in any JWT library.
+ * How a resource server verifies each kind of token (docs/tokens.md#verifying-a-token): the table the README
+ * repeats. One issuer per JWT kind, so issuer + audience alone keep the kinds apart in any JWT library.
  */
 const VERIFIER_CONFIGURATION =
   "| kind | `iss` (issuer) | `aud` (audience) | `typ` header | introspection `token_type` |\n" +
@@ -113,7 +115,7 @@ export const oauthApi: OperationGroup = {
       tag: TAG,
       summary: "Public signing keys (JWKS)",
       description:
-        "Verify CPR and UPI session JWTs offline: the signing key store's `next`, `active` and `retired` keys (SPEC §11), public members only. Readable " +
+        "Verify CPR and UPI session JWTs offline: the signing key store's `next`, `active` and `retired` keys (docs/operations.md#key-states), public members only. Readable " +
         "from any origin (`Access-Control-Allow-Origin: *`).\n\n" +
         VERIFIER_CONFIGURATION,
       responses: {
@@ -150,8 +152,8 @@ export const oauthApi: OperationGroup = {
           description: "Not modified: If-None-Match names the current key set (RFC 9110 §15.4.5).",
           headers: { ETag: { description: "The key set's version." } },
         },
-        // The keys come from the signing key store (SPEC §11): an unreadable store, or keys sealed
-        // under another KEY_ENCRYPTION_SECRET, fail closed (never an empty set).
+        // The keys come from the signing key store (docs/operations.md#signing-keys): an unreadable store, or
+        // keys sealed under another KEY_ENCRYPTION_SECRET, fail closed (never an empty set).
         ...errorResponses(plainErrorSchema, faultWires(renderPlainFault, ["internal", "unavailable"])),
       },
     },

@@ -31,7 +31,7 @@ export const tokenRequestSchema = z.object({
 });
 
 // RFC 6749 §3.1: request parameters must not be included more than once; a repeated `token` would
-// mean one thing to the client and another to us (SPEC §2: 400 invalid_request).
+// mean one thing to the client and another to us (docs/http.md#repeated-parameters: 400 invalid_request).
 const SINGLE_PARAMETERS = ["token", "token_type_hint"] as const;
 
 /** The request's parameters as a form or a JSON object (`undefined`: neither), refusing repeats. */
@@ -69,7 +69,10 @@ interface TokenRequest {
   readonly token: string;
 }
 
-/** Authentication, then parameters. `allowAnonymous` lets a token revoke itself (portal logout, SPEC §6). */
+/**
+ * Authentication, then parameters. `allowAnonymous` lets a token
+ * revoke itself (portal logout, docs/tokens.md#client-authentication).
+ */
 async function readTokenRequest(
   c: AppContext,
   now: number,
@@ -99,7 +102,7 @@ async function findLiveToken(
   return family && live ? { family, live } : undefined;
 }
 
-/** SPEC §10: revoking a token of any family is a security event of the tenant that owns it. */
+/** docs/admin.md#event-log: revoking a token of any family is a security event of the tenant that owns it. */
 async function recordRevocation(c: AppContext, family: TokenFamily, owner: TokenOwner): Promise<void> {
   const requestId = c.get("requestId");
   switch (owner.kind) {
@@ -118,7 +121,10 @@ async function recordRevocation(c: AppContext, family: TokenFamily, owner: Token
   }
 }
 
-/** `/oauth/introspect` (RFC 7662) and `/oauth/revoke` (RFC 7009) over every token family (SPEC §6). */
+/**
+ * `/oauth/introspect` (RFC 7662) and `/oauth/revoke` (RFC 7009)
+ * over every token family (docs/tokens.md#introspection).
+ */
 export const oauthRoutes = new Hono<AppEnv>()
   .use(noStore)
   .post("/introspect", async (c) => {

@@ -31,21 +31,28 @@ export const API_GROUPS: readonly OperationGroup[] = [
 ];
 
 export const TAGS = [
-  { name: "CPR auth token", description: "HyperVerge-compatible CPR auth tokens (SPEC §3, seed 002)." },
-  { name: "Portal login token", description: "PayU Chargeback API login tokens (SPEC §4, seed 001)." },
-  { name: "UPI session token", description: "Juspay HyperAPI `process` session tokens (SPEC §5, seed 000)." },
+  { name: "CPR auth token", description: "HyperVerge-compatible CPR auth tokens (docs/cpr.md, seed 002)." },
+  {
+    name: "Portal login token",
+    description: "PayU Chargeback API login tokens (docs/portal.md#login, seed 001).",
+  },
+  {
+    name: "UPI session token",
+    description: "Juspay HyperAPI `process` session tokens (docs/upi.md#session-tokens, seed 000).",
+  },
   {
     name: "UPI Customer API",
-    description: "Juspay Customer API: client auth tokens for a merchant's customers (SPEC §5).",
+    description:
+      "Juspay Customer API: client auth tokens for a merchant's customers (docs/upi.md#customer-api).",
   },
   {
     name: "Token verification",
-    description: "JWKS, RFC 7662 introspection and RFC 7009 revocation (SPEC §6).",
+    description: "JWKS, RFC 7662 introspection and RFC 7009 revocation (docs/tokens.md#jwks).",
   },
   {
     name: "Admin",
     description:
-      'Provisioning behind the admin bearer token (SPEC §7). Errors: `{"error":{"code","message"}}`.',
+      'Provisioning behind the admin bearer token (docs/admin.md#errors). Errors: `{"error":{"code","message"}}`.',
   },
   { name: "Service", description: "Health, this document and its reference page." },
 ] as const;
@@ -185,7 +192,8 @@ export function buildOpenApiDocument(groups: readonly OperationGroup[] = API_GRO
       securitySchemes: SECURITY_SCHEMES,
       headers: {
         "X-Request-Id": {
-          description: "The request's id: the caller's own when well-formed, else generated (SPEC §2).",
+          description:
+            "The request's id: the caller's own when well-formed, else generated (docs/http.md#request-ids).",
           schema: { type: "string" },
         },
       },

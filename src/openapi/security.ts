@@ -1,7 +1,10 @@
 import { TOKEN_HEADER } from "../portal/schema";
 import type { SecuritySchemeName } from "../shared/openapi";
 
-/** The ways callers authenticate, as OpenAPI security schemes (SPEC §3, §4, §5, §6, §7). */
+/**
+ * The ways callers authenticate, as OpenAPI security schemes (docs/cpr.md#credentials-and-ip,
+ * docs/portal.md, docs/upi.md, docs/tokens.md#client-authentication, docs/admin.md).
+ */
 export const SECURITY_SCHEMES = {
   adminToken: {
     type: "http",

@@ -17,7 +17,8 @@ export const serviceApi: OperationGroup = {
       operationId: "getHealth",
       tag: TAG,
       summary: "Health check",
-      description: "Answers without touching storage: the floor route of the benchmark (SPEC §9).",
+      description:
+        "Answers without touching storage: the floor route of the benchmark (docs/architecture.md#performance).",
       responses: {
         200: {
           description: "The Worker is up.",

@@ -60,8 +60,8 @@ async function leaveOrg(c: AppContext, organizationId: number, email: string): P
 }
 
 /**
- * `POST /admin/v1/orgs/{id}/users` (SPEC §7): creates a portal user in an org. The org's object
- * lists the user first (`If-Match` names the org's version), then the user's object creates it;
+ * `POST /admin/v1/orgs/{id}/users` (docs/admin.md#orgs-and-users): creates a portal user in an org. The org's
+ * object lists the user first (`If-Match` names the org's version), then the user's object creates it;
  * a refused creation takes the user off the list again.
  */
 export const orgUsersAdmin = new Hono<AppEnv>().post(
@@ -107,8 +107,8 @@ export const orgUsersAdmin = new Hono<AppEnv>().post(
 );
 
 /**
- * `/admin/v1/users/{email}` (SPEC §7). Each user's `Tenant` object writes the record; a new
- * password, disabling and deleting end the user's tokens at once through a new credential version in
+ * `/admin/v1/users/{email}` (docs/admin.md#orgs-and-users). Each user's `Tenant` object writes the record; a
+ * new password, disabling and deleting end the user's tokens at once through a new credential version in
  * the user's `PortalUser` object, so a copy of the old record still cached in KV elsewhere cannot
  * log in either.
  */

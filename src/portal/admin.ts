@@ -12,8 +12,8 @@ import { annotate } from "../shared/env";
 import { objectName } from "../shared/ids";
 import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "./organization";
 
-// Tokens live at least 2 hours: a token renewed with under an hour left (SPEC §4) has then always
-// expired before its successor is renewed in turn, so a user never holds more than two.
+// Tokens live at least 2 hours: a token renewed with under an hour left (docs/portal.md#tokens-and-refresh)
+// has then always expired before its successor is renewed in turn, so a user never holds more than two.
 const MIN_TOKEN_TTL_SECONDS = 2 * 3600;
 const MAX_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -25,7 +25,8 @@ const orgFields = {
   url: z.url().max(2048).nullable(),
   hide_name: z.boolean(),
   tokenTtlSeconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS),
-  // Absent (or `null` in a PATCH) means no restriction; a list, even empty, restricts (SPEC §4).
+  // Absent (or `null` in a PATCH) means no restriction; a list, even empty, restricts
+  // (docs/portal.md#ip-allowlist).
   ipAllowlist: ipAllowlistSchema.nullable(),
 };
 
@@ -86,8 +87,9 @@ async function staleMembers(c: AppContext, id: number, members: readonly string[
 }
 
 /**
- * `/admin/v1/orgs` (SPEC §7): portal organizations. Ids come from a `Sequence` object, so two
- * creations never share one; each org's `Tenant` object writes it and lists its users (SPEC §10).
+ * `/admin/v1/orgs` (docs/admin.md#orgs-and-users): portal organizations. Ids come from a `Sequence` object,
+ * so two creations never share one; each org's `Tenant` object writes it and lists its users
+ * (docs/storage.md#tenant-objects).
  */
 export const orgsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createOrgSchema), async (c) => {

@@ -9,7 +9,7 @@ function envelope(status: ContentfulStatusCode, error: string, headers?: Record<
   return { status, body: { error }, headers };
 }
 
-/** Everything `/api_auth` can refuse with (SPEC §4); the precise cause goes only to the log. */
+/** Everything `/api_auth` can refuse with (docs/portal.md#errors); the precise cause goes only to the log. */
 export type PortalReason =
   | { code: "invalid_refresh_token" }
   | { code: "invalid_credentials" }
@@ -20,14 +20,14 @@ export type PortalReason =
 
 const retryAfter = (seconds: number) => ({ "Retry-After": String(Math.max(1, seconds)) });
 
-// SPEC §4: the family's one mapping from reason to wire error, faults included.
+// docs/portal.md#errors: the family's one mapping from reason to wire error, faults included.
 const PORTAL_FAULTS = {
   invalid_refresh_token: envelope(400, "refresh_token must be 0 or 1"),
   // One answer for unknown email, wrong password, disabled user and missing headers.
   invalid_credentials: envelope(401, "Invalid email or password"),
   locked: (reason) =>
     envelope(429, "Too many failed attempts, try again later", retryAfter(reason.retryAfterSeconds)),
-  // Too many attempts in front of PBKDF2 (README, "Rate limits"); not the lockout's message.
+  // Too many attempts in front of PBKDF2 (docs/operations.md#rate-limits); not the lockout's message.
   rate_limited: (reason) =>
     envelope(429, "Too many requests, try again later", retryAfter(reason.retryAfterSeconds)),
   ip_not_allowed: envelope(403, "Request not allowed from this IP"),
@@ -43,7 +43,7 @@ const PORTAL_FAULTS = {
 /** The portal wire error for a reason. */
 export const portalError = (reason: PortalReason | FaultReason): WireError => wireOf(PORTAL_FAULTS, reason);
 
-/** The portal envelope for the faults of SPEC §2. */
+/** The portal envelope for the faults of docs/http.md#families-by-prefix. */
 export const renderPortalFault: FaultRenderer = faultRenderer(PORTAL_FAULTS);
 
 /** Answers with the reason's wire error and logs `cause` (the reason unless a precise one is known). */

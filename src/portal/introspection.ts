@@ -3,7 +3,7 @@ import { serviceIssuer } from "../shared/issuers";
 import { endSession, findLiveSession } from "./sessions";
 import { isPortalToken } from "./token-codec";
 
-/** Portal login tokens for `/oauth/introspect` and `/oauth/revoke` (SPEC §6). */
+/** Portal login tokens for `/oauth/introspect` and `/oauth/revoke` (docs/tokens.md#introspection). */
 export const portalTokens: TokenFamily = {
   recognises: isPortalToken,
   async introspect(env, token, now) {

@@ -17,7 +17,7 @@ interface LoginRequest {
   readonly refresh: boolean;
   readonly ip: IpAddress | undefined;
   readonly now: number;
-  /** For the user's event log, should this attempt lock the email (SPEC §10). */
+  /** For the user's event log, should this attempt lock the email (docs/admin.md#event-log). */
   readonly requestId?: string;
 }
 
@@ -36,7 +36,7 @@ interface LoginRefusal {
 }
 
 /**
- * SPEC §4 login. Order: email and password are checked with the same PBKDF2 work on every path
+ * docs/portal.md#login login. Order: email and password are checked with the same PBKDF2 work on every path
  * (a dummy hash stands in for unknown users), then the user's Durable Object applies the lockout
  * before accepting anything, the org's IP allowlist after the password, and issues or reuses the
  * token. PBKDF2 runs here, outside the object, so the object's input gate only ever waits on storage.
@@ -113,7 +113,7 @@ async function acceptance(env: Env, request: LoginRequest, user: PortalUserRecor
     token,
     attempt: {
       credentialVersion: user.credentialVersion,
-      // SPEC §4: absent means no restriction; a list, even empty, restricts.
+      // docs/portal.md#ip-allowlist: absent means no restriction; a list, even empty, restricts.
       ipAllowed: org.ipAllowlist === undefined || isAllowed(allowlistOf(org.ipAllowlist), request.ip),
       organizationId: org.id,
       ttlSeconds: org.tokenTtlSeconds,
@@ -123,8 +123,8 @@ async function acceptance(env: Env, request: LoginRequest, user: PortalUserRecor
 }
 
 /**
- * Re-hashes a password that verified under older parameters (SPEC §4). The user's tenant object
- * writes it, and skips it when the hash changed meanwhile (an admin set a new password: that wins).
+ * Re-hashes a password that verified under older parameters (docs/portal.md#passwords). The user's tenant
+ * object writes it, and skips it when the hash changed meanwhile (an admin set a new password: that wins).
  */
 async function upgradeHash(env: Env, user: PortalUserRecord, password: string): Promise<void> {
   await tenantObject(env, "portal-user", user.email).upgradePasswordHash(

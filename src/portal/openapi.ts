@@ -13,7 +13,7 @@ import {
 import { type PortalReason, portalError, renderPortalFault } from "./errors";
 import { loginQuerySchema, passwordSchema } from "./schema";
 
-/** The portal family in the OpenAPI document (SPEC §4, seed 001). */
+/** The portal family in the OpenAPI document (docs/portal.md, seed 001). */
 
 const TAG = "Portal login token";
 
@@ -88,7 +88,7 @@ const login = (method: "get" | "post"): OperationSpec => ({
     "PayU's Chargeback API login. Without `refresh_token=1` a live token is returned again (a new one when under an " +
     "hour is left); with it the old token stops working at once. Wrong email, wrong password, a disabled user and a " +
     "missing header all answer the same 401; 10 failures within 15 minutes lock the email (429), and too many " +
-    'attempts per IP or per email are refused before the password is checked (429, README "Rate limits"). ' +
+    "attempts per IP or per email are refused before the password is checked (429, docs/operations.md#rate-limits). " +
     "`HEAD` is 405 with `Allow: GET, POST`: a GET logs in and may end the old token, and HEAD never changes state.",
   parameters: [
     {

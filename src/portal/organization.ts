@@ -1,7 +1,7 @@
 import type { OrgRecord } from "../shared/config-records";
 import { formatLocalIso } from "./local-time";
 
-/** Token lifetime when the org sets none (SPEC §4: one week). */
+/** Token lifetime when the org sets none (docs/portal.md#tokens-and-refresh: one week). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
 /**

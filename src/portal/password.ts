@@ -2,8 +2,8 @@ import { hmacSha256, randomBytes } from "../shared/crypto";
 import { fromBase64, toBase64 } from "../shared/encoding";
 
 /**
- * Portal password hashes (SPEC §4): PBKDF2-HMAC-SHA256 over HMAC-SHA256(PASSWORD_PEPPER, password),
- * stored as `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` so the parameters travel with the
+ * Portal password hashes (docs/portal.md#passwords): PBKDF2-HMAC-SHA256 over HMAC-SHA256(PASSWORD_PEPPER,
+ * password), stored as `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` so the parameters travel with the
  * hash and can be raised on the next successful login (`needsRehash`).
  */
 
@@ -82,6 +82,7 @@ export function needsRehash(stored: string): boolean {
 
 /**
  * Verified in place of a real hash when the email is unknown or malformed, so every failure costs
- * the same PBKDF2 work (SPEC §2, §4). Its salt and hash are random bytes: no password matches it.
+ * the same PBKDF2 work (docs/http.md#constant-time, docs/portal.md#passwords). Its salt and hash are random
+ * bytes: no password matches it.
  */
 export const DUMMY_PASSWORD_HASH = `${SCHEME}$${PASSWORD_ITERATIONS}$JmAWF8pYq8vUGc9z6u0XkQ==$Fq1mH1Yw8sQe0m3gBQ2yM2p0m3lq9c5xkTqZ8yqBv3E=`;

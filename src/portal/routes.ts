@@ -20,12 +20,16 @@ const loginQuery = validated("query", loginQuerySchema, (_issue, c) =>
   portalFailure(c, { code: "invalid_refresh_token" }),
 );
 
-/** `/api_auth` (SPEC §4, seed 001): PayU's Chargeback API login, and the session check for its token. */
+/**
+ * `/api_auth` (docs/portal.md#login, seed 001): PayU's
+ * Chargeback API login, and the session check for its token.
+ */
 export const portalRoutes = new Hono<AppEnv>()
   .on(["GET", "POST"], "/", getHasEffects(), noStore, loginQuery, async (c) => {
     const now = Date.now();
     const emailHeader = c.req.header("X-User-Email");
-    // SPEC §9: every login costs PBKDF2, so the rate limits come first (README, "Rate limits").
+    // docs/operations.md#rate-limits: every login costs PBKDF2, so the rate limits come first
+    // (docs/operations.md#rate-limits).
     const attempted = emailHeader === undefined ? undefined : canonicalEmail(emailHeader);
     const admitted = await admitLogin(c.env, c.req.raw.headers, attempted, now);
     if (!admitted.ok)

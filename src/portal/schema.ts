@@ -2,8 +2,8 @@ import * as z from "zod";
 import { MAX_PASSWORD_LENGTH } from "./password";
 
 /**
- * `?refresh_token=` (SPEC §4): `0` (the default) or `1`; anything else, the empty string or a
- * repeated parameter included, is refused. Other query parameters (even `password`) are ignored.
+ * `?refresh_token=` (docs/portal.md#tokens-and-refresh): `0` (the default) or `1`; anything else, the empty
+ * string or a repeated parameter included, is refused. Other query parameters (even `password`) are ignored.
  */
 export const loginQuerySchema = z.object({
   refresh_token: z.enum(["0", "1"]).optional(),

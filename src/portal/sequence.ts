@@ -4,7 +4,7 @@ const LAST = "last";
 
 /**
  * An exact counter (`objectName("sequence", name)`): KV has no atomic increment, and two admin calls
- * must never be handed the same numeric org id (SPEC §7).
+ * must never be handed the same numeric org id (docs/admin.md#ids).
  */
 export class Sequence extends DurableObject<Env> {
   /** The next number, starting at 1. */

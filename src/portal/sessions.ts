@@ -20,9 +20,10 @@ interface LiveSession {
 }
 
 /**
- * Resolves a presented token (SPEC §4 `/api_auth/session`, SPEC §6 introspection) in at most two
- * Durable Object hops, both strongly consistent: the pointer names the user, and the user's object
- * decides, so rotation and revocation take effect at once everywhere (no KV on this path).
+ * Resolves a presented token (docs/portal.md#session-check `/api_auth/session`, docs/tokens.md#introspection
+ * introspection) in at most two Durable Object hops, both strongly consistent: the pointer names the user,
+ * and the user's object decides, so rotation and revocation
+ * take effect at once everywhere (no KV on this path).
  */
 export async function findLiveSession(
   env: Env,

@@ -5,9 +5,9 @@ import { fromHex, toHex } from "../shared/encoding";
 /**
  * Portal tokens (seed 001): 32 random lowercase hex digits in 8_4_4_4_12 groups, 128 bits from the
  * CSPRNG. Storage sees only the token's SHA-256 (the lookup key) and, for the "same token again"
- * answer of SPEC §4, the token sealed with AES-GCM under a key derived from PASSWORD_PEPPER: the
- * plaintext is never stored, and a storage dump without the secret yields neither tokens nor
- * anything to replay.
+ * answer of docs/portal.md#token-storage, the token sealed with AES-GCM under a key derived from
+ * PASSWORD_PEPPER: the plaintext is never stored, and a storage dump without the secret yields neither tokens
+ * nor anything to replay.
  */
 const TOKEN_PATTERN = /^[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}$/;
 

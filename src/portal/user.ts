@@ -4,10 +4,11 @@ import { fail, ok } from "../shared/result";
 import { recordTenantEvent } from "../shared/tenants";
 import { portalTokenObject } from "./sessions";
 
-// SPEC §4: 10 failures within 15 minutes lock the email for 15 minutes.
+// docs/portal.md#lockout: 10 failures within 15 minutes lock the email for 15 minutes.
 export const MAX_FAILURES = 10;
 export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-// SPEC §4: without refresh, a live token is handed out again unless it has less than this left.
+// docs/portal.md#tokens-and-refresh: without refresh, a live
+// token is handed out again unless it has less than this left.
 const REUSE_MIN_REMAINING_MS = 60 * 60 * 1000;
 
 /** A token this user holds, by hash. */
@@ -25,7 +26,10 @@ interface CurrentToken extends IssuedToken {
 
 interface Sessions {
   readonly current?: CurrentToken;
-  /** The token replaced because it had under an hour left: it lives out its time (SPEC §4). */
+  /**
+   * The token replaced because it had under an hour left: it
+   * lives out its time (docs/portal.md#tokens-and-refresh).
+   */
   readonly previous?: IssuedToken;
 }
 
@@ -71,7 +75,7 @@ export class PortalUser extends DurableObject<Env> {
   async login(attempt: LoginAttempt): Promise<LoginOutcome> {
     const { now, accepted } = attempt;
     const lockout = this.lockout(now);
-    // SPEC §4: a locked email answers 429 even for the right password.
+    // docs/portal.md#lockout: a locked email answers 429 even for the right password.
     if (lockout.lockedUntil !== undefined) {
       return {
         ok: false,
@@ -111,7 +115,8 @@ export class PortalUser extends DurableObject<Env> {
     if (raced) return ok({ current: raced, issued: false });
 
     const { current } = this.sessions();
-    // SPEC §4: refresh kills the previous token at once; an automatic renewal lets it live out its time.
+    // docs/portal.md#tokens-and-refresh: refresh kills the previous
+    // token at once; an automatic renewal lets it live out its time.
     const previous =
       !attempt.refresh && current && current.expiresAt > now ? withoutSeal(current) : undefined;
     this.ctx.storage.kv.put<Sessions>(SESSIONS, { current: fresh, previous });
@@ -173,8 +178,8 @@ export class PortalUser extends DurableObject<Env> {
   }
 
   /**
-   * SPEC §10: a lockout is a security event of the user, appended to the user's log at the moment
-   * it locks. Only for an email that is or was a user (version > 0): guessed addresses get no log.
+   * docs/admin.md#event-log: a lockout is a security event of the user, appended to the user's log at the
+   * moment it locks. Only for an email that is or was a user (version > 0): guessed addresses get no log.
    * The lock is already stored; a log that cannot be written does not undo it.
    */
   private async reportLockout(attempt: LoginAttempt): Promise<void> {

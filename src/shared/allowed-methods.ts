@@ -6,7 +6,7 @@ const GET_HAS_EFFECTS = Symbol("getHasEffects");
 
 /**
  * Marks a `GET` route whose answer changes state (logs in, refreshes, mints a token). `HEAD` on it
- * is 405 with `Allow` (SPEC §2: `HEAD` never changes state), and `Allow` never offers `HEAD` there.
+ * is 405 with `Allow` (docs/http.md#head: `HEAD` never changes state), and `Allow` never offers `HEAD` there.
  * Hono answers `HEAD` by running the `GET` handler, so the refusal comes before any route runs: a
  * middleware in index.ts asks `allowedMethodsResolver`, which reads this mark from the route table.
  */
@@ -23,15 +23,16 @@ function isMarked(handler: unknown): boolean {
 }
 
 /**
- * Answers "which methods does this path support?" for 405 responses (SPEC §2), from the app's own
- * route table, so it can never disagree with the routes that exist. Built once per isolate with the
- * same strict matching as the app's router: `/healthz/` is no route, so it has no methods (404).
+ * Answers "which methods does this path support?" for 405 responses
+ * (docs/http.md#not-found-and-wrong-method), from the app's own route table, so it can never disagree with
+ * the routes that exist. Built once per isolate with the same strict matching as the app's router:
+ * `/healthz/` is no route, so it has no methods (404).
  */
 export function allowedMethodsResolver(app: Pick<Hono, "routes">): (path: string) => string[] {
   let router: TrieRouter<readonly [method: string, effects: boolean]> | undefined;
   return (path) => {
-    // SPEC §2: a trailing slash no route serves is 404, not 405 (the pattern router would let the
-    // slash go and report the methods of the path without it). No route ends in a slash.
+    // docs/http.md#trailing-slash: a trailing slash no route serves is 404, not 405 (the pattern router would
+    // let the slash go and report the methods of the path without it). No route ends in a slash.
     if (path.length > 1 && path.endsWith("/")) return [];
     if (!router) {
       router = new TrieRouter();

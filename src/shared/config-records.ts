@@ -3,19 +3,19 @@ import { recordKind } from "./config-store";
 import { LEGACY_INCARNATION } from "./incarnation";
 
 /**
- * Every configuration record kept in KV, with its key prefix (README, "Storage"). Secrets are never
+ * Every configuration record kept in KV, with its key prefix (docs/storage.md#kv-records). Secrets are never
  * stored: only their SHA-256.
  */
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
 
 /**
- * The tenant's incarnation (SPEC §10): made on create, never changed by a PATCH, new when the id is
- * created again. A record written before incarnations existed reads as the legacy incarnation.
+ * The tenant's incarnation (docs/storage.md#incarnations): made on create, never changed by a PATCH, new when
+ * the id is created again. A record written before incarnations existed reads as the legacy incarnation.
  */
 const incarnation = z.string().default(LEGACY_INCARNATION);
 
-/** Public key an app registered for CPR request signatures (SPEC §3.1). */
+/** Public key an app registered for CPR request signatures (docs/cpr.md#request-signatures). */
 const requestKeySchema = z.object({
   alg: z.enum(["RS256", "PS256", "ES256"]),
   publicKeyPem: z.string(),
@@ -24,8 +24,8 @@ const requestKeySchema = z.object({
 export type RequestKey = z.infer<typeof requestKeySchema>;
 
 /**
- * A rotated secret that still authenticates until `previousKeyExpiresAt` (SPEC §10: rotation with an
- * overlap); absent when the last rotation had no grace or its grace is over.
+ * A rotated secret that still authenticates until `previousKeyExpiresAt` (docs/admin.md#grace-rotation:
+ * rotation with an overlap); absent when the last rotation had no grace or its grace is over.
  */
 const gracePeriod = { previousKeyExpiresAt: z.string().optional() };
 
@@ -47,7 +47,9 @@ export type AppRecord = z.infer<typeof appRecordSchema>;
 /** `app:<appId>`: a CPR tenant. */
 export const APPS = recordKind("app", appRecordSchema);
 
-/** A UPI merchant (SPEC §5, §7); `ipAllowlist` absent means no IP restriction. */
+/**
+ * A UPI merchant (docs/upi.md, docs/admin.md#input-validation); `ipAllowlist` absent means no IP restriction.
+ */
 const merchantRecordSchema = z.object({
   merchantId: z.string(),
   apiKeySha256: z.string(),
@@ -92,8 +94,8 @@ export function merchantKeyRecordId(merchantId: string, merchantKeyId: string): 
 }
 
 /**
- * A portal organization (SPEC §4, seed 001). `ipAllowlist` absent means no restriction; a list,
- * even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.
+ * A portal organization (docs/portal.md#ip-allowlist, seed 001). `ipAllowlist` absent means no restriction; a
+ * list, even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.
  */
 const orgRecordSchema = z.object({
   id: z.number().int().positive(),

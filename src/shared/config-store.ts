@@ -2,10 +2,10 @@ import type * as z from "zod";
 import { BoundedCache } from "./bounded-cache";
 
 /**
- * Typed configuration records over the `CONFIG` KV namespace (SPEC §1). This module owns every KV
- * key prefix; records are validated with zod on read and cached per isolate for a few seconds, so hot
- * paths do not pay a KV read per request. KV itself is eventually consistent: a change made in
- * one location can take 60 s or more to be seen in another (README, "Storage").
+ * Typed configuration records over the `CONFIG` KV namespace (docs/storage.md#kv-records). This module owns
+ * every KV key prefix; records are validated with zod on read and cached per isolate for a few seconds, so
+ * hot paths do not pay a KV read per request. KV itself is eventually consistent: a change made in
+ * one location can take 60 s or more to be seen in another (docs/storage.md#kv-delay).
  */
 export interface RecordKind<T> {
   readonly prefix: string;
@@ -62,7 +62,8 @@ export class ConfigStore {
 
   /**
    * Reads a record straight from KV, bypassing the isolate cache (tests, diagnostics). Never the
-   * basis of a change: tenants are changed only through their tenant objects (SPEC §10).
+   * basis of a change: tenants are changed only through their tenant objects
+   * (docs/storage.md#tenant-objects).
    */
   async getFresh<T>(kind: RecordKind<T>, id: string): Promise<T | undefined> {
     return this.read(kind, keyFor(kind, id));

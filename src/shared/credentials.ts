@@ -2,14 +2,14 @@ import { digestsEqual, sha256Hex } from "./crypto";
 import { fromBase64 } from "./encoding";
 
 /**
- * The one reader of client credentials (SPEC §2): the `Authorization` header (RFC 9110 §11.6.2,
- * scheme names case-insensitive, surrounding whitespace ignored), HTTP Basic with the
+ * The one reader of client credentials (docs/http.md#credentials): the `Authorization` header (RFC 9110
+ * §11.6.2, scheme names case-insensitive, surrounding whitespace ignored), HTTP Basic with the
  * form-urlencoding of RFC 6749 §2.3.1, and the portal's `X-Optimus-API-Key`. Every route reads
  * credentials through here, so they are accepted the same way everywhere.
  */
 
 // Compared against when the principal is unknown, so an unknown id costs the same hashing and
-// comparison as a wrong secret (SPEC §2). No secret hashes to it in practice.
+// comparison as a wrong secret (docs/http.md#constant-time). No secret hashes to it in practice.
 const UNKNOWN_PRINCIPAL_DIGEST = "0".repeat(64);
 
 // RFC 9110 §11.4: `scheme 1*SP token68`. Tabs and extra spaces around the parts are tolerated, as
@@ -42,8 +42,8 @@ export interface BasicCredentials {
  * §2.3.1 has clients encode them (`acme%2Dapp`, `+` for a space), then raw, for clients that do
  * not encode (RFC 7617 alone). When the decoded reading is the raw one, or the text does not
  * decode (`%zz`, a lone `%`, bytes that are not UTF-8), both entries are the raw reading: callers
- * always check both, so the work does not depend on the form (SPEC §2). A reading is never mixed
- * (a decoded username with a raw password).
+ * always check both, so the work does not depend on the form (docs/http.md#constant-time). A reading is never
+ * mixed (a decoded username with a raw password).
  */
 export type BasicReadings = readonly [BasicCredentials, BasicCredentials];
 
@@ -96,8 +96,8 @@ export function basicCredentials(header: string | null | undefined): BasicReadin
 }
 
 /**
- * The token of an `X-Optimus-API-Key` header (SPEC §4): the token itself, or `Bearer <token>` with
- * any case of `Bearer`; surrounding whitespace ignored. `undefined` when absent or empty.
+ * The token of an `X-Optimus-API-Key` header (docs/portal.md#session-check): the token itself, or `Bearer
+ * <token>` with any case of `Bearer`; surrounding whitespace ignored. `undefined` when absent or empty.
  */
 export function optimusApiKey(header: string | null | undefined): string | undefined {
   const match = /^[ \t]*(?:bearer[ \t]+)?(\S+)[ \t]*$/i.exec(header ?? "");
@@ -108,13 +108,13 @@ export function optimusApiKey(header: string | null | undefined): string | undef
 interface RotatingSecret {
   readonly current: string | undefined;
   readonly previous?: string;
-  /** ISO-8601 instant after which `previous` no longer authenticates (SPEC §10). */
+  /** ISO-8601 instant after which `previous` no longer authenticates (docs/admin.md#grace-rotation). */
   readonly previousExpiresAt?: string;
 }
 
 /**
  * True when `presented` is the current secret, or the previous one while its grace lasts. One hash
- * and two fixed-length comparisons whatever the record holds (SPEC §2).
+ * and two fixed-length comparisons whatever the record holds (docs/http.md#constant-time).
  */
 export async function rotatingSecretMatches(
   presented: string,

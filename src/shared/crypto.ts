@@ -49,7 +49,7 @@ export async function hmacSha256(secret: string, message: string): Promise<Uint8
 
 /**
  * Constant-time equality of two strings of any length: both are hashed to fixed-length digests
- * first, so neither content nor length leaks through timing (SPEC §2).
+ * first, so neither content nor length leaks through timing (docs/http.md#constant-time).
  */
 export async function secretsEqual(a: string, b: string): Promise<boolean> {
   const [da, db] = await Promise.all([
@@ -68,8 +68,8 @@ export function digestsEqual(a: string, b: string): boolean {
 }
 
 /**
- * A fresh tenant incarnation (SPEC §10): 128 bits from the CSPRNG as 32 lowercase hex characters,
- * made when a tenant is created and never changed; creating the same id again makes a new one.
+ * A fresh tenant incarnation (docs/storage.md#incarnations): 128 bits from the CSPRNG as 32 lowercase hex
+ * characters, made when a tenant is created and never changed; creating the same id again makes a new one.
  */
 export function newIncarnation(): string {
   return toHex(randomBytes(16));

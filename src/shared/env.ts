@@ -4,8 +4,8 @@ import type { LogFields } from "./log";
 import type { Vars } from "./vars";
 
 declare global {
-  // SPEC §1, §11: optional once the key store holds keys, so not in wrangler.toml's required list
-  // (from which `wrangler types` writes the other secrets).
+  // docs/operations.md#configuration, docs/operations.md#signing-keys: optional once the key store holds
+  // keys, so not in wrangler.toml's required list (from which `wrangler types` writes the other secrets).
   interface Env {
     SIGNING_KEYS?: string;
   }

@@ -2,8 +2,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DEFAULT_MAX_BODY_BYTES } from "./vars";
 
 /**
- * Failures that any route can meet before or around its own logic (SPEC §2). Every family maps
- * each of them into its own envelope, in the one table of its `errors.ts`.
+ * Failures that any route can meet before or around its own logic (docs/http.md#internal-faults). Every
+ * family maps each of them into its own envelope, in the one table of its `errors.ts`.
  */
 export type Fault =
   | "not_found"
@@ -82,7 +82,7 @@ const PLAIN_FAULTS = {
   },
 } satisfies WireTable<FaultReason>;
 
-/** Envelope for paths that belong to no family (SPEC §2: `{"error":"not_found"}`). */
+/** Envelope for paths that belong to no family (docs/http.md#families-by-prefix: `{"error":"not_found"}`). */
 export const renderPlainFault: FaultRenderer = faultRenderer(PLAIN_FAULTS);
 
 /** True for the error a Durable Object stub throws when the object is overloaded. */

@@ -1,5 +1,5 @@
 /**
- * Canonical forms of a person's identifiers (SPEC §3 item 5), shared by CPR uniqueIds and UPI
+ * Canonical forms of a person's identifiers (docs/cpr.md#unique-id), shared by CPR uniqueIds and UPI
  * device bindings: two spellings of one person give one canonical string.
  */
 
@@ -7,7 +7,10 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[A-Za-z]{2,}$/;
 
 const encoder = new TextEncoder();
 
-/** The length of `text` in UTF-8 bytes: what storage keys are limited by (SPEC §2), not characters. */
+/**
+ * The length of `text` in UTF-8 bytes: what storage keys are
+ * limited by (docs/http.md#storage-key-bounds), not characters.
+ */
 export function utf8Length(text: string): number {
   return encoder.encode(text).byteLength;
 }
@@ -15,7 +18,8 @@ export function utf8Length(text: string): number {
 /**
  * The longest email, in UTF-8 bytes: RFC 5321 §4.5.3.1.3 caps a path at 256 octets with its angle
  * brackets, so no deliverable address is longer. An email is a storage key (the portal user's KV record
- * and Durable Objects, SPEC §2), and with this cap every key it is part of stays within KV's 512 bytes.
+ * and Durable Objects, docs/http.md#storage-key-bounds), and with
+ * this cap every key it is part of stays within KV's 512 bytes.
  */
 export const MAX_EMAIL_BYTES = 254;
 

@@ -2,16 +2,19 @@ import * as z from "zod";
 
 /**
  * Tenant-facing ids (appId, workflowId, merchantId, merchantKeyId): 1-128 characters of
- * `A-Z a-z 0-9 . _ : @ -` (SPEC §7). The cap also keeps every KV key far below KV's 512-byte limit.
+ * `A-Z a-z 0-9 . _ : @ -` (docs/admin.md#ids). The cap also keeps every KV key far below KV's 512-byte limit.
  */
 export const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
-/** Storage bound of an id, in UTF-8 bytes (SPEC §2, §7): every KV key and object name built from it fits. */
+/**
+ * Storage bound of an id, in UTF-8 bytes (docs/http.md#storage-key-bounds,
+ * docs/admin.md#ids): every KV key and object name built from it fits.
+ */
 const MAX_ID_BYTES = 128;
 
 /**
  * Ids the store cannot hold as asked (`__proto__` and the other names a plain object owns) or that a
- * URL path cannot carry back (`.` and `..` become path navigation): SPEC §7, a 2xx means stored.
+ * URL path cannot carry back (`.` and `..` become path navigation): docs/admin.md#ids, a 2xx means stored.
  */
 const UNADDRESSABLE_IDS: ReadonlySet<string> = new Set([".", "..", "__proto__", "constructor", "prototype"]);
 
@@ -40,7 +43,7 @@ export function objectName(kind: string, ...parts: string[]): string {
 
 /**
  * False for `.` and `..`: URL parsing turns them into path navigation (even as `%2e%2e`), so a
- * tenant, customer or transaction with such an id could never be addressed again (SPEC §7).
+ * tenant, customer or transaction with such an id could never be addressed again (docs/admin.md#ids).
  */
 export function isPathSegmentSafe(id: string): boolean {
   return id !== "." && id !== "..";

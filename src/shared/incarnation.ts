@@ -1,10 +1,11 @@
 import { objectName } from "./ids";
 
 /**
- * Tenant incarnations (SPEC §10 "Lifecycle"). A tenant's KV record carries the incarnation made when
+ * Tenant incarnations (docs/storage.md#incarnations). A tenant's KV record carries the incarnation made when
  * it was created; the Durable Objects holding its state are named with it, and its tokens carry it
  * (claim `inc`). A token or object of an earlier tenant under the same id therefore names another
- * incarnation: it is not live and not reachable, with no extra hop on any hot path (README, "Storage").
+ * incarnation: it is not live and not reachable, with no extra hop on any hot path
+ * (docs/storage.md#incarnations).
  */
 
 /**

@@ -1,6 +1,6 @@
 /**
- * What each token family offers to `/oauth/introspect` and `/oauth/revoke` (SPEC §6). Each family
- * implements this in its own folder; the OAuth routes only compose them.
+ * What each token family offers to `/oauth/introspect` and `/oauth/revoke` (docs/tokens.md#introspection).
+ * Each family implements this in its own folder; the OAuth routes only compose them.
  */
 
 /** The tenant a token belongs to: an introspecting tenant sees only its own tokens. */

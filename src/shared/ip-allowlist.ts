@@ -1,5 +1,5 @@
 /**
- * IPv4/IPv6 addresses and CIDR allowlists, canonical text forms only (SPEC §1).
+ * IPv4/IPv6 addresses and CIDR allowlists, canonical text forms only (docs/http.md#client-ip).
  * Every address is held as 16 bytes; IPv4 `a.b.c.d` is stored as `::ffff:a.b.c.d`, so an
  * IPv4-mapped IPv6 client address matches IPv4 entries and vice versa.
  */

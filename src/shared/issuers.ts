@@ -1,6 +1,6 @@
 /**
- * One issuer per JWT kind (SPEC §6, RFC 8725 §3.11-3.12): a verifier configured the ordinary way
- * (issuer, audience, JWKS) for one kind rejects the other, even when an app and a merchant share an
+ * One issuer per JWT kind (docs/tokens.md#issuers, RFC 8725 §3.11-3.12): a verifier configured the ordinary
+ * way (issuer, audience, JWKS) for one kind rejects the other, even when an app and a merchant share an
  * id and so an `aud`. `ISSUER` itself names the service: the base of the metadata documents.
  */
 export type JwtKind = "cpr" | "upi";

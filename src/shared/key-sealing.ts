@@ -3,8 +3,8 @@ import { BoundedCache, remembered } from "./bounded-cache";
 import { fromBase64, toBase64Url, toHex } from "./encoding";
 
 /**
- * Private signing keys at rest (SPEC §11): AES-256-GCM under a key that HKDF-SHA256 derives from
- * `KEY_ENCRYPTION_SECRET`. The kid is the additional data, so a sealed key cannot be moved under
+ * Private signing keys at rest (docs/operations.md#signing-keys): AES-256-GCM under a key that HKDF-SHA256
+ * derives from `KEY_ENCRYPTION_SECRET`. The kid is the additional data, so a sealed key cannot be moved under
  * another kid. `check` names the secret that sealed it (a second HKDF output, not the AES key), so a
  * changed secret is told apart from a corrupt record in the log.
  */
@@ -49,7 +49,7 @@ async function derive(secret: string): Promise<Derived> {
 }
 
 function derivedFor(secret: string | undefined): Promise<Derived> {
-  // SPEC §2: a missing secret is a fault, never an unencrypted key.
+  // docs/http.md#internal-faults: a missing secret is a fault, never an unencrypted key.
   if (!secret) return Promise.reject(new KeySealingError("KEY_ENCRYPTION_SECRET is not set"));
   return remembered(derivedKeys, secret, () => derive(secret));
 }

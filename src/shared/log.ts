@@ -1,5 +1,5 @@
 /**
- * One JSON object per line (SPEC §2). Callers pass only masked values: these helpers are the
+ * One JSON object per line (docs/http.md#logs). Callers pass only masked values: these helpers are the
  * only way an identifier reaches a log line.
  */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;

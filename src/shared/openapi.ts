@@ -209,7 +209,7 @@ export function jsonResponse(
   return { description, content: { "application/json": { schema, examples } }, headers };
 }
 
-/** Token-bearing responses are never cached (SPEC §2). */
+/** Token-bearing responses are never cached (docs/http.md#request-ids). */
 export const NO_STORE: Readonly<Record<string, HeaderSpec>> = {
   "Cache-Control": {
     description: "Always `no-store`: the response carries a credential.",

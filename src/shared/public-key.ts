@@ -2,15 +2,18 @@ import { importSPKI } from "jose";
 import { fail, ok, type Result } from "./result";
 
 /**
- * The one parser for every public key the service accepts (SPEC §7): CPR request keys (§3.1) and
- * UPI merchant keys (§5). A cheap armour check that scans the text a bounded number of times (no
+ * The one parser for every public key the service accepts (docs/admin.md#input-validation): CPR request keys
+ * (§3.1) and UPI merchant keys (§5). A cheap armour check that scans the text a bounded number of times (no
  * backtracking pattern over a PEM: a regex with nested `\s` runs took seconds on 3,000 spaces),
  * then jose's `importSPKI`, which hands the DER to WebCrypto.
  */
 
 /** The longest PEM any route takes: an 8,192-bit RSA SPKI is ~1,500 characters, with room for CRLFs. */
 export const MAX_PEM_LENGTH = 16_384;
-/** SPEC §7: RSA 2048+ only; the cap bounds the cost of one verification (both families). */
+/**
+ * docs/admin.md#input-validation: RSA 2048+ only; the cap
+ * bounds the cost of one verification (both families).
+ */
 export const MIN_RSA_BITS = 2048;
 export const MAX_RSA_BITS = 8192;
 
@@ -75,7 +78,7 @@ export function checkPublicKeyArmour(pem: string): Result<string, PemProblem> {
 /**
  * Imports a `PUBLIC KEY` PEM as a non-extractable verification key for `alg`. ES256 takes P-256
  * only; an RSA key's size is the caller's to check with `rsaModulusBits`, so that its message can
- * name the size (SPEC §7: 2,048 to 8,192 bits).
+ * name the size (docs/admin.md#input-validation: 2,048 to 8,192 bits).
  */
 export async function importPublicKey(
   pem: string,

@@ -5,12 +5,12 @@ import { formatIpAddress } from "./ip-allowlist";
 
 /**
  * Budgets in front of the one expensive verification that needs them: PBKDF2 in portal login
- * (SPEC §2 "Budgets", §9). Every counter in front of a verification is keyed by what the caller
+ * (docs/operations.md#rate-limits). Every counter in front of a verification is keyed by what the caller
  * cannot choose for someone else (the client IP), or spends only what the key's own owner could
- * spend anyway (the per-email counter, which the lockout of SPEC §4 already makes public). Nothing
- * keyed by an unverified tenant id is charged: such a counter lets anyone use up a tenant's budget.
+ * spend anyway (the per-email counter, which the lockout of docs/portal.md#lockout already makes public).
+ * Nothing keyed by an unverified tenant id is charged: such a counter lets anyone use up a tenant's budget.
  * Signature verification (CPR §3.1, UPI signature mode) costs tens of microseconds, less than a
- * counter round trip, and has no limiter in front of it (README, "Rate limits").
+ * counter round trip, and has no limiter in front of it (docs/operations.md#rate-limits).
  * Two counters:
  * - Cloudflare's Rate Limiting binding, per client IP: no Durable Object hop, counted per Cloudflare
  *   location; a client IP is routed to one location, so it is nearly exact.
@@ -29,7 +29,10 @@ interface ExactLimit {
   readonly windowMs: number;
 }
 
-/** PBKDF2 attempts per canonical email, known or not (the lockout of SPEC §4 still applies inside it). */
+/**
+ * PBKDF2 attempts per canonical email, known or not (the
+ * lockout of docs/portal.md#lockout still applies inside it).
+ */
 export const LOGIN_ATTEMPTS_PER_EMAIL: ExactLimit = { scope: "login-email", limit: 60, windowMs: 60_000 };
 
 /** The `period` of the `[[ratelimits]]` binding in wrangler.toml: what a refused caller waits at most. */
@@ -73,8 +76,9 @@ function takeExact(env: Env, rule: ExactLimit, key: string, now: number): Promis
 }
 
 /**
- * Admits one portal login's PBKDF2 (SPEC §4, §9): per client IP first (cheap), then per canonical
- * email, exactly. Call it after the request's cheap checks and right before the password work.
+ * Admits one portal login's PBKDF2 (docs/portal.md#passwords, docs/architecture.md#performance): per client
+ * IP first (cheap), then per canonical email, exactly. Call it after the request's cheap checks and right
+ * before the password work.
  */
 export async function admitLogin(
   env: Env,

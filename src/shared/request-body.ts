@@ -3,7 +3,7 @@ import { fail, ok, type Result } from "./result";
 
 /**
  * The one reader of request bodies that routes parse themselves (Hono's validator reads the
- * others). SPEC §2: a body is JSON only under `application/json` and a form only under
+ * others). docs/http.md#media-type: a body is JSON only under `application/json` and a form only under
  * `application/x-www-form-urlencoded` (any case, any parameters); anything else counts as missing.
  */
 type RequestBody =

@@ -6,8 +6,8 @@ import { logLine } from "./log";
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Sets up each request: its id (echoed when well-formed, else generated; SPEC §2), the config store,
- * and exactly one JSON log line when the response is ready.
+ * Sets up each request: its id (echoed when well-formed, else generated; docs/http.md#request-ids), the
+ * config store, and exactly one JSON log line when the response is ready.
  */
 export function requestContext(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -21,9 +21,10 @@ import {
 } from "./signing-keys";
 
 /**
- * The key ring of the signing key store (SPEC §11), cached per isolate for RING_CACHE_MS: while it
- * is fresh, signing, verification and the JWKS never wait on the store. Changes made in this
- * isolate (rotate, revoke, import) drop the cache at once; elsewhere they arrive within RING_CACHE_MS.
+ * The key ring of the signing key store (docs/operations.md#signing-keys), cached per isolate for
+ * RING_CACHE_MS: while it is fresh, signing, verification and the JWKS never wait on the store. Changes made
+ * in this isolate (rotate, revoke, import) drop the cache
+ * at once; elsewhere they arrive within RING_CACHE_MS.
  */
 
 const SOURCE = "signing key store";
@@ -126,8 +127,8 @@ export async function listSigningKeys(env: Env, now: number, actor: Actor): Prom
 }
 
 /**
- * Rotates (SPEC §11). The new `next` key has `alg`, else the algorithm of the current `next`.
- * The ring is reloaded first, so a wrong KEY_ENCRYPTION_SECRET fails before anything is stored.
+ * Rotates (docs/operations.md#rotate-now). The new `next` key has `alg`, else the algorithm of the current
+ * `next`. The ring is reloaded first, so a wrong KEY_ENCRYPTION_SECRET fails before anything is stored.
  */
 export async function rotateSigningKeys(
   env: Env,
@@ -151,7 +152,10 @@ export async function rotateSigningKeys(
   return outcome;
 }
 
-/** Revokes a key (SPEC §11) and drops this isolate's ring, so it stops verifying here at once. */
+/**
+ * Revokes a key (docs/operations.md#revoke) and drops this
+ * isolate's ring, so it stops verifying here at once.
+ */
 export async function revokeSigningKey(
   env: Env,
   request: { kid: string } & Actor,

@@ -6,8 +6,8 @@ const DEFAULT_ROTATION_DAYS = 30;
 const MAX_ROTATION_DAYS = 365;
 
 /**
- * `SIGNING_KEY_ROTATION_DAYS` (SPEC §11): default 30, `0` turns the schedule off, anything but an
- * integer 0-365 is a configuration fault (SPEC §2: checked, not trusted).
+ * `SIGNING_KEY_ROTATION_DAYS` (docs/operations.md#schedule): default 30, `0` turns the schedule off, anything
+ * but an integer 0-365 is a configuration fault (docs/http.md#checked-vars: checked, not trusted).
  */
 export function rotationDays(value: string | undefined): number {
   if (value === undefined || value === "") return DEFAULT_ROTATION_DAYS;

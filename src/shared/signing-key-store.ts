@@ -11,20 +11,20 @@ import { JWKS_MAX_AGE_SECONDS, JWKS_STALE_SECONDS, type SigningAlgorithm } from 
 export const RING_CACHE_MS = 60_000;
 
 /**
- * SPEC §11: a key signs only after verifiers can know it. An isolate sees a new key within
- * RING_CACHE_MS, and a verifier keeps a JWKS for max-age plus stale-while-revalidate.
+ * docs/operations.md#key-states: a key signs only after verifiers can know it. An isolate sees a new key
+ * within RING_CACHE_MS, and a verifier keeps a JWKS for max-age plus stale-while-revalidate.
  */
 export const PUBLISH_BEFORE_SIGNING_MS = RING_CACHE_MS + (JWKS_MAX_AGE_SECONDS + JWKS_STALE_SECONDS) * 1000;
 
 /**
- * The longest token a key signs: CPR `expiry` ≤ 86400 s (SPEC §3), UPI sessions 15 min (SPEC §5).
- * A test pins it to the CPR schema's maximum.
+ * The longest token a key signs: CPR `expiry` ≤ 86400 s (docs/cpr.md#the-token), UPI sessions 15 min
+ * (docs/upi.md#session-tokens). A test pins it to the CPR schema's maximum.
  */
 export const LONGEST_TOKEN_MS = 86_400 * 1000;
 
 /**
- * SPEC §11: a retired key stays published until every token it signed has expired. Isolates still
- * sign with it until their cached ring expires, so that adds to the longest token.
+ * docs/operations.md#key-states: a retired key stays published until every token it signed has expired.
+ * Isolates still sign with it until their cached ring expires, so that adds to the longest token.
  */
 export const RETIRED_KEY_RETENTION_MS = RING_CACHE_MS + LONGEST_TOKEN_MS;
 
@@ -88,8 +88,8 @@ export type RevocationOutcome = Result<
 const KEYS = "keys";
 
 /**
- * The signing key store (SPEC §11): one object, named SIGNING_KEY_STORE_NAME. It holds every key
- * with its state and serialises each change (rotation, revocation, repair, removal) as one
+ * The signing key store (docs/operations.md#signing-keys): one object, named SIGNING_KEY_STORE_NAME. It holds
+ * every key with its state and serialises each change (rotation, revocation, repair, removal) as one
  * synchronous read-and-write, so two overlapping rotations make one; it appends each change to the
  * service event log. Times come in as arguments (`now`), so tests drive a key's whole life.
  */
@@ -134,9 +134,9 @@ export class SigningKeyStore extends DurableObject<Env> {
   }
 
   /**
-   * Makes `next` active, retires the active key and publishes `input.next` (SPEC §11). Refused while
-   * `next` is younger than PUBLISH_BEFORE_SIGNING_MS unless forced; with `dueEveryMs` (the schedule)
-   * it rotates only when the active key is that old, so a second run finds nothing to do.
+   * Makes `next` active, retires the active key and publishes `input.next` (docs/operations.md#rotate-now).
+   * Refused while `next` is younger than PUBLISH_BEFORE_SIGNING_MS unless forced; with `dueEveryMs` (the
+   * schedule) it rotates only when the active key is that old, so a second run finds nothing to do.
    */
   async rotate(
     input: { next: SealedMaterial; force: boolean; dueEveryMs?: number } & Actor,
@@ -162,8 +162,8 @@ export class SigningKeyStore extends DurableObject<Env> {
   }
 
   /**
-   * Removes a key at once (SPEC §11: compromise). Revoking `next` publishes `input.next` instead;
-   * revoking the active key promotes `next` at once, before its publication time (forced), and
+   * Removes a key at once (docs/operations.md#revoke: compromise). Revoking `next` publishes `input.next`
+   * instead; revoking the active key promotes `next` at once, before its publication time (forced), and
    * publishes `input.next`, so the store always keeps one active and one next key.
    */
   async revoke(
@@ -222,9 +222,10 @@ export class SigningKeyStore extends DurableObject<Env> {
   }
 
   /**
-   * Restores one active and one next key after a fault left the store without them (SPEC §11:
-   * the next request repairs). `next` is promoted when there is no active key; `input.active` is
-   * used only when there is neither. Extra active or next keys (never made by this code) are retired.
+   * Restores one active and one next key after a fault left the store without them
+   * (docs/operations.md#key-states: the next request repairs). `next` is promoted when there is no active
+   * key; `input.active` is used only when there is neither. Extra
+   * active or next keys (never made by this code) are retired.
    */
   async repair(input: { active: SealedMaterial; next: SealedMaterial } & Actor, now: number) {
     let keys = this.#keys();

@@ -4,8 +4,9 @@ import { toHex } from "./encoding";
 
 /**
  * Signing keys as the hot paths use them: a ring whose active key signs and whose published keys
- * verify (SPEC §6, §11). The ring comes from the key store (`signing-key-ring.ts`); this module also
- * parses the `SIGNING_KEYS` secret, a private JWK set that is imported once into an empty store.
+ * verify (docs/tokens.md#verifying-a-token, docs/operations.md#signing-keys). The ring comes from the key
+ * store (`signing-key-ring.ts`); this module also parses the `SIGNING_KEYS` secret, a private JWK set that is
+ * imported once into an empty store.
  */
 export type SigningAlgorithm = "ES256" | "RS256" | "EdDSA";
 

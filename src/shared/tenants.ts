@@ -1,8 +1,8 @@
 import { objectName } from "./ids";
 
 /**
- * The tenant control plane's vocabulary (SPEC §10), shared by the admin API that drives the tenant
- * objects and by the families that append security events to them.
+ * The tenant control plane's vocabulary (docs/storage.md#tenant-objects), shared by the admin API that drives
+ * the tenant objects and by the families that append security events to them.
  */
 
 /** A tenant: an app, a merchant, a portal org (numeric id) or a portal user (canonical email). */
@@ -39,7 +39,7 @@ export interface TenantEventInput {
   readonly changes?: EventChanges;
 }
 
-/** What a rotated secret or password reads as in an event (SPEC §10). */
+/** What a rotated secret or password reads as in an event (docs/admin.md#event-log). */
 export const REDACTED_SECRET = { from: "previous", to: "rotated" } as const;
 
 /** The one object that writes a tenant (`objectName("tenant", kind, id)`). */
@@ -59,8 +59,8 @@ export async function recordTenantEvent(
 
 /**
  * Notes a UPI customer in its merchant's object before the customer's state is written, so that
- * deleting the merchant purges it (SPEC §10); the merchant's incarnation, or `undefined` when the
- * merchant does not exist (whatever a KV copy elsewhere still says). With `expected` (the
+ * deleting the merchant purges it (docs/storage.md#purge); the merchant's incarnation, or `undefined` when
+ * the merchant does not exist (whatever a KV copy elsewhere still says). With `expected` (the
  * incarnation of the copy that authenticated the caller), `undefined` also when the merchant was
  * re-created since: the old merchant's key never writes into the new merchant.
  */

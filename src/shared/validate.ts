@@ -29,8 +29,9 @@ export function validated<Target extends keyof ValidationTargets, T extends z.Zo
     { validationFunction: (s, value) => s.safeParseAsync(value, { reportInput: true }) as never },
   );
   if (target !== "json") return validator;
-  // SPEC §2: one JSON media type on every family. Hono's validator also parses `application/*+json`,
-  // so for any other type the body is validated as `{}` here, as the UPI routes read it.
+  // docs/http.md#media-type: one JSON media type on every family. Hono's validator also parses
+  // `application/*+json`, so for any other type the body
+  // is validated as `{}` here, as the UPI routes read it.
   const jsonOnly: MiddlewareHandler = async (c, next) => {
     if (isJsonMediaType(c.req.header("Content-Type"))) return validator(c as never, next);
     const result = await schema.safeParseAsync({}, { reportInput: true });

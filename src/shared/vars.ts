@@ -1,15 +1,16 @@
 /**
- * The Worker's vars (SPEC §1), parsed and checked once (SPEC §2 "Configuration is checked, not
- * trusted"). A missing or invalid var is a fault raised by `varsOf` at the start of every request,
- * before any route reads or writes state: never after a token was minted or a record written.
+ * The Worker's vars (docs/operations.md#configuration), parsed and checked once (docs/http.md#checked-vars
+ * "Configuration is checked, not trusted"). A missing or invalid var is a fault raised by `varsOf` at the
+ * start of every request, before any route reads or writes
+ * state: never after a token was minted or a record written.
  */
 
 export interface Vars {
-  /** The base of every JWT `iss` and of the metadata documents (SPEC §6). */
+  /** The base of every JWT `iss` and of the metadata documents (docs/tokens.md#metadata). */
   readonly issuer: string;
   /** IANA zone for human-readable timestamps (portal `expires_at`, organization times). */
   readonly timeZone: string;
-  /** Request bodies over this many bytes are 413 (SPEC §2). */
+  /** Request bodies over this many bytes are 413 (docs/http.md#body-cap). */
   readonly maxBodyBytes: number;
 }
 
@@ -41,7 +42,7 @@ function checkIssuer(value: unknown): string {
   if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {
     throw new ConfigurationError("ISSUER must have no query or fragment");
   }
-  // SPEC §6: the Worker serves the JWKS and the metadata documents at the root, and RFC 8414 §3.1
+  // docs/tokens.md#jwks: the Worker serves the JWKS and the metadata documents at the root, and RFC 8414 §3.1
   // inserts the well-known path before an issuer's path: with `https://host/auth`, jwks_uri and the
   // documents of `ISSUER/cpr` and `ISSUER/upi` would name URLs no route serves. A trailing slash is
   // no path (shared/issuers drops it).

@@ -8,18 +8,19 @@ import { customerObject } from "./customer";
 import { customerIdParamSchema } from "./schema";
 
 /**
- * `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions` (SPEC §5): ends
- * every UPI session of the customer at once (its object's session epoch moves on), where
- * `/oauth/revoke` ends one. A customer without sessions is no error: afterwards none is live either.
+ * `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions`
+ * (docs/upi.md#session-revocation): ends every UPI session of the customer at once (its object's session
+ * epoch moves on), where `/oauth/revoke` ends one. A customer
+ * without sessions is no error: afterwards none is live either.
  */
 export const customerSessionsAdmin = new Hono<AppEnv>().post(
   "/:merchantId/customers/:customerId/revoke-sessions",
   adminParams(customerIdParamSchema),
   async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
-    // The merchant's object, not a KV copy: a deleted merchant has no sessions to end (SPEC §10).
-    // It also notes the customer, whose object this writes, so that deleting the merchant purges it
-    // as it purges the customers the other routes touch.
+    // The merchant's object, not a KV copy: a deleted merchant has no sessions to end
+    // (docs/storage.md#incarnations). It also notes the customer, whose object this writes, so that deleting
+    // the merchant purges it as it purges the customers the other routes touch.
     const incarnation = await registerCustomer(c.env, merchantId, customerId);
     if (incarnation === undefined) {
       return adminFailure(c, { code: "not_found", message: `No merchant ${merchantId}` });

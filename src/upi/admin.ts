@@ -50,7 +50,10 @@ export const putKeySchema = z.strictObject({
   publicKey: z.string().max(16_384).describe("SPKI PEM, RSA 2048+."),
 });
 
-/** SPEC §7: a merchant holds at most this many active keys (retired ones: see MAX_RETIRED_MERCHANT_KEYS). */
+/**
+ * docs/admin.md#limits: a merchant holds at most this many
+ * active keys (retired ones: see MAX_RETIRED_MERCHANT_KEYS).
+ */
 const MAX_MERCHANT_KEYS = 10;
 
 function keyView(key: MerchantKeyRecord) {
@@ -72,7 +75,8 @@ function merchantView(merchant: MerchantRecord, keys: MerchantKeyRecord[]) {
     clientAuthTokenMaxUses: merchant.clientAuthTokenMaxUses,
     ipAllowlist: merchant.ipAllowlist ?? null,
     keys: keys.map(keyView),
-    // SPEC §10: when the previous API key stops authenticating, during a rotation's grace.
+    // docs/admin.md#grace-rotation: when the previous API
+    // key stops authenticating, during a rotation's grace.
     previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null,
     createdAt: merchant.createdAt,
     updatedAt: merchant.updatedAt,
@@ -84,8 +88,8 @@ const viewOf = (snapshot: TenantSnapshot) => merchantView(snapshot.record as Mer
 const notFound = (c: AppContext, message: string) => adminFailure(c, { code: "not_found", message });
 
 /**
- * SPEC §10: a change to a customer's state made through the admin API is an event of its merchant.
- * Only its type and request id: a customer id may be an email, a binding holds a mobile number.
+ * docs/admin.md#event-log: a change to a customer's state made through the admin API is an event of its
+ * merchant. Only its type and request id: a customer id may be an email, a binding holds a mobile number.
  */
 const recordCustomerChange = (c: AppContext, merchantId: string, type: TenantEventType) =>
   recordTenantEvent(c.env, "merchant", merchantId, { type, requestId: c.get("requestId") });
@@ -94,7 +98,10 @@ const merchantExists = (c: AppContext, merchantId: string) =>
 const merchantNotFound = (c: AppContext, merchantId: string) => notFound(c, `No merchant ${merchantId}`);
 const answersFor = (merchantId: string) => ({ notFound: (c: AppContext) => merchantNotFound(c, merchantId) });
 
-/** `/admin/v1/merchants`: UPI tenants, their signing keys and their customers' state (SPEC §7). */
+/**
+ * `/admin/v1/merchants`: UPI tenants, their signing keys
+ * and their customers' state (docs/admin.md#merchants).
+ */
 export const merchantsAdmin = new Hono<AppEnv>()
   .post("/", adminJson(createMerchantSchema), async (c) => {
     const input = c.req.valid("json");
@@ -113,7 +120,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     const created = await createTenant(c, "merchant", input.merchantId, record);
     if (!created) return merchantExists(c, input.merchantId);
     annotate(c, { merchantId: input.merchantId, action: "merchant_created" });
-    // SPEC §7: a generated key is returned once; an imported one is never echoed.
+    // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
     const view = viewOf(created);
     return c.json(input.apiKey ? view : { ...view, apiKey }, 201, {
       "Cache-Control": "no-store",
@@ -147,7 +154,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
   .delete("/:merchantId", adminParams(merchantParamSchema), async (c) => {
     const { merchantId } = c.req.valid("param");
     // The object ends the incarnation, deletes the record's and every key's copy, and purges the
-    // customers in the background (README, "Storage").
+    // customers in the background (docs/storage.md#purge).
     const deleted = await changeTenant(c, "merchant", merchantId, { op: "delete" }, answersFor(merchantId));
     if (!deleted.ok) return deleted.response;
     annotate(c, { merchantId, action: "merchant_deleted" });

@@ -7,15 +7,15 @@ import { customerObject } from "./customer";
 import type { CustomerProfile } from "./customer-state";
 
 /**
- * Client auth tokens (SPEC §5): `tkn_` + 32 random alphanumerics, handed to the merchant's server by
- * the Customer API and passed by the app to `process`. Only their SHA-256 is stored. The customer's
- * object holds each token's expiry and remaining uses (the hot path touches that one object); a tiny
- * object per token hash remembers whose token it is, for introspection and revocation.
+ * Client auth tokens (docs/upi.md#client-auth-tokens): `tkn_` + 32 random alphanumerics, handed to the
+ * merchant's server by the Customer API and passed by the app to `process`. Only their SHA-256 is stored. The
+ * customer's object holds each token's expiry and remaining uses (the hot path touches that one object); a
+ * tiny object per token hash remembers whose token it is, for introspection and revocation.
  */
 
-/** SPEC §5: valid 15 minutes. */
+/** docs/upi.md#session-tokens: valid 15 minutes. */
 const CLIENT_AUTH_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
-/** SPEC §5: the merchant setting's default number of process calls per token. */
+/** docs/upi.md#client-auth-tokens: the merchant setting's default number of process calls per token. */
 export const DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES = 20;
 
 const TOKEN_FORMAT = /^tkn_[A-Za-z0-9]{32}$/;

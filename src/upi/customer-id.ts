@@ -1,8 +1,9 @@
 import { isValidId } from "../shared/ids";
 
 /**
- * The Customer API's `cst_…` id (SPEC §5), derived from the merchant's `object_reference_id`:
- * `cst_` + the reference in lowercase base32 (RFC 4648 §6 alphabet, lowercased, no padding).
+ * The Customer API's `cst_…` id (docs/upi.md#customer-api), derived from the merchant's
+ * `object_reference_id`: `cst_` + the reference in lowercase
+ * base32 (RFC 4648 §6 alphabet, lowercased, no padding).
  *
  * Why derived and not random: `GET`/`POST /customers/{id}` must find the customer by either id, at
  * once and everywhere. A random id would need an index from `cst_…` to the reference that is

@@ -1,13 +1,13 @@
 import type { VpaAccounts } from "./schema";
 
 /**
- * The customer state behind a session answer (SPEC §5) and the pure rules that turn it into the
- * seed's payload fields.
+ * The customer state behind a session answer (docs/upi.md#customer-state) and the pure rules that turn it
+ * into the seed's payload fields.
  */
 
 export interface DeviceBinding {
   readonly deviceFingerPrint: string;
-  /** Canonical form (SPEC §3 item 5). */
+  /** Canonical form (docs/cpr.md#unique-id). */
   readonly mobileNumber: string;
   readonly activated: boolean;
   readonly updatedAt: string;
@@ -21,7 +21,7 @@ export interface CustomerProfile {
   readonly email_address: string | null;
   readonly first_name: string | null;
   readonly last_name: string | null;
-  /** Absent on customers stored before SPEC revision 2: read as the default, "91". */
+  /** Absent on customers stored before revision 2 of the contract: read as the default, "91". */
   readonly mobile_country_code?: string;
   readonly date_created: string;
   readonly last_updated: string;
@@ -39,15 +39,15 @@ export interface CustomerView {
   readonly deviceFingerPrint: string;
 }
 
-/** `919876543210` → `91XXXXXX3210`: the first 2 and last 4 digits (SPEC §5). */
+/** `919876543210` → `91XXXXXX3210`: the first 2 and last 4 digits (docs/upi.md#customer-state). */
 export function maskBoundMobile(mobile: string): string {
   return `${mobile.slice(0, 2)}${"X".repeat(Math.max(mobile.length - 6, 0))}${mobile.slice(-4)}`;
 }
 
 /**
  * FRESH without a binding, BOUND with one, LINKED with one and accounts. A binding made for another
- * mobile number than the signed payload asks for does not count (SPEC §5): that device is not this
- * customer's on that number, so the SDK must bind afresh.
+ * mobile number than the signed payload asks for does not count (docs/upi.md#customer-state): that device is
+ * not this customer's on that number, so the SDK must bind afresh.
  */
 export function viewCustomer(
   binding: DeviceBinding | undefined,
@@ -81,7 +81,7 @@ export function viewCustomer(
   };
 }
 
-/** The fields an update may change (SPEC §5), each left as stored when absent. */
+/** The fields an update may change (docs/upi.md#customer-api), each left as stored when absent. */
 export type CustomerProfileChanges = Partial<
   Pick<
     CustomerProfile,

@@ -62,19 +62,23 @@ const VPA_ACCOUNTS = "vpa-accounts";
 const SESSION_EPOCH = "session-epoch";
 const CLIENT_TOKEN = "client-token:";
 const REDEMPTION = "redemption:";
-/** `revoked-session:<jti>` → the token's expiry (ms): sessions ended one by one (SPEC §5). */
+/**
+ * `revoked-session:<jti>` → the token's expiry (ms): sessions
+ * ended one by one (docs/upi.md#session-revocation).
+ */
 const REVOKED_SESSION = "revoked-session:";
 /**
  * How often the stored redemptions and tokens are swept. The sweep lists every one of them, so
- * running it on each request made signed requests cost O(redemptions in the window) (SPEC §9). An
- * entry past its time does no harm while it waits: its payload already fails the timestamp window.
+ * running it on each request made signed requests cost O(redemptions in the window)
+ * (docs/architecture.md#performance). An entry past its time does no harm while it waits: its payload already
+ * fails the timestamp window.
  */
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * One UPI customer of one merchant (SPEC §5): Customer API profile, device binding, linked accounts,
- * client auth tokens (by SHA-256), signed-payload redemptions and the session revocation epoch. Every
- * check-and-set below runs on the synchronous storage API, so no other request interleaves.
+ * One UPI customer of one merchant (docs/upi.md#customer-api): Customer API profile, device binding, linked
+ * accounts, client auth tokens (by SHA-256), signed-payload redemptions and the session revocation epoch.
+ * Every check-and-set below runs on the synchronous storage API, so no other request interleaves.
  */
 export class UpiCustomer extends DurableObject<Env> {
   /** Answers being signed right now, so a parallel retry of the same request waits for the same answer. */
@@ -96,8 +100,8 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /**
-   * Applies a Customer API update (SPEC §5). `expectedId`, when given, must be the stored `id`: a
-   * request that named the customer by its `cst_` id finds it only if that is still its id.
+   * Applies a Customer API update (docs/upi.md#customer-api). `expectedId`, when given, must be the stored
+   * `id`: a request that named the customer by its `cst_` id finds it only if that is still its id.
    */
   updateProfile(
     changes: CustomerProfileChanges,
@@ -126,7 +130,7 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /**
-   * A session for a verified signed payload, which is redeemable once (SPEC §5): the first request
+   * A session for a verified signed payload, which is redeemable once (docs/upi.md#replay): the first request
    * redeems it; a repeat with the same requestId gets the same answer; any other use is a replay.
    */
   async sessionForSignedPayload(
@@ -160,9 +164,10 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /**
-   * A session for a client auth token of this customer; each call uses the token once (SPEC §5). The
-   * merchant's allowlist verdict is applied only once the token checked out (SPEC §5: BAD_ORIGIN only
-   * after the credentials verified), and a refused origin uses nothing up.
+   * A session for a client auth token of this customer; each call uses the token once
+   * (docs/upi.md#client-auth-tokens). The merchant's allowlist verdict is applied only once the token checked
+   * out (docs/upi.md#uniform-failures: BAD_ORIGIN only after the
+   * credentials verified), and a refused origin uses nothing up.
    */
   async sessionForClientToken(
     tokenHash: string,
@@ -179,7 +184,7 @@ export class UpiCustomer extends DurableObject<Env> {
     return { ok: true, value: await this.answer(request) };
   }
 
-  /** A live client auth token's times, without using it (introspection, SPEC §6). */
+  /** A live client auth token's times, without using it (introspection, docs/tokens.md#introspection). */
   clientTokenStatus(tokenHash: string, now: number): { issuedAt: number; expiresAt: number } | undefined {
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(`${CLIENT_TOKEN}${tokenHash}`);
     if (!record || record.expiresAt <= now || record.usesLeft <= 0) return undefined;
@@ -196,7 +201,7 @@ export class UpiCustomer extends DurableObject<Env> {
 
   /**
    * Whether a session token is live here: issued in the current epoch (not ended by revoke-sessions)
-   * and not revoked on its own (SPEC §5, §6).
+   * and not revoked on its own (docs/upi.md#session-revocation, docs/tokens.md#revocation).
    */
   sessionLive(epoch: number, sessionId: string): boolean {
     const kv = this.ctx.storage.kv;
@@ -204,8 +209,8 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /**
-   * Ends one session (`/oauth/revoke`, SPEC §5): the customer's other sessions stay live. Remembered
-   * until the token would have expired anyway, then swept.
+   * Ends one session (`/oauth/revoke`, docs/upi.md#session-revocation): the customer's other sessions stay
+   * live. Remembered until the token would have expired anyway, then swept.
    */
   async revokeSession(sessionId: string, expiresAt: number, now: number): Promise<void> {
     this.sweep(now);
@@ -214,8 +219,8 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /**
-   * Ends every session issued so far (`POST .../revoke-sessions`, SPEC §5): the epoch moves on, so the
-   * one-by-one revocations are subsumed and dropped.
+   * Ends every session issued so far (`POST .../revoke-sessions`, docs/upi.md#session-revocation): the epoch
+   * moves on, so the one-by-one revocations are subsumed and dropped.
    */
   revokeAllSessions(): number {
     const kv = this.ctx.storage.kv;
@@ -252,7 +257,10 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.snapshot();
   }
 
-  /** Erases everything this customer holds: its merchant's incarnation ended (SPEC §10). Idempotent. */
+  /**
+   * Erases everything this customer holds: its merchant's
+   * incarnation ended (docs/storage.md#incarnations). Idempotent.
+   */
   async purge(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -263,7 +271,7 @@ export class UpiCustomer extends DurableObject<Env> {
    * Sweeps the records that expire (redemptions, client auth tokens, revoked sessions) once they have,
    * and erases the object when nothing else is left. A customer that only ever met signature mode or a
    * session revocation is known to no merchant object (registering it would add a hop to `process`),
-   * so when its merchant is deleted this alarm is what purges it (SPEC §10, README "Lifecycle").
+   * so when its merchant is deleted this alarm is what purges it (docs/storage.md#purge).
    */
   override async alarm(): Promise<void> {
     const now = Date.now();
@@ -348,7 +356,7 @@ export class UpiCustomer extends DurableObject<Env> {
 
 /**
  * The customer's object: one per (merchant, the merchant's incarnation, customer), so a merchant
- * created again under the same id never finds its predecessor's customers (SPEC §10).
+ * created again under the same id never finds its predecessor's customers (docs/storage.md#incarnations).
  */
 export function customerObject(env: Env, merchantId: string, incarnation: string, customerId: string) {
   return env.UPI_CUSTOMERS.getByName(

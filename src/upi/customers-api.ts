@@ -24,10 +24,10 @@ import {
 } from "./schema";
 
 /**
- * Juspay's Customer API, the part that hands client auth tokens to a merchant's server (SPEC §5):
- * `POST /customers` (create), `GET /customers/{id}` and `POST /customers/{id}` (update), where `id`
- * is the customer's `cst_…` id or the merchant's `object_reference_id`. Authenticated by the
- * merchant API key as HTTP Basic username (empty password) plus the `x-merchantid` (or
+ * Juspay's Customer API, the part that hands client auth tokens to a merchant's server
+ * (docs/upi.md#customer-api): `POST /customers` (create), `GET /customers/{id}` and `POST /customers/{id}`
+ * (update), where `id` is the customer's `cst_…` id or the merchant's `object_reference_id`. Authenticated by
+ * the merchant API key as HTTP Basic username (empty password) plus the `x-merchantid` (or
  * `x-merchant-id`) header, as Juspay's SDKs send them.
  */
 
@@ -36,13 +36,14 @@ const TOKEN_OPTION = "options.get_client_auth_token";
 const TOKEN_OPTION_BRACKETS = "options[get_client_auth_token]";
 
 async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecord, CustomerApiReason>> {
-  // SPEC §5: Juspay's SDKs send the merchant id as `x-merchantid` or `x-merchant-id`.
+  // docs/upi.md#customer-api: Juspay's SDKs send the merchant id as `x-merchantid` or `x-merchant-id`.
   const merchantId = c.req.header("x-merchantid") ?? c.req.header("x-merchant-id") ?? "";
-  // Juspay: the API key is the Basic username, the password is empty. Both readings of SPEC §2
-  // (RFC 6749 §2.3.1 decoded, raw) are compared, always, even for an unknown merchant.
+  // Juspay: the API key is the Basic username, the password is empty. Both readings of
+  // docs/http.md#credentials (RFC 6749 §2.3.1 decoded, raw)
+  // are compared, always, even for an unknown merchant.
   const readings = basicCredentials(c.req.header("Authorization"));
   const merchant = isValidId(merchantId) ? await findMerchant(c.get("config"), merchantId) : undefined;
-  // Compared even for an unknown merchant, so that it costs the same work (SPEC §2).
+  // Compared even for an unknown merchant, so that it costs the same work (docs/http.md#constant-time).
   const apiKey = {
     current: merchant?.apiKeySha256,
     previous: merchant?.previousApiKeySha256,
@@ -129,8 +130,8 @@ function tokenOption(
 }
 
 /**
- * The customer a path id names (SPEC §5): a `cst_…` id is its reference's customer if that is still
- * the customer's id; anything else, or a `cst_…` id that finds no one, is taken as the reference
+ * The customer a path id names (docs/upi.md#customer-api): a `cst_…` id is its reference's customer if that
+ * is still the customer's id; anything else, or a `cst_…` id that finds no one, is taken as the reference
  * itself (a merchant's reference may look like a `cst_` id).
  */
 async function findCustomer(
@@ -162,13 +163,13 @@ export const customersApi = new Hono<AppEnv>()
     if (!fields.ok) return customerApiFailure(c, fields.reason);
     const input = check(createCustomerSchema, Object.fromEntries(fields.value));
     if (!input.ok) return customerApiFailure(c, input.reason);
-    // SPEC §5: the option may come in the query or the body, on creation as on retrieval.
+    // docs/upi.md#customer-api: the option may come in the query or the body, on creation as on retrieval.
     const wantsToken = tokenOption(c, fields.value);
     if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;
-    // SPEC §10: the merchant's object notes the customer before it exists, so that deleting the
-    // merchant purges it; a merchant that no longer exists, or was created again since the copy
+    // docs/storage.md#incarnations: the merchant's object notes the customer before it exists, so that
+    // deleting the merchant purges it; a merchant that no longer exists, or was created again since the copy
     // that authenticated this caller (a stale copy here, with the old key), creates nothing.
     const { merchantId } = merchant.value;
     const incarnation = await registerCustomer(c.env, merchantId, customerId, merchant.value.incarnation);
@@ -193,12 +194,13 @@ export const customersApi = new Hono<AppEnv>()
       ? customerWithToken(c, merchant.value, customerId)
       : c.json(customerBody(created.value));
   })
-  // With options.get_client_auth_token the GET mints a token: HEAD is 405 (SPEC §2, README "HTTP semantics").
+  // With options.get_client_auth_token the GET mints a token: HEAD is 405 (docs/http.md#head).
   .get("/:customerId", getHasEffects(), async (c) => {
     const merchant = await authenticateMerchant(c);
     if (!merchant.ok) return customerApiFailure(c, merchant.reason);
     const id = c.req.param("customerId");
-    // SPEC §5: the option may come in the query or, as Juspay's clients sometimes send it, in a body.
+    // docs/upi.md#customer-api: the option may come in the query
+    // or, as Juspay's clients sometimes send it, in a body.
     const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
     const fields = inQuery === undefined ? await readBodyFields(c) : undefined;
     if (fields && !fields.ok) return customerApiFailure(c, fields.reason);

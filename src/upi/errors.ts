@@ -11,7 +11,7 @@ import {
   wireOf,
 } from "../shared/fault";
 
-/** Juspay's error vocabulary (SPEC §5). */
+/** Juspay's error vocabulary (docs/upi.md#error-codes). */
 type UpiErrorCode =
   | "MISSING_MANDATORY_PARAMETER"
   | "INVALID_INPUT"
@@ -48,7 +48,7 @@ export type ProcessReason =
   | { code: "duplicate_request" }
   | { code: "ip_not_allowed" };
 
-/** What a failure echoes of the request (SPEC §5: strings of at most 128 characters only). */
+/** What a failure echoes of the request (docs/upi.md#envelope: strings of at most 128 characters only). */
 export interface ProcessEcho {
   readonly requestId: string;
   readonly action?: string;
@@ -69,7 +69,7 @@ const wire = (status: ContentfulStatusCode, errorCode: UpiErrorCode, errorMessag
 });
 const SIGNATURE_FAILED = wire(401, "UNAUTHORIZED", "Signature verification failed");
 
-// SPEC §5: the process route's one mapping from reason to wire error, faults included.
+// docs/upi.md: the process route's one mapping from reason to wire error, faults included.
 const UPI_FAULTS = {
   missing_parameter: (reason) => wire(400, "MISSING_MANDATORY_PARAMETER", `${reason.field} is required`),
   invalid_input: (reason) => wire(400, "INVALID_INPUT", reason.message),
@@ -135,7 +135,7 @@ export function processError(reason: ProcessReason | FaultReason, echo: ProcessE
   };
 }
 
-/** The process envelope for the faults of SPEC §2. */
+/** The process envelope for the faults of docs/http.md#families-by-prefix. */
 export const renderUpiFault: FaultRenderer = (fault, maxBodyBytes) =>
   processError(faultReason(fault, maxBodyBytes));
 
@@ -192,7 +192,7 @@ function userError(status: ContentfulStatusCode, errorCode: string, message: str
   );
 }
 
-// SPEC §5: the Customer API's one mapping from reason to wire error, faults included.
+// docs/upi.md#customer-api: the Customer API's one mapping from reason to wire error, faults included.
 const CUSTOMER_API_FAULTS = {
   missing_parameter: (reason) =>
     customerApiEnvelope(
@@ -226,7 +226,7 @@ const CUSTOMER_API_FAULTS = {
     404,
     {
       status: "invalid_request_error",
-      // SPEC §5: Juspay's code for an unknown object, which its SDKs map to "not found".
+      // docs/upi.md#customer-api: Juspay's code for an unknown object, which its SDKs map to "not found".
       errorCode: "object_not_found",
       code: "RESOURCE_NOT_FOUND",
       category: "USER_ERROR",

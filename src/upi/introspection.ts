@@ -9,16 +9,19 @@ import { findMerchant } from "./merchant";
 import { verifySessionToken } from "./session-token";
 
 /**
- * True while the merchant exists in the given incarnation (SPEC §10): a deleted merchant's tokens are
- * dead, and so are its predecessor's under a re-created id. One KV read, served from the isolate
- * cache, before any customer object is touched.
+ * True while the merchant exists in the given incarnation (docs/storage.md#incarnations): a deleted
+ * merchant's tokens are dead, and so are its predecessor's under a re-created id. One KV read, served from
+ * the isolate cache, before any customer object is touched.
  */
 async function isCurrentMerchant(env: Env, merchantId: string, incarnation: string): Promise<boolean> {
   if (!isValidId(merchantId)) return false;
   return (await findMerchant(configStoreFor(env), merchantId))?.incarnation === incarnation;
 }
 
-/** UPI session JWTs (SPEC §6): signature, expiry, the merchant's incarnation and the customer's revocation epoch. */
+/**
+ * UPI session JWTs (docs/tokens.md#revocation): signature, expiry,
+ * the merchant's incarnation and the customer's revocation epoch.
+ */
 export const upiSessionTokens: TokenFamily = {
   recognises(token) {
     try {
@@ -54,7 +57,7 @@ export const upiSessionTokens: TokenFamily = {
     const session = await verifySessionToken(env, token, now);
     // An expired or forged token is already not live: nothing to revoke (RFC 7009 §2.2 answers 200 anyway).
     if (!session || !(await isCurrentMerchant(env, session.merchantId, session.incarnation))) return;
-    // SPEC §5: this session only; the customer's other sessions stay live.
+    // docs/upi.md#session-revocation: this session only; the customer's other sessions stay live.
     await customerObject(env, session.merchantId, session.incarnation, session.customerId).revokeSession(
       session.sessionId,
       session.expiresAt,
@@ -64,8 +67,8 @@ export const upiSessionTokens: TokenFamily = {
 };
 
 /**
- * Client auth tokens (SPEC §6): live while their merchant exists in the incarnation that issued them,
- * unexpired and not used up; introspection does not use one.
+ * Client auth tokens (docs/tokens.md#introspection): live while their merchant exists in the incarnation that
+ * issued them, unexpired and not used up; introspection does not use one.
  */
 export const upiClientAuthTokens: TokenFamily = {
   recognises: looksLikeClientAuthToken,
@@ -87,7 +90,8 @@ export const upiClientAuthTokens: TokenFamily = {
         exp: Math.floor(status.expiresAt / 1000),
         iat: Math.floor(status.issuedAt / 1000),
         sub: owner.customerId,
-        // SPEC §6: the UPI issuer, like the family's session tokens (its metadata lists this endpoint).
+        // docs/tokens.md#metadata: the UPI issuer, like the family's
+        // session tokens (its metadata lists this endpoint).
         iss: issuerOf(env, "upi"),
         aud: owner.merchantId,
         merchantId: owner.merchantId,

@@ -32,7 +32,7 @@ import {
   updateCustomerSchema,
 } from "./schema";
 
-/** The UPI family in the OpenAPI document (SPEC §5, seed 000) and Juspay's Customer API. */
+/** The UPI family in the OpenAPI document (docs/upi.md#customer-api, seed 000) and Juspay's Customer API. */
 
 const PROCESS_TAG = "UPI session token";
 const CUSTOMERS_TAG = "UPI Customer API";
@@ -461,7 +461,7 @@ export const upiApi: OperationGroup = {
       summary: "Get a customer (and optionally a client auth token)",
       description:
         "`HEAD` is 405 with `Allow: GET, POST`: with the option a GET mints a token, and HEAD never changes state " +
-        '(README "HTTP semantics").',
+        "(docs/http.md).",
       security: merchantCredentials,
       parameters: [CUSTOMER_PATH_ID, tokenOptionQuery],
       responses: customerResponses(

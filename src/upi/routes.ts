@@ -30,13 +30,13 @@ import {
 type Outcome = Result<SessionAnswer, ProcessReason>;
 
 /**
- * Signature mode (SPEC §5), cheap checks first: the signed JSON, the signature's encoding, the
- * timestamp window and the key; only then RSA, then the merchant's IP allowlist, and then one call to
+ * Signature mode (docs/upi.md#signature-mode), cheap checks first: the signed JSON, the signature's encoding,
+ * the timestamp window and the key; only then RSA, then the merchant's IP allowlist, and then one call to
  * the customer's object that checks the replay and reads the state together. Until the signature has
  * verified, an unknown merchant reads exactly like a merchant with the default settings and no keys,
- * and an address outside the allowlist is not told apart (SPEC §5 uniform failures). No budget is
- * charged before the verification (SPEC §2 "Budgets"): one RSA verification (at most 8192 bits, its
- * length checked first) costs less than a counter round trip (README, "Rate limits").
+ * and an address outside the allowlist is not told apart (docs/upi.md#uniform-failures uniform failures). No
+ * budget is charged before the verification (docs/operations.md#rate-limits): one RSA verification (at most
+ * 8192 bits, its length checked first) costs less than a counter round trip (docs/operations.md#rate-limits).
  */
 async function sessionBySignature(
   c: AppContext,
@@ -59,13 +59,14 @@ async function sessionBySignature(
   const window = checkTimestamp(timestamp, now, maxAgeSeconds);
   if (window !== "in_window") return fail({ code: window });
   if (!merchant) return fail({ code: "unknown_merchant" });
-  // A key left by an earlier merchant under this id (SPEC §10) is as unknown as any other.
+  // A key left by an earlier merchant under this id
+  // (docs/storage.md#incarnations) is as unknown as any other.
   if (!key || key.incarnation !== merchant.incarnation) return fail({ code: "unknown_key" });
   if (key.status !== "active") return fail({ code: "retired_key" });
   if (!(await verifyMerchantSignature(key.publicKeyPem, key.modulusBits, signature, auth.signaturePayload))) {
     return fail({ code: "bad_signature" });
   }
-  // SPEC §5: BAD_ORIGIN only for a caller whose credentials verified.
+  // docs/upi.md#uniform-failures: BAD_ORIGIN only for a caller whose credentials verified.
   if (!merchantAdmits(merchant, c.req.raw.headers)) return fail({ code: "ip_not_allowed" });
   const { incarnation } = merchant;
   const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
@@ -78,9 +79,9 @@ async function sessionBySignature(
 }
 
 /**
- * Client-auth-token mode (SPEC §5): the token must be this customer's, live and not used up. The
- * customer's object checks the token first and the merchant's IP allowlist only then, so BAD_ORIGIN
- * is answered only to a caller holding a valid token (and a refused origin uses nothing up).
+ * Client-auth-token mode (docs/upi.md#client-auth-tokens): the token must be this customer's, live and not
+ * used up. The customer's object checks the token first and the merchant's IP allowlist only then, so
+ * BAD_ORIGIN is answered only to a caller holding a valid token (and a refused origin uses nothing up).
  */
 async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: number): Promise<Outcome> {
   const { merchantId, customerId, clientAuthToken } = auth;
@@ -88,7 +89,8 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
   const merchant = await findMerchant(c.get("config"), merchantId);
   if (!merchant || !looksLikeClientAuthToken(clientAuthToken)) return fail({ code: "client_token_unknown" });
   // The object of the merchant's current incarnation: a token of a deleted merchant that was created
-  // again is unknown there, so it is UNAUTHORIZED like any foreign token (SPEC §5, §10).
+  // again is unknown there, so it is UNAUTHORIZED like any foreign token (docs/upi.md#client-auth-tokens,
+  // docs/storage.md#tenant-objects).
   const { incarnation } = merchant;
   const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForClientToken(
     await hashClientAuthToken(clientAuthToken),

@@ -9,7 +9,9 @@ export const PROCESS_ACTIONS = ["upiGetSessionToken", "updateAuth"] as const;
 type ProcessAction = (typeof PROCESS_ACTIONS)[number];
 
 const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
-/** SPEC §7: an id a URL path cannot carry back; the customer could never be read or changed again. */
+/**
+ * docs/admin.md#ids: an id a URL path cannot carry back; the customer could never be read or changed again.
+ */
 const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
 const ECHO_LIMIT = 128;
 
@@ -55,7 +57,8 @@ export const signatureGroupSchema = z.object({
     .describe(
       "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
     ),
-  // SPEC §5: the unsigned copy is accepted for compatibility and never used; only the signed number counts.
+  // docs/upi.md#signature-mode: the unsigned copy is accepted for
+  // compatibility and never used; only the signed number counts.
   customerMobileNumber: z
     .string({ error: "payload.customerMobileNumber must be a string" })
     .max(32)
@@ -118,8 +121,8 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix = ""): Result
 }
 
 /**
- * Validates a process request in SPEC §5's order: the envelope (requestId, service, payload), the
- * action, then one authentication group (signature fields or client auth token, never both).
+ * Validates a process request in the order of docs/upi.md#envelope: the envelope (requestId, service,
+ * payload), the action, then one authentication group (signature fields or client auth token, never both).
  * `body` is `undefined` when the request carried no JSON, which reads as "requestId is required".
  */
 export function parseProcessRequest(body: unknown): Result<ProcessRequest, ProcessReason> {
@@ -171,7 +174,10 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
   };
 }
 
-/** What a failure echoes: `requestId` and `action` when they are strings of at most 128 characters (SPEC §5). */
+/**
+ * What a failure echoes: `requestId` and `action` when they are
+ * strings of at most 128 characters (docs/upi.md#envelope).
+ */
 export function echoOf(body: unknown): ProcessEcho {
   const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
   const payload =
@@ -228,7 +234,7 @@ export const vpaAccountsSchema = z
   .max(20);
 export type VpaAccounts = z.output<typeof vpaAccountsSchema>;
 
-/** Admin input for a device binding (SPEC §7). */
+/** Admin input for a device binding (docs/admin.md#input-validation). */
 export const deviceBindingSchema = z.strictObject({
   deviceFingerPrint: z.string().min(1).max(512),
   mobileNumber: z.string().max(32),
@@ -262,7 +268,8 @@ export const createCustomerSchema = z.object({
     .optional(),
   first_name: personName.optional(),
   last_name: personName.optional(),
-  // SPEC §5: stored and returned; "91" when never given. A leading `+` is accepted and not kept.
+  // docs/upi.md#customer-api: stored and returned; "91" when
+  // never given. A leading `+` is accepted and not kept.
   mobile_country_code: z
     .string({ error: "must be a string" })
     .regex(/^\+?[0-9]{1,4}$/, "must be 1-4 digits")
@@ -279,8 +286,8 @@ export const updateCustomerSchema = createCustomerSchema.partial();
 export const DEFAULT_MOBILE_COUNTRY_CODE = "91";
 
 /**
- * `options.get_client_auth_token` as Juspay's SDKs send it (SPEC §5): JSON booleans, `1`/`0`, or
- * text `true`/`True`/`1` (and the false forms), in any case.
+ * `options.get_client_auth_token` as Juspay's SDKs send it (docs/upi.md#customer-api): JSON booleans,
+ * `1`/`0`, or text `true`/`True`/`1` (and the false forms), in any case.
  */
 export const clientTokenOptionSchema = z
   .union(

@@ -4,12 +4,15 @@ import { issuerOf } from "../shared/issuers";
 import { issueJwt, verifyJwt } from "../shared/jwt";
 import { signingKeyRing } from "../shared/signing-key-ring";
 
-/** SPEC §5: a session token lives 15 minutes. */
+/** docs/upi.md#session-tokens: a session token lives 15 minutes. */
 export const SESSION_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
 interface SessionSubject {
   readonly merchantId: string;
-  /** The merchant's incarnation (SPEC §10): the session is live only while the merchant record carries it. */
+  /**
+   * The merchant's incarnation (docs/storage.md#incarnations): the
+   * session is live only while the merchant record carries it.
+   */
   readonly incarnation: string;
   readonly customerId: string;
   /** The bound device the session is for; absent while the customer has no (counting) binding. */

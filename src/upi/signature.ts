@@ -13,8 +13,8 @@ import { fail, ok, type Result } from "../shared/result";
 import type { ProcessReason } from "./errors";
 
 /**
- * Merchant signatures over `signaturePayload` (SPEC §5): RSASSA-PKCS1-v1_5 with SHA-256 over the
- * exact UTF-8 bytes the merchant's server signed, the way Juspay's docs have merchants sign with
+ * Merchant signatures over `signaturePayload` (docs/upi.md#signature-mode): RSASSA-PKCS1-v1_5 with SHA-256
+ * over the exact UTF-8 bytes the merchant's server signed, the way Juspay's docs have merchants sign with
  * `openssl dgst -sha256 -sign` or Node's `RSA-SHA256`.
  */
 
@@ -22,7 +22,7 @@ interface SignedPayload {
   readonly merchantId: string;
   readonly customerId: string;
   readonly timestamp: number;
-  /** Canonical form (SPEC §3 item 5), when the merchant limited the binding to one number. */
+  /** Canonical form (docs/cpr.md#unique-id), when the merchant limited the binding to one number. */
   readonly customerMobileNumber?: string;
 }
 
@@ -89,7 +89,8 @@ export function parseSignedPayload(text: string): Result<SignedPayload, ProcessR
     if (typeof value !== "string" || !isValidId(value)) {
       return invalid(`signaturePayload.${name} must be 1-128 characters of A-Z a-z 0-9 . _ : @ -`);
     }
-    // SPEC §7: signature mode creates the customer's state; `.`/`..` could never be addressed again.
+    // docs/admin.md#ids: signature mode creates the customer's
+    // state; `.`/`..` could never be addressed again.
     if (name === "customer_id" && !isPathSegmentSafe(value)) {
       return invalid('signaturePayload.customer_id must not be "." or ".."');
     }
@@ -119,11 +120,14 @@ export function parseSignedPayload(text: string): Result<SignedPayload, ProcessR
 }
 
 /**
- * SPEC §5: a payload may be at most 15 minutes old unless the merchant sets another window; an
- * unknown merchant is checked against this one too, so it reads like a merchant with defaults.
+ * docs/upi.md#signature-mode: a payload may be at most 15 minutes old unless the merchant sets another
+ * window; an unknown merchant is checked against this one too, so it reads like a merchant with defaults.
  */
 export const DEFAULT_SIGNATURE_MAX_AGE_SECONDS = 15 * 60;
-/** SPEC §5: a payload may be up to 1 minute ahead of our clock (the merchant's clock drifts). */
+/**
+ * docs/upi.md#signature-mode: a payload may be up to 1
+ * minute ahead of our clock (the merchant's clock drifts).
+ */
 export const MAX_FUTURE_SKEW_MS = 60_000;
 /** The widest window a merchant may set (admin API); redemptions are kept for it, see `redemptionKeptUntil`. */
 export const MAX_SIGNATURE_MAX_AGE_SECONDS = 3600;
@@ -176,7 +180,7 @@ export function decodeSignature(text: string): Uint8Array | undefined {
 }
 
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
-/** SPEC §7: RSA 2048+ only; 8192 caps the cost of one verification. */
+/** docs/admin.md#input-validation: RSA 2048+ only; 8192 caps the cost of one verification. */
 const MIN_MODULUS_BITS = MIN_RSA_BITS;
 const MAX_MODULUS_BITS = MAX_RSA_BITS;
 
@@ -216,7 +220,8 @@ export async function importMerchantPublicKey(
   return ok({ key: imported.value, modulusBits });
 }
 
-// SPEC §9: imported keys are cached per isolate, keyed by the PEM itself so a replaced key is a new entry.
+// docs/architecture.md#performance: imported keys are cached per isolate, keyed by the PEM itself so a
+// replaced key is a new entry.
 const importedKeys = new BoundedCache<Promise<CryptoKey>>(256);
 
 function cachedVerificationKey(pem: string): Promise<CryptoKey> {

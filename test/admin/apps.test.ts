@@ -12,7 +12,7 @@ async function sha256(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** The app record as KV holds it (README, "Storage": `app:<appId>`). */
+/** The app record as KV holds it (docs/storage.md#kv-records: `app:<appId>`). */
 async function stored(appId: string): Promise<string | null> {
   return env.CONFIG.get(`app:${appId}`);
 }

@@ -4,8 +4,8 @@ import { admin, call, json, TEST_IP, uid } from "../support/worker";
 import { breakTenantObject, kvRefusingWrites } from "./support";
 
 /**
- * SPEC §10: one writer per tenant. Every answer carries a strong ETag, every change takes If-Match,
- * and concurrent changes without it apply in turn: none is lost, whatever the interleaving.
+ * docs/admin.md#versions: one writer per tenant. Every answer carries a strong ETag, every change takes
+ * If-Match, and concurrent changes without it apply in turn: none is lost, whatever the interleaving.
  */
 
 const PRECONDITION_FAILED = {
@@ -45,7 +45,7 @@ async function keyWorks(appId: string, appKey: string): Promise<boolean> {
   return response.status === 200;
 }
 
-describe("ETag and If-Match (SPEC §10, RFC 9110 §13.1.1)", () => {
+describe("ETag and If-Match (docs/admin.md#versions, RFC 9110 §13.1.1)", () => {
   it("answers every read and change about an app with a strong ETag that moves with each change", async () => {
     const app = await createApp();
     expect(app.etag).toMatch(STRONG_ETAG);
@@ -171,7 +171,7 @@ describe("ETag and If-Match (SPEC §10, RFC 9110 §13.1.1)", () => {
   });
 });
 
-describe("concurrent changes apply in turn (SPEC §10)", () => {
+describe("concurrent changes apply in turn (docs/storage.md#tenant-objects)", () => {
   it("lets exactly one of 50 parallel creations of one id win, and the winner's key works", async () => {
     const appId = uid("app");
     const responses = await Promise.all(
@@ -244,7 +244,7 @@ describe("concurrent changes apply in turn (SPEC §10)", () => {
   });
 });
 
-describe("a fault between the object's commit and the KV publish (SPEC §10)", () => {
+describe("a fault between the object's commit and the KV publish (docs/storage.md#tenant-objects)", () => {
   it("answers 500, keeps the change, and the next read repairs the copy", async () => {
     const app = await createApp({ name: "before" });
     const broken = await breakTenantObject("app", app.appId, { CONFIG: kvRefusingWrites() });
@@ -278,7 +278,7 @@ describe("a fault between the object's commit and the KV publish (SPEC §10)", (
   });
 });
 
-describe("key rotation with a grace period (SPEC §10)", () => {
+describe("key rotation with a grace period (docs/admin.md#grace-rotation)", () => {
   it("keeps the previous key working during the grace, shows when it ends, and a new rotation ends it", async () => {
     const app = await createApp();
     const before = Date.now();
@@ -360,7 +360,7 @@ describe("key rotation with a grace period (SPEC §10)", () => {
   );
 });
 
-describe("ids the store cannot hold or a path cannot carry (SPEC §7)", () => {
+describe("ids the store cannot hold or a path cannot carry (docs/admin.md#ids)", () => {
   it.each([".", "..", "__proto__", "constructor", "prototype", "a".repeat(129), "é"])(
     "refuses appId %j with 400 and stores nothing",
     async (appId) => {

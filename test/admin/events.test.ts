@@ -11,8 +11,8 @@ import { bindDevice, DEMO_ACCOUNT, processCall, provisionMerchant, signedBody } 
 import { runTenantAlarm } from "./support";
 
 /**
- * SPEC §10 event log: every admin change and the tenant's security events, newest first, paged,
- * never a secret, hash or full email; the log belongs to the id and outlives delete and re-create.
+ * docs/admin.md#event-log event log: every admin change and the tenant's security events, newest first,
+ * paged, never a secret, hash or full email; the log belongs to the id and outlives delete and re-create.
  */
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -216,7 +216,7 @@ describe("merchant, org and user logs", () => {
   });
 });
 
-describe("retention (SPEC §10: at least 13 months)", () => {
+describe("retention (docs/admin.md#event-log: at least 13 months)", () => {
   it("drops events older than 13 calendar months on the object's alarm and keeps younger ones", async () => {
     const app = await provisionApp();
     const now = new Date();

@@ -19,8 +19,8 @@ import {
 import { breakTenantObject, runTenantAlarm } from "./support";
 
 /**
- * SPEC §10 lifecycle: a delete ends the tenant's incarnation, deletes its KV copies and purges its
- * state in the background; a re-created id is a new tenant that inherits nothing.
+ * docs/storage.md#purge lifecycle: a delete ends the tenant's incarnation, deletes its KV copies and purges
+ * its state in the background; a re-created id is a new tenant that inherits nothing.
  */
 
 async function ecPublicKey(): Promise<string> {
@@ -60,7 +60,7 @@ async function purgedCount(merchant: MerchantIncarnation, customerIds: string[])
   return stored.filter((keys) => keys.length === 0).length;
 }
 
-describe("deleting and re-creating an app (SPEC §10)", () => {
+describe("deleting and re-creating an app (docs/storage.md#incarnations)", () => {
   it("ends the old app: its key, request keys and record copy are gone, the new one inherits nothing", async () => {
     const appId = uid("app");
     const first = await json(
@@ -95,7 +95,7 @@ describe("deleting and re-creating an app (SPEC §10)", () => {
   });
 });
 
-describe("deleting and re-creating a merchant (SPEC §10)", () => {
+describe("deleting and re-creating a merchant (docs/storage.md#incarnations)", () => {
   it("deletes every key copy without a KV list, and a re-created merchant has no key", async () => {
     const merchant = await createMerchant();
     const keys = [await registerKey(merchant.merchantId), await registerKey(merchant.merchantId)];
@@ -315,7 +315,7 @@ describe("deleting and re-creating a merchant (SPEC §10)", () => {
   });
 });
 
-describe("orgs and their users (SPEC §10)", () => {
+describe("orgs and their users (docs/storage.md#tenant-objects)", () => {
   it("refuses to delete an org with users (the org's object lists them), then deletes it once they are gone", async () => {
     const org = await json(await admin("POST", "/orgs", { name: uid("org") }));
     const email = `${uid("u")}@example.com`;

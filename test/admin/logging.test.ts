@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { admin, call, json, uid } from "../support/worker";
 
 /**
- * SPEC §2: a request's single JSON log line carries the reason for a denial, and never a secret or a
- * full email. Each request is found by its `X-Request-Id`.
+ * docs/http.md#logs: a request's single JSON log line carries the reason for a denial, and never a secret or
+ * a full email. Each request is found by its `X-Request-Id`.
  */
 
 afterEach(() => {

@@ -10,8 +10,8 @@ import { provisionApp } from "../support/tenants";
 import { admin, BASE_URL, call, json, postJson, TEST_IP, uid } from "../support/worker";
 import { bindDevice, processCall, provisionMerchant, signedBody } from "../upi/support";
 
-// The admin API of the signing key store (SPEC §11) through the real Worker and the real store.
-// The store is one object shared by this file's tests: each test starts from what it reads.
+// The admin API of the signing key store (docs/operations.md#signing-keys) through the real Worker and the
+// real store. The store is one object shared by this file's tests: each test starts from what it reads.
 
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "sealed", "ct", "iv", "privateJwk"];
 

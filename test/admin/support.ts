@@ -5,8 +5,9 @@ import { type TenantKind, tenantObject } from "../../src/shared/tenants";
 import { admin } from "../support/worker";
 
 /**
- * The env seam of a tenant object (SPEC §2 fault injection, as test/hardening/faults.test.ts does for
- * the Worker): its own bindings replaced by failing ones until `restore` is called.
+ * The env seam of a tenant object (docs/http.md#internal-faults fault injection, as
+ * test/hardening/faults.test.ts does for the Worker): its own
+ * bindings replaced by failing ones until `restore` is called.
  */
 export async function breakTenantObject(
   kind: TenantKind,

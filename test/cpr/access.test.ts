@@ -21,7 +21,7 @@ beforeAll(async () => {
   other = await provisionApp();
 });
 
-describe("credentials and IP (SPEC §3 item 1)", () => {
+describe("credentials and IP (docs/cpr.md#credentials-and-ip)", () => {
   const denials: Array<
     [string, () => { body: Record<string, unknown>; headers?: Record<string, string>; ip?: string | null }]
   > = [
@@ -187,7 +187,7 @@ async function signedHeaders(signer: Signer, raw: string, timestamp = Date.now()
   };
 }
 
-describe("request signatures (SPEC §3.1)", () => {
+describe("request signatures (docs/cpr.md#request-signatures)", () => {
   let signed: ProvisionedApp;
   const signers: Partial<Record<"RS256" | "PS256" | "ES256", Signer>> = {};
   beforeAll(async () => {

@@ -35,7 +35,7 @@ const spkiPem = async (pair: CryptoKeyPair) =>
 const storedKeys = async (appId: string) =>
   ((await env.CONFIG.get(`app:${appId}`, "json")) as { requestKeys: Record<string, unknown> }).requestKeys;
 
-describe("PUT|DELETE /admin/v1/apps/{appId}/request-keys/{keyId} (SPEC §3.1, §7)", () => {
+describe("PUT|DELETE /admin/v1/apps/{appId}/request-keys/{keyId} (docs/cpr.md#request-signatures, docs/admin.md#apps)", () => {
   it.each([
     ["an RSA-2048 key, alg inferred", () => rsaPair(2048), undefined, "RS256"],
     ["an RSA-2048 key for PS256", () => rsaPair(2048), "PS256", "PS256"],

@@ -206,7 +206,7 @@ describe("POST /v2/generate-unique-id (deprecated)", () => {
       },
     ],
     [
-      "a live bearer token for another transaction of its app (SPEC §3: its own only)",
+      "a live bearer token for another transaction of its app (docs/cpr.md#deprecated-unique-id-route: its own only)",
       async () => ({ headers: { Authorization: (await grantedToken(app)).answer.result.authToken } }),
     ],
     [

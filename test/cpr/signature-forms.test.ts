@@ -7,7 +7,10 @@ import { provisionApp } from "../support/tenants";
 import { admin, call, json, uid } from "../support/worker";
 import { AUTH_TOKEN, tokenBody, UNAUTHORIZED } from "./helpers";
 
-/** SPEC §3.1: ES256 as DER or raw r‖s, PS256 with salt 32 or the maximum, as real signers make them. */
+/**
+ * docs/cpr.md#accepted-forms: ES256 as DER or raw r‖s, PS256
+ * with salt 32 or the maximum, as real signers make them.
+ */
 
 type Alg = "ES256" | "PS256" | "RS256";
 type Tool = "node" | "openssl-dgst" | "openssl-pkeyutl";
@@ -110,7 +113,7 @@ function rawToDer(raw: Uint8Array): Uint8Array {
 
 const bigIntOf = (bytes: Uint8Array) => bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
 
-describe("the strict DER reader for ES256 (SPEC §3.1)", () => {
+describe("the strict DER reader for ES256 (docs/cpr.md#accepted-forms)", () => {
   const one = [0x01];
   const r32 = [0x7f, ...Array(31).fill(0x11)];
   const high = [0x00, 0x80, ...Array(31).fill(0x22)];
@@ -152,7 +155,7 @@ describe("the strict DER reader for ES256 (SPEC §3.1)", () => {
   });
 });
 
-describe("CPR request signatures made by real signers (SPEC §3.1)", () => {
+describe("CPR request signatures made by real signers (docs/cpr.md#accepted-forms)", () => {
   const cases: [Tool, Alg][] = [
     ["node", "ES256"],
     ["node", "PS256"],
@@ -213,7 +216,7 @@ describe("CPR request signatures made by real signers (SPEC §3.1)", () => {
     }
   });
 
-  // Decision (README, "Request signatures"): high-S is accepted, as WebCrypto, OpenSSL and Node do.
+  // Decision (docs/cpr.md#request-signatures): high-S is accepted, as WebCrypto, OpenSSL and Node do.
   it("accepts the high-S twin (r, n − s) of a valid signature, raw and DER", async () => {
     const { app, keyId, privateKeyPem } = await signedApp("ES256");
     for (const form of ["raw", "der"] as const) {
@@ -275,7 +278,7 @@ describe("CPR request signatures made by real signers (SPEC §3.1)", () => {
   });
 });
 
-describe("the cost of a wrong signature (SPEC §3.1: one verification per accepted form)", () => {
+describe("the cost of a wrong signature (docs/cpr.md#accepted-forms: one verification per accepted form)", () => {
   afterEach(() => vi.restoreAllMocks());
 
   async function verificationsFor(alg: Alg, signature: Uint8Array) {

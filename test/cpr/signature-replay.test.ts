@@ -10,7 +10,7 @@ import { call, json, uid } from "../support/worker";
 import { AUTH_TOKEN, LEGACY_AUTH_TOKEN, stateOf, tokenBody, UNAUTHORIZED, UNIQUE_ID } from "./helpers";
 
 /**
- * SPEC §3.1 single use (issue 13 #5): a signed CPR request is accepted once. The transaction's
+ * docs/cpr.md#single-use single use (issue 13 #5): a signed CPR request is accepted once. The transaction's
  * Durable Object, which every CPR route touches, remembers each accepted signature until its
  * 5-minute window closes; a second use on any CPR route is 401 (`signature_replayed` in the log).
  */

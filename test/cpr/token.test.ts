@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 const expectedUniqueId = (identifier: Identifier) => uniqueIdFor(env.UNIQUE_ID_SECRET, app.appId, identifier);
 
-describe("the CPR token (SPEC §3 item 6)", () => {
+describe("the CPR token (docs/cpr.md#the-token)", () => {
   it("answers the seed's success body with a JWT that verifies against the served JWKS", async () => {
     const before = Math.floor(Date.now() / 1000);
     const { answer, claims, transactionId, body } = await grantedToken(app, { expiry: 3600 });
@@ -69,7 +69,7 @@ describe("the CPR token (SPEC §3 item 6)", () => {
   });
 });
 
-describe("the seed's uniqueId table (SPEC §3 item 5)", () => {
+describe("the seed's uniqueId table (docs/cpr.md#unique-id)", () => {
   it.each([
     [
       "email given, authenticateOnResume yes",
@@ -109,7 +109,7 @@ describe("the seed's uniqueId table (SPEC §3 item 5)", () => {
   });
 });
 
-describe("uniqueId canonicalisation pins (SPEC §3 item 5)", () => {
+describe("uniqueId canonicalisation pins (docs/cpr.md#unique-id)", () => {
   async function uniqueIdOf(fields: Record<string, string>): Promise<string> {
     return (await grantedToken(app, fields)).claims.uniqueId as string;
   }

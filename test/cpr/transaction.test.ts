@@ -26,7 +26,7 @@ async function overwriteState(transactionId: string, change: Partial<Transaction
   );
 }
 
-describe("transaction state (SPEC §3 item 4)", () => {
+describe("transaction state (docs/cpr.md#transaction-state)", () => {
   it("creates the state on the first request, with the app's TTL and epoch 0", async () => {
     const before = Date.now();
     const { answer, transactionId } = await grantedToken(app);
@@ -116,7 +116,7 @@ describe("transaction state (SPEC §3 item 4)", () => {
   });
 });
 
-describe("uniqueId conflicts (SPEC §3 item 5)", () => {
+describe("uniqueId conflicts (docs/cpr.md#unique-id)", () => {
   it("answers 409 for another person's identifier and changes nothing", async () => {
     const first = await grantedToken(app, { email: `${uid("p")}@example.com` });
     const before = await stateOf(app.appId, first.transactionId);
@@ -161,7 +161,7 @@ describe("uniqueId conflicts (SPEC §3 item 5)", () => {
   });
 });
 
-describe("revocation (SPEC §6)", () => {
+describe("revocation (docs/tokens.md#revocation)", () => {
   it("makes earlier tokens non-live through the admin route; later tokens carry the new epoch", async () => {
     const first = await grantedToken(app, { email: `${uid("p")}@example.com` });
     const token = first.answer.result.authToken.slice("Bearer ".length);

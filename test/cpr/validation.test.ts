@@ -41,7 +41,7 @@ describe("POST /v2/auth/token validation (seed 002 error table)", () => {
     },
   );
 
-  it("reports the first failing field in the SPEC's order", async () => {
+  it("reports the first failing field in the documented order", async () => {
     await expectRejected({ workflowId: 5, appKey: null }, '"appId" is required');
     await expectRejected(tokenBody(app, { appKey: 1, expiry: 0, email: 3 }), '"appKey" must be a string');
     await expectRejected(

@@ -17,10 +17,11 @@ import { basicAuth, envelopes } from "./fixtures";
 import { expectIdenticalBodies, itRefuses, type RefusalCase } from "./negative";
 
 /**
- * Who is calling: the client IP is `CF-Connecting-IP` in canonical form and nothing else (SPEC §1),
- * and every credential failure of a family is one byte-identical answer (SPEC §2, §3, §4).
- * test/shared/client-ip.test.ts and test/shared/ip-allowlist.test.ts prove the parser; these rows
- * prove every family's allowlist goes through it.
+ * Who is calling: the client IP is `CF-Connecting-IP` in canonical form and nothing else
+ * (docs/http.md#client-ip), and every credential failure of a family is one byte-identical answer
+ * (docs/http.md#credentials, docs/cpr.md#credentials-and-ip, docs/portal.md). test/shared/client-ip.test.ts
+ * and test/shared/ip-allowlist.test.ts prove the parser;
+ * these rows prove every family's allowlist goes through it.
  */
 
 const LOOPBACK = "127.0.0.1";
@@ -114,7 +115,7 @@ describe("IP allowlists read CF-Connecting-IP in canonical form only", () => {
           body: envelopes.portal("Request not allowed from this IP"),
           secrets: [user.password],
           watch: [portalUserObject(env, user.email)],
-          // The attempt counts against the email's rate limit (README, "Rate limits").
+          // The attempt counts against the email's rate limit (docs/operations.md#rate-limits).
           mayWrite: ["RATE_LIMITER"],
         }),
       ]),

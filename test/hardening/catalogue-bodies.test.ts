@@ -43,7 +43,10 @@ interface JsonRoute {
   readonly missing: Answer;
   /** The answer when an id-like field holds a lone surrogate or NUL; absent where such a value is accepted. */
   readonly badId?: { readonly field: string; readonly answer: (body: Record<string, unknown>) => Answer };
-  /** The answer to the first field given twice, where a repeat is refused as such (OAuth, SPEC §2). */
+  /**
+   * The answer to the first field given twice, where a repeat is
+   * refused as such (OAuth, docs/http.md#repeated-parameters).
+   */
   readonly repeated?: Answer;
   /** Rows only this route has. */
   readonly extra?: ReadonlyArray<readonly [string, () => Promise<Record<string, unknown>>, Answer]>;
@@ -107,7 +110,7 @@ const routes: Record<string, JsonRoute> = {
     headers: () => ({}),
     valid: async () => signedBody(tenants.merchant, { customerId: uid("c") }),
     firstField: "requestId",
-    // A failure echoes the action once the body carries one (SPEC §5).
+    // A failure echoes the action once the body carries one (docs/upi.md#envelope).
     wrongType: (_received, body) => [
       400,
       envelopes.upi("INVALID_INPUT", "requestId must be a UUID", "", body && "upiGetSessionToken"),

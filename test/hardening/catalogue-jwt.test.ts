@@ -24,8 +24,9 @@ import { expectRefusal, itRefuses, type RefusalCase } from "./negative";
 
 /**
  * JWT attacks against every place a JWT is accepted: the deprecated CPR route's Bearer
- * authentication and `/oauth/introspect` (SPEC §3, §6). test/shared/jwt.test.ts proves `verifyJwt`
- * itself against a throwaway ring; these rows go through the Worker with the real test keys.
+ * authentication and `/oauth/introspect` (docs/cpr.md#the-token, docs/tokens.md#client-authentication).
+ * test/shared/jwt.test.ts proves `verifyJwt` itself against a throwaway ring; these rows go through the
+ * Worker with the real test keys.
  */
 
 interface Forged {

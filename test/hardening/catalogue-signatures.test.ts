@@ -13,10 +13,10 @@ import { envelopes, postRaw, type RequestSigner, registerRequestSigner } from ".
 import { itRefuses, type RefusalCase } from "./negative";
 
 /**
- * Signature attacks (SPEC §3.1 CPR request signatures, SPEC §5 UPI signed payloads) that the family
- * suites do not already cover: test/cpr/access.test.ts has missing headers, one byte changed in body
- * or signature, stale/future/malformed timestamps, unknown and other registered keys;
- * test/upi/process-signature.test.ts has stale/future payloads, re-serialisation, truncation,
+ * Signature attacks (docs/cpr.md#request-signatures CPR request signatures, docs/upi.md#signature-mode UPI
+ * signed payloads) that the family suites do not already cover: test/cpr/access.test.ts has missing headers,
+ * one byte changed in body or signature, stale/future/malformed timestamps, unknown and other registered
+ * keys; test/upi/process-signature.test.ts has stale/future payloads, re-serialisation, truncation,
  * replays and their races; test/upi/merchants.test.ts has retired keys and another merchant's key.
  */
 
@@ -120,7 +120,7 @@ describe("CPR request signatures", () => {
     ],
   ]);
 
-  it("refuses a replay inside the window, also with the signature re-encoded (SPEC §3.1: accepted once)", async () => {
+  it("refuses a replay inside the window, also with the signature re-encoded (docs/cpr.md#single-use: accepted once)", async () => {
     const body = tokenBody(app, { email: `${uid("u")}@example.com` });
     const raw = JSON.stringify(body);
     const headers = await signer.headers(raw);

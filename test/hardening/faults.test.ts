@@ -15,9 +15,9 @@ import { adminAuth, basicAuth, faultRenderers, fetchWith } from "./fixtures";
 import { expectRefusal, type ObjectNamespaceName, type RefusalCase } from "./negative";
 
 /**
- * Fault injection through the env seam (SPEC §2): the Worker's own `fetch` with one binding or
- * secret replaced, never a patched global. Every fault is the family's 500 (503 with Retry-After for
- * an overloaded Durable Object), with no token, nothing internal, and no state written.
+ * Fault injection through the env seam (docs/http.md#internal-faults): the Worker's own `fetch` with one
+ * binding or secret replaced, never a patched global. Every fault is the family's 500 (503 with Retry-After
+ * for an overloaded Durable Object), with no token, nothing internal, and no state written.
  */
 
 const DETAIL = "binding exploded at shard 7";
@@ -203,7 +203,8 @@ describe.each([
       [binding]: failingNamespace(env[binding] as unknown as DurableObjectNamespace, error),
     } as Partial<Env>;
     // A client auth token is added to the customer object before its index fails: it is never disclosed.
-    // Portal logins count against the email's rate limit before anything else (README, "Rate limits").
+    // Portal logins count against the email's rate limit before anything else
+    // (docs/operations.md#rate-limits).
     const mayWrite: ObjectNamespaceName[] =
       binding === "UPI_CLIENT_TOKENS" ? ["UPI_CUSTOMERS"] : family === "portal" ? ["RATE_LIMITER"] : [];
     await expectRefusal(faultCase(family, fault, () => fetchWith(path, init, broken), { mayWrite }));
@@ -290,8 +291,9 @@ describe("secrets missing: never a default that lets a request through", () => {
   });
 });
 
-// SPEC §10: the tenant's object commits, then publishes the KV copy. A failing publish is a 500;
-// the change is kept by the object and the next read repairs the copy (test/admin/control-plane.test.ts).
+// docs/storage.md#tenant-objects: the tenant's object commits, then publishes the KV copy. A failing publish
+// is a 500; the change is kept by the object and the next read repairs the copy
+// (test/admin/control-plane.test.ts).
 describe("a failing KV write in the middle of an admin write", () => {
   it("creating a portal user: 500, no half-made user can log in, and the next read repairs it", async () => {
     const org = await provisionOrg();

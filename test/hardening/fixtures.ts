@@ -114,7 +114,10 @@ export function utf16le(text: string): Uint8Array {
   return bytes;
 }
 
-/** An RS256 request-signing key registered for a CPR app (SPEC §3.1), and how to sign with it. */
+/**
+ * An RS256 request-signing key registered for a CPR app
+ * (docs/cpr.md#request-signatures), and how to sign with it.
+ */
 export interface RequestSigner {
   readonly keyId: string;
   /** Headers for `raw` signed at `timestamp`; `message` overrides the signed text. */

@@ -28,7 +28,7 @@ import {
 } from "../upi/support";
 
 /**
- * SPEC §10 "Lifecycle", the hot-path half: deleting a tenant ends its tokens at once where the delete
+ * docs/storage.md#incarnations, the hot-path half: deleting a tenant ends its tokens at once where the delete
  * ran, and creating the same id again makes a tenant that inherits nothing — no live token, no
  * transaction, no customer. Tenants are deleted and created through the admin API, tokens used
  * through the Worker's routes.
@@ -77,7 +77,7 @@ function uniqueIdCall(authorization: string, body: Record<string, unknown>) {
   return postJson(UNIQUE_ID, body, { headers: { Authorization: authorization } });
 }
 
-describe("an app deleted and created again (SPEC §10)", () => {
+describe("an app deleted and created again (docs/storage.md#incarnations)", () => {
   it("gives the new app no live old token: inactive to the admin and to the new app's credentials", async () => {
     const old = await provisionApp();
     const token = jwtOf((await grantedToken(old)).answer.result.authToken);
@@ -286,7 +286,7 @@ async function sessionBySignature(merchant: ProvisionedMerchant, customerId: str
   return (await json(response)).payload;
 }
 
-describe("a merchant deleted and created again (SPEC §10)", () => {
+describe("a merchant deleted and created again (docs/storage.md#incarnations)", () => {
   it("does not find the old merchant's customer, device binding or accounts", async () => {
     const old = await provisionMerchant();
     const customerId = uid("c");

@@ -10,7 +10,7 @@ import { basicAuth, registerRequestSigner } from "./fixtures";
 import { envSecrets, expectNoSecrets } from "./negative";
 
 /**
- * SPEC §2: log lines never carry an appKey, API key, password, token, signature, private key, or a
+ * docs/http.md#logs: log lines never carry an appKey, API key, password, token, signature, private key, or a
  * full email or mobile number. A full flow of every family, successes and refusals, runs with the
  * console captured; then every line is searched for every such value the flow handled.
  */
@@ -157,7 +157,7 @@ async function adminAndOAuthFlow(): Promise<string[]> {
   return [wrongAdmin];
 }
 
-describe("log redaction (SPEC §2)", () => {
+describe("log redaction (docs/http.md#logs)", () => {
   it.each([
     ["CPR", cprFlow],
     ["portal", portalFlow],

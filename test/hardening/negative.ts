@@ -38,7 +38,7 @@ export interface RefusalCase {
   readonly watch?: readonly DurableObjectStub[];
   /**
    * Namespaces where the refusal may legitimately create objects or state (a portal failure
-   * counts against the email: SPEC §4). Everything else must gain no object at all.
+   * counts against the email: docs/portal.md#lockout). Everything else must gain no object at all.
    */
   readonly mayWrite?: readonly ObjectNamespaceName[];
 }

@@ -12,8 +12,8 @@ import { admin, json, uid } from "../support/worker";
 import { provisionMerchant, rsaKeyPair } from "../upi/support";
 
 /**
- * SPEC §7: keys are parsed in linear time, through one parser (shared/public-key) for CPR request
- * keys and UPI merchant keys. The old request-key pattern backtracked in cubic time: a BEGIN line
+ * docs/admin.md#input-validation: keys are parsed in linear time, through one parser (shared/public-key) for
+ * CPR request keys and UPI merchant keys. The old request-key pattern backtracked in cubic time: a BEGIN line
  * and 3,000 spaces took seconds, and the 16,384 characters the admin API allows ran past any timeout.
  * These tests assert outcomes only; before the change, the pathological ones never finished.
  */
@@ -61,7 +61,7 @@ beforeAll(async () => {
   ecPem = `${BEGIN}\n${btoa(String.fromCharCode(...spki))}\n${END}`;
 });
 
-describe("one linear-time PEM parser (SPEC §7)", () => {
+describe("one linear-time PEM parser (docs/admin.md#input-validation)", () => {
   it.each([
     ["spaces", " "],
     ["newlines", "\n"],

@@ -14,7 +14,7 @@ import { envelopes, fetchWith, registerRequestSigner } from "./fixtures";
 import { expectRefusal } from "./negative";
 
 /**
- * Budgets (SPEC §2, README "Rate limits"): PBKDF2 is limited exactly per email in a Durable Object and
+ * Budgets (docs/operations.md#rate-limits): PBKDF2 is limited exactly per email in a Durable Object and
  * per IP through Cloudflare's Rate Limiting binding, which tests replace through the env seam to make
  * it refuse, lower its limit, or record what it was asked. Signature verification has no limiter.
  */
@@ -117,7 +117,7 @@ function lowLimitBinding(limit: number): RateLimit & { keys: string[] } {
   };
 }
 
-describe("budgets (SPEC §2): only the portal's PBKDF2 is limited, per IP and per email", () => {
+describe("budgets (docs/operations.md#rate-limits): only the portal's PBKDF2 is limited, per IP and per email", () => {
   it("portal: a refusing per-IP binding answers 429 before PBKDF2, with the portal's envelope", async () => {
     const user = await provisionUser();
     const byIp = fakeBinding(false);

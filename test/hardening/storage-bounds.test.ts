@@ -7,8 +7,8 @@ import { provisionApp } from "../support/tenants";
 import { admin, json, postJson, uid } from "../support/worker";
 
 /**
- * SPEC §2 storage-key bounds (issue 13 #3): an input that becomes part of a KV key or a Durable
- * Object name is bounded in UTF-8 bytes where it is validated; one byte too long gets the family's
+ * docs/http.md#storage-key-bounds storage-key bounds (issue 13 #3): an input that becomes part of a KV key or
+ * a Durable Object name is bounded in UTF-8 bytes where it is validated; one byte too long gets the family's
  * ordinary answer for a wrong value, never a 500. Multibyte text: `é` (2 bytes in UTF-8), `€` (3 bytes),
  * `😀` (4 bytes); a header value is sent as its UTF-8 bytes, as curl sends what it is given.
  */

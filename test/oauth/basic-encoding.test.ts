@@ -4,7 +4,10 @@ import { grantedToken, UNIQUE_ID } from "../cpr/helpers";
 import { provisionApp } from "../support/tenants";
 import { call, json, postJson, uid } from "../support/worker";
 
-/** SPEC §2: Basic credentials per RFC 6749 §2.3.1 and raw; scheme names in any case, on every route. */
+/**
+ * docs/http.md#credentials: Basic credentials per RFC 6749
+ * §2.3.1 and raw; scheme names in any case, on every route.
+ */
 
 const INVALID_CLIENT = { error: "invalid_client", error_description: "Client authentication failed" };
 const jwtOf = (authorization: string) => authorization.slice("Bearer ".length);
@@ -22,7 +25,7 @@ const basic = (userPass: string) => `Basic ${btoa(userPass)}`;
 const formEncode = (text: string) =>
   new URLSearchParams({ x: text }).toString().slice(2).replaceAll("-", "%2D");
 
-// An id with every character SPEC §7 allows outside letters and digits (`:` included), and a
+// An id with every character docs/admin.md#ids allows outside letters and digits (`:` included), and a
 // migrated key holding characters that form-encoding changes (`+`, space, `%`).
 async function awkwardApp() {
   const appKey = `key+with space%${crypto.randomUUID()}`;
@@ -31,7 +34,7 @@ async function awkwardApp() {
   return { app, appKey, token };
 }
 
-describe("HTTP Basic on /oauth/introspect, decoded and raw (SPEC §2)", () => {
+describe("HTTP Basic on /oauth/introspect, decoded and raw (docs/http.md#credentials)", () => {
   it("accepts the RFC 6749 §2.3.1 form (id and key form-urlencoded)", async () => {
     const { app, appKey, token } = await awkwardApp();
     const response = await introspect(basic(`${formEncode(app.appId)}:${formEncode(appKey)}`), token);
@@ -101,7 +104,7 @@ describe("HTTP Basic on /oauth/introspect, decoded and raw (SPEC §2)", () => {
   });
 });
 
-describe("scheme names in any case on every route (SPEC §2)", () => {
+describe("scheme names in any case on every route (docs/http.md#credentials)", () => {
   it.each([["bearer"], ["BEARER"], ["BeArEr"]])("admits the admin token under %j", async (scheme) => {
     const app = await provisionApp();
     const response = await call(`/admin/v1/apps/${app.appId}`, {

@@ -32,8 +32,9 @@ const untouchableTransactions = new Proxy(env.CPR_TRANSACTIONS, {
   },
 });
 
-describe("client authentication on /oauth/* (SPEC §6)", () => {
-  // SPEC §2: a missing secret is an internal fault (500), not a client that failed to authenticate.
+describe("client authentication on /oauth/* (docs/tokens.md#client-authentication)", () => {
+  // docs/http.md#internal-faults: a missing secret is an internal
+  // fault (500), not a client that failed to authenticate.
   it.each(["introspect", "revoke"] as const)(
     "answers a Bearer on /oauth/%s with the OAuth 500 when ADMIN_TOKEN is not set",
     async (endpoint) => {

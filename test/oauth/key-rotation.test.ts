@@ -23,9 +23,9 @@ import { privateJwk, signingKeysSecret } from "../shared/test-keys";
 import { envWithOwnKeyStore, storeOf } from "../support/signing-key-store";
 import { BASE_URL, TEST_IP } from "../support/worker";
 
-// A key's whole life on an injected clock (SPEC §11): imported, published as next, rotated in,
-// retired, removed; revoked. At every step the served JWKS and a verifier that only knows it agree
-// with the ring the Worker signs and verifies with.
+// A key's whole life on an injected clock (docs/operations.md#rotate-now): imported, published as next,
+// rotated in, retired, removed; revoked. At every step the served JWKS and a verifier that only knows it
+// agree with the ring the Worker signs and verifies with.
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;

@@ -44,7 +44,9 @@ async function revoke(as: oauth.AuthorizationServer, clientId: string, secret: s
   return oauth.processRevocationResponse(response);
 }
 
-/** A migrated secret (SPEC §7) holding every character that RFC 6749 §2.3.1 encoding changes. */
+/**
+ * A migrated secret (docs/admin.md#secrets) holding every character that RFC 6749 §2.3.1 encoding changes.
+ */
 const awkwardSecret = () => `k-_.~+ /%:${crypto.randomUUID()}`;
 
 async function upiSessionToken(merchant: Awaited<ReturnType<typeof provisionMerchant>>) {
@@ -56,7 +58,7 @@ async function upiSessionToken(merchant: Awaited<ReturnType<typeof provisionMerc
   return body.payload.sessionToken as string;
 }
 
-describe("RFC 8414 metadata through oauth4webapi's discovery (SPEC §6)", () => {
+describe("RFC 8414 metadata through oauth4webapi's discovery (docs/tokens.md#metadata)", () => {
   it.each([
     ["", ISSUER],
     ["/cpr", `${ISSUER}/cpr`],
@@ -117,7 +119,7 @@ describe("RFC 8414 metadata through oauth4webapi's discovery (SPEC §6)", () => 
   });
 });
 
-describe("oauth4webapi introspection and revocation with client_secret_basic (SPEC §2, §6)", () => {
+describe("oauth4webapi introspection and revocation with client_secret_basic (docs/http.md#credentials, docs/tokens.md#client-authentication)", () => {
   it("introspects and revokes a CPR token for an app whose id and key hold - and _", async () => {
     const appKey = awkwardSecret();
     const app = await provisionApp({ appId: uid("acme_app"), appKey });
@@ -170,7 +172,7 @@ describe("oauth4webapi introspection and revocation with client_secret_basic (SP
   });
 });
 
-describe("jose verifiers configured per kind (SPEC §6, RFC 8725 §3.11)", () => {
+describe("jose verifiers configured per kind (docs/tokens.md#issuers, RFC 8725 §3.11)", () => {
   const jwks = createRemoteJWKSet(new URL(`${ISSUER}/.well-known/jwks.json`), {
     [joseCustomFetch]: viaWorker,
   });

@@ -102,8 +102,8 @@ describe("/oauth with client auth tokens", () => {
     expect((await processWithClientToken(merchant.merchantId, customerId, token)).status).toBe(200);
   });
 
-  // SPEC §6: one issuer per kind of UPI token, whichever form it takes: the UPI issuer's metadata
-  // (`/.well-known/oauth-authorization-server/upi`) is where a resource server finds this endpoint.
+  // docs/tokens.md#metadata: one issuer per kind of UPI token, whichever form it takes: the UPI issuer's
+  // metadata (`/.well-known/oauth-authorization-server/upi`) is where a resource server finds this endpoint.
   it("introspection names the UPI issuer, as for the family's session tokens", async () => {
     const { merchant, customerId, token } = await clientAuthToken();
     const body = await json(

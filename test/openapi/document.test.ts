@@ -119,7 +119,7 @@ describe("the document's content", () => {
     expect(await json(served)).toEqual(examples["appId missing"].value);
   });
 
-  it("describes the JWKS as the key store serves it, not as the SIGNING_KEYS secret (SPEC §11)", async () => {
+  it("describes the JWKS as the key store serves it, not as the SIGNING_KEYS secret (docs/operations.md#import)", async () => {
     const document = await json(await call("/openapi.json"));
     const { description } = document.paths["/.well-known/jwks.json"].get;
     expect(description).not.toContain("SIGNING_KEYS");

@@ -168,8 +168,8 @@ describe("every status a route answers is documented for it", () => {
     );
   });
 
-  // The JWKS comes from the signing key store (SPEC §11): it revalidates with 304 and fails closed
-  // with the plain 500 when the store's keys cannot be opened (README "Signing keys").
+  // The JWKS comes from the signing key store (docs/operations.md#signing-keys): it revalidates with 304 and
+  // fails closed with the plain 500 when the store's keys cannot be opened (docs/operations.md#signing-keys).
   it("GET /.well-known/jwks.json: the 304 of a revalidation and the 500 of an unusable key store", async () => {
     const jwks = operation("get", "/.well-known/jwks.json");
     const first = await call("/.well-known/jwks.json");

@@ -6,7 +6,7 @@ import { checkSession, login, provisionOrg, provisionUser, tokenOf } from "./sup
 
 const invalid = (message: string) => ({ error: { code: "invalid_request", message } });
 
-describe("admin: portal orgs (SPEC §7)", () => {
+describe("admin: portal orgs (docs/admin.md#orgs-and-users)", () => {
   it("creates an org with a numeric id, the seed's fields and its settings", async () => {
     const uuid = uid("acme");
     const response = await admin("POST", "/orgs", {
@@ -122,7 +122,7 @@ describe("admin: portal orgs (SPEC §7)", () => {
   });
 });
 
-describe("admin: portal users (SPEC §7)", () => {
+describe("admin: portal users (docs/admin.md#orgs-and-users)", () => {
   it("creates a user under its canonical email, keeping only a PBKDF2 hash of the password", async () => {
     const org = await provisionOrg();
     const email = `${uid("Mixed")}@Example.COM`;

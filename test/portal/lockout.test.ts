@@ -21,7 +21,7 @@ function refusedAttemptAt(email: string, now: number) {
   );
 }
 
-describe("/api_auth lockout (SPEC §4)", () => {
+describe("/api_auth lockout (docs/portal.md#lockout)", () => {
   it("answers the 10th failure with 401 and then 429 with Retry-After even for the right password", async () => {
     const user = await provisionUser();
     expect(await failTimes(user.email, MAX_FAILURES)).toEqual(Array(10).fill(401));

@@ -139,7 +139,8 @@ describe("/api_auth login (seed 001)", () => {
     const user = await provisionUser();
     const record = (await env.CONFIG.get<PortalUserRecord>(`portal-user:${user.email}`, "json"))!;
     const weak = await hashPassword(user.password, env.PASSWORD_PEPPER, 1_000);
-    // The user's tenant object is the record's only writer (SPEC §10): the weak hash goes in there.
+    // The user's tenant object is the record's only writer
+    // (docs/storage.md#tenant-objects): the weak hash goes in there.
     await tenantObject(env, "portal-user", user.email).upgradePasswordHash(record.passwordHash, weak);
     expect(JSON.parse((await env.CONFIG.get(`portal-user:${user.email}`))!).passwordHash).toBe(weak);
     expect((await login(user)).status).toBe(200);

@@ -89,7 +89,7 @@ describe("/api_auth/session (X-Optimus-API-Key)", () => {
   });
 });
 
-describe("portal tokens for introspection and revocation (SPEC §6)", () => {
+describe("portal tokens for introspection and revocation (docs/tokens.md#introspection)", () => {
   it.each([
     ["0ec164a4_1884_4c63_ba0b_87e5545c0e3e", true],
     ["0EC164A4_1884_4C63_BA0B_87E5545C0E3E", false],

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { clientIp } from "../../src/shared/client-ip";
 import { compileAllowlist, formatIpAddress, isAllowed } from "../../src/shared/ip-allowlist";
 
-// Headers a client can set freely; SPEC §1 says none of them is ever read.
+// Headers a client can set freely; docs/http.md#client-ip says none of them is ever read.
 const SPOOFABLE = {
   "X-Forwarded-For": "203.0.113.5",
   "X-Real-IP": "203.0.113.5",

@@ -10,7 +10,7 @@ import {
 const basic = (userPass: string) => `Basic ${btoa(userPass)}`;
 const reading = (username: string, password: string) => ({ username, password });
 
-describe("the Authorization parser (SPEC §2)", () => {
+describe("the Authorization parser (docs/http.md#credentials)", () => {
   it.each([
     ["Bearer abc", "abc"],
     ["bearer abc", "abc"],
@@ -39,7 +39,7 @@ describe("the Authorization parser (SPEC §2)", () => {
   });
 });
 
-describe("HTTP Basic per RFC 6749 §2.3.1, and raw (SPEC §2)", () => {
+describe("HTTP Basic per RFC 6749 §2.3.1, and raw (docs/http.md#credentials)", () => {
   it("decodes form-urlencoded parts first and keeps the raw reading second", () => {
     expect(basicCredentials(basic("acme%2Dapp:k%5Fey%2Bx+y"))).toEqual([
       reading("acme-app", "k_ey+x y"),
@@ -110,7 +110,7 @@ describe("HTTP Basic per RFC 6749 §2.3.1, and raw (SPEC §2)", () => {
   });
 });
 
-describe("the X-Optimus-API-Key parser (SPEC §4, issue 18 item 5)", () => {
+describe("the X-Optimus-API-Key parser (docs/portal.md#session-check, issue 18 item 5)", () => {
   it.each([
     ["T0k", "T0k"],
     ["Bearer T0k", "T0k"],

@@ -42,7 +42,7 @@ describe("fault renderers", () => {
   it.each([
     ["internal", 500],
     ["unavailable", 503],
-  ] as const)("gives each family its own SPEC envelope for %s", (fault, status) => {
+  ] as const)("gives each family its own documented envelope for %s", (fault, status) => {
     expect(renderPlainFault(fault).body).toEqual({
       error: fault === "internal" ? "internal_error" : "temporarily_unavailable",
     });

@@ -171,8 +171,8 @@ describe("internal faults: the family's 500/503, nothing internal in the body", 
     }
   }
 
-  // SPEC §10: the admin API reads the tenant's object, not its KV copy; a corrupt copy is a fault
-  // only for the hot paths (next test), and the object's next publish replaces it.
+  // docs/storage.md#tenant-objects: the admin API reads the tenant's object, not its KV copy; a corrupt copy
+  // is a fault only for the hot paths (next test), and the object's next publish replaces it.
   it("answers the admin API from the tenant's object when its KV copy is corrupt, and repairs the copy", async () => {
     const app = await provisionApp();
     await env.CONFIG.put(`app:${app.appId}`, "{corrupt");

@@ -20,7 +20,7 @@ import { call, configKeys, json, uid } from "../support/worker";
 import { provisionMerchant, storedKeys } from "../upi/support";
 
 /**
- * SPEC §2 "HTTP semantics" (issue 18): trailing slashes, HEAD without effects, one JSON media type,
+ * docs/http.md (issue 18): trailing slashes, HEAD without effects, one JSON media type,
  * repeated parameters. Every case goes through the Worker's real `fetch`.
  */
 
@@ -119,7 +119,7 @@ describe("HEAD never changes state: 405 with Allow where GET logs in or mints a 
   );
 });
 
-describe("vars are checked before any state changes (SPEC §2 'Configuration is checked')", () => {
+describe("vars are checked before any state changes (docs/http.md#checked-vars)", () => {
   const BAD_ZONE = { TIMEZONE: "Mars/Olympus_Mons" } as unknown as Partial<Env>;
 
   it("parses the vars: TIMEZONE and MAX_BODY_BYTES have defaults, ISSUER has none", () => {
@@ -250,7 +250,7 @@ describe("vars are checked before any state changes (SPEC §2 'Configuration is 
   });
 });
 
-describe("one JSON media type on every family: application/json only (SPEC §2)", () => {
+describe("one JSON media type on every family: application/json only (docs/http.md#media-type)", () => {
   const OTHER_JSON_TYPES = ["application/vnd.api+json", "application/merge-patch+json", "text/json"];
 
   it.each(OTHER_JSON_TYPES)("CPR: a valid body sent as %s counts as missing", async (type) => {
@@ -395,7 +395,7 @@ describe("a token parameter given twice is 400 invalid_request (RFC 6749 §3.1)"
   });
 });
 
-describe("ids a URL path cannot carry back (. and ..) are 400 where a family creates them (SPEC §7)", () => {
+describe("ids a URL path cannot carry back (. and ..) are 400 where a family creates them (docs/admin.md#ids)", () => {
   it.each([".", ".."])(
     "CPR: transactionId %j on /v2/auth/token and the legacy route, no transaction made",
     async (id) => {
@@ -468,7 +468,7 @@ describe("ids a URL path cannot carry back (. and ..) are 400 where a family cre
   });
 });
 
-describe("every list a tenant holds has a documented maximum, named in the 400 (SPEC §7)", () => {
+describe("every list a tenant holds has a documented maximum, named in the 400 (docs/admin.md#limits)", () => {
   const entries = (count: number) => Array.from({ length: count }, (_, i) => `10.${i >> 8}.${i & 255}.1`);
   const workflows = (count: number) => Array.from({ length: count }, (_, i) => `w${i}`);
 

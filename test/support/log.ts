@@ -1,6 +1,6 @@
 import { vi } from "vitest";
 
-/** The JSON log lines (SPEC §2: one object per line) the Worker writes while `send` runs. */
+/** The JSON log lines (docs/http.md#logs: one object per line) the Worker writes while `send` runs. */
 export async function capturedLog(send: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
   const lines: string[] = [];
   const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => {

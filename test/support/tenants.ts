@@ -6,7 +6,10 @@ export interface ProvisionedApp {
   appId: string;
   appKey: string;
   workflowId: string;
-  /** The incarnation the app was created with: its transaction objects are named with it (SPEC §10). */
+  /**
+   * The incarnation the app was created with: its transaction
+   * objects are named with it (docs/storage.md#incarnations).
+   */
   incarnation: string;
 }
 

@@ -78,7 +78,7 @@ const customerObjectFields = (customerId: string, fields: Record<string, unknown
   ...fields,
 });
 
-describe("Customer API (SPEC §5, Juspay style)", () => {
+describe("Customer API (docs/upi.md#customer-api, Juspay style)", () => {
   it("creates a customer from a form body and answers the customer object", async () => {
     const customerId = uid("c");
     const response = await customerApi("/customers", {
@@ -199,7 +199,7 @@ describe("Customer API (SPEC §5, Juspay style)", () => {
   });
 });
 
-describe("upiGetSessionToken by client auth token (SPEC §5)", () => {
+describe("upiGetSessionToken by client auth token (docs/upi.md#client-auth-tokens)", () => {
   it("answers the customer's state with a session token", async () => {
     const customerId = await createCustomer();
     await bindDevice(merchant.merchantId, customerId);

@@ -3,7 +3,7 @@ import { customerIdOf, referenceOfCustomerId } from "../../src/upi/customer-id";
 import { call, json, uid } from "../support/worker";
 import { customerStub, type ProvisionedMerchant, provisionMerchant } from "./support";
 
-/** SPEC §5: the Customer API as Juspay's SDKs call it (issue 14). */
+/** docs/upi.md#customer-api: the Customer API as Juspay's SDKs call it (issue 14). */
 
 let merchant: ProvisionedMerchant;
 beforeAll(async () => {
@@ -74,7 +74,7 @@ describe("the cst_ id (derived from object_reference_id, no index to lag)", () =
   });
 });
 
-describe("GET /customers/{id} by either id (SPEC §5)", () => {
+describe("GET /customers/{id} by either id (docs/upi.md#customer-api)", () => {
   it("finds the customer by the id it was given at creation and by its reference, the same object", async () => {
     const { reference, id, body } = await created({ mobile_number: "9876543210" });
     expect(id).toBe(customerIdOf(reference));
@@ -148,7 +148,7 @@ describe("GET /customers/{id} by either id (SPEC §5)", () => {
   });
 });
 
-describe("POST /customers/{id}: update (SPEC §5)", () => {
+describe("POST /customers/{id}: update (docs/upi.md#customer-api)", () => {
   it("updates the given fields by either id, keeps the others, and answers the updated object", async () => {
     const { reference, id, body } = await created({ mobile_number: "9876543210", first_name: "Jane" });
     const response = await customers(`/customers/${id}`, {
@@ -227,7 +227,7 @@ describe("POST /customers/{id}: update (SPEC §5)", () => {
   });
 });
 
-describe("as Juspay's SDKs send it (SPEC §5)", () => {
+describe("as Juspay's SDKs send it (docs/upi.md#customer-api)", () => {
   it("stores and returns mobile_country_code, 91 by default", async () => {
     expect((await created()).body.mobile_country_code).toBe("91");
     expect((await created({ mobile_country_code: "1" })).body.mobile_country_code).toBe("1");

@@ -34,7 +34,7 @@ async function clientAuthToken(customerId = uid("c")): Promise<string> {
   return (await json(response)).juspay.client_auth_token;
 }
 
-describe("UPI session tokens as a TokenFamily (SPEC §6)", () => {
+describe("UPI session tokens as a TokenFamily (docs/tokens.md#introspection)", () => {
   it("recognises session JWTs only", async () => {
     expect(upiSessionTokens.recognises(await sessionToken())).toBe(true);
     expect(upiSessionTokens.recognises(`tkn_${"a".repeat(32)}`)).toBe(false);
@@ -78,7 +78,7 @@ describe("UPI session tokens as a TokenFamily (SPEC §6)", () => {
   });
 });
 
-describe("client auth tokens as a TokenFamily (SPEC §6)", () => {
+describe("client auth tokens as a TokenFamily (docs/tokens.md#introspection)", () => {
   it("introspects a live token without using it, then revokes it at once", async () => {
     const customerId = uid("c");
     const token = await clientAuthToken(customerId);

@@ -24,7 +24,7 @@ async function ecPublicKeyPem(): Promise<string> {
   return `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PUBLIC KEY-----\n`;
 }
 
-describe("admin merchants (SPEC §7)", () => {
+describe("admin merchants (docs/admin.md#merchants)", () => {
   it("creates a merchant with a generated API key, returned once and stored only as SHA-256", async () => {
     const merchantId = uid("m");
     const response = await admin("POST", "/merchants", { merchantId, ipAllowlist: ["203.0.113.0/24"] });
@@ -98,7 +98,7 @@ describe("admin merchants (SPEC §7)", () => {
   });
 });
 
-describe("merchant keys: RSA 2048+ public keys only (SPEC §7)", () => {
+describe("merchant keys: RSA 2048+ public keys only (docs/admin.md#input-validation)", () => {
   it.each([
     [
       "a private key",

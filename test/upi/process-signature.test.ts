@@ -47,7 +47,7 @@ function success(requestId: string, payload: Record<string, unknown>, action = "
   };
 }
 
-describe("upiGetSessionToken by merchant signature (SPEC §5)", () => {
+describe("upiGetSessionToken by merchant signature (docs/upi.md#signature-mode)", () => {
   it("answers FRESH for a customer without a device, with a session JWT that verifies against the JWKS", async () => {
     const customerId = uid("c");
     const body = await signedBody(merchant, { customerId, extra: { otherInfo: "order-42" } });
@@ -140,7 +140,7 @@ describe("upiGetSessionToken by merchant signature (SPEC §5)", () => {
   });
 });
 
-describe("replay protection (SPEC §5)", () => {
+describe("replay protection (docs/upi.md#replay)", () => {
   it("returns the same answer for the same requestId and 409 for another requestId", async () => {
     const customerId = uid("c");
     const body = await signedBody(merchant, { customerId });

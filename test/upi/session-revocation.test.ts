@@ -12,8 +12,9 @@ import {
 } from "./support";
 
 /**
- * SPEC §5 (issue 13 #6): revoking one UPI session token ends that session only; the admin route
- * `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions` ends all of them.
+ * docs/upi.md#session-revocation (issue 13 #6): revoking one UPI session token ends that session only; the
+ * admin route `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions`
+ * ends all of them.
  */
 
 async function openSession(merchant: ProvisionedMerchant, customerId: string): Promise<string> {

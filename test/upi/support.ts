@@ -18,7 +18,10 @@ export interface ProvisionedMerchant {
   readonly merchantId: string;
   readonly apiKey: string;
   readonly key: MerchantKey;
-  /** The incarnation the merchant was created with: its customer objects are named with it (SPEC §10). */
+  /**
+   * The incarnation the merchant was created with: its customer
+   * objects are named with it (docs/storage.md#incarnations).
+   */
   readonly incarnation: string;
 }
 

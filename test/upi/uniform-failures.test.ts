@@ -11,8 +11,8 @@ import {
 } from "./support";
 
 /**
- * SPEC §5 uniform failures (issue 13 #4): until the caller's credentials verified, an unknown
- * merchant reads exactly like a merchant with the default settings and no keys, and BAD_ORIGIN is
+ * docs/upi.md#uniform-failures uniform failures (issue 13 #4): until the caller's credentials verified, an
+ * unknown merchant reads exactly like a merchant with the default settings and no keys, and BAD_ORIGIN is
  * answered only to a caller whose credentials verified.
  */
 
