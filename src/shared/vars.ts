@@ -47,6 +47,11 @@ function checkIssuer(value: unknown): string {
   // documents of `ISSUER/cpr` and `ISSUER/upi` would name URLs no route serves. A trailing slash is
   // no path (shared/issuers drops it).
   if (url.pathname !== "/") throw new ConfigurationError("ISSUER must be an origin, with no path");
+  // `iss` and the metadata URLs are built from the text as written: it must already be the origin's
+  // canonical spelling (no userinfo, default port, upper-case host or dot segment).
+  if (value.replace(/\/$/, "") !== url.origin) {
+    throw new ConfigurationError(`ISSUER must be written as its origin, ${url.origin}`);
+  }
   return value;
 }
 

@@ -143,6 +143,18 @@ describe("vars are checked before any state changes (docs/http.md#checked-vars)"
     [{ ISSUER: "http://authedge.example.com" }, "ISSUER must be an https URL"],
     [{ ISSUER: "https://authedge.example.com/?x=1" }, "ISSUER must have no query or fragment"],
     [{ ISSUER: "https://authedge.example.com/auth" }, "ISSUER must be an origin, with no path"],
+    [
+      { ISSUER: "https://Authedge.Example.com:443" },
+      "ISSUER must be written as its origin, https://authedge.example.com",
+    ],
+    [
+      { ISSUER: "https://user:pw@authedge.example.com" },
+      "ISSUER must be written as its origin, https://authedge.example.com",
+    ],
+    [
+      { ISSUER: "https://authedge.example.com/." },
+      "ISSUER must be written as its origin, https://authedge.example.com",
+    ],
     [{ MAX_BODY_BYTES: "64k" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
     [{ MAX_BODY_BYTES: "0" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
     [{ MAX_BODY_BYTES: "200000000" }, "MAX_BODY_BYTES must be a whole number from 1 to 100000000"],
