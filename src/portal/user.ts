@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { logLine } from "../shared/log";
 import { fail, ok } from "../shared/result";
 import { recordTenantEvent } from "../shared/tenants";
 import { portalTokenObject } from "./sessions";
@@ -184,14 +183,10 @@ export class PortalUser extends DurableObject<Env> {
    */
   private async reportLockout(attempt: LoginAttempt): Promise<void> {
     if (this.credentialVersion() === 0) return;
-    try {
-      await recordTenantEvent(this.env, "portal-user", attempt.email, {
-        type: "locked_out",
-        requestId: attempt.requestId ?? "",
-      });
-    } catch (error) {
-      logLine({ fault: "locked_out event not recorded", error: String(error).slice(0, 200) });
-    }
+    await recordTenantEvent(this.env, "portal-user", attempt.email, {
+      type: "locked_out",
+      requestId: attempt.requestId ?? "",
+    });
   }
 
   /** Counts one failure; returns when the stored lockout state has fully expired, and whether it locked. */

@@ -1,4 +1,5 @@
 import { objectName } from "./ids";
+import { logLine } from "./log";
 
 /**
  * The tenant control plane's vocabulary (docs/storage.md#tenant-objects), shared by the admin API that drives
@@ -47,14 +48,27 @@ export function tenantObject(env: Env, kind: TenantKind, id: string) {
   return env.TENANTS.getByName(objectName("tenant", kind, id));
 }
 
-/** Appends a security event to a tenant's log (revocations, lockouts); the log belongs to the id. */
+/**
+ * Appends a security event to a tenant's log (revocations, lockouts); the log belongs to the id. It
+ * runs after the change it reports was committed, so a failure to record is logged, never thrown:
+ * the caller's change stands, and no route answers 500 for a change it made (docs/http.md#internal-faults).
+ */
 export async function recordTenantEvent(
   env: Env,
   kind: TenantKind,
   id: string,
   event: TenantEventInput,
 ): Promise<void> {
-  await tenantObject(env, kind, id).recordEvent(event, Date.now());
+  try {
+    await tenantObject(env, kind, id).recordEvent(event, Date.now());
+  } catch (error) {
+    logLine({
+      fault: "tenant event not recorded",
+      event: event.type,
+      requestId: event.requestId,
+      error: String(error).slice(0, 200),
+    });
+  }
 }
 
 /**

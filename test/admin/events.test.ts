@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_FAILURES } from "../../src/portal/user";
 import { tenantObject } from "../../src/shared/tenants";
-import { grantedToken } from "../cpr/helpers";
+import { grantedToken, stateOf } from "../cpr/helpers";
+import { adminAuth, fetchWith } from "../hardening/fixtures";
 import { checkSession, login, provisionUser, tokenOf } from "../portal/support";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
@@ -391,5 +392,35 @@ describe("portal security events", () => {
     const text = JSON.stringify(events);
     expect(text).not.toContain(token);
     expect(text).not.toContain(user.email);
+  });
+});
+
+describe("an event that cannot be appended after its change was committed", () => {
+  it("is logged as a fault, and the committed revocation still answers 200 and stands", async () => {
+    const app = await provisionApp();
+    const { transactionId } = await grantedToken(app);
+    // The app's object answers reads but refuses the append, as an outage between the two calls would.
+    const tenants = new Proxy(env.TENANTS, {
+      get(target, property) {
+        if (property !== "getByName") return Reflect.get(target, property);
+        return (name: string) => {
+          const stub = target.getByName(name);
+          return {
+            read: () => stub.read(),
+            recordEvent: () => Promise.reject(new Error("tenant object unreachable")),
+          };
+        };
+      },
+    });
+    const response = await fetchWith(
+      `/admin/v1/apps/${app.appId}/transactions/${transactionId}/revoke`,
+      { method: "POST", headers: adminAuth() },
+      { TENANTS: tenants },
+    );
+    expect(response.status).toBe(200);
+    expect((await json(response)).revocationEpoch).toBe(1);
+    expect((await stateOf(app.appId, transactionId))?.revocationEpoch).toBe(1);
+    const { events } = await eventsOf(`/apps/${app.appId}`);
+    expect(events.map((event: { type: string }) => event.type)).not.toContain("transaction_revoked");
   });
 });
