@@ -151,12 +151,14 @@ export class UpiCustomer extends DurableObject<Env> {
     }
     this.sweep(request.now);
     kv.put(key, { requestId, keepUntil } satisfies Redemption);
+    // Before the answer can fail, so a reservation left by a failed attempt is swept too; only storage
+    // is awaited, so the input gate keeps other requests out until the answer is in flight.
+    await this.scheduleCleanup(keepUntil);
     const answering = this.answer(request);
     this.signing.set(payloadHash, answering);
     try {
       const answer = await answering;
       kv.put(key, { requestId, keepUntil, answer } satisfies Redemption);
-      await this.scheduleCleanup(keepUntil);
       return { ok: true, value: answer };
     } finally {
       this.signing.delete(payloadHash);
