@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ecPublicKeyPem } from "../support/keys";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
 import { breakTenantObject, kvRefusingWrites } from "./support";
 
@@ -227,12 +228,7 @@ describe("concurrent changes apply in turn (docs/storage.md#tenant-objects)", ()
 
   it("keeps every request key of 8 parallel PUTs", async () => {
     const app = await createApp();
-    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-      "sign",
-      "verify",
-    ])) as CryptoKeyPair;
-    const der = new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer);
-    const publicKey = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PUBLIC KEY-----`;
+    const publicKey = await ecPublicKeyPem();
     const ids = Array.from({ length: 8 }, (_, index) => `k${index}`);
     const responses = await Promise.all(
       ids.map((keyId) => admin("PUT", `/apps/${app.appId}/request-keys/${keyId}`, { publicKey })),

@@ -6,6 +6,7 @@ import { tenantObject } from "../../src/shared/tenants";
 import { grantedToken, stateOf } from "../cpr/helpers";
 import { adminAuth, fetchWith } from "../hardening/fixtures";
 import { checkSession, login, provisionUser, tokenOf } from "../portal/support";
+import { ecPublicKeyPem, spkiPem } from "../support/keys";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
 import { bindDevice, DEMO_ACCOUNT, processCall, provisionMerchant, signedBody } from "../upi/support";
@@ -39,12 +40,7 @@ describe("GET /admin/v1/apps/{appId}/events", () => {
     const updated = await traced("PATCH", `/apps/${appId}`, { name: "Acme", workflows: ["w1", "w2"] });
     const rotated = await traced("POST", `/apps/${appId}/rotate-key`, { graceSeconds: 60 });
     const { appKey: newKey } = await json(rotated.response);
-    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-      "sign",
-      "verify",
-    ])) as CryptoKeyPair;
-    const der = new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer);
-    const publicKey = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PUBLIC KEY-----`;
+    const publicKey = await ecPublicKeyPem();
     const keyAdded = await traced("PUT", `/apps/${appId}/request-keys/k1`, { publicKey });
     const keyRemoved = await traced("DELETE", `/apps/${appId}/request-keys/k1`);
     const deleted = await traced("DELETE", `/apps/${appId}`);
@@ -169,8 +165,7 @@ describe("merchant, org and user logs", () => {
       true,
       ["sign", "verify"],
     )) as CryptoKeyPair;
-    const der = new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer);
-    const publicKey = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PUBLIC KEY-----`;
+    const publicKey = await spkiPem(pair.publicKey);
     expect((await admin("PUT", `/merchants/${merchantId}/keys/mk1`, { publicKey })).status).toBe(201);
     expect((await admin("DELETE", `/merchants/${merchantId}/keys/mk1`)).status).toBe(204);
     const { events } = await eventsOf(`/merchants/${merchantId}`);

@@ -6,6 +6,7 @@ import { MERCHANTS } from "../../src/shared/config-records";
 import { ConfigStore } from "../../src/shared/config-store";
 import { tenantObject } from "../../src/shared/tenants";
 import { login } from "../portal/support";
+import { ecPublicKeyPem } from "../support/keys";
 import { incarnationOf } from "../support/tenants";
 import { admin, call, json, postJson, TEST_IP, uid } from "../support/worker";
 import {
@@ -22,15 +23,6 @@ import { breakTenantObject, runTenantAlarm } from "./support";
  * docs/storage.md#purge lifecycle: a delete ends the tenant's incarnation, deletes its KV copies and purges
  * its state in the background; a re-created id is a new tenant that inherits nothing.
  */
-
-async function ecPublicKey(): Promise<string> {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-    "sign",
-    "verify",
-  ])) as CryptoKeyPair;
-  const der = new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer);
-  return `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PUBLIC KEY-----`;
-}
 
 async function createMerchant(merchantId = uid("m")) {
   const response = await admin("POST", "/merchants", { merchantId });
@@ -68,7 +60,7 @@ describe("deleting and re-creating an app (docs/storage.md#incarnations)", () =>
     );
     const oldCopy = JSON.parse((await env.CONFIG.get(`app:${appId}`))!);
     expect(
-      (await admin("PUT", `/apps/${appId}/request-keys/k1`, { publicKey: await ecPublicKey() })).status,
+      (await admin("PUT", `/apps/${appId}/request-keys/k1`, { publicKey: await ecPublicKeyPem() })).status,
     ).toBe(201);
     expect((await admin("DELETE", `/apps/${appId}`)).status).toBe(204);
     expect(await env.CONFIG.get(`app:${appId}`)).toBeNull();

@@ -7,6 +7,7 @@ import { forgetSigningKeyRing, reloadSigningKeyRing } from "../../src/shared/sig
 import { breakTenantObject, kvRefusingWrites } from "../admin/support";
 import { tokenBody } from "../cpr/helpers";
 import { login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
+import { ecPublicKeyPem } from "../support/keys";
 import { envWithOwnKeyStore } from "../support/signing-key-store";
 import { provisionApp } from "../support/tenants";
 import { json, uid } from "../support/worker";
@@ -319,22 +320,14 @@ describe("a failing KV write in the middle of an admin write", () => {
   it("registering a CPR request key: 500, the copy untouched until the next read publishes the key", async () => {
     const app = await provisionApp();
     const before = await env.CONFIG.get(`app:${app.appId}`);
-    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-      "sign",
-      "verify",
-    ])) as CryptoKeyPair;
-    const spki = btoa(
-      String.fromCharCode(
-        ...new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer),
-      ),
-    );
+    const publicKey = await ecPublicKeyPem();
     const broken = await breakTenantObject("app", app.appId, { CONFIG: kvRefusingWrites() });
     const response = await fetchWith(
       `/admin/v1/apps/${app.appId}/request-keys/k1`,
       {
         method: "PUT",
         headers: { ...adminAuth(), "Content-Type": "application/json" },
-        body: JSON.stringify({ publicKey: `-----BEGIN PUBLIC KEY-----\n${spki}\n-----END PUBLIC KEY-----` }),
+        body: JSON.stringify({ publicKey }),
       },
       {},
     );

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../../src/shared/config-records";
 import { sha256Hex } from "../../src/shared/crypto";
+import { ecPublicKeyPem } from "../support/keys";
 import { admin, json, TEST_IP, uid } from "../support/worker";
 import {
   failure,
@@ -14,15 +15,6 @@ import {
 } from "./support";
 
 const NO_SIGNATURE = "Signature verification failed";
-
-async function ecPublicKeyPem(): Promise<string> {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-    "sign",
-    "verify",
-  ])) as CryptoKeyPair;
-  const der = new Uint8Array((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer);
-  return `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PUBLIC KEY-----\n`;
-}
 
 describe("admin merchants (docs/admin.md#merchants)", () => {
   it("creates a merchant with a generated API key, returned once and stored only as SHA-256", async () => {
@@ -110,7 +102,7 @@ describe("merchant keys: RSA 2048+ public keys only (docs/admin.md#input-validat
       async () => (await rsaKeyPair(1024)).publicKeyPem,
       "publicKey: RSA key is shorter than 2048 bits",
     ],
-    ["an EC key", ecPublicKeyPem, "publicKey: not an RSA public key"],
+    ["an EC key", async () => `${await ecPublicKeyPem()}\n`, "publicKey: not an RSA public key"],
     [
       "no PEM at all",
       async () => "ssh-rsa AAAAB3NzaC1yc2E",
