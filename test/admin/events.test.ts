@@ -9,7 +9,14 @@ import { checkSession, login, provisionUser, tokenOf } from "../portal/support";
 import { ecPublicKeyPem, spkiPem } from "../support/keys";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, TEST_IP, uid } from "../support/worker";
-import { bindDevice, DEMO_ACCOUNT, processCall, provisionMerchant, signedBody } from "../upi/support";
+import {
+  bindDevice,
+  customerApiCall,
+  DEMO_ACCOUNT,
+  processCall,
+  provisionMerchant,
+  signedBody,
+} from "../upi/support";
 import { runTenantAlarm } from "./support";
 
 /**
@@ -275,14 +282,8 @@ describe("UPI security events", () => {
   it("records client_token_revoked when a merchant revokes a client auth token", async () => {
     const merchant = await provisionMerchant();
     const customerId = uid("cust");
-    const created = await call("/customers", {
-      method: "POST",
-      headers: {
-        Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
-        "x-merchantid": merchant.merchantId,
-        "Content-Type": "application/json",
-      },
-      body: JSON.stringify({ object_reference_id: customerId, "options.get_client_auth_token": "true" }),
+    const created = await customerApiCall(merchant, "/customers", {
+      json: { object_reference_id: customerId, "options.get_client_auth_token": "true" },
     });
     expect(created.status).toBe(200);
     const token = (await json(created)).juspay.client_auth_token as string;

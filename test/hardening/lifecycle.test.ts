@@ -14,10 +14,11 @@ import {
 } from "../cpr/helpers";
 import { oauthForm } from "../oauth/support";
 import { incarnationOf, type ProvisionedApp, provisionApp } from "../support/tenants";
-import { admin, call, json, postJson, TEST_IP, uid } from "../support/worker";
+import { admin, json, postJson, TEST_IP, uid } from "../support/worker";
 import {
   bindDevice,
   clientTokenBody,
+  customerApiCall,
   customerStub,
   failure,
   type ProvisionedMerchant,
@@ -257,24 +258,14 @@ async function recreateMerchant(merchant: ProvisionedMerchant): Promise<Provisio
   return createMerchantAgain(merchant);
 }
 
-function customerApi(merchant: ProvisionedMerchant, path: string, body?: Record<string, string>) {
-  return call(path, {
-    method: body === undefined ? "GET" : "POST",
-    headers: {
-      Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
-      "x-merchantid": merchant.merchantId,
-      ...(body === undefined ? {} : { "Content-Type": "application/x-www-form-urlencoded" }),
-    },
-    body: body === undefined ? undefined : new URLSearchParams(body).toString(),
-  });
-}
-
 /** Creates the customer and returns a fresh client auth token for it. */
 async function customerWithToken(merchant: ProvisionedMerchant, customerId: string): Promise<string> {
-  const response = await customerApi(merchant, "/customers", {
-    object_reference_id: customerId,
-    mobile_number: "9876543210",
-    "options.get_client_auth_token": "true",
+  const response = await customerApiCall(merchant, "/customers", {
+    form: {
+      object_reference_id: customerId,
+      mobile_number: "9876543210",
+      "options.get_client_auth_token": "true",
+    },
   });
   expect(response.status).toBe(200);
   return (await json(response)).juspay.client_auth_token;
@@ -293,10 +284,10 @@ describe("a merchant deleted and created again (docs/storage.md#incarnations)", 
     await customerWithToken(old, customerId);
     await bindDevice(old.merchantId, customerId);
     expect((await sessionBySignature(old, customerId)).status).toBe("BOUND");
-    expect((await customerApi(old, `/customers/${customerId}`)).status).toBe(200);
+    expect((await customerApiCall(old, `/customers/${customerId}`)).status).toBe(200);
 
     const again = await recreateMerchant(old);
-    const lookup = await customerApi(again, `/customers/${customerId}`);
+    const lookup = await customerApiCall(again, `/customers/${customerId}`);
     expect(lookup.status).toBe(404);
     expect(await json(lookup)).toEqual(customerApiError({ code: "customer_not_found" }).body);
     expect(await json(await admin("GET", `/merchants/${again.merchantId}/customers/${customerId}`))).toEqual({
@@ -409,7 +400,7 @@ describe("a merchant deleted and created again (docs/storage.md#incarnations)", 
     const customerId = uid("c");
     const before = await customerWithToken(merchant, customerId);
     const racing = Array.from({ length: 12 }, () =>
-      customerApi(merchant, `/customers/${customerId}?options.get_client_auth_token=true`),
+      customerApiCall(merchant, `/customers/${customerId}?options.get_client_auth_token=true`),
     );
     const deleted = admin("DELETE", `/merchants/${merchant.merchantId}`);
     const responses = await Promise.all(racing);

@@ -2,7 +2,14 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { provisionApp } from "../support/tenants";
 import { call, json, uid } from "../support/worker";
-import { bindDevice, clientTokenBody, processCall, provisionMerchant, signedBody } from "../upi/support";
+import {
+  bindDevice,
+  clientTokenBody,
+  customerApiCall,
+  processCall,
+  provisionMerchant,
+  signedBody,
+} from "../upi/support";
 import { oauthForm } from "./support";
 
 async function sessionToken() {
@@ -19,17 +26,8 @@ async function clientAuthToken() {
   const merchant = await provisionMerchant();
   const customerId = uid("cust");
   // The option in the query string, as Juspay's docs show it for creation too.
-  const response = await call("/customers?options.get_client_auth_token=true", {
-    method: "POST",
-    headers: {
-      Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
-      "x-merchantid": merchant.merchantId,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({
-      object_reference_id: customerId,
-      mobile_number: "9876543210",
-    }).toString(),
+  const response = await customerApiCall(merchant, "/customers?options.get_client_auth_token=true", {
+    form: { object_reference_id: customerId, mobile_number: "9876543210" },
   });
   const body = await json(response);
   expect(response.status, JSON.stringify(body)).toBe(200);

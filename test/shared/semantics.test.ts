@@ -17,7 +17,7 @@ import { fetchWith } from "../hardening/fixtures";
 import { checkSession, login, provisionOrg, provisionUser, tokenOf } from "../portal/support";
 import { provisionApp } from "../support/tenants";
 import { call, configKeys, json, uid } from "../support/worker";
-import { provisionMerchant, storedKeys } from "../upi/support";
+import { customerApiCall, provisionMerchant, storedKeys } from "../upi/support";
 
 /**
  * docs/http.md (issue 18): trailing slashes, HEAD without effects, one JSON media type,
@@ -447,15 +447,7 @@ describe("ids a URL path cannot carry back (. and ..) are 400 where a family cre
     async (id) => {
       const merchant = await provisionMerchant();
       const objects = await listDurableObjectIds(env.UPI_CUSTOMERS);
-      const response = await call("/customers", {
-        method: "POST",
-        headers: {
-          Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
-          "x-merchantid": merchant.merchantId,
-          "Content-Type": "application/x-www-form-urlencoded",
-        },
-        body: new URLSearchParams({ object_reference_id: id }).toString(),
-      });
+      const response = await customerApiCall(merchant, "/customers", { form: { object_reference_id: id } });
       expect(response.status).toBe(400);
       expect((await json(response)).error_message).toBe(
         'Wrong value in object_reference_id: must not be "." or ".."',

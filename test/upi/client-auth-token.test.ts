@@ -2,10 +2,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/shared/crypto";
 import { customerIdOf } from "../../src/upi/customer-id";
-import { call, json, uid } from "../support/worker";
+import { json, uid } from "../support/worker";
 import {
   bindDevice,
+  type CustomerApiInit,
   clientTokenBody,
+  customerApiCall,
   customerStub,
   failure,
   type ProvisionedMerchant,
@@ -19,33 +21,10 @@ beforeAll(async () => {
   merchant = await provisionMerchant({ prefix: "JUS", clientAuthTokenMaxUses: 3 });
 });
 
-function basic(apiKey: string): string {
-  return `Basic ${btoa(`${apiKey}:`)}`;
-}
-
-function customerApi(
-  path: string,
-  init: {
-    method?: string;
-    form?: Record<string, string>;
-    json?: unknown;
-    apiKey?: string;
-    merchantId?: string;
-  } = {},
-) {
-  const headers = new Headers({
-    Authorization: basic(init.apiKey ?? merchant.apiKey),
-    "x-merchantid": init.merchantId ?? merchant.merchantId,
-  });
-  let body: string | undefined;
-  if (init.form) {
-    headers.set("Content-Type", "application/x-www-form-urlencoded");
-    body = new URLSearchParams(init.form).toString();
-  } else if (init.json !== undefined) {
-    headers.set("Content-Type", "application/json");
-    body = JSON.stringify(init.json);
-  }
-  return call(path, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body });
+/** The Customer API as this file's merchant, or with another key or merchant id. */
+function customerApi(path: string, init: CustomerApiInit & { apiKey?: string; merchantId?: string } = {}) {
+  const { apiKey = merchant.apiKey, merchantId = merchant.merchantId, ...rest } = init;
+  return customerApiCall({ apiKey, merchantId }, path, rest);
 }
 
 async function createCustomer(customerId = uid("c")): Promise<string> {

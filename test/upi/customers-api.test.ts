@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { customerIdOf, referenceOfCustomerId } from "../../src/upi/customer-id";
 import { call, json, uid } from "../support/worker";
-import { customerStub, type ProvisionedMerchant, provisionMerchant } from "./support";
+import {
+  type CustomerApiInit,
+  customerApiCall,
+  customerStub,
+  type ProvisionedMerchant,
+  provisionMerchant,
+} from "./support";
 
 /** docs/upi.md#customer-api: the Customer API as Juspay's SDKs call it (issue 14). */
 
@@ -10,28 +16,8 @@ beforeAll(async () => {
   merchant = await provisionMerchant();
 });
 
-interface CustomerCall {
-  method?: string;
-  form?: Record<string, string>;
-  json?: unknown;
-  headers?: Record<string, string>;
-}
-
-function customers(path: string, init: CustomerCall = {}) {
-  const headers = new Headers({
-    Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
-    "x-merchantid": merchant.merchantId,
-    ...init.headers,
-  });
-  let body: string | undefined;
-  if (init.form) {
-    headers.set("Content-Type", "application/x-www-form-urlencoded");
-    body = new URLSearchParams(init.form).toString();
-  } else if (init.json !== undefined) {
-    headers.set("Content-Type", "application/json");
-    body = JSON.stringify(init.json);
-  }
-  return call(path, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body });
+function customers(path: string, init: CustomerApiInit = {}) {
+  return customerApiCall(merchant, path, init);
 }
 
 async function created(fields: Record<string, string> = {}) {

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { upiClientAuthTokens, upiSessionTokens } from "../../src/upi/introspection";
-import { call, json, uid } from "../support/worker";
+import { json, uid } from "../support/worker";
 import {
   clientTokenBody,
+  customerApiCall,
   type ProvisionedMerchant,
   processCall,
   provisionMerchant,
@@ -21,15 +22,8 @@ async function sessionToken(customerId = uid("c")): Promise<string> {
 }
 
 async function clientAuthToken(customerId = uid("c")): Promise<string> {
-  const headers = {
-    Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
-    "x-merchantid": merchant.merchantId,
-    "Content-Type": "application/json",
-  };
-  const response = await call("/customers", {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ object_reference_id: customerId, "options.get_client_auth_token": "true" }),
+  const response = await customerApiCall(merchant, "/customers", {
+    json: { object_reference_id: customerId, "options.get_client_auth_token": "true" },
   });
   return (await json(response)).juspay.client_auth_token;
 }

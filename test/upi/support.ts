@@ -143,6 +143,36 @@ export function processCall(body: unknown, ip?: string): Promise<Response> {
   return postJson("/hyperapi/process", body, ip === undefined ? {} : { ip });
 }
 
+/** A Customer API call: a form or JSON body (POST unless `method` says), headers over the merchant's. */
+export interface CustomerApiInit {
+  method?: string;
+  form?: Record<string, string>;
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Calls the Customer API (docs/upi.md#customer-api) as the merchant: its key in Basic auth and `x-merchantid`. */
+export function customerApiCall(
+  merchant: Pick<ProvisionedMerchant, "merchantId" | "apiKey">,
+  path: string,
+  init: CustomerApiInit = {},
+): Promise<Response> {
+  const headers = new Headers({
+    Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
+    "x-merchantid": merchant.merchantId,
+    ...init.headers,
+  });
+  let body: string | undefined;
+  if (init.form) {
+    headers.set("Content-Type", "application/x-www-form-urlencoded");
+    body = new URLSearchParams(init.form).toString();
+  } else if (init.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  return call(path, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body });
+}
+
 /** The customer's object, for reading the state a request left behind. */
 export function customerStub(merchant: MerchantIncarnation, customerId: string) {
   return customerObject(env, merchant.merchantId, merchant.incarnation, customerId);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { call, json, TEST_IP, uid } from "../support/worker";
+import { json, TEST_IP, uid } from "../support/worker";
 import {
   clientTokenBody,
+  customerApiCall,
   failure,
   type ProvisionedMerchant,
   processCall,
@@ -111,17 +112,14 @@ describe("signature mode: BAD_ORIGIN only after the signature verified", () => {
 
 /** Creates a customer through the Customer API and returns a fresh client auth token for it. */
 async function issueClientToken(merchant: ProvisionedMerchant, customerId: string): Promise<string> {
-  const headers = {
-    Authorization: `Basic ${btoa(`${merchant.apiKey}:`)}`,
-    "x-merchantid": merchant.merchantId,
-  };
-  const created = await call("/customers", {
-    method: "POST",
-    headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ object_reference_id: customerId }).toString(),
+  const created = await customerApiCall(merchant, "/customers", {
+    form: { object_reference_id: customerId },
   });
   expect(created.status).toBe(200);
-  const issued = await call(`/customers/${customerId}?options.get_client_auth_token=true`, { headers });
+  const issued = await customerApiCall(
+    merchant,
+    `/customers/${customerId}?options.get_client_auth_token=true`,
+  );
   expect(issued.status).toBe(200);
   return (await json(issued)).juspay.client_auth_token;
 }
