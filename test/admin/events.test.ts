@@ -33,6 +33,34 @@ async function traced(method: string, path: string, body?: unknown) {
   return { response, requestId };
 }
 
+/** Revokes a token through `/oauth/revoke` with the caller's credentials, carrying a known X-Request-Id. */
+async function tracedRevoke(credentials: Record<string, string>, token: string) {
+  const requestId = `req-${crypto.randomUUID()}`;
+  const response = await call("/oauth/revoke", {
+    method: "POST",
+    headers: {
+      ...credentials,
+      "Content-Type": "application/x-www-form-urlencoded",
+      "X-Request-Id": requestId,
+    },
+    body: `token=${token}`,
+  });
+  return { response, requestId };
+}
+
+/** A merchant's credentials as an OAuth client (RFC 6749 §2.3.1 Basic). */
+function merchantCredentials(merchant: { merchantId: string; apiKey: string }) {
+  return { Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}` };
+}
+
+/** The newest event of the tenant at `path` is `type` for `requestId`, and the log nowhere quotes `token`. */
+async function expectNewestRevocation(path: string, type: string, requestId: string, token: string) {
+  const { events } = await eventsOf(path);
+  expect(events[0]).toEqual({ id: expect.any(String), at: expect.stringMatching(ISO_UTC), type, requestId });
+  expect(JSON.stringify(events)).not.toContain(token);
+  return events;
+}
+
 async function eventsOf(path: string, query = "") {
   const response = await admin("GET", `${path}/events${query}`);
   expect(response.status).toBe(200);
@@ -127,17 +155,11 @@ describe("GET /admin/v1/apps/{appId}/events", () => {
     const revoked = await traced("POST", `/apps/${app.appId}/transactions/${transactionId}/revoke`);
     expect(revoked.response.status).toBe(200);
     const { answer: second } = await grantedToken(app);
-    const oauthRequestId = `req-${crypto.randomUUID()}`;
-    const oauth = await call("/oauth/revoke", {
-      method: "POST",
-      headers: {
-        Authorization: `Basic ${btoa(`${app.appId}:${app.appKey}`)}`,
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Request-Id": oauthRequestId,
-      },
-      body: `token=${second.result.authToken.slice("Bearer ".length)}`,
-    });
-    expect(oauth.status).toBe(200);
+    const oauth = await tracedRevoke(
+      { Authorization: `Basic ${btoa(`${app.appId}:${app.appKey}`)}` },
+      second.result.authToken.slice("Bearer ".length),
+    );
+    expect(oauth.response.status).toBe(200);
     expect(answer.result.authToken).toBeTruthy();
     await admin("DELETE", `/apps/${app.appId}`);
     await admin("POST", "/apps", { appId: app.appId, ipAllowlist: [], workflows: [] });
@@ -149,7 +171,7 @@ describe("GET /admin/v1/apps/{appId}/events", () => {
       "transaction_revoked",
       "created",
     ]);
-    expect(events[2].requestId).toBe(oauthRequestId);
+    expect(events[2].requestId).toBe(oauth.requestId);
     expect(events[3].requestId).toBe(revoked.requestId);
   });
 
@@ -258,25 +280,9 @@ describe("UPI security events", () => {
     const session = await processCall(await signedBody(merchant, { customerId, mobile: "919876543210" }));
     expect(session.status).toBe(200);
     const token = (await json(session)).payload.sessionToken as string;
-    const requestId = `req-${crypto.randomUUID()}`;
-    const revoked = await call("/oauth/revoke", {
-      method: "POST",
-      headers: {
-        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Request-Id": requestId,
-      },
-      body: `token=${token}`,
-    });
+    const { response: revoked, requestId } = await tracedRevoke(merchantCredentials(merchant), token);
     expect(revoked.status).toBe(200);
-    const { events } = await eventsOf(`/merchants/${merchant.merchantId}`);
-    expect(events[0]).toEqual({
-      id: expect.any(String),
-      at: expect.stringMatching(ISO_UTC),
-      type: "sessions_revoked",
-      requestId,
-    });
-    expect(JSON.stringify(events)).not.toContain(token);
+    await expectNewestRevocation(`/merchants/${merchant.merchantId}`, "sessions_revoked", requestId, token);
   });
 
   it("records client_token_revoked when a merchant revokes a client auth token", async () => {
@@ -287,34 +293,16 @@ describe("UPI security events", () => {
     });
     expect(created.status).toBe(200);
     const token = (await json(created)).juspay.client_auth_token as string;
-    const requestId = `req-${crypto.randomUUID()}`;
-    const revoked = await call("/oauth/revoke", {
-      method: "POST",
-      headers: {
-        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Request-Id": requestId,
-      },
-      body: `token=${token}`,
-    });
+    const { response: revoked, requestId } = await tracedRevoke(merchantCredentials(merchant), token);
     expect(revoked.status).toBe(200);
-    const { events } = await eventsOf(`/merchants/${merchant.merchantId}`);
-    expect(events[0]).toEqual({
-      id: expect.any(String),
-      at: expect.stringMatching(ISO_UTC),
-      type: "client_token_revoked",
+    const events = await expectNewestRevocation(
+      `/merchants/${merchant.merchantId}`,
+      "client_token_revoked",
       requestId,
-    });
-    expect(JSON.stringify(events)).not.toContain(token);
+      token,
+    );
     // The twin: revoking it again (no longer live) revokes nothing and records nothing.
-    await call("/oauth/revoke", {
-      method: "POST",
-      headers: {
-        Authorization: `Basic ${btoa(`${merchant.merchantId}:${merchant.apiKey}`)}`,
-        "Content-Type": "application/x-www-form-urlencoded",
-      },
-      body: `token=${token}`,
-    });
+    await tracedRevoke(merchantCredentials(merchant), token);
     expect((await eventsOf(`/merchants/${merchant.merchantId}`)).events).toHaveLength(events.length);
   });
 });
@@ -366,27 +354,11 @@ describe("portal security events", () => {
   ] as const)("records token_revoked when %s revokes a portal token", async (_who, auth) => {
     const user = await provisionUser();
     const token = await tokenOf(await login(user));
-    const requestId = `req-${crypto.randomUUID()}`;
-    const revoked = await call("/oauth/revoke", {
-      method: "POST",
-      headers: {
-        ...auth(token),
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Request-Id": requestId,
-      },
-      body: `token=${token}`,
-    });
+    const { response: revoked, requestId } = await tracedRevoke(auth(token), token);
     expect(revoked.status).toBe(200);
     expect((await checkSession(token)).status).toBe(401);
-    const { events } = await eventsOf(`/users/${user.email}`);
-    expect(events[0]).toEqual({
-      id: expect.any(String),
-      at: expect.stringMatching(ISO_UTC),
-      type: "token_revoked",
-      requestId,
-    });
+    const events = await expectNewestRevocation(`/users/${user.email}`, "token_revoked", requestId, token);
     const text = JSON.stringify(events);
-    expect(text).not.toContain(token);
     expect(text).not.toContain(user.email);
   });
 });
