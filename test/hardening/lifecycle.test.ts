@@ -49,6 +49,14 @@ async function deleteTenant(path: string): Promise<void> {
   expect((await admin("DELETE", path)).status).toBe(204);
 }
 
+/** The incarnation of an id created again: a fresh one, never the deleted tenant's. */
+async function newIncarnation(kind: "app" | "merchant", id: string, deleted: string): Promise<string> {
+  const incarnation = await incarnationOf(kind, id);
+  expect(incarnation).toMatch(/^[0-9a-f]{32}$/);
+  expect(incarnation).not.toBe(deleted);
+  return incarnation;
+}
+
 /** Creates the (deleted) app's id again, with the same workflow and allowlist. */
 async function createAppAgain(app: ProvisionedApp): Promise<ProvisionedApp> {
   const created = await admin("POST", "/apps", {
@@ -61,10 +69,8 @@ async function createAppAgain(app: ProvisionedApp): Promise<ProvisionedApp> {
     appId: app.appId,
     appKey: (await json(created)).appKey,
     workflowId: app.workflowId,
-    incarnation: await incarnationOf("app", app.appId),
+    incarnation: await newIncarnation("app", app.appId, app.incarnation),
   };
-  expect(again.incarnation).toMatch(/^[0-9a-f]{32}$/);
-  expect(again.incarnation).not.toBe(app.incarnation);
   return again;
 }
 
@@ -245,10 +251,8 @@ async function createMerchantAgain(merchant: ProvisionedMerchant): Promise<Provi
     merchantId: merchant.merchantId,
     apiKey: (await json(created)).apiKey,
     key: await registerKey(merchant.merchantId),
-    incarnation: await incarnationOf("merchant", merchant.merchantId),
+    incarnation: await newIncarnation("merchant", merchant.merchantId, merchant.incarnation),
   };
-  expect(again.incarnation).toMatch(/^[0-9a-f]{32}$/);
-  expect(again.incarnation).not.toBe(merchant.incarnation);
   return again;
 }
 
