@@ -275,6 +275,25 @@ async function customerWithToken(merchant: ProvisionedMerchant, customerId: stri
   return (await json(response)).juspay.client_auth_token;
 }
 
+/** Process refuses the client auth token for the merchant's customer: 401 UNAUTHORIZED, the seed's envelope. */
+async function expectClientTokenRefused(
+  merchantId: string,
+  customerId: string,
+  token: string,
+): Promise<void> {
+  const body = clientTokenBody(merchantId, customerId, token);
+  const refused = await processCall(body);
+  expect(refused.status).toBe(401);
+  expect(await json(refused)).toEqual(
+    failure(
+      body.requestId,
+      "UNAUTHORIZED",
+      "clientAuthToken is not valid for this merchant and customer",
+      ACTION,
+    ),
+  );
+}
+
 async function sessionBySignature(merchant: ProvisionedMerchant, customerId: string) {
   const response = await processCall(await signedBody(merchant, { customerId, mobile: "919876543210" }));
   expect(response.status).toBe(200);
@@ -322,17 +341,7 @@ describe("a merchant deleted and created again (docs/storage.md#incarnations)", 
     const again = await recreateMerchant(old);
     const newToken = await customerWithToken(again, customerId);
 
-    const body = clientTokenBody(again.merchantId, customerId, oldToken);
-    const refused = await processCall(body);
-    expect(refused.status).toBe(401);
-    expect(await json(refused)).toEqual(
-      failure(
-        body.requestId,
-        "UNAUTHORIZED",
-        "clientAuthToken is not valid for this merchant and customer",
-        ACTION,
-      ),
-    );
+    await expectClientTokenRefused(again.merchantId, customerId, oldToken);
     expect(await introspect({ admin: true }, oldToken)).toEqual(INACTIVE);
     expect(await introspect({ basic: [again.merchantId, again.apiKey] }, oldToken)).toEqual(INACTIVE);
     // The twin: the new merchant's token for the same customer works and is live.
@@ -386,17 +395,7 @@ describe("a merchant deleted and created again (docs/storage.md#incarnations)", 
     await deleteTenant(`/merchants/${merchant.merchantId}`);
     expect(await introspect({ admin: true }, session)).toEqual(INACTIVE);
     expect(await introspect({ admin: true }, clientToken)).toEqual(INACTIVE);
-    const body = clientTokenBody(merchant.merchantId, customerId, clientToken);
-    const refused = await processCall(body);
-    expect(refused.status).toBe(401);
-    expect(await json(refused)).toEqual(
-      failure(
-        body.requestId,
-        "UNAUTHORIZED",
-        "clientAuthToken is not valid for this merchant and customer",
-        ACTION,
-      ),
-    );
+    await expectClientTokenRefused(merchant.merchantId, customerId, clientToken);
   });
 
   it("leaves no client auth token live that was issued before or while the merchant was deleted", async () => {
