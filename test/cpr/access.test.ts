@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { SIGNATURE_WINDOW_MS } from "../../src/cpr/request-signature";
+import { pem, requestKeyParams } from "../support/keys";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";
 import { admin, call, json, postJson, TEST_IP, uid } from "../support/worker";
 import {
@@ -139,30 +140,22 @@ describe("credentials and IP (docs/cpr.md#credentials-and-ip)", () => {
 
 const encoder = new TextEncoder();
 
-function pem(spki: ArrayBuffer): string {
-  const base64 = btoa(String.fromCharCode(...new Uint8Array(spki)));
-  return `-----BEGIN PUBLIC KEY-----\n${base64.match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
-}
-
 interface Signer {
   readonly keyId: string;
   sign(message: string): Promise<string>;
 }
 
 async function registerSigner(appId: string, alg: "RS256" | "PS256" | "ES256"): Promise<Signer> {
-  const generate =
-    alg === "ES256"
-      ? { name: "ECDSA", namedCurve: "P-256" }
-      : {
-          name: alg === "RS256" ? "RSASSA-PKCS1-v1_5" : "RSA-PSS",
-          modulusLength: 2048,
-          publicExponent: new Uint8Array([1, 0, 1]),
-          hash: "SHA-256",
-        };
-  const pair = (await crypto.subtle.generateKey(generate, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey(requestKeyParams(alg), true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
   const keyId = uid("key");
   const spki = (await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer;
-  const response = await admin("PUT", `/apps/${appId}/request-keys/${keyId}`, { publicKey: pem(spki), alg });
+  const response = await admin("PUT", `/apps/${appId}/request-keys/${keyId}`, {
+    publicKey: pem("PUBLIC KEY", spki),
+    alg,
+  });
   expect(response.status).toBe(201);
   const params =
     alg === "ES256"

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_REQUEST_KEYS } from "../../src/cpr/admin-request-keys";
+import { pem } from "../support/keys";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";
 import { admin, call, json, uid } from "../support/worker";
 
@@ -8,11 +9,6 @@ let app: ProvisionedApp;
 beforeAll(async () => {
   app = await provisionApp();
 });
-
-function pem(label: string, der: ArrayBuffer): string {
-  const base64 = btoa(String.fromCharCode(...new Uint8Array(der)));
-  return `-----BEGIN ${label}-----\n${base64.match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
-}
 
 async function rsaPair(modulusLength: number) {
   return (await crypto.subtle.generateKey(

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { SIGNATURE_WINDOW_MS, verifyRequestSignature } from "../../src/cpr/request-signature";
 import { maxPssSaltLength, p256DerToRaw } from "../../src/cpr/signature-forms";
 import type { RequestKey } from "../../src/shared/config-records";
+import { pem, requestKeyParams } from "../support/keys";
 import { provisionApp } from "../support/tenants";
 import { admin, call, json, uid } from "../support/worker";
 import { AUTH_TOKEN, tokenBody, UNAUTHORIZED } from "./helpers";
@@ -22,23 +23,12 @@ const testEnv = env as unknown as {
 
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
-function pem(label: string, der: ArrayBuffer): string {
-  const text = btoa(String.fromCharCode(...new Uint8Array(der)));
-  return `-----BEGIN ${label}-----\n${text.match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
-}
-
 /** A fresh key pair as PEMs: PKCS#8 for the signers, SPKI for the admin API. */
 async function keyPair(alg: Alg) {
-  const params =
-    alg === "ES256"
-      ? { name: "ECDSA", namedCurve: "P-256" }
-      : {
-          name: alg === "PS256" ? "RSA-PSS" : "RSASSA-PKCS1-v1_5",
-          modulusLength: 2048,
-          publicExponent: new Uint8Array([1, 0, 1]),
-          hash: "SHA-256",
-        };
-  const pair = (await crypto.subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey(requestKeyParams(alg), true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
   return {
     privateKeyPem: pem(
       "PRIVATE KEY",

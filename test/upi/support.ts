@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from "jose";
 import { expect } from "vitest";
 import { customerObject } from "../../src/upi/customer";
+import { pem } from "../support/keys";
 import { incarnationOf } from "../support/tenants";
 import { admin, call, json, postJson, uid } from "../support/worker";
 
@@ -27,11 +28,6 @@ export interface ProvisionedMerchant {
 
 /** A merchant and the incarnation whose customer objects are meant. */
 export type MerchantIncarnation = Pick<ProvisionedMerchant, "merchantId" | "incarnation">;
-
-function pem(label: string, der: ArrayBuffer): string {
-  const base64 = btoa(String.fromCharCode(...new Uint8Array(der)));
-  return `-----BEGIN ${label}-----\n${base64.match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
-}
 
 const RSA = { name: "RSASSA-PKCS1-v1_5", publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
 
