@@ -356,52 +356,44 @@ describe("a token parameter given twice is 400 invalid_request (RFC 6749 §3.1)"
     return tokenOf(await login(await provisionUser()));
   }
 
-  it.each(["/oauth/introspect", "/oauth/revoke"])("%s: token twice in the form", async (path) => {
-    const token = await liveToken();
-    const response = await call(path, {
-      method: "POST",
-      headers: { ...adminAuth(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams([
-        ["token", "not-a-token"],
-        ["token", token],
-      ]).toString(),
-    });
+  /** POSTs to an OAuth endpoint with the admin token. */
+  function asAdmin(path: string, contentType: string, body: string) {
+    return call(path, { method: "POST", headers: { ...adminAuth(), "Content-Type": contentType }, body });
+  }
+
+  /** 400 REPEATED, and the token is still live: nothing was revoked. */
+  async function expectRepeated(response: Response, token: string) {
     expect(response.status).toBe(400);
     expect(await json(response)).toEqual(REPEATED);
     expect((await checkSession(token)).status).toBe(200);
+  }
+
+  const FORM = "application/x-www-form-urlencoded";
+
+  it.each(["/oauth/introspect", "/oauth/revoke"])("%s: token twice in the form", async (path) => {
+    const token = await liveToken();
+    const form = new URLSearchParams([
+      ["token", "not-a-token"],
+      ["token", token],
+    ]).toString();
+    await expectRepeated(await asAdmin(path, FORM, form), token);
   });
 
   it.each(["/oauth/introspect", "/oauth/revoke"])("%s: token in the query and in the form", async (path) => {
     const token = await liveToken();
-    const response = await call(`${path}?token=${encodeURIComponent(token)}`, {
-      method: "POST",
-      headers: { ...adminAuth(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token }).toString(),
-    });
-    expect(response.status).toBe(400);
-    expect(await json(response)).toEqual(REPEATED);
-    expect((await checkSession(token)).status).toBe(200);
+    const form = new URLSearchParams({ token }).toString();
+    await expectRepeated(await asAdmin(`${path}?token=${encodeURIComponent(token)}`, FORM, form), token);
   });
 
   it("/oauth/revoke: token twice in a JSON object", async () => {
     const token = await liveToken();
-    const response = await call("/oauth/revoke", {
-      method: "POST",
-      headers: { ...adminAuth(), "Content-Type": "application/json" },
-      body: `{"token":"not-a-token","token":${JSON.stringify(token)}}`,
-    });
-    expect(response.status).toBe(400);
-    expect(await json(response)).toEqual(REPEATED);
-    expect((await checkSession(token)).status).toBe(200);
+    const text = `{"token":"not-a-token","token":${JSON.stringify(token)}}`;
+    await expectRepeated(await asAdmin("/oauth/revoke", "application/json", text), token);
   });
 
   it("token once still revokes (the almost-right twin)", async () => {
     const token = await liveToken();
-    const response = await call("/oauth/revoke", {
-      method: "POST",
-      headers: { ...adminAuth(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token }).toString(),
-    });
+    const response = await asAdmin("/oauth/revoke", FORM, new URLSearchParams({ token }).toString());
     expect(response.status).toBe(200);
     expect((await checkSession(token)).status).toBe(401);
   });
