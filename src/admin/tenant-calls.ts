@@ -1,3 +1,4 @@
+import { generateSecret, sha256Hex } from "../shared/crypto";
 import type { AppContext } from "../shared/env";
 import type { Result } from "../shared/result";
 import { type TenantKind, tenantObject } from "../shared/tenants";
@@ -65,6 +66,29 @@ export async function changeTenant(
   )) as ChangeOutcome;
   if (outcome.ok) return outcome;
   return { ok: false, response: refusal(c, outcome, answers) };
+}
+
+/**
+ * Rotates the tenant's API secret (docs/admin.md#grace-rotation): a fresh secret, of which only the SHA-256
+ * reaches the object; the previous one keeps working for `graceSeconds` (none when not given).
+ */
+export async function rotateTenantSecret(
+  c: AppContext,
+  kind: TenantKind,
+  id: string,
+  graceSeconds: number | undefined,
+  answers: RefusalAnswers,
+): Promise<{ ok: true; secret: string; snapshot: TenantSnapshot } | { ok: false; response: Response }> {
+  const secret = generateSecret();
+  const rotated = await changeTenant(
+    c,
+    kind,
+    id,
+    { op: "rotate", sha256: await sha256Hex(secret), graceSeconds: graceSeconds ?? 0 },
+    answers,
+  );
+  if (!rotated.ok) return rotated;
+  return { ok: true, secret, snapshot: rotated.value! };
 }
 
 function refusal(c: AppContext, refused: ChangeRefusal, answers: RefusalAnswers): Response {

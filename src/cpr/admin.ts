@@ -7,7 +7,7 @@ import {
   rotateKeySchema,
   updateAppSchema,
 } from "../admin/schema";
-import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
+import { changeTenant, createTenant, readTenant, rotateTenantSecret } from "../admin/tenant-calls";
 import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { AppRecord } from "../shared/config-records";
@@ -110,24 +110,16 @@ export const appsAdmin = new Hono<AppEnv>()
     adminJson(rotateKeySchema),
     async (c) => {
       const { appId } = c.req.valid("param");
-      const appKey = generateSecret();
-      const rotated = await changeTenant(
-        c,
-        "app",
-        appId,
-        {
-          op: "rotate",
-          sha256: await sha256Hex(appKey),
-          graceSeconds: c.req.valid("json").graceSeconds ?? 0,
-        },
-        { notFound: (ctx) => appNotFound(ctx, appId) },
-      );
+      const rotated = await rotateTenantSecret(c, "app", appId, c.req.valid("json").graceSeconds, {
+        notFound: (ctx) => appNotFound(ctx, appId),
+      });
       if (!rotated.ok) return rotated.response;
       annotate(c, { appId, action: "app_key_rotated" });
-      const app = rotated.value!.record as AppRecord;
+      const { secret: appKey, snapshot } = rotated;
+      const app = snapshot.record as AppRecord;
       return c.json({ appId, appKey, previousKeyExpiresAt: app.previousKeyExpiresAt ?? null }, 200, {
         "Cache-Control": "no-store",
-        ...etagHeader(rotated.value!.etag),
+        ...etagHeader(snapshot.etag),
       });
     },
   );

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { adminFailure } from "../admin/errors";
 import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "../admin/schema";
-import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
+import { changeTenant, createTenant, readTenant, rotateTenantSecret } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
 import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
@@ -167,27 +167,23 @@ export const merchantsAdmin = new Hono<AppEnv>()
     adminJson(rotateKeySchema),
     async (c) => {
       const { merchantId } = c.req.valid("param");
-      const apiKey = generateSecret();
-      const rotated = await changeTenant(
+      const rotated = await rotateTenantSecret(
         c,
         "merchant",
         merchantId,
-        {
-          op: "rotate",
-          sha256: await sha256Hex(apiKey),
-          graceSeconds: c.req.valid("json").graceSeconds ?? 0,
-        },
+        c.req.valid("json").graceSeconds,
         answersFor(merchantId),
       );
       if (!rotated.ok) return rotated.response;
       annotate(c, { merchantId, action: "merchant_api_key_rotated" });
-      const merchant = rotated.value!.record as MerchantRecord;
+      const { secret: apiKey, snapshot } = rotated;
+      const merchant = snapshot.record as MerchantRecord;
       return c.json(
         { merchantId, apiKey, previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null },
         200,
         {
           "Cache-Control": "no-store",
-          ...etagHeader(rotated.value!.etag),
+          ...etagHeader(snapshot.etag),
         },
       );
     },
