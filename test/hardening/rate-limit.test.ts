@@ -22,16 +22,21 @@ import { expectRefusal } from "./negative";
 const limiterOf = (email: string) =>
   env.RATE_LIMITER.getByName(objectName("rate-limit", LOGIN_ATTEMPTS_PER_EMAIL.scope, email));
 
-/** A stand-in for a Rate Limiting binding: records each key, answers `success`. */
-function fakeBinding(success: boolean): RateLimit & { keys: string[] } {
+/** A stand-in for a Rate Limiting binding: records each key, then answers what `admits` says of it. */
+function recordingBinding(admits: (key: string, keys: string[]) => boolean): RateLimit & { keys: string[] } {
   const keys: string[] = [];
   return {
     keys,
     async limit({ key }: RateLimitOptions) {
       keys.push(key);
-      return { success };
+      return { success: admits(key, keys) };
     },
   };
+}
+
+/** A stand-in for a Rate Limiting binding: records each key, answers `success`. */
+function fakeBinding(success: boolean): RateLimit & { keys: string[] } {
+  return recordingBinding(() => success);
 }
 
 /** A fresh address per test, so tests never share a per-IP bucket. */
@@ -107,14 +112,7 @@ describe(`portal: ${LOGIN_ATTEMPTS_PER_EMAIL.limit} PBKDF2 attempts per email pe
  * wrangler.toml configures): admits `limit` calls per key, refuses the rest.
  */
 function lowLimitBinding(limit: number): RateLimit & { keys: string[] } {
-  const keys: string[] = [];
-  return {
-    keys,
-    async limit({ key }: RateLimitOptions) {
-      keys.push(key);
-      return { success: keys.filter((seen) => seen === key).length <= limit };
-    },
-  };
+  return recordingBinding((key, keys) => keys.filter((seen) => seen === key).length <= limit);
 }
 
 describe("budgets (docs/operations.md#rate-limits): only the portal's PBKDF2 is limited, per IP and per email", () => {
