@@ -38,6 +38,8 @@ const STARTUP_RUNS = 5;
 const SUPPLY_HEADROOM = 1.25;
 /** Build, start, provisioning and signing, beyond the load runs themselves. */
 const SETUP_ALLOWANCE_SECONDS = 240;
+/** Starting a fresh Worker and provisioning its tenants, before each route. */
+const ROUTE_SETUP_SECONDS = 15;
 
 const USAGE = `Usage: npm run bench -- [--quick] [--startup-only] [--duration <s>] [--warmup <s>] [--connections <n,n>] [--routes <a,b>] [--out <file>] [--disk]
   --quick          smoke run: 1 s warm-up, 1 s per run, 1 startup run, output to bench/.work/quick-results.json
@@ -134,18 +136,23 @@ function row(route, connections, run, floorRps) {
 }
 
 /**
- * Every route at one connection count: floor, then for each route a warm-up, the route and the
- * floor again, so that each route sits between two floor runs and is compared with their mean.
+ * Every route at one connection count. Each route gets a fresh Worker (new storage, tenants provisioned
+ * again): the CPR routes make a Durable Object per request, and local workerd keeps every one's SQLite
+ * files open, so a few routes in one process exhaust the file-descriptor limit (SQLITE_CANTOPEN 500s,
+ * refused connections) long before anything in the Worker does. Each route runs between a floor run
+ * before and one after it, in its own Worker, and is compared with their mean.
  */
-async function benchConnections(ctx, options, connections, problems) {
+async function benchConnections(start, options, connections, problems) {
   const load = { connections, seconds: options.seconds };
   const warm = { connections, seconds: options.warmup };
-  const floorRequest = await FLOOR.prepare(ctx);
-  await drive(ctx.base, floorRequest, warm);
-  const floors = [await drive(ctx.base, floorRequest, load)];
+  const floors = [];
   const rows = [];
   for (const route of options.routes) {
-    const before = floors.at(-1);
+    const ctx = await start();
+    const floorRequest = await FLOOR.prepare(ctx);
+    await drive(ctx.base, floorRequest, warm);
+    const before = await drive(ctx.base, floorRequest, load);
+    floors.push(before);
     const requests =
       Math.ceil(before.rps * (options.warmup + options.seconds + 2) * SUPPLY_HEADROOM) + 4 * connections;
     let prepared;
@@ -232,9 +239,11 @@ function printStartup({ startup, uploadGzipKib }) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  // Per route: a fresh Worker and its tenants, floor warm-up and run, route warm-up and run, floor again.
   const planned =
     options.connections.length *
-    (options.warmup + options.seconds + options.routes.length * (options.warmup + 2 * options.seconds + 2));
+    options.routes.length *
+    (ROUTE_SETUP_SECONDS + 2 * options.warmup + 3 * options.seconds + 2);
   // Settling after slow runs and signing one-time payloads add to the plan; the bound stays firm.
   const limitSeconds = Math.ceil(planned * 1.5 + SETUP_ALLOWANCE_SECONDS);
   const deadline = setTimeout(() => {
@@ -264,16 +273,21 @@ async function main() {
   }
   const problems = [];
   const results = [];
-  for (const [index, connections] of options.connections.entries()) {
-    // A fresh Worker (and storage) per connection count: the CPR routes make a Durable Object per
-    // request, and local workerd keeps every one's SQLite file open, so two sets in one process run
-    // into the file-descriptor limit (SQLITE_CANTOPEN) long before anything in the Worker does.
-    if (index > 0) await worker.stop();
+  /** Stops the previous Worker, starts a fresh one on new storage and provisions its tenants. */
+  const start = async () => {
+    if (worker) {
+      lastOutput = worker.recentOutput();
+      await worker.stop();
+      worker = undefined;
+    }
     worker = await startWorker(scriptPath, join(ROOT, "wrangler.toml"), { onDisk: options.disk });
-    console.log(`\nworkerd listening on ${worker.base}, storage in ${worker.storage}; provisioning tenants…`);
-    const ctx = await provisionTenants(worker.base, worker.adminToken);
-    console.log(`${connections} connections: ${options.warmup} s warm-up, ${options.seconds} s per run`);
-    results.push(...(await benchConnections(ctx, options, connections, problems)));
+    return provisionTenants(worker.base, worker.adminToken);
+  };
+  for (const connections of options.connections) {
+    console.log(
+      `\n${connections} connections: ${options.warmup} s warm-up, ${options.seconds} s per run, a fresh Worker per route`,
+    );
+    results.push(...(await benchConnections(start, options, connections, problems)));
   }
   console.log("");
   printTable(results);
@@ -290,7 +304,7 @@ async function main() {
   console.log(`\nresults written to ${options.out}`);
   if (problems.length > 0) {
     console.error(
-      `\nbench FAILED:\n  ${problems.join("\n  ")}\n\nlast Worker output:\n${worker.recentOutput().slice(-2000)}`,
+      `\nbench FAILED:\n  ${problems.join("\n  ")}\n\nlast Worker output:\n${(worker?.recentOutput() ?? lastOutput).slice(-2000)}`,
     );
     return 1;
   }
@@ -298,6 +312,8 @@ async function main() {
 }
 
 let worker;
+/** The output of the last Worker stopped, for a failure reported after it. */
+let lastOutput = "";
 let stopping;
 /** Stops workerd (once) and exits. */
 function shutdown(code) {
