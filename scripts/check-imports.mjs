@@ -9,6 +9,9 @@
 //    drop the `export` (or the code). src/index.ts is the Worker's entry and exempt. With `--fix`,
 //    `export` is dropped from such declarations that their own module still uses; a name used
 //    nowhere at all is left for a person to delete.
+// 3. zod is never initialised at startup (docs/architecture.md#startup): no module that src/index.ts
+//    reaches through value imports (type-only imports and `import()` do not count) imports zod.
+//    Schema modules are loaded with `import()` on the first request that needs them.
 // Plain regular expressions over the source, no TypeScript program: it runs in well under a second.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -182,6 +185,37 @@ for (const file of sourceFiles) {
     }
   }
   if (source !== original) writeFileSync(file, source);
+}
+
+const VALUE_IMPORT =
+  /(?:^|[;\n])\s*(import|export)\s+(type\s+)?((?:\w+\s*,\s*)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\}|\w+))\s+from\s+["']([^"']+)["']/g;
+
+/** The specifiers a module imports for values (what runs when it starts), not for types only. */
+function valueImportsOf(source) {
+  const found = [];
+  for (const [, , typeOnly, clause, specifier] of source.matchAll(VALUE_IMPORT)) {
+    if (typeOnly) continue;
+    const braces = clause.match(/^\{([^}]*)\}$/);
+    const parts = braces ? braces[1].split(",").map((part) => part.trim()).filter(Boolean) : [];
+    if (braces && parts.every((part) => part.startsWith("type "))) continue;
+    found.push(specifier);
+  }
+  return found;
+}
+
+// Rule 3: walk the startup graph from the entry; a path to zod names the chain that brings it in.
+const startupChain = new Map([[ENTRY, [ENTRY]]]);
+for (const [file, chain] of startupChain) {
+  for (const specifier of valueImportsOf(readFileSync(file, "utf8"))) {
+    if (specifier === "zod" || specifier.startsWith("zod/")) {
+      failures.push(
+        `${chain.map((module) => relative(ROOT, module)).join(" → ")} imports zod at startup: load the schema module with import()`,
+      );
+      continue;
+    }
+    const target = resolveSpecifier(file, specifier);
+    if (target?.endsWith(".ts") && !startupChain.has(target)) startupChain.set(target, [...chain, target]);
+  }
 }
 
 for (const failure of failures) console.error(`FAIL  ${failure}`);

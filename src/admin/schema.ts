@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { idSchema } from "../shared/ids";
+import { idSchema } from "../shared/id-schema";
 import { parseIpRange } from "../shared/ip-allowlist";
 
 /**

@@ -6,7 +6,7 @@ import { adminJson, adminParams } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { idSchema } from "../shared/ids";
+import { idSchema } from "../shared/id-schema";
 import { appNotFound } from "./admin";
 import { checkRequestKey } from "./request-signature";
 

@@ -5,7 +5,7 @@ import { readTenant } from "../admin/tenant-calls";
 import { adminParams } from "../admin/validate";
 import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { idSchema } from "../shared/ids";
+import { idSchema } from "../shared/id-schema";
 import { recordTenantEvent } from "../shared/tenants";
 import { appNotFound } from "./admin";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "./schema";

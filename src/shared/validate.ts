@@ -8,17 +8,18 @@ import { isJsonMediaType } from "./media-type";
 type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
 
 /**
- * `zValidator` with the family's renderer as its hook. Two inputs never reach the hook and are
- * handled elsewhere: a content type other than `application/json` yields `{}` (the family's
- * "required" errors follow), and malformed JSON throws before validation (mapped to the family's
- * `malformed_json` fault in `onError`).
+ * Where a route's schema comes from: a loader, `() => import("./schema").then((m) => m.bodySchema)`.
+ * docs/architecture.md#startup: zod and every schema are built on the first request that needs them,
+ * never at startup, so the schema module is only ever reached through `import()`.
  */
-export function validated<Target extends keyof ValidationTargets, T extends z.ZodType>(
+export type SchemaLoader<T extends z.ZodType> = () => Promise<T>;
+
+function hookedValidator<Target extends keyof ValidationTargets, T extends z.ZodType>(
   target: Target,
   schema: T,
   renderIssue: IssueRenderer,
 ) {
-  const validator = zValidator(
+  return zValidator(
     target,
     schema,
     async (result, c) => {
@@ -28,16 +29,54 @@ export function validated<Target extends keyof ValidationTargets, T extends z.Zo
     // (The cast: the plugin's result type is conditional on the still-generic schema type.)
     { validationFunction: (s, value) => s.safeParseAsync(value, { reportInput: true }) as never },
   );
+}
+
+function validatorFor<Target extends keyof ValidationTargets, T extends z.ZodType>(
+  target: Target,
+  schema: T,
+  renderIssue: IssueRenderer,
+): MiddlewareHandler {
+  const validator = hookedValidator(target, schema, renderIssue);
   if (target !== "json") return validator;
   // docs/http.md#media-type: one JSON media type on every family. Hono's validator also parses
   // `application/*+json`, so for any other type the body
   // is validated as `{}` here, as the UPI routes read it.
-  const jsonOnly: MiddlewareHandler = async (c, next) => {
+  return async (c, next) => {
     if (isJsonMediaType(c.req.header("Content-Type"))) return validator(c as never, next);
     const result = await schema.safeParseAsync({}, { reportInput: true });
     if (!result.success) return renderIssue(result.error.issues[0]!, c as unknown as AppContext);
     c.req.addValidatedData("json", result.data as object);
     await next();
   };
-  return jsonOnly as unknown as typeof validator;
+}
+
+/**
+ * `zValidator` with the family's renderer as its hook, built from the loaded schema on first use. Two
+ * inputs never reach the hook and are handled elsewhere: a content type other than `application/json`
+ * yields `{}` (the family's "required" errors follow), and malformed JSON throws before validation
+ * (mapped to the family's `malformed_json` fault in `onError`).
+ */
+export function validated<Target extends keyof ValidationTargets, T extends z.ZodType>(
+  target: Target,
+  loadSchema: SchemaLoader<T> | T,
+  renderIssue: IssueRenderer,
+) {
+  // TRANSITION (lazy-zod branches): a schema passed directly is still accepted until every caller loads.
+  if (typeof loadSchema !== "function") {
+    const schema = loadSchema;
+    loadSchema = async () => schema;
+  }
+  let built: Promise<MiddlewareHandler> | undefined;
+  const middleware: MiddlewareHandler = async (c, next) => {
+    built ??= (loadSchema as SchemaLoader<T>)().then(
+      (schema) => validatorFor(target, schema, renderIssue),
+      (error: unknown) => {
+        built = undefined; // a failed load is retried by the next request
+        throw error;
+      },
+    );
+    return (await built)(c, next);
+  };
+  // The type the route's `c.req.valid(target)` is inferred from is zValidator's own.
+  return middleware as unknown as ReturnType<typeof hookedValidator<Target, T>>;
 }

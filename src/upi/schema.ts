@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { ID_PATTERN, idSchema, isPathSegmentSafe } from "../shared/ids";
+import { idSchema } from "../shared/id-schema";
+import { ID_PATTERN, isPathSegmentSafe } from "../shared/ids";
 import type { Result } from "../shared/result";
 import type { ProcessEcho, ProcessReason } from "./errors";
 
