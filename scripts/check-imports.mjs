@@ -196,7 +196,12 @@ function valueImportsOf(source) {
   for (const [, , typeOnly, clause, specifier] of source.matchAll(VALUE_IMPORT)) {
     if (typeOnly) continue;
     const braces = clause.match(/^\{([^}]*)\}$/);
-    const parts = braces ? braces[1].split(",").map((part) => part.trim()).filter(Boolean) : [];
+    const parts = braces
+      ? braces[1]
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean)
+      : [];
     if (braces && parts.every((part) => part.startsWith("type "))) continue;
     found.push(specifier);
   }

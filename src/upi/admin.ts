@@ -10,8 +10,8 @@ import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records
 import { generateSecret, sha256Hex } from "../shared/crypto";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { canonicalMobile } from "../shared/identifiers";
 import { idSchema } from "../shared/id-schema";
+import { canonicalMobile } from "../shared/identifiers";
 import { recordTenantEvent, registerCustomer, type TenantEventType } from "../shared/tenants";
 import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "./client-auth-token";
 import { customerObject } from "./customer";

@@ -62,7 +62,9 @@ if (!source.includes(HELPER)) {
   const firstZod = initialised.findIndex((name) => ZOD.test(name));
   if (firstZod !== -1) {
     // The modules initialised just before zod include the one that imports a schema module statically.
-    const importers = initialised.slice(Math.max(0, firstZod - 6), firstZod).filter((n) => n.startsWith("src/"));
+    const importers = initialised
+      .slice(Math.max(0, firstZod - 6), firstZod)
+      .filter((n) => n.startsWith("src/"));
     fail(`zod is initialised at startup; the modules just before it: ${importers.join(", ")}`);
   }
 
