@@ -1,133 +1,56 @@
-import * as z from "zod";
+import type * as z from "zod";
+import type * as schemas from "./config-records-schema";
 import { recordKind } from "./config-store";
-import { LEGACY_INCARNATION } from "./incarnation";
 
 /**
  * Every configuration record kept in KV, with its key prefix (docs/storage.md#kv-records). Secrets are never
- * stored: only their SHA-256.
+ * stored: only their SHA-256. The schemas (`config-records-schema.ts`) load on the first read or write of
+ * their kind (docs/architecture.md#startup).
  */
-
-const timestamps = { createdAt: z.string(), updatedAt: z.string() };
-
-/**
- * The tenant's incarnation (docs/storage.md#incarnations): made on create, never changed by a PATCH, new when
- * the id is created again. A record written before incarnations existed reads as the legacy incarnation.
- */
-const incarnation = z.string().default(LEGACY_INCARNATION);
+const load = () => import("./config-records-schema");
 
 /** Public key an app registered for CPR request signatures (docs/cpr.md#request-signatures). */
-const requestKeySchema = z.object({
-  alg: z.enum(["RS256", "PS256", "ES256"]),
-  publicKeyPem: z.string(),
-  createdAt: z.string(),
-});
-export type RequestKey = z.infer<typeof requestKeySchema>;
+export type RequestKey = z.infer<typeof schemas.requestKeySchema>;
 
-/**
- * A rotated secret that still authenticates until `previousKeyExpiresAt` (docs/admin.md#grace-rotation:
- * rotation with an overlap); absent when the last rotation had no grace or its grace is over.
- */
-const gracePeriod = { previousKeyExpiresAt: z.string().optional() };
-
-const appRecordSchema = z.object({
-  appId: z.string(),
-  name: z.string().optional(),
-  appKeySha256: z.string(),
-  previousAppKeySha256: z.string().optional(),
-  ...gracePeriod,
-  ipAllowlist: z.array(z.string()),
-  workflows: z.array(z.string()),
-  stateTtlSeconds: z.number().int().positive(),
-  requestKeys: z.record(z.string(), requestKeySchema),
-  incarnation,
-  ...timestamps,
-});
-export type AppRecord = z.infer<typeof appRecordSchema>;
+export type AppRecord = z.infer<typeof schemas.appRecordSchema>;
 
 /** `app:<appId>`: a CPR tenant. */
-export const APPS = recordKind("app", appRecordSchema);
+export const APPS = recordKind<AppRecord>("app", () => load().then((m) => m.appRecordSchema));
 
-/**
- * A UPI merchant (docs/upi.md, docs/admin.md#input-validation); `ipAllowlist` absent means no IP restriction.
- */
-const merchantRecordSchema = z.object({
-  merchantId: z.string(),
-  apiKeySha256: z.string(),
-  previousApiKeySha256: z.string().optional(),
-  ...gracePeriod,
-  prefix: z.string(),
-  signatureMaxAgeSeconds: z.number().int().positive(),
-  clientAuthTokenMaxUses: z.number().int().positive(),
-  ipAllowlist: z.array(z.string()).optional(),
-  incarnation,
-  ...timestamps,
-});
-export type MerchantRecord = z.infer<typeof merchantRecordSchema>;
+/** A UPI merchant (docs/upi.md, docs/admin.md#input-validation). */
+export type MerchantRecord = z.infer<typeof schemas.merchantRecordSchema>;
 
 /** `merchant:<merchantId>`: a UPI tenant. */
-export const MERCHANTS = recordKind("merchant", merchantRecordSchema);
+export const MERCHANTS = recordKind<MerchantRecord>("merchant", () =>
+  load().then((m) => m.merchantRecordSchema),
+);
 
-/**
- * An RSA public key a merchant signs `signaturePayload`s with; a retired key verifies nothing, and
- * neither does a key registered by an earlier merchant under the same id (its incarnation differs).
- */
-const merchantKeyRecordSchema = z.object({
-  merchantId: z.string(),
-  merchantKeyId: z.string(),
-  publicKeyPem: z.string(),
-  modulusBits: z.number().int(),
-  status: z.enum(["active", "retired"]),
-  incarnation,
-  ...timestamps,
-});
-export type MerchantKeyRecord = z.infer<typeof merchantKeyRecordSchema>;
+/** An RSA public key a merchant signs `signaturePayload`s with. */
+export type MerchantKeyRecord = z.infer<typeof schemas.merchantKeyRecordSchema>;
 
 /**
  * `merchant-key:<merchantId>/<merchantKeyId>`: key ids live inside their merchant, so another
  * merchant's key id is simply unknown here. `/` is outside the id alphabet, so the pair is unambiguous.
  */
-export const MERCHANT_KEYS = recordKind("merchant-key", merchantKeyRecordSchema);
+export const MERCHANT_KEYS = recordKind<MerchantKeyRecord>("merchant-key", () =>
+  load().then((m) => m.merchantKeyRecordSchema),
+);
 
 /** The id of a merchant key record under `MERCHANT_KEYS`. */
 export function merchantKeyRecordId(merchantId: string, merchantKeyId: string): string {
   return `${merchantId}/${merchantKeyId}`;
 }
 
-/**
- * A portal organization (docs/portal.md#ip-allowlist, seed 001). `ipAllowlist` absent means no restriction; a
- * list, even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.
- */
-const orgRecordSchema = z.object({
-  id: z.number().int().positive(),
-  name: z.string(),
-  uuid: z.string(),
-  description: z.string().nullable(),
-  product: z.string(),
-  url: z.string().nullable(),
-  hideName: z.boolean(),
-  tokenTtlSeconds: z.number().int().positive(),
-  ipAllowlist: z.array(z.string()).optional(),
-  ...timestamps,
-});
-export type OrgRecord = z.infer<typeof orgRecordSchema>;
+/** A portal organization (docs/portal.md#ip-allowlist, seed 001). */
+export type OrgRecord = z.infer<typeof schemas.orgRecordSchema>;
 
 /** `portal-org:<id>`: a portal organization, by its numeric id. */
-export const ORGS = recordKind("portal-org", orgRecordSchema);
+export const ORGS = recordKind<OrgRecord>("portal-org", () => load().then((m) => m.orgRecordSchema));
 
-/**
- * A portal user: only the password hash (a self-describing PBKDF2 string) is kept.
- * `credentialVersion` must equal the user's Durable Object's, so a stale copy of this record
- * (KV delay) cannot log in after a password change, disable or delete.
- */
-const portalUserRecordSchema = z.object({
-  email: z.string(),
-  organizationId: z.number().int().positive(),
-  passwordHash: z.string(),
-  disabled: z.boolean(),
-  credentialVersion: z.number().int().positive(),
-  ...timestamps,
-});
-export type PortalUserRecord = z.infer<typeof portalUserRecordSchema>;
+/** A portal user: only the password hash (a self-describing PBKDF2 string) is kept. */
+export type PortalUserRecord = z.infer<typeof schemas.portalUserRecordSchema>;
 
 /** `portal-user:<canonical email>`: a portal user. */
-export const PORTAL_USERS = recordKind("portal-user", portalUserRecordSchema);
+export const PORTAL_USERS = recordKind<PortalUserRecord>("portal-user", () =>
+  load().then((m) => m.portalUserRecordSchema),
+);

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { BoundedCache } from "./bounded-cache";
+import type { SchemaLoader } from "./validate";
 
 /**
  * Typed configuration records over the `CONFIG` KV namespace (docs/storage.md#kv-records). This module owns
@@ -9,12 +10,13 @@ import { BoundedCache } from "./bounded-cache";
  */
 export interface RecordKind<T> {
   readonly prefix: string;
-  readonly schema: z.ZodType<T>;
+  /** The record's schema, loaded on the kind's first read or write (docs/architecture.md#startup). */
+  readonly loadSchema: SchemaLoader<z.ZodType<T>>;
 }
 
 /** Declares a kind of configuration record stored under `prefix`. */
-export function recordKind<T>(prefix: string, schema: z.ZodType<T>): RecordKind<T> {
-  return { prefix, schema };
+export function recordKind<T>(prefix: string, loadSchema: SchemaLoader<z.ZodType<T>>): RecordKind<T> {
+  return { prefix, loadSchema };
 }
 
 /** Cache lifetime for records read from KV in this isolate. */
@@ -71,7 +73,8 @@ export class ConfigStore {
 
   async put<T>(kind: RecordKind<T>, id: string, value: T): Promise<void> {
     const key = keyFor(kind, id);
-    await this.kv.put(key, JSON.stringify(kind.schema.parse(value)));
+    const schema = await kind.loadSchema();
+    await this.kv.put(key, JSON.stringify(schema.parse(value)));
     cache.delete(key);
   }
 
@@ -104,7 +107,7 @@ export class ConfigStore {
     } catch {
       throw new ConfigStoreError(`stored ${kind.prefix} record is not JSON`);
     }
-    const parsed = kind.schema.safeParse(raw);
+    const parsed = (await kind.loadSchema()).safeParse(raw);
     if (!parsed.success) throw new ConfigStoreError(`stored ${kind.prefix} record is corrupt`);
     return parsed.data;
   }

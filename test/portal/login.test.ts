@@ -146,7 +146,9 @@ describe("/api_auth login (seed 001)", () => {
     expect((await login(user)).status).toBe(200);
     const upgraded = (await env.CONFIG.get<PortalUserRecord>(`portal-user:${user.email}`, "json"))!;
     expect(upgraded.passwordHash).toMatch(/^pbkdf2-sha256\$100000\$/);
-    expect(PORTAL_USERS.schema.parse(upgraded).credentialVersion).toBe(record.credentialVersion);
+    expect((await PORTAL_USERS.loadSchema()).parse(upgraded).credentialVersion).toBe(
+      record.credentialVersion,
+    );
     expect((await login(user)).status).toBe(200);
   });
 

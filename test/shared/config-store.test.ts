@@ -10,8 +10,8 @@ import {
 import { uid } from "../support/worker";
 
 // A kind that exists only in this file, so the store's mechanics are tested apart from any real record.
-const NOTES = recordKind("test-note", z.object({ text: z.string(), count: z.number().int() }));
-const OTHER = recordKind("test-note-other", z.object({ text: z.string() }));
+const NOTES = recordKind("test-note", async () => z.object({ text: z.string(), count: z.number().int() }));
+const OTHER = recordKind("test-note-other", async () => z.object({ text: z.string() }));
 
 interface KvCall {
   method: string;

@@ -1,0 +1,103 @@
+import * as z from "zod";
+import { LEGACY_INCARNATION } from "./incarnation";
+
+/**
+ * The zod schemas of the KV records in `config-records.ts` (docs/storage.md#kv-records), loaded on the first
+ * KV read or write (docs/architecture.md#startup).
+ */
+
+const timestamps = { createdAt: z.string(), updatedAt: z.string() };
+
+/**
+ * The tenant's incarnation (docs/storage.md#incarnations): made on create, never changed by a PATCH, new when
+ * the id is created again. A record written before incarnations existed reads as the legacy incarnation.
+ */
+const incarnation = z.string().default(LEGACY_INCARNATION);
+
+/** Public key an app registered for CPR request signatures (docs/cpr.md#request-signatures). */
+export const requestKeySchema = z.object({
+  alg: z.enum(["RS256", "PS256", "ES256"]),
+  publicKeyPem: z.string(),
+  createdAt: z.string(),
+});
+
+/**
+ * A rotated secret that still authenticates until `previousKeyExpiresAt` (docs/admin.md#grace-rotation:
+ * rotation with an overlap); absent when the last rotation had no grace or its grace is over.
+ */
+const gracePeriod = { previousKeyExpiresAt: z.string().optional() };
+
+export const appRecordSchema = z.object({
+  appId: z.string(),
+  name: z.string().optional(),
+  appKeySha256: z.string(),
+  previousAppKeySha256: z.string().optional(),
+  ...gracePeriod,
+  ipAllowlist: z.array(z.string()),
+  workflows: z.array(z.string()),
+  stateTtlSeconds: z.number().int().positive(),
+  requestKeys: z.record(z.string(), requestKeySchema),
+  incarnation,
+  ...timestamps,
+});
+
+/**
+ * A UPI merchant (docs/upi.md, docs/admin.md#input-validation); `ipAllowlist` absent means no IP restriction.
+ */
+export const merchantRecordSchema = z.object({
+  merchantId: z.string(),
+  apiKeySha256: z.string(),
+  previousApiKeySha256: z.string().optional(),
+  ...gracePeriod,
+  prefix: z.string(),
+  signatureMaxAgeSeconds: z.number().int().positive(),
+  clientAuthTokenMaxUses: z.number().int().positive(),
+  ipAllowlist: z.array(z.string()).optional(),
+  incarnation,
+  ...timestamps,
+});
+
+/**
+ * An RSA public key a merchant signs `signaturePayload`s with; a retired key verifies nothing, and
+ * neither does a key registered by an earlier merchant under the same id (its incarnation differs).
+ */
+export const merchantKeyRecordSchema = z.object({
+  merchantId: z.string(),
+  merchantKeyId: z.string(),
+  publicKeyPem: z.string(),
+  modulusBits: z.number().int(),
+  status: z.enum(["active", "retired"]),
+  incarnation,
+  ...timestamps,
+});
+
+/**
+ * A portal organization (docs/portal.md#ip-allowlist, seed 001). `ipAllowlist` absent means no restriction; a
+ * list, even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.
+ */
+export const orgRecordSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  uuid: z.string(),
+  description: z.string().nullable(),
+  product: z.string(),
+  url: z.string().nullable(),
+  hideName: z.boolean(),
+  tokenTtlSeconds: z.number().int().positive(),
+  ipAllowlist: z.array(z.string()).optional(),
+  ...timestamps,
+});
+
+/**
+ * A portal user: only the password hash (a self-describing PBKDF2 string) is kept.
+ * `credentialVersion` must equal the user's Durable Object's, so a stale copy of this record
+ * (KV delay) cannot log in after a password change, disable or delete.
+ */
+export const portalUserRecordSchema = z.object({
+  email: z.string(),
+  organizationId: z.number().int().positive(),
+  passwordHash: z.string(),
+  disabled: z.boolean(),
+  credentialVersion: z.number().int().positive(),
+  ...timestamps,
+});
