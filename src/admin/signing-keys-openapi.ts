@@ -5,7 +5,7 @@ import {
   kidParamSchema,
   rotateSigningKeysSchema,
   signingKeyEventsQuerySchema,
-} from "./signing-keys";
+} from "./signing-keys-schema";
 
 /**
  * The signing key store's admin operations

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import * as z from "zod";
+import type * as z from "zod";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import {
@@ -16,43 +16,12 @@ import {
   type StoredKey,
   signingKeyStore,
 } from "../shared/signing-key-store";
-import {
-  type KeyMaterial,
-  kidSchema,
-  parseSigningKeys,
-  SIGNING_ALGORITHMS,
-  SigningKeysError,
-} from "../shared/signing-keys";
+import { type KeyMaterial, parseSigningKeys, SigningKeysError } from "../shared/signing-keys";
 import { adminFailure } from "./errors";
+import type { importSigningKeySchema } from "./signing-keys-schema";
 import { adminJson, adminParams, adminQuery } from "./validate";
 
-/** `POST /admin/v1/signing-keys/rotate` (docs/operations.md#rotate-now): both members optional. */
-export const rotateSigningKeysSchema = z.strictObject({
-  alg: z
-    .enum(SIGNING_ALGORITHMS)
-    .optional()
-    .describe("Algorithm of the new `next` key; default: the current next's."),
-  force: z.boolean().optional().describe("Rotate even when `next` has not been published long enough."),
-});
-
-/** `POST /admin/v1/signing-keys/import`: one private JWK in the `SIGNING_KEYS` format. */
-export const importSigningKeySchema = z.strictObject({
-  keys: z.array(z.record(z.string(), z.unknown())).length(1, "must hold exactly one private JWK"),
-});
-
-export const kidParamSchema = z.object({ kid: kidSchema });
-
-/**
- * The event log's paging (the form of docs/admin.md#event-log):
- * newest first, `before` the cursor of the last page.
- */
-export const signingKeyEventsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, "must be a cursor from an earlier page")
-    .optional(),
-});
+const load = () => import("./signing-keys-schema");
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -111,64 +80,80 @@ export const signingKeysAdmin = new Hono<AppEnv>()
   .get("/", async (c) => {
     return c.json(keysView(c, await listSigningKeys(c.env, Date.now(), actorOf(c))));
   })
-  .post("/rotate", adminJson(rotateSigningKeysSchema), async (c) => {
-    const { alg, force = false } = c.req.valid("json");
-    const now = Date.now();
-    const outcome = await rotateSigningKeys(c.env, { ...actorOf(c), alg, force }, now);
-    if (!outcome.ok) {
-      if (outcome.reason === "too_early") {
-        return adminFailure(c, {
-          code: "too_early",
-          message: `The next key may sign from ${iso(outcome.signsFrom)} (published for ${PUBLISH_BEFORE_SIGNING_MS / 1000} s); send "force": true to rotate now`,
-        });
+  .post(
+    "/rotate",
+    adminJson(() => load().then((m) => m.rotateSigningKeysSchema)),
+    async (c) => {
+      const { alg, force = false } = c.req.valid("json");
+      const now = Date.now();
+      const outcome = await rotateSigningKeys(c.env, { ...actorOf(c), alg, force }, now);
+      if (!outcome.ok) {
+        if (outcome.reason === "too_early") {
+          return adminFailure(c, {
+            code: "too_early",
+            message: `The next key may sign from ${iso(outcome.signsFrom)} (published for ${PUBLISH_BEFORE_SIGNING_MS / 1000} s); send "force": true to rotate now`,
+          });
+        }
+        // Neither happens to an admin rotation: no `dueEveryMs`, and the store was just repaired.
+        throw new Error(`signing key rotation refused: ${outcome.reason}`);
       }
-      // Neither happens to an admin rotation: no `dueEveryMs`, and the store was just repaired.
-      throw new Error(`signing key rotation refused: ${outcome.reason}`);
-    }
-    annotate(c, { action: "signing_key_rotated", kid: outcome.value.active, forced: outcome.value.forced });
-    const keys = await listSigningKeys(c.env, now, actorOf(c));
-    return c.json({ rotated: outcome.value, ...keysView(c, keys) });
-  })
-  .post("/import", adminJson(importSigningKeySchema), async (c) => {
-    const key = await importedKey(c.req.valid("json"));
-    if (typeof key === "string") return adminFailure(c, { code: "invalid_request", message: key });
-    const outcome = await importSigningKey(c.env, { ...actorOf(c), key }, Date.now());
-    if (outcome === "kid_taken") {
-      return adminFailure(c, { code: "conflict", message: `Signing key ${key.kid} already exists` });
-    }
-    annotate(c, { action: "signing_key_imported", kid: key.kid });
-    return c.json({ imported: key.kid, ...keysView(c, outcome) }, 201);
-  })
-  .post("/:kid/revoke", adminParams(kidParamSchema), async (c) => {
-    const { kid } = c.req.valid("param");
-    const outcome = await revokeSigningKey(c.env, { ...actorOf(c), kid }, Date.now());
-    if (!outcome.ok) {
-      if (outcome.reason === "not_found") {
-        return adminFailure(c, { code: "not_found", message: `No signing key ${kid}` });
+      annotate(c, { action: "signing_key_rotated", kid: outcome.value.active, forced: outcome.value.forced });
+      const keys = await listSigningKeys(c.env, now, actorOf(c));
+      return c.json({ rotated: outcome.value, ...keysView(c, keys) });
+    },
+  )
+  .post(
+    "/import",
+    adminJson(() => load().then((m) => m.importSigningKeySchema)),
+    async (c) => {
+      const key = await importedKey(c.req.valid("json"));
+      if (typeof key === "string") return adminFailure(c, { code: "invalid_request", message: key });
+      const outcome = await importSigningKey(c.env, { ...actorOf(c), key }, Date.now());
+      if (outcome === "kid_taken") {
+        return adminFailure(c, { code: "conflict", message: `Signing key ${key.kid} already exists` });
       }
-      throw new Error(`signing key revocation refused: ${outcome.reason}`);
-    }
-    const { revoked, state, promoted, next } = outcome.value;
-    annotate(c, { action: "signing_key_revoked", kid: revoked, promoted });
-    const keys = await listSigningKeys(c.env, Date.now(), actorOf(c));
-    return c.json({
-      revoked,
-      state,
-      // docs/operations.md#revoke: revoking the active key
-      // promotes `next` at once, before its publication time.
-      ...(promoted ? { promoted, forced: true } : {}),
-      ...(next ? { next } : {}),
-      ...keysView(c, keys),
-    });
-  })
-  .get("/events", adminQuery(signingKeyEventsQuerySchema), async (c) => {
-    const { limit, before } = c.req.valid("query");
-    const page = await signingKeyStore(c.env).events(
-      limit,
-      before === undefined ? undefined : Number(before),
-    );
-    return c.json({
-      events: page.events.map((event) => ({ ...event, at: iso(event.at) })),
-      next: page.next,
-    });
-  });
+      annotate(c, { action: "signing_key_imported", kid: key.kid });
+      return c.json({ imported: key.kid, ...keysView(c, outcome) }, 201);
+    },
+  )
+  .post(
+    "/:kid/revoke",
+    adminParams(() => load().then((m) => m.kidParamSchema)),
+    async (c) => {
+      const { kid } = c.req.valid("param");
+      const outcome = await revokeSigningKey(c.env, { ...actorOf(c), kid }, Date.now());
+      if (!outcome.ok) {
+        if (outcome.reason === "not_found") {
+          return adminFailure(c, { code: "not_found", message: `No signing key ${kid}` });
+        }
+        throw new Error(`signing key revocation refused: ${outcome.reason}`);
+      }
+      const { revoked, state, promoted, next } = outcome.value;
+      annotate(c, { action: "signing_key_revoked", kid: revoked, promoted });
+      const keys = await listSigningKeys(c.env, Date.now(), actorOf(c));
+      return c.json({
+        revoked,
+        state,
+        // docs/operations.md#revoke: revoking the active key
+        // promotes `next` at once, before its publication time.
+        ...(promoted ? { promoted, forced: true } : {}),
+        ...(next ? { next } : {}),
+        ...keysView(c, keys),
+      });
+    },
+  )
+  .get(
+    "/events",
+    adminQuery(() => load().then((m) => m.signingKeyEventsQuerySchema)),
+    async (c) => {
+      const { limit, before } = c.req.valid("query");
+      const page = await signingKeyStore(c.env).events(
+        limit,
+        before === undefined ? undefined : Number(before),
+      );
+      return c.json({
+        events: page.events.map((event) => ({ ...event, at: iso(event.at) })),
+        next: page.next,
+      });
+    },
+  );

@@ -1,6 +1,7 @@
 import { type CryptoKey, importJWK, type JWK } from "jose";
-import * as z from "zod";
+import type * as z from "zod";
 import { toHex } from "./encoding";
+import type { privateJwkSchema } from "./signing-keys-schema";
 
 /**
  * Signing keys as the hot paths use them: a ring whose active key signs and whose published keys
@@ -48,26 +49,6 @@ export interface KeyMaterial {
   readonly publicJwk: JWK;
   readonly privateJwk: JWK;
 }
-
-const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** A kid: 1-64 of `A-Z a-z 0-9 . _ -`, and not `.` or `..`, which a URL path cannot carry (revoke). */
-export const kidSchema = z
-  .string()
-  .regex(KID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 . _ -")
-  .refine((kid) => kid !== "." && kid !== "..", "must not be . or ..");
-
-const privateJwkSchema = z
-  .object({
-    kty: z.enum(["EC", "RSA", "OKP"]),
-    kid: kidSchema,
-    alg: z.enum(SIGNING_ALGORITHMS).optional(),
-    crv: z.string().optional(),
-    d: z.string().min(1),
-  })
-  .loose();
-
-const keySetSchema = z.object({ keys: z.array(privateJwkSchema).min(1) });
 
 const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
   EC: ["kty", "crv", "x", "y"],
@@ -157,6 +138,7 @@ export async function parseSigningKeys(
   } catch {
     throw new SigningKeysError(`${source} is not valid JSON`);
   }
+  const { keySetSchema } = await import("./signing-keys-schema");
   const parsed = keySetSchema.safeParse(json);
   if (!parsed.success) throw new SigningKeysError(`${source} is not a private JWK set with kids`);
   const seen = new Set<string>();
