@@ -29,7 +29,7 @@ import {
 import { VPA_ACCOUNTS } from "../upi/openapi";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { type AdminReason, adminError, renderAdminFault } from "./errors";
-import { eventPageSchema, eventsQuerySchema } from "./events";
+import { eventPageSchema, eventsQuerySchema } from "./events-schema";
 import {
   appIdParamSchema,
   createAppSchema,

@@ -16,6 +16,10 @@ export interface EventPage {
   readonly next: string | null;
 }
 
+/** docs/admin.md#event-log: a page holds `limit` 1-100 events, default 50. */
+export const DEFAULT_EVENTS_LIMIT = 50;
+export const MAX_EVENTS_LIMIT = 100;
+
 /** docs/admin.md#event-log: events are kept at least 13 months (calendar months, so never a day short). */
 const EVENT_RETENTION_MONTHS = 13;
 

@@ -10,7 +10,7 @@ import {
 } from "../shared/openapi";
 import { oauthError, renderOAuthFault } from "./errors";
 import { authorizationServerMetadata, METADATA_PATH } from "./metadata";
-import { tokenRequestSchema } from "./routes";
+import { tokenRequestSchema } from "./schema";
 
 /** JWKS, introspection and revocation in the OpenAPI document (docs/tokens.md#jwks). */
 

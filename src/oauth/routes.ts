@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import * as z from "zod";
 import { cprTokens } from "../cpr/introspection";
 import { portalTokens } from "../portal/introspection";
 import type { AppContext, AppEnv } from "../shared/env";
@@ -23,12 +22,6 @@ const TOKEN_FAMILIES: readonly TokenFamily[] = [
   portalTokens,
   upiClientAuthTokens,
 ];
-
-/** RFC 7662 §2.1 / RFC 7009 §2.1 request parameters, as a form or a JSON object. */
-export const tokenRequestSchema = z.object({
-  token: z.string().min(1).max(8192),
-  token_type_hint: z.string().max(64).optional(),
-});
 
 // RFC 6749 §3.1: request parameters must not be included more than once; a repeated `token` would
 // mean one thing to the client and another to us (docs/http.md#repeated-parameters: 400 invalid_request).
@@ -84,6 +77,8 @@ async function readTokenRequest(
   }
   const read = await readParameters(c);
   if (!read.ok) return read;
+  // docs/architecture.md#startup: the schema loads on the first token request.
+  const { tokenRequestSchema } = await import("./schema");
   const parameters = tokenRequestSchema.safeParse(read.value);
   if (!parameters.success) return fail({ code: "token_parameter_invalid" });
   const principal = client.ok ? client.value : undefined;
