@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import { orgIdParamSchema } from "../portal/admin";
-import { emailParamSchema } from "../portal/admin-users";
+import { emailParamSchema, orgIdParamSchema } from "../portal/admin-schema";
 import type { AppEnv } from "../shared/env";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import { merchantParamSchema } from "../upi/admin";
