@@ -40,11 +40,11 @@ export const merchantEvents = eventsOf(
 );
 export const orgEvents = eventsOf(
   "org",
-  () => import("../portal/admin").then((m) => m.orgIdParamSchema),
+  () => import("../portal/admin-schema").then((m) => m.orgIdParamSchema),
   ({ id }) => String(id),
 );
 export const userEvents = eventsOf(
   "portal-user",
-  () => import("../portal/admin-users").then((m) => m.emailParamSchema),
+  () => import("../portal/admin-schema").then((m) => m.emailParamSchema),
   ({ email }) => email,
 );

@@ -1,8 +1,14 @@
 import * as z from "zod";
 import { MAX_REQUEST_KEYS, putRequestKeySchema, requestKeyParamsSchema } from "../cpr/admin-request-keys";
 import { transactionParamsSchema } from "../cpr/admin-transactions";
-import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "../portal/admin";
-import { createUserSchema, emailParamSchema, updateUserSchema } from "../portal/admin-users";
+import {
+  createOrgSchema,
+  createUserSchema,
+  emailParamSchema,
+  orgIdParamSchema,
+  updateOrgSchema,
+  updateUserSchema,
+} from "../portal/admin-schema";
 import {
   type Example,
   type ExampleOfEach,

@@ -1,5 +1,5 @@
 import { portalTokens } from "../portal/introspection";
-import { TOKEN_HEADER } from "../portal/schema";
+import { TOKEN_HEADER } from "../portal/sessions";
 import { APPS, MERCHANTS } from "../shared/config-records";
 import {
   type BasicCredentials,

@@ -1,4 +1,4 @@
-import { TOKEN_HEADER } from "../portal/schema";
+import { TOKEN_HEADER } from "../portal/sessions";
 import type { SecuritySchemeName } from "../shared/openapi";
 
 /**

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import * as z from "zod";
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
@@ -8,25 +7,15 @@ import { etagHeader } from "../admin/versions";
 import type { PortalUserRecord } from "../shared/config-records";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
-import { orgIdParamSchema, orgNotFound } from "./admin";
+import { orgNotFound } from "./admin";
 import { hashPassword } from "./password";
-import { passwordSchema } from "./schema";
 
-/** Users are keyed by canonical email: trimmed, lowercased, `local@domain.tld`. */
-const emailSchema = z
-  .string()
-  .transform((raw, ctx) => {
-    const email = canonicalEmail(raw);
-    if (email === undefined) ctx.addIssue({ code: "custom", message: "must be a valid email" });
-    return email ?? "";
-  })
-  .describe("The user's email (canonicalised: trimmed, lowercased).");
-
-export const createUserSchema = z.strictObject({ email: emailSchema, password: passwordSchema });
-export const updateUserSchema = z.strictObject({ password: passwordSchema, disabled: z.boolean() }).partial();
-export const emailParamSchema = z.object({ email: emailSchema });
+// Route schemas load on first use (docs/architecture.md#startup).
+const orgIdParam = adminParams(() => import("./admin-schema").then((m) => m.orgIdParamSchema));
+const emailParam = adminParams(() => import("./admin-schema").then((m) => m.emailParamSchema));
+const createUserBody = adminJson(() => import("./admin-schema").then((m) => m.createUserSchema));
+const updateUserBody = adminJson(() => import("./admin-schema").then((m) => m.updateUserSchema));
 
 /** What the admin API shows of a user: never the password hash. */
 function userView(user: PortalUserRecord) {
@@ -64,47 +53,42 @@ async function leaveOrg(c: AppContext, organizationId: number, email: string): P
  * object lists the user first (`If-Match` names the org's version), then the user's object creates it;
  * a refused creation takes the user off the list again.
  */
-export const orgUsersAdmin = new Hono<AppEnv>().post(
-  "/:id/users",
-  adminParams(orgIdParamSchema),
-  adminJson(createUserSchema),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const { email, password } = c.req.valid("json");
-    const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
-    const listed = await changeTenant(
-      c,
-      "org",
-      String(id),
-      { op: "add-member", email, maskedEmail: maskEmail(email) },
-      { notFound: (ctx) => orgNotFound(ctx, id), memberExists: (ctx) => userExists(ctx, email) },
-    );
-    if (!listed.ok) return listed.response;
-    const now = new Date().toISOString();
-    // The user's object starts a new credential version before it publishes the record, so a
-    // refused duplicate cannot end an existing user's tokens, and an earlier user's record with the
-    // same email can no longer log in.
-    const created = await createTenant(c, "portal-user", email, {
-      email,
-      organizationId: id,
-      passwordHash,
-      disabled: false,
-      credentialVersion: 0,
-      createdAt: now,
-      updatedAt: now,
-    }).catch(async (error: unknown) => {
-      // Committed or not, the user's object knows: it stays listed only if the user exists.
-      if (!(await readTenant(c, "portal-user", email).catch(() => undefined))) await leaveOrg(c, id, email);
-      throw error;
-    });
-    if (!created) {
-      await leaveOrg(c, id, email);
-      return userExists(c, email);
-    }
-    annotate(c, { email: maskEmail(email), organizationId: id, action: "portal_user_created" });
-    return c.json(viewOf(created), 201, etagHeader(created.etag));
-  },
-);
+export const orgUsersAdmin = new Hono<AppEnv>().post("/:id/users", orgIdParam, createUserBody, async (c) => {
+  const { id } = c.req.valid("param");
+  const { email, password } = c.req.valid("json");
+  const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
+  const listed = await changeTenant(
+    c,
+    "org",
+    String(id),
+    { op: "add-member", email, maskedEmail: maskEmail(email) },
+    { notFound: (ctx) => orgNotFound(ctx, id), memberExists: (ctx) => userExists(ctx, email) },
+  );
+  if (!listed.ok) return listed.response;
+  const now = new Date().toISOString();
+  // The user's object starts a new credential version before it publishes the record, so a
+  // refused duplicate cannot end an existing user's tokens, and an earlier user's record with the
+  // same email can no longer log in.
+  const created = await createTenant(c, "portal-user", email, {
+    email,
+    organizationId: id,
+    passwordHash,
+    disabled: false,
+    credentialVersion: 0,
+    createdAt: now,
+    updatedAt: now,
+  }).catch(async (error: unknown) => {
+    // Committed or not, the user's object knows: it stays listed only if the user exists.
+    if (!(await readTenant(c, "portal-user", email).catch(() => undefined))) await leaveOrg(c, id, email);
+    throw error;
+  });
+  if (!created) {
+    await leaveOrg(c, id, email);
+    return userExists(c, email);
+  }
+  annotate(c, { email: maskEmail(email), organizationId: id, action: "portal_user_created" });
+  return c.json(viewOf(created), 201, etagHeader(created.etag));
+});
 
 /**
  * `/admin/v1/users/{email}` (docs/admin.md#orgs-and-users). Each user's `Tenant` object writes the record; a
@@ -113,12 +97,12 @@ export const orgUsersAdmin = new Hono<AppEnv>().post(
  * log in either.
  */
 export const usersAdmin = new Hono<AppEnv>()
-  .get("/:email", adminParams(emailParamSchema), async (c) => {
+  .get("/:email", emailParam, async (c) => {
     const { email } = c.req.valid("param");
     const user = await readTenant(c, "portal-user", email);
     return user ? c.json(viewOf(user), 200, etagHeader(user.etag)) : userNotFound(c, email);
   })
-  .patch("/:email", adminParams(emailParamSchema), adminJson(updateUserSchema), async (c) => {
+  .patch("/:email", emailParam, updateUserBody, async (c) => {
     const { email } = c.req.valid("param");
     const { password, disabled } = c.req.valid("json");
     const passwordHash =
@@ -134,7 +118,7 @@ export const usersAdmin = new Hono<AppEnv>()
     annotate(c, { email: maskEmail(email), action: "portal_user_updated" });
     return c.json(viewOf(changed.value!), 200, etagHeader(changed.value!.etag));
   })
-  .delete("/:email", adminParams(emailParamSchema), async (c) => {
+  .delete("/:email", emailParam, async (c) => {
     const { email } = c.req.valid("param");
     const user = await readTenant(c, "portal-user", email);
     if (!user) return userNotFound(c, email);
@@ -144,7 +128,7 @@ export const usersAdmin = new Hono<AppEnv>()
     annotate(c, { email: maskEmail(email), action: "portal_user_deleted" });
     return c.body(null, 204);
   })
-  .post("/:email/unlock", adminParams(emailParamSchema), async (c) => {
+  .post("/:email/unlock", emailParam, async (c) => {
     const { email } = c.req.valid("param");
     const unlocked = await changeTenant(c, "portal-user", email, { op: "unlock" }, answersFor(email));
     if (!unlocked.ok) return unlocked.response;

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import * as z from "zod";
+import type * as z from "zod";
 import { adminFailure } from "../admin/errors";
-import { ipAllowlistSchema } from "../admin/schema";
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
 import { adminJson, adminParams } from "../admin/validate";
@@ -10,34 +9,13 @@ import type { OrgRecord } from "../shared/config-records";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import { objectName } from "../shared/ids";
+import type { updateOrgSchema } from "./admin-schema";
 import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "./organization";
 
-// Tokens live at least 2 hours: a token renewed with under an hour left (docs/portal.md#tokens-and-refresh)
-// has then always expired before its successor is renewed in turn, so a user never holds more than two.
-const MIN_TOKEN_TTL_SECONDS = 2 * 3600;
-const MAX_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
-
-const orgFields = {
-  name: z.string().min(1).max(256),
-  uuid: z.string().min(1).max(128),
-  description: z.string().max(1024).nullable(),
-  product: z.string().min(1).max(64),
-  url: z.url().max(2048).nullable(),
-  hide_name: z.boolean(),
-  tokenTtlSeconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS),
-  // Absent (or `null` in a PATCH) means no restriction; a list, even empty, restricts
-  // (docs/portal.md#ip-allowlist).
-  ipAllowlist: ipAllowlistSchema.nullable(),
-};
-
-export const createOrgSchema = z.strictObject(orgFields).partial().required({ name: true });
-export const updateOrgSchema = z.strictObject(orgFields).partial();
-export const orgIdParamSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,14}$/, "must be a positive integer")
-    .transform(Number),
-});
+// Route schemas load on first use (docs/architecture.md#startup).
+const orgIdParam = adminParams(() => import("./admin-schema").then((m) => m.orgIdParamSchema));
+const createOrgBody = adminJson(() => import("./admin-schema").then((m) => m.createOrgSchema));
+const updateOrgBody = adminJson(() => import("./admin-schema").then((m) => m.updateOrgSchema));
 
 type OrgFields = z.infer<typeof updateOrgSchema>;
 
@@ -92,7 +70,7 @@ async function staleMembers(c: AppContext, id: number, members: readonly string[
  * (docs/storage.md#tenant-objects).
  */
 export const orgsAdmin = new Hono<AppEnv>()
-  .post("/", adminJson(createOrgSchema), async (c) => {
+  .post("/", createOrgBody, async (c) => {
     const input = c.req.valid("json");
     const id = await c.env.SEQUENCES.getByName(objectName("sequence", "portal-org")).next();
     const now = new Date().toISOString();
@@ -114,12 +92,12 @@ export const orgsAdmin = new Hono<AppEnv>()
     annotate(c, { organizationId: id, action: "org_created" });
     return c.json(viewOf(c, created), 201, etagHeader(created.etag));
   })
-  .get("/:id", adminParams(orgIdParamSchema), async (c) => {
+  .get("/:id", orgIdParam, async (c) => {
     const { id } = c.req.valid("param");
     const org = await readTenant(c, "org", String(id));
     return org ? c.json(viewOf(c, org), 200, etagHeader(org.etag)) : orgNotFound(c, id);
   })
-  .patch("/:id", adminParams(orgIdParamSchema), adminJson(updateOrgSchema), async (c) => {
+  .patch("/:id", orgIdParam, updateOrgBody, async (c) => {
     const { id } = c.req.valid("param");
     const { hide_name, ipAllowlist, ...rest } = c.req.valid("json");
     const set = { ...rest, hideName: hide_name, ...(ipAllowlist ? { ipAllowlist } : {}) };
@@ -135,7 +113,7 @@ export const orgsAdmin = new Hono<AppEnv>()
     annotate(c, { organizationId: id, action: "org_updated" });
     return c.json(viewOf(c, changed.value!), 200, etagHeader(changed.value!.etag));
   })
-  .delete("/:id", adminParams(orgIdParamSchema), async (c) => {
+  .delete("/:id", orgIdParam, async (c) => {
     const { id } = c.req.valid("param");
     const org = await readTenant(c, "org", String(id));
     if (!org) return orgNotFound(c, id);

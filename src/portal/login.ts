@@ -6,7 +6,6 @@ import { fail, type Result } from "../shared/result";
 import { tenantObject } from "../shared/tenants";
 import type { PortalReason } from "./errors";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
-import { passwordSchema } from "./schema";
 import { portalUserObject } from "./sessions";
 import { generatePortalToken, portalTokenHash, sealPortalToken, unsealPortalToken } from "./token-codec";
 
@@ -61,7 +60,7 @@ export async function logIn(
     const cause = request.emailHeader === undefined ? "email_missing" : "email_malformed";
     return fail({ denial: { code: "invalid_credentials" }, cause });
   }
-  const cause = refusalCause(request, user, org, verified);
+  const cause = await refusalCause(request, user, org, verified);
 
   const accepted = cause === undefined && user && org ? await acceptance(env, request, user, org) : undefined;
   const outcome = await portalUserObject(env, email).login({
@@ -89,13 +88,15 @@ export async function logIn(
 }
 
 /** Why the credentials cannot be accepted, for the log; `undefined` when they can. */
-function refusalCause(
+async function refusalCause(
   request: LoginRequest,
   user: PortalUserRecord | undefined,
   org: OrgRecord | undefined,
   verified: boolean,
-): string | undefined {
+): Promise<string | undefined> {
   if (request.passwordHeader === undefined) return "password_missing";
+  // Loaded on first use (docs/architecture.md#startup).
+  const { passwordSchema } = await import("./schema");
   if (!passwordSchema.safeParse(request.passwordHeader).success) return "password_malformed";
   if (!user) return "unknown_email";
   if (!verified) return "wrong_password";

@@ -13,11 +13,12 @@ import { portalFailure } from "./errors";
 import { formatLocalDateTime } from "./local-time";
 import { logIn } from "./login";
 import { organizationView } from "./organization";
-import { loginQuerySchema, TOKEN_HEADER } from "./schema";
-import { findLiveSession } from "./sessions";
+import { findLiveSession, TOKEN_HEADER } from "./sessions";
 
-const loginQuery = validated("query", loginQuerySchema, (_issue, c) =>
-  portalFailure(c, { code: "invalid_refresh_token" }),
+const loginQuery = validated(
+  "query",
+  () => import("./schema").then((m) => m.loginQuerySchema),
+  (_issue, c) => portalFailure(c, { code: "invalid_refresh_token" }),
 );
 
 /**

@@ -23,6 +23,3 @@ export const passwordSchema = z
     /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/,
     "must be printable ASCII without leading or trailing spaces",
   );
-
-/** Header carrying the token to check (PayU's Optimus API key header); read by `optimusApiKey` (shared/credentials). */
-export const TOKEN_HEADER = "X-Optimus-API-Key";

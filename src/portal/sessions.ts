@@ -1,6 +1,9 @@
 import { objectName } from "../shared/ids";
 import { isPortalToken, portalTokenHash } from "./token-codec";
 
+/** Header carrying the token to check (PayU's Optimus API key header); read by `optimusApiKey` (shared/credentials). */
+export const TOKEN_HEADER = "X-Optimus-API-Key";
+
 /** The `PortalUser` object of a canonical email (known or not: failures for unknown emails count too). */
 export function portalUserObject(env: Env, email: string) {
   return env.PORTAL_USERS.getByName(objectName("portal-user", email));

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createAppSchema, ipAllowlistSchema, updateAppSchema } from "../../src/admin/schema";
 import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "../../src/cpr/schema";
 import { uniqueIdFor } from "../../src/cpr/unique-id";
-import { createOrgSchema, updateOrgSchema } from "../../src/portal/admin";
+import { createOrgSchema, updateOrgSchema } from "../../src/portal/admin-schema";
 import { loginQuerySchema, passwordSchema } from "../../src/portal/schema";
 import { processError } from "../../src/upi/errors";
 import {
