@@ -4,7 +4,7 @@ import { orgIdParamSchema } from "../portal/admin";
 import { emailParamSchema } from "../portal/admin-users";
 import type { AppEnv } from "../shared/env";
 import { type TenantKind, tenantObject } from "../shared/tenants";
-import { merchantParamSchema } from "../upi/admin";
+import { merchantParamSchema } from "../upi/admin-schema";
 import { appIdParamSchema } from "./schema";
 import type { EventPage } from "./tenant-events";
 import { adminParams, adminQuery } from "./validate";
