@@ -35,7 +35,7 @@ export const appEvents = eventsOf(
 );
 export const merchantEvents = eventsOf(
   "merchant",
-  () => import("../upi/admin").then((m) => m.merchantParamSchema),
+  () => import("../upi/admin-schema").then((m) => m.merchantParamSchema),
   ({ merchantId }) => merchantId,
 );
 export const orgEvents = eventsOf(

@@ -31,7 +31,7 @@ import {
   merchantParamSchema,
   putKeySchema,
   updateMerchantSchema,
-} from "../upi/admin";
+} from "../upi/admin-schema";
 import { VPA_ACCOUNTS } from "../upi/openapi";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { type AdminReason, adminError, renderAdminFault } from "./errors";

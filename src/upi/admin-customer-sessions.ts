@@ -5,7 +5,6 @@ import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import { recordTenantEvent, registerCustomer } from "../shared/tenants";
 import { customerObject } from "./customer";
-import { customerIdParamSchema } from "./schema";
 
 /**
  * `POST /admin/v1/merchants/{merchantId}/customers/{customerId}/revoke-sessions`
@@ -15,7 +14,8 @@ import { customerIdParamSchema } from "./schema";
  */
 export const customerSessionsAdmin = new Hono<AppEnv>().post(
   "/:merchantId/customers/:customerId/revoke-sessions",
-  adminParams(customerIdParamSchema),
+  // docs/architecture.md#startup: the schema loads on the first request.
+  adminParams(() => import("./schema").then((m) => m.customerIdParamSchema)),
   async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
     // The merchant's object, not a KV copy: a deleted merchant has no sessions to end

@@ -1,7 +1,5 @@
 import { Hono } from "hono";
-import * as z from "zod";
 import { adminFailure } from "../admin/errors";
-import { importedSecretSchema, ipAllowlistSchema, rotateKeySchema } from "../admin/schema";
 import { changeTenant, createTenant, readTenant, rotateTenantSecret } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
 import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
@@ -10,45 +8,22 @@ import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records
 import { generateSecret, sha256Hex } from "../shared/crypto";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { idSchema } from "../shared/id-schema";
 import { canonicalMobile } from "../shared/identifiers";
 import { recordTenantEvent, registerCustomer, type TenantEventType } from "../shared/tenants";
 import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "./client-auth-token";
 import { customerObject } from "./customer";
-import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "./schema";
-import {
-  DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
-  importMerchantPublicKey,
-  MAX_SIGNATURE_MAX_AGE_SECONDS,
-} from "./signature";
+import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS, importMerchantPublicKey } from "./signature";
 
-const merchantSettings = {
-  prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9]{0,16}$/, "must be up to 16 letters or digits")
-    .optional(),
-  signatureMaxAgeSeconds: z.number().int().min(30).max(MAX_SIGNATURE_MAX_AGE_SECONDS).optional(),
-  clientAuthTokenMaxUses: z.number().int().min(1).max(1000).optional(),
-  ipAllowlist: ipAllowlistSchema.optional(),
-};
-
-export const createMerchantSchema = z.strictObject({
-  merchantId: idSchema,
-  apiKey: importedSecretSchema.optional(),
-  ...merchantSettings,
-});
-
-// `ipAllowlist: null` removes the restriction; an omitted field stays as it is.
-export const updateMerchantSchema = z.strictObject({
-  ...merchantSettings,
-  ipAllowlist: ipAllowlistSchema.nullable().optional(),
-});
-
-export const merchantParamSchema = z.object({ merchantId: idSchema });
-export const keyParamSchema = z.object({ merchantId: idSchema, merchantKeyId: idSchema });
-export const putKeySchema = z.strictObject({
-  publicKey: z.string().max(16_384).describe("SPKI PEM, RSA 2048+."),
-});
+// docs/architecture.md#startup: the route schemas load on the first request that validates.
+const merchantInput = () => import("./admin-schema").then((m) => m.createMerchantSchema);
+const merchantChanges = () => import("./admin-schema").then((m) => m.updateMerchantSchema);
+const merchantParams = () => import("./admin-schema").then((m) => m.merchantParamSchema);
+const keyParams = () => import("./admin-schema").then((m) => m.keyParamSchema);
+const keyInput = () => import("./admin-schema").then((m) => m.putKeySchema);
+const rotateKeyInput = () => import("../admin/schema").then((m) => m.rotateKeySchema);
+const customerParams = () => import("./schema").then((m) => m.customerIdParamSchema);
+const deviceInput = () => import("./schema").then((m) => m.deviceBindingSchema);
+const vpaAccountsInput = () => import("./schema").then((m) => m.vpaAccountsSchema);
 
 /**
  * docs/admin.md#limits: a merchant holds at most this many
@@ -103,7 +78,7 @@ const answersFor = (merchantId: string) => ({ notFound: (c: AppContext) => merch
  * and their customers' state (docs/admin.md#merchants).
  */
 export const merchantsAdmin = new Hono<AppEnv>()
-  .post("/", adminJson(createMerchantSchema), async (c) => {
+  .post("/", adminJson(merchantInput), async (c) => {
     const input = c.req.valid("json");
     const apiKey = input.apiKey ?? generateSecret();
     const now = new Date().toISOString();
@@ -127,14 +102,14 @@ export const merchantsAdmin = new Hono<AppEnv>()
       ...etagHeader(created.etag),
     });
   })
-  .get("/:merchantId", adminParams(merchantParamSchema), async (c) => {
+  .get("/:merchantId", adminParams(merchantParams), async (c) => {
     const { merchantId } = c.req.valid("param");
     const merchant = await readTenant(c, "merchant", merchantId);
     return merchant
       ? c.json(viewOf(merchant), 200, etagHeader(merchant.etag))
       : merchantNotFound(c, merchantId);
   })
-  .patch("/:merchantId", adminParams(merchantParamSchema), adminJson(updateMerchantSchema), async (c) => {
+  .patch("/:merchantId", adminParams(merchantParams), adminJson(merchantChanges), async (c) => {
     const { merchantId } = c.req.valid("param");
     const { ipAllowlist, ...set } = c.req.valid("json");
     const changed = await changeTenant(
@@ -151,7 +126,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     annotate(c, { merchantId, action: "merchant_updated" });
     return c.json(viewOf(changed.value!), 200, etagHeader(changed.value!.etag));
   })
-  .delete("/:merchantId", adminParams(merchantParamSchema), async (c) => {
+  .delete("/:merchantId", adminParams(merchantParams), async (c) => {
     const { merchantId } = c.req.valid("param");
     // The object ends the incarnation, deletes the record's and every key's copy, and purges the
     // customers in the background (docs/storage.md#purge).
@@ -162,9 +137,9 @@ export const merchantsAdmin = new Hono<AppEnv>()
   })
   .post(
     "/:merchantId/rotate-key",
-    adminParams(merchantParamSchema),
+    adminParams(merchantParams),
     emptyBodyAsObject,
-    adminJson(rotateKeySchema),
+    adminJson(rotateKeyInput),
     async (c) => {
       const { merchantId } = c.req.valid("param");
       const rotated = await rotateTenantSecret(
@@ -188,37 +163,32 @@ export const merchantsAdmin = new Hono<AppEnv>()
       );
     },
   )
-  .put(
-    "/:merchantId/keys/:merchantKeyId",
-    adminParams(keyParamSchema),
-    adminJson(putKeySchema),
-    async (c) => {
-      const { merchantId, merchantKeyId } = c.req.valid("param");
-      const { publicKey } = c.req.valid("json");
-      const imported = await importMerchantPublicKey(publicKey);
-      if (!imported.ok) {
-        return adminFailure(c, { code: "invalid_request", message: `publicKey: ${imported.reason}` });
-      }
-      const changed = await changeTenant(
-        c,
-        "merchant",
-        merchantId,
-        {
-          op: "put-merchant-key",
-          keyId: merchantKeyId,
-          publicKeyPem: publicKey.trim(),
-          modulusBits: imported.value.modulusBits,
-          max: MAX_MERCHANT_KEYS,
-        },
-        answersFor(merchantId),
-      );
-      if (!changed.ok) return changed.response;
-      annotate(c, { merchantId, merchantKeyId, action: "merchant_key_registered" });
-      const key = changed.value!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!;
-      return c.json(keyView(key), changed.replaced ? 200 : 201, etagHeader(changed.value!.etag));
-    },
-  )
-  .delete("/:merchantId/keys/:merchantKeyId", adminParams(keyParamSchema), async (c) => {
+  .put("/:merchantId/keys/:merchantKeyId", adminParams(keyParams), adminJson(keyInput), async (c) => {
+    const { merchantId, merchantKeyId } = c.req.valid("param");
+    const { publicKey } = c.req.valid("json");
+    const imported = await importMerchantPublicKey(publicKey);
+    if (!imported.ok) {
+      return adminFailure(c, { code: "invalid_request", message: `publicKey: ${imported.reason}` });
+    }
+    const changed = await changeTenant(
+      c,
+      "merchant",
+      merchantId,
+      {
+        op: "put-merchant-key",
+        keyId: merchantKeyId,
+        publicKeyPem: publicKey.trim(),
+        modulusBits: imported.value.modulusBits,
+        max: MAX_MERCHANT_KEYS,
+      },
+      answersFor(merchantId),
+    );
+    if (!changed.ok) return changed.response;
+    annotate(c, { merchantId, merchantKeyId, action: "merchant_key_registered" });
+    const key = changed.value!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!;
+    return c.json(keyView(key), changed.replaced ? 200 : 201, etagHeader(changed.value!.etag));
+  })
+  .delete("/:merchantId/keys/:merchantKeyId", adminParams(keyParams), async (c) => {
     const { merchantId, merchantKeyId } = c.req.valid("param");
     // Retired, not erased: the id stays visible in the merchant's key list as no longer accepted.
     const changed = await changeTenant(
@@ -235,7 +205,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
     annotate(c, { merchantId, merchantKeyId, action: "merchant_key_retired" });
     return c.body(null, 204, etagHeader(changed.value!.etag));
   })
-  .get("/:merchantId/customers/:customerId", adminParams(customerIdParamSchema), async (c) => {
+  .get("/:merchantId/customers/:customerId", adminParams(customerParams), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
     const merchant = await readTenant(c, "merchant", merchantId);
     if (!merchant) return merchantNotFound(c, merchantId);
@@ -244,8 +214,8 @@ export const merchantsAdmin = new Hono<AppEnv>()
   })
   .put(
     "/:merchantId/customers/:customerId/device",
-    adminParams(customerIdParamSchema),
-    adminJson(deviceBindingSchema),
+    adminParams(customerParams),
+    adminJson(deviceInput),
     async (c) => {
       const { merchantId, customerId } = c.req.valid("param");
       const input = c.req.valid("json");
@@ -269,7 +239,7 @@ export const merchantsAdmin = new Hono<AppEnv>()
       return c.json({ merchantId, customerId, ...snapshot });
     },
   )
-  .delete("/:merchantId/customers/:customerId/device", adminParams(customerIdParamSchema), async (c) => {
+  .delete("/:merchantId/customers/:customerId/device", adminParams(customerParams), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");
     const merchant = await readTenant(c, "merchant", merchantId);
     if (!merchant) return merchantNotFound(c, merchantId);
@@ -281,8 +251,8 @@ export const merchantsAdmin = new Hono<AppEnv>()
   })
   .put(
     "/:merchantId/customers/:customerId/vpa-accounts",
-    adminParams(customerIdParamSchema),
-    adminJson(vpaAccountsSchema),
+    adminParams(customerParams),
+    adminJson(vpaAccountsInput),
     async (c) => {
       const { merchantId, customerId } = c.req.valid("param");
       const incarnation = await registerCustomer(c.env, merchantId, customerId);

@@ -27,6 +27,9 @@ export interface CustomerProfile {
   readonly last_updated: string;
 }
 
+/** docs/upi.md#customer-api: the `mobile_country_code` of a customer that never gave one. */
+export const DEFAULT_MOBILE_COUNTRY_CODE = "91";
+
 type CustomerStatus = "FRESH" | "BOUND" | "LINKED";
 
 /** The seed's state fields of a successful answer, before the session token is added. */

@@ -9,19 +9,14 @@ import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
 import type { Result } from "../shared/result";
 import { registerCustomer } from "../shared/tenants";
+import type { SchemaLoader } from "../shared/validate";
 import { issueClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { customerIdOf, referenceOfCustomerId } from "./customer-id";
-import type { CustomerProfile } from "./customer-state";
+import { type CustomerProfile, DEFAULT_MOBILE_COUNTRY_CODE } from "./customer-state";
 import { type CustomerApiReason, customerApiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
 import { readFields } from "./request-body";
-import {
-  clientTokenOptionSchema,
-  createCustomerSchema,
-  DEFAULT_MOBILE_COUNTRY_CODE,
-  updateCustomerSchema,
-} from "./schema";
 
 /**
  * Juspay's Customer API, the part that hands client auth tokens to a merchant's server
@@ -34,6 +29,11 @@ import {
 const TOKEN_OPTION = "options.get_client_auth_token";
 // The same option as PHP- and Rails-style form encoders write a nested field.
 const TOKEN_OPTION_BRACKETS = "options[get_client_auth_token]";
+
+// docs/architecture.md#startup: the schemas load on the first request that validates.
+const createCustomerInput = () => import("./schema").then((m) => m.createCustomerSchema);
+const updateCustomerInput = () => import("./schema").then((m) => m.updateCustomerSchema);
+const clientTokenOption = () => import("./schema").then((m) => m.clientTokenOptionSchema);
 
 async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecord, CustomerApiReason>> {
   // docs/upi.md#customer-api: Juspay's SDKs send the merchant id as `x-merchantid` or `x-merchant-id`.
@@ -79,8 +79,12 @@ function reasonFor(issue: z.core.$ZodIssue, field: string): CustomerApiReason {
     : { code: "invalid_input", field, message: issue.message };
 }
 
-function check<T>(schema: z.ZodType<T>, input: unknown, field?: string): Result<T, CustomerApiReason> {
-  const result = schema.safeParse(input, { reportInput: true });
+async function check<T>(
+  loadSchema: SchemaLoader<z.ZodType<T>>,
+  input: unknown,
+  field?: string,
+): Promise<Result<T, CustomerApiReason>> {
+  const result = (await loadSchema()).safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0]!;
   return { ok: false, reason: reasonFor(issue, field ?? String(issue.path[0] ?? "body")) };
@@ -120,13 +124,13 @@ async function customerWithToken(
 function tokenOption(
   c: AppContext,
   fields: Map<string, unknown> | undefined,
-): Result<boolean | undefined, CustomerApiReason> {
+): Promise<Result<boolean | undefined, CustomerApiReason>> {
   const value =
     c.req.query(TOKEN_OPTION) ??
     c.req.query(TOKEN_OPTION_BRACKETS) ??
     fields?.get(TOKEN_OPTION) ??
     fields?.get(TOKEN_OPTION_BRACKETS);
-  return check(clientTokenOptionSchema, value, TOKEN_OPTION);
+  return check(clientTokenOption, value, TOKEN_OPTION);
 }
 
 /**
@@ -161,10 +165,10 @@ export const customersApi = new Hono<AppEnv>()
     if (!merchant.ok) return customerApiFailure(c, merchant.reason);
     const fields = await readBodyFields(c);
     if (!fields.ok) return customerApiFailure(c, fields.reason);
-    const input = check(createCustomerSchema, Object.fromEntries(fields.value));
+    const input = await check(createCustomerInput, Object.fromEntries(fields.value));
     if (!input.ok) return customerApiFailure(c, input.reason);
     // docs/upi.md#customer-api: the option may come in the query or the body, on creation as on retrieval.
-    const wantsToken = tokenOption(c, fields.value);
+    const wantsToken = await tokenOption(c, fields.value);
     if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
     const now = juspayTime(Date.now());
     const { object_reference_id: customerId } = input.value;
@@ -204,7 +208,7 @@ export const customersApi = new Hono<AppEnv>()
     const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
     const fields = inQuery === undefined ? await readBodyFields(c) : undefined;
     if (fields && !fields.ok) return customerApiFailure(c, fields.reason);
-    const wantsToken = tokenOption(c, fields?.value);
+    const wantsToken = await tokenOption(c, fields?.value);
     if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
     // By reference with a token: one Durable Object call, which finds the customer or not.
     if (wantsToken.value && referenceOfCustomerId(id) === undefined) {
@@ -224,9 +228,9 @@ export const customersApi = new Hono<AppEnv>()
     const id = c.req.param("customerId");
     const fields = await readBodyFields(c);
     if (!fields.ok) return customerApiFailure(c, fields.reason);
-    const input = check(updateCustomerSchema, Object.fromEntries(fields.value));
+    const input = await check(updateCustomerInput, Object.fromEntries(fields.value));
     if (!input.ok) return customerApiFailure(c, input.reason);
-    const wantsToken = tokenOption(c, fields.value);
+    const wantsToken = await tokenOption(c, fields.value);
     if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
     const { merchantId } = merchant.value;
     const found = await findCustomer(c, merchant.value, id);

@@ -11,6 +11,7 @@ import {
   reasonWires,
 } from "../shared/openapi";
 import { customerIdOf } from "./customer-id";
+import { PROCESS_ACTIONS, SERVICE } from "./envelope";
 import {
   type CustomerApiReason,
   customerApiError,
@@ -25,9 +26,7 @@ import {
   clientTokenOptionSchema,
   createCustomerSchema,
   envelopeSchema,
-  PROCESS_ACTIONS,
   parseProcessRequest,
-  SERVICE,
   signatureGroupSchema,
   updateCustomerSchema,
 } from "./schema";

@@ -8,16 +8,10 @@ import { noStore } from "../shared/request-context";
 import { fail, type Result } from "../shared/result";
 import { hashClientAuthToken, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject, type SessionAnswer } from "./customer";
+import { echoOf, SERVICE } from "./envelope";
 import { type ProcessReason, upiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
-import {
-  type ClientTokenAuth,
-  echoOf,
-  type ProcessRequest,
-  parseProcessRequest,
-  SERVICE,
-  type SignatureAuth,
-} from "./schema";
+import type { ClientTokenAuth, ProcessRequest, SignatureAuth } from "./schema";
 import {
   checkTimestamp,
   DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
@@ -123,6 +117,8 @@ export const upiRoutes = new Hono<AppEnv>().post("/hyperapi/process", noStore, a
   const json = body.ok && body.value.kind === "json" ? body.value.value : undefined;
   const echo = echoOf(json);
   if (!body.ok) return upiFailure(c, { code: body.reason }, echo);
+  // docs/architecture.md#startup: the envelope's schemas load on the first request.
+  const { parseProcessRequest } = await import("./schema");
   const parsed = parseProcessRequest(json);
   if (!parsed.ok) return upiFailure(c, parsed.reason, echo);
   const request = parsed.value;

@@ -2,19 +2,14 @@ import * as z from "zod";
 import { idSchema } from "../shared/id-schema";
 import { ID_PATTERN, isPathSegmentSafe } from "../shared/ids";
 import type { Result } from "../shared/result";
-import type { ProcessEcho, ProcessReason } from "./errors";
-
-/** The one service this endpoint speaks (seed 000: `service` is `in.juspay.hyperapi`). */
-export const SERVICE = "in.juspay.hyperapi";
-export const PROCESS_ACTIONS = ["upiGetSessionToken", "updateAuth"] as const;
-type ProcessAction = (typeof PROCESS_ACTIONS)[number];
+import { PROCESS_ACTIONS, type ProcessAction, SERVICE } from "./envelope";
+import type { ProcessReason } from "./errors";
 
 const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
 /**
  * docs/admin.md#ids: an id a URL path cannot carry back; the customer could never be read or changed again.
  */
 const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
-const ECHO_LIMIT = 128;
 
 const idField = (field: string) =>
   z.string({ error: `${field} must be a string` }).regex(ID_PATTERN, `${field} ${ID_MESSAGE}`);
@@ -175,21 +170,6 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
   };
 }
 
-/**
- * What a failure echoes: `requestId` and `action` when they are
- * strings of at most 128 characters (docs/upi.md#envelope).
- */
-export function echoOf(body: unknown): ProcessEcho {
-  const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-  const payload =
-    typeof fields.payload === "object" && fields.payload !== null
-      ? (fields.payload as Record<string, unknown>)
-      : {};
-  const short = (value: unknown) =>
-    typeof value === "string" && value.length <= ECHO_LIMIT ? value : undefined;
-  return { requestId: short(fields.requestId) ?? "", action: short(payload.action) };
-}
-
 /** One linked bank account, with the seed's field names; every value is a string on the wire (seed 000). */
 const booleanText = z.union([z.enum(["true", "false"]), z.boolean().transform((flag) => String(flag))]);
 const digitsText = z.union([
@@ -283,8 +263,6 @@ export const createCustomerSchema = z.object({
  * repeated but not changed (checked by the route against the stored customer).
  */
 export const updateCustomerSchema = createCustomerSchema.partial();
-
-export const DEFAULT_MOBILE_COUNTRY_CODE = "91";
 
 /**
  * `options.get_client_auth_token` as Juspay's SDKs send it (docs/upi.md#customer-api): JSON booleans,

@@ -5,12 +5,12 @@ import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } fr
 import { uniqueIdFor } from "../../src/cpr/unique-id";
 import { createOrgSchema, updateOrgSchema } from "../../src/portal/admin-schema";
 import { loginQuerySchema, passwordSchema } from "../../src/portal/schema";
+import { echoOf } from "../../src/upi/envelope";
 import { processError } from "../../src/upi/errors";
 import {
   bankAccountSchema,
   createCustomerSchema,
   deviceBindingSchema,
-  echoOf,
   parseProcessRequest,
   vpaAccountsSchema,
 } from "../../src/upi/schema";
