@@ -1,4 +1,4 @@
-import { importSPKI } from "jose";
+import { importSPKI } from "jose/key/import";
 import { fail, ok, type Result } from "./result";
 
 /**

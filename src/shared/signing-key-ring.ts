@@ -1,4 +1,5 @@
-import { exportJWK, generateKeyPair } from "jose";
+import { exportJWK } from "jose/key/export";
+import { generateKeyPair } from "jose/key/generate/keypair";
 import { toHex } from "./encoding";
 import { openPrivateKey, sealPrivateKey } from "./key-sealing";
 import {

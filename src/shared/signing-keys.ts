@@ -1,4 +1,5 @@
-import { type CryptoKey, importJWK, type JWK } from "jose";
+import type { CryptoKey, JWK } from "jose";
+import { importJWK } from "jose/key/import";
 import type * as z from "zod";
 import { toHex } from "./encoding";
 import type { privateJwkSchema } from "./signing-keys-schema";

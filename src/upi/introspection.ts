@@ -1,4 +1,4 @@
-import { decodeProtectedHeader } from "jose";
+import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { configStoreFor } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
