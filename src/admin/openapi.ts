@@ -30,14 +30,8 @@ import { VPA_ACCOUNTS } from "../upi/openapi";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { type AdminReason, adminError, renderAdminFault } from "./errors";
 import { eventPageSchema, eventsQuerySchema } from "./events";
-import {
-  appIdParamSchema,
-  createAppSchema,
-  MAX_ALLOWLIST_ENTRIES,
-  MAX_WORKFLOWS,
-  rotateKeySchema,
-  updateAppSchema,
-} from "./schema";
+import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "./limits";
+import { appIdParamSchema, createAppSchema, rotateKeySchema, updateAppSchema } from "./schema";
 import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
 
 /**
