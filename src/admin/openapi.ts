@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { MAX_REQUEST_KEYS, putRequestKeySchema, requestKeyParamsSchema } from "../cpr/admin-request-keys";
-import { transactionParamsSchema } from "../cpr/admin-transactions";
+import { MAX_REQUEST_KEYS } from "../cpr/admin-request-keys";
+import { putRequestKeySchema, requestKeyParamsSchema, transactionParamsSchema } from "../cpr/admin-schema";
 import { createOrgSchema, orgIdParamSchema, updateOrgSchema } from "../portal/admin";
 import { createUserSchema, emailParamSchema, updateUserSchema } from "../portal/admin-users";
 import {
