@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { MAX_REQUEST_KEYS, putRequestKeySchema, requestKeyParamsSchema } from "../cpr/admin-request-keys";
-import { transactionParamsSchema } from "../cpr/admin-transactions";
+import { MAX_REQUEST_KEYS } from "../cpr/admin-request-keys";
+import { putRequestKeySchema, requestKeyParamsSchema, transactionParamsSchema } from "../cpr/admin-schema";
 import {
   createOrgSchema,
   createUserSchema,
@@ -36,14 +36,8 @@ import { VPA_ACCOUNTS } from "../upi/openapi";
 import { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "../upi/schema";
 import { type AdminReason, adminError, renderAdminFault } from "./errors";
 import { eventPageSchema, eventsQuerySchema } from "./events-schema";
-import {
-  appIdParamSchema,
-  createAppSchema,
-  MAX_ALLOWLIST_ENTRIES,
-  MAX_WORKFLOWS,
-  rotateKeySchema,
-  updateAppSchema,
-} from "./schema";
+import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "./limits";
+import { appIdParamSchema, createAppSchema, rotateKeySchema, updateAppSchema } from "./schema";
 import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
 
 /**

@@ -1,14 +1,7 @@
 import * as z from "zod";
 import { idSchema } from "../shared/id-schema";
 import { parseIpRange } from "../shared/ip-allowlist";
-
-/**
- * docs/admin.md#limits: every list a tenant holds has a documented maximum (docs/admin.md#limits). With
- * 64-character entries and 128-character ids, a full record stays under ~200 KB (plus at most 10 request keys
- * of 16 KiB): far inside KV's 25 MiB per value and a Durable Object's 2 MB per stored value.
- */
-export const MAX_ALLOWLIST_ENTRIES = 1000;
-export const MAX_WORKFLOWS = 1000;
+import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "./limits";
 
 /**
  * An allowlist: valid, canonical entries without host bits
@@ -49,8 +42,6 @@ const idListSchema = z
  * A caller-supplied secret for migrating an existing tenant (docs/admin.md#secrets: at least 16 characters).
  */
 export const importedSecretSchema = z.string().min(16).max(256);
-
-export const DEFAULT_STATE_TTL_SECONDS = 14 * 24 * 3600;
 
 export const createAppSchema = z.strictObject({
   appId: idSchema,

@@ -1,24 +1,18 @@
 import { Hono } from "hono";
-import * as z from "zod";
 import { adminFailure } from "../admin/errors";
 import { changeTenant } from "../admin/tenant-calls";
 import { adminJson, adminParams } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { idSchema } from "../shared/id-schema";
 import { appNotFound } from "./admin";
 import { checkRequestKey } from "./request-signature";
 
 /** An app may hold a few keys at once, enough to rotate without a gap. */
 export const MAX_REQUEST_KEYS = 10;
 
-export const requestKeyParamsSchema = z.object({ appId: idSchema, keyId: idSchema });
-
-export const putRequestKeySchema = z.strictObject({
-  publicKey: z.string().min(1).max(16_384),
-  alg: z.enum(["RS256", "PS256", "ES256"]).optional(),
-});
+const requestKeyParams = () => import("./admin-schema").then((m) => m.requestKeyParamsSchema);
+const putRequestKeyBody = () => import("./admin-schema").then((m) => m.putRequestKeySchema);
 
 /**
  * `PUT|DELETE /admin/v1/apps/{appId}/request-keys/{keyId}`: public keys for CPR request signatures
@@ -28,8 +22,8 @@ export const putRequestKeySchema = z.strictObject({
 export const requestKeysAdmin = new Hono<AppEnv>()
   .put(
     "/:appId/request-keys/:keyId",
-    adminParams(requestKeyParamsSchema),
-    adminJson(putRequestKeySchema),
+    adminParams(requestKeyParams),
+    adminJson(putRequestKeyBody),
     async (c) => {
       const { appId, keyId } = c.req.valid("param");
       const input = c.req.valid("json");
@@ -56,7 +50,7 @@ export const requestKeysAdmin = new Hono<AppEnv>()
       );
     },
   )
-  .delete("/:appId/request-keys/:keyId", adminParams(requestKeyParamsSchema), async (c) => {
+  .delete("/:appId/request-keys/:keyId", adminParams(requestKeyParams), async (c) => {
     const { appId, keyId } = c.req.valid("param");
     const changed = await changeTenant(
       c,

@@ -1,12 +1,6 @@
 import { Hono } from "hono";
 import { adminFailure } from "../admin/errors";
-import {
-  appIdParamSchema,
-  createAppSchema,
-  DEFAULT_STATE_TTL_SECONDS,
-  rotateKeySchema,
-  updateAppSchema,
-} from "../admin/schema";
+import { DEFAULT_STATE_TTL_SECONDS } from "../admin/limits";
 import { changeTenant, createTenant, readTenant, rotateTenantSecret } from "../admin/tenant-calls";
 import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
@@ -14,6 +8,12 @@ import type { AppRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
+
+// docs/architecture.md#startup: the schemas load on the first request that validates with them.
+const appIdParams = () => import("../admin/schema").then((m) => m.appIdParamSchema);
+const createAppBody = () => import("../admin/schema").then((m) => m.createAppSchema);
+const updateAppBody = () => import("../admin/schema").then((m) => m.updateAppSchema);
+const rotateKeyBody = () => import("../admin/schema").then((m) => m.rotateKeySchema);
 
 /** What the admin API shows of an app: never the key or its hash. */
 function appView(app: AppRecord) {
@@ -46,7 +46,7 @@ export const appNotFound = (c: AppContext, appId: string) =>
  * docs/storage.md#kv-records).
  */
 export const appsAdmin = new Hono<AppEnv>()
-  .post("/", adminJson(createAppSchema), async (c) => {
+  .post("/", adminJson(createAppBody), async (c) => {
     const input = c.req.valid("json");
     const appKey = input.appKey ?? generateSecret();
     const now = new Date().toISOString();
@@ -71,12 +71,12 @@ export const appsAdmin = new Hono<AppEnv>()
       ...etagHeader(created.etag),
     });
   })
-  .get("/:appId", adminParams(appIdParamSchema), async (c) => {
+  .get("/:appId", adminParams(appIdParams), async (c) => {
     const { appId } = c.req.valid("param");
     const app = await readTenant(c, "app", appId);
     return app ? c.json(appView(app.record as AppRecord), 200, etagHeader(app.etag)) : appNotFound(c, appId);
   })
-  .patch("/:appId", adminParams(appIdParamSchema), adminJson(updateAppSchema), async (c) => {
+  .patch("/:appId", adminParams(appIdParams), adminJson(updateAppBody), async (c) => {
     const { appId } = c.req.valid("param");
     const changed = await changeTenant(
       c,
@@ -90,7 +90,7 @@ export const appsAdmin = new Hono<AppEnv>()
     const app = changed.value!;
     return c.json(appView(app.record as AppRecord), 200, etagHeader(app.etag));
   })
-  .delete("/:appId", adminParams(appIdParamSchema), async (c) => {
+  .delete("/:appId", adminParams(appIdParams), async (c) => {
     const { appId } = c.req.valid("param");
     const deleted = await changeTenant(
       c,
@@ -105,9 +105,9 @@ export const appsAdmin = new Hono<AppEnv>()
   })
   .post(
     "/:appId/rotate-key",
-    adminParams(appIdParamSchema),
+    adminParams(appIdParams),
     emptyBodyAsObject,
-    adminJson(rotateKeySchema),
+    adminJson(rotateKeyBody),
     async (c) => {
       const { appId } = c.req.valid("param");
       const rotated = await rotateTenantSecret(c, "app", appId, c.req.valid("json").graceSeconds, {

@@ -2,7 +2,8 @@ import { APPS, type AppRecord } from "../shared/config-records";
 import { configStoreFor } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
-import { type CprTokenPayload, looksLikeCprToken, verifyCprToken } from "./token";
+import { looksLikeCprToken, verifyCprToken } from "./token";
+import type { CprTokenPayload } from "./token-schema";
 import { transactionStub } from "./transaction";
 
 /**

@@ -7,11 +7,10 @@ import { annotate } from "../shared/env";
 import { noStore } from "../shared/request-context";
 import type { Result } from "../shared/result";
 import { signingKeyRing } from "../shared/signing-key-ring";
-import { validated } from "../shared/validate";
+import { type SchemaLoader, validated } from "../shared/validate";
 import { admitApp, type Credentials } from "./access";
 import { DEPRECATED_SINCE, deprecation, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
 import { type CprReason, cprFailure } from "./errors";
-import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";
 import { issueCprToken } from "./token";
 import { type TransactionState, transactionStub } from "./transaction";
 import { type Identifier, identifierOf, maskedIdentifier, uniqueIdFor } from "./unique-id";
@@ -19,11 +18,16 @@ import { type Identifier, identifierOf, maskedIdentifier, uniqueIdFor } from "./
 /** `POST /v2/auth/token` and its legacy and deprecated siblings (docs/cpr.md#routes), over one code path. */
 
 /** Validates a CPR JSON body; the first issue's seed message becomes the 400 (docs/cpr.md#validation). */
-function cprJson<T extends z.ZodType>(schema: T) {
-  return validated("json", schema, (issue, c) =>
+function cprJson<T extends z.ZodType>(loadSchema: SchemaLoader<T>) {
+  return validated("json", loadSchema, (issue, c) =>
     cprFailure(c, { code: "invalid_request_body", message: issue.message }),
   );
 }
+
+// docs/architecture.md#startup: each body schema loads on its route's first request.
+const authTokenBody = () => import("./schema").then((m) => m.authTokenBodySchema);
+const legacyAuthTokenBody = () => import("./schema").then((m) => m.legacyAuthTokenBodySchema);
+const uniqueIdBody = () => import("./schema").then((m) => m.uniqueIdBodySchema);
 
 // docs/cpr.md#request-signatures signs the exact raw bytes: read them before the validator parses, so Hono
 // caches the bytes themselves rather than re-serialising the parsed JSON when they are asked for later.
@@ -138,7 +142,7 @@ function headerCredentials(headers: Headers): Credentials | undefined {
 }
 
 export const cprRoutes = new Hono<AppEnv>()
-  .post("/v2/auth/token", noStore, keepRawBody, cprJson(authTokenBodySchema), async (c) => {
+  .post("/v2/auth/token", noStore, keepRawBody, cprJson(authTokenBody), async (c) => {
     const body = c.req.valid("json");
     const granted = await grantToken(c, {
       credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
@@ -156,7 +160,7 @@ export const cprRoutes = new Hono<AppEnv>()
     deprecation({ Deprecation: DEPRECATED_SINCE, Link: SUCCESSOR_LINK }),
     noStore,
     keepRawBody,
-    cprJson(legacyAuthTokenBodySchema),
+    cprJson(legacyAuthTokenBody),
     async (c) => {
       const body = c.req.valid("json");
       const userAuthRequired = body.userAuthRequired === true || body.userAuthRequired === "yes";
@@ -179,7 +183,7 @@ export const cprRoutes = new Hono<AppEnv>()
     deprecation({ Deprecation: DEPRECATED_SINCE, Sunset: UNIQUE_ID_SUNSET, Link: SUCCESSOR_LINK }),
     noStore,
     keepRawBody,
-    cprJson(uniqueIdBodySchema),
+    cprJson(uniqueIdBody),
     async (c) => {
       const body = c.req.valid("json");
       const credentials = headerCredentials(c.req.raw.headers);

@@ -1,6 +1,7 @@
 import * as z from "zod";
-import { canonicalEmail, canonicalMobile, utf8Length } from "../shared/identifiers";
+import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
 import { isPathSegmentSafe } from "../shared/ids";
+import { fitsTransactionId, MAX_EXPIRY_SECONDS, MAX_FIELD_LENGTH } from "./limits";
 
 /**
  * Request bodies of the CPR family (docs/cpr.md#validation). Every issue carries the seed's exact message
@@ -8,9 +9,7 @@ import { isPathSegmentSafe } from "../shared/ids";
  * order: zod reports issues in shape order, and the route answers with the first one.
  */
 
-export const MAX_FIELD_LENGTH = 256;
 const DEFAULT_EXPIRY_SECONDS = 43_200;
-export const MAX_EXPIRY_SECONDS = 86_400;
 
 const NOT_AN_OBJECT = '"value" must be of type object';
 const BOTH_IDENTIFIERS = "Only one of mobileNumber or email should be sent";
@@ -27,15 +26,6 @@ function text(label: string) {
     .max(MAX_FIELD_LENGTH, {
       error: `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
     });
-}
-
-/**
- * `transactionId` names the transaction's Durable Object, so it is bounded in UTF-8 bytes too
- * (docs/http.md#storage-key-bounds storage keys): at most 256 bytes, with the same message, as Joi's
- * `string().max(256, "utf8")` words it.
- */
-export function fitsTransactionId(value: string): boolean {
-  return utf8Length(value) <= MAX_FIELD_LENGTH;
 }
 
 function email(label: string) {

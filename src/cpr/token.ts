@@ -1,10 +1,9 @@
 import { decodeProtectedHeader } from "jose";
-import * as z from "zod";
-import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issuerOf } from "../shared/issuers";
 import { issueJwt, type JwtRejection, verifyJwt } from "../shared/jwt";
 import { fail, ok, type Result } from "../shared/result";
 import { signingKeyRing } from "../shared/signing-key-ring";
+import type { CprTokenPayload } from "./token-schema";
 
 const TOKEN_TYPE = "cpr+jwt";
 
@@ -45,25 +44,6 @@ export async function issueCprToken(
   return jwt;
 }
 
-const verifiedPayloadSchema = z.object({
-  iss: z.string(),
-  sub: z.string(),
-  aud: z.string(),
-  iat: z.number(),
-  exp: z.number(),
-  jti: z.string(),
-  appId: z.string(),
-  transactionId: z.string(),
-  workflowId: z.string(),
-  journeyId: z.string(),
-  authenticateOnResume: z.enum(["yes", "no"]),
-  rev: z.number().int().nonnegative(),
-  // Tokens issued before incarnations existed carry none: they belong to the legacy incarnation.
-  inc: z.string().default(LEGACY_INCARNATION),
-  uniqueId: z.string().optional(),
-});
-export type CprTokenPayload = z.infer<typeof verifiedPayloadSchema>;
-
 /** True when the string is a JWT whose header says `typ: cpr+jwt` (a cheap, unverified test). */
 export function looksLikeCprToken(token: string): boolean {
   try {
@@ -86,6 +66,7 @@ export async function verifyCprToken(
   const ring = await signingKeyRing(env);
   const verified = await verifyJwt(ring, token, { typ: TOKEN_TYPE, issuer: issuerOf(env, "cpr"), now });
   if (!verified.ok) return verified;
+  const { verifiedPayloadSchema } = await import("./token-schema");
   const payload = verifiedPayloadSchema.safeParse(verified.value);
   if (!payload.success) return fail("wrong_claims");
   const claims = payload.data;

@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cprTokens } from "../../src/cpr/introspection";
-import { MAX_EXPIRY_SECONDS } from "../../src/cpr/schema";
+import { MAX_EXPIRY_SECONDS } from "../../src/cpr/limits";
 import { STATE_RETENTION_MS, type TransactionState, transactionStub } from "../../src/cpr/transaction";
 import { type ProvisionedApp, provisionApp } from "../support/tenants";
 import { admin, json, uid } from "../support/worker";

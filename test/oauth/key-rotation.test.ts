@@ -1,7 +1,7 @@
 import { createScheduledController, runInDurableObject } from "cloudflare:test";
 import { createLocalJWKSet, importJWK, type JSONWebKeySet, type JWK, jwtVerify, SignJWT } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_EXPIRY_SECONDS } from "../../src/cpr/schema";
+import { MAX_EXPIRY_SECONDS } from "../../src/cpr/limits";
 import worker from "../../src/index";
 import { issueJwt, verifyJwt } from "../../src/shared/jwt";
 import {

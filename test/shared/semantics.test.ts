@@ -2,7 +2,7 @@ import { listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { renderAdminFault } from "../../src/admin/errors";
-import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "../../src/admin/schema";
+import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "../../src/admin/limits";
 import { renderCprFault } from "../../src/cpr/errors";
 import { uniqueIdBodySchema } from "../../src/cpr/schema";
 import { renderOAuthFault } from "../../src/oauth/errors";

@@ -1,0 +1,22 @@
+import * as z from "zod";
+import { LEGACY_INCARNATION } from "../shared/incarnation";
+
+/** A verified CPR token's payload (docs/cpr.md#the-token), loaded with `import()` on the first verification. */
+export const verifiedPayloadSchema = z.object({
+  iss: z.string(),
+  sub: z.string(),
+  aud: z.string(),
+  iat: z.number(),
+  exp: z.number(),
+  jti: z.string(),
+  appId: z.string(),
+  transactionId: z.string(),
+  workflowId: z.string(),
+  journeyId: z.string(),
+  authenticateOnResume: z.enum(["yes", "no"]),
+  rev: z.number().int().nonnegative(),
+  // Tokens issued before incarnations existed carry none: they belong to the legacy incarnation.
+  inc: z.string().default(LEGACY_INCARNATION),
+  uniqueId: z.string().optional(),
+});
+export type CprTokenPayload = z.infer<typeof verifiedPayloadSchema>;
