@@ -15,17 +15,17 @@ function renderAdminIssue(issue: z.core.$ZodIssue, c: AppContext): Response {
 }
 
 /** Validates an admin JSON body; the first problem becomes a 400 that names the field. */
-export function adminJson<T extends z.ZodType>(schema: SchemaLoader<T> | T) {
+export function adminJson<T extends z.ZodType>(schema: SchemaLoader<T>) {
   return validated("json", schema, renderAdminIssue);
 }
 
 /** Validates admin path parameters (ids) the same way. */
-export function adminParams<T extends z.ZodType>(schema: SchemaLoader<T> | T) {
+export function adminParams<T extends z.ZodType>(schema: SchemaLoader<T>) {
   return validated("param", schema, renderAdminIssue);
 }
 
 /** Validates admin query parameters (paging) the same way. */
-export function adminQuery<T extends z.ZodType>(schema: SchemaLoader<T> | T) {
+export function adminQuery<T extends z.ZodType>(schema: SchemaLoader<T>) {
   return validated("query", schema, renderAdminIssue);
 }
 

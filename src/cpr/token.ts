@@ -1,4 +1,4 @@
-import { decodeProtectedHeader } from "jose";
+import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { issuerOf } from "../shared/issuers";
 import { issueJwt, type JwtRejection, verifyJwt } from "../shared/jwt";
 import { fail, ok, type Result } from "../shared/result";

@@ -58,17 +58,12 @@ function validatorFor<Target extends keyof ValidationTargets, T extends z.ZodTyp
  */
 export function validated<Target extends keyof ValidationTargets, T extends z.ZodType>(
   target: Target,
-  loadSchema: SchemaLoader<T> | T,
+  loadSchema: SchemaLoader<T>,
   renderIssue: IssueRenderer,
 ) {
-  // TRANSITION (lazy-zod branches): a schema passed directly is still accepted until every caller loads.
-  if (typeof loadSchema !== "function") {
-    const schema = loadSchema;
-    loadSchema = async () => schema;
-  }
   let built: Promise<MiddlewareHandler> | undefined;
   const middleware: MiddlewareHandler = async (c, next) => {
-    built ??= (loadSchema as SchemaLoader<T>)().then(
+    built ??= loadSchema().then(
       (schema) => validatorFor(target, schema, renderIssue),
       (error: unknown) => {
         built = undefined; // a failed load is retried by the next request
