@@ -1,7 +1,4 @@
 import type { JWTPayload } from "jose";
-import * as errors from "jose/errors";
-import { SignJWT } from "jose/jwt/sign";
-import { jwtVerify } from "jose/jwt/verify";
 import { randomBytes } from "./crypto";
 import { toHex } from "./encoding";
 import { fail, ok, type Result } from "./result";
@@ -35,6 +32,8 @@ export async function issueJwt(
     exp: iat + options.lifetimeSeconds,
     jti: toHex(randomBytes(16)),
   };
+  // docs/architecture.md#startup: jose loads on first use, like zod.
+  const { SignJWT } = await import("jose/jwt/sign");
   const jwt = await new SignJWT(payload)
     .setProtectedHeader({ alg: ring.active.alg, kid: ring.active.kid, typ: options.typ })
     .sign(ring.active.privateKey);
@@ -53,6 +52,7 @@ export async function verifyJwt(
   token: string,
   expected: { typ: TokenType; issuer: string; audience?: string; now?: number },
 ): Promise<Result<JWTPayload, JwtRejection>> {
+  const [{ jwtVerify }, errors] = await Promise.all([import("jose/jwt/verify"), import("jose/errors")]);
   try {
     const { payload } = await jwtVerify(
       token,
@@ -72,11 +72,11 @@ export async function verifyJwt(
     );
     return ok(payload);
   } catch (error) {
-    return fail(rejectionFor(error));
+    return fail(rejectionFor(errors, error));
   }
 }
 
-function rejectionFor(error: unknown): JwtRejection {
+function rejectionFor(errors: typeof import("jose/errors"), error: unknown): JwtRejection {
   if (error instanceof errors.JWTExpired) return "expired";
   if (error instanceof errors.JWKSNoMatchingKey) return "unknown_key";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "bad_signature";

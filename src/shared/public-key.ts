@@ -1,4 +1,3 @@
-import { importSPKI } from "jose/key/import";
 import { fail, ok, type Result } from "./result";
 
 /**
@@ -88,6 +87,8 @@ export async function importPublicKey(
   if (!armour.ok) return armour;
   let key: CryptoKey;
   try {
+    // docs/architecture.md#startup: jose loads on first use, like zod.
+    const { importSPKI } = await import("jose/key/import");
     key = await importSPKI(armour.value, alg, { extractable: false });
   } catch {
     return fail("wrong_key_type");

@@ -1,5 +1,3 @@
-import { exportJWK } from "jose/key/export";
-import { generateKeyPair } from "jose/key/generate/keypair";
 import { toHex } from "./encoding";
 import { openPrivateKey, sealPrivateKey } from "./key-sealing";
 import {
@@ -104,6 +102,11 @@ function byPublicationOrder(a: StoredKey, b: StoredKey): number {
 
 /** A fresh key pair; the kid carries the day it was made and 48 random bits. */
 async function generateKey(alg: SigningAlgorithm, now: number): Promise<KeyMaterial> {
+  // docs/architecture.md#startup: jose loads on first use, like zod.
+  const [{ generateKeyPair }, { exportJWK }] = await Promise.all([
+    import("jose/key/generate/keypair"),
+    import("jose/key/export"),
+  ]);
   const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
   const kid = `${new Date(now).toISOString().slice(0, 10)}-${toHex(crypto.getRandomValues(new Uint8Array(6)))}`;
   const privateJwk = await exportJWK(privateKey);

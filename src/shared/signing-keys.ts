@@ -1,5 +1,4 @@
 import type { CryptoKey, JWK } from "jose";
-import { importJWK } from "jose/key/import";
 import type * as z from "zod";
 import { toHex } from "./encoding";
 import type { privateJwkSchema } from "./signing-keys-schema";
@@ -84,6 +83,8 @@ export function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
 /** The private half of a key as jose signs with it. */
 async function importPrivateKey(material: KeyMaterial, source: string): Promise<CryptoKey> {
   try {
+    // docs/architecture.md#startup: jose loads on first use, like zod.
+    const { importJWK } = await import("jose/key/import");
     return (await importJWK({ ...material.privateJwk, alg: material.alg }, material.alg)) as CryptoKey;
   } catch {
     throw new SigningKeysError(`${source} key ${material.kid} cannot be imported`);
@@ -92,6 +93,7 @@ async function importPrivateKey(material: KeyMaterial, source: string): Promise<
 
 async function ringKeyOf(key: { kid: string; alg: SigningAlgorithm; publicJwk: JWK }, source: string) {
   try {
+    const { importJWK } = await import("jose/key/import");
     const publicKey = (await importJWK(key.publicJwk, key.alg)) as CryptoKey;
     return { kid: key.kid, alg: key.alg, publicKey, publicJwk: key.publicJwk };
   } catch {
