@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { AppEnv } from "../shared/env";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import type { SchemaLoader } from "../shared/validate";
@@ -11,7 +11,7 @@ import { etagHeader } from "./versions";
  * `GET /admin/v1/{apps|merchants|orgs|users}/{id}/events` (docs/admin.md#event-log): the id's log, newest
  * first. The log belongs to the id, so it answers (possibly empty) whether or not the tenant exists now.
  */
-function eventsOf<P extends z.ZodObject>(
+function eventsOf<P extends z.ZodMiniObject>(
   kind: TenantKind,
   params: SchemaLoader<P>,
   idOf: (param: z.output<P>) => string,

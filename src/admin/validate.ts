@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { AppContext, AppEnv } from "../shared/env";
-import { type SchemaLoader, validated } from "../shared/validate";
+import { type Schema, type SchemaLoader, validated } from "../shared/validate";
 import { adminFailure } from "./errors";
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -15,17 +15,17 @@ function renderAdminIssue(issue: z.core.$ZodIssue, c: AppContext): Response {
 }
 
 /** Validates an admin JSON body; the first problem becomes a 400 that names the field. */
-export function adminJson<T extends z.ZodType>(schema: SchemaLoader<T>) {
+export function adminJson<T extends Schema>(schema: SchemaLoader<T>) {
   return validated("json", schema, renderAdminIssue);
 }
 
 /** Validates admin path parameters (ids) the same way. */
-export function adminParams<T extends z.ZodType>(schema: SchemaLoader<T>) {
+export function adminParams<T extends Schema>(schema: SchemaLoader<T>) {
   return validated("param", schema, renderAdminIssue);
 }
 
 /** Validates admin query parameters (paging) the same way. */
-export function adminQuery<T extends z.ZodType>(schema: SchemaLoader<T>) {
+export function adminQuery<T extends Schema>(schema: SchemaLoader<T>) {
   return validated("query", schema, renderAdminIssue);
 }
 

@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import type * as z from "zod";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
 import type { AppContext, AppEnv } from "../shared/env";
@@ -7,7 +6,7 @@ import { annotate } from "../shared/env";
 import { noStore } from "../shared/request-context";
 import type { Result } from "../shared/result";
 import { signingKeyRing } from "../shared/signing-key-ring";
-import { type SchemaLoader, validated } from "../shared/validate";
+import { type Schema, type SchemaLoader, validated } from "../shared/validate";
 import { admitApp, type Credentials } from "./access";
 import { DEPRECATED_SINCE, deprecation, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
 import { type CprReason, cprFailure } from "./errors";
@@ -18,7 +17,7 @@ import { type Identifier, identifierOf, maskedIdentifier, uniqueIdFor } from "./
 /** `POST /v2/auth/token` and its legacy and deprecated siblings (docs/cpr.md#routes), over one code path. */
 
 /** Validates a CPR JSON body; the first issue's seed message becomes the 400 (docs/cpr.md#validation). */
-function cprJson<T extends z.ZodType>(loadSchema: SchemaLoader<T>) {
+function cprJson<T extends Schema>(loadSchema: SchemaLoader<T>) {
   return validated("json", loadSchema, (issue, c) =>
     cprFailure(c, { code: "invalid_request_body", message: issue.message }),
   );

@@ -1,6 +1,5 @@
-import type * as z from "zod";
 import { BoundedCache } from "./bounded-cache";
-import type { SchemaLoader } from "./validate";
+import { loadZod, type Schema, type SchemaLoader } from "./validate";
 
 /**
  * Typed configuration records over the `CONFIG` KV namespace (docs/storage.md#kv-records). This module owns
@@ -11,11 +10,11 @@ import type { SchemaLoader } from "./validate";
 export interface RecordKind<T> {
   readonly prefix: string;
   /** The record's schema, loaded on the kind's first read or write (docs/architecture.md#startup). */
-  readonly loadSchema: SchemaLoader<z.ZodType<T>>;
+  readonly loadSchema: SchemaLoader<Schema<T>>;
 }
 
 /** Declares a kind of configuration record stored under `prefix`. */
-export function recordKind<T>(prefix: string, loadSchema: SchemaLoader<z.ZodType<T>>): RecordKind<T> {
+export function recordKind<T>(prefix: string, loadSchema: SchemaLoader<Schema<T>>): RecordKind<T> {
   return { prefix, loadSchema };
 }
 
@@ -73,8 +72,8 @@ export class ConfigStore {
 
   async put<T>(kind: RecordKind<T>, id: string, value: T): Promise<void> {
     const key = keyFor(kind, id);
-    const schema = await kind.loadSchema();
-    await this.kv.put(key, JSON.stringify(schema.parse(value)));
+    const [schema, zod] = await Promise.all([kind.loadSchema(), loadZod()]);
+    await this.kv.put(key, JSON.stringify(zod.parse(schema, value)));
     cache.delete(key);
   }
 
@@ -107,7 +106,8 @@ export class ConfigStore {
     } catch {
       throw new ConfigStoreError(`stored ${kind.prefix} record is not JSON`);
     }
-    const parsed = (await kind.loadSchema()).safeParse(raw);
+    const [schema, zod] = await Promise.all([kind.loadSchema(), loadZod()]);
+    const parsed = zod.safeParse(schema, raw);
     if (!parsed.success) throw new ConfigStoreError(`stored ${kind.prefix} record is corrupt`);
     return parsed.data;
   }

@@ -1,6 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { AppContext } from "./env";
 import { isJsonMediaType } from "./media-type";
 
@@ -12,12 +12,21 @@ type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Prom
  * docs/architecture.md#startup: zod and every schema are built on the first request that needs them,
  * never at startup, so the schema module is only ever reached through `import()`.
  */
-export type SchemaLoader<T extends z.ZodType> = () => Promise<T>;
+export type SchemaLoader<T extends Schema> = () => Promise<T>;
 
-function hookedValidator<Target extends keyof ValidationTargets, T extends z.ZodType>(
+/** Any zod schema (zod/mini's, or classic zod's while a module still uses it): both are zod core schemas. */
+export type Schema<Output = unknown> = z.core.$ZodType<Output>;
+
+/** zod/mini's functions (`safeParse(schema, input)`, …), loaded with the first schema that needs them. */
+export function loadZod(): Promise<typeof z> {
+  return import("zod/mini");
+}
+
+function hookedValidator<Target extends keyof ValidationTargets, T extends Schema>(
   target: Target,
   schema: T,
   renderIssue: IssueRenderer,
+  zod: typeof z,
 ) {
   return zValidator(
     target,
@@ -27,23 +36,24 @@ function hookedValidator<Target extends keyof ValidationTargets, T extends z.Zod
     },
     // zod 4 strips `issue.input` unless asked; renderers need it to tell "absent" from "wrong type".
     // (The cast: the plugin's result type is conditional on the still-generic schema type.)
-    { validationFunction: (s, value) => s.safeParseAsync(value, { reportInput: true }) as never },
+    { validationFunction: (s, value) => zod.safeParseAsync(s, value, { reportInput: true }) as never },
   );
 }
 
-function validatorFor<Target extends keyof ValidationTargets, T extends z.ZodType>(
+function validatorFor<Target extends keyof ValidationTargets, T extends Schema>(
   target: Target,
   schema: T,
   renderIssue: IssueRenderer,
+  zod: typeof z,
 ): MiddlewareHandler {
-  const validator = hookedValidator(target, schema, renderIssue);
+  const validator = hookedValidator(target, schema, renderIssue, zod);
   if (target !== "json") return validator;
   // docs/http.md#media-type: one JSON media type on every family. Hono's validator also parses
   // `application/*+json`, so for any other type the body
   // is validated as `{}` here, as the UPI routes read it.
   return async (c, next) => {
     if (isJsonMediaType(c.req.header("Content-Type"))) return validator(c as never, next);
-    const result = await schema.safeParseAsync({}, { reportInput: true });
+    const result = await zod.safeParseAsync(schema, {}, { reportInput: true });
     if (!result.success) return renderIssue(result.error.issues[0]!, c as unknown as AppContext);
     c.req.addValidatedData("json", result.data as object);
     await next();
@@ -56,15 +66,15 @@ function validatorFor<Target extends keyof ValidationTargets, T extends z.ZodTyp
  * yields `{}` (the family's "required" errors follow), and malformed JSON throws before validation
  * (mapped to the family's `malformed_json` fault in `onError`).
  */
-export function validated<Target extends keyof ValidationTargets, T extends z.ZodType>(
+export function validated<Target extends keyof ValidationTargets, T extends Schema>(
   target: Target,
   loadSchema: SchemaLoader<T>,
   renderIssue: IssueRenderer,
 ) {
   let built: Promise<MiddlewareHandler> | undefined;
   const middleware: MiddlewareHandler = async (c, next) => {
-    built ??= loadSchema().then(
-      (schema) => validatorFor(target, schema, renderIssue),
+    built ??= Promise.all([loadSchema(), loadZod()]).then(
+      ([schema, zod]) => validatorFor(target, schema, renderIssue, zod),
       (error: unknown) => {
         built = undefined; // a failed load is retried by the next request
         throw error;

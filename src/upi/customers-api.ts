@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { getHasEffects } from "../shared/allowed-methods";
 import type { MerchantRecord } from "../shared/config-records";
 import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
@@ -9,7 +9,7 @@ import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
 import type { Result } from "../shared/result";
 import { registerCustomer } from "../shared/tenants";
-import type { SchemaLoader } from "../shared/validate";
+import { loadZod, type Schema, type SchemaLoader } from "../shared/validate";
 import { issueClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { customerIdOf, referenceOfCustomerId } from "./customer-id";
@@ -80,11 +80,12 @@ function reasonFor(issue: z.core.$ZodIssue, field: string): CustomerApiReason {
 }
 
 async function check<T>(
-  loadSchema: SchemaLoader<z.ZodType<T>>,
+  loadSchema: SchemaLoader<Schema<T>>,
   input: unknown,
   field?: string,
 ): Promise<Result<T, CustomerApiReason>> {
-  const result = (await loadSchema()).safeParse(input, { reportInput: true });
+  const [schema, zod] = await Promise.all([loadSchema(), loadZod()]);
+  const result = zod.safeParse(schema, input, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0]!;
   return { ok: false, reason: reasonFor(issue, field ?? String(issue.path[0] ?? "body")) };

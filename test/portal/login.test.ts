@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import * as z from "zod/mini";
 import { formatLocalDateTime } from "../../src/portal/local-time";
 import { hashPassword } from "../../src/portal/password";
 import { portalUserObject } from "../../src/portal/sessions";
@@ -146,7 +147,7 @@ describe("/api_auth login (seed 001)", () => {
     expect((await login(user)).status).toBe(200);
     const upgraded = (await env.CONFIG.get<PortalUserRecord>(`portal-user:${user.email}`, "json"))!;
     expect(upgraded.passwordHash).toMatch(/^pbkdf2-sha256\$100000\$/);
-    expect((await PORTAL_USERS.loadSchema()).parse(upgraded).credentialVersion).toBe(
+    expect(z.parse(await PORTAL_USERS.loadSchema(), upgraded).credentialVersion).toBe(
       record.credentialVersion,
     );
     expect((await login(user)).status).toBe(200);
