@@ -23,7 +23,7 @@ const orgFields = {
   tokenTtlSeconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS),
   // Absent (or `null` in a PATCH) means no restriction; a list, even empty, restricts
   // (docs/portal.md#ip-allowlist).
-  ipAllowlist: ipAllowlistSchema.nullable(),
+  ipAllowlist: z.nullable(ipAllowlistSchema),
 };
 
 export const createOrgSchema = z.strictObject(orgFields).partial().required({ name: true });

@@ -12,19 +12,19 @@ const merchantSettings = {
     .optional(),
   signatureMaxAgeSeconds: z.number().int().min(30).max(MAX_SIGNATURE_MAX_AGE_SECONDS).optional(),
   clientAuthTokenMaxUses: z.number().int().min(1).max(1000).optional(),
-  ipAllowlist: ipAllowlistSchema.optional(),
+  ipAllowlist: z.optional(ipAllowlistSchema),
 };
 
 export const createMerchantSchema = z.strictObject({
   merchantId: idSchema,
-  apiKey: importedSecretSchema.optional(),
+  apiKey: z.optional(importedSecretSchema),
   ...merchantSettings,
 });
 
 // `ipAllowlist: null` removes the restriction; an omitted field stays as it is.
 export const updateMerchantSchema = z.strictObject({
   ...merchantSettings,
-  ipAllowlist: ipAllowlistSchema.nullable().optional(),
+  ipAllowlist: z.optional(z.nullable(ipAllowlistSchema)),
 });
 
 export const merchantParamSchema = z.object({ merchantId: idSchema });

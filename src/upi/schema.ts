@@ -224,7 +224,7 @@ export const deviceBindingSchema = z.strictObject({
 
 export const customerIdParamSchema = z.object({
   merchantId: idSchema,
-  customerId: idSchema.refine(isPathSegmentSafe, PATH_SEGMENT_MESSAGE),
+  customerId: idSchema.check(z.refine(isPathSegmentSafe, PATH_SEGMENT_MESSAGE)),
 });
 
 const personName = z
