@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { idSchema } from "../shared/id-schema";
 import { parseIpRange } from "../shared/ip-allowlist";
 import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "./limits";
@@ -7,10 +7,9 @@ import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "./limits";
  * An allowlist: valid, canonical entries without host bits
  * and without duplicates (docs/admin.md#input-validation).
  */
-export const ipAllowlistSchema = z
-  .array(z.string().max(64))
-  .max(MAX_ALLOWLIST_ENTRIES, `must hold at most ${MAX_ALLOWLIST_ENTRIES} entries`)
-  .superRefine((entries, ctx) => {
+export const ipAllowlistSchema = z.array(z.string().check(z.maxLength(64))).check(
+  z.maxLength(MAX_ALLOWLIST_ENTRIES, `must hold at most ${MAX_ALLOWLIST_ENTRIES} entries`),
+  z.superRefine((entries, ctx) => {
     const seen = new Set<string>();
     entries.forEach((entry, index) => {
       const range = parseIpRange(entry);
@@ -23,41 +22,37 @@ export const ipAllowlistSchema = z
         ctx.addIssue({ code: "custom", path: [index], message: `duplicate entry ${JSON.stringify(entry)}` });
       seen.add(canonical);
     });
-  });
+  }),
+);
 
 /** A list of ids (workflows) without duplicates. */
-const idListSchema = z
-  .array(idSchema)
-  .max(MAX_WORKFLOWS, `must hold at most ${MAX_WORKFLOWS} entries`)
-  .superRefine((ids, ctx) => {
+const idListSchema = z.array(idSchema).check(
+  z.maxLength(MAX_WORKFLOWS, `must hold at most ${MAX_WORKFLOWS} entries`),
+  z.superRefine((ids, ctx) => {
     const seen = new Set<string>();
     ids.forEach((id, index) => {
       if (seen.has(id))
         ctx.addIssue({ code: "custom", path: [index], message: `duplicate entry ${JSON.stringify(id)}` });
       seen.add(id);
     });
-  });
+  }),
+);
 
 /**
  * A caller-supplied secret for migrating an existing tenant (docs/admin.md#secrets: at least 16 characters).
  */
-export const importedSecretSchema = z.string().min(16).max(256);
+export const importedSecretSchema = z.string().check(z.minLength(16), z.maxLength(256));
 
 export const createAppSchema = z.strictObject({
   appId: idSchema,
-  name: z.string().min(1).max(256).optional(),
-  appKey: importedSecretSchema.optional(),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  appKey: z.optional(importedSecretSchema),
   ipAllowlist: ipAllowlistSchema,
   workflows: idListSchema,
-  stateTtlSeconds: z
-    .number()
-    .int()
-    .min(60)
-    .max(365 * 24 * 3600)
-    .optional(),
+  stateTtlSeconds: z.optional(z.number().check(z.int(), z.gte(60), z.lte(365 * 24 * 3600))),
 });
 
-export const updateAppSchema = createAppSchema.omit({ appId: true, appKey: true }).partial();
+export const updateAppSchema = z.partial(z.omit(createAppSchema, { appId: true, appKey: true }));
 
 export const appIdParamSchema = z.object({ appId: idSchema });
 
@@ -69,10 +64,6 @@ const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
 export const rotateKeySchema = z.strictObject({
   graceSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_GRACE_SECONDS)
-    .optional()
-    .describe("Seconds the previous secret still authenticates (default 0: it stops at once)."),
+    .optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_GRACE_SECONDS)))
+    .check(z.describe("Seconds the previous secret still authenticates (default 0: it stops at once).")),
 });

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { SIGNING_ALGORITHMS } from "../shared/signing-keys";
 import { kidSchema } from "../shared/signing-keys-schema";
 
@@ -7,15 +7,16 @@ import { kidSchema } from "../shared/signing-keys-schema";
 /** `POST /admin/v1/signing-keys/rotate` (docs/operations.md#rotate-now): both members optional. */
 export const rotateSigningKeysSchema = z.strictObject({
   alg: z
-    .enum(SIGNING_ALGORITHMS)
-    .optional()
-    .describe("Algorithm of the new `next` key; default: the current next's."),
-  force: z.boolean().optional().describe("Rotate even when `next` has not been published long enough."),
+    .optional(z.enum(SIGNING_ALGORITHMS))
+    .check(z.describe("Algorithm of the new `next` key; default: the current next's.")),
+  force: z
+    .optional(z.boolean())
+    .check(z.describe("Rotate even when `next` has not been published long enough.")),
 });
 
 /** `POST /admin/v1/signing-keys/import`: one private JWK in the `SIGNING_KEYS` format. */
 export const importSigningKeySchema = z.strictObject({
-  keys: z.array(z.record(z.string(), z.unknown())).length(1, "must hold exactly one private JWK"),
+  keys: z.array(z.record(z.string(), z.unknown())).check(z.length(1, "must hold exactly one private JWK")),
 });
 
 export const kidParamSchema = z.object({ kid: kidSchema });
@@ -25,9 +26,6 @@ export const kidParamSchema = z.object({ kid: kidSchema });
  * newest first, `before` the cursor of the last page.
  */
 export const signingKeyEventsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, "must be a cursor from an earlier page")
-    .optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  before: z.optional(z.string().check(z.regex(/^[1-9]\d{0,15}$/, "must be a cursor from an earlier page"))),
 });

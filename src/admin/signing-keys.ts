@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import {

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { LEGACY_INCARNATION } from "./incarnation";
 
 /**
@@ -8,11 +8,14 @@ import { LEGACY_INCARNATION } from "./incarnation";
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
 
+/** A whole number above 0 (counts, seconds, sequence ids). */
+const positiveInt = () => z.number().check(z.int(), z.positive());
+
 /**
  * The tenant's incarnation (docs/storage.md#incarnations): made on create, never changed by a PATCH, new when
  * the id is created again. A record written before incarnations existed reads as the legacy incarnation.
  */
-const incarnation = z.string().default(LEGACY_INCARNATION);
+const incarnation = z._default(z.string(), LEGACY_INCARNATION);
 
 /** Public key an app registered for CPR request signatures (docs/cpr.md#request-signatures). */
 export const requestKeySchema = z.object({
@@ -25,17 +28,17 @@ export const requestKeySchema = z.object({
  * A rotated secret that still authenticates until `previousKeyExpiresAt` (docs/admin.md#grace-rotation:
  * rotation with an overlap); absent when the last rotation had no grace or its grace is over.
  */
-const gracePeriod = { previousKeyExpiresAt: z.string().optional() };
+const gracePeriod = { previousKeyExpiresAt: z.optional(z.string()) };
 
 export const appRecordSchema = z.object({
   appId: z.string(),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   appKeySha256: z.string(),
-  previousAppKeySha256: z.string().optional(),
+  previousAppKeySha256: z.optional(z.string()),
   ...gracePeriod,
   ipAllowlist: z.array(z.string()),
   workflows: z.array(z.string()),
-  stateTtlSeconds: z.number().int().positive(),
+  stateTtlSeconds: positiveInt(),
   requestKeys: z.record(z.string(), requestKeySchema),
   incarnation,
   ...timestamps,
@@ -47,12 +50,12 @@ export const appRecordSchema = z.object({
 export const merchantRecordSchema = z.object({
   merchantId: z.string(),
   apiKeySha256: z.string(),
-  previousApiKeySha256: z.string().optional(),
+  previousApiKeySha256: z.optional(z.string()),
   ...gracePeriod,
   prefix: z.string(),
-  signatureMaxAgeSeconds: z.number().int().positive(),
-  clientAuthTokenMaxUses: z.number().int().positive(),
-  ipAllowlist: z.array(z.string()).optional(),
+  signatureMaxAgeSeconds: positiveInt(),
+  clientAuthTokenMaxUses: positiveInt(),
+  ipAllowlist: z.optional(z.array(z.string())),
   incarnation,
   ...timestamps,
 });
@@ -65,7 +68,7 @@ export const merchantKeyRecordSchema = z.object({
   merchantId: z.string(),
   merchantKeyId: z.string(),
   publicKeyPem: z.string(),
-  modulusBits: z.number().int(),
+  modulusBits: z.number().check(z.int()),
   status: z.enum(["active", "retired"]),
   incarnation,
   ...timestamps,
@@ -76,15 +79,15 @@ export const merchantKeyRecordSchema = z.object({
  * list, even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.
  */
 export const orgRecordSchema = z.object({
-  id: z.number().int().positive(),
+  id: positiveInt(),
   name: z.string(),
   uuid: z.string(),
-  description: z.string().nullable(),
+  description: z.nullable(z.string()),
   product: z.string(),
-  url: z.string().nullable(),
+  url: z.nullable(z.string()),
   hideName: z.boolean(),
-  tokenTtlSeconds: z.number().int().positive(),
-  ipAllowlist: z.array(z.string()).optional(),
+  tokenTtlSeconds: positiveInt(),
+  ipAllowlist: z.optional(z.array(z.string())),
   ...timestamps,
 });
 
@@ -95,9 +98,9 @@ export const orgRecordSchema = z.object({
  */
 export const portalUserRecordSchema = z.object({
   email: z.string(),
-  organizationId: z.number().int().positive(),
+  organizationId: positiveInt(),
   passwordHash: z.string(),
   disabled: z.boolean(),
-  credentialVersion: z.number().int().positive(),
+  credentialVersion: positiveInt(),
   ...timestamps,
 });

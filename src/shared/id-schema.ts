@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { ID_PATTERN } from "./ids";
 
 /** The tenant id schema (docs/admin.md#ids); a module of its own so that only lazily loaded schema modules import zod. */
@@ -15,12 +15,12 @@ const MAX_ID_BYTES = 128;
  */
 const UNADDRESSABLE_IDS: ReadonlySet<string> = new Set([".", "..", "__proto__", "constructor", "prototype"]);
 
-export const idSchema = z
-  .string()
-  .regex(ID_PATTERN, "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -")
-  .refine((id) => new TextEncoder().encode(id).byteLength <= MAX_ID_BYTES, {
+export const idSchema = z.string().check(
+  z.regex(ID_PATTERN, "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -"),
+  z.refine((id) => new TextEncoder().encode(id).byteLength <= MAX_ID_BYTES, {
     message: `must be at most ${MAX_ID_BYTES} bytes in UTF-8`,
-  })
-  .refine((id) => !UNADDRESSABLE_IDS.has(id), {
+  }),
+  z.refine((id) => !UNADDRESSABLE_IDS.has(id), {
     message: "must not be ., .., __proto__, constructor or prototype",
-  });
+  }),
+);

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { SIGNING_ALGORITHMS } from "./signing-keys";
 
 /**
@@ -9,19 +9,17 @@ import { SIGNING_ALGORITHMS } from "./signing-keys";
 const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** A kid: 1-64 of `A-Z a-z 0-9 . _ -`, and not `.` or `..`, which a URL path cannot carry (revoke). */
-export const kidSchema = z
-  .string()
-  .regex(KID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 . _ -")
-  .refine((kid) => kid !== "." && kid !== "..", "must not be . or ..");
+export const kidSchema = z.string().check(
+  z.regex(KID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 . _ -"),
+  z.refine((kid) => kid !== "." && kid !== "..", "must not be . or .."),
+);
 
-export const privateJwkSchema = z
-  .object({
-    kty: z.enum(["EC", "RSA", "OKP"]),
-    kid: kidSchema,
-    alg: z.enum(SIGNING_ALGORITHMS).optional(),
-    crv: z.string().optional(),
-    d: z.string().min(1),
-  })
-  .loose();
+export const privateJwkSchema = z.looseObject({
+  kty: z.enum(["EC", "RSA", "OKP"]),
+  kid: kidSchema,
+  alg: z.optional(z.enum(SIGNING_ALGORITHMS)),
+  crv: z.optional(z.string()),
+  d: z.string().check(z.minLength(1)),
+});
 
-export const keySetSchema = z.object({ keys: z.array(privateJwkSchema).min(1) });
+export const keySetSchema = z.object({ keys: z.array(privateJwkSchema).check(z.minLength(1)) });

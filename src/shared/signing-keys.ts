@@ -1,5 +1,5 @@
 import type { CryptoKey, JWK } from "jose";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { toHex } from "./encoding";
 import type { privateJwkSchema } from "./signing-keys-schema";
 
