@@ -17,9 +17,20 @@ export type SchemaLoader<T extends Schema> = () => Promise<T>;
 /** Any zod schema (zod/mini's, or classic zod's while a module still uses it): both are zod core schemas. */
 export type Schema<Output = unknown> = z.core.$ZodType<Output>;
 
-/** zod/mini's functions (`safeParse(schema, input)`, …), loaded with the first schema that needs them. */
-export function loadZod(): Promise<typeof z> {
-  return import("zod/mini");
+let englishMessages = false;
+
+/**
+ * zod/mini's functions (`safeParse(schema, input)`, …), loaded with the first schema that needs them. zod/mini
+ * sets no locale (classic zod sets English when it builds its first schema), and without one every default
+ * message reads "Invalid input": the wire messages are English zod's, so English is set before any parse.
+ */
+export async function loadZod(): Promise<typeof z> {
+  const zod = await import("zod/mini");
+  if (!englishMessages) {
+    zod.config(zod.locales.en());
+    englishMessages = true;
+  }
+  return zod;
 }
 
 function hookedValidator<Target extends keyof ValidationTargets, T extends Schema>(
