@@ -82,16 +82,17 @@ export function validated<Target extends keyof ValidationTargets, T extends Sche
   loadSchema: SchemaLoader<T>,
   renderIssue: IssueRenderer,
 ) {
-  let built: Promise<MiddlewareHandler> | undefined;
+  let built: MiddlewareHandler | undefined;
   const middleware: MiddlewareHandler = async (c, next) => {
-    built ??= Promise.all([loadSchema(), loadZod()]).then(
-      ([schema, zod]) => validatorFor(target, schema, renderIssue, zod),
-      (error: unknown) => {
-        built = undefined; // a failed load is retried by the next request
-        throw error;
-      },
-    );
-    return (await built)(c, next);
+    if (!built) {
+      // Each request awaits its own load (import() of a loaded module is cheap) and only the built validator,
+      // a plain function, is shared: a promise one request created and others await hangs them in workerd
+      // ("Cannot perform I/O on behalf of a different request"), as concurrent first requests did. A failed
+      // load leaves `built` unset, so the next request retries.
+      const [schema, zod] = await Promise.all([loadSchema(), loadZod()]);
+      built ??= validatorFor(target, schema, renderIssue, zod);
+    }
+    return built(c, next);
   };
   // The type the route's `c.req.valid(target)` is inferred from is zValidator's own.
   return middleware as unknown as ReturnType<typeof hookedValidator<Target, T>>;
