@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { MAX_REQUEST_KEYS } from "../cpr/admin-request-keys";
-import { putRequestKeySchema, requestKeyParamsSchema, transactionParamsSchema } from "../cpr/admin-schema";
+import * as cprAdmin from "../cpr/admin-schema";
 import {
   createOrgSchema,
   createUserSchema,
@@ -46,6 +46,12 @@ import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
 
 const TAG = "Admin";
 const PREFIX = "/admin/v1";
+
+// The CPR admin schemas are zod/mini (classic-typed here; both are zod core schemas, and the helpers only use
+// `safeParse`, `shape` and `z.toJSONSchema`, which both kinds have).
+const requestKeyParamsSchema = cprAdmin.requestKeyParamsSchema as unknown as z.ZodObject;
+const putRequestKeySchema = cprAdmin.putRequestKeySchema as unknown as z.ZodType;
+const transactionParamsSchema = cprAdmin.transactionParamsSchema as unknown as z.ZodObject;
 
 const adminErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { idSchema } from "../shared/id-schema";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "./limits";
 
@@ -10,8 +10,8 @@ import { fitsTransactionId, MAX_FIELD_LENGTH } from "./limits";
 export const requestKeyParamsSchema = z.object({ appId: idSchema, keyId: idSchema });
 
 export const putRequestKeySchema = z.strictObject({
-  publicKey: z.string().min(1).max(16_384),
-  alg: z.enum(["RS256", "PS256", "ES256"]).optional(),
+  publicKey: z.string().check(z.minLength(1), z.maxLength(16_384)),
+  alg: z.optional(z.enum(["RS256", "PS256", "ES256"])),
 });
 
 // transactionIds are the client's own strings (docs/cpr.md#validation:
@@ -20,7 +20,9 @@ export const transactionParamsSchema = z.object({
   appId: idSchema,
   transactionId: z
     .string()
-    .min(1)
-    .max(MAX_FIELD_LENGTH)
-    .refine(fitsTransactionId, `must be at most ${MAX_FIELD_LENGTH} bytes of UTF-8`),
+    .check(
+      z.minLength(1),
+      z.maxLength(MAX_FIELD_LENGTH),
+      z.refine(fitsTransactionId, `must be at most ${MAX_FIELD_LENGTH} bytes of UTF-8`),
+    ),
 });

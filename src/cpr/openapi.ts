@@ -16,9 +16,18 @@ import {
 } from "../shared/openapi";
 import { DEPRECATED_SINCE, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
 import { type CprReason, cprError, renderCprFault } from "./errors";
-import { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } from "./schema";
+import * as bodies from "./schema";
 
 /** The CPR family in the OpenAPI document (docs/cpr.md, seed 002). */
+
+/**
+ * The routes' own zod/mini schemas, typed for the OpenAPI helpers (which take classic zod types): both are zod
+ * core schemas, and the helpers only use what both kinds have (`safeParse`, `shape`, `z.toJSONSchema`).
+ */
+const documented = (schema: z.core.$ZodType) => schema as unknown as z.ZodType;
+const authTokenBodySchema = documented(bodies.authTokenBodySchema);
+const legacyAuthTokenBodySchema = documented(bodies.legacyAuthTokenBodySchema);
+const uniqueIdBodySchema = documented(bodies.uniqueIdBodySchema);
 
 const TAG = "CPR auth token";
 

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
 import { isPathSegmentSafe } from "../shared/ids";
 import { fitsTransactionId, MAX_EXPIRY_SECONDS, MAX_FIELD_LENGTH } from "./limits";
@@ -22,22 +22,26 @@ function text(label: string) {
       error: (issue) =>
         issue.input === undefined ? `"${label}" is required` : `"${label}" must be a string`,
     })
-    .min(1, { error: `"${label}" is not allowed to be empty` })
-    .max(MAX_FIELD_LENGTH, {
-      error: `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
-    });
+    .check(
+      z.minLength(1, { error: `"${label}" is not allowed to be empty` }),
+      z.maxLength(MAX_FIELD_LENGTH, {
+        error: `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
+      }),
+    );
 }
 
 function email(label: string) {
-  return text(label).refine((value) => canonicalEmail(value) !== undefined, {
-    error: `"${label}" must be a valid email`,
-  });
+  return text(label).check(
+    z.refine((value) => canonicalEmail(value) !== undefined, { error: `"${label}" must be a valid email` }),
+  );
 }
 
 function mobileNumber(label: string) {
-  return text(label).refine((value) => canonicalMobile(value) !== undefined, {
-    error: `"${label}" must be a valid mobile number`,
-  });
+  return text(label).check(
+    z.refine((value) => canonicalMobile(value) !== undefined, {
+      error: `"${label}" must be a valid mobile number`,
+    }),
+  );
 }
 
 /**
@@ -47,27 +51,30 @@ function mobileNumber(label: string) {
  * value"; the message names the values instead, in Joi's quoted-label style.
  */
 function transactionId() {
-  return text("transactionId")
-    .refine(fitsTransactionId, {
+  return text("transactionId").check(
+    z.refine(fitsTransactionId, {
       error: `"transactionId" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
-    })
-    .refine(isPathSegmentSafe, { error: '"transactionId" must not be "." or ".."' });
+    }),
+    z.refine(isPathSegmentSafe, { error: '"transactionId" must not be "." or ".."' }),
+  );
 }
 
-const expiry = z
-  .number({ error: '"expiry" must be a number' })
-  // `.int()` also reports numbers beyond the safe-integer range, as too_big/too_small.
-  .int({
-    error: (issue) =>
-      issue.code === "too_big"
-        ? `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`
-        : issue.code === "too_small"
-          ? '"expiry" must be greater than or equal to 1'
-          : '"expiry" must be an integer',
-  })
-  .min(1, { error: '"expiry" must be greater than or equal to 1' })
-  .max(MAX_EXPIRY_SECONDS, { error: `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}` })
-  .default(DEFAULT_EXPIRY_SECONDS);
+const expiry = z._default(
+  z.number({ error: '"expiry" must be a number' }).check(
+    // `z.int()` also reports numbers beyond the safe-integer range, as too_big/too_small.
+    z.int({
+      error: (issue) =>
+        issue.code === "too_big"
+          ? `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`
+          : issue.code === "too_small"
+            ? '"expiry" must be greater than or equal to 1'
+            : '"expiry" must be an integer',
+    }),
+    z.gte(1, { error: '"expiry" must be greater than or equal to 1' }),
+    z.lte(MAX_EXPIRY_SECONDS, { error: `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}` }),
+  ),
+  DEFAULT_EXPIRY_SECONDS,
+);
 
 const bothIdentifiers = (value: { mobileNumber?: string; email?: string }) =>
   value.mobileNumber === undefined || value.email === undefined;
@@ -80,16 +87,17 @@ export const authTokenBodySchema = z
       appKey: text("appKey"),
       transactionId: transactionId(),
       workflowId: text("workflowId"),
-      authenticateOnResume: z
-        .enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' })
-        .default("no"),
+      authenticateOnResume: z._default(
+        z.enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' }),
+        "no",
+      ),
       expiry,
-      mobileNumber: mobileNumber("mobileNumber").optional(),
-      email: email("email").optional(),
+      mobileNumber: z.optional(mobileNumber("mobileNumber")),
+      email: z.optional(email("email")),
     },
     { error: NOT_AN_OBJECT },
   )
-  .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS });
+  .check(z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS }));
 
 /**
  * `POST /v2/generate-auth-token` (legacy): `userAuthRequired` and `authObject` (docs/cpr.md#legacy-route).
@@ -100,22 +108,24 @@ export const legacyAuthTokenBodySchema = z.object(
     appKey: text("appKey"),
     transactionId: transactionId(),
     workflowId: text("workflowId"),
-    userAuthRequired: z
-      .union([z.enum(["yes", "no"]), z.boolean()], {
+    userAuthRequired: z._default(
+      z.union([z.enum(["yes", "no"]), z.boolean()], {
         error: '"userAuthRequired" must be one of [yes, no, true, false]',
-      })
-      .default("no"),
+      }),
+      "no",
+    ),
     expiry,
-    authObject: z
-      .object(
-        {
-          mobileNumber: mobileNumber("authObject.mobileNumber").optional(),
-          email: email("authObject.email").optional(),
-        },
-        { error: '"authObject" must be of type object' },
-      )
-      .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS })
-      .optional(),
+    authObject: z.optional(
+      z
+        .object(
+          {
+            mobileNumber: z.optional(mobileNumber("authObject.mobileNumber")),
+            email: z.optional(email("authObject.email")),
+          },
+          { error: '"authObject" must be of type object' },
+        )
+        .check(z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS })),
+    ),
   },
   { error: NOT_AN_OBJECT },
 );
@@ -129,10 +139,14 @@ export const uniqueIdBodySchema = z
     {
       transactionId: transactionId(),
       workflowId: text("workflowId"),
-      mobileNumber: mobileNumber("mobileNumber").optional(),
-      email: email("email").optional(),
+      mobileNumber: z.optional(mobileNumber("mobileNumber")),
+      email: z.optional(email("email")),
     },
     { error: NOT_AN_OBJECT },
   )
-  .refine(bothIdentifiers, { error: BOTH_IDENTIFIERS })
-  .refine((value) => value.mobileNumber !== undefined || value.email !== undefined, { error: NO_IDENTIFIER });
+  .check(
+    z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS }),
+    z.refine((value) => value.mobileNumber !== undefined || value.email !== undefined, {
+      error: NO_IDENTIFIER,
+    }),
+  );

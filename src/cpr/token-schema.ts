@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
 
 /** A verified CPR token's payload (docs/cpr.md#the-token), loaded with `import()` on the first verification. */
@@ -14,9 +14,9 @@ export const verifiedPayloadSchema = z.object({
   workflowId: z.string(),
   journeyId: z.string(),
   authenticateOnResume: z.enum(["yes", "no"]),
-  rev: z.number().int().nonnegative(),
+  rev: z.number().check(z.int(), z.nonnegative()),
   // Tokens issued before incarnations existed carry none: they belong to the legacy incarnation.
-  inc: z.string().default(LEGACY_INCARNATION),
-  uniqueId: z.string().optional(),
+  inc: z._default(z.string(), LEGACY_INCARNATION),
+  uniqueId: z.optional(z.string()),
 });
 export type CprTokenPayload = z.infer<typeof verifiedPayloadSchema>;

@@ -10,9 +10,15 @@ import {
 } from "../shared/openapi";
 import { oauthError, renderOAuthFault } from "./errors";
 import { authorizationServerMetadata, METADATA_PATH } from "./metadata";
-import { tokenRequestSchema } from "./schema";
+import * as parameters from "./schema";
 
 /** JWKS, introspection and revocation in the OpenAPI document (docs/tokens.md#jwks). */
+
+/**
+ * The routes' own zod/mini schema, typed for the OpenAPI helpers (which take classic zod types): both are zod
+ * core schemas, and the helpers only use what both kinds have (`safeParse`, `z.toJSONSchema`).
+ */
+const tokenRequestSchema = parameters.tokenRequestSchema as unknown as z.ZodType;
 
 const TAG = "Token verification";
 
