@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { ipAllowlistSchema } from "../admin/schema";
 import { canonicalEmail } from "../shared/identifiers";
 import { passwordSchema } from "./schema";
@@ -14,37 +14,42 @@ const MIN_TOKEN_TTL_SECONDS = 2 * 3600;
 const MAX_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 const orgFields = {
-  name: z.string().min(1).max(256),
-  uuid: z.string().min(1).max(128),
-  description: z.string().max(1024).nullable(),
-  product: z.string().min(1).max(64),
-  url: z.url().max(2048).nullable(),
+  name: z.string().check(z.minLength(1), z.maxLength(256)),
+  uuid: z.string().check(z.minLength(1), z.maxLength(128)),
+  description: z.nullable(z.string().check(z.maxLength(1024))),
+  product: z.string().check(z.minLength(1), z.maxLength(64)),
+  url: z.nullable(z.url().check(z.maxLength(2048))),
   hide_name: z.boolean(),
-  tokenTtlSeconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS),
+  tokenTtlSeconds: z.number().check(z.int(), z.gte(MIN_TOKEN_TTL_SECONDS), z.lte(MAX_TOKEN_TTL_SECONDS)),
   // Absent (or `null` in a PATCH) means no restriction; a list, even empty, restricts
   // (docs/portal.md#ip-allowlist).
   ipAllowlist: z.nullable(ipAllowlistSchema),
 };
 
-export const createOrgSchema = z.strictObject(orgFields).partial().required({ name: true });
-export const updateOrgSchema = z.strictObject(orgFields).partial();
+export const createOrgSchema = z.required(z.partial(z.strictObject(orgFields)), { name: true });
+export const updateOrgSchema = z.partial(z.strictObject(orgFields));
 export const orgIdParamSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,14}$/, "must be a positive integer")
-    .transform(Number),
+  id: z.pipe(
+    z.string().check(z.regex(/^[1-9][0-9]{0,14}$/, "must be a positive integer")),
+    z.transform(Number),
+  ),
 });
 
 /** Users are keyed by canonical email: trimmed, lowercased, `local@domain.tld`. */
 const emailSchema = z
-  .string()
-  .transform((raw, ctx) => {
-    const email = canonicalEmail(raw);
-    if (email === undefined) ctx.addIssue({ code: "custom", message: "must be a valid email" });
-    return email ?? "";
-  })
-  .describe("The user's email (canonicalised: trimmed, lowercased).");
+  .pipe(
+    z.string(),
+    z.transform((raw: string, ctx) => {
+      const email = canonicalEmail(raw);
+      if (email === undefined)
+        ctx.issues.push({ code: "custom", message: "must be a valid email", input: raw });
+      return email ?? "";
+    }),
+  )
+  .check(z.describe("The user's email (canonicalised: trimmed, lowercased)."));
 
 export const createUserSchema = z.strictObject({ email: emailSchema, password: passwordSchema });
-export const updateUserSchema = z.strictObject({ password: passwordSchema, disabled: z.boolean() }).partial();
+export const updateUserSchema = z.partial(
+  z.strictObject({ password: passwordSchema, disabled: z.boolean() }),
+);
 export const emailParamSchema = z.object({ email: emailSchema });

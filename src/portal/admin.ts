@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";

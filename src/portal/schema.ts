@@ -1,12 +1,17 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { MAX_PASSWORD_LENGTH } from "./password";
+
+// zod/mini loads no locale (classic zod sets English on its first schema): the messages the routes
+// answer with are English, so set it here, before any of these schemas parses.
+z.config(en());
 
 /**
  * `?refresh_token=` (docs/portal.md#tokens-and-refresh): `0` (the default) or `1`; anything else, the empty
  * string or a repeated parameter included, is refused. Other query parameters (even `password`) are ignored.
  */
 export const loginQuerySchema = z.object({
-  refresh_token: z.enum(["0", "1"]).optional(),
+  refresh_token: z.optional(z.enum(["0", "1"])),
 });
 
 /**
@@ -17,9 +22,11 @@ export const loginQuerySchema = z.object({
  */
 export const passwordSchema = z
   .string()
-  .min(1)
-  .max(MAX_PASSWORD_LENGTH)
-  .regex(
-    /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/,
-    "must be printable ASCII without leading or trailing spaces",
+  .check(
+    z.minLength(1),
+    z.maxLength(MAX_PASSWORD_LENGTH),
+    z.regex(
+      /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/,
+      "must be printable ASCII without leading or trailing spaces",
+    ),
   );
