@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { importedSecretSchema, ipAllowlistSchema } from "../admin/schema";
 import { idSchema } from "../shared/id-schema";
 import { MAX_SIGNATURE_MAX_AGE_SECONDS } from "./signature";
@@ -6,12 +6,11 @@ import { MAX_SIGNATURE_MAX_AGE_SECONDS } from "./signature";
 /** The merchant admin routes' schemas (docs/admin.md#merchants), loaded on first use by ./admin. */
 
 const merchantSettings = {
-  prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9]{0,16}$/, "must be up to 16 letters or digits")
-    .optional(),
-  signatureMaxAgeSeconds: z.number().int().min(30).max(MAX_SIGNATURE_MAX_AGE_SECONDS).optional(),
-  clientAuthTokenMaxUses: z.number().int().min(1).max(1000).optional(),
+  prefix: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{0,16}$/, "must be up to 16 letters or digits"))),
+  signatureMaxAgeSeconds: z.optional(
+    z.number().check(z.int(), z.gte(30), z.lte(MAX_SIGNATURE_MAX_AGE_SECONDS)),
+  ),
+  clientAuthTokenMaxUses: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
   ipAllowlist: z.optional(ipAllowlistSchema),
 };
 
@@ -30,5 +29,5 @@ export const updateMerchantSchema = z.strictObject({
 export const merchantParamSchema = z.object({ merchantId: idSchema });
 export const keyParamSchema = z.object({ merchantId: idSchema, merchantKeyId: idSchema });
 export const putKeySchema = z.strictObject({
-  publicKey: z.string().max(16_384).describe("SPKI PEM, RSA 2048+."),
+  publicKey: z.string().check(z.maxLength(16_384), z.describe("SPKI PEM, RSA 2048+.")),
 });

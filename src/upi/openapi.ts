@@ -95,13 +95,17 @@ const PROCESS_EXAMPLES = {
 
 // The route's own schemas, the authentication groups as the alternatives of `payload` (the route
 // picks one by the fields present); its refinement is the route's own parser, so the examples are
-// checked against the real thing, group choice included.
+// checked against the real thing, group choice included. The route's schemas are zod/mini's: they are
+// composed here by their shapes (the fields themselves), with classic zod's functions only.
 const actionSchema = z.enum(PROCESS_ACTIONS);
-const processRequestSchema = envelopeSchema
-  .extend({
+const processRequestSchema = z
+  .object({
+    ...envelopeSchema.shape,
     payload: z.union([
-      signatureGroupSchema.extend({ action: actionSchema }).meta({ title: "Signature mode" }),
-      clientTokenGroupSchema.extend({ action: actionSchema }).meta({ title: "Client-auth-token mode" }),
+      z.object({ ...signatureGroupSchema.shape, action: actionSchema }).meta({ title: "Signature mode" }),
+      z
+        .object({ ...clientTokenGroupSchema.shape, action: actionSchema })
+        .meta({ title: "Client-auth-token mode" }),
     ]),
   })
   .superRefine((body, ctx) => {
@@ -282,8 +286,10 @@ const CUSTOMER_WITH_TOKEN = {
 };
 
 const TOKEN_OPTION = "options.get_client_auth_token";
+// `z.optional` (classic) takes the zod/mini field where firstIssue asks for a classic schema; the
+// inputs are defined, so the message is the field's own.
 const invalidField = (field: keyof typeof createCustomerSchema.shape, value: unknown) =>
-  firstIssue(createCustomerSchema.shape[field], value).message;
+  firstIssue(z.optional(createCustomerSchema.shape[field]), value).message;
 
 const CUSTOMER_API_REASONS = {
   missing_parameter: { code: "missing_parameter", field: "object_reference_id" },
@@ -304,7 +310,7 @@ const CUSTOMER_GET_REASONS = {
   invalid_input: {
     code: "invalid_input",
     field: TOKEN_OPTION,
-    message: firstIssue(clientTokenOptionSchema, "maybe").message,
+    message: firstIssue(z.optional(clientTokenOptionSchema), "maybe").message,
   },
 } as const satisfies ExampleOfEach<CustomerApiReason, "code">;
 
@@ -330,12 +336,20 @@ const customerResponses = (
   }),
 });
 
-const createCustomerForm = createCustomerSchema.extend({ [TOKEN_OPTION]: clientTokenOptionSchema });
-const createCustomerJson = createCustomerSchema.extend({
+const createCustomerForm = z.object({
+  ...createCustomerSchema.shape,
+  [TOKEN_OPTION]: clientTokenOptionSchema,
+});
+const createCustomerJson = z.object({
+  ...createCustomerSchema.shape,
   options: z.object({ get_client_auth_token: clientTokenOptionSchema }).optional(),
 });
-const updateCustomerForm = updateCustomerSchema.extend({ [TOKEN_OPTION]: clientTokenOptionSchema });
-const updateCustomerJson = updateCustomerSchema.extend({
+const updateCustomerForm = z.object({
+  ...updateCustomerSchema.shape,
+  [TOKEN_OPTION]: clientTokenOptionSchema,
+});
+const updateCustomerJson = z.object({
+  ...updateCustomerSchema.shape,
   options: z.object({ get_client_auth_token: clientTokenOptionSchema }).optional(),
 });
 
@@ -364,7 +378,8 @@ const merchantCredentials = [["merchantApiKey", "merchantIdHeader"]] as const;
 const tokenOptionQuery: ParameterSpec = {
   name: TOKEN_OPTION,
   in: "query",
-  schema: clientTokenOptionSchema,
+  // Already optional; classic `z.optional` only types the zod/mini schema as the document asks.
+  schema: z.optional(clientTokenOptionSchema),
   description:
     "`true` issues a client auth token (15 minutes, limited uses) in `juspay`. Accepted as Juspay's SDKs " +
     "send it: `true`, `True` or `1` (`false`, `False`, `0` for no), in the query or the body, dotted " +

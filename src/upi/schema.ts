@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { idSchema } from "../shared/id-schema";
 import { ID_PATTERN, isPathSegmentSafe } from "../shared/ids";
 import type { Result } from "../shared/result";
@@ -12,54 +12,54 @@ const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
 const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
 
 const idField = (field: string) =>
-  z.string({ error: `${field} must be a string` }).regex(ID_PATTERN, `${field} ${ID_MESSAGE}`);
+  z.string({ error: `${field} must be a string` }).check(z.regex(ID_PATTERN, `${field} ${ID_MESSAGE}`));
 
 // Seed 000: "Unique uuid-v4 string". Any 8-4-4-4-12 hex form is taken, as SDK-generated ids vary in version.
 export const envelopeSchema = z.object({
-  requestId: z.guid({ error: "requestId must be a UUID" }).describe("A UUID (8-4-4-4-12 hex)."),
+  requestId: z.guid({ error: "requestId must be a UUID" }).check(z.describe("A UUID (8-4-4-4-12 hex).")),
   // A string first, so a missing or mistyped service is told apart from a wrong one; `const` for the document.
-  service: z
-    .string({ error: "service must be a string" })
-    .refine((service) => service === SERVICE, `service must be ${SERVICE}`)
-    .meta({ const: SERVICE }),
-  payload: z
-    .object(
-      { action: z.string({ error: "payload.action must be a string" }) },
-      {
-        error: "payload must be a JSON object",
-      },
-    )
-    .loose(),
+  service: z.string({ error: "service must be a string" }).check(
+    z.refine((service) => service === SERVICE, `service must be ${SERVICE}`),
+    z.meta({ const: SERVICE }),
+  ),
+  payload: z.looseObject(
+    { action: z.string({ error: "payload.action must be a string" }) },
+    {
+      error: "payload must be a JSON object",
+    },
+  ),
 });
 
 const commonFields = {
   // Seed 000: "As passed in request"; echoed untouched.
-  otherInfo: z.unknown().optional().describe("Echoed in the answer."),
+  otherInfo: z.optional(z.unknown()).check(z.describe("Echoed in the answer.")),
 };
 
 export const signatureGroupSchema = z.object({
-  merchantKeyId: idField("payload.merchantKeyId").describe(
-    "Key registered for merchant_id through the admin API.",
+  merchantKeyId: idField("payload.merchantKeyId").check(
+    z.describe("Key registered for merchant_id through the admin API."),
   ),
   signature: z
     .string({ error: "payload.signature must be a string" })
-    .min(1, "payload.signature must not be empty")
-    .max(4096, "payload.signature is too long")
-    .describe("Base64 (standard or URL-safe) RSA-SHA256 PKCS#1 v1.5."),
+    .check(
+      z.minLength(1, "payload.signature must not be empty"),
+      z.maxLength(4096, "payload.signature is too long"),
+      z.describe("Base64 (standard or URL-safe) RSA-SHA256 PKCS#1 v1.5."),
+    ),
   signaturePayload: z
     .string({ error: "payload.signaturePayload must be a string holding a JSON object" })
-    .min(1, "payload.signaturePayload must not be empty")
-    .max(8192, "payload.signaturePayload is too long")
-    .describe(
-      "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
+    .check(
+      z.minLength(1, "payload.signaturePayload must not be empty"),
+      z.maxLength(8192, "payload.signaturePayload is too long"),
+      z.describe(
+        "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
+      ),
     ),
   // docs/upi.md#signature-mode: the unsigned copy is accepted for
   // compatibility and never used; only the signed number counts.
   customerMobileNumber: z
-    .string({ error: "payload.customerMobileNumber must be a string" })
-    .max(32)
-    .optional()
-    .describe("Accepted and ignored: only the signed number counts."),
+    .optional(z.string({ error: "payload.customerMobileNumber must be a string" }).check(z.maxLength(32)))
+    .check(z.describe("Accepted and ignored: only the signed number counts.")),
   ...commonFields,
 });
 
@@ -68,15 +68,21 @@ export const clientTokenGroupSchema = z.object({
   customerId: idField("payload.customerId"),
   clientAuthToken: z
     .string({ error: "payload.clientAuthToken must be a string" })
-    .min(1, "payload.clientAuthToken must not be empty")
-    .max(256, "payload.clientAuthToken is too long")
-    .describe("From the Customer API; 15 minutes, limited uses."),
+    .check(
+      z.minLength(1, "payload.clientAuthToken must not be empty"),
+      z.maxLength(256, "payload.clientAuthToken is too long"),
+      z.describe("From the Customer API; 15 minutes, limited uses."),
+    ),
   // Seed 000: informational (the token's own server-side expiry decides); must be a date when sent.
   authExpiry: z
-    .string({ error: "payload.authExpiry must be a string" })
-    .refine((text) => !Number.isNaN(Date.parse(text)), "payload.authExpiry must be an ISO-8601 date")
-    .optional()
-    .describe("Informational ISO-8601 date."),
+    .optional(
+      z
+        .string({ error: "payload.authExpiry must be a string" })
+        .check(
+          z.refine((text) => !Number.isNaN(Date.parse(text)), "payload.authExpiry must be an ISO-8601 date"),
+        ),
+    )
+    .check(z.describe("Informational ISO-8601 date.")),
   ...commonFields,
 });
 
@@ -109,7 +115,7 @@ function reasonFor(issue: z.core.$ZodIssue, prefix: string): ProcessReason {
   return { code: "invalid_input", message: issue.message };
 }
 
-function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix = ""): Result<T, ProcessReason> {
+function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, prefix = ""): Result<T, ProcessReason> {
   const result = schema.safeParse(input, { reportInput: true });
   return result.success
     ? { ok: true, value: result.data }
@@ -171,17 +177,21 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
 }
 
 /** One linked bank account, with the seed's field names; every value is a string on the wire (seed 000). */
-const booleanText = z.union([z.enum(["true", "false"]), z.boolean().transform((flag) => String(flag))]);
-const digitsText = z.union([
-  z.string().regex(/^[0-9]{1,2}$/, "must be 1-2 digits"),
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(99)
-    .transform((value) => String(value)),
+const booleanText = z.union([
+  z.enum(["true", "false"]),
+  z.pipe(
+    z.boolean(),
+    z.transform((flag) => String(flag)),
+  ),
 ]);
-const text = z.string().max(256);
+const digitsText = z.union([
+  z.string().check(z.regex(/^[0-9]{1,2}$/, "must be 1-2 digits")),
+  z.pipe(
+    z.number().check(z.int(), z.gte(0), z.lte(99)),
+    z.transform((value) => String(value)),
+  ),
+]);
+const text = z.string().check(z.maxLength(256));
 
 export const bankAccountSchema = z.strictObject({
   bankCode: text,
@@ -198,9 +208,15 @@ export const bankAccountSchema = z.strictObject({
   ifsc: text,
   isPrimary: booleanText,
   name: text,
-  isInitialTopUpDone: z
-    .union([z.enum(["true", "topup_txn_pending"]), z.literal(true).transform(() => "true" as const)])
-    .optional(),
+  isInitialTopUpDone: z.optional(
+    z.union([
+      z.enum(["true", "topup_txn_pending"]),
+      z.pipe(
+        z.literal(true),
+        z.transform(() => "true" as const),
+      ),
+    ]),
+  ),
 });
 
 export const vpaAccountsSchema = z
@@ -208,17 +224,17 @@ export const vpaAccountsSchema = z
     z.strictObject({
       vpa: z
         .string()
-        .regex(/^[A-Za-z0-9._-]{1,256}@[A-Za-z0-9.-]{1,64}$/, "must be a UPI id such as name@bank"),
-      accounts: z.array(bankAccountSchema).min(1).max(20),
+        .check(z.regex(/^[A-Za-z0-9._-]{1,256}@[A-Za-z0-9.-]{1,64}$/, "must be a UPI id such as name@bank")),
+      accounts: z.array(bankAccountSchema).check(z.minLength(1), z.maxLength(20)),
     }),
   )
-  .max(20);
+  .check(z.maxLength(20));
 export type VpaAccounts = z.output<typeof vpaAccountsSchema>;
 
 /** Admin input for a device binding (docs/admin.md#input-validation). */
 export const deviceBindingSchema = z.strictObject({
-  deviceFingerPrint: z.string().min(1).max(512),
-  mobileNumber: z.string().max(32),
+  deviceFingerPrint: z.string().check(z.minLength(1), z.maxLength(512)),
+  mobileNumber: z.string().check(z.maxLength(32)),
   activated: z.boolean(),
 });
 
@@ -229,58 +245,58 @@ export const customerIdParamSchema = z.object({
 
 const personName = z
   .string({ error: "must be a string" })
-  .min(1, "must not be empty")
-  .max(256, "must be at most 256 characters");
+  .check(z.minLength(1, "must not be empty"), z.maxLength(256, "must be at most 256 characters"));
 
 /** Juspay's "Create Customer" fields (form-encoded or JSON; `options.*` flattened). Unknown fields are ignored. */
 export const createCustomerSchema = z.object({
   object_reference_id: z
     .string({ error: "must be a string" })
-    .regex(ID_PATTERN, ID_MESSAGE)
-    .refine(isPathSegmentSafe, PATH_SEGMENT_MESSAGE),
-  mobile_number: z
-    .string({ error: "must be a string" })
-    .regex(/^\+?[0-9]{4,15}$/, "must be 4-15 digits")
-    .optional(),
-  email_address: z
-    .string({ error: "must be a string" })
-    .max(256)
-    .regex(/^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/, "must be a valid email address")
-    .optional(),
-  first_name: personName.optional(),
-  last_name: personName.optional(),
+    .check(z.regex(ID_PATTERN, ID_MESSAGE), z.refine(isPathSegmentSafe, PATH_SEGMENT_MESSAGE)),
+  mobile_number: z.optional(
+    z.string({ error: "must be a string" }).check(z.regex(/^\+?[0-9]{4,15}$/, "must be 4-15 digits")),
+  ),
+  email_address: z.optional(
+    z
+      .string({ error: "must be a string" })
+      .check(z.maxLength(256), z.regex(/^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/, "must be a valid email address")),
+  ),
+  first_name: z.optional(personName),
+  last_name: z.optional(personName),
   // docs/upi.md#customer-api: stored and returned; "91" when
   // never given. A leading `+` is accepted and not kept.
-  mobile_country_code: z
-    .string({ error: "must be a string" })
-    .regex(/^\+?[0-9]{1,4}$/, "must be 1-4 digits")
-    .transform((code) => code.replace(/^\+/, ""))
-    .optional(),
+  mobile_country_code: z.optional(
+    z.pipe(
+      z.string({ error: "must be a string" }).check(z.regex(/^\+?[0-9]{1,4}$/, "must be 1-4 digits")),
+      z.transform((code) => code.replace(/^\+/, "")),
+    ),
+  ),
 });
 
 /**
  * Juspay's "Update Customer" fields: those of creation, each optional. `object_reference_id` may be
  * repeated but not changed (checked by the route against the stored customer).
  */
-export const updateCustomerSchema = createCustomerSchema.partial();
+export const updateCustomerSchema = z.partial(createCustomerSchema);
 
 /**
  * `options.get_client_auth_token` as Juspay's SDKs send it (docs/upi.md#customer-api): JSON booleans,
  * `1`/`0`, or text `true`/`True`/`1` (and the false forms), in any case.
  */
-export const clientTokenOptionSchema = z
-  .union(
-    [
-      z.boolean(),
-      z.literal(1),
-      z.literal(0),
-      z.string().regex(/^(?:true|false|1|0)$/i, "must be true or false"),
-    ],
-    {
-      error: "must be true or false",
-    },
-  )
-  .transform(
-    (flag) => flag === true || flag === 1 || (typeof flag === "string" && /^(?:true|1)$/i.test(flag)),
-  )
-  .optional();
+export const clientTokenOptionSchema = z.optional(
+  z.pipe(
+    z.union(
+      [
+        z.boolean(),
+        z.literal(1),
+        z.literal(0),
+        z.string().check(z.regex(/^(?:true|false|1|0)$/i, "must be true or false")),
+      ],
+      {
+        error: "must be true or false",
+      },
+    ),
+    z.transform(
+      (flag) => flag === true || flag === 1 || (typeof flag === "string" && /^(?:true|1)$/i.test(flag)),
+    ),
+  ),
+);
