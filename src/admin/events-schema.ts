@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "../shared/zod";
 import { DEFAULT_EVENTS_LIMIT, MAX_EVENTS_LIMIT } from "./tenant-events";
 
 /** The event log routes' schemas (docs/admin.md#event-log), loaded on first use. */

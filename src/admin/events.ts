@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type * as z from "zod/mini";
 import type { AppEnv } from "../shared/env";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import type { SchemaLoader } from "../shared/validate";
+import type * as z from "../shared/zod";
 import { DEFAULT_EVENTS_LIMIT, type EventPage } from "./tenant-events";
 import { adminParams, adminQuery } from "./validate";
 import { etagHeader } from "./versions";

@@ -1,6 +1,6 @@
-import * as z from "zod/mini";
 import { idSchema } from "../shared/id-schema";
 import { parseIpRange } from "../shared/ip-allowlist";
+import * as z from "../shared/zod";
 import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "./limits";
 
 /**

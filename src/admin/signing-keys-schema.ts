@@ -1,6 +1,6 @@
-import * as z from "zod/mini";
 import { SIGNING_ALGORITHMS } from "../shared/signing-keys";
 import { kidSchema } from "../shared/signing-keys-schema";
+import * as z from "../shared/zod";
 
 /** The signing-key admin routes' schemas (docs/operations.md#signing-keys), loaded on first use. */
 

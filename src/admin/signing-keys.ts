@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import type * as z from "zod/mini";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import {
@@ -17,6 +16,7 @@ import {
   signingKeyStore,
 } from "../shared/signing-key-store";
 import { type KeyMaterial, parseSigningKeys, SigningKeysError } from "../shared/signing-keys";
+import type * as z from "../shared/zod";
 import { adminFailure } from "./errors";
 import type { importSigningKeySchema } from "./signing-keys-schema";
 import { adminJson, adminParams, adminQuery } from "./validate";

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import type * as z from "zod/mini";
 import type { AppContext, AppEnv } from "../shared/env";
 import { type Schema, type SchemaLoader, validated } from "../shared/validate";
+import type * as z from "../shared/zod";
 import { adminFailure } from "./errors";
 
 function describeIssue(issue: z.core.$ZodIssue): string {

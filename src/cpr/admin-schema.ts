@@ -1,5 +1,5 @@
-import * as z from "zod/mini";
 import { idSchema } from "../shared/id-schema";
+import * as z from "../shared/zod";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "./limits";
 
 /**

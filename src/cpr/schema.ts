@@ -1,6 +1,6 @@
-import * as z from "zod/mini";
 import { canonicalEmail, canonicalMobile } from "../shared/identifiers";
 import { isPathSegmentSafe } from "../shared/ids";
+import * as z from "../shared/zod";
 import { fitsTransactionId, MAX_EXPIRY_SECONDS, MAX_FIELD_LENGTH } from "./limits";
 
 /**

@@ -1,5 +1,5 @@
-import * as z from "zod/mini";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
+import * as z from "../shared/zod";
 
 /** A verified CPR token's payload (docs/cpr.md#the-token), loaded with `import()` on the first verification. */
 export const verifiedPayloadSchema = z.object({

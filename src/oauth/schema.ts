@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "../shared/zod";
 
 /** RFC 7662 §2.1 / RFC 7009 §2.1 request parameters, as a form or a JSON object; loaded on first use. */
 export const tokenRequestSchema = z.object({

@@ -1,6 +1,6 @@
-import * as z from "zod/mini";
 import { ipAllowlistSchema } from "../admin/schema";
 import { canonicalEmail } from "../shared/identifiers";
+import * as z from "../shared/zod";
 import { passwordSchema } from "./schema";
 
 /**

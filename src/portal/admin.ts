@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import type * as z from "zod/mini";
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
@@ -9,6 +8,7 @@ import type { OrgRecord } from "../shared/config-records";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import { objectName } from "../shared/ids";
+import type * as z from "../shared/zod";
 import type { updateOrgSchema } from "./admin-schema";
 import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "./organization";
 

@@ -1,10 +1,5 @@
-import * as z from "zod/mini";
-import en from "zod/v4/locales/en.js";
+import * as z from "../shared/zod";
 import { MAX_PASSWORD_LENGTH } from "./password";
-
-// zod/mini loads no locale (classic zod sets English on its first schema): the messages the routes
-// answer with are English, so set it here, before any of these schemas parses.
-z.config(en());
 
 /**
  * `?refresh_token=` (docs/portal.md#tokens-and-refresh): `0` (the default) or `1`; anything else, the empty

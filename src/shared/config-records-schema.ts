@@ -1,5 +1,5 @@
-import * as z from "zod/mini";
 import { LEGACY_INCARNATION } from "./incarnation";
+import * as z from "./zod";
 
 /**
  * The zod schemas of the KV records in `config-records.ts` (docs/storage.md#kv-records), loaded on the first

@@ -1,6 +1,6 @@
-import type * as z from "zod/mini";
 import type * as schemas from "./config-records-schema";
 import { recordKind } from "./config-store";
+import type * as z from "./zod";
 
 /**
  * Every configuration record kept in KV, with its key prefix (docs/storage.md#kv-records). Secrets are never

@@ -1,5 +1,5 @@
-import * as z from "zod/mini";
 import { ID_PATTERN } from "./ids";
+import * as z from "./zod";
 
 /** The tenant id schema (docs/admin.md#ids); a module of its own so that only lazily loaded schema modules import zod. */
 

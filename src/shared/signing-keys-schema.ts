@@ -1,5 +1,5 @@
-import * as z from "zod/mini";
 import { SIGNING_ALGORITHMS } from "./signing-keys";
+import * as z from "./zod";
 
 /**
  * The `SIGNING_KEYS` format (a private JWK set, docs/operations.md#signing-keys) and its kids, loaded when a

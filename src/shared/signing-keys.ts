@@ -1,7 +1,7 @@
 import type { CryptoKey, JWK } from "jose";
-import type * as z from "zod/mini";
 import { toHex } from "./encoding";
 import type { privateJwkSchema } from "./signing-keys-schema";
+import type * as z from "./zod";
 
 /**
  * Signing keys as the hot paths use them: a ring whose active key signs and whose published keys

@@ -1,8 +1,8 @@
 import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
-import type * as z from "zod/mini";
 import type { AppContext } from "./env";
 import { isJsonMediaType } from "./media-type";
+import type * as z from "./zod";
 
 /** Turns the first failing zod issue into the family's exact wire error (never zod's raw result). */
 type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
@@ -14,23 +14,12 @@ type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Prom
  */
 export type SchemaLoader<T extends Schema> = () => Promise<T>;
 
-/** Any zod schema (zod/mini's, or classic zod's while a module still uses it): both are zod core schemas. */
+/** Any zod schema: zod/mini's, or classic zod's in the OpenAPI modules (both are zod core schemas). */
 export type Schema<Output = unknown> = z.core.$ZodType<Output>;
 
-let englishMessages = false;
-
-/**
- * zod/mini's functions (`safeParse(schema, input)`, …), loaded with the first schema that needs them. zod/mini
- * sets no locale (classic zod sets English when it builds its first schema), and without one every default
- * message reads "Invalid input": the wire messages are English zod's, so English is set before any parse.
- */
-export async function loadZod(): Promise<typeof z> {
-  const zod = await import("zod/mini");
-  if (!englishMessages) {
-    zod.config(zod.locales.en());
-    englishMessages = true;
-  }
-  return zod;
+/** zod's functions (`safeParse(schema, input)`, …), loaded with the first schema that needs them. */
+export function loadZod(): Promise<typeof z> {
+  return import("./zod");
 }
 
 function hookedValidator<Target extends keyof ValidationTargets, T extends Schema>(

@@ -1,6 +1,6 @@
-import * as z from "zod/mini";
 import { importedSecretSchema, ipAllowlistSchema } from "../admin/schema";
 import { idSchema } from "../shared/id-schema";
+import * as z from "../shared/zod";
 import { MAX_SIGNATURE_MAX_AGE_SECONDS } from "./signature";
 
 /** The merchant admin routes' schemas (docs/admin.md#merchants), loaded on first use by ./admin. */

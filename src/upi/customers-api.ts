@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import type * as z from "zod/mini";
 import { getHasEffects } from "../shared/allowed-methods";
 import type { MerchantRecord } from "../shared/config-records";
 import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
@@ -10,6 +9,7 @@ import { noStore } from "../shared/request-context";
 import type { Result } from "../shared/result";
 import { registerCustomer } from "../shared/tenants";
 import { loadZod, type Schema, type SchemaLoader } from "../shared/validate";
+import type * as z from "../shared/zod";
 import { issueClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { customerIdOf, referenceOfCustomerId } from "./customer-id";

@@ -1,7 +1,7 @@
-import * as z from "zod/mini";
 import { idSchema } from "../shared/id-schema";
 import { ID_PATTERN, isPathSegmentSafe } from "../shared/ids";
 import type { Result } from "../shared/result";
+import * as z from "../shared/zod";
 import { PROCESS_ACTIONS, type ProcessAction, SERVICE } from "./envelope";
 import type { ProcessReason } from "./errors";
 
