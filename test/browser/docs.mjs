@@ -193,6 +193,12 @@ async function run() {
             assert(allow === "GET, HEAD", `${method} ${path} Allow: ${allow}`);
           }
         }
+        // assets/_headers is the asset router's configuration, not a file it serves: the Worker's 404.
+        const config = await fetch(`${base}/_headers`);
+        assert(
+          config.status === 404 && config.headers.has("x-request-id"),
+          `/_headers answered ${config.status}`,
+        );
         for (const path of ["/docs/", "/docs.html", "/docs/index.html"]) {
           const moved = await fetch(`${base}${path}`, { redirect: "manual" });
           const location = moved.headers.get("location");
