@@ -2,7 +2,7 @@
 // (docs/operations.md#local-development).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { prepareDocsAssets } from "./assets.mjs";
+import { prepareAssets } from "./assets.mjs";
 import { ensureDevVars, readDevVars } from "./dev-secrets.mjs";
 import { seedDemo } from "./seed/index.mjs";
 
@@ -16,8 +16,9 @@ const ipArg = args.findIndex((arg) => arg === "--ip" || arg.startsWith("--ip="))
 const host =
   ipArg === -1 ? "127.0.0.1" : args[ipArg].includes("=") ? args[ipArg].split("=")[1] : args[ipArg + 1];
 
-// Swagger UI's files for /docs, served by Workers Static Assets (wrangler.toml [assets]).
-prepareDocsAssets();
+// /openapi.json, /docs and Swagger UI's files, served by Workers Static Assets (wrangler.toml [assets]):
+// built once here, so a change to an OpenAPI module shows after restarting `npm run dev`.
+await prepareAssets();
 if (ensureDevVars()) console.log("authedge: created .dev.vars with fresh local secrets (git-ignored)");
 const secrets = readDevVars(readFileSync(".dev.vars", "utf8"));
 

@@ -4,7 +4,6 @@ import { HTTPException } from "hono/http-exception";
 import { FAMILIES, faultRendererFor } from "./families";
 import { jwksRoutes } from "./oauth/jwks";
 import { metadataRoutes } from "./oauth/metadata";
-import { openApiRoutes } from "./openapi/routes";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import type { AppEnv } from "./shared/env";
 import { annotate } from "./shared/env";
@@ -56,9 +55,9 @@ app.use((c, next) => {
 });
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
+// /openapi.json and /docs are no routes of the Worker: Workers Static Assets built by scripts/assets.mjs.
 app.route("/", jwksRoutes);
 app.route("/", metadataRoutes);
-app.route("/", openApiRoutes);
 for (const family of FAMILIES) app.route(family.mountAt, family.routes);
 
 app.notFound((c) => {

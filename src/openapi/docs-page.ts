@@ -3,9 +3,10 @@ import { toBase64 } from "../shared/encoding";
 import { OPENAPI_PATH } from "./paths";
 
 /**
- * `/docs`: Swagger UI over `/openapi.json`. The page is the Worker's; Swagger UI's two files are
- * Workers Static Assets on the same origin (`assets/docs/`, wrangler.toml), so the page makes no
- * request to the internet (issue 7) and its Content-Security-Policy can be `'self'` only.
+ * `/docs`: Swagger UI over `/openapi.json`. The page, the document and Swagger UI's two files are all
+ * Workers Static Assets on the same origin (scripts/assets.mjs writes this HTML to `assets/docs.html`),
+ * so the page makes no request to the internet (issue 7) and its Content-Security-Policy can be
+ * `'self'` only. The asset router sends that policy from assets/_headers.
  */
 
 const VERSION = encodeURIComponent(swaggerUiPackage.version);
@@ -35,7 +36,8 @@ let policy: Promise<string> | undefined;
 
 /**
  * The page's CSP: its own origin only, plus the inline initialiser by hash (no 'unsafe-inline').
- * `data:` images are the icons inlined in Swagger UI's stylesheet.
+ * `data:` images are the icons inlined in Swagger UI's stylesheet. assets/_headers carries it for
+ * `/docs`; scripts/assets.mjs refuses to build the assets while the two differ.
  */
 export function docsContentSecurityPolicy(): Promise<string> {
   policy ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(INITIALISER)).then((digest) => {

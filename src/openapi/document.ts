@@ -12,6 +12,7 @@ import type {
   ResponseSpec,
 } from "../shared/openapi";
 import { upiApi } from "../upi/openapi";
+import { STATIC_ASSET_PATHS } from "./paths";
 import { SECURITY_SCHEMES } from "./security";
 import { serviceApi } from "./service-operations";
 
@@ -19,6 +20,8 @@ import { serviceApi } from "./service-operations";
  * `/openapi.json`: OpenAPI 3.1 assembled from each family's operation list (`src/<family>/openapi.ts`).
  * Request schemas are the zod schemas the routes validate with, converted by zod's own JSON Schema
  * 2020-12 generator (the dialect of OpenAPI 3.1), so the document cannot drift from validation.
+ * Built at build time on Node by scripts/assets.mjs into a static asset (issue 15): nothing here is
+ * part of the Worker.
  */
 
 export const API_GROUPS: readonly OperationGroup[] = [
@@ -30,7 +33,7 @@ export const API_GROUPS: readonly OperationGroup[] = [
   serviceApi,
 ];
 
-export const TAGS = [
+const TAGS = [
   { name: "CPR auth token", description: "HyperVerge-compatible CPR auth tokens (docs/cpr.md, seed 002)." },
   {
     name: "Portal login token",
@@ -60,7 +63,7 @@ export const TAGS = [
 const DESCRIPTION = [
   "authedge issues and checks auth tokens for three API families, each a drop-in implementation of a published",
   "vendor contract. Each family answers errors in its own envelope, documented per operation with the bodies the",
-  "service really sends. Every response carries `X-Request-Id` (an incoming one of 1-128 characters of",
+  "service really sends. Every response of the Worker carries `X-Request-Id` (an incoming one of 1-128 characters of",
   "`A-Z a-z 0-9 . _ : -` is echoed); request bodies over 64 KiB are refused with 413 before parsing, and JSON",
   "bodies are read only under an `application/json` content type.",
 ].join(" ");
@@ -123,8 +126,11 @@ function parameter(converter: SchemaConverter, spec: ParameterSpec) {
   };
 }
 
-function response(converter: SchemaConverter, spec: ResponseSpec) {
-  const headers: Record<string, unknown> = { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" } };
+function response(converter: SchemaConverter, spec: ResponseSpec, byWorker: boolean) {
+  // The asset router answers the static files without running the Worker, so without a request id.
+  const headers: Record<string, unknown> = byWorker
+    ? { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" } }
+    : {};
   for (const [name, header] of Object.entries(spec.headers ?? {})) {
     headers[name] = {
       description: header.description,
@@ -134,7 +140,7 @@ function response(converter: SchemaConverter, spec: ResponseSpec) {
   }
   return {
     description: spec.description,
-    headers,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
     ...(spec.content ? { content: media(converter, spec.content, "output") } : {}),
   };
 }
@@ -160,7 +166,10 @@ function operation(converter: SchemaConverter, spec: OperationSpec) {
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(spec.responses).map(([status, value]) => [status, response(converter, value)]),
+      Object.entries(spec.responses).map(([status, value]) => [
+        status,
+        response(converter, value, !STATIC_ASSET_PATHS.has(spec.path)),
+      ]),
     ),
   };
 }
@@ -200,5 +209,3 @@ export function buildOpenApiDocument(groups: readonly OperationGroup[] = API_GRO
     },
   };
 }
-
-export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;

@@ -3,9 +3,12 @@ import type { OperationGroup } from "../shared/openapi";
 import { DOCS_PATH, OPENAPI_PATH } from "./paths";
 
 /**
- * The service's own routes: health, this document and its reference page. Swagger UI's files under
- * `/docs/` are static assets, not served by the Worker, so they are not operations of this API.
+ * The service's own routes: health, this document and its reference page. The document and the page
+ * are Workers Static Assets built by scripts/assets.mjs, with the headers of assets/_headers; Swagger
+ * UI's files under `/docs/` are static assets too, but only the page's, so not operations of this API.
  */
+
+const SHORT_CACHE = { description: "`public, max-age=300`: the file changes only with a deploy." };
 
 const TAG = "Service";
 
@@ -37,11 +40,17 @@ export const serviceApi: OperationGroup = {
       operationId: "getOpenApiDocument",
       tag: TAG,
       summary: "This OpenAPI 3.1 document",
-      description: "Generated from the zod schemas the routes validate with. Feed it to a client generator.",
+      description:
+        "Generated from the zod schemas the routes validate with when the service is deployed, and served as a " +
+        "static file (any other method is 405). Feed it to a client generator.",
       responses: {
         200: {
           description: "The document.",
           content: { "application/json": { schema: z.object({ openapi: z.string() }).loose() } },
+          headers: {
+            "Cache-Control": SHORT_CACHE,
+            "Access-Control-Allow-Origin": { description: "`*`: any origin may read the document." },
+          },
         },
       },
     },
@@ -51,13 +60,16 @@ export const serviceApi: OperationGroup = {
       operationId: "getDocsPage",
       tag: TAG,
       summary: "Interactive API reference (this page)",
-      description: "Swagger UI; its files come from this origin and the CSP admits this origin only.",
+      description:
+        "Swagger UI, served as a static file (any other method is 405); its files come from this origin and the " +
+        "CSP admits this origin only.",
       responses: {
         200: {
           description: "The HTML page.",
           content: { "text/html": { schema: z.string() } },
           headers: {
             "Content-Security-Policy": { description: "Same-origin only, the inline initialiser by hash." },
+            "Cache-Control": SHORT_CACHE,
           },
         },
       },

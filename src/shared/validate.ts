@@ -17,16 +17,18 @@ export type SchemaLoader<T extends Schema> = () => Promise<T>;
 /** Any zod schema: zod/mini's, or classic zod's in the OpenAPI modules (both are zod core schemas). */
 export type Schema<Output = unknown> = z.core.$ZodType<Output>;
 
-/** zod's functions (`safeParse(schema, input)`, …), loaded with the first schema that needs them. */
-export function loadZod(): Promise<typeof z> {
-  return import("./zod");
+/** zod's parse functions (`safeParse(schema, input)`, …), loaded with the first schema that needs them. */
+export function loadZod(): Promise<ZodFunctions> {
+  return import("./zod-functions");
 }
+
+type ZodFunctions = typeof import("./zod-functions");
 
 function hookedValidator<Target extends keyof ValidationTargets, T extends Schema>(
   target: Target,
   schema: T,
   renderIssue: IssueRenderer,
-  zod: typeof z,
+  zod: ZodFunctions,
 ) {
   return zValidator(
     target,
@@ -44,7 +46,7 @@ function validatorFor<Target extends keyof ValidationTargets, T extends Schema>(
   target: Target,
   schema: T,
   renderIssue: IssueRenderer,
-  zod: typeof z,
+  zod: ZodFunctions,
 ): MiddlewareHandler {
   const validator = hookedValidator(target, schema, renderIssue, zod);
   if (target !== "json") return validator;

@@ -2,14 +2,17 @@
 // and throwaway secrets, opens the page in Debian's headless Chromium through playwright-core, and
 // checks that every operation renders, that "Try it out" works under the page's CSP, and that no
 // request leaves the machine. Also validates /openapi.json against the OpenAPI 3.1 schema (the
-// validator reads its schemas from disk, so it runs here on Node rather than inside workerd).
+// validator reads its schemas from disk, so it runs here on Node rather than inside workerd), and
+// checks how the asset router serves /openapi.json and /docs (static files built by
+// scripts/assets.mjs, issue 15): their headers from assets/_headers, HEAD, other methods, redirects.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { chromium } from "playwright-core";
+import { DOCS_PAGE_ASSET, docsPolicyInHeaders, OPENAPI_ASSET } from "../../scripts/assets.mjs";
 import { ensureDevVars } from "../../scripts/dev-secrets.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -121,7 +124,91 @@ async function run() {
   let context;
   try {
     await waitForHealth(base, worker);
-    const document = await (await fetch(`${base}/openapi.json`)).json();
+    const documentResponse = await fetch(`${base}/openapi.json`);
+    const document = await documentResponse.json();
+
+    await check(
+      "/openapi.json and /docs are the built files, with the headers of assets/_headers",
+      async () => {
+        const page = await fetch(`${base}/docs`);
+        const expected = [
+          [
+            "/openapi.json",
+            documentResponse,
+            {
+              "content-type": /^application\/json(;|$)/,
+              "cache-control": "public, max-age=300",
+              "access-control-allow-origin": "*",
+            },
+          ],
+          [
+            "/docs",
+            page,
+            {
+              "content-type": /^text\/html(;|$)/,
+              "content-security-policy": docsPolicyInHeaders(),
+              "x-content-type-options": "nosniff",
+              "referrer-policy": "no-referrer",
+              "cache-control": "public, max-age=300",
+            },
+          ],
+        ];
+        for (const [path, response, headers] of expected) {
+          assert(response.status === 200, `${path} answered ${response.status}`);
+          // Served without running the Worker, which stamps every answer of its own.
+          assert(!response.headers.has("x-request-id"), `${path} came from the Worker`);
+          for (const [name, value] of Object.entries(headers)) {
+            const actual = response.headers.get(name) ?? "";
+            assert(
+              typeof value === "string" ? actual === value : value.test(actual),
+              `${path} ${name}: ${actual}`,
+            );
+          }
+          // What the document says these answers carry, they carry.
+          const documented = Object.keys(document.paths[path].get.responses["200"].headers ?? {});
+          assert(documented.length > 0, `${path} documents no header`);
+          for (const name of documented)
+            assert(response.headers.has(name), `${path} lacks documented ${name}`);
+        }
+        assert(
+          (await page.text()) === readFileSync(DOCS_PAGE_ASSET, "utf8"),
+          "/docs is not assets/docs.html",
+        );
+        const file = JSON.parse(readFileSync(OPENAPI_ASSET, "utf8"));
+        assert(JSON.stringify(document) === JSON.stringify(file), "/openapi.json is not assets/openapi.json");
+      },
+    );
+
+    await check(
+      "HEAD answers 200 without a body; other methods 405 with Allow; /docs/ and /docs.html redirect",
+      async () => {
+        for (const path of ["/openapi.json", "/docs"]) {
+          const head = await fetch(`${base}${path}`, { method: "HEAD" });
+          assert(head.status === 200, `HEAD ${path} answered ${head.status}`);
+          assert((await head.text()) === "", `HEAD ${path} has a body`);
+          for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+            const refused = await fetch(`${base}${path}`, { method });
+            assert(refused.status === 405, `${method} ${path} answered ${refused.status}`);
+            const allow = refused.headers.get("allow");
+            assert(allow === "GET, HEAD", `${method} ${path} Allow: ${allow}`);
+          }
+        }
+        // assets/_headers is the asset router's configuration, not a file it serves: the Worker's 404.
+        const config = await fetch(`${base}/_headers`);
+        assert(
+          config.status === 404 && config.headers.has("x-request-id"),
+          `/_headers answered ${config.status}`,
+        );
+        for (const path of ["/docs/", "/docs.html", "/docs/index.html"]) {
+          const moved = await fetch(`${base}${path}`, { redirect: "manual" });
+          const location = moved.headers.get("location");
+          assert(
+            moved.status === 307 && new URL(location ?? "", base).pathname === "/docs",
+            `${path} answered ${moved.status} ${location}`,
+          );
+        }
+      },
+    );
 
     await check("/openapi.json is a valid OpenAPI 3.1 document", async () => {
       const result = await new Validator().validate(document);
