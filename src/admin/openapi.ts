@@ -10,6 +10,7 @@ import {
   updateUserSchema,
 } from "../portal/admin-schema";
 import {
+  type DocumentedSchema,
   type Example,
   type ExampleOfEach,
   errorResponses,
@@ -47,28 +48,13 @@ import { SIGNING_KEY_OPERATIONS } from "./signing-keys-openapi";
 const TAG = "Admin";
 const PREFIX = "/admin/v1";
 
-// The CPR admin schemas are zod/mini (classic-typed here; both are zod core schemas, and the helpers only use
-// `safeParse`, `shape` and `z.toJSONSchema`, which both kinds have).
-const requestKeyParamsSchema = cprAdmin.requestKeyParamsSchema as unknown as z.ZodObject;
-const putRequestKeySchema = cprAdmin.putRequestKeySchema as unknown as z.ZodType;
-const transactionParamsSchema = cprAdmin.transactionParamsSchema as unknown as z.ZodObject;
+const { requestKeyParamsSchema, putRequestKeySchema, transactionParamsSchema } = cprAdmin;
 
 const adminErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .meta({ description: 'Admin error envelope: `{"error":{"code","message"}}`.' });
 
-/**
- * The routes' schemas are zod/mini's (a family's may still be classic zod's); this module's own are classic.
- * Both are zod core schemas, which is all the document builder uses (`toJSONSchema`, `shape`, `safeParse`),
- * but `shared/openapi.ts` is typed with classic zod's classes: these casts bridge the two until it takes
- * `z.core.$ZodType` (issue 15). Nothing here calls a classic-only method on an imported schema.
- */
-type AnySchema = z.core.$ZodType;
-type AnyObjectSchema = z.core.$ZodObject;
-const documented = (schema: AnySchema) => schema as z.ZodType;
-const documentedObject = (schema: AnyObjectSchema) => schema as z.ZodObject;
-
-const badAllowlist = firstIssue(documented(createAppSchema), {
+const badAllowlist = firstIssue(createAppSchema, {
   appId: "demo-app",
   ipAllowlist: ["10.0.0.5/24"],
   workflows: [],
@@ -156,10 +142,10 @@ export interface AdminOperation {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly params?: AnyObjectSchema;
-  readonly query?: AnyObjectSchema;
-  readonly body?: { schema: AnySchema; example: unknown; optional?: boolean };
-  readonly success: { status: number; description: string; schema?: AnySchema };
+  readonly params?: z.core.$ZodObject;
+  readonly query?: z.core.$ZodObject;
+  readonly body?: { schema: DocumentedSchema; example: unknown; optional?: boolean };
+  readonly success: { status: number; description: string; schema?: DocumentedSchema };
   readonly errors: readonly (keyof typeof REASONS)[];
   /** The answer is about a tenant: it carries the tenant's `ETag` (docs/admin.md#versions). */
   readonly etag?: boolean;
@@ -189,8 +175,8 @@ const example = (value: unknown): Record<string, Example> => ({ example: { summa
 
 function adminOperation(spec: AdminOperation): OperationSpec {
   const parameters: ParameterSpec[] = [
-    ...(spec.params ? parametersOf("path", documentedObject(spec.params)) : []),
-    ...(spec.query ? parametersOf("query", documentedObject(spec.query)) : []),
+    ...(spec.params ? parametersOf("path", spec.params) : []),
+    ...(spec.query ? parametersOf("query", spec.query) : []),
     ...(spec.ifMatch ? [IF_MATCH] : []),
   ];
   const headers = spec.etag ? ETAG_HEADER : undefined;
@@ -198,7 +184,7 @@ function adminOperation(spec: AdminOperation): OperationSpec {
     [spec.success.status]: spec.success.schema
       ? {
           description: spec.success.description,
-          content: { "application/json": { schema: documented(spec.success.schema) } },
+          content: { "application/json": { schema: spec.success.schema } },
           headers,
         }
       : { description: spec.success.description, headers },
@@ -221,7 +207,7 @@ function adminOperation(spec: AdminOperation): OperationSpec {
     security: [["adminToken"]],
     parameters,
     requestBody: spec.body && {
-      ...jsonBody(documented(spec.body.schema), example(spec.body.example)),
+      ...jsonBody(spec.body.schema, example(spec.body.example)),
       required: !spec.body.optional,
     },
     responses,
@@ -243,8 +229,8 @@ interface Resource {
   /** Completes the summaries: `Create a CPR app`, `Read a CPR app`, `Update …`, `Delete …`. */
   readonly noun: string;
   readonly path: string;
-  readonly params: AnyObjectSchema;
-  readonly view: AnySchema;
+  readonly params: z.core.$ZodObject;
+  readonly view: DocumentedSchema;
   readonly create?: Pick<AdminOperation, "description" | "errors"> & {
     readonly body: Body;
     readonly created?: string;

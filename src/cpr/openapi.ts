@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { WireError } from "../shared/fault";
 import {
+  type DocumentedSchema,
   type ExampleOfEach,
   errorResponses,
   faultWires,
@@ -20,14 +21,7 @@ import * as bodies from "./schema";
 
 /** The CPR family in the OpenAPI document (docs/cpr.md, seed 002). */
 
-/**
- * The routes' own zod/mini schemas, typed for the OpenAPI helpers (which take classic zod types): both are zod
- * core schemas, and the helpers only use what both kinds have (`safeParse`, `shape`, `z.toJSONSchema`).
- */
-const documented = (schema: z.core.$ZodType) => schema as unknown as z.ZodType;
-const authTokenBodySchema = documented(bodies.authTokenBodySchema);
-const legacyAuthTokenBodySchema = documented(bodies.legacyAuthTokenBodySchema);
-const uniqueIdBodySchema = documented(bodies.uniqueIdBodySchema);
+const { authTokenBodySchema, legacyAuthTokenBodySchema, uniqueIdBodySchema } = bodies;
 
 const TAG = "CPR auth token";
 
@@ -90,7 +84,7 @@ const REASONS = {
   unique_id_conflict: { code: "unique_id_conflict" },
 } as const satisfies ExampleOfEach<CprReason, "code">;
 
-function invalidBody(schema: z.ZodType, input: unknown): WireError {
+function invalidBody(schema: DocumentedSchema, input: unknown): WireError {
   return cprError({ code: "invalid_request_body", message: firstIssue(schema, input).message });
 }
 

@@ -14,11 +14,7 @@ import * as parameters from "./schema";
 
 /** JWKS, introspection and revocation in the OpenAPI document (docs/tokens.md#jwks). */
 
-/**
- * The routes' own zod/mini schema, typed for the OpenAPI helpers (which take classic zod types): both are zod
- * core schemas, and the helpers only use what both kinds have (`safeParse`, `z.toJSONSchema`).
- */
-const tokenRequestSchema = parameters.tokenRequestSchema as unknown as z.ZodType;
+const { tokenRequestSchema } = parameters;
 
 const TAG = "Token verification";
 

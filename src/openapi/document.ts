@@ -5,6 +5,7 @@ import { cprApi } from "../cpr/openapi";
 import { oauthApi } from "../oauth/openapi";
 import { portalApi } from "../portal/openapi";
 import type {
+  DocumentedSchema,
   MediaSpec,
   OperationGroup,
   OperationSpec,
@@ -70,7 +71,7 @@ const DESCRIPTION = [
 
 type JsonSchema = Record<string, unknown>;
 
-function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+function jsonSchemaOf(schema: DocumentedSchema, io: "input" | "output"): JsonSchema {
   // `io: "input"` describes what a client sends (defaults optional, transforms by their input);
   // refinements have no JSON Schema form and are left to the descriptions and the 400 examples.
   const { $schema: _dialect, ...body } = z.toJSONSchema(schema, {
@@ -83,7 +84,7 @@ function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
 
 /** Converts schemas, referring to a named component when the schema is one. */
 class SchemaConverter {
-  private readonly names = new Map<z.ZodType, string>();
+  private readonly names = new Map<DocumentedSchema, string>();
   readonly components: Record<string, JsonSchema> = {};
 
   constructor(groups: readonly OperationGroup[]) {
@@ -96,7 +97,7 @@ class SchemaConverter {
     }
   }
 
-  convert(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  convert(schema: DocumentedSchema, io: "input" | "output"): JsonSchema {
     const name = this.names.get(schema);
     return name ? { $ref: `#/components/schemas/${name}` } : jsonSchemaOf(schema, io);
   }

@@ -17,14 +17,6 @@ import { loginQuerySchema, passwordSchema } from "./schema";
 
 const TAG = "Portal login token";
 
-/**
- * The routes' zod/mini schemas where src/shared/openapi.ts still types classic zod. Only what both
- * kinds have is used on them (`shape`, `safeParse`, JSON Schema conversion), never a classic method.
- * (Temporary: goes once src/shared/openapi.ts accepts zod core schemas.)
- */
-const loginQuery = loginQuerySchema as unknown as z.ZodObject;
-const passwordHeader = passwordSchema as unknown as z.ZodType;
-
 const portalErrorSchema = z
   .object({ error: z.string() })
   .meta({ description: 'Seed 001 error envelope: `{"error":"<message>"}`.' });
@@ -109,11 +101,11 @@ const login = (method: "get" | "post"): OperationSpec => ({
     {
       name: "X-User-Password",
       in: "header",
-      schema: passwordHeader,
+      schema: passwordSchema,
       description: "The password, compared exactly as received.",
       example: "<password printed by npm run dev>",
     },
-    ...parametersOf("query", loginQuery, {
+    ...parametersOf("query", loginQuerySchema, {
       refresh_token: {
         description: "`1` expires the old token and issues a new one; `0` (default) keeps it.",
       },

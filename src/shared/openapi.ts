@@ -1,4 +1,4 @@
-import type * as z from "zod";
+import * as z from "zod";
 import type { Fault, FaultRenderer, WireError } from "./fault";
 
 /**
@@ -6,6 +6,12 @@ import type { Fault, FaultRenderer, WireError } from "./fault";
  * routes validate with (one source of truth); error examples are rendered by the family's own
  * reason → wire mapping, so every documented error body is one the Worker really sends.
  */
+
+/**
+ * A schema in the document: the routes' zod/mini schemas, or the OpenAPI modules' own classic zod ones
+ * (these modules are built outside the Worker, by scripts/assets.mjs): both are zod core schemas.
+ */
+export type DocumentedSchema = z.core.$ZodType;
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -24,7 +30,7 @@ export type SecuritySchemeName =
 export interface ParameterSpec {
   readonly name: string;
   readonly in: "path" | "query" | "header";
-  readonly schema: z.ZodType;
+  readonly schema: DocumentedSchema;
   readonly description?: string;
   readonly required?: boolean;
   readonly example?: unknown;
@@ -36,7 +42,7 @@ export interface Example {
 }
 
 export interface MediaSpec {
-  readonly schema: z.ZodType;
+  readonly schema: DocumentedSchema;
   readonly examples?: Readonly<Record<string, Example>>;
 }
 
@@ -78,7 +84,7 @@ export interface OperationSpec {
 
 /** A family's contribution: its operations and the schemas worth naming as components. */
 export interface OperationGroup {
-  readonly schemas?: Readonly<Record<string, z.ZodType>>;
+  readonly schemas?: Readonly<Record<string, DocumentedSchema>>;
   readonly operations: readonly OperationSpec[];
 }
 
@@ -129,7 +135,7 @@ const HEADER_DESCRIPTIONS: Readonly<Record<string, string>> = {
  * example whose summary lists every cause, and each header the wire error sets documented.
  */
 export function errorResponses(
-  envelope: z.ZodType,
+  envelope: DocumentedSchema,
   wires: Readonly<Record<string, WireError>>,
 ): ResponsesSpec {
   const byStatus = new Map<
@@ -178,21 +184,21 @@ export function reasonWires<Reason>(
 /** Parameters from a zod object schema's shape (path ids, query flags), one per field. */
 export function parametersOf(
   where: ParameterSpec["in"],
-  schema: z.ZodObject,
+  schema: z.core.$ZodObject,
   details: Readonly<Record<string, { description?: string; example?: unknown }>> = {},
 ): ParameterSpec[] {
-  return Object.entries(schema.shape).map(([name, field]) => ({
+  return Object.entries(schema._zod.def.shape).map(([name, field]) => ({
     name,
     in: where,
-    schema: field as z.ZodType,
-    required: where === "path" || !(field as z.ZodType).safeParse(undefined).success,
+    schema: field,
+    required: where === "path" || !z.safeParse(field, undefined).success,
     ...details[name],
   }));
 }
 
 /** A JSON body with examples. */
 export function jsonBody(
-  schema: z.ZodType,
+  schema: DocumentedSchema,
   examples: Readonly<Record<string, Example>>,
   description?: string,
 ): RequestBodySpec {
@@ -202,7 +208,7 @@ export function jsonBody(
 /** A JSON success response. */
 export function jsonResponse(
   description: string,
-  schema: z.ZodType,
+  schema: DocumentedSchema,
   examples: Readonly<Record<string, Example>>,
   headers?: Readonly<Record<string, HeaderSpec>>,
 ): ResponseSpec {
@@ -218,8 +224,8 @@ export const NO_STORE: Readonly<Record<string, HeaderSpec>> = {
 };
 
 /** The first issue the schema reports for an input it must refuse: the message a route answers with. */
-export function firstIssue(schema: z.ZodType, input: unknown): z.core.$ZodIssue {
-  const result = schema.safeParse(input);
+export function firstIssue(schema: DocumentedSchema, input: unknown): z.core.$ZodIssue {
+  const result = z.safeParse(schema, input);
   if (result.success) throw new Error(`documented invalid input was accepted: ${JSON.stringify(input)}`);
   return result.error.issues[0]!;
 }

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod/mini";
 import { API_GROUPS } from "../../src/openapi/document";
 import { STATIC_ASSET_PATHS } from "../../src/openapi/paths";
 import type { OperationSpec } from "../../src/shared/openapi";
@@ -127,7 +128,7 @@ async function expectDocumented(operation: OperationSpec, response: Response, la
   const media = operation.responses[response.status]?.content?.["application/json"];
   if (!media || response.status < 400) return;
   const body = await json(response);
-  const parsed = media.schema.safeParse(body);
+  const parsed = z.safeParse(media.schema, body);
   expect(parsed.success ? [] : parsed.error.issues, `${label}: the body has the documented envelope`).toEqual(
     [],
   );
