@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { AdminOperation } from "./openapi";
+import type { AdminOperation } from "./operation-openapi";
 import {
   importSigningKeySchema,
   kidParamSchema,
