@@ -9,7 +9,14 @@ export const CLIENT_HEADERS = Object.freeze({ "CF-Connecting-IP": "127.0.0.1" })
 
 const CALL_TIMEOUT_MS = 30_000;
 
-/** Sends one request; the answer's body is parsed as JSON when it is JSON. */
+/**
+ * Sends one request; the answer's body is parsed as JSON when it is JSON.
+ * @param {string} base
+ * @param {string} method
+ * @param {string} path
+ * @param {{ headers?: Record<string, string>, body?: string }} [options]
+ * @returns {Promise<{ status: number, body: any }>} `body`: the parsed JSON, or the text
+ */
 export async function call(base, method, path, { headers = {}, body } = {}) {
   const response = await fetch(`${base}${path}`, {
     method,
@@ -18,12 +25,21 @@ export async function call(base, method, path, { headers = {}, body } = {}) {
     signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
   });
   const text = await response.text();
+  /** @type {any} */
   let parsed = text;
   if ((response.headers.get("Content-Type") ?? "").includes("json") && text) parsed = JSON.parse(text);
   return { status: response.status, body: parsed };
 }
 
-/** `call`, failing unless the answer has the expected status. */
+/**
+ * `call`, failing unless the answer has the expected status.
+ * @param {string} base
+ * @param {string} method
+ * @param {string} path
+ * @param {number} expectedStatus
+ * @param {{ headers?: Record<string, string>, body?: string }} [options]
+ * @returns {Promise<any>} the answer's body (parsed JSON, or the text)
+ */
 export async function expectCall(base, method, path, expectedStatus, options) {
   const answer = await call(base, method, path, options);
   if (answer.status !== expectedStatus) {

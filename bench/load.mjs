@@ -29,10 +29,24 @@ async function waitUntilIdle(base) {
 }
 
 /**
+ * What a route's `prepare` returns (bench/routes.mjs): the request, optional makers of each request's
+ * body or extra headers, whether a one-time supply ran out, and a check of one answer (its problem, if any).
+ * @typedef {object} Prepared
+ * @property {{ method: string, path: string, headers?: Record<string, string>, body?: string }} request
+ * @property {() => string} [nextBody]
+ * @property {() => Record<string, string>} [nextHeaders]
+ * @property {() => boolean} [exhausted]
+ * @property {(body: any) => string | undefined} check
+ */
+
+/**
  * Drives `request` (method, path, headers, body) for `seconds` at `connections`. `nextBody` and
  * `nextHeaders`, when given, make each request's body (one-time payloads, a new transaction per
  * request) or extra headers (logins rotating over users).
  * Latencies are kept at full precision here: autocannon's own histogram rounds to whole milliseconds.
+ * @param {string} base
+ * @param {Prepared} prepared
+ * @param {{ connections: number, seconds: number }} load
  */
 export async function drive(base, { request, nextBody, nextHeaders }, { connections, seconds }) {
   const varied = (built) => ({

@@ -163,6 +163,13 @@ async function clientAuthTokens(ctx, uses) {
 const processAnswerIsLinked = (body) =>
   body.error === false && body.payload?.status === "LINKED" ? undefined : "not a LINKED session answer";
 
+/**
+ * A measured route: `prepare` gets the bench context (run.mjs) and how many requests the run will send.
+ * @typedef {{ name: string, prepare: (ctx: any, run: { requests: number }) => Promise<Prepared> }} Route
+ * @typedef {import("./load.mjs").Prepared} Prepared
+ */
+
+/** @type {{ name: string, prepare: (ctx: any) => Promise<Prepared> }} */
 export const FLOOR = {
   name: "floor",
   prepare: async () => ({
@@ -172,6 +179,7 @@ export const FLOOR = {
 };
 
 /** The measured routes, in run order (the portal session check follows the refreshes it depends on). */
+/** @type {Route[]} */
 export const ROUTES = [
   {
     name: "jwks",

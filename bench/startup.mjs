@@ -43,6 +43,8 @@ const median = (values) => {
 /**
  * Builds both Workers (`wrangler deploy --dry-run --outfile`, the bundle wrangler would upload) and
  * measures their startup `runs` times each, alternating. Returns the spans and their medians (ms).
+ * @param {string} workDir
+ * @param {{ runs?: number, log?: (line: string) => void }} [options]
  */
 export async function measureStartup(workDir, { runs = 5, log = () => {} } = {}) {
   checkSameCompatibility();
@@ -57,13 +59,14 @@ export async function measureStartup(workDir, { runs = 5, log = () => {} } = {})
       STEP_TIMEOUT_MS,
     );
   }
+  /** @type {Record<"authedge" | "bareHono", number[]>} */
   const spans = { authedge: [], bareHono: [] };
   for (let run = 0; run < runs; run++) {
     for (const [name, { bundle }] of Object.entries(workers)) {
       spans[name].push(await startupSpan(bundle, join(workDir, `${name}.cpuprofile`)));
     }
     log(
-      `  run ${run + 1}/${runs}: authedge ${spans.authedge.at(-1).toFixed(1)} ms, bare Hono ${spans.bareHono.at(-1).toFixed(1)} ms`,
+      `  run ${run + 1}/${runs}: authedge ${spans.authedge[run].toFixed(1)} ms, bare Hono ${spans.bareHono[run].toFixed(1)} ms`,
     );
   }
   const authedge = median(spans.authedge);

@@ -16,7 +16,13 @@ const BUILD_TIMEOUT_MS = 180_000;
 /** How much of workerd's output is kept to show when something fails (the Worker logs every request). */
 const KEPT_OUTPUT_BYTES = 16 * 1024;
 
-/** Runs `command` (found on PATH: npm puts node_modules/.bin first), failing on a non-zero exit or timeout. */
+/**
+ * Runs `command` (found on PATH: npm puts node_modules/.bin first), failing on a non-zero exit or timeout.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {number} timeoutMs
+ * @returns {Promise<void>}
+ */
 export function runCommand(command, args, timeoutMs) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {

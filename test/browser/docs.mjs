@@ -91,6 +91,7 @@ function startWorker(port, inspectorPort, workDir) {
   );
 }
 
+/** @returns {Promise<void>} */
 function stopWorker() {
   if (!worker || worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -131,6 +132,7 @@ async function run() {
       "/openapi.json and /docs are the built files, with the headers of assets/_headers",
       async () => {
         const page = await fetch(`${base}/docs`);
+        /** @type {[path: string, answer: Response, headers: Record<string, string | RegExp>][]} */
         const expected = [
           [
             "/openapi.json",
