@@ -44,7 +44,7 @@ function freePort() {
     const server = createServer();
     server.once("error", reject);
     server.listen(0, HOST, () => {
-      const { port } = server.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -126,6 +126,7 @@ async function run() {
   try {
     await waitForHealth(base, worker);
     const documentResponse = await fetch(`${base}/openapi.json`);
+    /** @type {any} The OpenAPI document, checked by the validator below. */
     const document = await documentResponse.json();
 
     await check(
@@ -327,7 +328,7 @@ async function run() {
 
     await check(`screenshot saved to ${SCREENSHOT}`, async () => {
       mkdirSync("test-results", { recursive: true });
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate(() => globalThis.scrollTo(0, 0));
       await page.screenshot({ path: SCREENSHOT });
     });
   } catch (error) {
