@@ -8,6 +8,7 @@ import type { PortalReason } from "./errors";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
 import { portalUserObject } from "./sessions";
 import { generatePortalToken, portalTokenHash, sealPortalToken, unsealPortalToken } from "./token-codec";
+import { rememberVerified, wasVerified } from "./verified-logins";
 
 interface LoginRequest {
   /** The raw `X-User-Email` value (two headers arrive joined by ", ", which is no email). */
@@ -36,7 +37,8 @@ interface LoginRefusal {
 
 /**
  * docs/portal.md#login login. Order: email and password are checked with the same PBKDF2 work on every path
- * (a dummy hash stands in for unknown users), then the user's Durable Object applies the lockout
+ * (a dummy hash stands in for unknown users; only a pair that logged in lately here skips it:
+ * docs/portal.md#verified-logins), then the user's Durable Object applies the lockout
  * before accepting anything, the org's IP allowlist after the password, and issues or reuses the
  * token. PBKDF2 runs here, outside the object, so the object's input gate only ever waits on storage.
  */
@@ -49,11 +51,9 @@ export async function logIn(
   const email = request.emailHeader === undefined ? undefined : canonicalEmail(request.emailHeader);
   const password = request.passwordHeader ?? "";
   const user = email === undefined ? undefined : await config.get(PORTAL_USERS, email);
-  const verified = await verifyPassword(
-    password,
-    user?.passwordHash ?? DUMMY_PASSWORD_HASH,
-    env.PASSWORD_PEPPER,
-  );
+  const verified =
+    (user !== undefined && (await wasVerified(user, password, request.now))) ||
+    (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH, env.PASSWORD_PEPPER));
   const org = user && (await config.get(ORGS, String(user.organizationId)));
 
   if (email === undefined) {
@@ -84,6 +84,7 @@ export async function logIn(
     ? accepted.token
     : await unsealPortalToken(current.sealed, current.hash, env.PASSWORD_PEPPER);
   if (needsRehash(user.passwordHash)) await upgradeHash(env, user, password);
+  await rememberVerified(user, password, request.now);
   return { ok: true, value: { email, token, expiresAt: current.expiresAt, org } };
 }
 
