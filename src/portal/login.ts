@@ -8,7 +8,7 @@ import type { PortalReason } from "./errors";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
 import { portalUserObject } from "./sessions";
 import { generatePortalToken, portalTokenHash, sealPortalToken, unsealPortalToken } from "./token-codec";
-import { rememberVerified, wasVerified } from "./verified-logins";
+import { recallVerified, rememberVerified, verifiedAgainst } from "./verified-logins";
 
 interface LoginRequest {
   /** The raw `X-User-Email` value (two headers arrive joined by ", ", which is no email). */
@@ -28,6 +28,9 @@ interface LoggedIn {
   readonly org: OrgRecord;
 }
 
+/** The budgets in front of PBKDF2 (docs/operations.md#rate-limits), asked right before it runs. */
+type AdmitPasswordWork = () => Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
+
 /** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
 interface LoginRefusal {
   readonly denial: PortalReason;
@@ -36,9 +39,9 @@ interface LoginRefusal {
 }
 
 /**
- * docs/portal.md#login login. Order: email and password are checked with the same PBKDF2 work on every path
- * (a dummy hash stands in for unknown users; only a pair that logged in lately here skips it:
- * docs/portal.md#verified-logins), then the user's Durable Object applies the lockout
+ * docs/portal.md#login login. Order: the budgets, then email and password checked with the same PBKDF2
+ * work on every path (a dummy hash stands in for unknown users; only a pair that logged in lately here
+ * skips both: docs/portal.md#verified-logins), then the user's Durable Object applies the lockout
  * before accepting anything, the org's IP allowlist after the password, and issues or reuses the
  * token. PBKDF2 runs here, outside the object, so the object's input gate only ever waits on storage.
  */
@@ -46,14 +49,27 @@ export async function logIn(
   env: Env,
   config: ConfigStore,
   request: LoginRequest,
+  admitPasswordWork: AdmitPasswordWork,
 ): Promise<Result<LoggedIn, LoginRefusal>> {
   if (!env.PASSWORD_PEPPER) throw new Error("PASSWORD_PEPPER is not set");
   const email = request.emailHeader === undefined ? undefined : canonicalEmail(request.emailHeader);
   const password = request.passwordHeader ?? "";
+  const recalled = email === undefined ? undefined : await recallVerified(email, password, request.now);
+  // The budgets come before the user record and PBKDF2, unless this pair logged in lately.
+  if (recalled === undefined) {
+    const admitted = await admitPasswordWork();
+    if (!admitted.ok) return rateLimited(admitted.retryAfterSeconds);
+  }
   const user = email === undefined ? undefined : await config.get(PORTAL_USERS, email);
-  const verified =
-    (user !== undefined && (await wasVerified(user, password, request.now))) ||
-    (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH, env.PASSWORD_PEPPER));
+  let verified = verifiedAgainst(recalled, user);
+  if (!verified) {
+    if (recalled !== undefined) {
+      // Remembered against a record that has changed since: the password is checked afresh.
+      const admitted = await admitPasswordWork();
+      if (!admitted.ok) return rateLimited(admitted.retryAfterSeconds);
+    }
+    verified = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH, env.PASSWORD_PEPPER);
+  }
   const org = user && (await config.get(ORGS, String(user.organizationId)));
 
   if (email === undefined) {
@@ -86,6 +102,10 @@ export async function logIn(
   if (needsRehash(user.passwordHash)) await upgradeHash(env, user, password);
   await rememberVerified(user, password, request.now);
   return { ok: true, value: { email, token, expiresAt: current.expiresAt, org } };
+}
+
+function rateLimited(retryAfterSeconds: number): Result<never, LoginRefusal> {
+  return fail({ denial: { code: "rate_limited", retryAfterSeconds }, cause: "rate_limited" });
 }
 
 /** Why the credentials cannot be accepted, for the log; `undefined` when they can. */

@@ -29,20 +29,21 @@ export const portalRoutes = new Hono<AppEnv>()
   .on(["GET", "POST"], "/", getHasEffects(), noStore, loginQuery, async (c) => {
     const now = Date.now();
     const emailHeader = c.req.header("X-User-Email");
-    // docs/operations.md#rate-limits: every login costs PBKDF2, so the rate limits come first
-    // (docs/operations.md#rate-limits).
     const attempted = emailHeader === undefined ? undefined : canonicalEmail(emailHeader);
-    const admitted = await admitLogin(c.env, c.req.raw.headers, attempted, now);
-    if (!admitted.ok)
-      return portalFailure(c, { code: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds });
-    const result = await logIn(c.env, c.get("config"), {
-      emailHeader,
-      passwordHeader: c.req.header("X-User-Password"),
-      refresh: c.req.valid("query").refresh_token === "1",
-      ip: clientIp(c.req.raw.headers),
-      now,
-      requestId: c.get("requestId"),
-    });
+    const result = await logIn(
+      c.env,
+      c.get("config"),
+      {
+        emailHeader,
+        passwordHeader: c.req.header("X-User-Password"),
+        refresh: c.req.valid("query").refresh_token === "1",
+        ip: clientIp(c.req.raw.headers),
+        now,
+        requestId: c.get("requestId"),
+      },
+      // docs/operations.md#rate-limits: the budgets in front of PBKDF2, charged only when it runs.
+      () => admitLogin(c.env, c.req.raw.headers, attempted, now),
+    );
     if (!result.ok) {
       const { denial, cause, email } = result.reason;
       if (email) annotate(c, { email: maskEmail(email) });

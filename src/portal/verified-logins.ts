@@ -6,36 +6,58 @@ import { toHex } from "../shared/encoding";
 /**
  * Logins this isolate accepted lately (docs/portal.md#verified-logins). A server logs in with the same
  * email and password again and again (each login hands back its live token); remembering that the pair
- * verified spares those logins the PBKDF2 work (~19 ms of CPU each). Only a login that succeeded is
- * remembered, as an HMAC under a key that never leaves the isolate over the email, the user's
- * credential version and stored hash, and the password: a changed password, a disable or a delete (each
- * a new credential version), any other password and any unknown email miss and pay PBKDF2 as before,
- * so a miss costs what every login cost. The lockout, the allowlist and the user's object still decide
- * every login.
+ * verified spares those logins the PBKDF2 work (~19 ms of CPU each) and the budgets in front of it. Only
+ * a login that succeeded is remembered: under an HMAC of the email and password with a key that never
+ * leaves the isolate, the user record's credential version and stored hash it verified against. A record
+ * that has changed since (a new password, a disable or a delete: each a new credential version), any
+ * other password and any unknown email pay PBKDF2 as before, so a miss costs what every login cost. The
+ * lockout, the allowlist and the user's object still decide every login.
  */
 export const VERIFIED_LOGIN_TTL_MS = 5 * 60 * 1000;
 const VERIFIED_LOGIN_LIMIT = 10_000;
 
-const verifiedUntil = new BoundedCache<number>(VERIFIED_LOGIN_LIMIT);
+interface Verified {
+  readonly until: number;
+  readonly credentialVersion: number;
+  readonly passwordHash: string;
+}
+
+const verifiedLogins = new BoundedCache<Verified>(VERIFIED_LOGIN_LIMIT);
 let isolateKey: string | undefined;
 
-async function digestOf(user: PortalUserRecord, password: string): Promise<string> {
+async function keyOf(email: string, password: string): Promise<string> {
   isolateKey ??= generateSecret();
-  const message = JSON.stringify([user.email, user.credentialVersion, user.passwordHash, password]);
-  return toHex(await hmacSha256(isolateKey, message));
+  return toHex(await hmacSha256(isolateKey, JSON.stringify([email, password])));
 }
 
-/** True when this user record and password made a successful login here within the last few minutes. */
-export async function wasVerified(user: PortalUserRecord, password: string, now: number): Promise<boolean> {
-  const digest = await digestOf(user, password);
-  const until = verifiedUntil.get(digest);
-  if (until === undefined) return false;
-  if (now < until) return true;
-  verifiedUntil.delete(digest);
-  return false;
+/** A login of this email and password accepted here in the last few minutes, if any. */
+export async function recallVerified(
+  email: string,
+  password: string,
+  now: number,
+): Promise<Verified | undefined> {
+  const key = await keyOf(email, password);
+  const verified = verifiedLogins.get(key);
+  if (verified === undefined || now < verified.until) return verified;
+  verifiedLogins.delete(key);
+  return undefined;
 }
 
-/** Remembers a login that succeeded with this user record and password. */
+/** True when the recalled login verified against this very user record. */
+export function verifiedAgainst(verified: Verified | undefined, user: PortalUserRecord | undefined): boolean {
+  return (
+    verified !== undefined &&
+    user !== undefined &&
+    verified.credentialVersion === user.credentialVersion &&
+    verified.passwordHash === user.passwordHash
+  );
+}
+
+/** Remembers a login that succeeded with this password against this user record. */
 export async function rememberVerified(user: PortalUserRecord, password: string, now: number): Promise<void> {
-  verifiedUntil.set(await digestOf(user, password), now + VERIFIED_LOGIN_TTL_MS);
+  verifiedLogins.set(await keyOf(user.email, password), {
+    until: now + VERIFIED_LOGIN_TTL_MS,
+    credentialVersion: user.credentialVersion,
+    passwordHash: user.passwordHash,
+  });
 }

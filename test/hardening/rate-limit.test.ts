@@ -8,7 +8,7 @@ import { LOGIN_ATTEMPTS_PER_EMAIL, type RateLimiter } from "../../src/shared/rat
 import { tokenBody } from "../cpr/helpers";
 import { login, provisionUser } from "../portal/support";
 import { provisionApp } from "../support/tenants";
-import { json, uid } from "../support/worker";
+import { admin, json, uid } from "../support/worker";
 import { provisionMerchant, signedBody } from "../upi/support";
 import { envelopes, fetchWith, registerRequestSigner } from "./fixtures";
 import { expectRefusal } from "./negative";
@@ -136,6 +136,24 @@ describe("budgets (docs/operations.md#rate-limits): only the portal's PBKDF2 is 
       watch: [portalUserObject(env, user.email), limiterOf(user.email)],
     });
     expect(byIp.keys).toEqual([`portal-login:${ip}`]);
+  });
+
+  it("portal: a login of a pair that logged in lately does no PBKDF2 and spends no budget; a changed record does", async () => {
+    const user = await provisionUser();
+    const ip = freshIp();
+    const headers = { "X-User-Email": user.email, "X-User-Password": user.password, "CF-Connecting-IP": ip };
+    expect((await login(user, { init: { ip } })).status).toBe(200);
+    // docs/portal.md#verified-logins: nothing to protect, so nothing charged, even by a refusing binding.
+    const refusing = fakeBinding(false);
+    expect((await fetchWith("/api_auth", { headers }, { RATE_LIMIT_BY_IP: refusing })).status).toBe(200);
+    expect(refusing.keys).toEqual([]);
+    // A new password makes the remembered pair stale: the old password is checked afresh, within budget.
+    const newPassword = `Pw-${crypto.randomUUID()}`;
+    expect((await admin("PATCH", `/users/${user.email}`, { password: newPassword })).status).toBe(200);
+    const response = await fetchWith("/api_auth", { headers }, { RATE_LIMIT_BY_IP: refusing });
+    expect(response.status).toBe(429);
+    expect(await json(response)).toEqual(envelopes.portal("Too many requests, try again later"));
+    expect(refusing.keys).toEqual([`portal-login:${ip}`]);
   });
 
   it("issue 13 #1: junk signed requests naming a merchant and its key, from many IPs, leave its own signed request unharmed", async () => {

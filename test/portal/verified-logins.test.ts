@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_FAILURES } from "../../src/portal/user";
-import { rememberVerified, VERIFIED_LOGIN_TTL_MS, wasVerified } from "../../src/portal/verified-logins";
+import {
+  recallVerified,
+  rememberVerified,
+  VERIFIED_LOGIN_TTL_MS,
+  verifiedAgainst,
+} from "../../src/portal/verified-logins";
 import type { PortalUserRecord } from "../../src/shared/config-records";
 import { admin, json } from "../support/worker";
 import { INVALID_CREDENTIALS, login, provisionUser, tokenOf } from "./support";
@@ -82,17 +87,17 @@ describe("verified logins (docs/portal.md#verified-logins)", () => {
       updatedAt: "2026-11-30T00:00:00.000Z",
     };
     const now = Date.parse("2026-11-30T10:00:00Z");
-    expect(await wasVerified(record, "Payu@1234", now)).toBe(false);
+    expect(await recallVerified(record.email, "Payu@1234", now)).toBeUndefined();
     await rememberVerified(record, "Payu@1234", now);
-    expect(await wasVerified(record, "Payu@1234", now + 1)).toBe(true);
-    expect(await wasVerified(record, "Payu@12345", now + 1)).toBe(false);
-    expect(await wasVerified({ ...record, credentialVersion: 4 }, "Payu@1234", now + 1)).toBe(false);
-    expect(await wasVerified({ ...record, passwordHash: `${record.passwordHash}x` }, "Payu@1234", now)).toBe(
-      false,
-    );
-    expect(await wasVerified({ ...record, email: "other@example.com" }, "Payu@1234", now + 1)).toBe(false);
-    expect(await wasVerified(record, "Payu@1234", now + VERIFIED_LOGIN_TTL_MS)).toBe(false);
+    const recalled = await recallVerified(record.email, "Payu@1234", now + 1);
+    expect(verifiedAgainst(recalled, record)).toBe(true);
+    expect(await recallVerified(record.email, "Payu@12345", now + 1)).toBeUndefined();
+    expect(await recallVerified("other@example.com", "Payu@1234", now + 1)).toBeUndefined();
+    expect(verifiedAgainst(recalled, { ...record, credentialVersion: 4 })).toBe(false);
+    expect(verifiedAgainst(recalled, { ...record, passwordHash: `${record.passwordHash}x` })).toBe(false);
+    expect(verifiedAgainst(recalled, undefined)).toBe(false);
+    expect(await recallVerified(record.email, "Payu@1234", now + VERIFIED_LOGIN_TTL_MS)).toBeUndefined();
     // Expired entries are dropped, not renewed by asking.
-    expect(await wasVerified(record, "Payu@1234", now + 1)).toBe(false);
+    expect(await recallVerified(record.email, "Payu@1234", now + 1)).toBeUndefined();
   });
 });
