@@ -165,7 +165,8 @@ const processAnswerIsLinked = (body) =>
 
 /**
  * A measured route: `prepare` gets the bench context (run.mjs) and how many requests the run will send.
- * @typedef {{ name: string, prepare: (ctx: any, run: { requests: number }) => Promise<Prepared> }} Route
+ * @typedef {{ name: string, newObjectPerRequest?: boolean, prepare: (ctx: any, run: { requests: number }) => Promise<Prepared> }} Route
+ * `newObjectPerRequest`: each request creates a Durable Object, so the run is kept short (bench/run.mjs).
  * @typedef {import("./load.mjs").Prepared} Prepared
  */
 
@@ -190,6 +191,7 @@ export const ROUTES = [
   },
   {
     name: "cpr-token",
+    newObjectPerRequest: true,
     prepare: async (ctx) => {
       let sequence = 0;
       const run = randomUUID().slice(0, 8);
@@ -202,6 +204,7 @@ export const ROUTES = [
   },
   {
     name: "cpr-token-signed",
+    newObjectPerRequest: true,
     prepare: async (ctx, { requests }) => {
       const supply = pairedSupply(await signedCprRequests(ctx.signedCpr, requests));
       return {
