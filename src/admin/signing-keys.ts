@@ -88,14 +88,14 @@ export const signingKeysAdmin = new Hono<AppEnv>()
       const now = Date.now();
       const outcome = await rotateSigningKeys(c.env, { ...actorOf(c), alg, force }, now);
       if (!outcome.ok) {
-        if (outcome.reason === "too_early") {
+        if (outcome.reason.code === "too_early") {
           return adminFailure(c, {
             code: "too_early",
-            message: `The next key may sign from ${iso(outcome.signsFrom)} (published for ${PUBLISH_BEFORE_SIGNING_MS / 1000} s); send "force": true to rotate now`,
+            message: `The next key may sign from ${iso(outcome.reason.signsFrom)} (published for ${PUBLISH_BEFORE_SIGNING_MS / 1000} s); send "force": true to rotate now`,
           });
         }
         // Neither happens to an admin rotation: no `dueEveryMs`, and the store was just repaired.
-        throw new Error(`signing key rotation refused: ${outcome.reason}`);
+        throw new Error(`signing key rotation refused: ${outcome.reason.code}`);
       }
       annotate(c, { action: "signing_key_rotated", kid: outcome.value.active, forced: outcome.value.forced });
       const keys = await listSigningKeys(c.env, now, actorOf(c));

@@ -1,9 +1,16 @@
 import { generateSecret, sha256Hex } from "../shared/crypto";
 import type { AppContext } from "../shared/env";
-import type { Result } from "../shared/result";
+import { fail, ok, type Result } from "../shared/result";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import { adminFailure } from "./errors";
-import type { ChangeOutcome, ChangeRefusal, TenantChange, TenantSnapshot } from "./tenant-changes";
+import type {
+  ChangeOutcome,
+  ChangeRefusal,
+  Precondition,
+  TenantChange,
+  TenantChanged,
+  TenantSnapshot,
+} from "./tenant-changes";
 import { ifMatchOf, preconditionFailed } from "./versions";
 
 /**
@@ -33,9 +40,8 @@ export async function readTenant(
   return read.ok ? read.value : unpublished();
 }
 
-type ChangeAnswer =
-  | { ok: true; value: TenantSnapshot | null; changed: boolean; replaced?: boolean }
-  | { ok: false; response: Response };
+/** The committed change, or the admin answer that refuses it. */
+type ChangeAnswer = Result<TenantChanged, Response>;
 
 /** Messages of the refusals that depend on the route. */
 interface RefusalAnswers {
@@ -56,7 +62,7 @@ export async function changeTenant(
   // what the caller's If-Match names.
   { unconditional = false }: { unconditional?: boolean } = {},
 ): Promise<ChangeAnswer> {
-  const precondition = unconditional ? { ok: true as const, value: { kind: "none" as const } } : ifMatchOf(c);
+  const precondition: Result<Precondition, Response> = unconditional ? ok({ kind: "none" }) : ifMatchOf(c);
   if (!precondition.ok) return precondition;
   const outcome = (await tenantObject(c.env, kind, id).change(
     change,
@@ -64,8 +70,7 @@ export async function changeTenant(
     c.get("requestId"),
     Date.now(),
   )) as ChangeOutcome;
-  if (outcome.ok) return outcome;
-  return { ok: false, response: refusal(c, outcome, answers) };
+  return outcome.ok ? outcome : fail(refusal(c, outcome.reason, answers));
 }
 
 /**
@@ -78,7 +83,7 @@ export async function rotateTenantSecret(
   id: string,
   graceSeconds: number | undefined,
   answers: RefusalAnswers,
-): Promise<{ ok: true; secret: string; snapshot: TenantSnapshot } | { ok: false; response: Response }> {
+): Promise<Result<{ secret: string; snapshot: TenantSnapshot }, Response>> {
   const secret = generateSecret();
   const rotated = await changeTenant(
     c,
@@ -88,11 +93,11 @@ export async function rotateTenantSecret(
     answers,
   );
   if (!rotated.ok) return rotated;
-  return { ok: true, secret, snapshot: rotated.value! };
+  return ok({ secret, snapshot: rotated.value.snapshot! });
 }
 
 function refusal(c: AppContext, refused: ChangeRefusal, answers: RefusalAnswers): Response {
-  switch (refused.reason) {
+  switch (refused.code) {
     case "not_found":
       return answers.notFound(c);
     case "precondition_failed":

@@ -1,4 +1,5 @@
 import type { MerchantKeyRecord, RequestKey } from "../shared/config-records";
+import type { Result } from "../shared/result";
 import { type EventChanges, REDACTED_SECRET, type TenantEventType, type TenantKind } from "../shared/tenants";
 
 /**
@@ -41,18 +42,23 @@ export type TenantChange =
   | { op: "delete"; staleMembers?: string[] };
 
 export type ChangeRefusal =
-  | { reason: "not_found" }
-  | { reason: "precondition_failed" }
-  | { reason: "limit"; message: string }
-  | { reason: "child_not_found" }
-  | { reason: "has_users" }
-  | { reason: "member_exists" }
+  | { code: "not_found" }
+  | { code: "precondition_failed" }
+  | { code: "limit"; message: string }
+  | { code: "child_not_found" }
+  | { code: "has_users" }
+  | { code: "member_exists" }
   /** Committed, but the KV copy could not be written yet: the next call or the alarm repairs it. */
-  | { reason: "not_published" };
+  | { code: "not_published" };
 
-export type ChangeOutcome =
-  | { ok: true; value: TenantSnapshot | null; changed: boolean; replaced?: boolean }
-  | ({ ok: false } & ChangeRefusal);
+/** A committed change: the tenant after it (`null` once deleted); `replaced`: a put replaced a child. */
+export interface TenantChanged {
+  readonly snapshot: TenantSnapshot | null;
+  readonly changed: boolean;
+  readonly replaced?: boolean;
+}
+
+export type ChangeOutcome = Result<TenantChanged, ChangeRefusal>;
 
 /** `If-Match` as the object checks it: absent, `*`, or the strong tags listed (weak ones never match). */
 export type Precondition = { kind: "none" } | { kind: "any" } | { kind: "tags"; tags: string[] };
@@ -144,7 +150,7 @@ export function applyChange(
       const requestKeys = record.requestKeys as Record<string, RequestKey>;
       const replacing = Object.hasOwn(requestKeys, change.keyId);
       if (!replacing && Object.keys(requestKeys).length >= change.max) {
-        return { reason: "limit", message: `An app holds at most ${change.max} request keys` };
+        return { code: "limit", message: `An app holds at most ${change.max} request keys` };
       }
       const next = { ...record, requestKeys: { ...requestKeys, [change.keyId]: change.key }, updatedAt: at };
       const changes = {
@@ -160,7 +166,7 @@ export function applyChange(
     }
     case "delete-request-key": {
       const requestKeys = record.requestKeys as Record<string, RequestKey>;
-      if (!Object.hasOwn(requestKeys, change.keyId)) return { reason: "child_not_found" };
+      if (!Object.hasOwn(requestKeys, change.keyId)) return { code: "child_not_found" };
       const { [change.keyId]: removed, ...rest } = requestKeys;
       const changes = { [`requestKeys.${change.keyId}`]: { from: removed!.alg, to: null } };
       return {
@@ -174,7 +180,7 @@ export function applyChange(
       const existing = keys[change.keyId];
       const active = Object.values(keys).filter((key) => key.status === "active");
       if (existing?.status !== "active" && active.length >= change.max) {
-        return { reason: "limit", message: `A merchant holds at most ${change.max} active keys` };
+        return { code: "limit", message: `A merchant holds at most ${change.max} active keys` };
       }
       const key: MerchantKeyRecord = {
         merchantId: record.merchantId as string,
@@ -198,7 +204,7 @@ export function applyChange(
     }
     case "retire-merchant-key": {
       const existing = keys[change.keyId];
-      if (!existing) return { reason: "child_not_found" };
+      if (!existing) return { code: "child_not_found" };
       const next = { ...keys, [change.keyId]: { ...existing, status: "retired" as const, updatedAt: at } };
       const retired = Object.values(next)
         .filter((key) => key.status === "retired")
@@ -231,7 +237,7 @@ export function applyChange(
       return { record: next, keys, members, event: { type: "updated", changes }, resetCredentials };
     }
     case "add-member": {
-      if (Object.hasOwn(members, change.email)) return { reason: "member_exists" };
+      if (Object.hasOwn(members, change.email)) return { code: "member_exists" };
       const changes = { [`users.${change.maskedEmail}`]: { from: null, to: "member" } };
       return {
         record,
@@ -253,7 +259,7 @@ export function applyChange(
       const remaining = Object.entries(members).filter(
         ([email, addedAt]) => !(change.staleMembers?.includes(email) && addedAt < now - MEMBER_SETTLE_MS),
       );
-      if (remaining.length > 0) return { reason: "has_users" };
+      if (remaining.length > 0) return { code: "has_users" };
       return {
         record: null,
         keys: {},

@@ -147,8 +147,8 @@ export class Tenant extends DurableObject<Env> {
     await this.#flush().catch(() => undefined);
     const state = this.#state();
     // RFC 9110 §13.2.1: a request that would fail without its preconditions fails the same with them.
-    if (!state?.incarnation || !state.record) return { ok: false, reason: "not_found" };
-    if (!satisfies(precondition, state)) return { ok: false, reason: "precondition_failed" };
+    if (!state?.incarnation || !state.record) return fail({ code: "not_found" });
+    if (!satisfies(precondition, state)) return fail({ code: "precondition_failed" });
     const applied = applyChange(
       state.kind,
       { record: state.record, keys: state.keys, members: state.members },
@@ -156,20 +156,15 @@ export class Tenant extends DurableObject<Env> {
       now,
       state.incarnation,
     );
-    if (applied === undefined) return { ok: true, value: this.#snapshot(state) ?? null, changed: false };
-    if ("reason" in applied) return { ok: false, ...applied };
+    if (applied === undefined) return ok({ snapshot: this.#snapshot(state) ?? null, changed: false });
+    if ("code" in applied) return fail(applied);
     this.#commit(this.#next(state, applied), applied.event && { ...applied.event, requestId }, now);
     // Before publishing: should the object be evicted mid-publish, its alarm finishes the job.
     await this.#schedule(now + RETRY_MS);
-    if (!(await this.#publish(now))) return { ok: false, reason: "not_published" };
+    if (!(await this.#publish(now))) return fail({ code: "not_published" });
     if (change.op === "unlock") await portalUserObject(this.env, state.id).unlock();
     const after = this.#state()!;
-    return {
-      ok: true,
-      value: this.#snapshot(after) ?? null,
-      changed: true,
-      replaced: applied.replaced,
-    };
+    return ok({ snapshot: this.#snapshot(after) ?? null, changed: true, replaced: applied.replaced });
   }
 
   /** Appends a security event (revocation, lockout): the log belongs to the id, live or not. */

@@ -1,4 +1,5 @@
 import type { AppContext } from "../shared/env";
+import { fail, ok, type Result } from "../shared/result";
 import { adminFailure } from "./errors";
 import type { Precondition } from "./tenant-changes";
 
@@ -27,11 +28,9 @@ function parseIfMatch(header: string | undefined): Precondition | undefined {
 }
 
 /** The request's `If-Match`, or the 412 a malformed one gets (nothing is changed). */
-export function ifMatchOf(
-  c: AppContext,
-): { ok: true; value: Precondition } | { ok: false; response: Response } {
+export function ifMatchOf(c: AppContext): Result<Precondition, Response> {
   const precondition = parseIfMatch(c.req.header("If-Match"));
-  return precondition ? { ok: true, value: precondition } : { ok: false, response: preconditionFailed(c) };
+  return precondition ? ok(precondition) : fail(preconditionFailed(c));
 }
 
 /** 412: the tenant is not at the version the caller named (or the header is malformed). */

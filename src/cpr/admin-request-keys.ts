@@ -41,12 +41,13 @@ export const requestKeysAdmin = new Hono<AppEnv>()
         { op: "put-request-key", keyId, key, max: MAX_REQUEST_KEYS },
         { notFound: (ctx) => appNotFound(ctx, appId) },
       );
-      if (!changed.ok) return changed.response;
-      annotate(c, { appId, keyId, action: changed.replaced ? "request_key_replaced" : "request_key_added" });
+      if (!changed.ok) return changed.reason;
+      const { snapshot, replaced } = changed.value;
+      annotate(c, { appId, keyId, action: replaced ? "request_key_replaced" : "request_key_added" });
       return c.json(
         { appId, keyId, alg: key.alg, createdAt: key.createdAt },
-        changed.replaced ? 200 : 201,
-        etagHeader(changed.value!.etag),
+        replaced ? 200 : 201,
+        etagHeader(snapshot!.etag),
       );
     },
   )
@@ -63,7 +64,7 @@ export const requestKeysAdmin = new Hono<AppEnv>()
           adminFailure(ctx, { code: "not_found", message: `App ${appId} has no request key ${keyId}` }),
       },
     );
-    if (!changed.ok) return changed.response;
+    if (!changed.ok) return changed.reason;
     annotate(c, { appId, keyId, action: "request_key_deleted" });
-    return c.body(null, 204, etagHeader(changed.value!.etag));
+    return c.body(null, 204, etagHeader(changed.value.snapshot!.etag));
   });

@@ -85,9 +85,9 @@ export const appsAdmin = new Hono<AppEnv>()
       { op: "update", set: c.req.valid("json") },
       { notFound: (ctx) => appNotFound(ctx, appId) },
     );
-    if (!changed.ok) return changed.response;
+    if (!changed.ok) return changed.reason;
     annotate(c, { appId, action: "app_updated" });
-    const app = changed.value!;
+    const app = changed.value.snapshot!;
     return c.json(appView(app.record as AppRecord), 200, etagHeader(app.etag));
   })
   .delete("/:appId", adminParams(appIdParams), async (c) => {
@@ -99,7 +99,7 @@ export const appsAdmin = new Hono<AppEnv>()
       { op: "delete" },
       { notFound: (ctx) => appNotFound(ctx, appId) },
     );
-    if (!deleted.ok) return deleted.response;
+    if (!deleted.ok) return deleted.reason;
     annotate(c, { appId, action: "app_deleted" });
     return c.body(null, 204);
   })
@@ -113,9 +113,9 @@ export const appsAdmin = new Hono<AppEnv>()
       const rotated = await rotateTenantSecret(c, "app", appId, c.req.valid("json").graceSeconds, {
         notFound: (ctx) => appNotFound(ctx, appId),
       });
-      if (!rotated.ok) return rotated.response;
+      if (!rotated.ok) return rotated.reason;
       annotate(c, { appId, action: "app_key_rotated" });
-      const { secret: appKey, snapshot } = rotated;
+      const { secret: appKey, snapshot } = rotated.value;
       const app = snapshot.record as AppRecord;
       return c.json({ appId, appKey, previousKeyExpiresAt: app.previousKeyExpiresAt ?? null }, 200, {
         "Cache-Control": "no-store",

@@ -64,7 +64,7 @@ export const orgUsersAdmin = new Hono<AppEnv>().post("/:id/users", orgIdParam, c
     { op: "add-member", email, maskedEmail: maskEmail(email) },
     { notFound: (ctx) => orgNotFound(ctx, id), memberExists: (ctx) => userExists(ctx, email) },
   );
-  if (!listed.ok) return listed.response;
+  if (!listed.ok) return listed.reason;
   const now = new Date().toISOString();
   // The user's object starts a new credential version before it publishes the record, so a
   // refused duplicate cannot end an existing user's tokens, and an earlier user's record with the
@@ -114,16 +114,17 @@ export const usersAdmin = new Hono<AppEnv>()
       { op: "set-credentials", passwordHash, disabled },
       answersFor(email),
     );
-    if (!changed.ok) return changed.response;
+    if (!changed.ok) return changed.reason;
     annotate(c, { email: maskEmail(email), action: "portal_user_updated" });
-    return c.json(viewOf(changed.value!), 200, etagHeader(changed.value!.etag));
+    const user = changed.value.snapshot!;
+    return c.json(viewOf(user), 200, etagHeader(user.etag));
   })
   .delete("/:email", emailParam, async (c) => {
     const { email } = c.req.valid("param");
     const user = await readTenant(c, "portal-user", email);
     if (!user) return userNotFound(c, email);
     const deleted = await changeTenant(c, "portal-user", email, { op: "delete" }, answersFor(email));
-    if (!deleted.ok) return deleted.response;
+    if (!deleted.ok) return deleted.reason;
     await leaveOrg(c, (user.record as PortalUserRecord).organizationId, email);
     annotate(c, { email: maskEmail(email), action: "portal_user_deleted" });
     return c.body(null, 204);
@@ -131,7 +132,7 @@ export const usersAdmin = new Hono<AppEnv>()
   .post("/:email/unlock", emailParam, async (c) => {
     const { email } = c.req.valid("param");
     const unlocked = await changeTenant(c, "portal-user", email, { op: "unlock" }, answersFor(email));
-    if (!unlocked.ok) return unlocked.response;
+    if (!unlocked.ok) return unlocked.reason;
     annotate(c, { email: maskEmail(email), action: "portal_user_unlocked" });
-    return c.body(null, 204, etagHeader(unlocked.value!.etag));
+    return c.body(null, 204, etagHeader(unlocked.value.snapshot!.etag));
   });

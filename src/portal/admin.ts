@@ -109,9 +109,10 @@ export const orgsAdmin = new Hono<AppEnv>()
       { op: "update", set, unset: ipAllowlist === null ? ["ipAllowlist"] : [] },
       answersFor(id),
     );
-    if (!changed.ok) return changed.response;
+    if (!changed.ok) return changed.reason;
     annotate(c, { organizationId: id, action: "org_updated" });
-    return c.json(viewOf(c, changed.value!), 200, etagHeader(changed.value!.etag));
+    const org = changed.value.snapshot!;
+    return c.json(viewOf(c, org), 200, etagHeader(org.etag));
   })
   .delete("/:id", orgIdParam, async (c) => {
     const { id } = c.req.valid("param");
@@ -125,7 +126,7 @@ export const orgsAdmin = new Hono<AppEnv>()
       { op: "delete", staleMembers: stale },
       answersFor(id),
     );
-    if (!deleted.ok) return deleted.response;
+    if (!deleted.ok) return deleted.reason;
     annotate(c, { organizationId: id, action: "org_deleted" });
     return c.body(null, 204);
   });

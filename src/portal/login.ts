@@ -2,7 +2,8 @@ import { ORGS, type OrgRecord, PORTAL_USERS, type PortalUserRecord } from "../sh
 import type { ConfigStore } from "../shared/config-store";
 import { canonicalEmail } from "../shared/identifiers";
 import { allowlistOf, type IpAddress, isAllowed } from "../shared/ip-allowlist";
-import { fail, type Result } from "../shared/result";
+import type { RateDecision } from "../shared/rate-limit";
+import { fail, ok, type Result } from "../shared/result";
 import { tenantObject } from "../shared/tenants";
 import type { PortalReason } from "./errors";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
@@ -29,7 +30,7 @@ interface LoggedIn {
 }
 
 /** The budgets in front of PBKDF2 (docs/operations.md#rate-limits), asked right before it runs. */
-type AdmitPasswordWork = () => Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
+type AdmitPasswordWork = () => Promise<RateDecision>;
 
 /** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
 interface LoginRefusal {
@@ -58,7 +59,7 @@ export async function logIn(
   // The budgets come before the user record and PBKDF2, unless this pair logged in lately.
   if (recalled === undefined) {
     const admitted = await admitPasswordWork();
-    if (!admitted.ok) return rateLimited(admitted.retryAfterSeconds);
+    if (!admitted.ok) return rateLimited(admitted.reason.retryAfterSeconds);
   }
   const user = email === undefined ? undefined : await config.get(PORTAL_USERS, email);
   let verified = verifiedAgainst(recalled, user);
@@ -66,7 +67,7 @@ export async function logIn(
     if (recalled !== undefined) {
       // Remembered against a record that has changed since: the password is checked afresh.
       const admitted = await admitPasswordWork();
-      if (!admitted.ok) return rateLimited(admitted.retryAfterSeconds);
+      if (!admitted.ok) return rateLimited(admitted.reason.retryAfterSeconds);
     }
     verified = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH, env.PASSWORD_PEPPER);
   }
@@ -86,13 +87,7 @@ export async function logIn(
     requestId: request.requestId,
     accepted: accepted?.attempt,
   });
-  if (!outcome.ok) {
-    const denial: PortalReason =
-      outcome.reason === "locked"
-        ? { code: "locked", retryAfterSeconds: outcome.retryAfterSeconds }
-        : { code: outcome.reason };
-    return fail({ denial, cause: cause ?? outcome.reason, email });
-  }
+  if (!outcome.ok) return fail({ denial: outcome.reason, cause: cause ?? outcome.reason.code, email });
   // The object refuses every attempt that carries no acceptance, so this is an invariant.
   if (!accepted || !user || !org) throw new Error("portal user object accepted an unaccepted login");
   const { current, issued } = outcome.value;
@@ -101,7 +96,7 @@ export async function logIn(
     : await unsealPortalToken(current.sealed, current.hash, env.PASSWORD_PEPPER);
   if (needsRehash(user.passwordHash)) await upgradeHash(env, user, password);
   await rememberVerified(user, password, request.now);
-  return { ok: true, value: { email, token, expiresAt: current.expiresAt, org } };
+  return ok({ email, token, expiresAt: current.expiresAt, org });
 }
 
 function rateLimited(retryAfterSeconds: number): Result<never, LoginRefusal> {

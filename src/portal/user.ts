@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { fail, ok } from "../shared/result";
+import { fail, ok, type Result } from "../shared/result";
 import { recordTenantEvent } from "../shared/tenants";
 import { portalTokenObject } from "./sessions";
 
@@ -56,10 +56,11 @@ interface LoginAttempt {
   };
 }
 
-type LoginOutcome =
-  | { ok: true; value: { current: CurrentToken; issued: boolean } }
-  | { ok: false; reason: "invalid_credentials" | "ip_not_allowed" }
-  | { ok: false; reason: "locked"; retryAfterSeconds: number };
+/** The token to hand out, or why not (shaped like the portal's reasons: docs/portal.md#errors). */
+type LoginOutcome = Result<
+  { current: CurrentToken; issued: boolean },
+  { code: "invalid_credentials" | "ip_not_allowed" } | { code: "locked"; retryAfterSeconds: number }
+>;
 
 const SESSIONS = "sessions";
 const LOCKOUT = "lockout";
@@ -76,19 +77,15 @@ export class PortalUser extends DurableObject<Env> {
     const lockout = this.lockout(now);
     // docs/portal.md#lockout: a locked email answers 429 even for the right password.
     if (lockout.lockedUntil !== undefined) {
-      return {
-        ok: false,
-        reason: "locked",
-        retryAfterSeconds: Math.ceil((lockout.lockedUntil - now) / 1000),
-      };
+      return fail({ code: "locked", retryAfterSeconds: Math.ceil((lockout.lockedUntil - now) / 1000) });
     }
     if (!accepted || accepted.credentialVersion !== this.credentialVersion()) {
       const { expiresAt, locked } = this.recordFailure(lockout, now);
       await this.ctx.storage.setAlarm(expiresAt);
       if (locked) await this.reportLockout(attempt);
-      return fail("invalid_credentials");
+      return fail({ code: "invalid_credentials" });
     }
-    if (!accepted.ipAllowed) return fail("ip_not_allowed");
+    if (!accepted.ipAllowed) return fail({ code: "ip_not_allowed" });
     this.ctx.storage.kv.delete(LOCKOUT);
 
     const reusable = attempt.refresh ? undefined : this.reusableToken(now);
@@ -109,7 +106,7 @@ export class PortalUser extends DurableObject<Env> {
     });
     // Other calls ran while we waited: the credentials may have been reset, or a concurrent login
     // may already have installed a token we should hand out instead.
-    if (accepted.credentialVersion !== this.credentialVersion()) return fail("invalid_credentials");
+    if (accepted.credentialVersion !== this.credentialVersion()) return fail({ code: "invalid_credentials" });
     const raced = attempt.refresh ? undefined : this.reusableToken(now);
     if (raced) return ok({ current: raced, issued: false });
 

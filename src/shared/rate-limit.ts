@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { clientIp } from "./client-ip";
 import { objectName } from "./ids";
 import { formatIpAddress } from "./ip-allowlist";
+import { fail, ok, type Result } from "./result";
 
 /**
  * Budgets in front of the one expensive verification that needs them: PBKDF2 in portal login
@@ -18,9 +19,10 @@ import { formatIpAddress } from "./ip-allowlist";
  *   locations at once, each attempt costs ~100 ms of CPU, and the login already spends that long, so
  *   one more hop is noise there.
  */
-type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+/** Admitted, or refused with how long the caller waits. */
+export type RateDecision = Result<void, { retryAfterSeconds: number }>;
 
-const ALLOWED: RateDecision = { ok: true };
+const ALLOWED: RateDecision = ok(undefined);
 
 /** An exact limit: at most `limit` attempts per fixed window that opens with the first attempt. */
 interface ExactLimit {
@@ -53,7 +55,7 @@ export class RateLimiter extends DurableObject<Env> {
     const stored = kv.get<Window>(WINDOW);
     const window = stored && now < stored.start + windowMs ? stored : { start: now, count: 0 };
     if (window.count >= limit) {
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMs - now) / 1000)) };
+      return fail({ retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMs - now) / 1000)) });
     }
     kv.put<Window>(WINDOW, { start: window.start, count: window.count + 1 });
     // A new window also schedules its own removal, so idle counters do not pile up.
@@ -90,7 +92,7 @@ export async function admitLogin(
   const { success } = await env.RATE_LIMIT_BY_IP.limit({
     key: `portal-login:${ip ? formatIpAddress(ip) : "unknown"}`,
   });
-  if (!success) return { ok: false, retryAfterSeconds: BINDING_PERIOD_SECONDS };
+  if (!success) return fail({ retryAfterSeconds: BINDING_PERIOD_SECONDS });
   // A malformed (or unstorable) email reaches no user; its dummy PBKDF2 is limited per IP only.
   return email === undefined ? ALLOWED : takeExact(env, LOGIN_ATTEMPTS_PER_EMAIL, email, now);
 }

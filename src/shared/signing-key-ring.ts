@@ -1,5 +1,6 @@
 import { toHex } from "./encoding";
 import { openPrivateKey, sealPrivateKey } from "./key-sealing";
+import { fail } from "./result";
 import {
   type Actor,
   type RevocationOutcome,
@@ -147,7 +148,7 @@ export async function rotateSigningKeys(
     request.dueEveryMs !== undefined &&
     now < (active.activatedAt ?? active.createdAt) + request.dueEveryMs
   ) {
-    return { ok: false, reason: "not_due" };
+    return fail({ code: "not_due" });
   }
   const alg = request.alg ?? keys.find((key) => key.state === "next")!.alg;
   const { alg: _alg, ...rest } = request;

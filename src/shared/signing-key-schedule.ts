@@ -31,7 +31,7 @@ export async function rotateOnSchedule(env: Env, scheduledTime: number): Promise
     { trigger: "schedule", force: false, dueEveryMs: days * DAY_MS },
     scheduledTime,
   );
-  return outcome.ok ? "rotated" : outcome.reason;
+  return outcome.ok ? "rotated" : outcome.reason.code;
 }
 
 /** The Worker's `scheduled` handler: one JSON log line per run, like a request's. */

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { JWK } from "jose";
 import type { SealedKey } from "./key-sealing";
-import type { Result } from "./result";
+import { fail, ok, type Result } from "./result";
 import { JWKS_MAX_AGE_SECONDS, JWKS_STALE_SECONDS, type SigningAlgorithm } from "./signing-keys";
 
 /**
@@ -75,10 +75,11 @@ export interface Actor {
   readonly requestId?: string;
 }
 
-export type RotationOutcome =
-  | { ok: true; value: { retired: string; active: string; next: string; forced: boolean } }
-  | { ok: false; reason: "too_early"; signsFrom: number }
-  | { ok: false; reason: "not_due" | "not_ready" };
+/** The kids a rotation moved, or why it did not run (`signsFrom`: when `next` may sign). */
+export type RotationOutcome = Result<
+  { retired: string; active: string; next: string; forced: boolean },
+  { code: "too_early"; signsFrom: number } | { code: "not_due" | "not_ready" }
+>;
 
 export type RevocationOutcome = Result<
   { revoked: string; state: KeyState; promoted?: string; next?: string },
@@ -145,12 +146,12 @@ export class SigningKeyStore extends DurableObject<Env> {
     const keys = this.#keys();
     const active = keys.find((key) => key.state === "active");
     const next = keys.find((key) => key.state === "next");
-    if (!active || !next) return { ok: false, reason: "not_ready" };
+    if (!active || !next) return fail({ code: "not_ready" });
     if (input.dueEveryMs !== undefined && now < (active.activatedAt ?? active.createdAt) + input.dueEveryMs) {
-      return { ok: false, reason: "not_due" };
+      return fail({ code: "not_due" });
     }
     const signsFrom = next.createdAt + PUBLISH_BEFORE_SIGNING_MS;
-    if (now < signsFrom && !input.force) return { ok: false, reason: "too_early", signsFrom };
+    if (now < signsFrom && !input.force) return fail({ code: "too_early", signsFrom });
     const forced = now < signsFrom;
     this.#write([
       ...keys.map((key) => (key === active ? retire(key, now) : key === next ? activate(key, now) : key)),
@@ -158,7 +159,7 @@ export class SigningKeyStore extends DurableObject<Env> {
     ]);
     this.#event(input, now, "rotated", next.kid, { retired: active.kid, next: input.next.kid, forced });
     await this.#scheduleRemoval(this.#keys());
-    return { ok: true, value: { retired: active.kid, active: next.kid, next: input.next.kid, forced } };
+    return ok({ retired: active.kid, active: next.kid, next: input.next.kid, forced });
   }
 
   /**
@@ -172,9 +173,9 @@ export class SigningKeyStore extends DurableObject<Env> {
   ): Promise<RevocationOutcome> {
     const keys = this.#keys();
     const target = keys.find((key) => key.kid === input.kid);
-    if (!target) return { ok: false, reason: "not_found" };
+    if (!target) return fail("not_found");
     const next = keys.find((key) => key.state === "next");
-    if (target.state === "active" && !next) return { ok: false, reason: "not_ready" };
+    if (target.state === "active" && !next) return fail("not_ready");
     const kept = keys.filter((key) => key !== target);
     let promoted: string | undefined;
     let published: string | undefined;
@@ -194,10 +195,7 @@ export class SigningKeyStore extends DurableObject<Env> {
       ...(published ? { next: published } : {}),
     });
     await this.#scheduleRemoval(kept);
-    return {
-      ok: true,
-      value: { revoked: target.kid, state: target.state, promoted, next: published },
-    };
+    return ok({ revoked: target.kid, state: target.state, promoted, next: published });
   }
 
   /**

@@ -122,16 +122,17 @@ export const merchantsAdmin = new Hono<AppEnv>()
         : { op: "update", set: { ...set, ipAllowlist } },
       answersFor(merchantId),
     );
-    if (!changed.ok) return changed.response;
+    if (!changed.ok) return changed.reason;
     annotate(c, { merchantId, action: "merchant_updated" });
-    return c.json(viewOf(changed.value!), 200, etagHeader(changed.value!.etag));
+    const merchant = changed.value.snapshot!;
+    return c.json(viewOf(merchant), 200, etagHeader(merchant.etag));
   })
   .delete("/:merchantId", adminParams(merchantParams), async (c) => {
     const { merchantId } = c.req.valid("param");
     // The object ends the incarnation, deletes the record's and every key's copy, and purges the
     // customers in the background (docs/storage.md#purge).
     const deleted = await changeTenant(c, "merchant", merchantId, { op: "delete" }, answersFor(merchantId));
-    if (!deleted.ok) return deleted.response;
+    if (!deleted.ok) return deleted.reason;
     annotate(c, { merchantId, action: "merchant_deleted" });
     return c.body(null, 204);
   })
@@ -149,9 +150,9 @@ export const merchantsAdmin = new Hono<AppEnv>()
         c.req.valid("json").graceSeconds,
         answersFor(merchantId),
       );
-      if (!rotated.ok) return rotated.response;
+      if (!rotated.ok) return rotated.reason;
       annotate(c, { merchantId, action: "merchant_api_key_rotated" });
-      const { secret: apiKey, snapshot } = rotated;
+      const { secret: apiKey, snapshot } = rotated.value;
       const merchant = snapshot.record as MerchantRecord;
       return c.json(
         { merchantId, apiKey, previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null },
@@ -183,10 +184,11 @@ export const merchantsAdmin = new Hono<AppEnv>()
       },
       answersFor(merchantId),
     );
-    if (!changed.ok) return changed.response;
+    if (!changed.ok) return changed.reason;
     annotate(c, { merchantId, merchantKeyId, action: "merchant_key_registered" });
-    const key = changed.value!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!;
-    return c.json(keyView(key), changed.replaced ? 200 : 201, etagHeader(changed.value!.etag));
+    const { snapshot, replaced } = changed.value;
+    const key = snapshot!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!;
+    return c.json(keyView(key), replaced ? 200 : 201, etagHeader(snapshot!.etag));
   })
   .delete("/:merchantId/keys/:merchantKeyId", adminParams(keyParams), async (c) => {
     const { merchantId, merchantKeyId } = c.req.valid("param");
@@ -201,9 +203,9 @@ export const merchantsAdmin = new Hono<AppEnv>()
         childNotFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
       },
     );
-    if (!changed.ok) return changed.response;
+    if (!changed.ok) return changed.reason;
     annotate(c, { merchantId, merchantKeyId, action: "merchant_key_retired" });
-    return c.body(null, 204, etagHeader(changed.value!.etag));
+    return c.body(null, 204, etagHeader(changed.value.snapshot!.etag));
   })
   .get("/:merchantId/customers/:customerId", adminParams(customerParams), async (c) => {
     const { merchantId, customerId } = c.req.valid("param");

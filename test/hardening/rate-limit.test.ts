@@ -51,10 +51,10 @@ describe("RateLimiter: an exact counter (injected now)", () => {
   it("admits exactly `limit` attempts per window, refuses the next with the time left, and reopens after it", async () => {
     const name = uid("limiter");
     const start = 1_900_000_000_000;
-    for (let i = 0; i < 3; i++) expect(await take(name, start + i)).toEqual({ ok: true });
-    expect(await take(name, start + 30_000)).toEqual({ ok: false, retryAfterSeconds: 30 });
-    expect(await take(name, start + 59_999)).toEqual({ ok: false, retryAfterSeconds: 1 });
-    expect(await take(name, start + 60_000)).toEqual({ ok: true });
+    for (let i = 0; i < 3; i++) expect(await take(name, start + i)).toEqual({ ok: true, value: undefined });
+    expect(await take(name, start + 30_000)).toEqual({ ok: false, reason: { retryAfterSeconds: 30 } });
+    expect(await take(name, start + 59_999)).toEqual({ ok: false, reason: { retryAfterSeconds: 1 } });
+    expect(await take(name, start + 60_000)).toEqual({ ok: true, value: undefined });
   });
 
   it("counts parallel attempts exactly: 3 of 12 pass", async () => {

@@ -124,7 +124,10 @@ describe("a signing key's life", () => {
       { trigger: "admin", force: false },
       t0 + PUBLISH_BEFORE_SIGNING_MS - 1,
     );
-    expect(early).toEqual({ ok: false, reason: "too_early", signsFrom: t0 + PUBLISH_BEFORE_SIGNING_MS });
+    expect(early).toEqual({
+      ok: false,
+      reason: { code: "too_early", signsFrom: t0 + PUBLISH_BEFORE_SIGNING_MS },
+    });
     expect((await ringAt(testEnv, t0 + 5 * MINUTE)).active.kid).toBe("k-mine");
 
     // Rotate: next signs, the active key is retired and stays published, a new next appears.
@@ -191,7 +194,7 @@ describe("a signing key's life", () => {
       rotateOnSchedule(testEnv, due),
       rotateSigningKeys(testEnv, { trigger: "admin", force: false }, due),
     ]);
-    const outcomes = [scheduled, manual.ok ? "rotated" : manual.reason].sort();
+    const outcomes = [scheduled, manual.ok ? "rotated" : manual.reason.code].sort();
     // Whichever ran first rotated; the other found the active key fresh (cron) or next too young (manual).
     expect(outcomes.filter((outcome) => outcome === "rotated")).toHaveLength(1);
     expect(outcomes).toContainEqual(expect.stringMatching(/^(not_due|too_early)$/));

@@ -89,17 +89,19 @@ describe("/api_auth lockout (docs/portal.md#lockout)", () => {
     const email = `${uid("clock")}@example.com`;
     const start = Date.now();
     for (let i = 0; i < MAX_FAILURES; i++) {
-      expect(await refusedAttemptAt(email, start + i)).toEqual({ ok: false, reason: "invalid_credentials" });
+      expect(await refusedAttemptAt(email, start + i)).toEqual({
+        ok: false,
+        reason: { code: "invalid_credentials" },
+      });
     }
     const lockedAt = start + MAX_FAILURES - 1;
     expect(await refusedAttemptAt(email, lockedAt + FAILURE_WINDOW_MS - 1)).toEqual({
       ok: false,
-      reason: "locked",
-      retryAfterSeconds: 1,
+      reason: { code: "locked", retryAfterSeconds: 1 },
     });
     expect(await refusedAttemptAt(email, lockedAt + FAILURE_WINDOW_MS)).toEqual({
       ok: false,
-      reason: "invalid_credentials",
+      reason: { code: "invalid_credentials" },
     });
     expect((await userObjectState(email)).lockout).toEqual({ failures: [lockedAt + FAILURE_WINDOW_MS] });
   });
@@ -111,7 +113,7 @@ describe("/api_auth lockout (docs/portal.md#lockout)", () => {
     // The 10th failure comes just after the first nine left the window: no lock.
     expect(await refusedAttemptAt(email, start + FAILURE_WINDOW_MS)).toEqual({
       ok: false,
-      reason: "invalid_credentials",
+      reason: { code: "invalid_credentials" },
     });
     expect((await userObjectState(email)).lockout).toEqual({ failures: [start + FAILURE_WINDOW_MS] });
     // Just inside the window instead, the 10th failure locks.
