@@ -33,21 +33,16 @@ const hash = createHash("sha256")
   .update(inline[0] ?? "")
   .digest("base64");
 
+// The policy's directives are pinned by test/openapi/docs.test.ts; here, that its script hash is the page's.
+const policy = await docsContentSecurityPolicy();
+if (!policy.split("; ").includes(`script-src 'self' 'sha256-${hash}'`))
+  fail(`the page's CSP does not admit its inline script by hash (sha256-${hash}): ${policy}`);
+
 const expected = new Map([
   [
     "/docs",
     {
-      "content-security-policy": [
-        "default-src 'none'",
-        `script-src 'self' 'sha256-${hash}'`,
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join("; "),
+      "content-security-policy": policy,
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
       "cache-control": "public, max-age=300",
@@ -76,8 +71,6 @@ for (const [pattern, headers] of expected) {
 }
 const extra = [...rules.keys()].filter((pattern) => !expected.has(pattern));
 if (extra.length > 0) fail(`assets/_headers has rules for other paths: ${extra.join(", ")}`);
-if (expected.get("/docs")?.["content-security-policy"] !== (await docsContentSecurityPolicy()))
-  fail("docsContentSecurityPolicy() is not the policy for the page's inline script");
 
 // Generated, so never committed (a committed copy could go stale).
 const ignored = execFileSync("git", ["check-ignore", OPENAPI_ASSET, DOCS_PAGE_ASSET], { encoding: "utf8" });
