@@ -53,7 +53,9 @@ describe("verified logins (docs/portal.md#verified-logins)", () => {
     await tokenOf(await login(user));
     expect((await admin("PATCH", `/users/${user.email}`, { password: "Changed@1234" })).status).toBe(200);
     const derivations = countDerivations();
-    expect((await login(user)).status).toBe(401);
+    const old = await login(user);
+    expect(old.status).toBe(401);
+    expect(await json(old)).toEqual(INVALID_CREDENTIALS);
     expect((await login({ email: user.email, password: "Changed@1234" })).status).toBe(200);
     expect(derivations()).toBe(2);
   });
@@ -62,7 +64,12 @@ describe("verified logins (docs/portal.md#verified-logins)", () => {
     const user = await provisionUser();
     await tokenOf(await login(user));
     expect((await admin("PATCH", `/users/${user.email}`, { disabled: true })).status).toBe(200);
-    expect((await login(user)).status).toBe(401);
+    const derivations = countDerivations();
+    const refused = await login(user);
+    expect(refused.status).toBe(401);
+    expect(await json(refused)).toEqual(INVALID_CREDENTIALS);
+    // A disable is a new credential version: the remembered pair no longer spares the PBKDF2 work.
+    expect(derivations()).toBe(1);
   });
 
   it("still locks the email: the remembered right password answers 429 while locked", async () => {
@@ -73,7 +80,8 @@ describe("verified logins (docs/portal.md#verified-logins)", () => {
     }
     const locked = await login(user);
     expect(locked.status).toBe(429);
-    expect(locked.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(await json(locked)).toEqual({ error: "Too many failed attempts, try again later" });
+    expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(0);
   });
 
   it("remembers exactly the record and password that succeeded, for a limited time", async () => {
