@@ -26,7 +26,7 @@ interface Family {
 // prefix, and 404/405/413/500 there use that family's envelope.
 export const FAMILIES: readonly Family[] = [
   { prefix: "/admin/", mountAt: "/admin/v1", routes: adminRoutes, renderFault: renderAdminFault },
-  { prefix: "/api_auth", mountAt: "/api_auth", routes: portalRoutes, renderFault: renderPortalFault },
+  { prefix: "/api_auth", mountAt: "/", routes: portalRoutes, renderFault: renderPortalFault },
   { prefix: "/v2/", mountAt: "/", routes: cprRoutes, renderFault: renderCprFault },
   { prefix: "/hyperapi/", mountAt: "/", routes: upiRoutes, renderFault: renderUpiFault },
   { prefix: "/customers", mountAt: "/customers", routes: customersApi, renderFault: renderCustomerApiFault },

@@ -1,5 +1,6 @@
 import * as z from "zod";
-import type { DocumentedSchema, HttpMethod } from "../shared/openapi";
+import type { HttpMethod } from "../shared/contract";
+import type { DocumentedSchema } from "../shared/openapi";
 import type { AdminReason } from "./errors";
 import { rotateKeySchema } from "./schema";
 

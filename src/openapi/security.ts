@@ -1,5 +1,5 @@
 import { TOKEN_HEADER } from "../portal/sessions";
-import type { SecuritySchemeName } from "../shared/openapi";
+import type { SecuritySchemeName } from "../shared/contract";
 
 /**
  * The ways callers authenticate, as OpenAPI security schemes (docs/cpr.md#credentials-and-ip,

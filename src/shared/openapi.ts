@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { Contract, HttpMethod, RequestTarget, RouteDeclaration, SecuritySchemeName } from "./contract";
 import type { Fault, FaultRenderer, WireError } from "./fault";
 
 /**
@@ -12,20 +13,6 @@ import type { Fault, FaultRenderer, WireError } from "./fault";
  * (these modules are built outside the Worker, by scripts/assets.mjs): both are zod core schemas.
  */
 export type DocumentedSchema = z.core.$ZodType;
-
-export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
-
-/** The ways callers authenticate; src/openapi/security.ts describes each one for the document. */
-export type SecuritySchemeName =
-  | "adminToken"
-  | "appCredentials"
-  | "merchantCredentials"
-  | "merchantApiKey"
-  | "merchantIdHeader"
-  | "cprAppIdHeader"
-  | "cprAppKeyHeader"
-  | "cprToken"
-  | "portalToken";
 
 export interface ParameterSpec {
   readonly name: string;
@@ -228,4 +215,106 @@ export function firstIssue(schema: DocumentedSchema, input: unknown): z.core.$Zo
   const result = z.safeParse(schema, input);
   if (result.success) throw new Error(`documented invalid input was accepted: ${JSON.stringify(input)}`);
   return result.error.issues[0]!;
+}
+
+/** What the document says of a route beyond its contract: prose and examples (docs/architecture.md#route-contracts). */
+export interface OperationProse {
+  readonly summary: string;
+  readonly description?: string;
+  /** Parameters the route reads by hand (headers), placed before the validated ones. */
+  readonly parameters?: readonly ParameterSpec[];
+  /** Descriptions and examples of the validated parameters, by name. */
+  readonly parameterDetails?: Readonly<Record<string, { description?: string; example?: unknown }>>;
+  readonly requestBody?: {
+    readonly description?: string;
+    readonly examples: Readonly<Record<string, Example>>;
+    /** The body may be left out (it then counts as `{}`). */
+    readonly optional?: true;
+  };
+  readonly success: {
+    readonly description: string;
+    readonly examples?: Readonly<Record<string, Example>>;
+    readonly headers?: Readonly<Record<string, HeaderSpec>>;
+  };
+  /** Error examples only this operation has (a 400 as its schema words it), beside the declared reasons. */
+  readonly errors?: Readonly<Record<string, WireError>>;
+}
+
+/** What a family documents once for all its routes. */
+interface FamilyDocumentation {
+  readonly tag: string;
+  /** The family's error envelope. */
+  readonly envelope: DocumentedSchema;
+  /** The wire errors of a route's declared reasons and faults, rendered by the family's mapping. */
+  readonly errorWires: (declaration: RouteDeclaration) => Readonly<Record<string, WireError>>;
+}
+
+const PARAMETER_PLACES = { param: "path", query: "query", header: "header" } as const satisfies Partial<
+  Record<RequestTarget, ParameterSpec["in"]>
+>;
+
+/**
+ * The operations of a contract: method, path, request and success schemas, errors, security and headers
+ * from each route's declaration, with the prose keyed by its operationId (every route must have it).
+ */
+export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
+  routes: Routes,
+  schemas: Schemas,
+  family: FamilyDocumentation,
+  prose: { readonly [Id in keyof Routes]: OperationProse },
+): OperationSpec[] {
+  const schemaNamed = (name: string) => (schemas as Record<string, DocumentedSchema>)[name]!;
+  return Object.entries(routes).map(([operationId, route]: [string, RouteDeclaration<Schemas>]) => {
+    const text: OperationProse = prose[operationId]!;
+    const request: Partial<Record<RequestTarget, string>> = route.request ?? {};
+    const parameters = [
+      ...(text.parameters ?? []),
+      ...Object.entries(PARAMETER_PLACES).flatMap(([target, place]) => {
+        const name = request[target as RequestTarget];
+        return name === undefined
+          ? []
+          : parametersOf(place, schemaNamed(name) as z.core.$ZodObject, text.parameterDetails);
+      }),
+    ];
+    const { status, schema } = route.success;
+    const headers = { ...(route.noStore ? NO_STORE : {}), ...text.success.headers };
+    return {
+      method: route.method,
+      path: route.path,
+      operationId,
+      tag: family.tag,
+      summary: text.summary,
+      ...(text.description === undefined ? {} : { description: text.description }),
+      ...(route.deprecated ? { deprecated: true } : {}),
+      ...(route.security ? { security: route.security } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(request.json === undefined
+        ? {}
+        : {
+            requestBody: {
+              ...jsonBody(
+                schemaNamed(request.json),
+                text.requestBody?.examples ?? {},
+                text.requestBody?.description,
+              ),
+              ...(text.requestBody?.optional ? { required: false } : {}),
+            },
+          }),
+      responses: {
+        [status]:
+          schema === undefined
+            ? { description: text.success.description, headers }
+            : jsonResponse(
+                text.success.description,
+                schemaNamed(schema),
+                text.success.examples ?? {},
+                headers,
+              ),
+        ...errorResponses(family.envelope, {
+          ...text.errors,
+          ...family.errorWires(route as RouteDeclaration),
+        }),
+      },
+    };
+  });
 }

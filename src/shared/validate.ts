@@ -5,7 +5,7 @@ import { isJsonMediaType } from "./media-type";
 import type * as z from "./zod";
 
 /** Turns the first failing zod issue into the family's exact wire error (never zod's raw result). */
-type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
+export type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
 
 /**
  * Where a route's schema comes from: a loader, `() => import("./schema").then((m) => m.bodySchema)`.
