@@ -41,6 +41,11 @@ export interface RouteDeclaration<Schemas = unknown, Reason extends string = str
   readonly path: string;
   /** The schemas the request is validated with, by target, named in the contract's schema module. */
   readonly request?: { readonly [Target in RequestTarget]?: SchemaName<Schemas> };
+  /**
+   * A body the handler reads itself (several media types, or the family's own order of checks), by media
+   * type: documented from these schemas, never validated by the registrar.
+   */
+  readonly body?: Readonly<Record<string, SchemaName<Schemas>>>;
   /** The success: its status and, unless it has no body, the schema of its JSON body. */
   readonly success: { readonly status: number; readonly schema?: SchemaName<Schemas> };
   /** The family's refusals this route can answer, by reason code. */

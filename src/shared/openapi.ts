@@ -227,7 +227,9 @@ export interface OperationProse {
   readonly parameterDetails?: Readonly<Record<string, { description?: string; example?: unknown }>>;
   readonly requestBody?: {
     readonly description?: string;
-    readonly examples: Readonly<Record<string, Example>>;
+    /** Examples of the JSON body (`request.json`), or of each media type of a `body` the handler reads. */
+    readonly examples?: Readonly<Record<string, Example>>;
+    readonly examplesByMediaType?: Readonly<Record<string, Readonly<Record<string, Example>>>>;
     /** The body may be left out (it then counts as `{}`). */
     readonly optional?: true;
   };
@@ -276,6 +278,27 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
           : parametersOf(place, schemaNamed(name) as z.core.$ZodObject, text.parameterDetails);
       }),
     ];
+    const content: Record<string, MediaSpec> = {};
+    if (request.json !== undefined) {
+      content["application/json"] = {
+        schema: schemaNamed(request.json),
+        examples: text.requestBody?.examples ?? {},
+      };
+    }
+    for (const [type, name] of Object.entries(route.body ?? {})) {
+      const examples = text.requestBody?.examplesByMediaType?.[type];
+      content[type] = { schema: schemaNamed(name), ...(examples ? { examples } : {}) };
+    }
+    const requestBody: RequestBodySpec | undefined =
+      Object.keys(content).length === 0
+        ? undefined
+        : {
+            required: text.requestBody?.optional !== true,
+            ...(text.requestBody?.description === undefined
+              ? {}
+              : { description: text.requestBody.description }),
+            content,
+          };
     const { status, schema } = route.success;
     const headers = { ...(route.noStore ? NO_STORE : {}), ...text.success.headers };
     return {
@@ -288,18 +311,7 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
       ...(route.deprecated ? { deprecated: true } : {}),
       ...(route.security ? { security: route.security } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(request.json === undefined
-        ? {}
-        : {
-            requestBody: {
-              ...jsonBody(
-                schemaNamed(request.json),
-                text.requestBody?.examples ?? {},
-                text.requestBody?.description,
-              ),
-              ...(text.requestBody?.optional ? { required: false } : {}),
-            },
-          }),
+      ...(requestBody === undefined ? {} : { requestBody }),
       responses: {
         [status]:
           schema === undefined
