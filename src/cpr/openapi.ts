@@ -42,29 +42,15 @@ const cprErrorSchema = z
   })
   .meta({ description: 'Seed 002 error envelope: `{"statusCode","status":"failure","error","errorCode"}`.' });
 
-const metadataSchema = z.object({
-  appId: z.string(),
-  transactionId: z.string(),
-  workflowId: z.string(),
-  journeyId: z.uuid().describe("Created with the transaction state; a new workflowId restarts it."),
-});
-
-const bearerJwt = z.string().describe("`Bearer <JWT>`, verifiable with `/.well-known/jwks.json`.");
-
-/** A seed 002 success, `{"statusCode":200,"status":"success","result"}`: its schema and one example alike. */
+/** A seed 002 success with one example. */
 function successResponse(
   description: string,
-  result: z.ZodType,
+  schema: DocumentedSchema,
   example: { readonly name: string; readonly summary: string; readonly result: unknown },
   headers: Readonly<Record<string, HeaderSpec>>,
 ): ResponseSpec {
   const value = { statusCode: 200, status: "success", result: example.result };
-  return jsonResponse(
-    description,
-    z.object({ statusCode: z.literal(200), status: z.literal("success"), result }),
-    { [example.name]: { summary: example.summary, value } },
-    headers,
-  );
+  return jsonResponse(description, schema, { [example.name]: { summary: example.summary, value } }, headers);
 }
 
 const METADATA = {
@@ -157,7 +143,7 @@ export const cprApi: OperationGroup = {
       responses: {
         200: successResponse(
           "The token and the transaction's metadata.",
-          z.object({ authToken: bearerJwt, metadata: metadataSchema }),
+          bodies.authTokenSuccessSchema,
           { name: "issued", summary: "Seed 002 success", result: { authToken: JWT, metadata: METADATA } },
           NO_STORE,
         ),
@@ -194,7 +180,7 @@ export const cprApi: OperationGroup = {
       responses: {
         200: successResponse(
           "The token (as `token`) and the transaction's metadata.",
-          z.object({ token: bearerJwt, metadata: metadataSchema }),
+          bodies.legacyAuthTokenSuccessSchema,
           { name: "issued", summary: "Legacy success", result: { token: JWT, metadata: METADATA } },
           DEPRECATION_HEADERS,
         ),
@@ -233,11 +219,7 @@ export const cprApi: OperationGroup = {
       responses: {
         200: successResponse(
           "The uniqueId of the identifier for this app.",
-          z.object({
-            uniqueId: z.string().regex(/^[0-9a-f]{32}$/),
-            transactionId: z.string(),
-            workflowId: z.string(),
-          }),
+          bodies.uniqueIdSuccessSchema,
           {
             name: "derived",
             summary: "uniqueId derived",

@@ -150,3 +150,33 @@ export const uniqueIdBodySchema = z
       error: NO_IDENTIFIER,
     }),
   );
+
+/** The transaction a token was issued for (docs/cpr.md#order-of-checks). */
+const metadataSchema = z.object({
+  appId: z.string(),
+  transactionId: z.string(),
+  workflowId: z.string(),
+  journeyId: z.uuid().check(z.describe("Created with the transaction state; a new workflowId restarts it.")),
+});
+
+const bearerJwt = z.string().check(z.describe("`Bearer <JWT>`, verifiable with `/.well-known/jwks.json`."));
+
+/** A seed 002 success: `{"statusCode":200,"status":"success","result"}`. */
+function success<Result extends z.ZodMiniType>(result: Result) {
+  return z.object({ statusCode: z.literal(200), status: z.literal("success"), result });
+}
+
+/** `POST /v2/auth/token`: the token and the transaction's metadata. */
+export const authTokenSuccessSchema = success(z.object({ authToken: bearerJwt, metadata: metadataSchema }));
+
+/** `POST /v2/generate-auth-token`: the token as `token` (docs/cpr.md#legacy-route). */
+export const legacyAuthTokenSuccessSchema = success(z.object({ token: bearerJwt, metadata: metadataSchema }));
+
+/** `POST /v2/generate-unique-id`: the identifier's uniqueId for this app (docs/cpr.md#unique-id). */
+export const uniqueIdSuccessSchema = success(
+  z.object({
+    uniqueId: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
+    transactionId: z.string(),
+    workflowId: z.string(),
+  }),
+);
