@@ -1,14 +1,13 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
 import type { AppContext, AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { noStore } from "../shared/request-context";
-import type { Result } from "../shared/result";
+import { fail, ok, type Result } from "../shared/result";
+import { contractRoutes } from "../shared/route";
 import { signingKeyRing } from "../shared/signing-key-ring";
-import { type Schema, type SchemaLoader, validated } from "../shared/validate";
 import { admitApp, type Credentials } from "./access";
-import { DEPRECATED_SINCE, deprecation, SUCCESSOR_LINK, UNIQUE_ID_SUNSET } from "./deprecation";
+import { cprContract } from "./contract";
 import { type CprReason, cprFailure } from "./errors";
 import { issueCprToken } from "./token";
 import { type TransactionState, transactionStub } from "./transaction";
@@ -16,17 +15,12 @@ import { type Identifier, identifierOf, maskedIdentifier, uniqueIdFor } from "./
 
 /** `POST /v2/auth/token` and its legacy and deprecated siblings (docs/cpr.md#routes), over one code path. */
 
-/** Validates a CPR JSON body; the first issue's seed message becomes the 400 (docs/cpr.md#validation). */
-function cprJson<T extends Schema>(loadSchema: SchemaLoader<T>) {
-  return validated("json", loadSchema, (issue, c) =>
-    cprFailure(c, { code: "invalid_request_body", message: issue.message }),
-  );
-}
-
-// docs/architecture.md#startup: each body schema loads on its route's first request.
-const authTokenBody = () => import("./schema").then((m) => m.authTokenBodySchema);
-const legacyAuthTokenBody = () => import("./schema").then((m) => m.legacyAuthTokenBodySchema);
-const uniqueIdBody = () => import("./schema").then((m) => m.uniqueIdBodySchema);
+// docs/architecture.md#startup: the schema module loads on the first request that validates a body; the
+// first issue's seed message becomes the 400 (docs/cpr.md#validation).
+const { app: cprRoutes, route } = contractRoutes(cprContract, {
+  loadSchemas: () => import("./schema"),
+  renderIssue: (issue, c) => cprFailure(c, { code: "invalid_request_body", message: issue.message }),
+});
 
 // docs/cpr.md#request-signatures signs the exact raw bytes: read them before the validator parses, so Hono
 // caches the bytes themselves rather than re-serialising the parsed JSON when they are asked for later.
@@ -62,11 +56,10 @@ async function openTransaction(
   now: number,
 ): Promise<Result<{ app: AppRecord; state: TransactionState; uniqueId?: string }, CprReason>> {
   const admitted = await admitApp(c, credentials, request.transactionId, now);
-  if (!admitted.ok) return { ok: false, reason: { code: "unauthorized_access", cause: admitted.reason } };
+  if (!admitted.ok) return fail({ code: "unauthorized_access", cause: admitted.reason });
   const { app, signature } = admitted.value;
   annotate(c, { appId: app.appId });
-  if (!app.workflows.includes(request.workflowId))
-    return { ok: false, reason: { code: "workflow_not_found" } };
+  if (!app.workflows.includes(request.workflowId)) return fail({ code: "workflow_not_found" });
   const { identifier } = request;
   const uniqueId = identifier && (await uniqueIdFor(c.env.UNIQUE_ID_SECRET, app.appId, identifier));
   if (identifier) annotate(c, { identifier: maskedIdentifier(identifier) });
@@ -82,10 +75,10 @@ async function openTransaction(
       opened.reason === "signature_replayed"
         ? { code: "unauthorized_access", cause: "signature_replayed" }
         : { code: opened.reason };
-    return { ok: false, reason };
+    return fail(reason);
   }
   annotate(c, { state: opened.value.found, journeyRestarted: opened.value.journeyRestarted });
-  return { ok: true, value: { app, state: opened.value.state, uniqueId } };
+  return ok({ app, state: opened.value.state, uniqueId });
 }
 
 interface GrantedToken {
@@ -123,10 +116,11 @@ async function grantToken(c: AppContext, request: TokenRequest): Promise<Result<
     now,
   );
   annotate(c, { uniqueIdEmbedded: embedded !== undefined });
-  return { ok: true, value: { authorization: `Bearer ${jwt}`, metadata } };
+  return ok({ authorization: `Bearer ${jwt}`, metadata });
 }
 
-const success = (result: unknown) => ({ statusCode: 200, status: "success", result });
+/** A seed 002 success around its result. */
+const success = <T>(result: T) => ({ statusCode: 200 as const, status: "success" as const, result });
 
 /**
  * The deprecated route's credentials: `appid` + `appkey` headers,
@@ -140,66 +134,52 @@ function headerCredentials(headers: Headers): Credentials | undefined {
   return token === undefined ? undefined : { kind: "token", token, appIdHeader: appId ?? undefined };
 }
 
-export const cprRoutes = new Hono<AppEnv>()
-  .post("/v2/auth/token", noStore, keepRawBody, cprJson(authTokenBody), async (c) => {
-    const body = c.req.valid("json");
-    const granted = await grantToken(c, {
-      credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
-      transactionId: body.transactionId,
-      workflowId: body.workflowId,
-      authenticateOnResume: body.authenticateOnResume,
-      expiry: body.expiry,
-      identifier: identifierOf(body),
-    });
-    if (!granted.ok) return cprFailure(c, granted.reason);
-    return c.json(success({ authToken: granted.value.authorization, metadata: granted.value.metadata }));
-  })
-  .post(
-    "/v2/generate-auth-token",
-    deprecation({ Deprecation: DEPRECATED_SINCE, Link: SUCCESSOR_LINK }),
-    noStore,
-    keepRawBody,
-    cprJson(legacyAuthTokenBody),
-    async (c) => {
-      const body = c.req.valid("json");
-      const userAuthRequired = body.userAuthRequired === true || body.userAuthRequired === "yes";
-      const granted = await grantToken(c, {
-        credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
-        transactionId: body.transactionId,
-        workflowId: body.workflowId,
-        authenticateOnResume: userAuthRequired ? "yes" : "no",
-        expiry: body.expiry,
-        identifier: body.authObject && identifierOf(body.authObject),
-      });
-      if (!granted.ok) return cprFailure(c, granted.reason);
-      // The legacy result names the token `token`
-      // (docs/cpr.md#legacy-route), as HyperVerge's older login API did.
-      return c.json(success({ token: granted.value.authorization, metadata: granted.value.metadata }));
-    },
-  )
-  .post(
-    "/v2/generate-unique-id",
-    deprecation({ Deprecation: DEPRECATED_SINCE, Sunset: UNIQUE_ID_SUNSET, Link: SUCCESSOR_LINK }),
-    noStore,
-    keepRawBody,
-    cprJson(uniqueIdBody),
-    async (c) => {
-      const body = c.req.valid("json");
-      const credentials = headerCredentials(c.req.raw.headers);
-      if (!credentials) return cprFailure(c, { code: "unauthorized_access", cause: "credentials_missing" });
-      const opened = await openTransaction(
-        c,
-        credentials,
-        { transactionId: body.transactionId, workflowId: body.workflowId, identifier: identifierOf(body) },
-        Date.now(),
-      );
-      if (!opened.ok) return cprFailure(c, opened.reason);
-      return c.json(
-        success({
-          uniqueId: opened.value.uniqueId,
-          transactionId: body.transactionId,
-          workflowId: body.workflowId,
-        }),
-      );
-    },
+route("createCprAuthToken", keepRawBody, async (c, reply) => {
+  const body = c.req.valid("json");
+  const granted = await grantToken(c, {
+    credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
+    transactionId: body.transactionId,
+    workflowId: body.workflowId,
+    authenticateOnResume: body.authenticateOnResume,
+    expiry: body.expiry,
+    identifier: identifierOf(body),
+  });
+  if (!granted.ok) return cprFailure(c, granted.reason);
+  return reply(success({ authToken: granted.value.authorization, metadata: granted.value.metadata }));
+});
+
+route("createCprAuthTokenLegacy", keepRawBody, async (c, reply) => {
+  const body = c.req.valid("json");
+  const userAuthRequired = body.userAuthRequired === true || body.userAuthRequired === "yes";
+  const granted = await grantToken(c, {
+    credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
+    transactionId: body.transactionId,
+    workflowId: body.workflowId,
+    authenticateOnResume: userAuthRequired ? "yes" : "no",
+    expiry: body.expiry,
+    identifier: body.authObject && identifierOf(body.authObject),
+  });
+  if (!granted.ok) return cprFailure(c, granted.reason);
+  // The legacy result names the token `token`
+  // (docs/cpr.md#legacy-route), as HyperVerge's older login API did.
+  return reply(success({ token: granted.value.authorization, metadata: granted.value.metadata }));
+});
+
+route("createCprUniqueId", keepRawBody, async (c, reply) => {
+  const body = c.req.valid("json");
+  const credentials = headerCredentials(c.req.raw.headers);
+  if (!credentials) return cprFailure(c, { code: "unauthorized_access", cause: "credentials_missing" });
+  const opened = await openTransaction(
+    c,
+    credentials,
+    { transactionId: body.transactionId, workflowId: body.workflowId, identifier: identifierOf(body) },
+    Date.now(),
   );
+  if (!opened.ok) return cprFailure(c, opened.reason);
+  // The schema requires an identifier, so a uniqueId was derived.
+  const { uniqueId } = opened.value;
+  if (uniqueId === undefined) throw new Error("generate-unique-id derived no uniqueId");
+  return reply(success({ uniqueId, transactionId: body.transactionId, workflowId: body.workflowId }));
+});
+
+export { cprRoutes };
