@@ -22,7 +22,10 @@ import {
 } from "./errors";
 import * as schemas from "./schema";
 
-/** The UPI family in the OpenAPI document (docs/upi.md#customer-api, seed 000) and Juspay's Customer API. */
+/**
+ * The UPI family in the OpenAPI document (seed 000, docs/upi.md#customer-api): the routes of src/upi/contract.ts,
+ * with their prose and examples keyed by operationId, and each envelope's error examples rendered by errors.ts.
+ */
 
 // Seed 000's shapes with the demo tenant `npm run dev` seeds (scripts/seed/upi.mjs), so "Try it out"
 // works with the printed credentials; requestId is a real UUID (the seed's is not).

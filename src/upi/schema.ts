@@ -363,21 +363,11 @@ const bankAccountAnswerSchema = z.object(
   ),
 ) as unknown as z.ZodMiniType<{ [Field in keyof BankAccount]: string }>;
 
-/** The process route's answer envelope around `payload` (seed 000). */
-const processResult = <Payload extends z.ZodMiniType>(payload: Payload) =>
-  z.object({
-    requestId: z.string(),
-    service: z.literal(SERVICE),
-    payload,
-    error: z.boolean(),
-    errorMessage: z.string(),
-    errorCode: z.string(),
-    event: z.literal("process_result"),
-  });
-
-/** A session token and the customer's state (seed 000's success). */
-export const processSuccessSchema = processResult(
-  z.object({
+/** A session token and the customer's state, in the seed's answer envelope (seed 000's success). */
+export const processSuccessSchema = z.object({
+  requestId: z.string(),
+  service: z.literal(SERVICE),
+  payload: z.object({
     action: actionSchema,
     status: z.enum(["FRESH", "BOUND", "LINKED"]),
     isDeviceBound: stringFlag,
@@ -394,4 +384,8 @@ export const processSuccessSchema = processResult(
     sessionToken: z.string().check(z.describe("JWT for this merchant, customer and device, 15 minutes.")),
     sessionTokenExpiry: z.string(),
   }),
-);
+  error: z.boolean(),
+  errorMessage: z.string(),
+  errorCode: z.string(),
+  event: z.literal("process_result"),
+});
