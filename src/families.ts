@@ -29,7 +29,7 @@ export const FAMILIES: readonly Family[] = [
   { prefix: "/api_auth", mountAt: "/", routes: portalRoutes, renderFault: renderPortalFault },
   { prefix: "/v2/", mountAt: "/", routes: cprRoutes, renderFault: renderCprFault },
   { prefix: "/hyperapi/", mountAt: "/", routes: upiRoutes, renderFault: renderUpiFault },
-  { prefix: "/customers", mountAt: "/customers", routes: customersApi, renderFault: renderCustomerApiFault },
+  { prefix: "/customers", mountAt: "/", routes: customersApi, renderFault: renderCustomerApiFault },
   { prefix: "/oauth/", mountAt: "/oauth", routes: oauthRoutes, renderFault: renderOAuthFault },
 ];
 

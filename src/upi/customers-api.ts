@@ -1,22 +1,23 @@
-import { Hono } from "hono";
-import { getHasEffects } from "../shared/allowed-methods";
 import type { MerchantRecord } from "../shared/config-records";
 import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
-import type { AppContext, AppEnv } from "../shared/env";
+import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import { noStore } from "../shared/request-context";
-import type { Result } from "../shared/result";
+import { fail, ok, type Result } from "../shared/result";
+import { contractRoutes } from "../shared/route";
 import { registerCustomer } from "../shared/tenants";
 import { loadZod, type Schema, type SchemaLoader } from "../shared/validate";
 import type * as z from "../shared/zod";
 import { issueClientAuthToken } from "./client-auth-token";
+import { customersContract } from "./contract";
 import { customerObject } from "./customer";
 import { customerIdOf, referenceOfCustomerId } from "./customer-id";
 import { type CustomerProfile, DEFAULT_MOBILE_COUNTRY_CODE } from "./customer-state";
 import { type CustomerApiReason, customerApiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
 import { readFields } from "./request-body";
+import type * as schemas from "./schema";
 
 /**
  * Juspay's Customer API, the part that hands client auth tokens to a merchant's server
@@ -63,14 +64,14 @@ async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecor
           ? "api_key_missing"
           : "api_key_mismatch",
     });
-    return { ok: false, reason: { code: "unauthenticated" } };
+    return fail({ code: "unauthenticated" });
   }
   annotate(c, { merchantId });
   if (!merchantAdmits(merchant, c.req.raw.headers)) {
     annotate(c, { reason: "ip_not_allowed" });
-    return { ok: false, reason: { code: "ip_not_allowed" } };
+    return fail({ code: "ip_not_allowed" });
   }
-  return { ok: true, value: merchant };
+  return ok(merchant);
 }
 
 function reasonFor(issue: z.core.$ZodIssue, field: string): CustomerApiReason {
@@ -86,9 +87,9 @@ async function check<T>(
 ): Promise<Result<T, CustomerApiReason>> {
   const [schema, zod] = await Promise.all([loadSchema(), loadZod()]);
   const result = zod.safeParse(schema, input, { reportInput: true });
-  if (result.success) return { ok: true, value: result.data };
+  if (result.success) return ok(result.data);
   const issue = result.error.issues[0]!;
-  return { ok: false, reason: reasonFor(issue, field ?? String(issue.path[0] ?? "body")) };
+  return fail(reasonFor(issue, field ?? String(issue.path[0] ?? "body")));
 }
 
 /** Juspay's timestamps carry no fraction of a second: `2020-03-17T14:16:31Z`. */
@@ -96,7 +97,9 @@ function juspayTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function customerBody(profile: CustomerProfile, token?: { token: string; expiresAt: number }) {
+type CustomerBody = z.output<typeof schemas.customerSchema>;
+
+function customerBody(profile: CustomerProfile, token?: { token: string; expiresAt: number }): CustomerBody {
   const { id, ...rest } = profile;
   return {
     id,
@@ -112,13 +115,14 @@ function customerBody(profile: CustomerProfile, token?: { token: string; expires
 /** The customer with a fresh client auth token (`juspay` member); 404 when the customer does not exist. */
 async function customerWithToken(
   c: AppContext,
+  reply: (body: CustomerBody) => Response,
   merchant: MerchantRecord,
   customerId: string,
 ): Promise<Response> {
   const issued = await issueClientAuthToken(c.env, merchant, customerId, Date.now());
   if (!issued) return customerApiFailure(c, { code: "customer_not_found" });
   annotate(c, { action: "client_auth_token_issued" });
-  return c.json(customerBody(issued.profile, issued));
+  return reply(customerBody(issued.profile, issued));
 }
 
 /** The option from the query or the body, dotted or bracketed (nested JSON arrives dotted). */
@@ -154,107 +158,116 @@ async function findCustomer(
 
 async function readBodyFields(c: AppContext): Promise<Result<Map<string, unknown>, CustomerApiReason>> {
   const fields = await readFields(c.req.raw);
-  return fields.ok
-    ? { ok: true, value: fields.value }
-    : { ok: false, reason: { code: "invalid_input", field: "body", message: "not valid JSON" } };
+  return fields.ok ? fields : fail({ code: "invalid_input", field: "body", message: "not valid JSON" });
 }
 
-export const customersApi = new Hono<AppEnv>()
-  .use(noStore)
-  .post("/", async (c) => {
-    const merchant = await authenticateMerchant(c);
-    if (!merchant.ok) return customerApiFailure(c, merchant.reason);
-    const fields = await readBodyFields(c);
-    if (!fields.ok) return customerApiFailure(c, fields.reason);
-    const input = await check(createCustomerInput, Object.fromEntries(fields.value));
-    if (!input.ok) return customerApiFailure(c, input.reason);
-    // docs/upi.md#customer-api: the option may come in the query or the body, on creation as on retrieval.
-    const wantsToken = await tokenOption(c, fields.value);
-    if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
-    const now = juspayTime(Date.now());
-    const { object_reference_id: customerId } = input.value;
-    // docs/storage.md#incarnations: the merchant's object notes the customer before it exists, so that
-    // deleting the merchant purges it; a merchant that no longer exists, or was created again since the copy
-    // that authenticated this caller (a stale copy here, with the old key), creates nothing.
-    const { merchantId } = merchant.value;
-    const incarnation = await registerCustomer(c.env, merchantId, customerId, merchant.value.incarnation);
-    if (incarnation === undefined) {
-      annotate(c, { reason: "merchant_deleted" });
-      return customerApiFailure(c, { code: "unauthenticated" });
-    }
-    const created = await customerObject(c.env, merchantId, incarnation, customerId).createProfile({
-      id: customerIdOf(customerId),
-      object_reference_id: customerId,
-      mobile_number: input.value.mobile_number ?? null,
-      mobile_country_code: input.value.mobile_country_code ?? DEFAULT_MOBILE_COUNTRY_CODE,
-      email_address: input.value.email_address ?? null,
-      first_name: input.value.first_name ?? null,
-      last_name: input.value.last_name ?? null,
-      date_created: now,
-      last_updated: now,
-    });
-    if (!created.ok) return customerApiFailure(c, { code: created.reason });
-    annotate(c, { action: "customer_created" });
-    return wantsToken.value
-      ? customerWithToken(c, merchant.value, customerId)
-      : c.json(customerBody(created.value));
-  })
-  // With options.get_client_auth_token the GET mints a token: HEAD is 405 (docs/http.md#head).
-  .get("/:customerId", getHasEffects(), async (c) => {
-    const merchant = await authenticateMerchant(c);
-    if (!merchant.ok) return customerApiFailure(c, merchant.reason);
-    const id = c.req.param("customerId");
-    // docs/upi.md#customer-api: the option may come in the query
-    // or, as Juspay's clients sometimes send it, in a body.
-    const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
-    const fields = inQuery === undefined ? await readBodyFields(c) : undefined;
-    if (fields && !fields.ok) return customerApiFailure(c, fields.reason);
-    const wantsToken = await tokenOption(c, fields?.value);
-    if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
-    // By reference with a token: one Durable Object call, which finds the customer or not.
-    if (wantsToken.value && referenceOfCustomerId(id) === undefined) {
-      return isValidId(id)
-        ? customerWithToken(c, merchant.value, id)
-        : customerApiFailure(c, { code: "customer_not_found" });
-    }
-    const profile = await findCustomer(c, merchant.value, id);
-    if (!profile) return customerApiFailure(c, { code: "customer_not_found" });
-    return wantsToken.value
-      ? customerWithToken(c, merchant.value, profile.object_reference_id)
-      : c.json(customerBody(profile));
-  })
-  .post("/:customerId", async (c) => {
-    const merchant = await authenticateMerchant(c);
-    if (!merchant.ok) return customerApiFailure(c, merchant.reason);
-    const id = c.req.param("customerId");
-    const fields = await readBodyFields(c);
-    if (!fields.ok) return customerApiFailure(c, fields.reason);
-    const input = await check(updateCustomerInput, Object.fromEntries(fields.value));
-    if (!input.ok) return customerApiFailure(c, input.reason);
-    const wantsToken = await tokenOption(c, fields.value);
-    if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
-    const { merchantId } = merchant.value;
-    const found = await findCustomer(c, merchant.value, id);
-    if (!found) return customerApiFailure(c, { code: "customer_not_found" });
-    const { object_reference_id: reference, ...changes } = input.value;
-    if (reference !== undefined && reference !== found.object_reference_id) {
-      return customerApiFailure(c, {
-        code: "invalid_input",
-        field: "object_reference_id",
-        message: "cannot be changed",
-      });
-    }
-    // The stored id is re-checked inside the object, so a customer is never updated through an id
-    // that stopped naming it between the read and the write.
-    const updated = await customerObject(
-      c.env,
-      merchantId,
-      merchant.value.incarnation,
-      found.object_reference_id,
-    ).updateProfile(changes, juspayTime(Date.now()), found.id);
-    if (!updated.ok) return customerApiFailure(c, { code: updated.reason });
-    annotate(c, { action: "customer_updated" });
-    return wantsToken.value
-      ? customerWithToken(c, merchant.value, found.object_reference_id)
-      : c.json(customerBody(updated.value));
+const { app: customersApi, route } = contractRoutes(customersContract, {
+  loadSchemas: () => import("./schema"),
+  // No route here validates through the registrar: the bodies are read by hand (form or JSON, checks in order).
+  renderIssue: (issue, c) => customerApiFailure(c, reasonFor(issue, String(issue.path[0] ?? "body"))),
+});
+
+route("createUpiCustomer", async (c, reply) => {
+  const merchant = await authenticateMerchant(c);
+  if (!merchant.ok) return customerApiFailure(c, merchant.reason);
+  const fields = await readBodyFields(c);
+  if (!fields.ok) return customerApiFailure(c, fields.reason);
+  const input = await check(createCustomerInput, Object.fromEntries(fields.value));
+  if (!input.ok) return customerApiFailure(c, input.reason);
+  // docs/upi.md#customer-api: the option may come in the query or the body, on creation as on retrieval.
+  const wantsToken = await tokenOption(c, fields.value);
+  if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
+  const now = juspayTime(Date.now());
+  const { object_reference_id: customerId } = input.value;
+  // docs/storage.md#incarnations: the merchant's object notes the customer before it exists, so that
+  // deleting the merchant purges it; a merchant that no longer exists, or was created again since the copy
+  // that authenticated this caller (a stale copy here, with the old key), creates nothing.
+  const { merchantId } = merchant.value;
+  const incarnation = await registerCustomer(c.env, merchantId, customerId, merchant.value.incarnation);
+  if (incarnation === undefined) {
+    annotate(c, { reason: "merchant_deleted" });
+    return customerApiFailure(c, { code: "unauthenticated" });
+  }
+  const created = await customerObject(c.env, merchantId, incarnation, customerId).createProfile({
+    id: customerIdOf(customerId),
+    object_reference_id: customerId,
+    mobile_number: input.value.mobile_number ?? null,
+    mobile_country_code: input.value.mobile_country_code ?? DEFAULT_MOBILE_COUNTRY_CODE,
+    email_address: input.value.email_address ?? null,
+    first_name: input.value.first_name ?? null,
+    last_name: input.value.last_name ?? null,
+    date_created: now,
+    last_updated: now,
   });
+  if (!created.ok) return customerApiFailure(c, { code: created.reason });
+  annotate(c, { action: "customer_created" });
+  return wantsToken.value
+    ? customerWithToken(c, reply, merchant.value, customerId)
+    : reply(customerBody(created.value));
+});
+
+route("getUpiCustomer", async (c, reply) => {
+  const merchant = await authenticateMerchant(c);
+  if (!merchant.ok) return customerApiFailure(c, merchant.reason);
+  const id = c.req.param("customerId")!; // the path declares it
+  // docs/upi.md#customer-api: the option may come in the query
+  // or, as Juspay's clients sometimes send it, in a body.
+  const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
+  const fields = inQuery === undefined ? await readBodyFields(c) : undefined;
+  if (fields && !fields.ok) return customerApiFailure(c, fields.reason);
+  const wantsToken = await tokenOption(c, fields?.value);
+  if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
+  // By reference with a token: one Durable Object call, which finds the customer or not.
+  if (wantsToken.value && referenceOfCustomerId(id) === undefined) {
+    return isValidId(id)
+      ? customerWithToken(c, reply, merchant.value, id)
+      : customerApiFailure(c, { code: "customer_not_found" });
+  }
+  const profile = await findCustomer(c, merchant.value, id);
+  if (!profile) return customerApiFailure(c, { code: "customer_not_found" });
+  return wantsToken.value
+    ? customerWithToken(c, reply, merchant.value, profile.object_reference_id)
+    : reply(customerBody(profile));
+});
+
+route("updateUpiCustomer", async (c, reply) => {
+  const merchant = await authenticateMerchant(c);
+  if (!merchant.ok) return customerApiFailure(c, merchant.reason);
+  const id = c.req.param("customerId")!; // the path declares it
+  const fields = await readBodyFields(c);
+  if (!fields.ok) return customerApiFailure(c, fields.reason);
+  const input = await check(updateCustomerInput, Object.fromEntries(fields.value));
+  if (!input.ok) return customerApiFailure(c, input.reason);
+  const wantsToken = await tokenOption(c, fields.value);
+  if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
+  const { merchantId } = merchant.value;
+  const found = await findCustomer(c, merchant.value, id);
+  if (!found) return customerApiFailure(c, { code: "customer_not_found" });
+  const { object_reference_id: reference, ...changes } = input.value;
+  if (reference !== undefined && reference !== found.object_reference_id) {
+    return customerApiFailure(c, {
+      code: "invalid_input",
+      field: "object_reference_id",
+      message: "cannot be changed",
+    });
+  }
+  // The stored id is re-checked inside the object, so a customer is never updated through an id
+  // that stopped naming it between the read and the write.
+  const updated = await customerObject(
+    c.env,
+    merchantId,
+    merchant.value.incarnation,
+    found.object_reference_id,
+  ).updateProfile(changes, juspayTime(Date.now()), found.id);
+  if (!updated.ok) return customerApiFailure(c, { code: updated.reason });
+  annotate(c, { action: "customer_updated" });
+  return wantsToken.value
+    ? customerWithToken(c, reply, merchant.value, found.object_reference_id)
+    : reply(customerBody(updated.value));
+});
+
+// The routes answer no-store by their declarations; the 404/405 of the family's other paths always have too.
+// Registered after the routes, this runs only where none of them matched.
+customersApi.use("/customers/*", noStore);
+
+export { customersApi };

@@ -1,17 +1,17 @@
 import * as z from "zod";
 import {
+  documentRoutes,
   type ExampleOfEach,
-  errorResponses,
   faultWires,
   firstIssue,
-  jsonResponse,
-  NO_STORE,
   type OperationGroup,
+  type OperationProse,
   type ParameterSpec,
   reasonWires,
 } from "../shared/openapi";
+import { customersContract, processContract } from "./contract";
 import { customerIdOf } from "./customer-id";
-import { PROCESS_ACTIONS, SERVICE } from "./envelope";
+import { SERVICE } from "./envelope";
 import {
   type CustomerApiReason,
   customerApiError,
@@ -20,21 +20,12 @@ import {
   renderCustomerApiFault,
   renderUpiFault,
 } from "./errors";
-import {
-  bankAccountSchema,
-  clientTokenGroupSchema,
-  clientTokenOptionSchema,
-  createCustomerSchema,
-  envelopeSchema,
-  parseProcessRequest,
-  signatureGroupSchema,
-  updateCustomerSchema,
-} from "./schema";
+import * as schemas from "./schema";
 
-/** The UPI family in the OpenAPI document (docs/upi.md#customer-api, seed 000) and Juspay's Customer API. */
-
-const PROCESS_TAG = "UPI session token";
-const CUSTOMERS_TAG = "UPI Customer API";
+/**
+ * The UPI family in the OpenAPI document (seed 000, docs/upi.md#customer-api): the routes of src/upi/contract.ts,
+ * with their prose and examples keyed by operationId, and each envelope's error examples rendered by errors.ts.
+ */
 
 // Seed 000's shapes with the demo tenant `npm run dev` seeds (scripts/seed/upi.mjs), so "Try it out"
 // works with the printed credentials; requestId is a real UUID (the seed's is not).
@@ -93,32 +84,12 @@ const PROCESS_EXAMPLES = {
   },
 };
 
-// The route's own schemas, the authentication groups as the alternatives of `payload` (the route
-// picks one by the fields present); its refinement is the route's own parser, so the examples are
-// checked against the real thing, group choice included. The route's schemas are zod/mini's: they are
-// composed here by their shapes (the fields themselves), with classic zod's functions only.
-const actionSchema = z.enum(PROCESS_ACTIONS);
-const processRequestSchema = z
-  .object({
-    ...envelopeSchema.shape,
-    payload: z.union([
-      z.object({ ...signatureGroupSchema.shape, action: actionSchema }).meta({ title: "Signature mode" }),
-      z
-        .object({ ...clientTokenGroupSchema.shape, action: actionSchema })
-        .meta({ title: "Client-auth-token mode" }),
-    ]),
-  })
-  .superRefine((body, ctx) => {
-    const parsed = parseProcessRequest(body);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: JSON.stringify(parsed.reason) });
-  });
-
 /** A refusal the route's own parser gives for `body`, checked to be of the expected kind. */
 function refusalOf<Code extends ProcessReason["code"]>(
   body: unknown,
   code: Code,
 ): Extract<ProcessReason, { code: Code }> {
-  const parsed = parseProcessRequest(body);
+  const parsed = schemas.parseProcessRequest(body);
   if (parsed.ok || parsed.reason.code !== code)
     throw new Error(`expected ${code} for ${JSON.stringify(body)}`);
   return parsed.reason as Extract<ProcessReason, { code: Code }>;
@@ -142,53 +113,13 @@ const PROCESS_REASONS = {
   ip_not_allowed: { code: "ip_not_allowed" },
 } as const satisfies ExampleOfEach<ProcessReason, "code">;
 
-const stringFlag = z.enum(["true", "false"]);
-
-// Stored accounts answer every field as a string (seed 000); the fields are the admin schema's own.
-const bankAccountAnswerSchema = z.object(
-  Object.fromEntries(
-    Object.entries(bankAccountSchema.shape).map(([name, field]) => [
-      name,
-      field.safeParse(undefined).success ? z.string().optional() : z.string(),
-    ]),
-  ),
-);
-
-const processEnvelope = (payload: z.ZodType) =>
-  z.object({
-    requestId: z.string(),
-    service: z.literal(SERVICE),
-    payload,
-    error: z.boolean(),
-    errorMessage: z.string(),
-    errorCode: z.string(),
-    event: z.literal("process_result"),
-  });
-
-const processFailureSchema = processEnvelope(
-  z.object({ action: z.string().optional(), status: z.literal("FAILURE") }),
-).meta({ description: "Seed 000 response envelope with `error: true` and Juspay's errorCode vocabulary." });
-
-const sessionAnswerSchema = processEnvelope(
-  z.object({
-    action: z.enum(PROCESS_ACTIONS),
-    status: z.enum(["FRESH", "BOUND", "LINKED"]),
-    isDeviceBound: stringFlag,
-    isDeviceActivated: stringFlag,
-    prefix: z.string(),
-    vpaAccounts: z
-      .array(z.object({ vpa: z.string(), accounts: z.array(bankAccountAnswerSchema) }))
-      .optional()
-      .describe("Only when LINKED."),
-    customerMobileNumber: z
-      .string()
-      .describe("First 2 and last 4 digits, `X` between; empty when not bound."),
-    deviceFingerPrint: z.string(),
-    otherInfo: z.unknown().optional(),
-    sessionToken: z.string().describe("JWT for this merchant, customer and device, 15 minutes."),
-    sessionTokenExpiry: z.string(),
-  }),
-);
+// The seed's envelope of the process answers, with `error: true` and a payload of the status alone.
+const processFailureSchema = z
+  .object({
+    ...schemas.processSuccessSchema.shape,
+    payload: z.object({ action: z.string().optional(), status: z.literal("FAILURE") }),
+  })
+  .meta({ description: "Seed 000 response envelope with `error: true` and Juspay's errorCode vocabulary." });
 
 /** The demo customer's linked accounts: as the admin API sets them and as a LINKED answer shows them. */
 export const VPA_ACCOUNTS = [
@@ -251,23 +182,6 @@ const customerApiErrorSchema = z
   })
   .meta({ description: "Juspay Customer API error envelope." });
 
-const customerSchema = z.object({
-  id: z.string(),
-  object: z.literal("customer"),
-  object_reference_id: z.string(),
-  mobile_number: z.string().nullable(),
-  email_address: z.string().nullable(),
-  first_name: z.string().nullable(),
-  last_name: z.string().nullable(),
-  mobile_country_code: z.string().describe('Digits without "+"; "91" unless given.'),
-  date_created: z.string(),
-  last_updated: z.string(),
-  juspay: z
-    .object({ client_auth_token: z.string(), client_auth_token_expiry: z.string() })
-    .optional()
-    .describe("Only with options.get_client_auth_token=true."),
-});
-
 const CUSTOMER = {
   id: customerIdOf(CUSTOMER_ID),
   object: "customer",
@@ -286,8 +200,8 @@ const CUSTOMER_WITH_TOKEN = {
 };
 
 const TOKEN_OPTION = "options.get_client_auth_token";
-const invalidField = (field: keyof typeof createCustomerSchema.shape, value: unknown) =>
-  firstIssue(createCustomerSchema.shape[field], value).message;
+const invalidField = (field: keyof typeof schemas.createCustomerSchema.shape, value: unknown) =>
+  firstIssue(schemas.createCustomerSchema.shape[field], value).message;
 
 const CUSTOMER_API_REASONS = {
   missing_parameter: { code: "missing_parameter", field: "object_reference_id" },
@@ -308,48 +222,9 @@ const CUSTOMER_GET_REASONS = {
   invalid_input: {
     code: "invalid_input",
     field: TOKEN_OPTION,
-    message: firstIssue(clientTokenOptionSchema, "maybe").message,
+    message: firstIssue(schemas.clientTokenOptionSchema, "maybe").message,
   },
 } as const satisfies ExampleOfEach<CustomerApiReason, "code">;
-
-const customerResponses = (
-  reasons: readonly (keyof typeof CUSTOMER_API_REASONS)[],
-  faults = true,
-  table: Readonly<Record<keyof typeof CUSTOMER_API_REASONS, CustomerApiReason>> = CUSTOMER_API_REASONS,
-) => ({
-  200: jsonResponse(
-    "The customer object; with the option, a fresh client auth token in `juspay`.",
-    customerSchema,
-    {
-      withToken: { summary: "With options.get_client_auth_token=true", value: CUSTOMER_WITH_TOKEN },
-      plain: { summary: "Without the option", value: CUSTOMER },
-    },
-    NO_STORE,
-  ),
-  ...errorResponses(customerApiErrorSchema, {
-    ...reasonWires(customerApiError, table, reasons),
-    ...(faults
-      ? faultWires(renderCustomerApiFault)
-      : faultWires(renderCustomerApiFault, ["internal", "unavailable"])),
-  }),
-});
-
-const createCustomerForm = z.object({
-  ...createCustomerSchema.shape,
-  [TOKEN_OPTION]: clientTokenOptionSchema,
-});
-const createCustomerJson = z.object({
-  ...createCustomerSchema.shape,
-  options: z.object({ get_client_auth_token: clientTokenOptionSchema }).optional(),
-});
-const updateCustomerForm = z.object({
-  ...updateCustomerSchema.shape,
-  [TOKEN_OPTION]: clientTokenOptionSchema,
-});
-const updateCustomerJson = z.object({
-  ...updateCustomerSchema.shape,
-  options: z.object({ get_client_auth_token: clientTokenOptionSchema }).optional(),
-});
 
 const CUSTOMER_PATH_ID: ParameterSpec = {
   name: "customerId",
@@ -363,6 +238,17 @@ const CUSTOMER_PATH_ID: ParameterSpec = {
   example: CUSTOMER_ID,
 };
 
+const tokenOptionQuery: ParameterSpec = {
+  name: TOKEN_OPTION,
+  in: "query",
+  schema: schemas.clientTokenOptionSchema,
+  description:
+    "`true` issues a client auth token (15 minutes, limited uses) in `juspay`. Accepted as Juspay's SDKs " +
+    "send it: `true`, `True` or `1` (`false`, `False`, `0` for no), in the query or the body, dotted " +
+    "(`options.get_client_auth_token`), bracketed (`options[get_client_auth_token]`) or nested in JSON.",
+  example: "true",
+};
+
 const CREATE_CUSTOMER = {
   object_reference_id: CUSTOMER_ID,
   mobile_number: "919876543210",
@@ -371,157 +257,107 @@ const CREATE_CUSTOMER = {
   last_name: "Doe",
 };
 
-const merchantCredentials = [["merchantApiKey", "merchantIdHeader"]] as const;
-
-const tokenOptionQuery: ParameterSpec = {
-  name: TOKEN_OPTION,
-  in: "query",
-  schema: clientTokenOptionSchema,
-  description:
-    "`true` issues a client auth token (15 minutes, limited uses) in `juspay`. Accepted as Juspay's SDKs " +
-    "send it: `true`, `True` or `1` (`false`, `False`, `0` for no), in the query or the body, dotted " +
-    "(`options.get_client_auth_token`), bracketed (`options[get_client_auth_token]`) or nested in JSON.",
-  example: "true",
+const CUSTOMER_SUCCESS: OperationProse["success"] = {
+  description: "The customer object; with the option, a fresh client auth token in `juspay`.",
+  examples: {
+    withToken: { summary: "With options.get_client_auth_token=true", value: CUSTOMER_WITH_TOKEN },
+    plain: { summary: "Without the option", value: CUSTOMER },
+  },
 };
+
+/** Form-encoded as Juspay's SDKs send it, and JSON with the option nested. */
+const customerBodyExamples = (form: object, json: object): OperationProse["requestBody"] => ({
+  examplesByMediaType: {
+    "application/x-www-form-urlencoded": { form: { summary: "As Juspay's SDKs send it", value: form } },
+    "application/json": { json: { summary: "JSON with nested options", value: json } },
+  },
+});
 
 export const upiApi: OperationGroup = {
   schemas: {
     UpiProcessFailure: processFailureSchema,
     CustomerApiError: customerApiErrorSchema,
-    UpiCustomer: customerSchema,
+    UpiCustomer: schemas.customerSchema,
   },
   operations: [
-    {
-      method: "post",
-      path: "/hyperapi/process",
-      operationId: "processUpiSessionToken",
-      tag: PROCESS_TAG,
-      summary: "Get or renew a UPI session token",
-      description:
-        "`upiGetSessionToken` or `updateAuth`, authenticated either by a merchant signature over `signaturePayload` " +
-        "(redeemable once; the same requestId repeated returns the same answer) or by a client auth token from the " +
-        "Customer API. The answer reflects the customer's device binding and linked accounts.",
-      requestBody: {
-        required: true,
-        content: { "application/json": { schema: processRequestSchema, examples: PROCESS_EXAMPLES } },
-      },
-      responses: {
-        200: jsonResponse(
-          "The session token and the customer's state.",
-          sessionAnswerSchema,
-          {
-            linked: { summary: "LINKED customer", value: LINKED_ANSWER },
-          },
-          NO_STORE,
-        ),
-        ...errorResponses(processFailureSchema, {
+    ...documentRoutes(
+      processContract,
+      schemas,
+      {
+        tag: "UPI session token",
+        envelope: processFailureSchema,
+        errorWires: (route) => ({
           ...reasonWires(
             (reason: ProcessReason) =>
               processError(reason, { requestId: REQUEST_ID, action: "upiGetSessionToken" }),
             PROCESS_REASONS,
-            Object.keys(PROCESS_REASONS),
+            route.errors,
           ),
-          ...faultWires(renderUpiFault, ["payload_too_large", "internal", "unavailable"]),
+          ...faultWires(renderUpiFault, route.faults),
         }),
       },
-    },
-    {
-      method: "post",
-      path: "/customers",
-      operationId: "createUpiCustomer",
-      tag: CUSTOMERS_TAG,
-      summary: "Create a customer (and optionally a client auth token)",
-      description: "Juspay's Create Customer, form-encoded or JSON. Unknown fields are ignored.",
-      security: merchantCredentials,
-      requestBody: {
-        required: true,
-        content: {
-          "application/x-www-form-urlencoded": {
-            schema: createCustomerForm,
-            examples: {
-              form: {
-                summary: "As Juspay's SDKs send it",
-                value: { ...CREATE_CUSTOMER, [TOKEN_OPTION]: "true" },
-              },
-            },
-          },
-          "application/json": {
-            schema: createCustomerJson,
-            examples: {
-              json: {
-                summary: "JSON with nested options",
-                value: { ...CREATE_CUSTOMER, options: { get_client_auth_token: true } },
-              },
-            },
+      {
+        processUpiSessionToken: {
+          summary: "Get or renew a UPI session token",
+          description:
+            "`upiGetSessionToken` or `updateAuth`, authenticated either by a merchant signature over `signaturePayload` " +
+            "(redeemable once; the same requestId repeated returns the same answer) or by a client auth token from the " +
+            "Customer API. The answer reflects the customer's device binding and linked accounts.",
+          requestBody: { examplesByMediaType: { "application/json": PROCESS_EXAMPLES } },
+          success: {
+            description: "The session token and the customer's state.",
+            examples: { linked: { summary: "LINKED customer", value: LINKED_ANSWER } },
           },
         },
       },
-      responses: customerResponses([
-        "missing_parameter",
-        "invalid_input",
-        "unauthenticated",
-        "ip_not_allowed",
-        "customer_exists",
-      ]),
-    },
-    {
-      method: "get",
-      path: "/customers/{customerId}",
-      operationId: "getUpiCustomer",
-      tag: CUSTOMERS_TAG,
-      summary: "Get a customer (and optionally a client auth token)",
-      description:
-        "`HEAD` is 405 with `Allow: GET, POST`: with the option a GET mints a token, and HEAD never changes state " +
-        "(docs/http.md).",
-      security: merchantCredentials,
-      parameters: [CUSTOMER_PATH_ID, tokenOptionQuery],
-      responses: customerResponses(
-        ["invalid_input", "unauthenticated", "ip_not_allowed", "customer_not_found"],
-        false,
-        CUSTOMER_GET_REASONS,
-      ),
-    },
-    {
-      method: "post",
-      path: "/customers/{customerId}",
-      operationId: "updateUpiCustomer",
-      tag: CUSTOMERS_TAG,
-      summary: "Update a customer (and optionally get a client auth token)",
-      description:
-        "Juspay's Update Customer. The fields given replace the stored ones, with creation's validation; " +
-        "the others stay. `object_reference_id` may be repeated, not changed (400). Answers the updated " +
-        "object, with a client auth token in `juspay` when `options.get_client_auth_token` is true.",
-      security: merchantCredentials,
-      parameters: [CUSTOMER_PATH_ID, tokenOptionQuery],
-      requestBody: {
-        required: true,
-        content: {
-          "application/x-www-form-urlencoded": {
-            schema: updateCustomerForm,
-            examples: {
-              form: {
-                summary: "As Juspay's SDKs send it",
-                value: { email_address: "jane.doe@example.com", mobile_country_code: "91" },
-              },
-            },
-          },
-          "application/json": {
-            schema: updateCustomerJson,
-            examples: {
-              json: {
-                summary: "JSON with nested options",
-                value: { first_name: "Janet", options: { get_client_auth_token: true } },
-              },
-            },
-          },
+    ),
+    ...documentRoutes(
+      customersContract,
+      schemas,
+      {
+        tag: "UPI Customer API",
+        envelope: customerApiErrorSchema,
+        errorWires: (route) => ({
+          ...reasonWires(
+            customerApiError,
+            route === customersContract.getUpiCustomer ? CUSTOMER_GET_REASONS : CUSTOMER_API_REASONS,
+            route.errors,
+          ),
+          ...faultWires(renderCustomerApiFault, route.faults),
+        }),
+      },
+      {
+        createUpiCustomer: {
+          summary: "Create a customer (and optionally a client auth token)",
+          description: "Juspay's Create Customer, form-encoded or JSON. Unknown fields are ignored.",
+          requestBody: customerBodyExamples(
+            { ...CREATE_CUSTOMER, [TOKEN_OPTION]: "true" },
+            { ...CREATE_CUSTOMER, options: { get_client_auth_token: true } },
+          ),
+          success: CUSTOMER_SUCCESS,
+        },
+        getUpiCustomer: {
+          summary: "Get a customer (and optionally a client auth token)",
+          description:
+            "`HEAD` is 405 with `Allow: GET, POST`: with the option a GET mints a token, and HEAD never changes state " +
+            "(docs/http.md).",
+          parameters: [CUSTOMER_PATH_ID, tokenOptionQuery],
+          success: CUSTOMER_SUCCESS,
+        },
+        updateUpiCustomer: {
+          summary: "Update a customer (and optionally get a client auth token)",
+          description:
+            "Juspay's Update Customer. The fields given replace the stored ones, with creation's validation; " +
+            "the others stay. `object_reference_id` may be repeated, not changed (400). Answers the updated " +
+            "object, with a client auth token in `juspay` when `options.get_client_auth_token` is true.",
+          parameters: [CUSTOMER_PATH_ID, tokenOptionQuery],
+          requestBody: customerBodyExamples(
+            { email_address: "jane.doe@example.com", mobile_country_code: "91" },
+            { first_name: "Janet", options: { get_client_auth_token: true } },
+          ),
+          success: CUSTOMER_SUCCESS,
         },
       },
-      responses: customerResponses([
-        "invalid_input",
-        "unauthenticated",
-        "ip_not_allowed",
-        "customer_not_found",
-      ]),
-    },
+    ),
   ],
 };

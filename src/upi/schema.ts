@@ -1,6 +1,6 @@
 import { idSchema } from "../shared/id-schema";
 import { ID_PATTERN, isPathSegmentSafe } from "../shared/ids";
-import type { Result } from "../shared/result";
+import { fail, ok, type Result } from "../shared/result";
 import * as z from "../shared/zod";
 import { PROCESS_ACTIONS, type ProcessAction, SERVICE } from "./envelope";
 import type { ProcessReason } from "./errors";
@@ -117,9 +117,7 @@ function reasonFor(issue: z.core.$ZodIssue, prefix: string): ProcessReason {
 
 function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, prefix = ""): Result<T, ProcessReason> {
   const result = schema.safeParse(input, { reportInput: true });
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, reason: reasonFor(result.error.issues[0]!, prefix) };
+  return result.success ? ok(result.data) : fail(reasonFor(result.error.issues[0]!, prefix));
 }
 
 /**
@@ -129,52 +127,66 @@ function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, prefix = ""): Re
  */
 export function parseProcessRequest(body: unknown): Result<ProcessRequest, ProcessReason> {
   if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
-    return { ok: false, reason: { code: "invalid_input", message: "Request body must be a JSON object" } };
+    return fail({ code: "invalid_input", message: "Request body must be a JSON object" });
   }
   const envelope = parseWith(envelopeSchema, body ?? {});
   if (!envelope.ok) return envelope;
   const { requestId, payload } = envelope.value;
   const action = PROCESS_ACTIONS.find((known) => known === payload.action);
-  if (action === undefined) return { ok: false, reason: { code: "unsupported_action" } };
+  if (action === undefined) return fail({ code: "unsupported_action" });
   const fields = payload as Record<string, unknown>;
   const signed = SIGNATURE_FIELDS.some((name) => fields[name] !== undefined);
   const tokened = CLIENT_TOKEN_FIELDS.some((name) => fields[name] !== undefined);
   if (signed && tokened) {
-    return {
-      ok: false,
-      reason: {
-        code: "invalid_input",
-        message: "payload must carry either the signature fields or clientAuthToken, not both",
-      },
-    };
+    return fail({
+      code: "invalid_input",
+      message: "payload must carry either the signature fields or clientAuthToken, not both",
+    });
   }
   if (!signed && !tokened) {
-    return {
-      ok: false,
-      reason: { code: "missing_parameter", field: "payload.signaturePayload or payload.clientAuthToken" },
-    };
+    return fail({ code: "missing_parameter", field: "payload.signaturePayload or payload.clientAuthToken" });
   }
   if (signed) {
     const auth = parseWith(signatureGroupSchema, payload, "payload");
     if (!auth.ok) return auth;
-    return {
-      ok: true,
-      value: { requestId, action, otherInfo: auth.value.otherInfo, mode: "signature", auth: auth.value },
-    };
+    return ok({ requestId, action, otherInfo: auth.value.otherInfo, mode: "signature", auth: auth.value });
   }
   const auth = parseWith(clientTokenGroupSchema, payload, "payload");
   if (!auth.ok) return auth;
-  return {
-    ok: true,
-    value: {
-      requestId,
-      action,
-      otherInfo: auth.value.otherInfo,
-      mode: "client_auth_token",
-      auth: auth.value,
-    },
-  };
+  return ok({
+    requestId,
+    action,
+    otherInfo: auth.value.otherInfo,
+    mode: "client_auth_token",
+    auth: auth.value,
+  });
 }
+
+const actionSchema = z.enum(PROCESS_ACTIONS);
+
+/**
+ * The process body as the document shows it (the route reads it itself, with `parseProcessRequest`): the
+ * envelope, with the authentication groups as the alternatives of `payload`. Its refinement is the route's
+ * own parser, so the document's examples are checked against the real thing, group choice included.
+ */
+export const processRequestSchema = z
+  .object({
+    ...envelopeSchema.shape,
+    payload: z.union([
+      z
+        .object({ ...signatureGroupSchema.shape, action: actionSchema })
+        .check(z.meta({ title: "Signature mode" })),
+      z
+        .object({ ...clientTokenGroupSchema.shape, action: actionSchema })
+        .check(z.meta({ title: "Client-auth-token mode" })),
+    ]),
+  })
+  .check(
+    z.superRefine((body, ctx) => {
+      const parsed = parseProcessRequest(body);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: JSON.stringify(parsed.reason) });
+    }),
+  );
 
 /** One linked bank account, with the seed's field names; every value is a string on the wire (seed 000). */
 const booleanText = z.union([
@@ -300,3 +312,80 @@ export const clientTokenOptionSchema = z.optional(
     ),
   ),
 );
+
+/** The Customer API's form fields: creation's, with the token option dotted as Juspay's SDKs send it. */
+export const createCustomerFormSchema = z.object({
+  ...createCustomerSchema.shape,
+  "options.get_client_auth_token": clientTokenOptionSchema,
+});
+/** The same as JSON, the option nested (docs/upi.md#customer-api). */
+export const createCustomerJsonSchema = z.object({
+  ...createCustomerSchema.shape,
+  options: z.optional(z.object({ get_client_auth_token: clientTokenOptionSchema })),
+});
+export const updateCustomerFormSchema = z.object({
+  ...updateCustomerSchema.shape,
+  "options.get_client_auth_token": clientTokenOptionSchema,
+});
+export const updateCustomerJsonSchema = z.object({
+  ...updateCustomerSchema.shape,
+  options: z.optional(z.object({ get_client_auth_token: clientTokenOptionSchema })),
+});
+
+/** Juspay's customer object, as every Customer API success answers it (`customerBody`). */
+export const customerSchema = z.object({
+  id: z.string(),
+  object: z.literal("customer"),
+  object_reference_id: z.string(),
+  mobile_number: z.nullable(z.string()),
+  email_address: z.nullable(z.string()),
+  first_name: z.nullable(z.string()),
+  last_name: z.nullable(z.string()),
+  mobile_country_code: z.string().check(z.describe('Digits without "+"; "91" unless given.')),
+  date_created: z.string(),
+  last_updated: z.string(),
+  juspay: z
+    .optional(z.object({ client_auth_token: z.string(), client_auth_token_expiry: z.string() }))
+    .check(z.describe("Only with options.get_client_auth_token=true.")),
+});
+
+const stringFlag = z.enum(["true", "false"]);
+
+type BankAccount = z.output<typeof bankAccountSchema>;
+
+/** A stored account as an answer shows it: every field of the admin schema's, as a string (seed 000). */
+const bankAccountAnswerSchema = z.object(
+  Object.fromEntries(
+    Object.entries(bankAccountSchema.shape).map(([name, field]) => [
+      name,
+      field.safeParse(undefined).success ? z.optional(z.string()) : z.string(),
+    ]),
+  ),
+) as unknown as z.ZodMiniType<{ [Field in keyof BankAccount]: string }>;
+
+/** A session token and the customer's state, in the seed's answer envelope (seed 000's success). */
+export const processSuccessSchema = z.object({
+  requestId: z.string(),
+  service: z.literal(SERVICE),
+  payload: z.object({
+    action: actionSchema,
+    status: z.enum(["FRESH", "BOUND", "LINKED"]),
+    isDeviceBound: stringFlag,
+    isDeviceActivated: stringFlag,
+    prefix: z.string(),
+    vpaAccounts: z
+      .optional(z.array(z.object({ vpa: z.string(), accounts: z.array(bankAccountAnswerSchema) })))
+      .check(z.describe("Only when LINKED.")),
+    customerMobileNumber: z
+      .string()
+      .check(z.describe("First 2 and last 4 digits, `X` between; empty when not bound.")),
+    deviceFingerPrint: z.string(),
+    otherInfo: z.optional(z.unknown()),
+    sessionToken: z.string().check(z.describe("JWT for this merchant, customer and device, 15 minutes.")),
+    sessionTokenExpiry: z.string(),
+  }),
+  error: z.boolean(),
+  errorMessage: z.string(),
+  errorCode: z.string(),
+  event: z.literal("process_result"),
+});

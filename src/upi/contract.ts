@@ -1,0 +1,75 @@
+import { declareRoutes } from "../shared/contract";
+import type { CustomerApiReason, ProcessReason } from "./errors";
+import type * as schemas from "./schema";
+
+/**
+ * The UPI family's public routes (docs/upi.md): HyperAPI's `POST /hyperapi/process` (seed 000) in the
+ * process envelope, and Juspay's Customer API (docs/upi.md#customer-api) in its own. Both read their bodies
+ * themselves, in the family's order of checks: the bodies are declared by media type, for the document only.
+ */
+
+export const processContract = declareRoutes<typeof schemas, ProcessReason["code"]>()({
+  processUpiSessionToken: {
+    method: "post",
+    path: "/hyperapi/process",
+    body: { "application/json": "processRequestSchema" },
+    success: { status: 200, schema: "processSuccessSchema" },
+    errors: [
+      "missing_parameter",
+      "invalid_input",
+      "unsupported_action",
+      "unknown_merchant",
+      "unknown_key",
+      "retired_key",
+      "bad_signature",
+      "timestamp_too_old",
+      "timestamp_in_future",
+      "client_token_unknown",
+      "client_token_expired",
+      "client_token_used_up",
+      "duplicate_request",
+      "ip_not_allowed",
+    ],
+    faults: ["payload_too_large", "internal", "unavailable"],
+    noStore: true,
+  },
+});
+
+const customers = {
+  success: { status: 200, schema: "customerSchema" },
+  security: [["merchantApiKey", "merchantIdHeader"]],
+  noStore: true,
+} as const;
+
+export const customersContract = declareRoutes<typeof schemas, CustomerApiReason["code"]>()({
+  createUpiCustomer: {
+    method: "post",
+    path: "/customers",
+    body: {
+      "application/x-www-form-urlencoded": "createCustomerFormSchema",
+      "application/json": "createCustomerJsonSchema",
+    },
+    errors: ["missing_parameter", "invalid_input", "unauthenticated", "ip_not_allowed", "customer_exists"],
+    ...customers,
+  },
+  getUpiCustomer: {
+    method: "get",
+    path: "/customers/{customerId}",
+    errors: ["invalid_input", "unauthenticated", "ip_not_allowed", "customer_not_found"],
+    // Its body is read for the token option alone; a malformed one is invalid_input.
+    faults: ["internal", "unavailable"],
+    // With options.get_client_auth_token the GET mints a token: HEAD is 405 (docs/http.md#head).
+    getHasEffects: true,
+    ...customers,
+  },
+  updateUpiCustomer: {
+    method: "post",
+    path: "/customers/{customerId}",
+    body: {
+      "application/x-www-form-urlencoded": "updateCustomerFormSchema",
+      "application/json": "updateCustomerJsonSchema",
+    },
+    errors: ["invalid_input", "unauthenticated", "ip_not_allowed", "customer_not_found"],
+    ...customers,
+  },
+});
