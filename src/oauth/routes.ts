@@ -4,6 +4,7 @@ import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
 import { readBody } from "../shared/request-body";
+import { noStore } from "../shared/request-context";
 import { fail, ok, type Result } from "../shared/result";
 import { contractRoutes } from "../shared/route";
 import { recordTenantEvent } from "../shared/tenants";
@@ -161,5 +162,9 @@ route("revokeToken", async (c, reply) => {
   }
   return reply();
 });
+
+// The family's other answers (404, 405 under /oauth/) have always carried no-store too. Registered after
+// the routes, so it runs only where no route matched: a route's own no-store is its contract's.
+oauthRoutes.use("/oauth/*", noStore);
 
 export { oauthRoutes };
