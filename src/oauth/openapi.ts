@@ -27,7 +27,8 @@ const oauthErrorSchema = z
 
 const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Error outside the families." });
 
-// The example each reason is documented with, and the name the document gives it.
+// The example each reason is documented with, and the document's name for it (the example's key and the
+// cause its status's description lists).
 const REASONS = {
   client_unauthenticated: { code: "client_unauthenticated", cause: "no_credentials" },
   parameter_repeated: { code: "parameter_repeated", name: "token" },
