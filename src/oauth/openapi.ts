@@ -3,7 +3,6 @@ import { renderPlainFault } from "../shared/fault";
 import {
   documentRoutes,
   type Example,
-  type ExampleOfEach,
   faultWires,
   type OperationGroup,
   type OperationProse,
@@ -27,18 +26,17 @@ const oauthErrorSchema = z
 
 const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Error outside the families." });
 
-// The example each reason is documented with, and the document's name for it (the example's key and the
-// cause its status's description lists).
-const REASONS = {
-  client_unauthenticated: { code: "client_unauthenticated", cause: "no_credentials" },
-  parameter_repeated: { code: "parameter_repeated", name: "token" },
-  token_parameter_invalid: { code: "token_parameter_invalid" },
-} as const satisfies ExampleOfEach<OAuthReason, "code">;
-
-const EXAMPLE_NAMES: Readonly<Record<OAuthReason["code"], string>> = {
-  client_unauthenticated: "bad or missing credentials",
-  parameter_repeated: "repeated parameter",
-  token_parameter_invalid: "no token parameter",
+// Each reason's example, under the document's name for it (the example's key, and the cause its status's
+// description lists).
+const REASONS: {
+  readonly [Code in OAuthReason["code"]]: readonly [string, Extract<OAuthReason, { code: Code }>];
+} = {
+  client_unauthenticated: [
+    "bad or missing credentials",
+    { code: "client_unauthenticated", cause: "no_credentials" },
+  ],
+  parameter_repeated: ["repeated parameter", { code: "parameter_repeated", name: "token" }],
+  token_parameter_invalid: ["no token parameter", { code: "token_parameter_invalid" }],
 };
 
 const CPR_JWT =
@@ -170,10 +168,10 @@ const tokenOperations = documentRoutes(
     envelope: oauthErrorSchema,
     errorWires: (route) => ({
       ...Object.fromEntries(
-        (route.errors as readonly OAuthReason["code"][]).map((code) => [
-          EXAMPLE_NAMES[code],
-          oauthError(REASONS[code]),
-        ]),
+        (route.errors as readonly OAuthReason["code"][]).map((code) => {
+          const [name, reason] = REASONS[code];
+          return [name, oauthError(reason)];
+        }),
       ),
       ...faultWires(renderOAuthFault, route.faults),
     }),
