@@ -30,7 +30,7 @@ export const FAMILIES: readonly Family[] = [
   { prefix: "/v2/", mountAt: "/", routes: cprRoutes, renderFault: renderCprFault },
   { prefix: "/hyperapi/", mountAt: "/", routes: upiRoutes, renderFault: renderUpiFault },
   { prefix: "/customers", mountAt: "/", routes: customersApi, renderFault: renderCustomerApiFault },
-  { prefix: "/oauth/", mountAt: "/oauth", routes: oauthRoutes, renderFault: renderOAuthFault },
+  { prefix: "/oauth/", mountAt: "/", routes: oauthRoutes, renderFault: renderOAuthFault },
 ];
 
 function belongsTo(path: string, prefix: string): boolean {

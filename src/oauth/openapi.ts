@@ -1,20 +1,19 @@
 import * as z from "zod";
-import { renderPlainFault, type WireError } from "../shared/fault";
+import { renderPlainFault } from "../shared/fault";
 import {
-  errorResponses,
+  documentRoutes,
+  type Example,
   faultWires,
-  jsonResponse,
-  NO_STORE,
   type OperationGroup,
-  type RequestBodySpec,
+  type OperationProse,
+  type OperationSpec,
 } from "../shared/openapi";
-import { oauthError, renderOAuthFault } from "./errors";
-import { authorizationServerMetadata, METADATA_PATH } from "./metadata";
-import * as parameters from "./schema";
+import { oauthContract, publicDocumentContract } from "./contract";
+import { type OAuthReason, oauthError, renderOAuthFault } from "./errors";
+import { authorizationServerMetadata } from "./metadata";
+import * as schemas from "./schema";
 
-/** JWKS, introspection and revocation in the OpenAPI document (docs/tokens.md#jwks). */
-
-const { tokenRequestSchema } = parameters;
+/** JWKS, RFC 8414 metadata, introspection and revocation in the OpenAPI document (docs/tokens.md#jwks). */
 
 const TAG = "Token verification";
 
@@ -25,65 +24,35 @@ const oauthErrorSchema = z
   })
   .meta({ description: "RFC 6749 §5.2 error response." });
 
-const jwkSchema = z
-  .object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string().optional() })
-  .loose();
+const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Error outside the families." });
+
+// Each reason's example, under the document's name for it (the example's key, and the cause its status's
+// description lists).
+const REASONS: {
+  readonly [Code in OAuthReason["code"]]: readonly [string, Extract<OAuthReason, { code: Code }>];
+} = {
+  client_unauthenticated: [
+    "bad or missing credentials",
+    { code: "client_unauthenticated", cause: "no_credentials" },
+  ],
+  parameter_repeated: ["repeated parameter", { code: "parameter_repeated", name: "token" }],
+  token_parameter_invalid: ["no token parameter", { code: "token_parameter_invalid" }],
+};
 
 const CPR_JWT =
   "eyJhbGciOiJFUzI1NiIsImtpZCI6ImRldi0xIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2F1dGhlZGdlLmV4YW1wbGUuY29tIn0.c2lnbmF0dXJl";
 
-const tokenRequest = (purpose: string): RequestBodySpec => ({
-  required: true,
+const tokenRequest = (purpose: string): OperationProse["requestBody"] => ({
   description: `The token to ${purpose}, form-encoded (RFC 7662/7009) or JSON. \`token_type_hint\` is accepted and not needed.`,
-  content: {
-    "application/x-www-form-urlencoded": {
-      schema: tokenRequestSchema,
-      examples: { cpr: { summary: "A CPR token", value: { token: CPR_JWT } } },
-    },
+  examplesByMediaType: {
+    "application/x-www-form-urlencoded": { cpr: { summary: "A CPR token", value: { token: CPR_JWT } } },
     "application/json": {
-      schema: tokenRequestSchema,
-      examples: {
-        portal: { summary: "A portal token", value: { token: "0ec164a4_1884_4c63_ba0b_87e5545c0e3e" } },
-      },
+      portal: { summary: "A portal token", value: { token: "0ec164a4_1884_4c63_ba0b_87e5545c0e3e" } },
     },
   },
 });
 
-const AUTH_ERRORS: Record<string, WireError> = {
-  "bad or missing credentials": oauthError({ code: "client_unauthenticated", cause: "no_credentials" }),
-  "no token parameter": oauthError({ code: "token_parameter_invalid" }),
-  ...faultWires(renderOAuthFault, ["payload_too_large", "internal", "unavailable"]),
-};
-
-const introspectionSchema = z
-  .object({
-    active: z.boolean(),
-    token_type: z.string().optional(),
-    exp: z.number().int().optional(),
-    iat: z.number().int().optional(),
-    sub: z.string().optional(),
-    iss: z.string().optional(),
-  })
-  .loose()
-  .describe("`{\"active\":false}` unless live and the caller's own; a live token adds its family's claims.");
-
 const EXAMPLE_ENV = { ISSUER: "https://authedge.example.com" };
-
-const metadataSchema = z
-  .object({
-    issuer: z.string(),
-    jwks_uri: z.string(),
-    introspection_endpoint: z.string(),
-    introspection_endpoint_auth_methods_supported: z.array(z.string()),
-    revocation_endpoint: z.string(),
-    revocation_endpoint_auth_methods_supported: z.array(z.string()),
-    response_types_supported: z.array(z.string()),
-    grant_types_supported: z.array(z.string()),
-    service_documentation: z.string(),
-  })
-  .meta({ description: "RFC 8414 §2 authorization server metadata." });
-
-const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Error outside the families." });
 
 const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
   "Cache-Control": { description: "Cacheable: `public, max-age=3600`." },
@@ -107,143 +76,148 @@ const VERIFIER_CONFIGURATION =
   "(each key's `alg` in the JWKS; pin the list in the verifier). Discovery: " +
   "`ISSUER/.well-known/oauth-authorization-server/cpr` and `/upi` (RFC 8414 §3.1 path insertion).";
 
-export const oauthApi: OperationGroup = {
-  schemas: { OAuthError: oauthErrorSchema },
-  operations: [
-    {
-      method: "get",
-      path: "/.well-known/jwks.json",
-      operationId: "getJwks",
-      tag: TAG,
+const metadataProse = (kind?: "cpr" | "upi"): OperationProse => ({
+  summary: kind
+    ? `Authorization server metadata of the ${kind === "cpr" ? "CPR" : "UPI session"} token issuer (RFC 8414)`
+    : "Authorization server metadata of ISSUER (RFC 8414)",
+  description:
+    (kind
+      ? `The document whose \`issuer\` is \`ISSUER/${kind}\`, the \`iss\` of ${kind === "cpr" ? "CPR" : "UPI session"} tokens, at the path RFC 8414 §3.1 inserts. `
+      : "The service's own document. ") +
+    "There is no authorization or token endpoint (tokens come from each family's route), so " +
+    "`response_types_supported` and `grant_types_supported` are empty. A trailing slash or any other " +
+    "suffix is 404.\n\nConfiguring a verifier per kind:\n\n" +
+    VERIFIER_CONFIGURATION,
+  success: {
+    description: "The metadata.",
+    examples: {
+      metadata: {
+        summary: "With ISSUER https://authedge.example.com",
+        value: authorizationServerMetadata(EXAMPLE_ENV, kind),
+      },
+    },
+    headers: PUBLIC_DOCUMENT_RESPONSE_HEADERS,
+  },
+});
+
+const ES256_KEY_SET: Example = {
+  summary: "One ES256 key",
+  value: {
+    keys: [
+      {
+        kty: "EC",
+        crv: "P-256",
+        x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+        y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+        kid: "dev-1",
+        alg: "ES256",
+        use: "sig",
+      },
+    ],
+  },
+};
+
+const publicDocuments = documentRoutes(
+  publicDocumentContract,
+  schemas,
+  {
+    tag: TAG,
+    envelope: plainErrorSchema,
+    errorWires: (route) => faultWires(renderPlainFault, route.faults),
+  },
+  {
+    getJwks: {
       summary: "Public signing keys (JWKS)",
       description:
         "Verify CPR and UPI session JWTs offline: the signing key store's `next`, `active` and `retired` keys (docs/operations.md#key-states), public members only. Readable " +
         "from any origin (`Access-Control-Allow-Origin: *`).\n\n" +
         VERIFIER_CONFIGURATION,
-      responses: {
-        200: jsonResponse(
-          "The key set.",
-          z.object({ keys: z.array(jwkSchema) }),
-          {
-            es256: {
-              summary: "One ES256 key",
-              value: {
-                keys: [
-                  {
-                    kty: "EC",
-                    crv: "P-256",
-                    x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
-                    y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
-                    kid: "dev-1",
-                    alg: "ES256",
-                    use: "sig",
-                  },
-                ],
-              },
-            },
+      success: {
+        description: "The key set.",
+        examples: { es256: ES256_KEY_SET },
+        headers: {
+          "Cache-Control": {
+            description: "Cacheable for a few minutes, so a new key is seen before it signs.",
           },
-          {
-            "Cache-Control": {
-              description: "Cacheable for a few minutes, so a new key is seen before it signs.",
-            },
-            ETag: { description: "The key set's version: send it back in If-None-Match to revalidate." },
-            "Access-Control-Allow-Origin": PUBLIC_DOCUMENT_RESPONSE_HEADERS["Access-Control-Allow-Origin"],
-          },
-        ),
-        304: {
-          description: "Not modified: If-None-Match names the current key set (RFC 9110 §15.4.5).",
-          headers: { ETag: { description: "The key set's version." } },
+          ETag: { description: "The key set's version: send it back in If-None-Match to revalidate." },
+          "Access-Control-Allow-Origin": PUBLIC_DOCUMENT_RESPONSE_HEADERS["Access-Control-Allow-Origin"],
         },
-        // The keys come from the signing key store (docs/operations.md#signing-keys): an unreadable store, or
-        // keys sealed under another KEY_ENCRYPTION_SECRET, fail closed (never an empty set).
-        ...errorResponses(plainErrorSchema, faultWires(renderPlainFault, ["internal", "unavailable"])),
       },
     },
-    ...([undefined, "cpr", "upi"] as const).map((kind) => ({
-      method: "get" as const,
-      path: kind ? `${METADATA_PATH}/${kind}` : METADATA_PATH,
-      operationId: kind ? `get${kind === "cpr" ? "Cpr" : "Upi"}IssuerMetadata` : "getServiceMetadata",
-      tag: TAG,
-      summary: kind
-        ? `Authorization server metadata of the ${kind === "cpr" ? "CPR" : "UPI session"} token issuer (RFC 8414)`
-        : "Authorization server metadata of ISSUER (RFC 8414)",
-      description:
-        (kind
-          ? `The document whose \`issuer\` is \`ISSUER/${kind}\`, the \`iss\` of ${kind === "cpr" ? "CPR" : "UPI session"} tokens, at the path RFC 8414 §3.1 inserts. `
-          : "The service's own document. ") +
-        "There is no authorization or token endpoint (tokens come from each family's route), so " +
-        "`response_types_supported` and `grant_types_supported` are empty. A trailing slash or any other " +
-        "suffix is 404.\n\nConfiguring a verifier per kind:\n\n" +
-        VERIFIER_CONFIGURATION,
-      responses: {
-        200: jsonResponse(
-          "The metadata.",
-          metadataSchema,
-          {
-            metadata: {
-              summary: "With ISSUER https://authedge.example.com",
-              value: authorizationServerMetadata(EXAMPLE_ENV, kind),
-            },
-          },
-          PUBLIC_DOCUMENT_RESPONSE_HEADERS,
-        ),
-        ...errorResponses(plainErrorSchema, faultWires(renderPlainFault, ["internal", "unavailable"])),
-      },
-    })),
-    {
-      method: "post",
-      path: "/oauth/introspect",
-      operationId: "introspectToken",
-      tag: TAG,
+    getServiceMetadata: metadataProse(),
+    getCprIssuerMetadata: metadataProse("cpr"),
+    getUpiIssuerMetadata: metadataProse("upi"),
+  },
+);
+
+/** The JWKS also answers a revalidation that names the current key set with 304 (RFC 9110 §13.1.2). */
+function withNotModified(operation: OperationSpec): OperationSpec {
+  if (operation.operationId !== "getJwks") return operation;
+  const notModified = {
+    description: "Not modified: If-None-Match names the current key set (RFC 9110 §15.4.5).",
+    headers: { ETag: { description: "The key set's version." } },
+  };
+  return { ...operation, responses: { ...operation.responses, 304: notModified } };
+}
+
+const tokenOperations = documentRoutes(
+  oauthContract,
+  schemas,
+  {
+    tag: TAG,
+    envelope: oauthErrorSchema,
+    errorWires: (route) => ({
+      ...Object.fromEntries(
+        (route.errors as readonly OAuthReason["code"][]).map((code) => {
+          const [name, reason] = REASONS[code];
+          return [name, oauthError(reason)];
+        }),
+      ),
+      ...faultWires(renderOAuthFault, route.faults),
+    }),
+  },
+  {
+    introspectToken: {
       summary: "Introspect a token (RFC 7662)",
       description:
         "CPR JWTs, portal tokens, UPI session JWTs and client auth tokens. A tenant asking about another tenant's token " +
         'gets `{"active":false}`, exactly as for a dead one.',
-      security: [["adminToken"], ["appCredentials"], ["merchantCredentials"], ["portalToken"]],
       requestBody: tokenRequest("introspect"),
-      responses: {
-        200: jsonResponse(
-          "The token's state.",
-          introspectionSchema,
-          {
-            active: {
-              summary: "A live CPR token",
-              value: {
-                active: true,
-                token_type: "Bearer",
-                exp: 1719575851,
-                iat: 1719532651,
-                sub: "txn-1",
-                iss: "https://authedge.example.com/cpr",
-                aud: "demo-app",
-                appId: "demo-app",
-                transactionId: "txn-1",
-                workflowId: "demo-workflow",
-                journeyId: "6f1c2a1e-3b7d-4c55-9a51-2f0f3c8e9d10",
-              },
+      success: {
+        description: "The token's state.",
+        examples: {
+          active: {
+            summary: "A live CPR token",
+            value: {
+              active: true,
+              token_type: "Bearer",
+              exp: 1719575851,
+              iat: 1719532651,
+              sub: "txn-1",
+              iss: "https://authedge.example.com/cpr",
+              aud: "demo-app",
+              appId: "demo-app",
+              transactionId: "txn-1",
+              workflowId: "demo-workflow",
+              journeyId: "6f1c2a1e-3b7d-4c55-9a51-2f0f3c8e9d10",
             },
-            inactive: { summary: "Dead, unknown or another tenant's", value: { active: false } },
           },
-          NO_STORE,
-        ),
-        ...errorResponses(oauthErrorSchema, AUTH_ERRORS),
+          inactive: { summary: "Dead, unknown or another tenant's", value: { active: false } },
+        },
       },
     },
-    {
-      method: "post",
-      path: "/oauth/revoke",
-      operationId: "revokeToken",
-      tag: TAG,
+    revokeToken: {
       summary: "Revoke a token (RFC 7009)",
       description:
         "Takes effect at once. Revoking a CPR token ends every token of its transaction issued before. A portal token " +
         "may revoke itself without other credentials (logout). Unknown tokens also answer 200.",
-      security: [["adminToken"], ["appCredentials"], ["merchantCredentials"], ["portalToken"], []],
       requestBody: tokenRequest("revoke"),
-      responses: {
-        200: { description: "Revoked, or nothing to revoke (RFC 7009 §2.2).", headers: NO_STORE },
-        ...errorResponses(oauthErrorSchema, AUTH_ERRORS),
-      },
+      success: { description: "Revoked, or nothing to revoke (RFC 7009 §2.2)." },
     },
-  ],
+  },
+);
+
+export const oauthApi: OperationGroup = {
+  schemas: { OAuthError: oauthErrorSchema },
+  operations: [...publicDocuments.map(withNotModified), ...tokenOperations],
 };

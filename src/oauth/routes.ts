@@ -1,16 +1,17 @@
-import { Hono } from "hono";
 import { cprTokens } from "../cpr/introspection";
 import { portalTokens } from "../portal/introspection";
-import type { AppContext, AppEnv } from "../shared/env";
+import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
 import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
 import { fail, ok, type Result } from "../shared/result";
+import { contractRoutes } from "../shared/route";
 import { recordTenantEvent } from "../shared/tenants";
 import { upiClientAuthTokens, upiSessionTokens } from "../upi/introspection";
 import { findDuplicateKey } from "../upi/signature";
 import { authenticateClient, mayInspect, type Principal } from "./clients";
+import { oauthContract } from "./contract";
 import { type OAuthReason, oauthFailure } from "./errors";
 
 // The families' token shapes are disjoint (JWT `typ`, the portal's 8_4_4_4_12, `tkn_`), so the
@@ -120,39 +121,50 @@ async function recordRevocation(c: AppContext, family: TokenFamily, owner: Token
  * `/oauth/introspect` (RFC 7662) and `/oauth/revoke` (RFC 7009)
  * over every token family (docs/tokens.md#introspection).
  */
-export const oauthRoutes = new Hono<AppEnv>()
-  .use(noStore)
-  .post("/introspect", async (c) => {
-    const now = Date.now();
-    const read = await readTokenRequest(c, now, false);
-    if (!read.ok) return oauthFailure(c, read.reason);
-    const request = read.value;
-    const found = await findLiveToken(c.env, request.token, now, TOKEN_FAMILIES);
-    // RFC 7662 §2.2: a token the caller may not see is reported exactly like a dead one.
-    if (!found || !mayInspect(request.principal!, found.live.owner)) {
-      annotate(c, { outcome: "inactive" });
-      return c.json({ active: false });
-    }
-    annotate(c, { outcome: "active" });
-    return c.json({ active: true, ...found.live.claims });
-  })
-  .post("/revoke", async (c) => {
-    const now = Date.now();
-    const read = await readTokenRequest(c, now, true);
-    if (!read.ok) return oauthFailure(c, read.reason);
-    const request = read.value;
-    // Without credentials only a live portal token may revoke itself: no other family's token is
-    // verified, nor its state read, for an anonymous caller.
-    const families = request.principal ? TOKEN_FAMILIES : [portalTokens];
-    const found = await findLiveToken(c.env, request.token, now, families);
-    if (!request.principal && !found) {
-      return oauthFailure(c, { code: "client_unauthenticated", cause: "no_credentials" });
-    }
-    // RFC 7009 §2.2: unknown, dead and foreign tokens all answer 200, and only the owner's are revoked.
-    if (found && (!request.principal || mayInspect(request.principal, found.live.owner))) {
-      await found.family.revoke(c.env, request.token, now);
-      annotate(c, { action: "token_revoked" });
-      await recordRevocation(c, found.family, found.live.owner);
-    }
-    return c.body(null, 200);
-  });
+const { app: oauthRoutes, route } = contractRoutes(oauthContract, {
+  loadSchemas: () => import("./schema"),
+  // Nothing is validated by the registrar: the parameters are read by hand (`readTokenRequest`).
+  renderIssue: (_issue, c) => oauthFailure(c, { code: "token_parameter_invalid" }),
+});
+
+route("introspectToken", async (c, reply) => {
+  const now = Date.now();
+  const read = await readTokenRequest(c, now, false);
+  if (!read.ok) return oauthFailure(c, read.reason);
+  const request = read.value;
+  const found = await findLiveToken(c.env, request.token, now, TOKEN_FAMILIES);
+  // RFC 7662 §2.2: a token the caller may not see is reported exactly like a dead one.
+  if (!found || !mayInspect(request.principal!, found.live.owner)) {
+    annotate(c, { outcome: "inactive" });
+    return reply({ active: false });
+  }
+  annotate(c, { outcome: "active" });
+  return reply({ active: true, ...found.live.claims });
+});
+
+route("revokeToken", async (c, reply) => {
+  const now = Date.now();
+  const read = await readTokenRequest(c, now, true);
+  if (!read.ok) return oauthFailure(c, read.reason);
+  const request = read.value;
+  // Without credentials only a live portal token may revoke itself: no other family's token is
+  // verified, nor its state read, for an anonymous caller.
+  const families = request.principal ? TOKEN_FAMILIES : [portalTokens];
+  const found = await findLiveToken(c.env, request.token, now, families);
+  if (!request.principal && !found) {
+    return oauthFailure(c, { code: "client_unauthenticated", cause: "no_credentials" });
+  }
+  // RFC 7009 §2.2: unknown, dead and foreign tokens all answer 200, and only the owner's are revoked.
+  if (found && (!request.principal || mayInspect(request.principal, found.live.owner))) {
+    await found.family.revoke(c.env, request.token, now);
+    annotate(c, { action: "token_revoked" });
+    await recordRevocation(c, found.family, found.live.owner);
+  }
+  return reply();
+});
+
+// The family's other answers (404, 405 under /oauth/) have always carried no-store too. Registered after
+// the routes, so it runs only where no route matched: a route's own no-store is its contract's.
+oauthRoutes.use("/oauth/*", noStore);
+
+export { oauthRoutes };

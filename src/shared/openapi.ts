@@ -33,7 +33,7 @@ export interface MediaSpec {
   readonly examples?: Readonly<Record<string, Example>>;
 }
 
-export interface RequestBodySpec {
+interface RequestBodySpec {
   readonly description?: string;
   readonly required?: boolean;
   readonly content: Readonly<Record<string, MediaSpec>>;
