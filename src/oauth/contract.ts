@@ -16,9 +16,7 @@ const tokenRequest = {
     "application/x-www-form-urlencoded": "tokenRequestSchema",
     "application/json": "tokenRequestSchema",
   },
-  // A repeated parameter is 400 `parameter_repeated` too (docs/http.md#repeated-parameters): not yet
-  // declared, so not yet in the document.
-  errors: ["client_unauthenticated", "token_parameter_invalid"],
+  errors: ["client_unauthenticated", "token_parameter_invalid", "parameter_repeated"],
   faults: ["payload_too_large", "internal", "unavailable"],
   noStore: true,
 } as const;

@@ -30,7 +30,7 @@ export const processContract = declareRoutes<typeof schemas, ProcessReason["code
       "duplicate_request",
       "ip_not_allowed",
     ],
-    faults: ["payload_too_large", "internal", "unavailable"],
+    faults: ["malformed_json", "payload_too_large", "internal", "unavailable"],
     noStore: true,
   },
 });
