@@ -1,5 +1,7 @@
 import type { MiddlewareHandler } from "hono";
+import type { Contract } from "../shared/contract";
 import type { AppContext, AppEnv } from "../shared/env";
+import { contractRoutes } from "../shared/route";
 import { type Schema, type SchemaLoader, validated } from "../shared/validate";
 import type * as z from "../shared/zod";
 import { adminFailure } from "./errors";
@@ -12,6 +14,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 function renderAdminIssue(issue: z.core.$ZodIssue, c: AppContext): Response {
   return adminFailure(c, { code: "invalid_request", message: describeIssue(issue) });
+}
+
+/**
+ * Registers admin routes from a contract (shared/route.ts): paths are full (`/admin/v1/...`), the app is
+ * mounted at `/` by admin/routes.ts behind `requireAdmin`, and a request's first problem is a 400 that names
+ * the field. The schemas load on the first request that validates (docs/architecture.md#startup).
+ */
+export function adminContractRoutes<Schemas, Routes extends Contract<Schemas>>(
+  routes: Routes,
+  loadSchemas: () => Promise<Schemas>,
+) {
+  return contractRoutes<Schemas, Routes>(routes, { loadSchemas, renderIssue: renderAdminIssue });
 }
 
 /** Validates an admin JSON body; the first problem becomes a 400 that names the field. */

@@ -77,7 +77,6 @@ const USER: Resource = {
 };
 
 export const PORTAL_ADMIN: AdminFamily = {
-  tenants: [ORG, USER],
   operations: [
     ...resourceOperations(ORG),
     {

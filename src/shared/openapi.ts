@@ -316,12 +316,16 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
         [status]:
           schema === undefined
             ? { description: text.success.description, headers }
-            : jsonResponse(
-                text.success.description,
-                schemaNamed(schema),
-                text.success.examples ?? {},
+            : {
+                description: text.success.description,
+                content: {
+                  "application/json": {
+                    schema: schemaNamed(schema),
+                    ...(text.success.examples === undefined ? {} : { examples: text.success.examples }),
+                  },
+                },
                 headers,
-              ),
+              },
         ...errorResponses(family.envelope, {
           ...text.errors,
           ...family.errorWires(route as RouteDeclaration),

@@ -169,7 +169,6 @@ const CUSTOMER_OPERATIONS: AdminOperation[] = [
 ];
 
 export const UPI_ADMIN: AdminFamily = {
-  tenants: [MERCHANT],
   operations: [
     ...resourceOperations(MERCHANT),
     rotateKeyOperation(MERCHANT, {
