@@ -1,5 +1,5 @@
 import { cprAdminOperations } from "../cpr/admin-openapi";
-import { PORTAL_ADMIN } from "../portal/admin-openapi";
+import { portalAdminOperations } from "../portal/admin-openapi";
 import {
   errorResponses,
   faultWires,
@@ -87,7 +87,8 @@ export const adminApi: OperationGroup = {
   schemas: { AdminError: adminErrorSchema },
   operations: [
     ...cprAdminOperations,
-    ...[...PORTAL_ADMIN.operations, ...UPI_ADMIN.operations, ...SIGNING_KEY_OPERATIONS].map(adminOperation),
+    ...portalAdminOperations,
+    ...[...UPI_ADMIN.operations, ...SIGNING_KEY_OPERATIONS].map(adminOperation),
     ...documentAdminRoutes(eventsContract, eventSchemas, {
       listAppEvents: eventsProse("a CPR app"),
       listMerchantEvents: eventsProse("a UPI merchant"),

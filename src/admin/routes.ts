@@ -3,7 +3,7 @@ import { appsAdmin } from "../cpr/admin";
 import { requestKeysAdmin } from "../cpr/admin-request-keys";
 import { transactionsAdmin } from "../cpr/admin-transactions";
 import { orgsAdmin } from "../portal/admin";
-import { orgUsersAdmin, usersAdmin } from "../portal/admin-users";
+import { usersAdmin } from "../portal/admin-users";
 import type { AppEnv } from "../shared/env";
 import { merchantsAdmin } from "../upi/admin";
 import { customerSessionsAdmin } from "../upi/admin-customer-sessions";
@@ -22,9 +22,8 @@ export const adminRoutes = new Hono<AppEnv>()
   .route("/", requestKeysAdmin)
   .route("/", transactionsAdmin)
   .route("/", eventsAdmin)
-  .route("/admin/v1/orgs", orgsAdmin)
-  .route("/admin/v1/orgs", orgUsersAdmin)
-  .route("/admin/v1/users", usersAdmin)
+  .route("/", orgsAdmin)
+  .route("/", usersAdmin)
   .route("/admin/v1/merchants", merchantsAdmin)
   .route("/admin/v1/merchants", customerSessionsAdmin)
   .route("/admin/v1/signing-keys", signingKeysAdmin);
