@@ -11,7 +11,7 @@ import {
   type ResponsesSpec,
   reasonWires,
 } from "../shared/openapi";
-import { UPI_ADMIN } from "../upi/admin-openapi";
+import { upiAdminOperations } from "../upi/admin-openapi";
 import { eventsContract } from "./contract";
 import { adminError, renderAdminFault } from "./errors";
 import * as eventSchemas from "./events-schema";
@@ -88,7 +88,8 @@ export const adminApi: OperationGroup = {
   operations: [
     ...cprAdminOperations,
     ...portalAdminOperations,
-    ...[...UPI_ADMIN.operations, ...SIGNING_KEY_OPERATIONS].map(adminOperation),
+    ...upiAdminOperations,
+    ...SIGNING_KEY_OPERATIONS.map(adminOperation),
     ...documentAdminRoutes(eventsContract, eventSchemas, {
       listAppEvents: eventsProse("a CPR app"),
       listMerchantEvents: eventsProse("a UPI merchant"),

@@ -24,6 +24,6 @@ export const adminRoutes = new Hono<AppEnv>()
   .route("/", eventsAdmin)
   .route("/", orgsAdmin)
   .route("/", usersAdmin)
-  .route("/admin/v1/merchants", merchantsAdmin)
-  .route("/admin/v1/merchants", customerSessionsAdmin)
+  .route("/", merchantsAdmin)
+  .route("/", customerSessionsAdmin)
   .route("/admin/v1/signing-keys", signingKeysAdmin);
