@@ -1,10 +1,11 @@
 import { declareRoutes } from "../shared/contract";
 import type { AdminReason } from "./errors";
 import type * as eventSchemas from "./events-schema";
+import type * as signingKeySchemas from "./signing-keys-schema";
 
 /**
  * The admin routes that are no family's own (docs/admin.md): every tenant's event log
- * (docs/admin.md#event-log). Each family's tenant administration has its contract beside it
+ * (docs/admin.md#event-log) and the signing key store (docs/operations.md#signing-keys). Each family's tenant administration has its contract beside it
  * (`src/<family>/admin-contract.ts`).
  */
 
@@ -40,5 +41,47 @@ export const eventsContract = declareRoutes<typeof eventSchemas, AdminReason["co
     ...events,
     path: "/admin/v1/users/{email}/events",
     request: { ...events.request, param: "emailParamSchema" },
+  },
+});
+
+export const signingKeysContract = declareRoutes<typeof signingKeySchemas, AdminReason["code"]>()({
+  listSigningKeys: {
+    method: "get",
+    path: "/admin/v1/signing-keys",
+    success: { status: 200, schema: "signingKeysSchema" },
+    errors: [],
+    security: ADMIN,
+  },
+  rotateSigningKeys: {
+    method: "post",
+    path: "/admin/v1/signing-keys/rotate",
+    request: { json: "rotateSigningKeysSchema" },
+    success: { status: 200, schema: "signingKeysRotatedSchema" },
+    errors: ["invalid_request", "too_early"],
+    security: ADMIN,
+  },
+  importSigningKey: {
+    method: "post",
+    path: "/admin/v1/signing-keys/import",
+    request: { json: "importSigningKeySchema" },
+    success: { status: 201, schema: "signingKeyImportedSchema" },
+    errors: ["invalid_request", "conflict"],
+    security: ADMIN,
+  },
+  revokeSigningKey: {
+    method: "post",
+    path: "/admin/v1/signing-keys/{kid}/revoke",
+    request: { param: "kidParamSchema" },
+    success: { status: 200, schema: "signingKeyRevokedSchema" },
+    errors: ["invalid_request", "not_found"],
+    security: ADMIN,
+  },
+  listSigningKeyEvents: {
+    method: "get",
+    path: "/admin/v1/signing-keys/events",
+    request: { query: "signingKeyEventsQuerySchema" },
+    success: { status: 200, schema: "signingKeyEventPageSchema" },
+    errors: ["invalid_request"],
+    security: ADMIN,
   },
 });

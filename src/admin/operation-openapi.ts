@@ -1,7 +1,6 @@
 import * as z from "zod";
-import type { Contract, HttpMethod } from "../shared/contract";
+import type { Contract } from "../shared/contract";
 import {
-  type DocumentedSchema,
   documentRoutes,
   type Example,
   type ExampleOfEach,
@@ -34,7 +33,7 @@ const badAllowlist = firstIssue(createAppSchema, {
   workflows: [],
 });
 
-export const REASONS = {
+const REASONS = {
   unauthorized: { code: "unauthorized", cause: "admin_token_missing" },
   invalid_request: {
     code: "invalid_request",
@@ -53,7 +52,7 @@ export const REASONS = {
   },
 } as const satisfies ExampleOfEach<AdminReason, "code">;
 
-export const ETAG_HEADER = {
+const ETAG_HEADER = {
   ETag: {
     description:
       "The tenant's current version, a strong opaque entity tag (RFC 9110 §8.8.3). Send it back in If-Match to change exactly that version.",
@@ -61,7 +60,7 @@ export const ETAG_HEADER = {
   },
 };
 
-export const IF_MATCH: ParameterSpec = {
+const IF_MATCH: ParameterSpec = {
   name: "If-Match",
   in: "header",
   required: false,
@@ -172,23 +171,6 @@ export function rotateKeyProse(summary: string, shown: string): OperationProse {
     requestBody: { examples: example({ graceSeconds: 3600 }), optional: true },
     success: { description: shown },
   };
-}
-
-export interface AdminOperation {
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly operationId: string;
-  readonly summary: string;
-  readonly description?: string;
-  readonly params?: z.core.$ZodObject;
-  readonly query?: z.core.$ZodObject;
-  readonly body?: { schema: DocumentedSchema; example: unknown; optional?: boolean };
-  readonly success: { status: number; description: string; schema?: DocumentedSchema };
-  readonly errors: readonly AdminReason["code"][];
-  /** The answer is about a tenant: it carries the tenant's `ETag` (docs/admin.md#versions). */
-  readonly etag?: boolean;
-  /** A change: it accepts `If-Match` and may answer 412 (docs/admin.md#versions). */
-  readonly ifMatch?: boolean;
 }
 
 /** An SPKI public key's example in a request body. */

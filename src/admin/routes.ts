@@ -26,4 +26,4 @@ export const adminRoutes = new Hono<AppEnv>()
   .route("/", usersAdmin)
   .route("/", merchantsAdmin)
   .route("/", customerSessionsAdmin)
-  .route("/admin/v1/signing-keys", signingKeysAdmin);
+  .route("/", signingKeysAdmin);

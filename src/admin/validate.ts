@@ -2,7 +2,6 @@ import type { MiddlewareHandler } from "hono";
 import type { Contract } from "../shared/contract";
 import type { AppContext, AppEnv } from "../shared/env";
 import { contractRoutes } from "../shared/route";
-import { type Schema, type SchemaLoader, validated } from "../shared/validate";
 import type * as z from "../shared/zod";
 import { adminFailure } from "./errors";
 
@@ -26,21 +25,6 @@ export function adminContractRoutes<Schemas, Routes extends Contract<Schemas>>(
   loadSchemas: () => Promise<Schemas>,
 ) {
   return contractRoutes<Schemas, Routes>(routes, { loadSchemas, renderIssue: renderAdminIssue });
-}
-
-/** Validates an admin JSON body; the first problem becomes a 400 that names the field. */
-export function adminJson<T extends Schema>(schema: SchemaLoader<T>) {
-  return validated("json", schema, renderAdminIssue);
-}
-
-/** Validates admin path parameters (ids) the same way. */
-export function adminParams<T extends Schema>(schema: SchemaLoader<T>) {
-  return validated("param", schema, renderAdminIssue);
-}
-
-/** Validates admin query parameters (paging) the same way. */
-export function adminQuery<T extends Schema>(schema: SchemaLoader<T>) {
-  return validated("query", schema, renderAdminIssue);
 }
 
 /**

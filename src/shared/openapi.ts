@@ -51,7 +51,7 @@ export interface ResponseSpec {
   readonly headers?: Readonly<Record<string, HeaderSpec>>;
 }
 
-export type ResponsesSpec = Readonly<Record<number, ResponseSpec>>;
+type ResponsesSpec = Readonly<Record<number, ResponseSpec>>;
 
 export interface OperationSpec {
   readonly method: HttpMethod;
@@ -169,7 +169,7 @@ export function reasonWires<Reason>(
 }
 
 /** Parameters from a zod object schema's shape (path ids, query flags), one per field. */
-export function parametersOf(
+function parametersOf(
   where: ParameterSpec["in"],
   schema: z.core.$ZodObject,
   details: Readonly<Record<string, { description?: string; example?: unknown }>> = {},
