@@ -20,10 +20,8 @@ async function eventsOf(
   id: string,
   { limit, before }: z.output<typeof schemas.eventsQuerySchema>,
 ): Promise<[z.output<typeof schemas.eventPageSchema>, Record<string, string>]> {
-  const page = (await tenantObject(c.env, kind, id).events(
-    limit ?? DEFAULT_EVENTS_LIMIT,
-    before,
-  )) as EventPage & {
+  const log = tenantObject(c.env, kind, id);
+  const page = (await log.events(limit ?? DEFAULT_EVENTS_LIMIT, before)) as EventPage & {
     etag: string | null;
   };
   return [{ events: page.events, next: page.next }, page.etag ? etagHeader(page.etag) : {}];

@@ -15,10 +15,11 @@ import { type AdminReason, adminError, renderAdminFault } from "./errors";
 import { createAppSchema } from "./schema";
 
 /**
- * What every admin operation of the OpenAPI document is written with (docs/admin.md): the operation
- * shape, the resource pattern and the views two families share. Each family documents its tenant
- * administration beside itself (`src/<family>/admin-openapi.ts`); src/admin/openapi.ts turns the
- * lists into operations with the admin errors and assembles them.
+ * What every admin operation of the OpenAPI document is written with (docs/admin.md): `documentAdminRoutes`
+ * turns an admin contract and its prose (keyed by operationId) into operations with the admin errors, ETag
+ * and If-Match; `resourceProse` and `rotateKeyProse` write the prose of the routes every tenant kind shares.
+ * Each family documents its tenant administration beside itself (`src/<family>/admin-openapi.ts`);
+ * src/admin/openapi.ts assembles them.
  */
 
 const TAG = "Admin";

@@ -1,3 +1,4 @@
+import { ADDRESSED, ADMIN_ONLY, VERSIONED } from "../admin/contract";
 import type { AdminReason } from "../admin/errors";
 import { declareRoutes } from "../shared/contract";
 import type * as schemas from "./admin-schema";
@@ -8,7 +9,6 @@ import type * as schemas from "./admin-schema";
  * honours `If-Match` (docs/admin.md#versions).
  */
 
-const ADMIN = [["adminToken"]] as const;
 const APP = { path: "/admin/v1/apps/{appId}", request: { param: "appIdParamSchema" } } as const;
 const REQUEST_KEY = {
   path: "/admin/v1/apps/{appId}/request-keys/{keyId}",
@@ -22,15 +22,15 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: { json: "createAppSchema" },
     success: { status: 201, schema: "appSchema" },
     errors: ["invalid_request", "conflict"],
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
   },
   getApp: {
     method: "get",
     ...APP,
     success: { status: 200, schema: "appSchema" },
-    errors: ["invalid_request", "not_found"],
-    security: ADMIN,
+    errors: ADDRESSED,
+    security: ADMIN_ONLY,
     etag: true,
   },
   updateApp: {
@@ -38,8 +38,8 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ...APP,
     request: { ...APP.request, json: "updateAppSchema" },
     success: { status: 200, schema: "appSchema" },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -47,8 +47,8 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     method: "delete",
     ...APP,
     success: { status: 204 },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     ifMatch: true,
   },
   rotateAppKey: {
@@ -56,8 +56,8 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     path: `${APP.path}/rotate-key`,
     request: { ...APP.request, json: "rotateKeySchema" },
     success: { status: 200, schema: "appKeyRotatedSchema" },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -67,8 +67,8 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: { ...REQUEST_KEY.request, json: "putRequestKeySchema" },
     // 200 when it replaced a key of the same id.
     success: { status: 201, schema: "requestKeySchema" },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -76,8 +76,8 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     method: "delete",
     ...REQUEST_KEY,
     success: { status: 204 },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -86,7 +86,7 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     path: "/admin/v1/apps/{appId}/transactions/{transactionId}/revoke",
     request: { param: "transactionParamsSchema" },
     success: { status: 200, schema: "transactionRevokedSchema" },
-    errors: ["invalid_request", "not_found"],
-    security: ADMIN,
+    errors: ADDRESSED,
+    security: ADMIN_ONLY,
   },
 });

@@ -1,3 +1,4 @@
+import { ADDRESSED, ADMIN_ONLY, VERSIONED } from "../admin/contract";
 import type { AdminReason } from "../admin/errors";
 import { declareRoutes } from "../shared/contract";
 import type * as schemas from "./admin-schema";
@@ -8,7 +9,6 @@ import type * as schemas from "./admin-schema";
  * `If-Match` (docs/admin.md#versions).
  */
 
-const ADMIN = [["adminToken"]] as const;
 const ORG = { path: "/admin/v1/orgs/{id}", request: { param: "orgIdParamSchema" } } as const;
 const USER = { path: "/admin/v1/users/{email}", request: { param: "emailParamSchema" } } as const;
 
@@ -19,15 +19,15 @@ export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["co
     request: { json: "createOrgSchema" },
     success: { status: 201, schema: "orgAdminSchema" },
     errors: ["invalid_request"],
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
   },
   getOrg: {
     method: "get",
     ...ORG,
     success: { status: 200, schema: "orgAdminSchema" },
-    errors: ["invalid_request", "not_found"],
-    security: ADMIN,
+    errors: ADDRESSED,
+    security: ADMIN_ONLY,
     etag: true,
   },
   updateOrg: {
@@ -35,8 +35,8 @@ export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["co
     ...ORG,
     request: { ...ORG.request, json: "updateOrgSchema" },
     success: { status: 200, schema: "orgAdminSchema" },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -46,7 +46,7 @@ export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["co
     ...ORG,
     success: { status: 204 },
     errors: ["invalid_request", "not_found", "conflict", "precondition_failed"],
-    security: ADMIN,
+    security: ADMIN_ONLY,
     ifMatch: true,
   },
   // If-Match names the org's version: the user joins the org's list.
@@ -56,7 +56,7 @@ export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["co
     request: { ...ORG.request, json: "createUserSchema" },
     success: { status: 201, schema: "userSchema" },
     errors: ["invalid_request", "not_found", "conflict", "precondition_failed"],
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -64,8 +64,8 @@ export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["co
     method: "get",
     ...USER,
     success: { status: 200, schema: "userSchema" },
-    errors: ["invalid_request", "not_found"],
-    security: ADMIN,
+    errors: ADDRESSED,
+    security: ADMIN_ONLY,
     etag: true,
   },
   updatePortalUser: {
@@ -73,8 +73,8 @@ export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["co
     ...USER,
     request: { ...USER.request, json: "updateUserSchema" },
     success: { status: 200, schema: "userSchema" },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -82,8 +82,8 @@ export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["co
     method: "delete",
     ...USER,
     success: { status: 204 },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     ifMatch: true,
   },
   unlockPortalUser: {
@@ -91,8 +91,8 @@ export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["co
     path: `${USER.path}/unlock`,
     request: USER.request,
     success: { status: 204 },
-    errors: ["invalid_request", "not_found", "precondition_failed"],
-    security: ADMIN,
+    errors: VERSIONED,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },

@@ -1,3 +1,4 @@
+import { ADDRESSED, ADMIN_ONLY, VERSIONED } from "../admin/contract";
 import type { AdminReason } from "../admin/errors";
 import { declareRoutes } from "../shared/contract";
 import type * as schemas from "./admin-schema";
@@ -8,9 +9,6 @@ import type * as schemas from "./admin-schema";
  * change of it honours `If-Match` (docs/admin.md#versions); its customers' state is no part of its version.
  */
 
-const ADMIN = [["adminToken"]] as const;
-const ADDRESSED = ["invalid_request", "not_found"] as const;
-const VERSIONED = ["invalid_request", "not_found", "precondition_failed"] as const;
 const MERCHANT = {
   path: "/admin/v1/merchants/{merchantId}",
   request: { param: "merchantParamSchema" },
@@ -31,7 +29,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: { json: "createMerchantSchema" },
     success: { status: 201, schema: "merchantSchema" },
     errors: ["invalid_request", "conflict"],
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
   },
   getMerchant: {
@@ -39,7 +37,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ...MERCHANT,
     success: { status: 200, schema: "merchantSchema" },
     errors: ADDRESSED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
   },
   updateMerchant: {
@@ -48,7 +46,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: { ...MERCHANT.request, json: "updateMerchantSchema" },
     success: { status: 200, schema: "merchantSchema" },
     errors: VERSIONED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -57,7 +55,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ...MERCHANT,
     success: { status: 204 },
     errors: VERSIONED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
     ifMatch: true,
   },
   rotateMerchantApiKey: {
@@ -66,7 +64,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: { ...MERCHANT.request, json: "rotateKeySchema" },
     success: { status: 200, schema: "merchantApiKeyRotatedSchema" },
     errors: VERSIONED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -77,7 +75,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     // 200 when it replaced a key of the same id.
     success: { status: 201, schema: "merchantKeySchema" },
     errors: VERSIONED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -86,7 +84,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ...KEY,
     success: { status: 204 },
     errors: VERSIONED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
     etag: true,
     ifMatch: true,
   },
@@ -95,7 +93,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ...CUSTOMER,
     success: { status: 200, schema: "customerStateSchema" },
     errors: ADDRESSED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
   },
   bindCustomerDevice: {
     method: "put",
@@ -103,7 +101,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: { ...CUSTOMER.request, json: "deviceBindingSchema" },
     success: { status: 200, schema: "customerStateSchema" },
     errors: ADDRESSED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
   },
   unbindCustomerDevice: {
     method: "delete",
@@ -111,7 +109,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: CUSTOMER.request,
     success: { status: 204 },
     errors: ADDRESSED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
   },
   setCustomerVpaAccounts: {
     method: "put",
@@ -119,7 +117,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: { ...CUSTOMER.request, json: "vpaAccountsSchema" },
     success: { status: 200, schema: "customerStateSchema" },
     errors: ADDRESSED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
   },
   revokeCustomerSessions: {
     method: "post",
@@ -127,6 +125,6 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     request: CUSTOMER.request,
     success: { status: 204 },
     errors: ADDRESSED,
-    security: ADMIN,
+    security: ADMIN_ONLY,
   },
 });
