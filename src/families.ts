@@ -25,7 +25,7 @@ interface Family {
 // docs/http.md#families-by-prefix: paths belong to families by
 // prefix, and 404/405/413/500 there use that family's envelope.
 export const FAMILIES: readonly Family[] = [
-  { prefix: "/admin/", mountAt: "/admin/v1", routes: adminRoutes, renderFault: renderAdminFault },
+  { prefix: "/admin/", mountAt: "/", routes: adminRoutes, renderFault: renderAdminFault },
   { prefix: "/api_auth", mountAt: "/", routes: portalRoutes, renderFault: renderPortalFault },
   { prefix: "/v2/", mountAt: "/", routes: cprRoutes, renderFault: renderCprFault },
   { prefix: "/hyperapi/", mountAt: "/", routes: upiRoutes, renderFault: renderUpiFault },

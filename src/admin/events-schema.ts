@@ -1,7 +1,14 @@
 import * as z from "../shared/zod";
 import { DEFAULT_EVENTS_LIMIT, MAX_EVENTS_LIMIT } from "./tenant-events";
 
-/** The event log routes' schemas (docs/admin.md#event-log), loaded on first use. */
+/**
+ * The event log routes' schemas (docs/admin.md#event-log), named by `eventsContract` (contract.ts) and loaded
+ * on first use: the query, the page, and the address of each kind of tenant.
+ */
+
+export { emailParamSchema, orgIdParamSchema } from "../portal/admin-schema";
+export { merchantParamSchema } from "../upi/admin-schema";
+export { appIdParamSchema } from "./schema";
 
 /** A query parameter of decimal digits matching `pattern` (else `message`), read as a number. */
 const decimalParam = (pattern: RegExp, message: string) =>

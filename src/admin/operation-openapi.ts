@@ -1,161 +1,176 @@
 import * as z from "zod";
-import type { HttpMethod } from "../shared/contract";
-import type { DocumentedSchema } from "../shared/openapi";
-import type { AdminReason } from "./errors";
-import { rotateKeySchema } from "./schema";
+import type { Contract } from "../shared/contract";
+import {
+  documentRoutes,
+  type Example,
+  type ExampleOfEach,
+  faultWires,
+  firstIssue,
+  type OperationProse,
+  type OperationSpec,
+  type ParameterSpec,
+  reasonWires,
+} from "../shared/openapi";
+import { type AdminReason, adminError, renderAdminFault } from "./errors";
+import { createAppSchema } from "./schema";
 
 /**
- * What every admin operation of the OpenAPI document is written with (docs/admin.md): the operation
- * shape, the resource pattern and the views two families share. Each family documents its tenant
- * administration beside itself (`src/<family>/admin-openapi.ts`); src/admin/openapi.ts turns the
- * lists into operations with the admin errors and assembles them.
+ * What every admin operation of the OpenAPI document is written with (docs/admin.md): `documentAdminRoutes`
+ * turns an admin contract and its prose (keyed by operationId) into operations with the admin errors, ETag
+ * and If-Match; `resourceProse` and `rotateKeyProse` write the prose of the routes every tenant kind shares.
+ * Each family documents its tenant administration beside itself (`src/<family>/admin-openapi.ts`);
+ * src/admin/openapi.ts assembles them.
  */
 
-export interface AdminOperation {
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly operationId: string;
-  readonly summary: string;
-  readonly description?: string;
-  readonly params?: z.core.$ZodObject;
-  readonly query?: z.core.$ZodObject;
-  readonly body?: { schema: DocumentedSchema; example: unknown; optional?: boolean };
-  readonly success: { status: number; description: string; schema?: DocumentedSchema };
-  readonly errors: readonly AdminReason["code"][];
-  /** The answer is about a tenant: it carries the tenant's `ETag` (docs/admin.md#versions). */
-  readonly etag?: boolean;
-  /** A change: it accepts `If-Match` and may answer 412 (docs/admin.md#versions). */
-  readonly ifMatch?: boolean;
+const TAG = "Admin";
+
+export const adminErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .meta({ description: 'Admin error envelope: `{"error":{"code","message"}}`.' });
+
+const badAllowlist = firstIssue(createAppSchema, {
+  appId: "demo-app",
+  ipAllowlist: ["10.0.0.5/24"],
+  workflows: [],
+});
+
+const REASONS = {
+  unauthorized: { code: "unauthorized", cause: "admin_token_missing" },
+  invalid_request: {
+    code: "invalid_request",
+    message: `${badAllowlist.path.join(".")}: ${badAllowlist.message}`,
+  },
+  not_found: { code: "not_found", message: "No app demo-app" },
+  conflict: { code: "conflict", message: "App demo-app already exists" },
+  too_early: {
+    code: "too_early",
+    message:
+      'The next key may sign from 2026-11-30T10:07:00.000Z (published for 420 s); send "force": true to rotate now',
+  },
+  precondition_failed: {
+    code: "precondition_failed",
+    message: "If-Match does not name the tenant's current version; read it again (ETag) and retry",
+  },
+} as const satisfies ExampleOfEach<AdminReason, "code">;
+
+const ETAG_HEADER = {
+  ETag: {
+    description:
+      "The tenant's current version, a strong opaque entity tag (RFC 9110 §8.8.3). Send it back in If-Match to change exactly that version.",
+    example: '"3f9a0c1d2e4b5a69788796a5b4c3d2e1-4"',
+  },
+};
+
+const IF_MATCH: ParameterSpec = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  schema: z.string(),
+  description:
+    "Apply the change only to this version (RFC 9110 §13.1.1): one or more ETags, or `*` for any current version. Stale, weak-only or malformed: 412, nothing changed. A tenant that does not exist is 404 whatever If-Match says (RFC 9110 §13.2.1). Without If-Match, concurrent changes apply one after the other to the latest version.",
+  example: '"3f9a0c1d2e4b5a69788796a5b4c3d2e1-4"',
+};
+
+/** A request body's one example. */
+export const example = (value: unknown): Record<string, Example> => ({
+  example: { summary: "Example", value },
+});
+
+/**
+ * The operations of an admin contract: `documentRoutes` with the admin errors (401 for every route, the
+ * declared reasons, and the faults: a route without a JSON body meets only 500 and 503), the `ETag` of a
+ * route marked `etag` and the `If-Match` header of one marked `ifMatch` (docs/admin.md#versions).
+ */
+export function documentAdminRoutes<Schemas, Routes extends Contract<Schemas>>(
+  routes: Routes,
+  schemas: Schemas,
+  prose: { readonly [Id in keyof Routes]: OperationProse },
+): OperationSpec[] {
+  const versioned = Object.fromEntries(
+    Object.entries(routes).map(([operationId, route]) => {
+      const text: OperationProse = prose[operationId]!;
+      const withVersions: OperationProse = {
+        ...text,
+        parameters: [...(text.parameters ?? []), ...(route.ifMatch ? [IF_MATCH] : [])],
+        success: route.etag
+          ? { ...text.success, headers: { ...text.success.headers, ...ETAG_HEADER } }
+          : text.success,
+      };
+      return [operationId, withVersions];
+    }),
+  ) as { readonly [Id in keyof Routes]: OperationProse };
+  return documentRoutes(
+    routes,
+    schemas,
+    {
+      tag: TAG,
+      envelope: adminErrorSchema,
+      errorWires: (route) => ({
+        ...reasonWires(adminError, REASONS, ["unauthorized", ...route.errors]),
+        ...faultWires(renderAdminFault, route.request?.json ? undefined : ["internal", "unavailable"]),
+      }),
+    },
+    versioned,
+  );
 }
 
-/** A route addressing one resource refuses a malformed id (400) and an unknown one (404). */
-export const ADDRESSED: AdminOperation["errors"] = ["invalid_request", "not_found"];
-
-type Body = NonNullable<AdminOperation["body"]>;
-
 /**
- * A resource read, updated and deleted at one path through the same parameters and view, and
- * created by a POST to its parent path (docs/admin.md).
+ * The prose of a resource read, updated and deleted at one path, and created by a POST to its parent path
+ * (docs/admin.md): operation ids `create<name>`, `get<name>`, `update<name>`, `delete<name>`.
  */
-export interface Resource {
-  /** Completes the operation ids: `createApp`, `getApp`, `updateApp`, `deleteApp`. */
+interface ResourceProse {
   readonly name: string;
   /** Completes the summaries: `Create a CPR app`, `Read a CPR app`, `Update …`, `Delete …`. */
   readonly noun: string;
-  readonly path: string;
-  readonly params: z.core.$ZodObject;
-  readonly view: DocumentedSchema;
-  readonly create?: Pick<AdminOperation, "description" | "errors"> & {
-    readonly body: Body;
-    readonly created?: string;
-  };
+  readonly create?: { readonly description?: string; readonly example: unknown; readonly created?: string };
   /** What GET answers with, and PATCH once changed. */
   readonly read: string;
   readonly updated: string;
-  readonly update: Pick<AdminOperation, "description"> & { readonly body: Body; readonly summary?: string };
-  readonly remove?: Partial<Pick<AdminOperation, "summary" | "errors">> & { readonly success?: string };
+  readonly update: { readonly summary?: string; readonly description?: string; readonly example: unknown };
+  readonly remove?: { readonly summary?: string; readonly success?: string };
 }
 
-/**
- * A family's part of the admin API: its operations, and its kinds of tenant, each of which has an
- * event log (docs/admin.md#event-log).
- */
-export interface AdminFamily {
-  readonly operations: readonly AdminOperation[];
-  readonly tenants: readonly Resource[];
-}
+type ResourceIds<R extends ResourceProse> =
+  `${"get" | "update" | "delete" | (R extends { readonly create: object } ? "create" : never)}${R["name"]}`;
 
-export function resourceOperations(resource: Resource): AdminOperation[] {
-  const addressed = { path: resource.path, params: resource.params, errors: ADDRESSED };
-  const { create, update, remove } = resource;
-  const creation: AdminOperation[] = create
-    ? [
-        {
-          method: "post",
-          path: resource.path.slice(0, resource.path.lastIndexOf("/")),
-          operationId: `create${resource.name}`,
-          summary: `Create ${resource.noun}`,
+export function resourceProse<const R extends ResourceProse>(
+  resource: R,
+): Record<ResourceIds<R>, OperationProse> {
+  const { name, noun, create, update, remove } = resource;
+  const creation: Record<string, OperationProse> = create
+    ? {
+        [`create${name}`]: {
+          summary: `Create ${noun}`,
           description: create.description,
-          body: create.body,
-          success: { status: 201, description: create.created ?? "Created.", schema: resource.view },
-          errors: create.errors,
-          etag: true,
+          requestBody: { examples: example(create.example) },
+          success: { description: create.created ?? "Created." },
         },
-      ]
-    : [];
-  return [
+      }
+    : {};
+  return {
     ...creation,
-    {
-      ...addressed,
-      method: "get",
-      operationId: `get${resource.name}`,
-      summary: `Read ${resource.noun}`,
-      etag: true,
-      success: { status: 200, description: resource.read, schema: resource.view },
-    },
-    {
-      ...addressed,
-      method: "patch",
-      operationId: `update${resource.name}`,
-      summary: update.summary ?? `Update ${resource.noun}`,
+    [`get${name}`]: { summary: `Read ${noun}`, success: { description: resource.read } },
+    [`update${name}`]: {
+      summary: update.summary ?? `Update ${noun}`,
       description: update.description,
-      body: update.body,
-      success: { status: 200, description: resource.updated, schema: resource.view },
-      etag: true,
-      ifMatch: true,
+      requestBody: { examples: example(update.example) },
+      success: { description: resource.updated },
     },
-    {
-      ...addressed,
-      method: "delete",
-      operationId: `delete${resource.name}`,
-      summary: remove?.summary ?? `Delete ${resource.noun}`,
-      success: { status: 204, description: remove?.success ?? "Deleted." },
-      errors: remove?.errors ?? ADDRESSED,
-      ifMatch: true,
+    [`delete${name}`]: {
+      summary: remove?.summary ?? `Delete ${noun}`,
+      success: { description: remove?.success ?? "Deleted." },
     },
-  ];
+  } as Record<ResourceIds<R>, OperationProse>;
 }
 
-export const timestamps = { createdAt: z.string(), updatedAt: z.string() };
-
-export const previousKeyExpiresAt = z
-  .string()
-  .nullable()
-  .describe(
-    "During a rotation's grace: when the previous key stops authenticating (docs/admin.md#grace-rotation); else null.",
-  );
-
-/** A tenant's secret (an app's appKey, a merchant's API key) in its view. */
-export const secretShownOnce = z
-  .string()
-  .optional()
-  .describe("Only on creation (when generated) and rotation.");
-
-/**
- * `POST <resource>/rotate-key` for a tenant whose view names it by `id` and its secret `secret`
- * (an app's appKey, a merchant's API key): docs/admin.md#grace-rotation.
- */
-export function rotateKeyOperation(
-  resource: Resource,
-  spec: { operationId: string; summary: string; id: string; secret: string; shown: string },
-): AdminOperation {
+/** `POST <resource>/rotate-key` (docs/admin.md#grace-rotation): its optional body and what it shows. */
+export function rotateKeyProse(summary: string, shown: string): OperationProse {
   return {
-    method: "post",
-    path: `${resource.path}/rotate-key`,
-    operationId: spec.operationId,
-    summary: spec.summary,
+    summary,
     description:
       "With `graceSeconds`, the previous key still authenticates until `previousKeyExpiresAt`; a new rotation ends any earlier grace at once (docs/admin.md#grace-rotation).",
-    params: resource.params,
-    body: { schema: rotateKeySchema, example: { graceSeconds: 3600 }, optional: true },
-    success: {
-      status: 200,
-      description: spec.shown,
-      schema: z.object({ [spec.id]: z.string(), [spec.secret]: z.string(), previousKeyExpiresAt }),
-    },
-    errors: ADDRESSED,
-    etag: true,
-    ifMatch: true,
+    requestBody: { examples: example({ graceSeconds: 3600 }), optional: true },
+    success: { description: shown },
   };
 }
 

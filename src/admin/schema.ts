@@ -67,3 +67,19 @@ export const rotateKeySchema = z.strictObject({
     .optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_GRACE_SECONDS)))
     .check(z.describe("Seconds the previous secret still authenticates (default 0: it stops at once).")),
 });
+
+/** When a tenant was created and last changed, in the views of tenants and their keys. */
+export const timestamps = { createdAt: z.string(), updatedAt: z.string() };
+
+export const previousKeyExpiresAtSchema = z
+  .nullable(z.string())
+  .check(
+    z.describe(
+      "During a rotation's grace: when the previous key stops authenticating (docs/admin.md#grace-rotation); else null.",
+    ),
+  );
+
+/** A tenant's secret (an app's appKey, a merchant's API key) in its view. */
+export const secretShownOnceSchema = z
+  .optional(z.string())
+  .check(z.describe("Only on creation (when generated) and rotation."));

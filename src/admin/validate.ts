@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
+import type { Contract } from "../shared/contract";
 import type { AppContext, AppEnv } from "../shared/env";
-import { type Schema, type SchemaLoader, validated } from "../shared/validate";
+import { contractRoutes } from "../shared/route";
 import type * as z from "../shared/zod";
 import { adminFailure } from "./errors";
 
@@ -14,19 +15,16 @@ function renderAdminIssue(issue: z.core.$ZodIssue, c: AppContext): Response {
   return adminFailure(c, { code: "invalid_request", message: describeIssue(issue) });
 }
 
-/** Validates an admin JSON body; the first problem becomes a 400 that names the field. */
-export function adminJson<T extends Schema>(schema: SchemaLoader<T>) {
-  return validated("json", schema, renderAdminIssue);
-}
-
-/** Validates admin path parameters (ids) the same way. */
-export function adminParams<T extends Schema>(schema: SchemaLoader<T>) {
-  return validated("param", schema, renderAdminIssue);
-}
-
-/** Validates admin query parameters (paging) the same way. */
-export function adminQuery<T extends Schema>(schema: SchemaLoader<T>) {
-  return validated("query", schema, renderAdminIssue);
+/**
+ * Registers admin routes from a contract (shared/route.ts): paths are full (`/admin/v1/...`), the app is
+ * mounted at `/` by admin/routes.ts behind `requireAdmin`, and a request's first problem is a 400 that names
+ * the field. The schemas load on the first request that validates (docs/architecture.md#startup).
+ */
+export function adminContractRoutes<Schemas, Routes extends Contract<Schemas>>(
+  routes: Routes,
+  loadSchemas: () => Promise<Schemas>,
+) {
+  return contractRoutes<Schemas, Routes>(routes, { loadSchemas, renderIssue: renderAdminIssue });
 }
 
 /**

@@ -1,70 +1,62 @@
-import { Hono } from "hono";
 import { adminFailure } from "../admin/errors";
 import { changeTenant } from "../admin/tenant-calls";
-import { adminJson, adminParams } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
-import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
-import { appNotFound } from "./admin";
+import { appNotFound, cprAdminRoutes } from "./admin";
 import { checkRequestKey } from "./request-signature";
 
 /** An app may hold a few keys at once, enough to rotate without a gap. */
 export const MAX_REQUEST_KEYS = 10;
-
-const requestKeyParams = () => import("./admin-schema").then((m) => m.requestKeyParamsSchema);
-const putRequestKeyBody = () => import("./admin-schema").then((m) => m.putRequestKeySchema);
 
 /**
  * `PUT|DELETE /admin/v1/apps/{appId}/request-keys/{keyId}`: public keys for CPR request signatures
  * (docs/cpr.md#request-signatures, docs/admin.md#apps). The app's object stores them in the app record it
  * publishes, so a change reaches other locations with the KV delay (docs/storage.md#kv-delay).
  */
-export const requestKeysAdmin = new Hono<AppEnv>()
-  .put(
-    "/:appId/request-keys/:keyId",
-    adminParams(requestKeyParams),
-    adminJson(putRequestKeyBody),
-    async (c) => {
-      const { appId, keyId } = c.req.valid("param");
-      const input = c.req.valid("json");
-      const checked = await checkRequestKey(input.publicKey, input.alg);
-      if (!checked.ok) return adminFailure(c, { code: "invalid_request", message: checked.reason });
-      const key = {
-        alg: checked.value,
-        publicKeyPem: input.publicKey.trim(),
-        createdAt: new Date().toISOString(),
-      };
-      const changed = await changeTenant(
-        c,
-        "app",
-        appId,
-        { op: "put-request-key", keyId, key, max: MAX_REQUEST_KEYS },
-        { notFound: (ctx) => appNotFound(ctx, appId) },
-      );
-      if (!changed.ok) return changed.reason;
-      const { snapshot, replaced } = changed.value;
-      annotate(c, { appId, keyId, action: replaced ? "request_key_replaced" : "request_key_added" });
-      return c.json(
-        { appId, keyId, alg: key.alg, createdAt: key.createdAt },
-        replaced ? 200 : 201,
-        etagHeader(snapshot!.etag),
-      );
+const { app: requestKeysAdmin, route } = cprAdminRoutes();
+
+route("putAppRequestKey", async (c, reply) => {
+  const { appId, keyId } = c.req.valid("param");
+  const input = c.req.valid("json");
+  const checked = await checkRequestKey(input.publicKey, input.alg);
+  if (!checked.ok) return adminFailure(c, { code: "invalid_request", message: checked.reason });
+  const key = {
+    alg: checked.value,
+    publicKeyPem: input.publicKey.trim(),
+    createdAt: new Date().toISOString(),
+  };
+  const changed = await changeTenant(
+    c,
+    "app",
+    appId,
+    { op: "put-request-key", keyId, key, max: MAX_REQUEST_KEYS },
+    { notFound: (ctx) => appNotFound(ctx, appId) },
+  );
+  if (!changed.ok) return changed.reason;
+  const { snapshot, replaced } = changed.value;
+  annotate(c, { appId, keyId, action: replaced ? "request_key_replaced" : "request_key_added" });
+  const view = { appId, keyId, alg: key.alg, createdAt: key.createdAt };
+  const headers = etagHeader(snapshot!.etag);
+  // A replaced key is 200, a new one the declared 201.
+  return replaced ? c.json(view, 200, headers) : reply(view, headers);
+});
+
+route("deleteAppRequestKey", async (c, reply) => {
+  const { appId, keyId } = c.req.valid("param");
+  const changed = await changeTenant(
+    c,
+    "app",
+    appId,
+    { op: "delete-request-key", keyId },
+    {
+      notFound: (ctx) => appNotFound(ctx, appId),
+      childNotFound: (ctx) =>
+        adminFailure(ctx, { code: "not_found", message: `App ${appId} has no request key ${keyId}` }),
     },
-  )
-  .delete("/:appId/request-keys/:keyId", adminParams(requestKeyParams), async (c) => {
-    const { appId, keyId } = c.req.valid("param");
-    const changed = await changeTenant(
-      c,
-      "app",
-      appId,
-      { op: "delete-request-key", keyId },
-      {
-        notFound: (ctx) => appNotFound(ctx, appId),
-        childNotFound: (ctx) =>
-          adminFailure(ctx, { code: "not_found", message: `App ${appId} has no request key ${keyId}` }),
-      },
-    );
-    if (!changed.ok) return changed.reason;
-    annotate(c, { appId, keyId, action: "request_key_deleted" });
-    return c.body(null, 204, etagHeader(changed.value.snapshot!.etag));
-  });
+  );
+  if (!changed.ok) return changed.reason;
+  annotate(c, { appId, keyId, action: "request_key_deleted" });
+  return reply(etagHeader(changed.value.snapshot!.etag));
+});
+
+export { requestKeysAdmin };

@@ -1,11 +1,46 @@
+import { previousKeyExpiresAtSchema, secretShownOnceSchema, timestamps } from "../admin/schema";
 import { idSchema } from "../shared/id-schema";
 import * as z from "../shared/zod";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "./limits";
 
 /**
- * The CPR admin routes' schemas (docs/admin.md#apps), loaded with `import()` on their first request
- * (docs/architecture.md#startup).
+ * The CPR admin routes' schemas (docs/admin.md#apps), requests and answers, named by the CPR admin contract
+ * (admin-contract.ts) and loaded with `import()` on their first request (docs/architecture.md#startup).
  */
+
+export { appIdParamSchema, createAppSchema, rotateKeySchema, updateAppSchema } from "../admin/schema";
+
+const requestKeyView = { keyId: z.string(), alg: z.string(), createdAt: z.string() };
+
+/** What the admin API shows of an app (`appView`): never the key's hash, the key only when just made. */
+export const appSchema = z.object({
+  appId: z.string(),
+  appKey: secretShownOnceSchema,
+  name: z.nullable(z.string()),
+  ipAllowlist: z.array(z.string()),
+  workflows: z.array(z.string()),
+  stateTtlSeconds: z.int(),
+  requestKeys: z.array(z.object(requestKeyView)),
+  previousKeyExpiresAt: previousKeyExpiresAtSchema,
+  ...timestamps,
+});
+
+/** A rotation's answer: the new appKey, shown once. */
+export const appKeyRotatedSchema = z.object({
+  appId: z.string(),
+  appKey: z.string(),
+  previousKeyExpiresAt: previousKeyExpiresAtSchema,
+});
+
+/** A registered request-signing key. */
+export const requestKeySchema = z.object({ appId: z.string(), ...requestKeyView });
+
+/** A revoked transaction's new revocation epoch. */
+export const transactionRevokedSchema = z.object({
+  appId: z.string(),
+  transactionId: z.string(),
+  revocationEpoch: z.int(),
+});
 
 export const requestKeyParamsSchema = z.object({ appId: idSchema, keyId: idSchema });
 

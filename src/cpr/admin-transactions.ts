@@ -1,38 +1,33 @@
-import { Hono } from "hono";
 import { adminFailure } from "../admin/errors";
 import { readTenant } from "../admin/tenant-calls";
-import { adminParams } from "../admin/validate";
-import type { AppEnv } from "../shared/env";
 import { annotate } from "../shared/env";
 import { recordTenantEvent } from "../shared/tenants";
-import { appNotFound } from "./admin";
+import { appNotFound, cprAdminRoutes } from "./admin";
 import { transactionStub } from "./transaction";
-
-const transactionParams = () => import("./admin-schema").then((m) => m.transactionParamsSchema);
 
 /**
  * `POST /admin/v1/apps/{appId}/transactions/{transactionId}/revoke` (docs/tokens.md#revocation,
  * docs/admin.md#apps): increments the transaction's revocation
  * epoch, so every token issued before it stops being live at once.
  */
-export const transactionsAdmin = new Hono<AppEnv>().post(
-  "/:appId/transactions/:transactionId/revoke",
-  adminParams(transactionParams),
-  async (c) => {
-    const { appId, transactionId } = c.req.valid("param");
-    // The app's object, not a KV copy: a deleted app has no transactions to revoke
-    // (docs/storage.md#incarnations).
-    const app = await readTenant(c, "app", appId);
-    if (!app) return appNotFound(c, appId);
-    const revoked = await transactionStub(c.env, appId, app.incarnation, transactionId).revoke(Date.now());
-    if (!revoked.ok) {
-      return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
-    }
-    annotate(c, { appId, action: "transaction_revoked" });
-    await recordTenantEvent(c.env, "app", appId, {
-      type: "transaction_revoked",
-      requestId: c.get("requestId"),
-    });
-    return c.json({ appId, transactionId, revocationEpoch: revoked.value.revocationEpoch });
-  },
-);
+const { app: transactionsAdmin, route } = cprAdminRoutes();
+
+route("revokeTransaction", async (c, reply) => {
+  const { appId, transactionId } = c.req.valid("param");
+  // The app's object, not a KV copy: a deleted app has no transactions to revoke
+  // (docs/storage.md#incarnations).
+  const app = await readTenant(c, "app", appId);
+  if (!app) return appNotFound(c, appId);
+  const revoked = await transactionStub(c.env, appId, app.incarnation, transactionId).revoke(Date.now());
+  if (!revoked.ok) {
+    return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
+  }
+  annotate(c, { appId, action: "transaction_revoked" });
+  await recordTenantEvent(c.env, "app", appId, {
+    type: "transaction_revoked",
+    requestId: c.get("requestId"),
+  });
+  return reply({ appId, transactionId, revocationEpoch: revoked.value.revocationEpoch });
+});
+
+export { transactionsAdmin };

@@ -1,11 +1,12 @@
-import { ipAllowlistSchema } from "../admin/schema";
+import { ipAllowlistSchema, timestamps } from "../admin/schema";
 import { canonicalEmail } from "../shared/identifiers";
 import * as z from "../shared/zod";
 import { passwordSchema } from "./schema";
 
 /**
- * The admin routes' input for portal orgs and users (admin.ts, admin-users.ts), loaded with `import()`
- * on first use (docs/architecture.md#startup).
+ * The admin routes' schemas for portal orgs and users (admin.ts, admin-users.ts), requests and answers,
+ * named by the portal admin contract (admin-contract.ts) and loaded with `import()` on first use
+ * (docs/architecture.md#startup).
  */
 
 // Tokens live at least 2 hours: a token renewed with under an hour left (docs/portal.md#tokens-and-refresh)
@@ -53,3 +54,21 @@ export const updateUserSchema = z.partial(
   z.strictObject({ password: passwordSchema, disabled: z.boolean() }),
 );
 export const emailParamSchema = z.object({ email: emailSchema });
+
+/** An org as the admin API shows it (`orgAdminView`). */
+export const orgAdminSchema = z
+  .looseObject({
+    id: z.int(),
+    name: z.string(),
+    tokenTtlSeconds: z.int(),
+    ipAllowlist: z.nullable(z.array(z.string())),
+  })
+  .check(z.describe("The seed 001 organization plus tokenTtlSeconds and ipAllowlist."));
+
+/** A user as the admin API shows it (`userView`): never the password hash. */
+export const userSchema = z.object({
+  email: z.string(),
+  organizationId: z.int(),
+  disabled: z.boolean(),
+  ...timestamps,
+});

@@ -1,24 +1,18 @@
-import { Hono } from "hono";
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
-import { adminJson, adminParams } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { PortalUserRecord } from "../shared/config-records";
-import type { AppContext, AppEnv } from "../shared/env";
+import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import { maskEmail } from "../shared/log";
-import { orgNotFound } from "./admin";
+import type * as z from "../shared/zod";
+import { orgNotFound, portalAdminRoutes } from "./admin";
+import type * as schemas from "./admin-schema";
 import { hashPassword } from "./password";
 
-// Route schemas load on first use (docs/architecture.md#startup).
-const orgIdParam = adminParams(() => import("./admin-schema").then((m) => m.orgIdParamSchema));
-const emailParam = adminParams(() => import("./admin-schema").then((m) => m.emailParamSchema));
-const createUserBody = adminJson(() => import("./admin-schema").then((m) => m.createUserSchema));
-const updateUserBody = adminJson(() => import("./admin-schema").then((m) => m.updateUserSchema));
-
 /** What the admin API shows of a user: never the password hash. */
-function userView(user: PortalUserRecord) {
+function userView(user: PortalUserRecord): z.output<typeof schemas.userSchema> {
   return {
     email: user.email,
     organizationId: user.organizationId,
@@ -48,12 +42,14 @@ async function leaveOrg(c: AppContext, organizationId: number, email: string): P
   );
 }
 
+const { app: usersAdmin, route } = portalAdminRoutes();
+
 /**
  * `POST /admin/v1/orgs/{id}/users` (docs/admin.md#orgs-and-users): creates a portal user in an org. The org's
  * object lists the user first (`If-Match` names the org's version), then the user's object creates it;
  * a refused creation takes the user off the list again.
  */
-export const orgUsersAdmin = new Hono<AppEnv>().post("/:id/users", orgIdParam, createUserBody, async (c) => {
+route("createPortalUser", async (c, reply) => {
   const { id } = c.req.valid("param");
   const { email, password } = c.req.valid("json");
   const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
@@ -87,7 +83,7 @@ export const orgUsersAdmin = new Hono<AppEnv>().post("/:id/users", orgIdParam, c
     return userExists(c, email);
   }
   annotate(c, { email: maskEmail(email), organizationId: id, action: "portal_user_created" });
-  return c.json(viewOf(created), 201, etagHeader(created.etag));
+  return reply(viewOf(created), etagHeader(created.etag));
 });
 
 /**
@@ -96,43 +92,47 @@ export const orgUsersAdmin = new Hono<AppEnv>().post("/:id/users", orgIdParam, c
  * the user's `PortalUser` object, so a copy of the old record still cached in KV elsewhere cannot
  * log in either.
  */
-export const usersAdmin = new Hono<AppEnv>()
-  .get("/:email", emailParam, async (c) => {
-    const { email } = c.req.valid("param");
-    const user = await readTenant(c, "portal-user", email);
-    return user ? c.json(viewOf(user), 200, etagHeader(user.etag)) : userNotFound(c, email);
-  })
-  .patch("/:email", emailParam, updateUserBody, async (c) => {
-    const { email } = c.req.valid("param");
-    const { password, disabled } = c.req.valid("json");
-    const passwordHash =
-      password === undefined ? undefined : await hashPassword(password, c.env.PASSWORD_PEPPER);
-    const changed = await changeTenant(
-      c,
-      "portal-user",
-      email,
-      { op: "set-credentials", passwordHash, disabled },
-      answersFor(email),
-    );
-    if (!changed.ok) return changed.reason;
-    annotate(c, { email: maskEmail(email), action: "portal_user_updated" });
-    const user = changed.value.snapshot!;
-    return c.json(viewOf(user), 200, etagHeader(user.etag));
-  })
-  .delete("/:email", emailParam, async (c) => {
-    const { email } = c.req.valid("param");
-    const user = await readTenant(c, "portal-user", email);
-    if (!user) return userNotFound(c, email);
-    const deleted = await changeTenant(c, "portal-user", email, { op: "delete" }, answersFor(email));
-    if (!deleted.ok) return deleted.reason;
-    await leaveOrg(c, (user.record as PortalUserRecord).organizationId, email);
-    annotate(c, { email: maskEmail(email), action: "portal_user_deleted" });
-    return c.body(null, 204);
-  })
-  .post("/:email/unlock", emailParam, async (c) => {
-    const { email } = c.req.valid("param");
-    const unlocked = await changeTenant(c, "portal-user", email, { op: "unlock" }, answersFor(email));
-    if (!unlocked.ok) return unlocked.reason;
-    annotate(c, { email: maskEmail(email), action: "portal_user_unlocked" });
-    return c.body(null, 204, etagHeader(unlocked.value.snapshot!.etag));
-  });
+route("getPortalUser", async (c, reply) => {
+  const { email } = c.req.valid("param");
+  const user = await readTenant(c, "portal-user", email);
+  return user ? reply(viewOf(user), etagHeader(user.etag)) : userNotFound(c, email);
+});
+
+route("updatePortalUser", async (c, reply) => {
+  const { email } = c.req.valid("param");
+  const { password, disabled } = c.req.valid("json");
+  const passwordHash =
+    password === undefined ? undefined : await hashPassword(password, c.env.PASSWORD_PEPPER);
+  const changed = await changeTenant(
+    c,
+    "portal-user",
+    email,
+    { op: "set-credentials", passwordHash, disabled },
+    answersFor(email),
+  );
+  if (!changed.ok) return changed.reason;
+  annotate(c, { email: maskEmail(email), action: "portal_user_updated" });
+  const user = changed.value.snapshot!;
+  return reply(viewOf(user), etagHeader(user.etag));
+});
+
+route("deletePortalUser", async (c, reply) => {
+  const { email } = c.req.valid("param");
+  const user = await readTenant(c, "portal-user", email);
+  if (!user) return userNotFound(c, email);
+  const deleted = await changeTenant(c, "portal-user", email, { op: "delete" }, answersFor(email));
+  if (!deleted.ok) return deleted.reason;
+  await leaveOrg(c, (user.record as PortalUserRecord).organizationId, email);
+  annotate(c, { email: maskEmail(email), action: "portal_user_deleted" });
+  return reply();
+});
+
+route("unlockPortalUser", async (c, reply) => {
+  const { email } = c.req.valid("param");
+  const unlocked = await changeTenant(c, "portal-user", email, { op: "unlock" }, answersFor(email));
+  if (!unlocked.ok) return unlocked.reason;
+  annotate(c, { email: maskEmail(email), action: "portal_user_unlocked" });
+  return reply(etagHeader(unlocked.value.snapshot!.etag));
+});
+
+export { usersAdmin };

@@ -1,26 +1,25 @@
-import { Hono } from "hono";
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
-import { adminJson, adminParams } from "../admin/validate";
+import { adminContractRoutes } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { OrgRecord } from "../shared/config-records";
-import type { AppContext, AppEnv } from "../shared/env";
+import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import { objectName } from "../shared/ids";
 import type * as z from "../shared/zod";
-import type { updateOrgSchema } from "./admin-schema";
+import { portalAdminContract } from "./admin-contract";
+import type * as schemas from "./admin-schema";
 import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "./organization";
 
-// Route schemas load on first use (docs/architecture.md#startup).
-const orgIdParam = adminParams(() => import("./admin-schema").then((m) => m.orgIdParamSchema));
-const createOrgBody = adminJson(() => import("./admin-schema").then((m) => m.createOrgSchema));
-const updateOrgBody = adminJson(() => import("./admin-schema").then((m) => m.updateOrgSchema));
+/** The routes of the portal admin contract, registered by this module and admin-users.ts. */
+export const portalAdminRoutes = () =>
+  adminContractRoutes(portalAdminContract, () => import("./admin-schema"));
 
-type OrgFields = z.infer<typeof updateOrgSchema>;
+type OrgFields = z.infer<typeof schemas.updateOrgSchema>;
 
 /** The admin view: the seed's organization plus the settings only the admin API shows. */
-function orgAdminView(org: OrgRecord, timeZone: string) {
+function orgAdminView(org: OrgRecord, timeZone: string): z.output<typeof schemas.orgAdminSchema> {
   return {
     ...organizationView(org, timeZone),
     tokenTtlSeconds: org.tokenTtlSeconds,
@@ -69,64 +68,70 @@ async function staleMembers(c: AppContext, id: number, members: readonly string[
  * so two creations never share one; each org's `Tenant` object writes it and lists its users
  * (docs/storage.md#tenant-objects).
  */
-export const orgsAdmin = new Hono<AppEnv>()
-  .post("/", createOrgBody, async (c) => {
-    const input = c.req.valid("json");
-    const id = await c.env.SEQUENCES.getByName(objectName("sequence", "portal-org")).next();
-    const now = new Date().toISOString();
-    const blank: OrgRecord = {
-      id,
-      name: input.name,
-      uuid: crypto.randomUUID(),
-      description: null,
-      product: "na",
-      url: null,
-      hideName: false,
-      tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const created = await createTenant(c, "org", String(id), withFields(blank, input, now));
-    // Sequence ids are never handed out twice.
-    if (!created) throw new Error(`org id ${id} was already taken`);
-    annotate(c, { organizationId: id, action: "org_created" });
-    return c.json(viewOf(c, created), 201, etagHeader(created.etag));
-  })
-  .get("/:id", orgIdParam, async (c) => {
-    const { id } = c.req.valid("param");
-    const org = await readTenant(c, "org", String(id));
-    return org ? c.json(viewOf(c, org), 200, etagHeader(org.etag)) : orgNotFound(c, id);
-  })
-  .patch("/:id", orgIdParam, updateOrgBody, async (c) => {
-    const { id } = c.req.valid("param");
-    const { hide_name, ipAllowlist, ...rest } = c.req.valid("json");
-    const set = { ...rest, hideName: hide_name, ...(ipAllowlist ? { ipAllowlist } : {}) };
-    const changed = await changeTenant(
-      c,
-      "org",
-      String(id),
-      // `ipAllowlist: null` lifts the restriction.
-      { op: "update", set, unset: ipAllowlist === null ? ["ipAllowlist"] : [] },
-      answersFor(id),
-    );
-    if (!changed.ok) return changed.reason;
-    annotate(c, { organizationId: id, action: "org_updated" });
-    const org = changed.value.snapshot!;
-    return c.json(viewOf(c, org), 200, etagHeader(org.etag));
-  })
-  .delete("/:id", orgIdParam, async (c) => {
-    const { id } = c.req.valid("param");
-    const org = await readTenant(c, "org", String(id));
-    if (!org) return orgNotFound(c, id);
-    const stale = await staleMembers(c, id, org.members);
-    const deleted = await changeTenant(
-      c,
-      "org",
-      String(id),
-      { op: "delete", staleMembers: stale },
-      answersFor(id),
-    );
-    if (!deleted.ok) return deleted.reason;
-    annotate(c, { organizationId: id, action: "org_deleted" });
-    return c.body(null, 204);
-  });
+const { app: orgsAdmin, route } = portalAdminRoutes();
+
+route("createOrg", async (c, reply) => {
+  const input = c.req.valid("json");
+  const id = await c.env.SEQUENCES.getByName(objectName("sequence", "portal-org")).next();
+  const now = new Date().toISOString();
+  const blank: OrgRecord = {
+    id,
+    name: input.name,
+    uuid: crypto.randomUUID(),
+    description: null,
+    product: "na",
+    url: null,
+    hideName: false,
+    tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const created = await createTenant(c, "org", String(id), withFields(blank, input, now));
+  // Sequence ids are never handed out twice.
+  if (!created) throw new Error(`org id ${id} was already taken`);
+  annotate(c, { organizationId: id, action: "org_created" });
+  return reply(viewOf(c, created), etagHeader(created.etag));
+});
+
+route("getOrg", async (c, reply) => {
+  const { id } = c.req.valid("param");
+  const org = await readTenant(c, "org", String(id));
+  return org ? reply(viewOf(c, org), etagHeader(org.etag)) : orgNotFound(c, id);
+});
+
+route("updateOrg", async (c, reply) => {
+  const { id } = c.req.valid("param");
+  const { hide_name, ipAllowlist, ...rest } = c.req.valid("json");
+  const set = { ...rest, hideName: hide_name, ...(ipAllowlist ? { ipAllowlist } : {}) };
+  const changed = await changeTenant(
+    c,
+    "org",
+    String(id),
+    // `ipAllowlist: null` lifts the restriction.
+    { op: "update", set, unset: ipAllowlist === null ? ["ipAllowlist"] : [] },
+    answersFor(id),
+  );
+  if (!changed.ok) return changed.reason;
+  annotate(c, { organizationId: id, action: "org_updated" });
+  const org = changed.value.snapshot!;
+  return reply(viewOf(c, org), etagHeader(org.etag));
+});
+
+route("deleteOrg", async (c, reply) => {
+  const { id } = c.req.valid("param");
+  const org = await readTenant(c, "org", String(id));
+  if (!org) return orgNotFound(c, id);
+  const stale = await staleMembers(c, id, org.members);
+  const deleted = await changeTenant(
+    c,
+    "org",
+    String(id),
+    { op: "delete", staleMembers: stale },
+    answersFor(id),
+  );
+  if (!deleted.ok) return deleted.reason;
+  annotate(c, { organizationId: id, action: "org_deleted" });
+  return reply();
+});
+
+export { orgsAdmin };

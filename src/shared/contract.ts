@@ -60,6 +60,10 @@ export interface RouteDeclaration<Schemas = unknown, Reason extends string = str
   readonly getHasEffects?: true;
   /** A deprecated route: these headers go on every answer, errors included. */
   readonly deprecated?: Readonly<Record<string, string>>;
+  /** Its success carries the addressed resource's `ETag` (docs/admin.md#versions); the family documents it. */
+  readonly etag?: true;
+  /** It honours `If-Match` (412 when stale, docs/admin.md#versions); the family documents it. */
+  readonly ifMatch?: true;
 }
 
 /** A family's routes by operationId, declared against one schema module and one reason union. */

@@ -51,7 +51,7 @@ export interface ResponseSpec {
   readonly headers?: Readonly<Record<string, HeaderSpec>>;
 }
 
-export type ResponsesSpec = Readonly<Record<number, ResponseSpec>>;
+type ResponsesSpec = Readonly<Record<number, ResponseSpec>>;
 
 export interface OperationSpec {
   readonly method: HttpMethod;
@@ -169,7 +169,7 @@ export function reasonWires<Reason>(
 }
 
 /** Parameters from a zod object schema's shape (path ids, query flags), one per field. */
-export function parametersOf(
+function parametersOf(
   where: ParameterSpec["in"],
   schema: z.core.$ZodObject,
   details: Readonly<Record<string, { description?: string; example?: unknown }>> = {},
@@ -316,12 +316,16 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
         [status]:
           schema === undefined
             ? { description: text.success.description, headers }
-            : jsonResponse(
-                text.success.description,
-                schemaNamed(schema),
-                text.success.examples ?? {},
+            : {
+                description: text.success.description,
+                content: {
+                  "application/json": {
+                    schema: schemaNamed(schema),
+                    ...(text.success.examples === undefined ? {} : { examples: text.success.examples }),
+                  },
+                },
                 headers,
-              ),
+              },
         ...errorResponses(family.envelope, {
           ...text.errors,
           ...family.errorWires(route as RouteDeclaration),

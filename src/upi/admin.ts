@@ -1,29 +1,23 @@
-import { Hono } from "hono";
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant, rotateTenantSecret } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
-import { adminJson, adminParams, emptyBodyAsObject } from "../admin/validate";
+import { adminContractRoutes, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
-import type { AppContext, AppEnv } from "../shared/env";
+import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import { canonicalMobile } from "../shared/identifiers";
 import { recordTenantEvent, registerCustomer, type TenantEventType } from "../shared/tenants";
+import type * as z from "../shared/zod";
+import { upiAdminContract } from "./admin-contract";
+import type * as schemas from "./admin-schema";
 import { DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS, importMerchantPublicKey } from "./signature";
 
-// docs/architecture.md#startup: the route schemas load on the first request that validates.
-const merchantInput = () => import("./admin-schema").then((m) => m.createMerchantSchema);
-const merchantChanges = () => import("./admin-schema").then((m) => m.updateMerchantSchema);
-const merchantParams = () => import("./admin-schema").then((m) => m.merchantParamSchema);
-const keyParams = () => import("./admin-schema").then((m) => m.keyParamSchema);
-const keyInput = () => import("./admin-schema").then((m) => m.putKeySchema);
-const rotateKeyInput = () => import("../admin/schema").then((m) => m.rotateKeySchema);
-const customerParams = () => import("./schema").then((m) => m.customerIdParamSchema);
-const deviceInput = () => import("./schema").then((m) => m.deviceBindingSchema);
-const vpaAccountsInput = () => import("./schema").then((m) => m.vpaAccountsSchema);
+/** The routes of the UPI admin contract, registered by this module and admin-customer-sessions.ts. */
+export const upiAdminRoutes = () => adminContractRoutes(upiAdminContract, () => import("./admin-schema"));
 
 /**
  * docs/admin.md#limits: a merchant holds at most this many
@@ -31,7 +25,7 @@ const vpaAccountsInput = () => import("./schema").then((m) => m.vpaAccountsSchem
  */
 const MAX_MERCHANT_KEYS = 10;
 
-function keyView(key: MerchantKeyRecord) {
+function keyView(key: MerchantKeyRecord): z.output<typeof schemas.merchantKeySchema> {
   return {
     merchantKeyId: key.merchantKeyId,
     status: key.status,
@@ -42,7 +36,10 @@ function keyView(key: MerchantKeyRecord) {
 }
 
 /** What the admin API shows of a merchant: never the API key or its hash. */
-function merchantView(merchant: MerchantRecord, keys: MerchantKeyRecord[]) {
+function merchantView(
+  merchant: MerchantRecord,
+  keys: MerchantKeyRecord[],
+): z.output<typeof schemas.merchantSchema> {
   return {
     merchantId: merchant.merchantId,
     prefix: merchant.prefix,
@@ -77,193 +74,187 @@ const answersFor = (merchantId: string) => ({ notFound: (c: AppContext) => merch
  * `/admin/v1/merchants`: UPI tenants, their signing keys
  * and their customers' state (docs/admin.md#merchants).
  */
-export const merchantsAdmin = new Hono<AppEnv>()
-  .post("/", adminJson(merchantInput), async (c) => {
-    const input = c.req.valid("json");
-    const apiKey = input.apiKey ?? generateSecret();
-    const now = new Date().toISOString();
-    const record: Omit<MerchantRecord, "incarnation"> = {
-      merchantId: input.merchantId,
-      apiKeySha256: await sha256Hex(apiKey),
-      prefix: input.prefix ?? "",
-      signatureMaxAgeSeconds: input.signatureMaxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
-      clientAuthTokenMaxUses: input.clientAuthTokenMaxUses ?? DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES,
-      ...(input.ipAllowlist ? { ipAllowlist: input.ipAllowlist } : {}),
-      createdAt: now,
-      updatedAt: now,
-    };
-    const created = await createTenant(c, "merchant", input.merchantId, record);
-    if (!created) return merchantExists(c, input.merchantId);
-    annotate(c, { merchantId: input.merchantId, action: "merchant_created" });
-    // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
-    const view = viewOf(created);
-    return c.json(input.apiKey ? view : { ...view, apiKey }, 201, {
-      "Cache-Control": "no-store",
-      ...etagHeader(created.etag),
-    });
-  })
-  .get("/:merchantId", adminParams(merchantParams), async (c) => {
-    const { merchantId } = c.req.valid("param");
-    const merchant = await readTenant(c, "merchant", merchantId);
-    return merchant
-      ? c.json(viewOf(merchant), 200, etagHeader(merchant.etag))
-      : merchantNotFound(c, merchantId);
-  })
-  .patch("/:merchantId", adminParams(merchantParams), adminJson(merchantChanges), async (c) => {
-    const { merchantId } = c.req.valid("param");
-    const { ipAllowlist, ...set } = c.req.valid("json");
-    const changed = await changeTenant(
-      c,
-      "merchant",
-      merchantId,
-      // `ipAllowlist: null` lifts the restriction.
-      ipAllowlist === null
-        ? { op: "update", set, unset: ["ipAllowlist"] }
-        : { op: "update", set: { ...set, ipAllowlist } },
-      answersFor(merchantId),
-    );
-    if (!changed.ok) return changed.reason;
-    annotate(c, { merchantId, action: "merchant_updated" });
-    const merchant = changed.value.snapshot!;
-    return c.json(viewOf(merchant), 200, etagHeader(merchant.etag));
-  })
-  .delete("/:merchantId", adminParams(merchantParams), async (c) => {
-    const { merchantId } = c.req.valid("param");
-    // The object ends the incarnation, deletes the record's and every key's copy, and purges the
-    // customers in the background (docs/storage.md#purge).
-    const deleted = await changeTenant(c, "merchant", merchantId, { op: "delete" }, answersFor(merchantId));
-    if (!deleted.ok) return deleted.reason;
-    annotate(c, { merchantId, action: "merchant_deleted" });
-    return c.body(null, 204);
-  })
-  .post(
-    "/:merchantId/rotate-key",
-    adminParams(merchantParams),
-    emptyBodyAsObject,
-    adminJson(rotateKeyInput),
-    async (c) => {
-      const { merchantId } = c.req.valid("param");
-      const rotated = await rotateTenantSecret(
-        c,
-        "merchant",
-        merchantId,
-        c.req.valid("json").graceSeconds,
-        answersFor(merchantId),
-      );
-      if (!rotated.ok) return rotated.reason;
-      annotate(c, { merchantId, action: "merchant_api_key_rotated" });
-      const { secret: apiKey, snapshot } = rotated.value;
-      const merchant = snapshot.record as MerchantRecord;
-      return c.json(
-        { merchantId, apiKey, previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null },
-        200,
-        {
-          "Cache-Control": "no-store",
-          ...etagHeader(snapshot.etag),
-        },
-      );
+const { app: merchantsAdmin, route } = upiAdminRoutes();
+
+route("createMerchant", async (c, reply) => {
+  const input = c.req.valid("json");
+  const apiKey = input.apiKey ?? generateSecret();
+  const now = new Date().toISOString();
+  const record: Omit<MerchantRecord, "incarnation"> = {
+    merchantId: input.merchantId,
+    apiKeySha256: await sha256Hex(apiKey),
+    prefix: input.prefix ?? "",
+    signatureMaxAgeSeconds: input.signatureMaxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
+    clientAuthTokenMaxUses: input.clientAuthTokenMaxUses ?? DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES,
+    ...(input.ipAllowlist ? { ipAllowlist: input.ipAllowlist } : {}),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const created = await createTenant(c, "merchant", input.merchantId, record);
+  if (!created) return merchantExists(c, input.merchantId);
+  annotate(c, { merchantId: input.merchantId, action: "merchant_created" });
+  // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
+  const view = viewOf(created);
+  return reply(input.apiKey ? view : { ...view, apiKey }, {
+    "Cache-Control": "no-store",
+    ...etagHeader(created.etag),
+  });
+});
+
+route("getMerchant", async (c, reply) => {
+  const { merchantId } = c.req.valid("param");
+  const merchant = await readTenant(c, "merchant", merchantId);
+  return merchant ? reply(viewOf(merchant), etagHeader(merchant.etag)) : merchantNotFound(c, merchantId);
+});
+
+route("updateMerchant", async (c, reply) => {
+  const { merchantId } = c.req.valid("param");
+  const { ipAllowlist, ...set } = c.req.valid("json");
+  const changed = await changeTenant(
+    c,
+    "merchant",
+    merchantId,
+    // `ipAllowlist: null` lifts the restriction.
+    ipAllowlist === null
+      ? { op: "update", set, unset: ["ipAllowlist"] }
+      : { op: "update", set: { ...set, ipAllowlist } },
+    answersFor(merchantId),
+  );
+  if (!changed.ok) return changed.reason;
+  annotate(c, { merchantId, action: "merchant_updated" });
+  const merchant = changed.value.snapshot!;
+  return reply(viewOf(merchant), etagHeader(merchant.etag));
+});
+
+route("deleteMerchant", async (c, reply) => {
+  const { merchantId } = c.req.valid("param");
+  // The object ends the incarnation, deletes the record's and every key's copy, and purges the
+  // customers in the background (docs/storage.md#purge).
+  const deleted = await changeTenant(c, "merchant", merchantId, { op: "delete" }, answersFor(merchantId));
+  if (!deleted.ok) return deleted.reason;
+  annotate(c, { merchantId, action: "merchant_deleted" });
+  return reply();
+});
+
+// The body is optional: a bodiless POST rotates without grace.
+route("rotateMerchantApiKey", emptyBodyAsObject, async (c, reply) => {
+  const { merchantId } = c.req.valid("param");
+  const rotated = await rotateTenantSecret(
+    c,
+    "merchant",
+    merchantId,
+    c.req.valid("json").graceSeconds,
+    answersFor(merchantId),
+  );
+  if (!rotated.ok) return rotated.reason;
+  annotate(c, { merchantId, action: "merchant_api_key_rotated" });
+  const { secret: apiKey, snapshot } = rotated.value;
+  const merchant = snapshot.record as MerchantRecord;
+  return reply(
+    { merchantId, apiKey, previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null },
+    { "Cache-Control": "no-store", ...etagHeader(snapshot.etag) },
+  );
+});
+
+route("putMerchantKey", async (c, reply) => {
+  const { merchantId, merchantKeyId } = c.req.valid("param");
+  const { publicKey } = c.req.valid("json");
+  const imported = await importMerchantPublicKey(publicKey);
+  if (!imported.ok) {
+    return adminFailure(c, { code: "invalid_request", message: `publicKey: ${imported.reason}` });
+  }
+  const changed = await changeTenant(
+    c,
+    "merchant",
+    merchantId,
+    {
+      op: "put-merchant-key",
+      keyId: merchantKeyId,
+      publicKeyPem: publicKey.trim(),
+      modulusBits: imported.value.modulusBits,
+      max: MAX_MERCHANT_KEYS,
     },
-  )
-  .put("/:merchantId/keys/:merchantKeyId", adminParams(keyParams), adminJson(keyInput), async (c) => {
-    const { merchantId, merchantKeyId } = c.req.valid("param");
-    const { publicKey } = c.req.valid("json");
-    const imported = await importMerchantPublicKey(publicKey);
-    if (!imported.ok) {
-      return adminFailure(c, { code: "invalid_request", message: `publicKey: ${imported.reason}` });
-    }
-    const changed = await changeTenant(
-      c,
-      "merchant",
-      merchantId,
-      {
-        op: "put-merchant-key",
-        keyId: merchantKeyId,
-        publicKeyPem: publicKey.trim(),
-        modulusBits: imported.value.modulusBits,
-        max: MAX_MERCHANT_KEYS,
-      },
-      answersFor(merchantId),
-    );
-    if (!changed.ok) return changed.reason;
-    annotate(c, { merchantId, merchantKeyId, action: "merchant_key_registered" });
-    const { snapshot, replaced } = changed.value;
-    const key = snapshot!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!;
-    return c.json(keyView(key), replaced ? 200 : 201, etagHeader(snapshot!.etag));
-  })
-  .delete("/:merchantId/keys/:merchantKeyId", adminParams(keyParams), async (c) => {
-    const { merchantId, merchantKeyId } = c.req.valid("param");
-    // Retired, not erased: the id stays visible in the merchant's key list as no longer accepted.
-    const changed = await changeTenant(
-      c,
-      "merchant",
-      merchantId,
-      { op: "retire-merchant-key", keyId: merchantKeyId },
-      {
-        notFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
-        childNotFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
-      },
-    );
-    if (!changed.ok) return changed.reason;
-    annotate(c, { merchantId, merchantKeyId, action: "merchant_key_retired" });
-    return c.body(null, 204, etagHeader(changed.value.snapshot!.etag));
-  })
-  .get("/:merchantId/customers/:customerId", adminParams(customerParams), async (c) => {
-    const { merchantId, customerId } = c.req.valid("param");
-    const merchant = await readTenant(c, "merchant", merchantId);
-    if (!merchant) return merchantNotFound(c, merchantId);
-    const snapshot = await customerObject(c.env, merchantId, merchant.incarnation, customerId).snapshot();
-    return c.json({ merchantId, customerId, ...snapshot });
-  })
-  .put(
-    "/:merchantId/customers/:customerId/device",
-    adminParams(customerParams),
-    adminJson(deviceInput),
-    async (c) => {
-      const { merchantId, customerId } = c.req.valid("param");
-      const input = c.req.valid("json");
-      const mobileNumber = canonicalMobile(input.mobileNumber);
-      if (!mobileNumber) {
-        return adminFailure(c, {
-          code: "invalid_request",
-          message: "mobileNumber: must be a mobile number of 10-15 digits",
-        });
-      }
-      const incarnation = await registerCustomer(c.env, merchantId, customerId);
-      if (incarnation === undefined) return merchantNotFound(c, merchantId);
-      const snapshot = await customerObject(c.env, merchantId, incarnation, customerId).bindDevice({
-        deviceFingerPrint: input.deviceFingerPrint,
-        mobileNumber,
-        activated: input.activated,
-        updatedAt: new Date().toISOString(),
-      });
-      annotate(c, { merchantId, action: "customer_device_bound" });
-      await recordCustomerChange(c, merchantId, "customer_device_bound");
-      return c.json({ merchantId, customerId, ...snapshot });
-    },
-  )
-  .delete("/:merchantId/customers/:customerId/device", adminParams(customerParams), async (c) => {
-    const { merchantId, customerId } = c.req.valid("param");
-    const merchant = await readTenant(c, "merchant", merchantId);
-    if (!merchant) return merchantNotFound(c, merchantId);
-    const unbound = await customerObject(c.env, merchantId, merchant.incarnation, customerId).unbindDevice();
-    if (!unbound) return notFound(c, `Customer ${customerId} has no bound device`);
-    annotate(c, { merchantId, action: "customer_device_unbound" });
-    await recordCustomerChange(c, merchantId, "customer_device_unbound");
-    return c.body(null, 204);
-  })
-  .put(
-    "/:merchantId/customers/:customerId/vpa-accounts",
-    adminParams(customerParams),
-    adminJson(vpaAccountsInput),
-    async (c) => {
-      const { merchantId, customerId } = c.req.valid("param");
-      const incarnation = await registerCustomer(c.env, merchantId, customerId);
-      if (incarnation === undefined) return merchantNotFound(c, merchantId);
-      const snapshot = await customerObject(c.env, merchantId, incarnation, customerId).setVpaAccounts(
-        c.req.valid("json"),
-      );
-      annotate(c, { merchantId, action: "customer_vpa_accounts_set" });
-      await recordCustomerChange(c, merchantId, "customer_accounts_set");
-      return c.json({ merchantId, customerId, ...snapshot });
+    answersFor(merchantId),
+  );
+  if (!changed.ok) return changed.reason;
+  annotate(c, { merchantId, merchantKeyId, action: "merchant_key_registered" });
+  const { snapshot, replaced } = changed.value;
+  const key = keyView(snapshot!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!);
+  const headers = etagHeader(snapshot!.etag);
+  // A replaced key is 200, a new one the declared 201.
+  return replaced ? c.json(key, 200, headers) : reply(key, headers);
+});
+
+route("retireMerchantKey", async (c, reply) => {
+  const { merchantId, merchantKeyId } = c.req.valid("param");
+  // Retired, not erased: the id stays visible in the merchant's key list as no longer accepted.
+  const changed = await changeTenant(
+    c,
+    "merchant",
+    merchantId,
+    { op: "retire-merchant-key", keyId: merchantKeyId },
+    {
+      notFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
+      childNotFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
     },
   );
+  if (!changed.ok) return changed.reason;
+  annotate(c, { merchantId, merchantKeyId, action: "merchant_key_retired" });
+  return reply(etagHeader(changed.value.snapshot!.etag));
+});
+
+route("getCustomerState", async (c, reply) => {
+  const { merchantId, customerId } = c.req.valid("param");
+  const merchant = await readTenant(c, "merchant", merchantId);
+  if (!merchant) return merchantNotFound(c, merchantId);
+  const snapshot = await customerObject(c.env, merchantId, merchant.incarnation, customerId).snapshot();
+  return reply({ merchantId, customerId, ...snapshot });
+});
+
+route("bindCustomerDevice", async (c, reply) => {
+  const { merchantId, customerId } = c.req.valid("param");
+  const input = c.req.valid("json");
+  const mobileNumber = canonicalMobile(input.mobileNumber);
+  if (!mobileNumber) {
+    return adminFailure(c, {
+      code: "invalid_request",
+      message: "mobileNumber: must be a mobile number of 10-15 digits",
+    });
+  }
+  const incarnation = await registerCustomer(c.env, merchantId, customerId);
+  if (incarnation === undefined) return merchantNotFound(c, merchantId);
+  const snapshot = await customerObject(c.env, merchantId, incarnation, customerId).bindDevice({
+    deviceFingerPrint: input.deviceFingerPrint,
+    mobileNumber,
+    activated: input.activated,
+    updatedAt: new Date().toISOString(),
+  });
+  annotate(c, { merchantId, action: "customer_device_bound" });
+  await recordCustomerChange(c, merchantId, "customer_device_bound");
+  return reply({ merchantId, customerId, ...snapshot });
+});
+
+route("unbindCustomerDevice", async (c, reply) => {
+  const { merchantId, customerId } = c.req.valid("param");
+  const merchant = await readTenant(c, "merchant", merchantId);
+  if (!merchant) return merchantNotFound(c, merchantId);
+  const unbound = await customerObject(c.env, merchantId, merchant.incarnation, customerId).unbindDevice();
+  if (!unbound) return notFound(c, `Customer ${customerId} has no bound device`);
+  annotate(c, { merchantId, action: "customer_device_unbound" });
+  await recordCustomerChange(c, merchantId, "customer_device_unbound");
+  return reply();
+});
+
+route("setCustomerVpaAccounts", async (c, reply) => {
+  const { merchantId, customerId } = c.req.valid("param");
+  const incarnation = await registerCustomer(c.env, merchantId, customerId);
+  if (incarnation === undefined) return merchantNotFound(c, merchantId);
+  const snapshot = await customerObject(c.env, merchantId, incarnation, customerId).setVpaAccounts(
+    c.req.valid("json"),
+  );
+  annotate(c, { merchantId, action: "customer_vpa_accounts_set" });
+  await recordCustomerChange(c, merchantId, "customer_accounts_set");
+  return reply({ merchantId, customerId, ...snapshot });
+});
+
+export { merchantsAdmin };
