@@ -13,11 +13,10 @@ import { customersApi } from "./upi/customers-api";
 import { renderCustomerApiFault, renderUpiFault } from "./upi/errors";
 import { upiRoutes } from "./upi/routes";
 
-/** An API family: the paths it owns, where its routes are mounted, and its envelope for faults. */
+/** An API family: the paths it owns, its routes and its envelope for faults. */
 interface Family {
   /** Paths that start with this belong to the family (a prefix without "/" owns itself too). */
   readonly prefix: string;
-  readonly mountAt: string;
   readonly routes: Hono<AppEnv>;
   readonly renderFault: FaultRenderer;
 }
@@ -25,12 +24,12 @@ interface Family {
 // docs/http.md#families-by-prefix: paths belong to families by
 // prefix, and 404/405/413/500 there use that family's envelope.
 export const FAMILIES: readonly Family[] = [
-  { prefix: "/admin/", mountAt: "/", routes: adminRoutes, renderFault: renderAdminFault },
-  { prefix: "/api_auth", mountAt: "/", routes: portalRoutes, renderFault: renderPortalFault },
-  { prefix: "/v2/", mountAt: "/", routes: cprRoutes, renderFault: renderCprFault },
-  { prefix: "/hyperapi/", mountAt: "/", routes: upiRoutes, renderFault: renderUpiFault },
-  { prefix: "/customers", mountAt: "/", routes: customersApi, renderFault: renderCustomerApiFault },
-  { prefix: "/oauth/", mountAt: "/", routes: oauthRoutes, renderFault: renderOAuthFault },
+  { prefix: "/admin/", routes: adminRoutes, renderFault: renderAdminFault },
+  { prefix: "/api_auth", routes: portalRoutes, renderFault: renderPortalFault },
+  { prefix: "/v2/", routes: cprRoutes, renderFault: renderCprFault },
+  { prefix: "/hyperapi/", routes: upiRoutes, renderFault: renderUpiFault },
+  { prefix: "/customers", routes: customersApi, renderFault: renderCustomerApiFault },
+  { prefix: "/oauth/", routes: oauthRoutes, renderFault: renderOAuthFault },
 ];
 
 function belongsTo(path: string, prefix: string): boolean {

@@ -2,8 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { FAMILIES, faultRendererFor } from "./families";
-import { jwksRoutes } from "./oauth/jwks";
-import { metadataRoutes } from "./oauth/metadata";
+import { publicDocumentRoutes } from "./oauth/public-documents";
 import { allowedMethodsResolver } from "./shared/allowed-methods";
 import type { AppEnv } from "./shared/env";
 import { annotate } from "./shared/env";
@@ -56,9 +55,9 @@ app.use((c, next) => {
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 // /openapi.json and /docs are no routes of the Worker: Workers Static Assets built by scripts/assets.mjs.
-app.route("/", jwksRoutes);
-app.route("/", metadataRoutes);
-for (const family of FAMILIES) app.route(family.mountAt, family.routes);
+app.route("/", publicDocumentRoutes);
+// Route paths are full (docs/architecture.md#route-contracts), so every family is mounted at the root.
+for (const family of FAMILIES) app.route("/", family.routes);
 
 app.notFound((c) => {
   const allow = allowedMethods(c.req.path);

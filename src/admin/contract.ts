@@ -7,9 +7,8 @@ import type * as signingKeySchemas from "./signing-keys-schema";
  * The admin routes that are no family's own (docs/admin.md): every tenant's event log
  * (docs/admin.md#event-log) and the signing key store (docs/operations.md#signing-keys), and what every
  * admin contract shares. Each family's tenant administration has its contract beside it
- * (`src/<family>/admin-contract.ts`). The answers that carry a new secret (creation, rotate-key) set
- * `Cache-Control: no-store` in their handlers, not through the `noStore` flag, which would also set it on
- * their errors and document it (docs/admin.md#secrets).
+ * (`src/<family>/admin-contract.ts`). The routes whose answer can carry a new secret (creation,
+ * rotate-key) are `noStore` (docs/admin.md#secrets).
  */
 
 /** Every admin route: the admin bearer token (docs/admin.md#authentication); 401 without it. */

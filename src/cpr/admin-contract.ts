@@ -17,6 +17,7 @@ const REQUEST_KEY = {
 
 export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"]>()({
   createApp: {
+    noStore: true,
     method: "post",
     path: "/admin/v1/apps",
     request: { json: "createAppSchema" },
@@ -52,6 +53,7 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ifMatch: true,
   },
   rotateAppKey: {
+    noStore: true,
     method: "post",
     path: `${APP.path}/rotate-key`,
     request: { ...APP.request, json: "rotateKeySchema" },

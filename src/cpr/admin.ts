@@ -66,10 +66,7 @@ route("createApp", async (c, reply) => {
   annotate(c, { appId: input.appId, action: "app_created" });
   const view = appView(created.record as AppRecord);
   // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
-  return reply(input.appKey ? view : { ...view, appKey }, {
-    "Cache-Control": "no-store",
-    ...etagHeader(created.etag),
-  });
+  return reply(input.appKey ? view : { ...view, appKey }, etagHeader(created.etag));
 });
 
 route("getApp", async (c, reply) => {
@@ -119,7 +116,7 @@ route("rotateAppKey", emptyBodyAsObject, async (c, reply) => {
   const app = snapshot.record as AppRecord;
   return reply(
     { appId, appKey, previousKeyExpiresAt: app.previousKeyExpiresAt ?? null },
-    { "Cache-Control": "no-store", ...etagHeader(snapshot.etag) },
+    etagHeader(snapshot.etag),
   );
 });
 

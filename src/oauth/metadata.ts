@@ -1,8 +1,7 @@
-import { errorResponse, renderPlainFault } from "../shared/fault";
 import { issuerOf, type JwtKind, serviceIssuer } from "../shared/issuers";
-import { contractRoutes, type RouteHandler } from "../shared/route";
+import type { RouteHandler } from "../shared/route";
 import type * as z from "../shared/zod";
-import { publicDocumentContract } from "./contract";
+import type { publicDocumentContract } from "./contract";
 import type * as schemas from "./schema";
 
 /**
@@ -43,28 +42,11 @@ export function authorizationServerMetadata(
   };
 }
 
-/**
- * The routes of the public documents (`contract.ts`), here and in jwks.ts. Nothing is validated: any other
- * path is the ordinary 404.
- */
-export const publicDocumentRoutes = () =>
-  contractRoutes(publicDocumentContract, {
-    loadSchemas: () => import("./schema"),
-    renderIssue: () => errorResponse(renderPlainFault("malformed_json")),
-  });
-
-const metadataResponse =
+/** `GET /.well-known/oauth-authorization-server[/cpr|/upi]`; any other suffix is the ordinary 404. */
+export const serveMetadata =
   (kind?: JwtKind): RouteHandler<typeof schemas, (typeof publicDocumentContract)["getServiceMetadata"]> =>
   (c, reply) =>
     reply(authorizationServerMetadata(c.env, kind), {
       "Cache-Control": METADATA_CACHE_CONTROL,
       ...PUBLIC_DOCUMENT_HEADERS,
     });
-
-/** `GET /.well-known/oauth-authorization-server[/cpr|/upi]`; any other suffix is the ordinary 404. */
-const { app: metadataRoutes, route } = publicDocumentRoutes();
-route("getServiceMetadata", metadataResponse());
-route("getCprIssuerMetadata", metadataResponse("cpr"));
-route("getUpiIssuerMetadata", metadataResponse("upi"));
-
-export { metadataRoutes };

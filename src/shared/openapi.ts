@@ -121,7 +121,7 @@ const HEADER_DESCRIPTIONS: Readonly<Record<string, string>> = {
  * Error responses from named wire errors: grouped by status, identical bodies merged into one
  * example whose summary lists every cause, and each header the wire error sets documented.
  */
-export function errorResponses(
+function errorResponses(
   envelope: DocumentedSchema,
   wires: Readonly<Record<string, WireError>>,
 ): ResponsesSpec {
@@ -183,27 +183,8 @@ function parametersOf(
   }));
 }
 
-/** A JSON body with examples. */
-export function jsonBody(
-  schema: DocumentedSchema,
-  examples: Readonly<Record<string, Example>>,
-  description?: string,
-): RequestBodySpec {
-  return { required: true, description, content: { "application/json": { schema, examples } } };
-}
-
-/** A JSON success response. */
-export function jsonResponse(
-  description: string,
-  schema: DocumentedSchema,
-  examples: Readonly<Record<string, Example>>,
-  headers?: Readonly<Record<string, HeaderSpec>>,
-): ResponseSpec {
-  return { description, content: { "application/json": { schema, examples } }, headers };
-}
-
 /** Token-bearing responses are never cached (docs/http.md#request-ids). */
-export const NO_STORE: Readonly<Record<string, HeaderSpec>> = {
+const NO_STORE: Readonly<Record<string, HeaderSpec>> = {
   "Cache-Control": {
     description: "Always `no-store`: the response carries a credential.",
     example: "no-store",

@@ -24,6 +24,7 @@ const CUSTOMER = {
 
 export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"]>()({
   createMerchant: {
+    noStore: true,
     method: "post",
     path: "/admin/v1/merchants",
     request: { json: "createMerchantSchema" },
@@ -59,6 +60,7 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ifMatch: true,
   },
   rotateMerchantApiKey: {
+    noStore: true,
     method: "post",
     path: `${MERCHANT.path}/rotate-key`,
     request: { ...MERCHANT.request, json: "rotateKeySchema" },

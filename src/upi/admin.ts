@@ -95,10 +95,7 @@ route("createMerchant", async (c, reply) => {
   annotate(c, { merchantId: input.merchantId, action: "merchant_created" });
   // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
   const view = viewOf(created);
-  return reply(input.apiKey ? view : { ...view, apiKey }, {
-    "Cache-Control": "no-store",
-    ...etagHeader(created.etag),
-  });
+  return reply(input.apiKey ? view : { ...view, apiKey }, etagHeader(created.etag));
 });
 
 route("getMerchant", async (c, reply) => {
@@ -152,7 +149,7 @@ route("rotateMerchantApiKey", emptyBodyAsObject, async (c, reply) => {
   const merchant = snapshot.record as MerchantRecord;
   return reply(
     { merchantId, apiKey, previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null },
-    { "Cache-Control": "no-store", ...etagHeader(snapshot.etag) },
+    etagHeader(snapshot.etag),
   );
 });
 

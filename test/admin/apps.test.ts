@@ -104,6 +104,17 @@ describe("admin authentication", () => {
 });
 
 describe("POST /admin/v1/apps", () => {
+  it("keeps every answer of a route that can show a secret out of caches, refusals included", async () => {
+    const input = newApp();
+    expect((await admin("POST", "/apps", input)).status).toBe(201);
+    const again = await admin("POST", "/apps", input);
+    expect(again.status).toBe(409);
+    expect(again.headers.get("Cache-Control")).toBe("no-store");
+    const invalidBody = await admin("POST", "/apps", { appId: "" });
+    expect(invalidBody.status).toBe(400);
+    expect(invalidBody.headers.get("Cache-Control")).toBe("no-store");
+  });
+
   it("creates an app with a generated key, returned once and stored only as its SHA-256", async () => {
     const input = newApp({ name: "Acme", stateTtlSeconds: 3600 });
     const response = await admin("POST", "/apps", input);

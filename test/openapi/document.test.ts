@@ -1,27 +1,12 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import app from "../../src/index";
 import { API_GROUPS, buildOpenApiDocument } from "../../src/openapi/document";
 import { DOCS_PATH, OPENAPI_PATH, STATIC_ASSET_PATHS } from "../../src/openapi/paths";
 import type { MediaSpec, OperationGroup, OperationSpec } from "../../src/shared/openapi";
-import { servedDocument } from "../support/openapi";
+import { servedDocument, servedRoutes } from "../support/openapi";
 import { call, json } from "../support/worker";
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
-
-/**
- * The routes served: the app's as (METHOD, OpenAPI path), middleware (`ALL` on a `/*` pattern) left
- * out, and the static files the asset router serves in front of the Worker (scripts/assets.mjs).
- */
-function servedRoutes(): string[] {
-  const routes = new Set<string>([...STATIC_ASSET_PATHS].map((path) => `GET ${path}`));
-  for (const route of app.routes) {
-    if (route.method === "ALL" && route.path.endsWith("*")) continue;
-    const path = route.path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
-    routes.add(`${route.method} ${path}`);
-  }
-  return [...routes].sort();
-}
 
 function documentedRoutes(document: { paths: Record<string, Record<string, unknown>> }): string[] {
   return Object.entries(document.paths)

@@ -1,0 +1,20 @@
+import { errorResponse, renderPlainFault } from "../shared/fault";
+import { contractRoutes } from "../shared/route";
+import { publicDocumentContract } from "./contract";
+import { serveJwks } from "./jwks";
+import { serveMetadata } from "./metadata";
+
+/**
+ * The public documents a verifier reads (`publicDocumentContract`): the JWKS and the RFC 8414 metadata.
+ * Nothing is validated; any other path is the ordinary 404 in the plain envelope.
+ */
+const { app: publicDocumentRoutes, route } = contractRoutes(publicDocumentContract, {
+  loadSchemas: () => import("./schema"),
+  renderIssue: () => errorResponse(renderPlainFault("malformed_json")),
+});
+route("getJwks", serveJwks);
+route("getServiceMetadata", serveMetadata());
+route("getCprIssuerMetadata", serveMetadata("cpr"));
+route("getUpiIssuerMetadata", serveMetadata("upi"));
+
+export { publicDocumentRoutes };
