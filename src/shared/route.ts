@@ -72,7 +72,7 @@ export function contractRoutes<Schemas, Routes extends Contract<Schemas>>(
       const name = request[target];
       if (name === undefined) return [];
       const load = () => options.loadSchemas().then((schemas) => (schemas as Record<string, never>)[name]);
-      return [validated(target, load, options.renderIssue) as unknown as MiddlewareHandler<AppEnv>];
+      return [validated(target, load, options.renderIssue)];
     });
     const { status, schema } = declaration.success;
     const chain: MiddlewareHandler<AppEnv>[] = [

@@ -1,6 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
-import type { AppContext } from "./env";
+import type { AppContext, AppEnv } from "./env";
 import { isJsonMediaType } from "./media-type";
 import type * as z from "./zod";
 
@@ -68,13 +68,13 @@ function validatorFor<Target extends keyof ValidationTargets, T extends Schema>(
  * yields `{}` (the family's "required" errors follow), and malformed JSON throws before validation
  * (mapped to the family's `malformed_json` fault in `onError`).
  */
-export function validated<Target extends keyof ValidationTargets, T extends Schema>(
-  target: Target,
-  loadSchema: SchemaLoader<T>,
+export function validated(
+  target: keyof ValidationTargets,
+  loadSchema: SchemaLoader<Schema>,
   renderIssue: IssueRenderer,
-) {
+): MiddlewareHandler<AppEnv> {
   let built: MiddlewareHandler | undefined;
-  const middleware: MiddlewareHandler = async (c, next) => {
+  return async (c, next) => {
     if (!built) {
       // Each request awaits its own load (import() of a loaded module is cheap) and only the built validator,
       // a plain function, is shared: a promise one request created and others await hangs them in workerd
@@ -85,6 +85,4 @@ export function validated<Target extends keyof ValidationTargets, T extends Sche
     }
     return built(c, next);
   };
-  // The type the route's `c.req.valid(target)` is inferred from is zValidator's own.
-  return middleware as unknown as ReturnType<typeof hookedValidator<Target, T>>;
 }
