@@ -17,13 +17,13 @@ const REQUEST_KEY = {
 
 export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"]>()({
   createApp: {
-    noStore: true,
     method: "post",
     path: "/admin/v1/apps",
     request: { json: "createAppSchema" },
     success: { status: 201, schema: "appSchema" },
     errors: ["invalid_request", "conflict"],
     security: ADMIN_ONLY,
+    noStore: true,
     etag: true,
   },
   getApp: {
@@ -53,13 +53,13 @@ export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ifMatch: true,
   },
   rotateAppKey: {
-    noStore: true,
     method: "post",
     path: `${APP.path}/rotate-key`,
     request: { ...APP.request, json: "rotateKeySchema" },
     success: { status: 200, schema: "appKeyRotatedSchema" },
     errors: VERSIONED,
     security: ADMIN_ONLY,
+    noStore: true,
     etag: true,
     ifMatch: true,
   },

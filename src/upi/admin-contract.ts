@@ -24,13 +24,13 @@ const CUSTOMER = {
 
 export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"]>()({
   createMerchant: {
-    noStore: true,
     method: "post",
     path: "/admin/v1/merchants",
     request: { json: "createMerchantSchema" },
     success: { status: 201, schema: "merchantSchema" },
     errors: ["invalid_request", "conflict"],
     security: ADMIN_ONLY,
+    noStore: true,
     etag: true,
   },
   getMerchant: {
@@ -60,13 +60,13 @@ export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"
     ifMatch: true,
   },
   rotateMerchantApiKey: {
-    noStore: true,
     method: "post",
     path: `${MERCHANT.path}/rotate-key`,
     request: { ...MERCHANT.request, json: "rotateKeySchema" },
     success: { status: 200, schema: "merchantApiKeyRotatedSchema" },
     errors: VERSIONED,
     security: ADMIN_ONLY,
+    noStore: true,
     etag: true,
     ifMatch: true,
   },
