@@ -181,9 +181,12 @@ function scratchDirectory(onDisk) {
 /**
  * Starts the bundle on 127.0.0.1 (a free port), storage in a fresh temporary directory (`onDisk`:
  * under the OS temp directory even when tmpfs exists). Outbound fetches are answered locally with
- * 502, so nothing leaves the machine.
+ * 502, so nothing leaves the machine. `inspectorPort` opens V8's inspector (bench/profile.mjs).
+ * @param {string} scriptPath
+ * @param {string} configPath
+ * @param {{ onDisk?: boolean, inspectorPort?: number }} [options]
  */
-export async function startWorker(scriptPath, configPath, { onDisk = false } = {}) {
+export async function startWorker(scriptPath, configPath, { onDisk = false, inspectorPort } = {}) {
   const { required, rules, options } = optionsFromWranglerConfig(configPath);
   const secrets = throwawaySecrets();
   const missing = required.filter((name) => !(name in secrets));
@@ -202,6 +205,8 @@ export async function startWorker(scriptPath, configPath, { onDisk = false } = {
     mf = new Miniflare({
       host: "127.0.0.1",
       port: 0,
+      // bench/profile.mjs: V8's profiler reaches the Worker's isolate through this port.
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
       log: new Log(LogLevel.WARN),
       // A placeholder `request.cf`: the real one would be fetched from Cloudflare.
       cf: false,

@@ -35,9 +35,12 @@ interface CacheEntry {
 
 const cache = new BoundedCache<CacheEntry>(CACHE_LIMIT);
 
+const encoder = new TextEncoder();
+
 function keyFor(kind: RecordKind<unknown>, id: string): string {
   const key = `${kind.prefix}:${id}`;
-  if (new TextEncoder().encode(key).byteLength > MAX_KEY_BYTES) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: a short key needs no encoding to be known to fit.
+  if (key.length * 3 > MAX_KEY_BYTES && encoder.encode(key).byteLength > MAX_KEY_BYTES) {
     throw new ConfigStoreError(`config key for ${kind.prefix} is too long`);
   }
   return key;

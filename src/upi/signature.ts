@@ -180,6 +180,7 @@ export function decodeSignature(text: string): Uint8Array | undefined {
 }
 
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
+const encoder = new TextEncoder();
 /** docs/admin.md#input-validation: RSA 2048+ only; 8192 caps the cost of one verification. */
 const MIN_MODULUS_BITS = MIN_RSA_BITS;
 const MAX_MODULUS_BITS = MAX_RSA_BITS;
@@ -243,5 +244,5 @@ export async function verifyMerchantSignature(
   // A truncated or hex-as-base64 signature has the wrong length: refuse it before any RSA work.
   if (signature.byteLength !== Math.ceil(modulusBits / 8)) return false;
   const key = await cachedVerificationKey(publicKeyPem);
-  return crypto.subtle.verify(RSA_PARAMS, key, signature, new TextEncoder().encode(text));
+  return crypto.subtle.verify(RSA_PARAMS, key, signature, encoder.encode(text));
 }
