@@ -52,15 +52,6 @@ export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
   return btoa(binaryOf(view)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-const NON_ASCII = /[\u0080-\uffff]/;
-
-/** base64url without padding of the UTF-8 bytes of `text` (a JWT segment from its JSON). */
-export function utf8ToBase64Url(text: string): string {
-  // ASCII text is its own UTF-8, and btoa takes it as it is: no byte array, no per-byte loop.
-  const base64 = NON_ASCII.test(text) ? toBase64(new TextEncoder().encode(text)) : btoa(text);
-  return base64.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
 /**
  * The bytes of base64 text in the standard or the URL-safe alphabet (RFC 4648 §4, §5; the two
  * alphabets' extra characters mean nothing else), padding optional but, when present, complete.

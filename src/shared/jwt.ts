@@ -1,10 +1,8 @@
 import type { JWTPayload } from "jose";
 import { randomBytes } from "./crypto";
-import { toBase64Url, toHex, utf8ToBase64Url } from "./encoding";
+import { toHex } from "./encoding";
 import { fail, ok, type Result } from "./result";
-import type { KeyRing, SigningAlgorithm } from "./signing-keys";
-
-const encoder = new TextEncoder();
+import type { KeyRing } from "./signing-keys";
 
 /** Token kinds are kept apart by `typ`: a token of one kind never verifies as another. */
 type TokenType = "cpr+jwt" | "upi-session+jwt";
@@ -19,68 +17,7 @@ interface IssueOptions {
   readonly claims: Record<string, unknown>;
 }
 
-/**
- * WebCrypto's signing parameters of each algorithm and what the key must be (RFC 7518 §3.3-3.4, RFC 8037
- * §3.1), the checks jose's SignJWT makes before it signs.
- */
-const SIGNING: Record<
-  SigningAlgorithm,
-  { params: SubtleCryptoSignAlgorithm; key: { name: string; hash?: string; namedCurve?: string } }
-> = {
-  ES256: { params: { name: "ECDSA", hash: "SHA-256" }, key: { name: "ECDSA", namedCurve: "P-256" } },
-  RS256: {
-    params: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-    key: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-  },
-  EdDSA: { params: { name: "Ed25519" }, key: { name: "Ed25519" } },
-};
-
-/** The encoded protected header per active key and `typ`, made (and the key checked) once per ring. */
-const headers = new WeakMap<KeyRing["active"], Map<TokenType, string>>();
-
-function encodedHeader(active: KeyRing["active"], typ: TokenType): string {
-  let byTyp = headers.get(active);
-  if (!byTyp) {
-    checkSigningKey(active.alg, active.privateKey);
-    byTyp = new Map();
-    headers.set(active, byTyp);
-  }
-  let header = byTyp.get(typ);
-  if (header === undefined) {
-    header = utf8ToBase64Url(JSON.stringify({ alg: active.alg, kid: active.kid, typ }));
-    byTyp.set(typ, header);
-  }
-  return header;
-}
-
-/** jose's key checks: the algorithm, curve or hash, the usage, and RSA of at least 2048 bits. */
-function checkSigningKey(alg: SigningAlgorithm, key: CryptoKey): void {
-  const expected = SIGNING[alg].key;
-  const actual = key.algorithm as {
-    name: string;
-    hash?: { name: string };
-    namedCurve?: string;
-    modulusLength?: number;
-  };
-  if (
-    actual.name !== expected.name ||
-    (expected.hash !== undefined && actual.hash?.name !== expected.hash) ||
-    (expected.namedCurve !== undefined && actual.namedCurve !== expected.namedCurve) ||
-    key.type !== "private" ||
-    !key.usages.includes("sign")
-  ) {
-    throw new TypeError(`the active signing key is not a private ${alg} signing key`);
-  }
-  if (alg === "RS256" && (actual.modulusLength ?? 0) < 2048) {
-    throw new TypeError("RS256 requires key modulusLength to be 2048 bits or larger");
-  }
-}
-
-/**
- * Signs a JWT with the ring's active key (RFC 7515 compact serialisation); `jti` is 128 random bits.
- * The same bytes jose's SignJWT makes from this header and payload, without its per-call copies, checks and
- * key preparation: tokens are minted on every hot path (bench/README.md).
- */
+/** Signs a JWT with the ring's active key; `jti` is 128 random bits. */
 export async function issueJwt(
   ring: KeyRing,
   options: IssueOptions,
@@ -95,16 +32,12 @@ export async function issueJwt(
     exp: iat + options.lifetimeSeconds,
     jti: toHex(randomBytes(16)),
   };
-  if (!Number.isFinite(payload.iat) || !Number.isFinite(payload.exp)) {
-    throw new TypeError('"iat" and "exp" claims must be finite numbers');
-  }
-  const signingInput = `${encodedHeader(ring.active, options.typ)}.${utf8ToBase64Url(JSON.stringify(payload))}`;
-  const signature = await crypto.subtle.sign(
-    SIGNING[ring.active.alg].params,
-    ring.active.privateKey,
-    encoder.encode(signingInput),
-  );
-  return { jwt: `${signingInput}.${toBase64Url(signature)}`, payload };
+  // docs/architecture.md#startup: jose loads on first use, like zod.
+  const { SignJWT } = await import("jose/jwt/sign");
+  const jwt = await new SignJWT(payload)
+    .setProtectedHeader({ alg: ring.active.alg, kid: ring.active.kid, typ: options.typ })
+    .sign(ring.active.privateKey);
+  return { jwt, payload };
 }
 
 export type JwtRejection = "malformed" | "unknown_key" | "bad_signature" | "expired" | "wrong_claims";
