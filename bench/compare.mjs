@@ -1,11 +1,11 @@
-// Compares builds of the Worker on one route, side by side (bench/README.md#comparing-builds): each build
+// Compares builds of the Worker on one route, side by side (bench/README.md#comparing-builds-and-profiling): each build
 // runs in its own workerd with its own tenants, and the rounds interleave them (floor, route, floor per
 // build, the order alternating), so a busy machine slows every build alike. Per run it reports the ratio to
 // the floor measured around it and the CPU time per request of workerd (all its threads, from /proc) and of
 // the load generator; the medians over the rounds are what to compare.
 //
-//   node bench/compare.mjs --build /tmp/before        # bundle the working tree (once per version)
-//   node bench/compare.mjs --route upi-signature before=/tmp/before/index.js after=/tmp/after/index.js
+//   npm run bench:compare -- --build /tmp/before        # bundle the working tree (once per version)
+//   npm run bench:compare -- --route upi-signature before=/tmp/before/index.js after=/tmp/after/index.js
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,7 +42,7 @@ if (values.build) {
 const route = ROUTES.find((candidate) => candidate.name === values.route);
 if (!route || positionals.length === 0) {
   console.error(
-    `usage: node bench/compare.mjs --build <dir>\n       node bench/compare.mjs --route <${ROUTES.map((r) => r.name).join("|")}> [--rounds n] [--seconds s] [--connections n] <label>=<bundle index.js> ...`,
+    `usage: npm run bench:compare -- --build <dir>\n       npm run bench:compare -- --route <${ROUTES.map((r) => r.name).join("|")}> [--rounds n] [--seconds s] [--connections n] <label>=<bundle index.js> ...`,
   );
   process.exit(2);
 }

@@ -1,10 +1,10 @@
-// A V8 CPU profile of the Worker's isolate while one route is under load (bench/README.md#profiling): the
+// A V8 CPU profile of the Worker's isolate while one route is under load (bench/README.md#comparing-builds-and-profiling): the
 // bundle runs in workerd with an inspector port, the profiler samples every 100 us during one run, and
 // the profile is written for Chrome DevTools (Performance > Load profile) and summarised: the functions
 // with the most self time and the most inclusive time, in microseconds per request.
 //
-//   node bench/compare.mjs --build /tmp/after
-//   node bench/profile.mjs --route upi-signature --script /tmp/after/index.js --out /tmp/upi.cpuprofile
+//   npm run bench:compare -- --build /tmp/after
+//   npm run bench:profile -- --route upi-signature --script /tmp/after/index.js --out /tmp/upi.cpuprofile
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

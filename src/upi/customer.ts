@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { incarnationObjectName } from "../shared/incarnation";
-import type { Result } from "../shared/result";
+import { fail, ok, type Result } from "../shared/result";
 import {
   type CustomerProfile,
   type CustomerProfileChanges,
@@ -103,9 +103,9 @@ export class UpiCustomer extends DurableObject<Env> {
 
   createProfile(profile: CustomerProfile): Result<CustomerProfile, "customer_exists"> {
     const kv = this.ctx.storage.kv;
-    if (kv.get(PROFILE)) return { ok: false, reason: "customer_exists" };
+    if (kv.get(PROFILE)) return fail("customer_exists");
     kv.put(PROFILE, profile);
-    return { ok: true, value: profile };
+    return ok(profile);
   }
 
   profile(): CustomerProfile | undefined {
@@ -123,11 +123,10 @@ export class UpiCustomer extends DurableObject<Env> {
   ): Result<CustomerProfile, "customer_not_found"> {
     const kv = this.ctx.storage.kv;
     const stored = kv.get<CustomerProfile>(PROFILE);
-    if (!stored || (expectedId !== undefined && stored.id !== expectedId))
-      return { ok: false, reason: "customer_not_found" };
+    if (!stored || (expectedId !== undefined && stored.id !== expectedId)) return fail("customer_not_found");
     const updated: CustomerProfile = { ...stored, ...changes, last_updated: lastUpdated };
     kv.put(PROFILE, updated);
-    return { ok: true, value: updated };
+    return ok(updated);
   }
 
   /** Records a client auth token (by hash) for an existing customer. */
@@ -136,10 +135,10 @@ export class UpiCustomer extends DurableObject<Env> {
     record: ClientTokenRecord,
   ): Result<CustomerProfile, "customer_not_found"> {
     const profile = this.profile();
-    if (!profile) return { ok: false, reason: "customer_not_found" };
+    if (!profile) return fail("customer_not_found");
     this.sweep(record.issuedAt);
     this.ctx.storage.kv.put(`${CLIENT_TOKEN}${tokenHash}`, record);
-    return { ok: true, value: profile };
+    return ok(profile);
   }
 
   /**
@@ -156,10 +155,10 @@ export class UpiCustomer extends DurableObject<Env> {
     const kv = this.ctx.storage.kv;
     const earlier = kv.get<Redemption>(key);
     if (earlier) {
-      if (earlier.requestId !== requestId) return { ok: false, reason: "duplicate_request" };
-      if (earlier.answer) return { ok: true, value: earlier.answer };
+      if (earlier.requestId !== requestId) return fail("duplicate_request");
+      if (earlier.answer) return ok(earlier.answer);
       const inFlight = this.signing.get(payloadHash);
-      if (inFlight) return { ok: true, value: await inFlight };
+      if (inFlight) return ok(await inFlight);
       // Reserved by an attempt that failed before answering: the same requestId may finish the job.
     }
     this.sweep(request.now);
@@ -172,7 +171,7 @@ export class UpiCustomer extends DurableObject<Env> {
     try {
       const answer = await answering;
       kv.put(key, { requestId, keepUntil, answer } satisfies Redemption);
-      return { ok: true, value: answer };
+      return ok(answer);
     } finally {
       this.signing.delete(payloadHash);
     }
@@ -191,12 +190,12 @@ export class UpiCustomer extends DurableObject<Env> {
   ): Promise<Result<SessionAnswer, ClientTokenRejection>> {
     const key = `${CLIENT_TOKEN}${tokenHash}`;
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(key);
-    if (!record) return { ok: false, reason: "client_token_unknown" };
-    if (record.expiresAt <= request.now) return { ok: false, reason: "client_token_expired" };
-    if (record.usesLeft <= 0) return { ok: false, reason: "client_token_used_up" };
-    if (!originAllowed) return { ok: false, reason: "ip_not_allowed" };
+    if (!record) return fail("client_token_unknown");
+    if (record.expiresAt <= request.now) return fail("client_token_expired");
+    if (record.usesLeft <= 0) return fail("client_token_used_up");
+    if (!originAllowed) return fail("ip_not_allowed");
     this.ctx.storage.kv.put(key, { ...record, usesLeft: record.usesLeft - 1 } satisfies ClientTokenRecord);
-    return { ok: true, value: await this.answer(request) };
+    return ok(await this.answer(request));
   }
 
   /** A live client auth token's times, without using it (introspection, docs/tokens.md#introspection). */
