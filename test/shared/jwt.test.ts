@@ -97,6 +97,37 @@ describe("issueJwt", () => {
     expect(payload.jti).not.toBe("fixed");
   });
 
+  it.each([
+    ["ES256", () => es],
+    ["RS256", () => rs],
+    ["EdDSA", () => ed],
+  ] as const)(
+    "makes the header and payload bytes jose's SignJWT makes, signed with an active %s key",
+    async (alg, jwk) => {
+      const active = await keyRingFromSet(signingKeysSecret(jwk()));
+      const { jwt, payload } = await issueJwt(active, {
+        typ: "upi-session+jwt",
+        issuer: ISSUER,
+        audience: "m-1",
+        subject: "c-1",
+        lifetimeSeconds: LIFETIME,
+        now: NOW,
+        // A non-ASCII claim goes through UTF-8 like jose's.
+        claims: { merchantId: "m-1", deviceFingerPrint: "fp-é✓", rev: 0 },
+      });
+      const reference = await new SignJWT(payload)
+        .setProtectedHeader({ alg, kid: jwk().kid!, typ: "upi-session+jwt" })
+        .sign(await importJWK(jwk(), alg));
+      const [header, body, signature] = jwt.split(".");
+      expect(`${header}.${body}`).toBe(reference.split(".").slice(0, 2).join("."));
+      expect(signature).toMatch(/^[A-Za-z0-9_-]+$/);
+      // RSASSA-PKCS1-v1_5 and Ed25519 sign deterministically: the whole token is jose's.
+      if (alg !== "ES256") expect(jwt).toBe(reference);
+      const verified = await verifyJwt(active, jwt, { typ: "upi-session+jwt", issuer: ISSUER, now: NOW });
+      expect(verified).toEqual({ ok: true, value: payload });
+    },
+  );
+
   it("gives every token its own jti", async () => {
     const options = {
       typ: "cpr+jwt",
