@@ -36,8 +36,7 @@ async function appNamed(c: AppContext, appId: string): Promise<AppRecord | undef
 
 async function appByKey(
   c: AppContext,
-  appId: string,
-  appKey: string,
+  { appId, appKey }: Extract<Credentials, { kind: "app-key" }>,
 ): Promise<Result<AppRecord, AccessDenial>> {
   const app = await appNamed(c, appId);
   // Compared even for an unknown app, so that it costs the same as a wrong key (docs/http.md#constant-time).
@@ -88,7 +87,7 @@ export async function admitApp(
 ): Promise<Result<Admitted, AccessDenial>> {
   const found =
     credentials.kind === "app-key"
-      ? await appByKey(c, credentials.appId, credentials.appKey)
+      ? await appByKey(c, credentials)
       : await appByToken(c, credentials.token, credentials.appIdHeader, transactionId, now);
   const ip = clientIp(c.req.raw.headers);
   const ipAdmitted = isAllowed(allowlistOf(found.ok ? found.value.ipAllowlist : ADMITS_NO_ONE), ip);

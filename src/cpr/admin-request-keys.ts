@@ -1,5 +1,6 @@
 import { adminFailure } from "../admin/errors";
 import { changeTenant } from "../admin/tenant-calls";
+import { replyKeyPut } from "../admin/tenant-replies";
 import { etagHeader } from "../admin/versions";
 import { annotate } from "../shared/env";
 import { appNotFound, cprAdminRoutes } from "./admin";
@@ -33,12 +34,9 @@ route("putAppRequestKey", async (c, reply) => {
     { notFound: (ctx) => appNotFound(ctx, appId) },
   );
   if (!changed.ok) return changed.reason;
-  const { snapshot, replaced } = changed.value;
+  const { replaced } = changed.value;
   annotate(c, { appId, keyId, action: replaced ? "request_key_replaced" : "request_key_added" });
-  const view = { appId, keyId, alg: key.alg, createdAt: key.createdAt };
-  const headers = etagHeader(snapshot!.etag);
-  // A replaced key is 200, a new one the declared 201.
-  return replaced ? c.json(view, 200, headers) : reply(view, headers);
+  return replyKeyPut(c, reply, { appId, keyId, alg: key.alg, createdAt: key.createdAt }, changed.value);
 });
 
 route("deleteAppRequestKey", async (c, reply) => {

@@ -1,6 +1,7 @@
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
+import { replyTenant } from "../admin/tenant-replies";
 import { etagHeader } from "../admin/versions";
 import type { PortalUserRecord } from "../shared/config-records";
 import type { AppContext } from "../shared/env";
@@ -92,11 +93,9 @@ route("createPortalUser", async (c, reply) => {
  * the user's `PortalUser` object, so a copy of the old record still cached in KV elsewhere cannot
  * log in either.
  */
-route("getPortalUser", async (c, reply) => {
-  const { email } = c.req.valid("param");
-  const user = await readTenant(c, "portal-user", email);
-  return user ? reply(viewOf(user), etagHeader(user.etag)) : userNotFound(c, email);
-});
+route("getPortalUser", (c, reply) =>
+  replyTenant(c, reply, "portal-user", c.req.valid("param").email, viewOf, userNotFound),
+);
 
 route("updatePortalUser", async (c, reply) => {
   const { email } = c.req.valid("param");

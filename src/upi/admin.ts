@@ -1,6 +1,7 @@
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant, rotateTenantSecret } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
+import { replyKeyPut, replyTenant } from "../admin/tenant-replies";
 import { adminContractRoutes, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records";
@@ -98,11 +99,9 @@ route("createMerchant", async (c, reply) => {
   return reply(input.apiKey ? view : { ...view, apiKey }, etagHeader(created.etag));
 });
 
-route("getMerchant", async (c, reply) => {
-  const { merchantId } = c.req.valid("param");
-  const merchant = await readTenant(c, "merchant", merchantId);
-  return merchant ? reply(viewOf(merchant), etagHeader(merchant.etag)) : merchantNotFound(c, merchantId);
-});
+route("getMerchant", (c, reply) =>
+  replyTenant(c, reply, "merchant", c.req.valid("param").merchantId, viewOf, merchantNotFound),
+);
 
 route("updateMerchant", async (c, reply) => {
   const { merchantId } = c.req.valid("param");
@@ -175,11 +174,8 @@ route("putMerchantKey", async (c, reply) => {
   );
   if (!changed.ok) return changed.reason;
   annotate(c, { merchantId, merchantKeyId, action: "merchant_key_registered" });
-  const { snapshot, replaced } = changed.value;
-  const key = keyView(snapshot!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!);
-  const headers = etagHeader(snapshot!.etag);
-  // A replaced key is 200, a new one the declared 201.
-  return replaced ? c.json(key, 200, headers) : reply(key, headers);
+  const key = changed.value.snapshot!.keys.find((stored) => stored.merchantKeyId === merchantKeyId)!;
+  return replyKeyPut(c, reply, keyView(key), changed.value);
 });
 
 route("retireMerchantKey", async (c, reply) => {
