@@ -1,24 +1,18 @@
 import { BoundedCache } from "./bounded-cache";
 import { loadZod, type Schema, type SchemaLoader } from "./validate";
 
-/**
- * Typed configuration records over the `CONFIG` KV namespace (docs/storage.md#kv-records). This module owns
- * every KV key prefix; records are validated with zod on read and cached per isolate for a few seconds, so
- * hot paths do not pay a KV read per request. KV itself is eventually consistent: a change made in
- * one location can take 60 s or more to be seen in another (docs/storage.md#kv-delay).
- */
+// Typed records over the `CONFIG` KV namespace, validated on read and cached per isolate for a few seconds
+// so hot paths do not pay a KV read per request (docs/storage.md#kv-records, docs/storage.md#kv-delay).
 export interface RecordKind<T> {
   readonly prefix: string;
   /** The record's schema, loaded on the kind's first read or write (docs/architecture.md#startup). */
   readonly loadSchema: SchemaLoader<Schema<T>>;
 }
 
-/** Declares a kind of configuration record stored under `prefix`. */
 export function recordKind<T>(prefix: string, loadSchema: SchemaLoader<Schema<T>>): RecordKind<T> {
   return { prefix, loadSchema };
 }
 
-/** Cache lifetime for records read from KV in this isolate. */
 export const CONFIG_CACHE_TTL_MS = 5_000;
 const CACHE_LIMIT = 1_000;
 // KV rejects keys over 512 bytes; ids are capped far below that before any KV call.
@@ -28,12 +22,7 @@ export class ConfigStoreError extends Error {
   override readonly name = "ConfigStoreError";
 }
 
-interface CacheEntry {
-  readonly value: unknown;
-  readonly expiresAt: number;
-}
-
-const cache = new BoundedCache<CacheEntry>(CACHE_LIMIT);
+const cache = new BoundedCache<{ readonly value: unknown; readonly expiresAt: number }>(CACHE_LIMIT);
 
 const encoder = new TextEncoder();
 
@@ -46,10 +35,6 @@ function keyFor(kind: RecordKind<unknown>, id: string): string {
   return key;
 }
 
-function remember(key: string, value: unknown, now: number): void {
-  cache.set(key, { value, expiresAt: now + CONFIG_CACHE_TTL_MS });
-}
-
 /** Typed access to `CONFIG`; the KV namespace is a seam that tests may replace to inject faults. */
 export class ConfigStore {
   constructor(private readonly kv: KVNamespace) {}
@@ -60,15 +45,11 @@ export class ConfigStore {
     const cached = cache.get(key);
     if (cached && cached.expiresAt > now) return cached.value as T | undefined;
     const value = await this.read(kind, key);
-    remember(key, value, now);
+    cache.set(key, { value, expiresAt: now + CONFIG_CACHE_TTL_MS });
     return value;
   }
 
-  /**
-   * Reads a record straight from KV, bypassing the isolate cache (tests, diagnostics). Never the
-   * basis of a change: tenants are changed only through their tenant objects
-   * (docs/storage.md#tenant-objects).
-   */
+  /** Bypasses the cache (tests, diagnostics); never the basis of a change (docs/storage.md#tenant-objects). */
   async getFresh<T>(kind: RecordKind<T>, id: string): Promise<T | undefined> {
     return this.read(kind, keyFor(kind, id));
   }
@@ -86,7 +67,7 @@ export class ConfigStore {
     cache.delete(key);
   }
 
-  /** Lists the ids of one kind (admin use only: a list is not a hot-path operation). */
+  /** The ids of one kind (never on a hot path). */
   async listIds(kind: RecordKind<unknown>, idPrefix = ""): Promise<string[]> {
     const ids: string[] = [];
     let cursor: string | undefined;
@@ -98,8 +79,8 @@ export class ConfigStore {
     return ids;
   }
 
-  // Read as text, not `"json"`: KV's JSON mode turns a stored `null` into "absent" and throws a bare
-  // SyntaxError on garbage; both are corruption, and corruption must fail closed as ConfigStoreError.
+  // As text: KV's `"json"` reads a stored `null` as absent and garbage as a bare SyntaxError; both are
+  // corruption, which fails closed as ConfigStoreError.
   private async read<T>(kind: RecordKind<T>, key: string): Promise<T | undefined> {
     const text = await this.kv.get(key, "text");
     if (text === null) return undefined;

@@ -1,20 +1,13 @@
 import { digestsEqual, sha256Hex } from "./crypto";
 import { fromBase64 } from "./encoding";
 
-/**
- * The one reader of client credentials (docs/http.md#credentials): the `Authorization` header (RFC 9110
- * §11.6.2, scheme names case-insensitive, surrounding whitespace ignored), HTTP Basic with the
- * form-urlencoding of RFC 6749 §2.3.1, and the portal's `X-Optimus-API-Key`. Every route reads
- * credentials through here, so they are accepted the same way everywhere.
- */
+// The one reader of client credentials, so every route accepts them the same way (docs/http.md#credentials).
 
-// Compared against when the principal is unknown, so an unknown id costs the same hashing and
-// comparison as a wrong secret (docs/http.md#constant-time). No secret hashes to it in practice.
+// An unknown principal is compared against this, at a wrong secret's cost (docs/http.md#constant-time).
 const UNKNOWN_PRINCIPAL_DIGEST = "0".repeat(64);
 
-// RFC 9110 §11.4: `scheme 1*SP token68`. Tabs and extra spaces around the parts are tolerated, as
-// clients and proxies produce them; the credentials are any visible characters (an operator's
-// ADMIN_TOKEN need not be token68), each scheme checks its own form.
+// RFC 9110 §11.4 `scheme 1*SP token68`, tolerating the tabs and spaces clients send; credentials are any
+// visible characters (an ADMIN_TOKEN need not be token68): each scheme checks its own form.
 const AUTHORIZATION = /^[ \t]*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)[ \t]+(\S+)[ \t]*$/;
 
 /** The scheme (lowercased) and credentials of an `Authorization` header; `undefined` when absent or not of that form. */
@@ -38,12 +31,8 @@ export interface BasicCredentials {
 }
 
 /**
- * The two readings of `Authorization: Basic`, to be tried in this order: decoded as RFC 6749
- * §2.3.1 has clients encode them (`acme%2Dapp`, `+` for a space), then raw, for clients that do
- * not encode (RFC 7617 alone). When the decoded reading is the raw one, or the text does not
- * decode (`%zz`, a lone `%`, bytes that are not UTF-8), both entries are the raw reading: callers
- * always check both, so the work does not depend on the form (docs/http.md#constant-time). A reading is never
- * mixed (a decoded username with a raw password).
+ * `Authorization: Basic` read form-decoded (RFC 6749 §2.3.1), then raw; both are the raw reading when it
+ * does not decode. Callers always check both, never mixed (docs/http.md#credentials).
  */
 export type BasicReadings = readonly [BasicCredentials, BasicCredentials];
 
@@ -63,7 +52,6 @@ function utf8OfBase64(text: string): string | undefined {
 /** application/x-www-form-urlencoded decoding, strict: `undefined` for `%zz`, `%` or non-UTF-8 bytes. */
 function formDecode(text: string): string | undefined {
   try {
-    // decodeURIComponent throws on a `%` not followed by two hex digits and on invalid UTF-8.
     return decodeURIComponent(text.replaceAll("+", " "));
   } catch {
     return undefined;
@@ -71,18 +59,14 @@ function formDecode(text: string): string | undefined {
 }
 
 function split(userPass: string): BasicCredentials {
-  // RFC 7617 §2: user-id ":" password; the first colon separates (a username cannot hold one raw).
-  // Without a colon the whole is the username and the password is empty, as some Customer API
-  // clients send the API key alone; an empty password never matches a stored secret.
+  // RFC 7617 §2: the first colon separates. Some Customer API clients send the API key alone: the
+  // password is then empty, which never matches a stored secret.
   const colon = userPass.indexOf(":");
   if (colon === -1) return { username: userPass, password: "" };
   return { username: userPass.slice(0, colon), password: userPass.slice(colon + 1) };
 }
 
-/**
- * Both readings of `Authorization: Basic <base64(user:pass)>` (any case of `Basic`), or
- * `undefined` when the header is absent, another scheme, or not base64 of UTF-8.
- */
+/** Both readings of `Authorization: Basic`; `undefined` when absent, another scheme, or not base64 of UTF-8. */
 export function basicCredentials(header: string | null | undefined): BasicReadings | undefined {
   const parsed = parseAuthorization(header);
   if (parsed?.scheme !== "basic") return undefined;
@@ -95,10 +79,7 @@ export function basicCredentials(header: string | null | undefined): BasicReadin
   return [decoded, raw];
 }
 
-/**
- * The token of an `X-Optimus-API-Key` header (docs/portal.md#session-check): the token itself, or `Bearer
- * <token>` with any case of `Bearer`; surrounding whitespace ignored. `undefined` when absent or empty.
- */
+/** The token of an `X-Optimus-API-Key` header, alone or after `Bearer ` (docs/portal.md#session-check). */
 export function optimusApiKey(header: string | null | undefined): string | undefined {
   const match = /^[ \t]*(?:bearer[ \t]+)?(\S+)[ \t]*$/i.exec(header ?? "");
   return match?.[1];
@@ -112,10 +93,7 @@ interface RotatingSecret {
   readonly previousExpiresAt?: string;
 }
 
-/**
- * True when `presented` is the current secret, or the previous one while its grace lasts. One hash
- * and two fixed-length comparisons whatever the record holds (docs/http.md#constant-time).
- */
+/** `presented` is the current secret, or the previous one in its grace (docs/http.md#constant-time). */
 export async function rotatingSecretMatches(
   presented: string,
   secret: RotatingSecret,

@@ -1,8 +1,5 @@
-/**
- * IPv4/IPv6 addresses and CIDR allowlists, canonical text forms only (docs/http.md#client-ip).
- * Every address is held as 16 bytes; IPv4 `a.b.c.d` is stored as `::ffff:a.b.c.d`, so an
- * IPv4-mapped IPv6 client address matches IPv4 entries and vice versa.
- */
+// IPv4/IPv6 addresses and CIDR allowlists, canonical text only (docs/http.md#client-ip). Addresses are 16
+// bytes, IPv4 as `::ffff:a.b.c.d`, so an IPv4-mapped client matches IPv4 entries and vice versa.
 export type IpAddress = Uint8Array;
 
 interface IpRange {
@@ -18,8 +15,7 @@ const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 const V4_MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
 
 function parseIpv4(text: string): number[] | undefined {
-  if (!IPV4.test(text)) return undefined;
-  return text.split(".").map(Number);
+  return IPV4.test(text) ? text.split(".").map(Number) : undefined;
 }
 
 function parseGroups(part: string, allowTrailingV4: boolean): number[] | undefined {
@@ -76,10 +72,7 @@ function hostBitsClear(address: IpAddress, prefix: number): boolean {
 /** Why an allowlist entry was refused, in words for the admin API's 400. */
 type IpRangeError = "not an IP address or CIDR range" | "CIDR range has host bits set";
 
-/**
- * Parses `address` or `address/prefix` (prefix 0-32 for IPv4, 0-128 for IPv6, no leading zeros).
- * A range with host bits set (`10.0.0.5/24`) is refused: it usually hides a typo.
- */
+/** `address` or `address/prefix` (no leading zeros); host bits set (`10.0.0.5/24`) usually hide a typo. */
 export function parseIpRange(text: string): IpRange | IpRangeError {
   const slash = text.indexOf("/");
   const addressText = slash === -1 ? text : text.slice(0, slash);
@@ -102,12 +95,7 @@ export function parseIpRange(text: string): IpRange | IpRangeError {
 
 /** Compiles stored, already-validated entries; an entry that no longer parses is dropped (matches no one). */
 export function compileAllowlist(entries: readonly string[]): IpAllowlist {
-  const ranges: IpRange[] = [];
-  for (const entry of entries) {
-    const range = parseIpRange(entry);
-    if (typeof range !== "string") ranges.push(range);
-  }
-  return ranges;
+  return entries.map(parseIpRange).filter((range) => typeof range !== "string");
 }
 
 function inRange(address: IpAddress, range: IpRange): boolean {
@@ -123,8 +111,7 @@ function inRange(address: IpAddress, range: IpRange): boolean {
 
 /** True when the address is known and inside one of the ranges; an empty list admits no one. */
 export function isAllowed(allowlist: IpAllowlist, address: IpAddress | undefined): boolean {
-  if (!address) return false;
-  return allowlist.some((range) => inRange(address, range));
+  return address !== undefined && allowlist.some((range) => inRange(address, range));
 }
 
 /** Renders an address for logs: dotted quad for IPv4 (mapped or not), hex groups for IPv6. */
@@ -138,10 +125,8 @@ export function formatIpAddress(address: IpAddress): string {
 
 const compiled = new WeakMap<readonly string[], IpAllowlist>();
 
-/**
- * `compileAllowlist`, memoised on the entries array itself: records served from the config store's
- * isolate cache keep their identity, so a hot path compiles each allowlist once per cache period.
- */
+// Memoised on the entries array: records from the config store's isolate cache keep their identity, so a
+// hot path compiles each allowlist once per cache period.
 export function allowlistOf(entries: readonly string[]): IpAllowlist {
   let list = compiled.get(entries);
   if (!list) {

@@ -3,10 +3,8 @@ import { BoundedCache, remembered } from "./bounded-cache";
 import { fromBase64, toBase64Url, toHex } from "./encoding";
 
 /**
- * Private signing keys at rest (docs/operations.md#signing-keys): AES-256-GCM under a key that HKDF-SHA256
- * derives from `KEY_ENCRYPTION_SECRET`. The kid is the additional data, so a sealed key cannot be moved under
- * another kid. `check` names the secret that sealed it (a second HKDF output, not the AES key), so a
- * changed secret is told apart from a corrupt record in the log.
+ * A private signing key at rest (docs/operations.md#signing-keys): AES-256-GCM, the kid as additional data;
+ * `check` (a second HKDF output) tells a changed secret from a corrupt record.
  */
 export interface SealedKey {
   readonly v: 1;
@@ -15,7 +13,6 @@ export interface SealedKey {
   readonly check: string;
 }
 
-/** A fault of the encryption secret or of a sealed key: a 500 whose message names the cause. */
 class KeySealingError extends Error {
   override readonly name = "KeySealingError";
 }

@@ -1,18 +1,11 @@
 import { fail, ok, type Result } from "./result";
 
-/**
- * The one parser for every public key the service accepts (docs/admin.md#input-validation): CPR request keys
- * (§3.1) and UPI merchant keys (§5). A cheap armour check that scans the text a bounded number of times (no
- * backtracking pattern over a PEM: a regex with nested `\s` runs took seconds on 3,000 spaces),
- * then jose's `importSPKI`, which hands the DER to WebCrypto.
- */
+// The one parser of the public keys the service accepts (docs/admin.md#input-validation). The armour check
+// is linear: no backtracking pattern over a PEM (nested `\s` runs took seconds on 3,000 spaces).
 
 /** The longest PEM any route takes: an 8,192-bit RSA SPKI is ~1,500 characters, with room for CRLFs. */
 export const MAX_PEM_LENGTH = 16_384;
-/**
- * docs/admin.md#input-validation: RSA 2048+ only; the cap
- * bounds the cost of one verification (both families).
- */
+/** docs/admin.md#input-validation: the cap bounds the cost of one verification. */
 export const MIN_RSA_BITS = 2048;
 export const MAX_RSA_BITS = 8192;
 
@@ -49,11 +42,7 @@ export function pemLabel(pem: string): string | undefined {
   return LABEL.test(label) ? label : undefined;
 }
 
-/**
- * Checks the armour of a `PUBLIC KEY` PEM and returns it in canonical form (the base64 without
- * whitespace). Every step is `indexOf`, a slice or a single-class scan: linear in the length, which
- * is bounded by `MAX_PEM_LENGTH`.
- */
+/** A `PUBLIC KEY` PEM's armour checked (indexOf, slices, single-class scans) and made canonical. */
 export function checkPublicKeyArmour(pem: string): Result<string, PemProblem> {
   if (pem.length > MAX_PEM_LENGTH) return fail("too_long");
   const label = pemLabel(pem);
@@ -74,11 +63,7 @@ export function checkPublicKeyArmour(pem: string): Result<string, PemProblem> {
   return ok(`${header}\n${padded}\n${footer}`);
 }
 
-/**
- * Imports a `PUBLIC KEY` PEM as a non-extractable verification key for `alg`. ES256 takes P-256
- * only; an RSA key's size is the caller's to check with `rsaModulusBits`, so that its message can
- * name the size (docs/admin.md#input-validation: 2,048 to 8,192 bits).
- */
+/** A verification key for `alg`; the caller checks an RSA key's size, to name it in its message. */
 export async function importPublicKey(
   pem: string,
   alg: PublicKeyAlgorithm,
@@ -100,7 +85,6 @@ export async function importPublicKey(
   return ok(key);
 }
 
-/** The modulus size of an imported RSA key. */
 export function rsaModulusBits(key: CryptoKey): number {
   return (key.algorithm as CryptoKeyRsaKeyAlgorithm).modulusLength;
 }

@@ -3,6 +3,7 @@ import { openPrivateKey, sealPrivateKey } from "./key-sealing";
 import { fail } from "./result";
 import {
   type Actor,
+  notYetDue,
   type RevocationOutcome,
   RING_CACHE_MS,
   type RotationOutcome,
@@ -20,12 +21,8 @@ import {
   SigningKeysError,
 } from "./signing-keys";
 
-/**
- * The key ring of the signing key store (docs/operations.md#signing-keys), cached per isolate for
- * RING_CACHE_MS: while it is fresh, signing, verification and the JWKS never wait on the store. Changes made
- * in this isolate (rotate, revoke, import) drop the cache
- * at once; elsewhere they arrive within RING_CACHE_MS.
- */
+// The store's key ring (docs/operations.md#signing-keys), cached per isolate for RING_CACHE_MS; a change made
+// in this isolate drops the cache at once, elsewhere it arrives within RING_CACHE_MS.
 
 const SOURCE = "signing key store";
 const STATE_ORDER = { active: 0, next: 1, retired: 2 } as const;
@@ -71,7 +68,7 @@ async function storedKeys(env: Env, now: number, actor: Actor): Promise<StoredKe
     const imported = env.SIGNING_KEYS ? await parseSigningKeys(env.SIGNING_KEYS) : undefined;
     const first = imported ?? [await generateKey("ES256", now)];
     const sealed = await Promise.all(first.map((key) => seal(env, key, imported ? "imported" : "generated")));
-    const next = await seal(env, await generateKey(first[0]!.alg, now), "generated");
+    const next = await newKey(env, first[0]!.alg, now);
     return store.initialize({ ...actor, keys: sealed, next }, now);
   }
   const actives = keys.filter((key) => key.state === "active").length;
@@ -142,14 +139,8 @@ export async function rotateSigningKeys(
 ): Promise<RotationOutcome> {
   const keys = await listSigningKeys(env, now, request);
   const active = keys.find((key) => key.state === "active")!;
-  // The daily cron usually finds nothing due: skip making a key (RSA takes a while). The store
-  // checks again, so this early answer never decides a rotation that it should not.
-  if (
-    request.dueEveryMs !== undefined &&
-    now < (active.activatedAt ?? active.createdAt) + request.dueEveryMs
-  ) {
-    return fail({ code: "not_due" });
-  }
+  // The daily cron usually finds nothing due: skip making a key (RSA is slow); the store checks again.
+  if (notYetDue(active, now, request.dueEveryMs)) return fail({ code: "not_due" });
   const alg = request.alg ?? keys.find((key) => key.state === "next")!.alg;
   const { alg: _alg, ...rest } = request;
   const outcome = await signingKeyStore(env).rotate({ ...rest, next: await newKey(env, alg, now) }, now);
@@ -157,10 +148,7 @@ export async function rotateSigningKeys(
   return outcome;
 }
 
-/**
- * Revokes a key (docs/operations.md#revoke) and drops this
- * isolate's ring, so it stops verifying here at once.
- */
+/** docs/operations.md#revoke: the ring is dropped, so the key stops verifying here at once. */
 export async function revokeSigningKey(
   env: Env,
   request: { kid: string } & Actor,

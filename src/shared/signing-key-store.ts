@@ -4,16 +4,10 @@ import type { SealedKey } from "./key-sealing";
 import { fail, ok, type Result } from "./result";
 import { JWKS_MAX_AGE_SECONDS, JWKS_STALE_SECONDS, type SigningAlgorithm } from "./signing-keys";
 
-/**
- * How long an isolate signs and verifies from its cached ring before asking the store again: the
- * bound on how long a rotation or a revocation takes to reach every location (README).
- */
+/** How long an isolate uses its cached ring: the bound on a rotation's or revocation's reach (README). */
 export const RING_CACHE_MS = 60_000;
 
-/**
- * docs/operations.md#key-states: a key signs only after verifiers can know it. An isolate sees a new key
- * within RING_CACHE_MS, and a verifier keeps a JWKS for max-age plus stale-while-revalidate.
- */
+// docs/operations.md#key-states: a key signs only once every isolate and every verifier's JWKS can know it.
 export const PUBLISH_BEFORE_SIGNING_MS = RING_CACHE_MS + (JWKS_MAX_AGE_SECONDS + JWKS_STALE_SECONDS) * 1000;
 
 /**
@@ -22,10 +16,7 @@ export const PUBLISH_BEFORE_SIGNING_MS = RING_CACHE_MS + (JWKS_MAX_AGE_SECONDS +
  */
 export const LONGEST_TOKEN_MS = 86_400 * 1000;
 
-/**
- * docs/operations.md#key-states: a retired key stays published until every token it signed has expired.
- * Isolates still sign with it until their cached ring expires, so that adds to the longest token.
- */
+// docs/operations.md#key-states: published until its last token expires, plus a ring's life.
 export const RETIRED_KEY_RETENTION_MS = RING_CACHE_MS + LONGEST_TOKEN_MS;
 
 type KeyState = "next" | "active" | "retired";
@@ -39,7 +30,7 @@ export interface StoredKey {
   readonly origin: KeyOrigin;
   readonly publicJwk: JWK;
   readonly sealed: SealedKey;
-  /** When the key was stored, which is when it was first published. Unix ms, like every time here. */
+  /** When the key was stored and first published. Unix ms, like every time here. */
   readonly createdAt: number;
   readonly activatedAt?: number;
   readonly retiredAt?: number;
@@ -48,13 +39,7 @@ export interface StoredKey {
 }
 
 /** A new key for the store: made and sealed by the Worker, so the store never holds a clear private key. */
-export interface SealedMaterial {
-  readonly kid: string;
-  readonly alg: SigningAlgorithm;
-  readonly origin: KeyOrigin;
-  readonly publicJwk: JWK;
-  readonly sealed: SealedKey;
-}
+export type SealedMaterial = Pick<StoredKey, "kid" | "alg" | "origin" | "publicJwk" | "sealed">;
 
 type EventTrigger = "admin" | "schedule" | "startup" | "alarm";
 type KeyEventType = "imported" | "generated" | "rotated" | "revoked" | "removed" | "repaired";
@@ -89,10 +74,8 @@ export type RevocationOutcome = Result<
 const KEYS = "keys";
 
 /**
- * The signing key store (docs/operations.md#signing-keys): one object, named SIGNING_KEY_STORE_NAME. It holds
- * every key with its state and serialises each change (rotation, revocation, repair, removal) as one
- * synchronous read-and-write, so two overlapping rotations make one; it appends each change to the
- * service event log. Times come in as arguments (`now`), so tests drive a key's whole life.
+ * The one signing key store (docs/operations.md#signing-keys): each change is one synchronous
+ * read-and-write, so two overlapping rotations make one. `now` is an argument so tests drive a key's life.
  */
 export class SigningKeyStore extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -111,9 +94,8 @@ export class SigningKeyStore extends DurableObject<Env> {
   }
 
   /**
-   * Fills an empty store: `keys[0]` becomes active (an imported key already signs today; a first
-   * generated key has no verifier to wait for), the rest retired, and `next` is published. A store
-   * that already holds keys is left as it is: the first caller wins.
+   * Fills an empty store (the first caller wins): `keys[0]` active at once (an imported key already signs
+   * today; a first generated key has no verifier to wait for), the rest retired, `next` published.
    */
   async initialize(input: { keys: SealedMaterial[]; next: SealedMaterial } & Actor, now: number) {
     if (this.#keys().length > 0) return this.#keys();
@@ -134,11 +116,7 @@ export class SigningKeyStore extends DurableObject<Env> {
     return keys;
   }
 
-  /**
-   * Makes `next` active, retires the active key and publishes `input.next` (docs/operations.md#rotate-now).
-   * Refused while `next` is younger than PUBLISH_BEFORE_SIGNING_MS unless forced; with `dueEveryMs` (the
-   * schedule) it rotates only when the active key is that old, so a second run finds nothing to do.
-   */
+  /** docs/operations.md#rotate-now; with `dueEveryMs` (the schedule) only when the active key is that old. */
   async rotate(
     input: { next: SealedMaterial; force: boolean; dueEveryMs?: number } & Actor,
     now: number,
@@ -147,9 +125,7 @@ export class SigningKeyStore extends DurableObject<Env> {
     const active = keys.find((key) => key.state === "active");
     const next = keys.find((key) => key.state === "next");
     if (!active || !next) return fail({ code: "not_ready" });
-    if (input.dueEveryMs !== undefined && now < (active.activatedAt ?? active.createdAt) + input.dueEveryMs) {
-      return fail({ code: "not_due" });
-    }
+    if (notYetDue(active, now, input.dueEveryMs)) return fail({ code: "not_due" });
     const signsFrom = next.createdAt + PUBLISH_BEFORE_SIGNING_MS;
     if (now < signsFrom && !input.force) return fail({ code: "too_early", signsFrom });
     const forced = now < signsFrom;
@@ -162,11 +138,7 @@ export class SigningKeyStore extends DurableObject<Env> {
     return ok({ retired: active.kid, active: next.kid, next: input.next.kid, forced });
   }
 
-  /**
-   * Removes a key at once (docs/operations.md#revoke: compromise). Revoking `next` publishes `input.next`
-   * instead; revoking the active key promotes `next` at once, before its publication time (forced), and
-   * publishes `input.next`, so the store always keeps one active and one next key.
-   */
+  /** docs/operations.md#revoke: the store always keeps one active and one next key. */
   async revoke(
     input: { kid: string; next: SealedMaterial } & Actor,
     now: number,
@@ -181,8 +153,7 @@ export class SigningKeyStore extends DurableObject<Env> {
     let published: string | undefined;
     if (target.state === "active") {
       promoted = next!.kid;
-      const index = kept.indexOf(next!);
-      kept[index] = activate(next!, now);
+      kept[kept.indexOf(next!)] = activate(next!, now);
     }
     if (target.state !== "retired") {
       published = input.next.kid;
@@ -198,10 +169,7 @@ export class SigningKeyStore extends DurableObject<Env> {
     return ok({ revoked: target.kid, state: target.state, promoted, next: published });
   }
 
-  /**
-   * Replaces `next` with a key the operator brings (import): it is published now and signs after
-   * the next rotation, like any `next` key. The replaced `next` never signed, so it simply goes.
-   */
+  /** docs/operations.md#import: replaces `next`, which never signed, so it simply goes. */
   async replaceNext(
     input: { next: SealedMaterial } & Actor,
     now: number,
@@ -220,10 +188,8 @@ export class SigningKeyStore extends DurableObject<Env> {
   }
 
   /**
-   * Restores one active and one next key after a fault left the store without them
-   * (docs/operations.md#key-states: the next request repairs). `next` is promoted when there is no active
-   * key; `input.active` is used only when there is neither. Extra
-   * active or next keys (never made by this code) are retired.
+   * Restores one active and one next key after a fault (docs/operations.md#key-states): `next` is promoted,
+   * `input.active` used only when there is neither; extra active or next keys are retired.
    */
   async repair(input: { active: SealedMaterial; next: SealedMaterial } & Actor, now: number) {
     let keys = this.#keys();
@@ -331,6 +297,11 @@ export class SigningKeyStore extends DurableObject<Env> {
   }
 }
 
+/** The schedule's test: the active key is not yet `dueEveryMs` old. */
+export function notYetDue(active: StoredKey, now: number, dueEveryMs: number | undefined): boolean {
+  return dueEveryMs !== undefined && now < (active.activatedAt ?? active.createdAt) + dueEveryMs;
+}
+
 function activate(key: StoredKey, now: number): StoredKey {
   return { ...key, state: "active", activatedAt: now };
 }
@@ -339,10 +310,6 @@ function retire(key: StoredKey, now: number): StoredKey {
   return { ...key, state: "retired", retiredAt: now, removeAt: now + RETIRED_KEY_RETENTION_MS };
 }
 
-/** The one store object. */
-const SIGNING_KEY_STORE_NAME = "signing-keys";
-
-/** The store's stub. */
 export function signingKeyStore(env: Env) {
-  return env.SIGNING_KEY_STORE.getByName(SIGNING_KEY_STORE_NAME);
+  return env.SIGNING_KEY_STORE.getByName("signing-keys");
 }

@@ -3,12 +3,8 @@ import { toHex } from "./encoding";
 import type { privateJwkSchema } from "./signing-keys-schema";
 import type * as z from "./zod";
 
-/**
- * Signing keys as the hot paths use them: a ring whose active key signs and whose published keys
- * verify (docs/tokens.md#verifying-a-token, docs/operations.md#signing-keys). The ring comes from the key
- * store (`signing-key-ring.ts`); this module also parses the `SIGNING_KEYS` secret, a private JWK set that is
- * imported once into an empty store.
- */
+// Signing keys as the hot paths use them: the active key signs, every published key verifies
+// (docs/tokens.md#verifying-a-token, docs/operations.md#signing-keys); and the `SIGNING_KEYS` parser.
 export type SigningAlgorithm = "ES256" | "RS256" | "EdDSA";
 
 export const SIGNING_ALGORITHMS = ["ES256", "RS256", "EdDSA"] as const satisfies readonly SigningAlgorithm[];
@@ -34,10 +30,7 @@ export class SigningKeysError extends Error {
   override readonly name = "SigningKeysError";
 }
 
-/**
- * The JWKS `Cache-Control`: short enough that a new `next` key reaches verifiers well before it
- * signs, long enough that verifiers do not fetch on every token.
- */
+// The JWKS `Cache-Control`: a new `next` key reaches verifiers well before it signs, without a fetch per token.
 export const JWKS_MAX_AGE_SECONDS = 300;
 export const JWKS_STALE_SECONDS = 60;
 export const JWKS_CACHE_CONTROL = `public, max-age=${JWKS_MAX_AGE_SECONDS}, stale-while-revalidate=${JWKS_STALE_SECONDS}`;
@@ -80,34 +73,33 @@ export function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
   return Object.assign(publicJwk, { kid, alg, use: "sig" });
 }
 
-/** The private half of a key as jose signs with it. */
-async function importPrivateKey(material: KeyMaterial, source: string): Promise<CryptoKey> {
+type PublishedKey = Pick<KeyMaterial, "kid" | "alg" | "publicJwk">;
+
+async function importKey({ kid, alg }: PublishedKey, jwk: JWK, source: string): Promise<CryptoKey> {
   try {
     // docs/architecture.md#startup: jose loads on first use, like zod.
     const { importJWK } = await import("jose/key/import");
-    return (await importJWK({ ...material.privateJwk, alg: material.alg }, material.alg)) as CryptoKey;
+    return (await importJWK(jwk, alg)) as CryptoKey;
   } catch {
-    throw new SigningKeysError(`${source} key ${material.kid} cannot be imported`);
+    throw new SigningKeysError(`${source} key ${kid} cannot be imported`);
   }
 }
 
-async function ringKeyOf(key: { kid: string; alg: SigningAlgorithm; publicJwk: JWK }, source: string) {
-  try {
-    const { importJWK } = await import("jose/key/import");
-    const publicKey = (await importJWK(key.publicJwk, key.alg)) as CryptoKey;
-    return { kid: key.kid, alg: key.alg, publicKey, publicJwk: key.publicJwk };
-  } catch {
-    throw new SigningKeysError(`${source} key ${key.kid} cannot be imported`);
-  }
+const importPrivateKey = (key: KeyMaterial, source: string) =>
+  importKey(key, { ...key.privateJwk, alg: key.alg }, source);
+
+async function ringKeyOf(key: PublishedKey, source: string): Promise<RingKey> {
+  const publicKey = await importKey(key, key.publicJwk, source);
+  return { kid: key.kid, alg: key.alg, publicKey, publicJwk: key.publicJwk };
 }
 
 /**
- * A ring from the signing key and every published key (the signing key among them), in the order
- * the JWKS lists them. `source` names where the keys came from in error messages.
+ * A ring from the signing key and every published key (the signing key among them), in JWKS order.
+ * `source` names where the keys came from in error messages.
  */
 export async function buildKeyRing(
   signing: KeyMaterial,
-  published: readonly { kid: string; alg: SigningAlgorithm; publicJwk: JWK }[],
+  published: readonly PublishedKey[],
   source: string,
 ): Promise<KeyRing> {
   const keys = new Map<string, RingKey>();
@@ -126,10 +118,7 @@ export async function buildKeyRing(
   };
 }
 
-/**
- * Parses a private JWK set in the `SIGNING_KEYS` format (each key with a kid; ES256, RS256 or
- * EdDSA), in order. `source` names the input in error messages, which never quote key material.
- */
+/** Parses a `SIGNING_KEYS`-format set in order; error messages name `source`, never key material. */
 export async function parseSigningKeys(
   text: string | undefined,
   source = "SIGNING_KEYS",
@@ -144,11 +133,10 @@ export async function parseSigningKeys(
   const { keySetSchema } = await import("./signing-keys-schema");
   const parsed = keySetSchema.safeParse(json);
   if (!parsed.success) throw new SigningKeysError(`${source} is not a private JWK set with kids`);
-  const seen = new Set<string>();
   const keys: KeyMaterial[] = [];
   for (const jwk of parsed.data.keys) {
-    if (seen.has(jwk.kid)) throw new SigningKeysError(`${source} has kid ${jwk.kid} twice`);
-    seen.add(jwk.kid);
+    if (keys.some((key) => key.kid === jwk.kid))
+      throw new SigningKeysError(`${source} has kid ${jwk.kid} twice`);
     const alg = algorithmFor(jwk, source);
     const material = {
       kid: jwk.kid,
@@ -164,10 +152,7 @@ export async function parseSigningKeys(
   return keys;
 }
 
-/**
- * A ring straight from a `SIGNING_KEYS`-format set: the first key signs, every key verifies. The
- * service signs from the key store (`signingKeyRing`); this is for tests and tools.
- */
+/** For tests and tools: a ring straight from a `SIGNING_KEYS`-format set, whose first key signs. */
 export async function keyRingFromSet(text: string | undefined, source = "SIGNING_KEYS"): Promise<KeyRing> {
   const keys = await parseSigningKeys(text, source);
   return buildKeyRing(keys[0]!, keys, source);
