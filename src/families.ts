@@ -15,14 +15,12 @@ import { upiRoutes } from "./upi/routes";
 
 /** An API family: the paths it owns, its routes and its envelope for faults. */
 interface Family {
-  /** Paths that start with this belong to the family (a prefix without "/" owns itself too). */
   readonly prefix: string;
   readonly routes: Hono<AppEnv>;
   readonly renderFault: FaultRenderer;
 }
 
-// docs/http.md#families-by-prefix: paths belong to families by
-// prefix, and 404/405/413/500 there use that family's envelope.
+// docs/http.md#families-by-prefix: 404/405/413/500 under a family's prefix use its envelope.
 export const FAMILIES: readonly Family[] = [
   { prefix: "/admin/", routes: adminRoutes, renderFault: renderAdminFault },
   { prefix: "/api_auth", routes: portalRoutes, renderFault: renderPortalFault },
@@ -38,7 +36,6 @@ function belongsTo(path: string, prefix: string): boolean {
   return prefix.endsWith("/") || path.length === prefix.length || path[prefix.length] === "/";
 }
 
-/** The fault renderer of the family that owns `path`, or the plain one. */
 export function faultRendererFor(path: string): FaultRenderer {
   return FAMILIES.find((family) => belongsTo(path, family.prefix))?.renderFault ?? renderPlainFault;
 }

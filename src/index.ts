@@ -7,6 +7,7 @@ import { allowedMethodsResolver } from "./shared/allowed-methods";
 import type { AppEnv } from "./shared/env";
 import { annotate } from "./shared/env";
 import { errorResponse, isOverloaded } from "./shared/fault";
+import { faultText } from "./shared/log";
 import { requestContext } from "./shared/request-context";
 import { scheduled } from "./shared/signing-key-schedule";
 import { varsOf } from "./shared/vars";
@@ -21,14 +22,12 @@ function methodNotAllowed(path: string, allow: readonly string[]): Response {
 }
 
 app.use(requestContext());
-// docs/http.md#checked-vars: vars are checked before any
-// route reads or writes state; a bad one is the family's 500.
+// docs/http.md#checked-vars: before any route reads or writes state; a bad var is the family's 500.
 app.use(async (c, next) => {
   c.set("vars", varsOf(c.env));
   await next();
 });
-// docs/http.md#head: HEAD never changes state. Hono answers HEAD by running the GET handler, so on a route
-// whose GET logs in or mints a token (marked `getHasEffects`), HEAD is refused before any route runs.
+// docs/http.md#head: Hono runs the GET handler for HEAD, so HEAD of a `getHasEffects` route is refused here.
 app.use(async (c, next) => {
   if (c.req.method !== "HEAD") return next();
   const allow = allowedMethods(c.req.path);
@@ -36,8 +35,7 @@ app.use(async (c, next) => {
   annotate(c, { reason: "head_on_effectful_get" });
   return methodNotAllowed(c.req.path, allow);
 });
-// docs/http.md#body-cap: over-size bodies are refused before anything parses them. The limit is a var, known
-// only once a request arrives, so the middleware is built on the first request and kept.
+// docs/http.md#body-cap: refused before anything parses it; the cap is a var, so built on first use.
 let limitBody: { maxSize: number; middleware: MiddlewareHandler<AppEnv> } | undefined;
 app.use((c, next) => {
   const { maxBodyBytes } = c.get("vars");
@@ -74,16 +72,12 @@ app.onError((error, c) => {
     return errorResponse(render("malformed_json"));
   }
   const overloaded = isOverloaded(error);
-  // The details go to the log only; the body is the family's fixed 500/503 (docs/http.md#internal-faults).
-  annotate(c, {
-    fault: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : "non-error thrown",
-  });
+  // The body is the family's fixed 500/503 (docs/http.md#internal-faults).
+  annotate(c, { fault: faultText(error) });
   return errorResponse(render(overloaded ? "unavailable" : "internal"));
 });
 
-// The Hono app is the Worker: `fetch` serves requests and the Cron Trigger calls `scheduled`
-// (signing key rotation, docs/operations.md#rotate-now). The
-// app object stays the default export for tests' `app.routes`.
+// The Hono app is the Worker (tests read `app.routes`); Cron calls `scheduled` (docs/operations.md#schedule).
 export default Object.assign(app, { scheduled });
 export { Tenant } from "./admin/tenant";
 export { CprTransaction } from "./cpr/transaction";

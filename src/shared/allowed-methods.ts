@@ -4,12 +4,7 @@ import { COMPOSED_HANDLER } from "hono/utils/constants";
 
 const GET_HAS_EFFECTS = Symbol("getHasEffects");
 
-/**
- * Marks a `GET` route whose answer changes state (logs in, refreshes, mints a token). `HEAD` on it
- * is 405 with `Allow` (docs/http.md#head: `HEAD` never changes state), and `Allow` never offers `HEAD` there.
- * Hono answers `HEAD` by running the `GET` handler, so the refusal comes before any route runs: a
- * middleware in index.ts asks `allowedMethodsResolver`, which reads this mark from the route table.
- */
+/** Marks a `GET` that changes state: `HEAD` there is 405, `Allow` omits it (docs/http.md#head). */
 export function getHasEffects<E extends Env>(): MiddlewareHandler<E> {
   const mark: MiddlewareHandler<E> = async (_c, next) => {
     await next();
@@ -22,17 +17,11 @@ function isMarked(handler: unknown): boolean {
   return (inner as Record<symbol, unknown>)[GET_HAS_EFFECTS] === true;
 }
 
-/**
- * Answers "which methods does this path support?" for 405 responses
- * (docs/http.md#not-found-and-wrong-method), from the app's own route table, so it can never disagree with
- * the routes that exist. Built once per isolate with the same strict matching as the app's router:
- * `/healthz/` is no route, so it has no methods (404).
- */
+/** The methods a path supports, from the app's own route table (docs/http.md#not-found-and-wrong-method). */
 export function allowedMethodsResolver(app: Pick<Hono, "routes">): (path: string) => string[] {
   let router: TrieRouter<readonly [method: string, effects: boolean]> | undefined;
   return (path) => {
-    // docs/http.md#trailing-slash: a trailing slash no route serves is 404, not 405 (the pattern router would
-    // let the slash go and report the methods of the path without it). No route ends in a slash.
+    // docs/http.md#trailing-slash: 404, not the methods of the path without the slash. No route ends in one.
     if (path.length > 1 && path.endsWith("/")) return [];
     if (!router) {
       router = new TrieRouter();

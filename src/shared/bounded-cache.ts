@@ -1,10 +1,4 @@
-/**
- * The service's one keyed per-isolate cache: at most `limit` entries, the oldest dropped first when
- * a new key arrives at a full cache. Every module-level cache keyed by strings uses it, so none
- * grows without bound however many distinct keys (PEMs, secrets, KV records) an isolate meets.
- * (Single-value caches such as the key ring and the vars, and the allowlists memoised in a WeakMap
- * on their record, need no bound.)
- */
+/** Every string-keyed per-isolate cache: at most `limit` entries, the oldest dropped first. */
 export class BoundedCache<V> {
   readonly #entries = new Map<string, V>();
 
@@ -31,10 +25,7 @@ export class BoundedCache<V> {
   }
 }
 
-/**
- * The promise cached under `key`, or the one `load` starts (concurrent callers share it). A
- * promise that rejects is forgotten, so the next call tries again instead of meeting the failure.
- */
+/** The promise cached under `key`, or the one `load` starts; a rejected one is forgotten. */
 export function remembered<T>(
   cache: BoundedCache<Promise<T>>,
   key: string,

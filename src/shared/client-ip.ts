@@ -1,10 +1,6 @@
 import { type IpAddress, parseIpAddress } from "./ip-allowlist";
 
-/**
- * The client's address from `CF-Connecting-IP`, the only header Cloudflare guarantees to set itself
- * (docs/http.md#client-ip). `X-Forwarded-For` and friends are client-controlled and never read. `undefined`
- * means "unknown IP", which no allowlist entry matches.
- */
+/** `CF-Connecting-IP`, which Cloudflare sets itself (docs/http.md#client-ip); `undefined` matches no one. */
 export function clientIp(headers: Headers): IpAddress | undefined {
   const raw = headers.get("CF-Connecting-IP");
   return raw === null ? undefined : parseIpAddress(raw);

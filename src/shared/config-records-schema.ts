@@ -1,20 +1,13 @@
 import { LEGACY_INCARNATION } from "./incarnation";
 import * as z from "./zod";
 
-/**
- * The zod schemas of the KV records in `config-records.ts` (docs/storage.md#kv-records), loaded on the first
- * KV read or write (docs/architecture.md#startup).
- */
+// The schemas of the KV records of `config-records.ts` (docs/storage.md#kv-records), loaded on first use.
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
 
-/** A whole number above 0 (counts, seconds, sequence ids). */
 const positiveInt = () => z.number().check(z.int(), z.positive());
 
-/**
- * The tenant's incarnation (docs/storage.md#incarnations): made on create, never changed by a PATCH, new when
- * the id is created again. A record written before incarnations existed reads as the legacy incarnation.
- */
+// docs/storage.md#incarnations: a record from before incarnations reads as the legacy incarnation.
 const incarnation = z._default(z.string(), LEGACY_INCARNATION);
 
 /** Public key an app registered for CPR request signatures (docs/cpr.md#request-signatures). */
@@ -24,10 +17,7 @@ export const requestKeySchema = z.object({
   createdAt: z.string(),
 });
 
-/**
- * A rotated secret that still authenticates until `previousKeyExpiresAt` (docs/admin.md#grace-rotation:
- * rotation with an overlap); absent when the last rotation had no grace or its grace is over.
- */
+// docs/admin.md#grace-rotation: the previous secret authenticates until `previousKeyExpiresAt`.
 const gracePeriod = { previousKeyExpiresAt: z.optional(z.string()) };
 
 export const appRecordSchema = z.object({
@@ -44,9 +34,7 @@ export const appRecordSchema = z.object({
   ...timestamps,
 });
 
-/**
- * A UPI merchant (docs/upi.md, docs/admin.md#input-validation); `ipAllowlist` absent means no IP restriction.
- */
+/** A UPI merchant (docs/upi.md); `ipAllowlist` absent means no IP restriction. */
 export const merchantRecordSchema = z.object({
   merchantId: z.string(),
   apiKeySha256: z.string(),
@@ -74,10 +62,7 @@ export const merchantKeyRecordSchema = z.object({
   ...timestamps,
 });
 
-/**
- * A portal organization (docs/portal.md#ip-allowlist, seed 001). `ipAllowlist` absent means no restriction; a
- * list, even empty, restricts. Timestamps are UTC instants; the wire shows them in `TIMEZONE`.
- */
+/** A portal organization (docs/portal.md#ip-allowlist): `ipAllowlist` absent means no restriction. */
 export const orgRecordSchema = z.object({
   id: positiveInt(),
   name: z.string(),
@@ -91,11 +76,7 @@ export const orgRecordSchema = z.object({
   ...timestamps,
 });
 
-/**
- * A portal user: only the password hash (a self-describing PBKDF2 string) is kept.
- * `credentialVersion` must equal the user's Durable Object's, so a stale copy of this record
- * (KV delay) cannot log in after a password change, disable or delete.
- */
+/** `credentialVersion` must equal the user object's: a stale KV copy cannot log in. */
 export const portalUserRecordSchema = z.object({
   email: z.string(),
   organizationId: positiveInt(),

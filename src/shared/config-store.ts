@@ -49,7 +49,7 @@ export class ConfigStore {
     return value;
   }
 
-  /** Bypasses the cache (tests, diagnostics); never the basis of a change (docs/storage.md#tenant-objects). */
+  /** Bypasses the cache (tests); never the basis of a change (docs/storage.md#tenant-objects). */
   async getFresh<T>(kind: RecordKind<T>, id: string): Promise<T | undefined> {
     return this.read(kind, keyFor(kind, id));
   }

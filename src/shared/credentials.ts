@@ -66,7 +66,7 @@ function split(userPass: string): BasicCredentials {
   return { username: userPass.slice(0, colon), password: userPass.slice(colon + 1) };
 }
 
-/** Both readings of `Authorization: Basic`; `undefined` when absent, another scheme, or not base64 of UTF-8. */
+/** Both readings of `Authorization: Basic`; `undefined` if absent, another scheme or not base64 of UTF-8. */
 export function basicCredentials(header: string | null | undefined): BasicReadings | undefined {
   const parsed = parseAuthorization(header);
   if (parsed?.scheme !== "basic") return undefined;

@@ -47,10 +47,7 @@ export async function hmacSha256(secret: string, message: string): Promise<Uint8
   return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(message)));
 }
 
-/**
- * Constant-time equality of two strings of any length: both are hashed to fixed-length digests
- * first, so neither content nor length leaks through timing (docs/http.md#constant-time).
- */
+/** Constant-time equality of any two strings, through fixed-length digests (docs/http.md#constant-time). */
 export async function secretsEqual(a: string, b: string): Promise<boolean> {
   const [da, db] = await Promise.all([
     crypto.subtle.digest("SHA-256", encoder.encode(a)),
@@ -63,14 +60,10 @@ export async function secretsEqual(a: string, b: string): Promise<boolean> {
 export function digestsEqual(a: string, b: string): boolean {
   const ea = encoder.encode(a);
   const eb = encoder.encode(b);
-  if (ea.byteLength !== eb.byteLength) return false;
-  return crypto.subtle.timingSafeEqual(ea, eb);
+  return ea.byteLength === eb.byteLength && crypto.subtle.timingSafeEqual(ea, eb);
 }
 
-/**
- * A fresh tenant incarnation (docs/storage.md#incarnations): 128 bits from the CSPRNG as 32 lowercase hex
- * characters, made when a tenant is created and never changed; creating the same id again makes a new one.
- */
+/** A fresh tenant incarnation, 128 random bits (docs/storage.md#incarnations). */
 export function newIncarnation(): string {
   return toHex(randomBytes(16));
 }

@@ -1,12 +1,7 @@
-/**
- * The service's one owner of byte ↔ text encodings: hex, base64 and base64url (RFC 4648). The
- * decoders answer `undefined` for text outside the encoding instead of throwing.
- */
+// The one owner of hex, base64 and base64url (RFC 4648); decoders answer `undefined` rather than throw.
 
-/**
- * The TC39 hex and base64 methods of Uint8Array: native in workerd (no per-byte loop; hashes, token ids and
- * signatures are encoded on every hot request), absent from Node 22, where the loops below stand in.
- */
+// Uint8Array's TC39 hex and base64 methods: native in workerd (hot paths encode on every request), absent
+// from Node 22, where the loops below stand in.
 interface NativeEncoders {
   toHex(): string;
   toBase64(options?: { alphabet?: "base64" | "base64url"; omitPadding?: boolean }): string;
@@ -52,10 +47,7 @@ export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
   return btoa(binaryOf(view)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/**
- * The bytes of base64 text in the standard or the URL-safe alphabet (RFC 4648 §4, §5; the two
- * alphabets' extra characters mean nothing else), padding optional but, when present, complete.
- */
+/** Standard or URL-safe base64 (RFC 4648 §4, §5), padding optional but, when present, complete. */
 export function fromBase64(text: string): Uint8Array | undefined {
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) return undefined;
   let binary: string;
@@ -64,8 +56,8 @@ export function fromBase64(text: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
-  // A plain loop: `Uint8Array.from(binary, callback)` walks the string through its iterator and
-  // was ~5 % of a UPI signed request, which decodes a 256-byte signature (docs/architecture.md#performance).
+  // A plain loop: `Uint8Array.from(binary, callback)` was ~5 % of a UPI signed request
+  // (docs/architecture.md#performance).
   const bytes = new Uint8Array(binary.length);
   for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
   return bytes;

@@ -4,8 +4,7 @@ import type { LogFields } from "./log";
 import type { Vars } from "./vars";
 
 declare global {
-  // docs/operations.md#configuration, docs/operations.md#signing-keys: optional once the key store holds
-  // keys, so not in wrangler.toml's required list (from which `wrangler types` writes the other secrets).
+  // Optional (docs/operations.md#configuration), so not in wrangler.toml's required list of secrets.
   interface Env {
     SIGNING_KEYS?: string;
   }
@@ -16,10 +15,8 @@ declare global {
   }
 }
 
-/** Per-request values shared by middleware and routes. */
 interface RequestVariables {
   requestId: string;
-  /** Fields the request's single log line carries: outcome, denial reason, masked principals. */
   logFields: LogFields;
   config: ConfigStore;
   /** The checked vars (shared/vars): set before any route runs. */

@@ -7,26 +7,15 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[A-Za-z]{2,}$/;
 
 const encoder = new TextEncoder();
 
-/**
- * The length of `text` in UTF-8 bytes: what storage keys are
- * limited by (docs/http.md#storage-key-bounds), not characters.
- */
+/** The length in UTF-8 bytes, which storage keys are limited by (docs/http.md#storage-key-bounds). */
 export function utf8Length(text: string): number {
   return encoder.encode(text).byteLength;
 }
 
-/**
- * The longest email, in UTF-8 bytes: RFC 5321 §4.5.3.1.3 caps a path at 256 octets with its angle
- * brackets, so no deliverable address is longer. An email is a storage key (the portal user's KV record
- * and Durable Objects, docs/http.md#storage-key-bounds), and with
- * this cap every key it is part of stays within KV's 512 bytes.
- */
+/** RFC 5321 §4.5.3.1.3: no deliverable address is longer (docs/http.md#storage-key-bounds). */
 export const MAX_EMAIL_BYTES = 254;
 
-/**
- * Trimmed and lowercased; `undefined` unless it looks like `local@domain.tld` and fits in
- * `MAX_EMAIL_BYTES` (a multibyte address is measured in bytes, not characters).
- */
+/** Trimmed and lowercased; `undefined` unless it looks like `local@domain.tld` within `MAX_EMAIL_BYTES`. */
 export function canonicalEmail(raw: string): string | undefined {
   const email = raw.trim().toLowerCase();
   return email.length <= MAX_EMAIL_BYTES && utf8Length(email) <= MAX_EMAIL_BYTES && EMAIL.test(email)

@@ -1,7 +1,4 @@
-/**
- * What each token family offers to `/oauth/introspect` and `/oauth/revoke` (docs/tokens.md#introspection).
- * Each family implements this in its own folder; the OAuth routes only compose them.
- */
+// What each token family offers to `/oauth/introspect` and `/oauth/revoke` (docs/tokens.md#introspection).
 
 /** The tenant a token belongs to: an introspecting tenant sees only its own tokens. */
 export type TokenOwner =

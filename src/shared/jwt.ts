@@ -47,9 +47,8 @@ export async function issueJwt(
 export type JwtRejection = "malformed" | "unknown_key" | "bad_signature" | "expired" | "wrong_claims";
 
 /**
- * Verifies a JWT against the ring. The algorithm is pinned per key (the header's `alg` must equal
- * the key's), `exp` is required, and `iss` and `typ` must match, so `alg: none`, HS256-with-our-public-key
- * and tokens of another kind all fail. `now` (ms) is injectable for boundary tests.
+ * The header's `alg` must be its key's, `exp` is required, `iss` and `typ` must match: so `alg: none`,
+ * HS256-with-our-public-key and tokens of another kind all fail. `now` (ms) is for boundary tests.
  */
 export async function verifyJwt(
   ring: KeyRing,

@@ -1,12 +1,13 @@
-/**
- * One JSON object per line (docs/http.md#logs). Callers pass only masked values: these helpers are the
- * only way an identifier reaches a log line.
- */
+// One JSON object per line (docs/http.md#logs); an identifier reaches a log line only through these masks.
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
-/** Writes one structured log line. */
 export function logLine(fields: LogFields): void {
   console.log(JSON.stringify(fields));
+}
+
+/** A thrown value as a log line's `fault` field (the details go to the log only). */
+export function faultText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : "non-error thrown";
 }
 
 /** `jane.doe@example.com` → `j***@e***.com`: enough to correlate, not enough to identify. */

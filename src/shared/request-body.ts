@@ -1,11 +1,7 @@
 import { isJsonMediaType } from "./media-type";
 import { fail, ok, type Result } from "./result";
 
-/**
- * The one reader of request bodies that routes parse themselves (Hono's validator reads the
- * others). docs/http.md#media-type: a body is JSON only under `application/json` and a form only under
- * `application/x-www-form-urlencoded` (any case, any parameters); anything else counts as missing.
- */
+// The one reader of bodies routes parse themselves; other types read as missing (docs/http.md#media-type).
 type RequestBody =
   | { readonly kind: "json"; readonly text: string; readonly value: unknown }
   | { readonly kind: "form"; readonly fields: URLSearchParams }

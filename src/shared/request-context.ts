@@ -5,10 +5,7 @@ import { logLine } from "./log";
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/**
- * Sets up each request: its id (echoed when well-formed, else generated; docs/http.md#request-ids), the
- * config store, and exactly one JSON log line when the response is ready.
- */
+/** Each request's id (docs/http.md#request-ids), config store and one JSON log line. */
 export function requestContext(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const incoming = c.req.header("X-Request-Id");

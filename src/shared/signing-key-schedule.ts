@@ -1,14 +1,11 @@
-import { logLine } from "./log";
+import { faultText, logLine } from "./log";
 import { rotateSigningKeys } from "./signing-key-ring";
 
 const DAY_MS = 24 * 3600 * 1000;
 const DEFAULT_ROTATION_DAYS = 30;
 const MAX_ROTATION_DAYS = 365;
 
-/**
- * `SIGNING_KEY_ROTATION_DAYS` (docs/operations.md#schedule): default 30, `0` turns the schedule off, anything
- * but an integer 0-365 is a configuration fault (docs/http.md#checked-vars: checked, not trusted).
- */
+/** `SIGNING_KEY_ROTATION_DAYS` (docs/operations.md#schedule), checked where read. */
 export function rotationDays(value: string | undefined): number {
   if (value === undefined || value === "") return DEFAULT_ROTATION_DAYS;
   const days = Number(value);
@@ -18,11 +15,7 @@ export function rotationDays(value: string | undefined): number {
   return days;
 }
 
-/**
- * The Cron Trigger's work: rotate when the active key is `SIGNING_KEY_ROTATION_DAYS` old. The store
- * decides (`dueEveryMs`), so a run that overlaps another, or a manual rotation, finds nothing due;
- * it never forces, so a `next` key younger than its publication time waits for the next run.
- */
+/** The Cron Trigger's rotation (docs/operations.md#schedule): the store decides what is due, never forced. */
 export async function rotateOnSchedule(env: Env, scheduledTime: number): Promise<string> {
   const days = rotationDays(env.SIGNING_KEY_ROTATION_DAYS);
   if (days === 0) return "disabled";
@@ -45,7 +38,7 @@ export async function scheduled(controller: ScheduledController, env: Env): Prom
       cron: controller.cron,
       task: "signing_key_rotation",
       outcome: "fault",
-      fault: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : "non-error thrown",
+      fault: faultText(error),
     });
     throw error;
   }

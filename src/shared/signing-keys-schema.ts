@@ -1,10 +1,7 @@
 import { SIGNING_ALGORITHMS } from "./signing-keys";
 import * as z from "./zod";
 
-/**
- * The `SIGNING_KEYS` format (a private JWK set, docs/operations.md#signing-keys) and its kids, loaded when a
- * set is parsed or an admin route checks a kid (docs/architecture.md#startup).
- */
+// The `SIGNING_KEYS` format (docs/operations.md#signing-keys) and its kids, loaded on first use.
 
 const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 

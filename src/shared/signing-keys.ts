@@ -30,7 +30,7 @@ export class SigningKeysError extends Error {
   override readonly name = "SigningKeysError";
 }
 
-// The JWKS `Cache-Control`: a new `next` key reaches verifiers well before it signs, without a fetch per token.
+// The JWKS `Cache-Control`: a new `next` key reaches verifiers well before it signs, with no fetch per token.
 export const JWKS_MAX_AGE_SECONDS = 300;
 export const JWKS_STALE_SECONDS = 60;
 export const JWKS_CACHE_CONTROL = `public, max-age=${JWKS_MAX_AGE_SECONDS}, stale-while-revalidate=${JWKS_STALE_SECONDS}`;

@@ -7,11 +7,7 @@ import type * as z from "./zod";
 /** Turns the first failing zod issue into the family's exact wire error (never zod's raw result). */
 export type IssueRenderer = (issue: z.core.$ZodIssue, c: AppContext) => Response | Promise<Response>;
 
-/**
- * Where a route's schema comes from: a loader, `() => import("./schema").then((m) => m.bodySchema)`.
- * docs/architecture.md#startup: zod and every schema are built on the first request that needs them,
- * never at startup, so the schema module is only ever reached through `import()`.
- */
+/** A schema's loader, `() => import("./schema")...`: never at startup (docs/architecture.md#startup). */
 export type SchemaLoader<T extends Schema> = () => Promise<T>;
 
 /** Any zod schema: zod/mini's, or classic zod's in the OpenAPI modules (both are zod core schemas). */
@@ -33,9 +29,8 @@ function hookedValidator<Target extends keyof ValidationTargets, T extends Schem
   return zValidator(
     target,
     schema,
-    async (result, c) => {
-      return result.success ? undefined : renderIssue(result.error.issues[0]!, c as unknown as AppContext);
-    },
+    (result, c) =>
+      result.success ? undefined : renderIssue(result.error.issues[0]!, c as unknown as AppContext),
     // zod 4 strips `issue.input` unless asked; renderers need it to tell "absent" from "wrong type".
     // (The cast: the plugin's result type is conditional on the still-generic schema type.)
     { validationFunction: (s, value) => zod.safeParseAsync(s, value, { reportInput: true }) as never },
@@ -50,9 +45,8 @@ function validatorFor<Target extends keyof ValidationTargets, T extends Schema>(
 ): MiddlewareHandler {
   const validator = hookedValidator(target, schema, renderIssue, zod);
   if (target !== "json") return validator;
-  // docs/http.md#media-type: one JSON media type on every family. Hono's validator also parses
-  // `application/*+json`, so for any other type the body
-  // is validated as `{}` here, as the UPI routes read it.
+  // docs/http.md#media-type: Hono's validator also parses `application/*+json`; any body of another type is
+  // validated as `{}` here, as the UPI routes read it.
   return async (c, next) => {
     if (isJsonMediaType(c.req.header("Content-Type"))) return validator(c as never, next);
     const result = await zod.safeParseAsync(schema, {}, { reportInput: true });
@@ -62,12 +56,7 @@ function validatorFor<Target extends keyof ValidationTargets, T extends Schema>(
   };
 }
 
-/**
- * `zValidator` with the family's renderer as its hook, built from the loaded schema on first use. Two
- * inputs never reach the hook and are handled elsewhere: a content type other than `application/json`
- * yields `{}` (the family's "required" errors follow), and malformed JSON throws before validation
- * (mapped to the family's `malformed_json` fault in `onError`).
- */
+/** `zValidator` with the family's renderer as its hook, built on first use; bad JSON throws (`onError`). */
 export function validated(
   target: keyof ValidationTargets,
   loadSchema: SchemaLoader<Schema>,
@@ -76,10 +65,8 @@ export function validated(
   let built: MiddlewareHandler | undefined;
   return async (c, next) => {
     if (!built) {
-      // Each request awaits its own load (import() of a loaded module is cheap) and only the built validator,
-      // a plain function, is shared: a promise one request created and others await hangs them in workerd
-      // ("Cannot perform I/O on behalf of a different request"), as concurrent first requests did. A failed
-      // load leaves `built` unset, so the next request retries.
+      // Each request awaits its own load: a promise one request made hangs the others that await it in
+      // workerd ("Cannot perform I/O on behalf of a different request"). A failed load is retried.
       const [schema, zod] = await Promise.all([loadSchema(), loadZod()]);
       built ??= validatorFor(target, schema, renderIssue, zod);
     }

@@ -1,9 +1,5 @@
-/**
- * The Worker's vars (docs/operations.md#configuration), parsed and checked once (docs/http.md#checked-vars
- * "Configuration is checked, not trusted"). A missing or invalid var is a fault raised by `varsOf` at the
- * start of every request, before any route reads or writes
- * state: never after a token was minted or a record written.
- */
+// The Worker's vars (docs/operations.md#configuration), checked at the start of every request, before any
+// state is read or written (docs/http.md#checked-vars).
 
 export interface Vars {
   /** The base of every JWT `iss` and of the metadata documents (docs/tokens.md#metadata). */
@@ -42,13 +38,10 @@ function checkIssuer(value: unknown): string {
   if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {
     throw new ConfigurationError("ISSUER must have no query or fragment");
   }
-  // docs/tokens.md#jwks: the Worker serves the JWKS and the metadata documents at the root, and RFC 8414 §3.1
-  // inserts the well-known path before an issuer's path: with `https://host/auth`, jwks_uri and the
-  // documents of `ISSUER/cpr` and `ISSUER/upi` would name URLs no route serves. A trailing slash is
-  // no path (shared/issuers drops it).
+  // docs/http.md#checked-vars: the JWKS and metadata are served at the root (RFC 8414 §3.1), so a path would
+  // name URLs no route serves. A trailing slash is no path (shared/issuers drops it).
   if (url.pathname !== "/") throw new ConfigurationError("ISSUER must be an origin, with no path");
-  // `iss` and the metadata URLs are built from the text as written: it must already be the origin's
-  // canonical spelling (no userinfo, default port, upper-case host or dot segment).
+  // `iss` and the metadata URLs use the text as written: it must be the origin's canonical spelling.
   if (value.replace(/\/$/, "") !== url.origin) {
     throw new ConfigurationError(`ISSUER must be written as its origin, ${url.origin}`);
   }
@@ -88,10 +81,7 @@ export function parseVars(raw: RawVars): Vars {
 
 let cached: { readonly key: string; readonly vars: Vars } | undefined;
 
-/**
- * The checked vars of `env`, parsed once per isolate (again only if the values differ, as they do
- * in tests that swap the env). Throws `ConfigurationError` for a missing or invalid var.
- */
+/** The checked vars of `env`, parsed again only when the values differ (tests swap the env). */
 export function varsOf(env: RawVars): Vars {
   const key = JSON.stringify([env.ISSUER, env.TIMEZONE, env.MAX_BODY_BYTES]);
   if (cached?.key !== key) cached = { key, vars: parseVars(env) };
