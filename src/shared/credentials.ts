@@ -10,7 +10,7 @@ const UNKNOWN_PRINCIPAL_DIGEST = "0".repeat(64);
 // visible characters (an ADMIN_TOKEN need not be token68): each scheme checks its own form.
 const AUTHORIZATION = /^[ \t]*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)[ \t]+(\S+)[ \t]*$/;
 
-/** The scheme (lowercased) and credentials of an `Authorization` header; `undefined` when absent or not of that form. */
+/** The scheme (lowercased) and credentials of an `Authorization` header, if of that form. */
 export function parseAuthorization(
   header: string | null | undefined,
 ): { scheme: string; credentials: string } | undefined {

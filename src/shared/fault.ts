@@ -2,18 +2,9 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DEFAULT_MAX_BODY_BYTES } from "./vars";
 
 /**
- * Failures that any route can meet before or around its own logic (docs/http.md#internal-faults). Every
- * family maps each of them into its own envelope, in the one table of its `errors.ts`.
+ * A failure any route can meet around its own logic (docs/http.md#internal-faults), as a reason of every
+ * family's table (its `errors.ts`); the 413 carries the cap the body exceeded.
  */
-export type Fault =
-  | "not_found"
-  | "method_not_allowed"
-  | "payload_too_large"
-  | "malformed_json"
-  | "internal"
-  | "unavailable";
-
-/** A fault as a reason in a family's table; the 413 carries the cap the body exceeded. */
 export type FaultReason =
   | { code: "not_found" }
   | { code: "method_not_allowed" }
@@ -22,6 +13,8 @@ export type FaultReason =
   | { code: "internal" }
   | { code: "unavailable" };
 
+export type Fault = FaultReason["code"];
+
 /** An error response before it is written: status, JSON body and extra headers. */
 export interface WireError {
   readonly status: ContentfulStatusCode;
@@ -29,11 +22,7 @@ export interface WireError {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/**
- * A family's one mapping from reason to wire error: an entry per reason code (declared with
- * `satisfies`, so a new reason fails the typecheck until it has one), a function of the reason
- * where the reason carries data.
- */
+/** A family's one mapping from reason to wire error (`satisfies` it: a new reason needs an entry). */
 export type WireTable<R extends { code: string }, W extends object = WireError> = {
   readonly [K in R["code"]]: W | ((reason: Extract<R, { code: K }>) => W);
 };
@@ -50,12 +39,10 @@ export function wireOf<R extends { code: string }, W extends object = WireError>
 /** A family's wire error for a fault; the 413's text names the cap (default `MAX_BODY_BYTES`). */
 export type FaultRenderer = (fault: Fault, maxBodyBytes?: number) => WireError;
 
-/** A fault as the reason a family's table maps. */
 export function faultReason(fault: Fault, maxBodyBytes = DEFAULT_MAX_BODY_BYTES): FaultReason {
   return fault === "payload_too_large" ? { code: fault, maxBodyBytes } : { code: fault };
 }
 
-/** The fault renderer over a family's table. */
 export function faultRenderer(table: WireTable<FaultReason>): FaultRenderer {
   return (fault, maxBodyBytes) => wireOf(table, faultReason(fault, maxBodyBytes));
 }
@@ -66,7 +53,6 @@ export function bodyTooLarge({ maxBodyBytes }: { maxBodyBytes: number }): string
   return `Request body exceeds ${size}`;
 }
 
-/** Seconds a client should wait after a 503 from an overloaded Durable Object. */
 export const RETRY_AFTER_SECONDS = "1";
 
 const PLAIN_FAULTS = {
@@ -92,7 +78,6 @@ export function isOverloaded(error: unknown): boolean {
   );
 }
 
-/** Writes a wire error as a JSON response. */
 export function errorResponse(wire: WireError): Response {
   return new Response(JSON.stringify(wire.body), {
     status: wire.status,

@@ -1,7 +1,4 @@
-/**
- * Canonical forms of a person's identifiers (docs/cpr.md#unique-id), shared by CPR uniqueIds and UPI
- * device bindings: two spellings of one person give one canonical string.
- */
+// One canonical string for two spellings of one person's identifier (docs/cpr.md#unique-id, UPI bindings).
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[A-Za-z]{2,}$/;
 
@@ -23,11 +20,7 @@ export function canonicalEmail(raw: string): string | undefined {
     : undefined;
 }
 
-/**
- * Spaces, `-`, `(`, `)` and one leading `+` removed; then 10-15 digits. An 11-digit number starting
- * with `0` loses it, and a 10-digit number gets India's `91` (so `9876543210`, `09876543210`,
- * `+91 98765 43210` and `919876543210` are one person).
- */
+/** 10-15 digits once spaces, `-`, `()` and a leading `+` go; `09876543210`, `9876543210` get India's `91`. */
 export function canonicalMobile(raw: string): string | undefined {
   let digits = raw.replace(/[\s()-]/g, "");
   if (digits.startsWith("+")) digits = digits.slice(1);

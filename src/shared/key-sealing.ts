@@ -21,10 +21,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const SALT = encoder.encode("authedge/signing-keys/v1");
 
-interface Derived {
-  readonly aes: CryptoKey;
-  readonly check: string;
-}
+type Derived = { readonly aes: CryptoKey; readonly check: string };
 
 // Keyed by the secret: one, or two while it is being changed.
 const derivedKeys = new BoundedCache<Promise<Derived>>(16);

@@ -13,7 +13,6 @@ export type PublicKeyAlgorithm = "RS256" | "PS256" | "ES256";
 
 /** Why a text is not a usable public key; each family words it for its admin 400. */
 export type PemProblem =
-  /** Not PEM armour at all, or cut short (no END line). */
   | "not_pem"
   | "too_long"
   /** A private key where a public one belongs: refused before anything decodes it. */
@@ -21,7 +20,6 @@ export type PemProblem =
   /** Armour of another kind, e.g. `RSA PUBLIC KEY` (PKCS#1) or `CERTIFICATE`: see `pemLabel`. */
   | "wrong_label"
   | "not_base64"
-  /** Well-formed armour around bytes that do not import as a key of the asked algorithm. */
   | "wrong_key_type";
 
 const BEGIN = "-----BEGIN ";

@@ -12,15 +12,11 @@ export type RateDecision = Result<void, { retryAfterSeconds: number }>;
 
 const ALLOWED: RateDecision = ok(undefined);
 
-/** An exact limit: at most `limit` attempts per fixed window that opens with the first attempt. */
-interface ExactLimit {
-  readonly scope: string;
-  readonly limit: number;
-  readonly windowMs: number;
-}
-
-/** PBKDF2 attempts per canonical email, known or not (docs/portal.md#lockout still applies inside it). */
-export const LOGIN_ATTEMPTS_PER_EMAIL: ExactLimit = { scope: "login-email", limit: 60, windowMs: 60_000 };
+/**
+ * PBKDF2 attempts per canonical email, known or not, per fixed window that opens with the first attempt
+ * (docs/portal.md#lockout still applies inside it).
+ */
+export const LOGIN_ATTEMPTS_PER_EMAIL = { scope: "login-email", limit: 60, windowMs: 60_000 } as const;
 
 /** The `period` of the `[[ratelimits]]` binding in wrangler.toml: what a refused caller waits at most. */
 const BINDING_PERIOD_SECONDS = 60;

@@ -24,7 +24,6 @@ import {
 // The store's key ring (docs/operations.md#signing-keys), cached per isolate for RING_CACHE_MS; a change made
 // in this isolate drops the cache at once, elsewhere it arrives within RING_CACHE_MS.
 
-const SOURCE = "signing key store";
 const STATE_ORDER = { active: 0, next: 1, retired: 2 } as const;
 
 let cached: { secret: string | undefined; loadedAt: number; ring: Promise<KeyRing> } | undefined;
@@ -56,11 +55,7 @@ export function forgetSigningKeyRing(): void {
   cached = undefined;
 }
 
-/**
- * The store's keys, after filling an empty store (SIGNING_KEYS when set, else a generated key) or
- * repairing one that lacks its active or next key. Everything new is sealed before the store sees
- * it, so a missing KEY_ENCRYPTION_SECRET fails here and writes nothing.
- */
+/** The store's keys, filled or repaired first; new keys are sealed first: a missing secret writes nothing. */
 async function storedKeys(env: Env, now: number, actor: Actor): Promise<StoredKey[]> {
   const store = signingKeyStore(env);
   const keys = await store.read(now);
@@ -81,16 +76,13 @@ async function storedKeys(env: Env, now: number, actor: Actor): Promise<StoredKe
   return store.repair({ ...actor, active, next }, now);
 }
 
-/**
- * The ring of these keys: the active key signs, every stored key (next, active, retired) verifies
- * and is published. Opening the active key proves KEY_ENCRYPTION_SECRET is the one that sealed it.
- */
+/** The active key signs, every stored key verifies; opening it proves KEY_ENCRYPTION_SECRET sealed it. */
 async function ringOf(env: Env, keys: readonly StoredKey[]): Promise<KeyRing> {
   const active = keys.find((key) => key.state === "active");
   if (!active) throw new SigningKeysError("the signing key store has no active key");
   const privateJwk = await openPrivateKey(env.KEY_ENCRYPTION_SECRET, active.kid, active.sealed);
   const published = [...keys].sort(byPublicationOrder);
-  return buildKeyRing({ ...active, privateJwk }, published, SOURCE);
+  return buildKeyRing({ ...active, privateJwk }, published, "signing key store");
 }
 
 /** The JWKS and admin order: active, next, then retired keys, the most recently retired first. */
@@ -128,10 +120,7 @@ export async function listSigningKeys(env: Env, now: number, actor: Actor): Prom
   return keys;
 }
 
-/**
- * Rotates (docs/operations.md#rotate-now). The new `next` key has `alg`, else the algorithm of the current
- * `next`. The ring is reloaded first, so a wrong KEY_ENCRYPTION_SECRET fails before anything is stored.
- */
+/** docs/operations.md#rotate-now: the new `next` has `alg`, else the current `next`'s. */
 export async function rotateSigningKeys(
   env: Env,
   request: { alg?: SigningAlgorithm; force: boolean; dueEveryMs?: number } & Actor,
@@ -169,10 +158,8 @@ export async function importSigningKey(
 ): Promise<StoredKey[] | "kid_taken"> {
   await listSigningKeys(env, now, request);
   const { key, ...actor } = request;
-  const outcome = await signingKeyStore(env).replaceNext(
-    { ...actor, next: await seal(env, key, "imported") },
-    now,
-  );
+  const next = await seal(env, key, "imported");
+  const outcome = await signingKeyStore(env).replaceNext({ ...actor, next }, now);
   forgetSigningKeyRing();
   return outcome;
 }

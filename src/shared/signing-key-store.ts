@@ -55,10 +55,7 @@ interface KeyEvent {
 }
 
 /** Who asked, for the event log. */
-export interface Actor {
-  readonly trigger: EventTrigger;
-  readonly requestId?: string;
-}
+export type Actor = { readonly trigger: EventTrigger; readonly requestId?: string };
 
 /** The kids a rotation moved, or why it did not run (`signsFrom`: when `next` may sign). */
 export type RotationOutcome = Result<
@@ -107,11 +104,7 @@ export class SigningKeyStore extends DurableObject<Env> {
       ...rest.map((key) => retire({ ...key, state: "active", createdAt: now }, now)),
     ];
     this.#write(keys);
-    for (const key of keys) {
-      this.#event(input, now, key.origin === "imported" ? "imported" : "generated", key.kid, {
-        state: key.state,
-      });
-    }
+    for (const key of keys) this.#event(input, now, key.origin, key.kid, { state: key.state });
     await this.#scheduleRemoval(keys);
     return keys;
   }
@@ -148,17 +141,12 @@ export class SigningKeyStore extends DurableObject<Env> {
     if (!target) return fail("not_found");
     const next = keys.find((key) => key.state === "next");
     if (target.state === "active" && !next) return fail("not_ready");
-    const kept = keys.filter((key) => key !== target);
-    let promoted: string | undefined;
-    let published: string | undefined;
-    if (target.state === "active") {
-      promoted = next!.kid;
-      kept[kept.indexOf(next!)] = activate(next!, now);
-    }
-    if (target.state !== "retired") {
-      published = input.next.kid;
-      kept.push({ ...input.next, state: "next", createdAt: now });
-    }
+    const promoted = target.state === "active" ? next!.kid : undefined;
+    const published = target.state === "retired" ? undefined : input.next.kid;
+    const kept = keys
+      .filter((key) => key !== target)
+      .map((key) => (promoted && key === next ? activate(key, now) : key));
+    if (published) kept.push({ ...input.next, state: "next", createdAt: now });
     this.#write(kept);
     this.#event(input, now, "revoked", target.kid, {
       state: target.state,

@@ -20,13 +20,13 @@ export function loadZod(): Promise<ZodFunctions> {
 
 type ZodFunctions = typeof import("./zod-functions");
 
-function hookedValidator<Target extends keyof ValidationTargets, T extends Schema>(
+function validatorFor<Target extends keyof ValidationTargets, T extends Schema>(
   target: Target,
   schema: T,
   renderIssue: IssueRenderer,
   zod: ZodFunctions,
-) {
-  return zValidator(
+): MiddlewareHandler {
+  const validator = zValidator(
     target,
     schema,
     (result, c) =>
@@ -35,15 +35,6 @@ function hookedValidator<Target extends keyof ValidationTargets, T extends Schem
     // (The cast: the plugin's result type is conditional on the still-generic schema type.)
     { validationFunction: (s, value) => zod.safeParseAsync(s, value, { reportInput: true }) as never },
   );
-}
-
-function validatorFor<Target extends keyof ValidationTargets, T extends Schema>(
-  target: Target,
-  schema: T,
-  renderIssue: IssueRenderer,
-  zod: ZodFunctions,
-): MiddlewareHandler {
-  const validator = hookedValidator(target, schema, renderIssue, zod);
   if (target !== "json") return validator;
   // docs/http.md#media-type: Hono's validator also parses `application/*+json`; any body of another type is
   // validated as `{}` here, as the UPI routes read it.
