@@ -280,7 +280,7 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
               : { description: text.requestBody.description }),
             content,
           };
-    const { status, schema } = route.success;
+    const [status, schema] = route.success;
     const headers = { ...(route.noStore ? NO_STORE : {}), ...text.success.headers };
     return {
       method: route.method,

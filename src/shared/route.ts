@@ -74,7 +74,7 @@ export function contractRoutes<Schemas, Routes extends Contract<Schemas>>(
       const load = () => options.loadSchemas().then((schemas) => (schemas as Record<string, never>)[name]);
       return [validated(target, load, options.renderIssue)];
     });
-    const { status, schema } = declaration.success;
+    const [status, schema] = declaration.success;
     const chain: MiddlewareHandler<AppEnv>[] = [
       ...(declaration.getHasEffects ? [getHasEffects<AppEnv>()] : []),
       ...(declaration.deprecated ? [alwaysSet(declaration.deprecated)] : []),
