@@ -4,11 +4,9 @@ import type * as eventSchemas from "./events-schema";
 import type * as signingKeySchemas from "./signing-keys-schema";
 
 /**
- * The admin routes that are no family's own (docs/admin.md): every tenant's event log
- * (docs/admin.md#event-log) and the signing key store (docs/operations.md#signing-keys), and what every
- * admin contract shares. Each family's tenant administration has its contract beside it
- * (`src/<family>/admin-contract.ts`). The routes whose answer can carry a new secret (creation,
- * rotate-key) are `noStore` (docs/admin.md#secrets).
+ * What every admin contract shares, and the admin routes that are no family's own (docs/admin.md): every
+ * tenant's event log (docs/admin.md#event-log) and the signing key store (docs/operations.md#signing-keys).
+ * The routes whose answer can carry a new secret (creation, rotate-key) are `noStore` (docs/admin.md#secrets).
  */
 
 /** An admin contract: every route takes the admin bearer token (docs/admin.md#authentication), 401 without it. */
@@ -19,6 +17,11 @@ export const declareAdminRoutes = <Schemas>() =>
 export const ADDRESSED = ["invalid_request", "not_found"] as const;
 /** A change of a tenant also refuses a stale `If-Match` (412, docs/admin.md#versions). */
 export const VERSIONED = [...ADDRESSED, "precondition_failed"] as const;
+/** Reading a tenant answers its `ETag`; changing it honours `If-Match` and answers the new `ETag`. */
+export const READ = { errors: ADDRESSED, etag: true } as const;
+export const CHANGE = { errors: VERSIONED, etag: true, ifMatch: true } as const;
+/** Deleting it honours `If-Match` (there is no version left to answer). */
+export const REMOVAL = { errors: VERSIONED, ifMatch: true } as const;
 
 // docs/admin.md#event-log: the log belongs to the id, so an unknown one answers an empty page (no 404).
 const events = { success: [200, "eventPageSchema"], errors: ["invalid_request"], etag: true } as const;

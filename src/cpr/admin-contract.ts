@@ -1,4 +1,4 @@
-import { ADDRESSED, declareAdminRoutes, VERSIONED } from "../admin/contract";
+import { ADDRESSED, CHANGE, declareAdminRoutes, READ, REMOVAL } from "../admin/contract";
 import type * as schemas from "./admin-schema";
 
 /**
@@ -21,48 +21,29 @@ export const cprAdminContract = declareAdminRoutes<typeof schemas>()({
     noStore: true,
     etag: true,
   },
-  getApp: {
-    route: `GET ${APP}`,
-    request: BY_APP,
-    success: [200, "appSchema"],
-    errors: ADDRESSED,
-    etag: true,
-  },
+  getApp: { route: `GET ${APP}`, request: BY_APP, success: [200, "appSchema"], ...READ },
   updateApp: {
     route: `PATCH ${APP}`,
     request: { ...BY_APP, json: "updateAppSchema" },
     success: [200, "appSchema"],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
+    ...CHANGE,
   },
-  deleteApp: { route: `DELETE ${APP}`, request: BY_APP, success: [204], errors: VERSIONED, ifMatch: true },
+  deleteApp: { route: `DELETE ${APP}`, request: BY_APP, success: [204], ...REMOVAL },
   rotateAppKey: {
     route: `POST ${APP}/rotate-key`,
     request: { ...BY_APP, json: "rotateKeySchema" },
     success: [200, "appKeyRotatedSchema"],
-    errors: VERSIONED,
+    ...CHANGE,
     noStore: true,
-    etag: true,
-    ifMatch: true,
   },
   putAppRequestKey: {
     route: `PUT ${REQUEST_KEY}`,
     request: { ...BY_KEY, json: "putRequestKeySchema" },
     // 200 when it replaced a key of the same id.
     success: [201, "requestKeySchema"],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
+    ...CHANGE,
   },
-  deleteAppRequestKey: {
-    route: `DELETE ${REQUEST_KEY}`,
-    request: BY_KEY,
-    success: [204],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
-  },
+  deleteAppRequestKey: { route: `DELETE ${REQUEST_KEY}`, request: BY_KEY, success: [204], ...CHANGE },
   revokeTransaction: {
     route: `POST ${APP}/transactions/{transactionId}/revoke`,
     request: { param: "transactionParamsSchema" },

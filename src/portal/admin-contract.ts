@@ -1,4 +1,4 @@
-import { ADDRESSED, declareAdminRoutes, VERSIONED } from "../admin/contract";
+import { CHANGE, declareAdminRoutes, READ, REMOVAL, VERSIONED } from "../admin/contract";
 import type * as schemas from "./admin-schema";
 
 /**
@@ -20,66 +20,36 @@ export const portalAdminContract = declareAdminRoutes<typeof schemas>()({
     errors: ["invalid_request"],
     etag: true,
   },
-  getOrg: {
-    route: `GET ${ORG}`,
-    request: BY_ORG,
-    success: [200, "orgAdminSchema"],
-    errors: ADDRESSED,
-    etag: true,
-  },
+  getOrg: { route: `GET ${ORG}`, request: BY_ORG, success: [200, "orgAdminSchema"], ...READ },
   updateOrg: {
     route: `PATCH ${ORG}`,
     request: { ...BY_ORG, json: "updateOrgSchema" },
     success: [200, "orgAdminSchema"],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
+    ...CHANGE,
   },
   // An org is deleted only once it has no users (409).
   deleteOrg: {
     route: `DELETE ${ORG}`,
     request: BY_ORG,
     success: [204],
+    ...REMOVAL,
     errors: [...VERSIONED, "conflict"],
-    ifMatch: true,
   },
   // If-Match names the org's version: the user joins the org's list.
   createPortalUser: {
     route: `POST ${ORG}/users`,
     request: { ...BY_ORG, json: "createUserSchema" },
     success: [201, "userSchema"],
+    ...CHANGE,
     errors: [...VERSIONED, "conflict"],
-    etag: true,
-    ifMatch: true,
   },
-  getPortalUser: {
-    route: `GET ${USER}`,
-    request: BY_USER,
-    success: [200, "userSchema"],
-    errors: ADDRESSED,
-    etag: true,
-  },
+  getPortalUser: { route: `GET ${USER}`, request: BY_USER, success: [200, "userSchema"], ...READ },
   updatePortalUser: {
     route: `PATCH ${USER}`,
     request: { ...BY_USER, json: "updateUserSchema" },
     success: [200, "userSchema"],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
+    ...CHANGE,
   },
-  deletePortalUser: {
-    route: `DELETE ${USER}`,
-    request: BY_USER,
-    success: [204],
-    errors: VERSIONED,
-    ifMatch: true,
-  },
-  unlockPortalUser: {
-    route: `POST ${USER}/unlock`,
-    request: BY_USER,
-    success: [204],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
-  },
+  deletePortalUser: { route: `DELETE ${USER}`, request: BY_USER, success: [204], ...REMOVAL },
+  unlockPortalUser: { route: `POST ${USER}/unlock`, request: BY_USER, success: [204], ...CHANGE },
 });

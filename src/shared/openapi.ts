@@ -3,15 +3,12 @@ import type { Contract, HttpMethod, RequestTarget, RouteDeclaration, SecuritySch
 import type { Fault, FaultRenderer, WireError } from "./fault";
 
 /**
- * What a family says about its routes for the OpenAPI document. Schemas are the zod schemas the
- * routes validate with (one source of truth); error examples are rendered by the family's own
- * reason → wire mapping, so every documented error body is one the Worker really sends.
+ * What a family says about its routes for the OpenAPI document: the zod schemas its routes validate with,
+ * and error examples rendered by its own reason → wire mapping, so every documented error body is one the
+ * Worker really sends.
  */
 
-/**
- * A schema in the document: the routes' zod/mini schemas, or the OpenAPI modules' own classic zod ones
- * (these modules are built outside the Worker, by scripts/assets.mjs): both are zod core schemas.
- */
+/** The routes' zod/mini schemas, or the OpenAPI modules' classic ones (built by scripts/assets.mjs). */
 export type DocumentedSchema = z.core.$ZodType;
 
 export interface ParameterSpec {
@@ -62,7 +59,6 @@ export interface OperationSpec {
   readonly summary: string;
   readonly description?: string;
   readonly deprecated?: boolean;
-  /** Alternatives, each a set of schemes used together; `[]` in the list makes credentials optional. */
   readonly security?: ReadonlyArray<ReadonlyArray<SecuritySchemeName>>;
   readonly parameters?: readonly ParameterSpec[];
   readonly requestBody?: RequestBodySpec;
@@ -97,6 +93,15 @@ export function faultWires(
   faults: readonly Fault[] = ROUTE_FAULTS,
 ): Record<string, WireError> {
   return Object.fromEntries(faults.map((fault) => [fault, render(fault)]));
+}
+
+/** The wire errors of the named reasons, rendered by the family's mapping. */
+export function reasonWires<Reason>(
+  render: (reason: Reason) => WireError,
+  table: Readonly<Record<string, Reason>>,
+  names: readonly string[],
+): Record<string, WireError> {
+  return Object.fromEntries(names.map((name) => [name, render(table[name]!)]));
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -159,20 +164,11 @@ function errorResponses(
   return responses;
 }
 
-/** The wire errors of the named reasons, rendered by the family's mapping. */
-export function reasonWires<Reason>(
-  render: (reason: Reason) => WireError,
-  table: Readonly<Record<string, Reason>>,
-  names: readonly string[],
-): Record<string, WireError> {
-  return Object.fromEntries(names.map((name) => [name, render(table[name]!)]));
-}
-
 /** Parameters from a zod object schema's shape (path ids, query flags), one per field. */
 function parametersOf(
   where: ParameterSpec["in"],
   schema: z.core.$ZodObject,
-  details: Readonly<Record<string, { description?: string; example?: unknown }>> = {},
+  details: OperationProse["parameterDetails"] = {},
 ): ParameterSpec[] {
   return Object.entries(schema._zod.def.shape).map(([name, field]) => ({
     name,
@@ -232,9 +228,7 @@ interface FamilyDocumentation {
   readonly errorWires: (declaration: RouteDeclaration) => Readonly<Record<string, WireError>>;
 }
 
-const PARAMETER_PLACES = { param: "path", query: "query", header: "header" } as const satisfies Partial<
-  Record<RequestTarget, ParameterSpec["in"]>
->;
+const PARAMETER_PLACES = { param: "path", query: "query", header: "header" } as const;
 
 /**
  * The operations of a contract: method, path, request and success schemas, errors, security and headers
@@ -246,67 +240,45 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
   family: FamilyDocumentation,
   prose: { readonly [Id in keyof Routes]: OperationProse },
 ): OperationSpec[] {
-  const schemaNamed = (name: string) => (schemas as Record<string, DocumentedSchema>)[name]!;
+  const named = (name: string) => (schemas as Record<string, DocumentedSchema>)[name]!;
   return Object.entries(routes).map(([operationId, route]: [string, RouteDeclaration<Schemas>]) => {
     const text: OperationProse = prose[operationId]!;
     const request: Partial<Record<RequestTarget, string>> = route.request ?? {};
-    const parameters = [
-      ...(text.parameters ?? []),
-      ...Object.entries(PARAMETER_PLACES).flatMap(([target, place]) => {
-        const name = request[target as RequestTarget];
-        return name === undefined
-          ? []
-          : parametersOf(place, schemaNamed(name) as z.core.$ZodObject, text.parameterDetails);
-      }),
-    ];
+    const validated = Object.entries(PARAMETER_PLACES).flatMap(([target, place]) => {
+      const name = request[target as RequestTarget];
+      return name ? parametersOf(place, named(name) as z.core.$ZodObject, text.parameterDetails) : [];
+    });
     const content: Record<string, MediaSpec> = {};
-    if (request.json !== undefined) {
+    if (request.json)
       content["application/json"] = {
-        schema: schemaNamed(request.json),
+        schema: named(request.json),
         examples: text.requestBody?.examples ?? {},
       };
-    }
-    for (const [type, name] of Object.entries(route.body ?? {})) {
-      const examples = text.requestBody?.examplesByMediaType?.[type];
-      content[type] = { schema: schemaNamed(name), ...(examples ? { examples } : {}) };
-    }
-    const requestBody: RequestBodySpec | undefined =
-      Object.keys(content).length === 0
-        ? undefined
-        : {
-            required: text.requestBody?.optional !== true,
-            ...(text.requestBody?.description === undefined
-              ? {}
-              : { description: text.requestBody.description }),
-            content,
-          };
+    for (const [type, name] of Object.entries(route.body ?? {}))
+      content[type] = { schema: named(name), examples: text.requestBody?.examplesByMediaType?.[type] };
     const [status, schema] = route.success;
-    const headers = { ...(route.noStore ? NO_STORE : {}), ...text.success.headers };
     return {
       method: route.method,
       path: route.path,
       operationId,
       tag: family.tag,
       summary: text.summary,
-      ...(text.description === undefined ? {} : { description: text.description }),
-      ...(route.deprecated ? { deprecated: true } : {}),
-      ...(route.security ? { security: route.security } : {}),
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(requestBody === undefined ? {} : { requestBody }),
+      description: text.description,
+      deprecated: route.deprecated !== undefined,
+      security: route.security,
+      parameters: [...(text.parameters ?? []), ...validated],
+      requestBody: Object.keys(content).length
+        ? { required: !text.requestBody?.optional, description: text.requestBody?.description, content }
+        : undefined,
       responses: {
-        [status]:
-          schema === undefined
-            ? { description: text.success.description, headers }
-            : {
-                description: text.success.description,
-                content: {
-                  "application/json": {
-                    schema: schemaNamed(schema),
-                    ...(text.success.examples === undefined ? {} : { examples: text.success.examples }),
-                  },
-                },
-                headers,
-              },
+        [status]: {
+          description: text.success.description,
+          content:
+            schema === undefined
+              ? undefined
+              : { "application/json": { schema: named(schema), examples: text.success.examples } },
+          headers: { ...(route.noStore ? NO_STORE : {}), ...text.success.headers },
+        },
         ...errorResponses(family.envelope, {
           ...text.errors,
           ...family.errorWires(route as RouteDeclaration),

@@ -1,4 +1,4 @@
-import { ADDRESSED, declareAdminRoutes, VERSIONED } from "../admin/contract";
+import { ADDRESSED, CHANGE, declareAdminRoutes, READ, REMOVAL } from "../admin/contract";
 import type * as schemas from "./admin-schema";
 
 /**
@@ -23,54 +23,29 @@ export const upiAdminContract = declareAdminRoutes<typeof schemas>()({
     noStore: true,
     etag: true,
   },
-  getMerchant: {
-    route: `GET ${MERCHANT}`,
-    request: BY_MERCHANT,
-    success: [200, "merchantSchema"],
-    errors: ADDRESSED,
-    etag: true,
-  },
+  getMerchant: { route: `GET ${MERCHANT}`, request: BY_MERCHANT, success: [200, "merchantSchema"], ...READ },
   updateMerchant: {
     route: `PATCH ${MERCHANT}`,
     request: { ...BY_MERCHANT, json: "updateMerchantSchema" },
     success: [200, "merchantSchema"],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
+    ...CHANGE,
   },
-  deleteMerchant: {
-    route: `DELETE ${MERCHANT}`,
-    request: BY_MERCHANT,
-    success: [204],
-    errors: VERSIONED,
-    ifMatch: true,
-  },
+  deleteMerchant: { route: `DELETE ${MERCHANT}`, request: BY_MERCHANT, success: [204], ...REMOVAL },
   rotateMerchantApiKey: {
     route: `POST ${MERCHANT}/rotate-key`,
     request: { ...BY_MERCHANT, json: "rotateKeySchema" },
     success: [200, "merchantApiKeyRotatedSchema"],
-    errors: VERSIONED,
+    ...CHANGE,
     noStore: true,
-    etag: true,
-    ifMatch: true,
   },
   putMerchantKey: {
     route: `PUT ${KEY}`,
     request: { ...BY_KEY, json: "putKeySchema" },
     // 200 when it replaced a key of the same id.
     success: [201, "merchantKeySchema"],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
+    ...CHANGE,
   },
-  retireMerchantKey: {
-    route: `DELETE ${KEY}`,
-    request: BY_KEY,
-    success: [204],
-    errors: VERSIONED,
-    etag: true,
-    ifMatch: true,
-  },
+  retireMerchantKey: { route: `DELETE ${KEY}`, request: BY_KEY, success: [204], ...CHANGE },
   getCustomerState: {
     route: `GET ${CUSTOMER}`,
     request: BY_CUSTOMER,
