@@ -39,21 +39,14 @@ export const oauthContract = declareRoutes<typeof schemas, OAuthReason["code"]>(
 
 // The keys and the metadata come from the signing key store and the vars: an unreadable store, or keys
 // sealed under another KEY_ENCRYPTION_SECRET, fail closed (never an empty set).
+const metadata = { success: [200, "metadataSchema"] } as const;
+
 export const publicDocumentContract = declareRoutes<typeof schemas, never>({
   faults: ["internal", "unavailable"],
 })({
   getJwks: { route: "GET /.well-known/jwks.json", success: [200, "jwksSchema"] },
   // RFC 8414 §3.1: the service's own document, then one per JWT issuer by path insertion.
-  getServiceMetadata: {
-    route: "GET /.well-known/oauth-authorization-server",
-    success: [200, "metadataSchema"],
-  },
-  getCprIssuerMetadata: {
-    route: "GET /.well-known/oauth-authorization-server/cpr",
-    success: [200, "metadataSchema"],
-  },
-  getUpiIssuerMetadata: {
-    route: "GET /.well-known/oauth-authorization-server/upi",
-    success: [200, "metadataSchema"],
-  },
+  getServiceMetadata: { route: "GET /.well-known/oauth-authorization-server", ...metadata },
+  getCprIssuerMetadata: { route: "GET /.well-known/oauth-authorization-server/cpr", ...metadata },
+  getUpiIssuerMetadata: { route: "GET /.well-known/oauth-authorization-server/upi", ...metadata },
 });
