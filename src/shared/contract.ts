@@ -91,19 +91,19 @@ export function declareRoutes<Schemas, Reason extends string>(defaults: RouteDef
     };
 }
 
+/** The output type of the schema a route names. */
+type Output<Schemas, Name> = Name extends keyof Schemas ? z.output<Schemas[Name] & z.core.$ZodType> : never;
+
 /** The validated input of a route, as its handler reads it with `c.req.valid(target)`. */
 export type ValidatedInput<Schemas, Declaration extends RouteDeclaration<Schemas>> = {
-  [Target in keyof NonNullable<Declaration["request"]>]: NonNullable<
-    Declaration["request"]
-  >[Target] extends keyof Schemas
-    ? z.output<Schemas[NonNullable<Declaration["request"]>[Target]] & z.core.$ZodType>
-    : never;
+  [Target in keyof NonNullable<Declaration["request"]>]: Output<
+    Schemas,
+    NonNullable<Declaration["request"]>[Target]
+  >;
 };
 
 /** The body of a route's success, as its schema describes it (`undefined` when it has none). */
 export type SuccessBody<
   Schemas,
   Declaration extends RouteDeclaration<Schemas>,
-> = Declaration["success"][1] extends keyof Schemas
-  ? z.output<Schemas[Declaration["success"][1]] & z.core.$ZodType>
-  : undefined;
+> = Declaration["success"][1] extends keyof Schemas ? Output<Schemas, Declaration["success"][1]> : undefined;

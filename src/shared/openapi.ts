@@ -80,12 +80,7 @@ export type ExampleOfEach<Reason, Key extends keyof Reason> = {
 };
 
 /** The faults every route can meet once it is matched (404/405 belong to unmatched paths). */
-const ROUTE_FAULTS = [
-  "malformed_json",
-  "payload_too_large",
-  "internal",
-  "unavailable",
-] as const satisfies Fault[];
+const ROUTE_FAULTS: readonly Fault[] = ["malformed_json", "payload_too_large", "internal", "unavailable"];
 
 /** The family's wire errors for faults, keyed by fault name. */
 export function faultWires(
@@ -222,7 +217,6 @@ export interface OperationProse {
 /** What a family documents once for all its routes. */
 interface FamilyDocumentation {
   readonly tag: string;
-  /** The family's error envelope. */
   readonly envelope: DocumentedSchema;
   /** The wire errors of a route's declared reasons and faults, rendered by the family's mapping. */
   readonly errorWires: (declaration: RouteDeclaration) => Readonly<Record<string, WireError>>;
