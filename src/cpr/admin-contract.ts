@@ -1,6 +1,4 @@
-import { ADDRESSED, ADMIN_ONLY, VERSIONED } from "../admin/contract";
-import type { AdminReason } from "../admin/errors";
-import { declareRoutes } from "../shared/contract";
+import { ADDRESSED, CHANGE, declareAdminRoutes, READ, REMOVAL } from "../admin/contract";
 import type * as schemas from "./admin-schema";
 
 /**
@@ -9,86 +7,47 @@ import type * as schemas from "./admin-schema";
  * honours `If-Match` (docs/admin.md#versions).
  */
 
-const APP = { path: "/admin/v1/apps/{appId}", request: { param: "appIdParamSchema" } } as const;
-const REQUEST_KEY = {
-  path: "/admin/v1/apps/{appId}/request-keys/{keyId}",
-  request: { param: "requestKeyParamsSchema" },
-} as const;
+const APP = "/admin/v1/apps/{appId}";
+const BY_APP = { param: "appIdParamSchema" } as const;
+const REQUEST_KEY = `${APP}/request-keys/{keyId}` as const;
+const BY_KEY = { param: "requestKeyParamsSchema" } as const;
 
-export const cprAdminContract = declareRoutes<typeof schemas, AdminReason["code"]>()({
+export const cprAdminContract = declareAdminRoutes<typeof schemas>()({
   createApp: {
-    method: "post",
-    path: "/admin/v1/apps",
+    route: "POST /admin/v1/apps",
     request: { json: "createAppSchema" },
-    success: { status: 201, schema: "appSchema" },
+    success: [201, "appSchema"],
     errors: ["invalid_request", "conflict"],
-    security: ADMIN_ONLY,
     noStore: true,
     etag: true,
   },
-  getApp: {
-    method: "get",
-    ...APP,
-    success: { status: 200, schema: "appSchema" },
-    errors: ADDRESSED,
-    security: ADMIN_ONLY,
-    etag: true,
-  },
+  getApp: { route: `GET ${APP}`, request: BY_APP, success: [200, "appSchema"], ...READ },
   updateApp: {
-    method: "patch",
-    ...APP,
-    request: { ...APP.request, json: "updateAppSchema" },
-    success: { status: 200, schema: "appSchema" },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
+    route: `PATCH ${APP}`,
+    request: { ...BY_APP, json: "updateAppSchema" },
+    success: [200, "appSchema"],
+    ...CHANGE,
   },
-  deleteApp: {
-    method: "delete",
-    ...APP,
-    success: { status: 204 },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    ifMatch: true,
-  },
+  deleteApp: { route: `DELETE ${APP}`, request: BY_APP, success: [204], ...REMOVAL },
   rotateAppKey: {
-    method: "post",
-    path: `${APP.path}/rotate-key`,
-    request: { ...APP.request, json: "rotateKeySchema" },
-    success: { status: 200, schema: "appKeyRotatedSchema" },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
+    route: `POST ${APP}/rotate-key`,
+    request: { ...BY_APP, json: "rotateKeySchema" },
+    success: [200, "appKeyRotatedSchema"],
+    ...CHANGE,
     noStore: true,
-    etag: true,
-    ifMatch: true,
   },
   putAppRequestKey: {
-    method: "put",
-    ...REQUEST_KEY,
-    request: { ...REQUEST_KEY.request, json: "putRequestKeySchema" },
+    route: `PUT ${REQUEST_KEY}`,
+    request: { ...BY_KEY, json: "putRequestKeySchema" },
     // 200 when it replaced a key of the same id.
-    success: { status: 201, schema: "requestKeySchema" },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
+    success: [201, "requestKeySchema"],
+    ...CHANGE,
   },
-  deleteAppRequestKey: {
-    method: "delete",
-    ...REQUEST_KEY,
-    success: { status: 204 },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
-  },
+  deleteAppRequestKey: { route: `DELETE ${REQUEST_KEY}`, request: BY_KEY, success: [204], ...CHANGE },
   revokeTransaction: {
-    method: "post",
-    path: "/admin/v1/apps/{appId}/transactions/{transactionId}/revoke",
+    route: `POST ${APP}/transactions/{transactionId}/revoke`,
     request: { param: "transactionParamsSchema" },
-    success: { status: 200, schema: "transactionRevokedSchema" },
+    success: [200, "transactionRevokedSchema"],
     errors: ADDRESSED,
-    security: ADMIN_ONLY,
   },
 });

@@ -8,49 +8,45 @@ import type * as schemas from "./schema";
  * metadata), whose faults are the plain ones (they sit outside `/oauth/`).
  */
 
+const CLIENTS = [["adminToken"], ["appCredentials"], ["merchantCredentials"], ["portalToken"]] as const;
+
 // The token's parameters come as a form (RFC 7662/7009) or a JSON object; the handler reads both itself,
 // refusing repeated parameters before the schema sees them (docs/http.md#repeated-parameters).
-const tokenRequest = {
-  method: "post",
-  body: {
-    "application/x-www-form-urlencoded": "tokenRequestSchema",
-    "application/json": "tokenRequestSchema",
-  },
+const body = {
+  "application/x-www-form-urlencoded": "tokenRequestSchema",
+  "application/json": "tokenRequestSchema",
+} as const;
+
+export const oauthContract = declareRoutes<typeof schemas, OAuthReason["code"]>({
   errors: ["client_unauthenticated", "token_parameter_invalid", "parameter_repeated"],
   faults: ["payload_too_large", "internal", "unavailable"],
   noStore: true,
-} as const;
-
-export const oauthContract = declareRoutes<typeof schemas, OAuthReason["code"]>()({
+})({
   introspectToken: {
-    ...tokenRequest,
-    path: "/oauth/introspect",
-    success: { status: 200, schema: "introspectionSchema" },
-    security: [["adminToken"], ["appCredentials"], ["merchantCredentials"], ["portalToken"]],
+    route: "POST /oauth/introspect",
+    body,
+    success: [200, "introspectionSchema"],
+    security: CLIENTS,
   },
   revokeToken: {
-    ...tokenRequest,
-    path: "/oauth/revoke",
-    success: { status: 200 },
+    route: "POST /oauth/revoke",
+    body,
+    success: [200],
     // No credentials: a portal token revoking itself (logout, docs/tokens.md#client-authentication).
-    security: [["adminToken"], ["appCredentials"], ["merchantCredentials"], ["portalToken"], []],
+    security: [...CLIENTS, []],
   },
 });
 
 // The keys and the metadata come from the signing key store and the vars: an unreadable store, or keys
 // sealed under another KEY_ENCRYPTION_SECRET, fail closed (never an empty set).
-const publicDocument = { method: "get", errors: [], faults: ["internal", "unavailable"] } as const;
+const metadata = { success: [200, "metadataSchema"] } as const;
 
-const metadata = { ...publicDocument, success: { status: 200, schema: "metadataSchema" } } as const;
-
-export const publicDocumentContract = declareRoutes<typeof schemas, never>()({
-  getJwks: {
-    ...publicDocument,
-    path: "/.well-known/jwks.json",
-    success: { status: 200, schema: "jwksSchema" },
-  },
+export const publicDocumentContract = declareRoutes<typeof schemas, never>({
+  faults: ["internal", "unavailable"],
+})({
+  getJwks: { route: "GET /.well-known/jwks.json", success: [200, "jwksSchema"] },
   // RFC 8414 §3.1: the service's own document, then one per JWT issuer by path insertion.
-  getServiceMetadata: { ...metadata, path: "/.well-known/oauth-authorization-server" },
-  getCprIssuerMetadata: { ...metadata, path: "/.well-known/oauth-authorization-server/cpr" },
-  getUpiIssuerMetadata: { ...metadata, path: "/.well-known/oauth-authorization-server/upi" },
+  getServiceMetadata: { route: "GET /.well-known/oauth-authorization-server", ...metadata },
+  getCprIssuerMetadata: { route: "GET /.well-known/oauth-authorization-server/cpr", ...metadata },
+  getUpiIssuerMetadata: { route: "GET /.well-known/oauth-authorization-server/upi", ...metadata },
 });

@@ -1,6 +1,4 @@
-import { ADDRESSED, ADMIN_ONLY, VERSIONED } from "../admin/contract";
-import type { AdminReason } from "../admin/errors";
-import { declareRoutes } from "../shared/contract";
+import { CHANGE, declareAdminRoutes, READ, REMOVAL, VERSIONED } from "../admin/contract";
 import type * as schemas from "./admin-schema";
 
 /**
@@ -9,91 +7,49 @@ import type * as schemas from "./admin-schema";
  * `If-Match` (docs/admin.md#versions).
  */
 
-const ORG = { path: "/admin/v1/orgs/{id}", request: { param: "orgIdParamSchema" } } as const;
-const USER = { path: "/admin/v1/users/{email}", request: { param: "emailParamSchema" } } as const;
+const ORG = "/admin/v1/orgs/{id}";
+const BY_ORG = { param: "orgIdParamSchema" } as const;
+const USER = "/admin/v1/users/{email}";
+const BY_USER = { param: "emailParamSchema" } as const;
 
-export const portalAdminContract = declareRoutes<typeof schemas, AdminReason["code"]>()({
+export const portalAdminContract = declareAdminRoutes<typeof schemas>()({
   createOrg: {
-    method: "post",
-    path: "/admin/v1/orgs",
+    route: "POST /admin/v1/orgs",
     request: { json: "createOrgSchema" },
-    success: { status: 201, schema: "orgAdminSchema" },
+    success: [201, "orgAdminSchema"],
     errors: ["invalid_request"],
-    security: ADMIN_ONLY,
     etag: true,
   },
-  getOrg: {
-    method: "get",
-    ...ORG,
-    success: { status: 200, schema: "orgAdminSchema" },
-    errors: ADDRESSED,
-    security: ADMIN_ONLY,
-    etag: true,
-  },
+  getOrg: { route: `GET ${ORG}`, request: BY_ORG, success: [200, "orgAdminSchema"], ...READ },
   updateOrg: {
-    method: "patch",
-    ...ORG,
-    request: { ...ORG.request, json: "updateOrgSchema" },
-    success: { status: 200, schema: "orgAdminSchema" },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
+    route: `PATCH ${ORG}`,
+    request: { ...BY_ORG, json: "updateOrgSchema" },
+    success: [200, "orgAdminSchema"],
+    ...CHANGE,
   },
   // An org is deleted only once it has no users (409).
   deleteOrg: {
-    method: "delete",
-    ...ORG,
-    success: { status: 204 },
-    errors: ["invalid_request", "not_found", "conflict", "precondition_failed"],
-    security: ADMIN_ONLY,
-    ifMatch: true,
+    route: `DELETE ${ORG}`,
+    request: BY_ORG,
+    success: [204],
+    ...REMOVAL,
+    errors: [...VERSIONED, "conflict"],
   },
   // If-Match names the org's version: the user joins the org's list.
   createPortalUser: {
-    method: "post",
-    path: `${ORG.path}/users`,
-    request: { ...ORG.request, json: "createUserSchema" },
-    success: { status: 201, schema: "userSchema" },
-    errors: ["invalid_request", "not_found", "conflict", "precondition_failed"],
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
+    route: `POST ${ORG}/users`,
+    request: { ...BY_ORG, json: "createUserSchema" },
+    success: [201, "userSchema"],
+    ...CHANGE,
+    errors: [...VERSIONED, "conflict"],
   },
-  getPortalUser: {
-    method: "get",
-    ...USER,
-    success: { status: 200, schema: "userSchema" },
-    errors: ADDRESSED,
-    security: ADMIN_ONLY,
-    etag: true,
-  },
+  getPortalUser: { route: `GET ${USER}`, request: BY_USER, success: [200, "userSchema"], ...READ },
   updatePortalUser: {
-    method: "patch",
-    ...USER,
-    request: { ...USER.request, json: "updateUserSchema" },
-    success: { status: 200, schema: "userSchema" },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
+    route: `PATCH ${USER}`,
+    request: { ...BY_USER, json: "updateUserSchema" },
+    success: [200, "userSchema"],
+    ...CHANGE,
   },
-  deletePortalUser: {
-    method: "delete",
-    ...USER,
-    success: { status: 204 },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    ifMatch: true,
-  },
-  unlockPortalUser: {
-    method: "post",
-    path: `${USER.path}/unlock`,
-    request: USER.request,
-    success: { status: 204 },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
-  },
+  deletePortalUser: { route: `DELETE ${USER}`, request: BY_USER, success: [204], ...REMOVAL },
+  unlockPortalUser: { route: `POST ${USER}/unlock`, request: BY_USER, success: [204], ...CHANGE },
 });

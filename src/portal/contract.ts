@@ -4,28 +4,23 @@ import type * as schemas from "./schema";
 
 /** `/api_auth` (docs/portal.md#login, seed 001): PayU's Chargeback API login, and the session check for its token. */
 
-const FAULTS = ["internal", "unavailable"] as const;
-
 const login = {
-  path: "/api_auth",
   request: { query: "loginQuerySchema" },
-  success: { status: 200, schema: "loginSuccessSchema" },
+  success: [200, "loginSuccessSchema"],
   errors: ["invalid_refresh_token", "invalid_credentials", "ip_not_allowed", "locked", "rate_limited"],
-  faults: FAULTS,
-  noStore: true,
   getHasEffects: true,
 } as const;
 
-export const portalContract = declareRoutes<typeof schemas, PortalReason["code"]>()({
-  getPortalToken: { method: "get", ...login },
-  postPortalToken: { method: "post", ...login },
+export const portalContract = declareRoutes<typeof schemas, PortalReason["code"]>({
+  faults: ["internal", "unavailable"],
+  noStore: true,
+})({
+  getPortalToken: { route: "GET /api_auth", ...login },
+  postPortalToken: { route: "POST /api_auth", ...login },
   getPortalSession: {
-    method: "get",
-    path: "/api_auth/session",
-    success: { status: 200, schema: "sessionSchema" },
+    route: "GET /api_auth/session",
+    success: [200, "sessionSchema"],
     errors: ["invalid_token"],
-    faults: FAULTS,
     security: [["portalToken"]],
-    noStore: true,
   },
 });

@@ -3,15 +3,12 @@ import type { Contract, HttpMethod, RequestTarget, RouteDeclaration, SecuritySch
 import type { Fault, FaultRenderer, WireError } from "./fault";
 
 /**
- * What a family says about its routes for the OpenAPI document. Schemas are the zod schemas the
- * routes validate with (one source of truth); error examples are rendered by the family's own
- * reason → wire mapping, so every documented error body is one the Worker really sends.
+ * What a family says about its routes for the OpenAPI document: the zod schemas its routes validate with,
+ * and error examples rendered by its own reason → wire mapping, so every documented error body is one the
+ * Worker really sends.
  */
 
-/**
- * A schema in the document: the routes' zod/mini schemas, or the OpenAPI modules' own classic zod ones
- * (these modules are built outside the Worker, by scripts/assets.mjs): both are zod core schemas.
- */
+/** The routes' zod/mini schemas, or the OpenAPI modules' classic ones (built by scripts/assets.mjs). */
 export type DocumentedSchema = z.core.$ZodType;
 
 export interface ParameterSpec {
@@ -62,7 +59,6 @@ export interface OperationSpec {
   readonly summary: string;
   readonly description?: string;
   readonly deprecated?: boolean;
-  /** Alternatives, each a set of schemes used together; `[]` in the list makes credentials optional. */
   readonly security?: ReadonlyArray<ReadonlyArray<SecuritySchemeName>>;
   readonly parameters?: readonly ParameterSpec[];
   readonly requestBody?: RequestBodySpec;
@@ -84,12 +80,7 @@ export type ExampleOfEach<Reason, Key extends keyof Reason> = {
 };
 
 /** The faults every route can meet once it is matched (404/405 belong to unmatched paths). */
-const ROUTE_FAULTS = [
-  "malformed_json",
-  "payload_too_large",
-  "internal",
-  "unavailable",
-] as const satisfies Fault[];
+const ROUTE_FAULTS: readonly Fault[] = ["malformed_json", "payload_too_large", "internal", "unavailable"];
 
 /** The family's wire errors for faults, keyed by fault name. */
 export function faultWires(
@@ -97,6 +88,15 @@ export function faultWires(
   faults: readonly Fault[] = ROUTE_FAULTS,
 ): Record<string, WireError> {
   return Object.fromEntries(faults.map((fault) => [fault, render(fault)]));
+}
+
+/** The wire errors of the named reasons, rendered by the family's mapping. */
+export function reasonWires<Reason>(
+  render: (reason: Reason) => WireError,
+  table: Readonly<Record<string, Reason>>,
+  names: readonly string[],
+): Record<string, WireError> {
+  return Object.fromEntries(names.map((name) => [name, render(table[name]!)]));
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -159,20 +159,11 @@ function errorResponses(
   return responses;
 }
 
-/** The wire errors of the named reasons, rendered by the family's mapping. */
-export function reasonWires<Reason>(
-  render: (reason: Reason) => WireError,
-  table: Readonly<Record<string, Reason>>,
-  names: readonly string[],
-): Record<string, WireError> {
-  return Object.fromEntries(names.map((name) => [name, render(table[name]!)]));
-}
-
 /** Parameters from a zod object schema's shape (path ids, query flags), one per field. */
 function parametersOf(
   where: ParameterSpec["in"],
   schema: z.core.$ZodObject,
-  details: Readonly<Record<string, { description?: string; example?: unknown }>> = {},
+  details: OperationProse["parameterDetails"] = {},
 ): ParameterSpec[] {
   return Object.entries(schema._zod.def.shape).map(([name, field]) => ({
     name,
@@ -226,15 +217,12 @@ export interface OperationProse {
 /** What a family documents once for all its routes. */
 interface FamilyDocumentation {
   readonly tag: string;
-  /** The family's error envelope. */
   readonly envelope: DocumentedSchema;
   /** The wire errors of a route's declared reasons and faults, rendered by the family's mapping. */
   readonly errorWires: (declaration: RouteDeclaration) => Readonly<Record<string, WireError>>;
 }
 
-const PARAMETER_PLACES = { param: "path", query: "query", header: "header" } as const satisfies Partial<
-  Record<RequestTarget, ParameterSpec["in"]>
->;
+const PARAMETER_PLACES = { param: "path", query: "query", header: "header" } as const;
 
 /**
  * The operations of a contract: method, path, request and success schemas, errors, security and headers
@@ -246,67 +234,45 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
   family: FamilyDocumentation,
   prose: { readonly [Id in keyof Routes]: OperationProse },
 ): OperationSpec[] {
-  const schemaNamed = (name: string) => (schemas as Record<string, DocumentedSchema>)[name]!;
+  const named = (name: string) => (schemas as Record<string, DocumentedSchema>)[name]!;
   return Object.entries(routes).map(([operationId, route]: [string, RouteDeclaration<Schemas>]) => {
     const text: OperationProse = prose[operationId]!;
     const request: Partial<Record<RequestTarget, string>> = route.request ?? {};
-    const parameters = [
-      ...(text.parameters ?? []),
-      ...Object.entries(PARAMETER_PLACES).flatMap(([target, place]) => {
-        const name = request[target as RequestTarget];
-        return name === undefined
-          ? []
-          : parametersOf(place, schemaNamed(name) as z.core.$ZodObject, text.parameterDetails);
-      }),
-    ];
+    const validated = Object.entries(PARAMETER_PLACES).flatMap(([target, place]) => {
+      const name = request[target as RequestTarget];
+      return name ? parametersOf(place, named(name) as z.core.$ZodObject, text.parameterDetails) : [];
+    });
     const content: Record<string, MediaSpec> = {};
-    if (request.json !== undefined) {
+    if (request.json)
       content["application/json"] = {
-        schema: schemaNamed(request.json),
+        schema: named(request.json),
         examples: text.requestBody?.examples ?? {},
       };
-    }
-    for (const [type, name] of Object.entries(route.body ?? {})) {
-      const examples = text.requestBody?.examplesByMediaType?.[type];
-      content[type] = { schema: schemaNamed(name), ...(examples ? { examples } : {}) };
-    }
-    const requestBody: RequestBodySpec | undefined =
-      Object.keys(content).length === 0
-        ? undefined
-        : {
-            required: text.requestBody?.optional !== true,
-            ...(text.requestBody?.description === undefined
-              ? {}
-              : { description: text.requestBody.description }),
-            content,
-          };
-    const { status, schema } = route.success;
-    const headers = { ...(route.noStore ? NO_STORE : {}), ...text.success.headers };
+    for (const [type, name] of Object.entries(route.body ?? {}))
+      content[type] = { schema: named(name), examples: text.requestBody?.examplesByMediaType?.[type] };
+    const [status, schema] = route.success;
     return {
       method: route.method,
       path: route.path,
       operationId,
       tag: family.tag,
       summary: text.summary,
-      ...(text.description === undefined ? {} : { description: text.description }),
-      ...(route.deprecated ? { deprecated: true } : {}),
-      ...(route.security ? { security: route.security } : {}),
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(requestBody === undefined ? {} : { requestBody }),
+      description: text.description,
+      deprecated: route.deprecated !== undefined,
+      security: route.security,
+      parameters: [...(text.parameters ?? []), ...validated],
+      requestBody: Object.keys(content).length
+        ? { required: !text.requestBody?.optional, description: text.requestBody?.description, content }
+        : undefined,
       responses: {
-        [status]:
-          schema === undefined
-            ? { description: text.success.description, headers }
-            : {
-                description: text.success.description,
-                content: {
-                  "application/json": {
-                    schema: schemaNamed(schema),
-                    ...(text.success.examples === undefined ? {} : { examples: text.success.examples }),
-                  },
-                },
-                headers,
-              },
+        [status]: {
+          description: text.success.description,
+          content:
+            schema === undefined
+              ? undefined
+              : { "application/json": { schema: named(schema), examples: text.success.examples } },
+          headers: { ...(route.noStore ? NO_STORE : {}), ...text.success.headers },
+        },
         ...errorResponses(family.envelope, {
           ...text.errors,
           ...family.errorWires(route as RouteDeclaration),

@@ -1,10 +1,7 @@
 import { objectName } from "./ids";
 import { logLine } from "./log";
 
-/**
- * The tenant control plane's vocabulary (docs/storage.md#tenant-objects), shared by the admin API that drives
- * the tenant objects and by the families that append security events to them.
- */
+/** The tenant control plane's vocabulary (docs/storage.md#tenant-objects): the admin API's and the families'. */
 
 /** A tenant: an app, a merchant, a portal org (numeric id) or a portal user (canonical email). */
 export type TenantKind = "app" | "merchant" | "org" | "portal-user";
@@ -49,9 +46,9 @@ export function tenantObject(env: Env, kind: TenantKind, id: string) {
 }
 
 /**
- * Appends a security event to a tenant's log (revocations, lockouts); the log belongs to the id. It
- * runs after the change it reports was committed, so a failure to record is logged, never thrown:
- * the caller's change stands, and no route answers 500 for a change it made (docs/http.md#internal-faults).
+ * Appends a security event (revocation, lockout) to the id's log, after the change it reports was committed:
+ * a failure to record is logged, never thrown, so no route answers 500 for a change it made
+ * (docs/http.md#internal-faults).
  */
 export async function recordTenantEvent(
   env: Env,
@@ -72,10 +69,9 @@ export async function recordTenantEvent(
 }
 
 /**
- * Notes a UPI customer in its merchant's object before the customer's state is written, so that
- * deleting the merchant purges it (docs/storage.md#purge); the merchant's incarnation, or `undefined` when
- * the merchant does not exist (whatever a KV copy elsewhere still says). With `expected` (the
- * incarnation of the copy that authenticated the caller), `undefined` also when the merchant was
+ * Notes a UPI customer in its merchant's object before its state is written, so deleting the merchant purges
+ * it (docs/storage.md#purge): the merchant's incarnation, or `undefined` when the merchant does not exist
+ * (whatever a KV copy says) or, with `expected` (the incarnation that authenticated the caller), was
  * re-created since: the old merchant's key never writes into the new merchant.
  */
 export async function registerCustomer(

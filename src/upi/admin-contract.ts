@@ -1,6 +1,4 @@
-import { ADDRESSED, ADMIN_ONLY, VERSIONED } from "../admin/contract";
-import type { AdminReason } from "../admin/errors";
-import { declareRoutes } from "../shared/contract";
+import { ADDRESSED, CHANGE, declareAdminRoutes, READ, REMOVAL } from "../admin/contract";
 import type * as schemas from "./admin-schema";
 
 /**
@@ -9,124 +7,73 @@ import type * as schemas from "./admin-schema";
  * change of it honours `If-Match` (docs/admin.md#versions); its customers' state is no part of its version.
  */
 
-const MERCHANT = {
-  path: "/admin/v1/merchants/{merchantId}",
-  request: { param: "merchantParamSchema" },
-} as const;
-const KEY = {
-  path: "/admin/v1/merchants/{merchantId}/keys/{merchantKeyId}",
-  request: { param: "keyParamSchema" },
-} as const;
-const CUSTOMER = {
-  path: "/admin/v1/merchants/{merchantId}/customers/{customerId}",
-  request: { param: "customerIdParamSchema" },
-} as const;
+const MERCHANT = "/admin/v1/merchants/{merchantId}";
+const BY_MERCHANT = { param: "merchantParamSchema" } as const;
+const KEY = `${MERCHANT}/keys/{merchantKeyId}` as const;
+const BY_KEY = { param: "keyParamSchema" } as const;
+const CUSTOMER = `${MERCHANT}/customers/{customerId}` as const;
+const BY_CUSTOMER = { param: "customerIdParamSchema" } as const;
 
-export const upiAdminContract = declareRoutes<typeof schemas, AdminReason["code"]>()({
+export const upiAdminContract = declareAdminRoutes<typeof schemas>()({
   createMerchant: {
-    method: "post",
-    path: "/admin/v1/merchants",
+    route: "POST /admin/v1/merchants",
     request: { json: "createMerchantSchema" },
-    success: { status: 201, schema: "merchantSchema" },
+    success: [201, "merchantSchema"],
     errors: ["invalid_request", "conflict"],
-    security: ADMIN_ONLY,
     noStore: true,
     etag: true,
   },
-  getMerchant: {
-    method: "get",
-    ...MERCHANT,
-    success: { status: 200, schema: "merchantSchema" },
-    errors: ADDRESSED,
-    security: ADMIN_ONLY,
-    etag: true,
-  },
+  getMerchant: { route: `GET ${MERCHANT}`, request: BY_MERCHANT, success: [200, "merchantSchema"], ...READ },
   updateMerchant: {
-    method: "patch",
-    ...MERCHANT,
-    request: { ...MERCHANT.request, json: "updateMerchantSchema" },
-    success: { status: 200, schema: "merchantSchema" },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
+    route: `PATCH ${MERCHANT}`,
+    request: { ...BY_MERCHANT, json: "updateMerchantSchema" },
+    success: [200, "merchantSchema"],
+    ...CHANGE,
   },
-  deleteMerchant: {
-    method: "delete",
-    ...MERCHANT,
-    success: { status: 204 },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    ifMatch: true,
-  },
+  deleteMerchant: { route: `DELETE ${MERCHANT}`, request: BY_MERCHANT, success: [204], ...REMOVAL },
   rotateMerchantApiKey: {
-    method: "post",
-    path: `${MERCHANT.path}/rotate-key`,
-    request: { ...MERCHANT.request, json: "rotateKeySchema" },
-    success: { status: 200, schema: "merchantApiKeyRotatedSchema" },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
+    route: `POST ${MERCHANT}/rotate-key`,
+    request: { ...BY_MERCHANT, json: "rotateKeySchema" },
+    success: [200, "merchantApiKeyRotatedSchema"],
+    ...CHANGE,
     noStore: true,
-    etag: true,
-    ifMatch: true,
   },
   putMerchantKey: {
-    method: "put",
-    ...KEY,
-    request: { ...KEY.request, json: "putKeySchema" },
+    route: `PUT ${KEY}`,
+    request: { ...BY_KEY, json: "putKeySchema" },
     // 200 when it replaced a key of the same id.
-    success: { status: 201, schema: "merchantKeySchema" },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
+    success: [201, "merchantKeySchema"],
+    ...CHANGE,
   },
-  retireMerchantKey: {
-    method: "delete",
-    ...KEY,
-    success: { status: 204 },
-    errors: VERSIONED,
-    security: ADMIN_ONLY,
-    etag: true,
-    ifMatch: true,
-  },
+  retireMerchantKey: { route: `DELETE ${KEY}`, request: BY_KEY, success: [204], ...CHANGE },
   getCustomerState: {
-    method: "get",
-    ...CUSTOMER,
-    success: { status: 200, schema: "customerStateSchema" },
+    route: `GET ${CUSTOMER}`,
+    request: BY_CUSTOMER,
+    success: [200, "customerStateSchema"],
     errors: ADDRESSED,
-    security: ADMIN_ONLY,
   },
   bindCustomerDevice: {
-    method: "put",
-    path: `${CUSTOMER.path}/device`,
-    request: { ...CUSTOMER.request, json: "deviceBindingSchema" },
-    success: { status: 200, schema: "customerStateSchema" },
+    route: `PUT ${CUSTOMER}/device`,
+    request: { ...BY_CUSTOMER, json: "deviceBindingSchema" },
+    success: [200, "customerStateSchema"],
     errors: ADDRESSED,
-    security: ADMIN_ONLY,
   },
   unbindCustomerDevice: {
-    method: "delete",
-    path: `${CUSTOMER.path}/device`,
-    request: CUSTOMER.request,
-    success: { status: 204 },
+    route: `DELETE ${CUSTOMER}/device`,
+    request: BY_CUSTOMER,
+    success: [204],
     errors: ADDRESSED,
-    security: ADMIN_ONLY,
   },
   setCustomerVpaAccounts: {
-    method: "put",
-    path: `${CUSTOMER.path}/vpa-accounts`,
-    request: { ...CUSTOMER.request, json: "vpaAccountsSchema" },
-    success: { status: 200, schema: "customerStateSchema" },
+    route: `PUT ${CUSTOMER}/vpa-accounts`,
+    request: { ...BY_CUSTOMER, json: "vpaAccountsSchema" },
+    success: [200, "customerStateSchema"],
     errors: ADDRESSED,
-    security: ADMIN_ONLY,
   },
   revokeCustomerSessions: {
-    method: "post",
-    path: `${CUSTOMER.path}/revoke-sessions`,
-    request: CUSTOMER.request,
-    success: { status: 204 },
+    route: `POST ${CUSTOMER}/revoke-sessions`,
+    request: BY_CUSTOMER,
+    success: [204],
     errors: ADDRESSED,
-    security: ADMIN_ONLY,
   },
 });

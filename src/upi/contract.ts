@@ -10,10 +10,9 @@ import type * as schemas from "./schema";
 
 export const processContract = declareRoutes<typeof schemas, ProcessReason["code"]>()({
   processUpiSessionToken: {
-    method: "post",
-    path: "/hyperapi/process",
+    route: "POST /hyperapi/process",
     body: { "application/json": "processRequestSchema" },
-    success: { status: 200, schema: "processSuccessSchema" },
+    success: [200, "processSuccessSchema"],
     errors: [
       "missing_parameter",
       "invalid_input",
@@ -35,41 +34,37 @@ export const processContract = declareRoutes<typeof schemas, ProcessReason["code
   },
 });
 
-const customers = {
-  success: { status: 200, schema: "customerSchema" },
+const ADDRESSED = ["invalid_input", "unauthenticated", "ip_not_allowed", "customer_not_found"] as const;
+
+export const customersContract = declareRoutes<typeof schemas, CustomerApiReason["code"]>({
   security: [["merchantApiKey", "merchantIdHeader"]],
   noStore: true,
-} as const;
-
-export const customersContract = declareRoutes<typeof schemas, CustomerApiReason["code"]>()({
+})({
   createUpiCustomer: {
-    method: "post",
-    path: "/customers",
+    route: "POST /customers",
     body: {
       "application/x-www-form-urlencoded": "createCustomerFormSchema",
       "application/json": "createCustomerJsonSchema",
     },
+    success: [200, "customerSchema"],
     errors: ["missing_parameter", "invalid_input", "unauthenticated", "ip_not_allowed", "customer_exists"],
-    ...customers,
   },
   getUpiCustomer: {
-    method: "get",
-    path: "/customers/{customerId}",
-    errors: ["invalid_input", "unauthenticated", "ip_not_allowed", "customer_not_found"],
+    route: "GET /customers/{customerId}",
+    success: [200, "customerSchema"],
+    errors: ADDRESSED,
     // Its body is read for the token option alone; a malformed one is invalid_input.
     faults: ["internal", "unavailable"],
     // With options.get_client_auth_token the GET mints a token: HEAD is 405 (docs/http.md#head).
     getHasEffects: true,
-    ...customers,
   },
   updateUpiCustomer: {
-    method: "post",
-    path: "/customers/{customerId}",
+    route: "POST /customers/{customerId}",
     body: {
       "application/x-www-form-urlencoded": "updateCustomerFormSchema",
       "application/json": "updateCustomerJsonSchema",
     },
-    errors: ["invalid_input", "unauthenticated", "ip_not_allowed", "customer_not_found"],
-    ...customers,
+    success: [200, "customerSchema"],
+    errors: ADDRESSED,
   },
 });
