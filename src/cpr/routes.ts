@@ -29,20 +29,10 @@ const keepRawBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** What a token request asks for, whichever route it came through. */
-interface TokenRequest {
-  readonly credentials: Credentials;
-  readonly transactionId: string;
-  readonly workflowId: string;
-  readonly authenticateOnResume: "yes" | "no";
-  readonly expiry: number;
-  readonly identifier?: Identifier;
-}
-
+/** The transaction every CPR body names. */
 interface TransactionRequest {
   readonly transactionId: string;
   readonly workflowId: string;
-  readonly identifier?: Identifier;
 }
 
 /**
@@ -53,6 +43,7 @@ async function openTransaction(
   c: AppContext,
   credentials: Credentials,
   request: TransactionRequest,
+  identifier: Identifier | undefined,
   now: number,
 ): Promise<Result<{ app: AppRecord; state: TransactionState; uniqueId?: string }, CprReason>> {
   const admitted = await admitApp(c, credentials, request.transactionId, now);
@@ -60,7 +51,6 @@ async function openTransaction(
   const { app, signature } = admitted.value;
   annotate(c, { appId: app.appId });
   if (!app.workflows.includes(request.workflowId)) return fail({ code: "workflow_not_found" });
-  const { identifier } = request;
   const uniqueId = identifier && (await uniqueIdFor(c.env.UNIQUE_ID_SECRET, app.appId, identifier));
   if (identifier) annotate(c, { identifier: maskedIdentifier(identifier) });
   const opened = await transactionStub(c.env, app.appId, app.incarnation, request.transactionId).open({
@@ -81,25 +71,33 @@ async function openTransaction(
   return ok({ app, state: opened.value.state, uniqueId });
 }
 
-interface GrantedToken {
-  readonly authorization: string;
-  readonly metadata: { appId: string; transactionId: string; workflowId: string; journeyId: string };
+/** What both token routes' bodies give. */
+interface TokenBody extends TransactionRequest {
+  readonly appId: string;
+  readonly appKey: string;
+  readonly expiry: number;
 }
 
 /** docs/cpr.md#order-of-checks: everything a token route does before shaping its answer. */
-async function grantToken(c: AppContext, request: TokenRequest): Promise<Result<GrantedToken, CprReason>> {
+async function grantToken(
+  c: AppContext,
+  body: TokenBody,
+  authenticateOnResume: "yes" | "no",
+  identifier: Identifier | undefined,
+) {
   const now = Date.now();
   // docs/http.md#internal-faults: an unusable key store or
   // KEY_ENCRYPTION_SECRET fails before the transaction is touched.
   await signingKeyRing(c.env);
-  const opened = await openTransaction(c, request.credentials, request, now);
+  const credentials: Credentials = { kind: "app-key", appId: body.appId, appKey: body.appKey };
+  const opened = await openTransaction(c, credentials, body, identifier, now);
   if (!opened.ok) return opened;
   const { app, state, uniqueId } = opened.value;
   // Seed 002 table: embedded only when this request gives an identifier and authenticateOnResume is "no".
-  const embedded = request.authenticateOnResume === "no" ? uniqueId : undefined;
+  const embedded = authenticateOnResume === "no" ? uniqueId : undefined;
   const metadata = {
     appId: app.appId,
-    transactionId: request.transactionId,
+    transactionId: body.transactionId,
     workflowId: state.workflowId,
     journeyId: state.journeyId,
   };
@@ -107,12 +105,12 @@ async function grantToken(c: AppContext, request: TokenRequest): Promise<Result<
     c.env,
     {
       ...metadata,
-      authenticateOnResume: request.authenticateOnResume,
+      authenticateOnResume,
       rev: state.revocationEpoch,
       inc: app.incarnation,
       ...(embedded === undefined ? {} : { uniqueId: embedded }),
     },
-    request.expiry,
+    body.expiry,
     now,
   );
   annotate(c, { uniqueIdEmbedded: embedded !== undefined });
@@ -136,29 +134,15 @@ function headerCredentials(headers: Headers): Credentials | undefined {
 
 route("createCprAuthToken", keepRawBody, async (c, reply) => {
   const body = c.req.valid("json");
-  const granted = await grantToken(c, {
-    credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
-    transactionId: body.transactionId,
-    workflowId: body.workflowId,
-    authenticateOnResume: body.authenticateOnResume,
-    expiry: body.expiry,
-    identifier: identifierOf(body),
-  });
+  const granted = await grantToken(c, body, body.authenticateOnResume, identifierOf(body));
   if (!granted.ok) return cprFailure(c, granted.reason);
   return reply(success({ authToken: granted.value.authorization, metadata: granted.value.metadata }));
 });
 
 route("createCprAuthTokenLegacy", keepRawBody, async (c, reply) => {
   const body = c.req.valid("json");
-  const userAuthRequired = body.userAuthRequired === true || body.userAuthRequired === "yes";
-  const granted = await grantToken(c, {
-    credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
-    transactionId: body.transactionId,
-    workflowId: body.workflowId,
-    authenticateOnResume: userAuthRequired ? "yes" : "no",
-    expiry: body.expiry,
-    identifier: body.authObject && identifierOf(body.authObject),
-  });
+  const resume = body.userAuthRequired === true || body.userAuthRequired === "yes" ? "yes" : "no";
+  const granted = await grantToken(c, body, resume, body.authObject && identifierOf(body.authObject));
   if (!granted.ok) return cprFailure(c, granted.reason);
   // The legacy result names the token `token`
   // (docs/cpr.md#legacy-route), as HyperVerge's older login API did.
@@ -169,12 +153,7 @@ route("createCprUniqueId", keepRawBody, async (c, reply) => {
   const body = c.req.valid("json");
   const credentials = headerCredentials(c.req.raw.headers);
   if (!credentials) return cprFailure(c, { code: "unauthorized_access", cause: "credentials_missing" });
-  const opened = await openTransaction(
-    c,
-    credentials,
-    { transactionId: body.transactionId, workflowId: body.workflowId, identifier: identifierOf(body) },
-    Date.now(),
-  );
+  const opened = await openTransaction(c, credentials, body, identifierOf(body), Date.now());
   if (!opened.ok) return cprFailure(c, opened.reason);
   // The schema requires an identifier, so a uniqueId was derived.
   const { uniqueId } = opened.value;
