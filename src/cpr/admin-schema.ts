@@ -3,10 +3,8 @@ import { idSchema } from "../shared/id-schema";
 import * as z from "../shared/zod";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "./limits";
 
-/**
- * The CPR admin routes' schemas (docs/admin.md#apps), requests and answers, named by the CPR admin contract
- * (admin-contract.ts) and loaded with `import()` on their first request (docs/architecture.md#startup).
- */
+// The CPR admin contract's schemas (docs/admin.md#apps), loaded with `import()` on first use
+// (docs/architecture.md#startup).
 
 export { appIdParamSchema, createAppSchema, rotateKeySchema, updateAppSchema } from "../admin/schema";
 
@@ -49,8 +47,7 @@ export const putRequestKeySchema = z.strictObject({
   alg: z.optional(z.enum(["RS256", "PS256", "ES256"])),
 });
 
-// transactionIds are the client's own strings (docs/cpr.md#validation:
-// up to 256 characters and UTF-8 bytes), not admin ids.
+// transactionIds are the client's own strings (docs/cpr.md#validation), not admin ids.
 export const transactionParamsSchema = z.object({
   appId: idSchema,
   transactionId: z

@@ -7,9 +7,8 @@ import type { CprTokenPayload } from "./token-schema";
 import { transactionStub } from "./transaction";
 
 /**
- * The app the token was issued for, when that app still exists in the same incarnation
- * (docs/storage.md#incarnations): a deleted app's tokens are dead, and so are its predecessor's under a
- * re-created id. One KV read, served from the isolate cache, before any Durable Object is touched.
+ * The token's app while it exists in the token's incarnation (docs/storage.md#incarnations): one KV read,
+ * served from the isolate cache, before any Durable Object is touched.
  */
 async function currentApp(env: Env, claims: CprTokenPayload): Promise<AppRecord | undefined> {
   if (!isValidId(claims.appId)) return undefined;
@@ -18,10 +17,11 @@ async function currentApp(env: Env, claims: CprTokenPayload): Promise<AppRecord 
 }
 
 /**
- * A verified token of the app's current incarnation and its
- * transaction's current epoch (docs/tokens.md#revocation).
+ * A verified token of the app's current incarnation and its transaction's current epoch
+ * (docs/tokens.md#revocation); the deprecated route's bearer authentication uses it too: the token acts for
+ * its app, on its own transaction only (docs/cpr.md#deprecated-unique-id-route).
  */
-async function liveToken(
+export async function liveToken(
   env: Env,
   token: string,
   now: number,
@@ -31,13 +31,8 @@ async function liveToken(
   const claims = verified.value;
   const app = await currentApp(env, claims);
   if (!app) return undefined;
-  const epoch = await transactionStub(
-    env,
-    app.appId,
-    app.incarnation,
-    claims.transactionId,
-  ).revocationEpoch();
-  return epoch === claims.rev ? { claims, app } : undefined;
+  const transaction = transactionStub(env, app.appId, app.incarnation, claims.transactionId);
+  return (await transaction.revocationEpoch()) === claims.rev ? { claims, app } : undefined;
 }
 
 function describe(claims: CprTokenPayload): LiveToken {
@@ -60,10 +55,7 @@ function describe(claims: CprTokenPayload): LiveToken {
   };
 }
 
-/**
- * CPR auth tokens for `/oauth/introspect` and `/oauth/revoke`: signature, expiry, the app's
- * incarnation and the transaction's revocation epoch.
- */
+/** CPR auth tokens for `/oauth/introspect` and `/oauth/revoke` (docs/tokens.md#introspection). */
 export const cprTokens: TokenFamily = {
   recognises: looksLikeCprToken,
 
@@ -83,17 +75,3 @@ export const cprTokens: TokenFamily = {
     await transactionStub(env, app.appId, app.incarnation, transactionId).revoke(now, rev);
   },
 };
-
-/**
- * The app (current record, which the token's incarnation matches) and transaction of a live CPR
- * token, for the deprecated route's bearer authentication: the token acts for its app, on its own
- * transaction only (docs/cpr.md#deprecated-unique-id-route, docs/storage.md#tenant-objects).
- */
-export async function liveTokenSubject(
-  env: Env,
-  token: string,
-  now: number,
-): Promise<{ app: AppRecord; transactionId: string } | undefined> {
-  const live = await liveToken(env, token, now);
-  return live && { app: live.app, transactionId: live.claims.transactionId };
-}

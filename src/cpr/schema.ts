@@ -3,11 +3,8 @@ import { isPathSegmentSafe } from "../shared/ids";
 import * as z from "../shared/zod";
 import { fitsTransactionId, MAX_EXPIRY_SECONDS, MAX_FIELD_LENGTH } from "./limits";
 
-/**
- * Request bodies of the CPR family (docs/cpr.md#validation). Every issue carries the seed's exact message
- * (Joi's wording, where the seed's messages come from), and fields are declared in the documented validation
- * order: zod reports issues in shape order, and the route answers with the first one.
- */
+// Request bodies with the seed's (Joi's) messages, fields in the documented order: zod reports issues in shape
+// order and the route answers with the first (docs/cpr.md#validation).
 
 const DEFAULT_EXPIRY_SECONDS = 43_200;
 
@@ -15,7 +12,6 @@ const NOT_AN_OBJECT = '"value" must be of type object';
 const BOTH_IDENTIFIERS = "Only one of mobileNumber or email should be sent";
 const NO_IDENTIFIER = "One of mobileNumber or email is required";
 
-/** A string field: required (unless made optional), non-empty, at most 256 characters. */
 function text(label: string) {
   return z
     .string({
@@ -30,26 +26,18 @@ function text(label: string) {
     );
 }
 
-function email(label: string) {
-  return text(label).check(
-    z.refine((value) => canonicalEmail(value) !== undefined, { error: `"${label}" must be a valid email` }),
+function canonical(label: string, canonicalise: (value: string) => string | undefined, what: string) {
+  return z.optional(
+    text(label).check(
+      z.refine((value) => canonicalise(value) !== undefined, { error: `"${label}" must be a valid ${what}` }),
+    ),
   );
 }
+const email = (label: string) => canonical(label, canonicalEmail, "email");
+const mobileNumber = (label: string) => canonical(label, canonicalMobile, "mobile number");
 
-function mobileNumber(label: string) {
-  return text(label).check(
-    z.refine((value) => canonicalMobile(value) !== undefined, {
-      error: `"${label}" must be a valid mobile number`,
-    }),
-  );
-}
-
-/**
- * `transactionId` names the transaction everywhere, the admin revoke route's path included
- * (`/admin/v1/apps/{appId}/transactions/{transactionId}/revoke`), where URL parsing turns `.` and
- * `..` into navigation (docs/admin.md#ids). Joi's own wording for `.invalid()` is "contains an invalid
- * value"; the message names the values instead, in Joi's quoted-label style.
- */
+// The admin revoke route's path names it too, where URL parsing turns `.` and `..` into navigation
+// (docs/admin.md#ids); the message names them in Joi's quoted-label style.
 function transactionId() {
   return text("transactionId").check(
     z.refine(fitsTransactionId, {
@@ -92,16 +80,14 @@ export const authTokenBodySchema = z
         "no",
       ),
       expiry,
-      mobileNumber: z.optional(mobileNumber("mobileNumber")),
-      email: z.optional(email("email")),
+      mobileNumber: mobileNumber("mobileNumber"),
+      email: email("email"),
     },
     { error: NOT_AN_OBJECT },
   )
   .check(z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS }));
 
-/**
- * `POST /v2/generate-auth-token` (legacy): `userAuthRequired` and `authObject` (docs/cpr.md#legacy-route).
- */
+/** `POST /v2/generate-auth-token`: `userAuthRequired` and `authObject` (docs/cpr.md#legacy-route). */
 export const legacyAuthTokenBodySchema = z.object(
   {
     appId: text("appId"),
@@ -119,8 +105,8 @@ export const legacyAuthTokenBodySchema = z.object(
       z
         .object(
           {
-            mobileNumber: z.optional(mobileNumber("authObject.mobileNumber")),
-            email: z.optional(email("authObject.email")),
+            mobileNumber: mobileNumber("authObject.mobileNumber"),
+            email: email("authObject.email"),
           },
           { error: '"authObject" must be of type object' },
         )
@@ -130,17 +116,14 @@ export const legacyAuthTokenBodySchema = z.object(
   { error: NOT_AN_OBJECT },
 );
 
-/**
- * `POST /v2/generate-unique-id` (deprecated): credentials
- * come in headers (docs/cpr.md#deprecated-unique-id-route).
- */
+/** `POST /v2/generate-unique-id`: credentials come in headers (docs/cpr.md#deprecated-unique-id-route). */
 export const uniqueIdBodySchema = z
   .object(
     {
       transactionId: transactionId(),
       workflowId: text("workflowId"),
-      mobileNumber: z.optional(mobileNumber("mobileNumber")),
-      email: z.optional(email("email")),
+      mobileNumber: mobileNumber("mobileNumber"),
+      email: email("email"),
     },
     { error: NOT_AN_OBJECT },
   )
@@ -161,7 +144,6 @@ const metadataSchema = z.object({
 
 const bearerJwt = z.string().check(z.describe("`Bearer <JWT>`, verifiable with `/.well-known/jwks.json`."));
 
-/** A seed 002 success: `{"statusCode":200,"status":"success","result"}`. */
 function success<Result extends z.ZodMiniType>(result: Result) {
   return z.object({ statusCode: z.literal(200), status: z.literal("success"), result });
 }

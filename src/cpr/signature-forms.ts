@@ -1,17 +1,7 @@
 import type { RequestKey } from "../shared/config-records";
 
-/**
- * The forms in which a CPR request signature is accepted (docs/cpr.md#accepted-forms): the ones the spec
- * defines (ES256 raw r‖s, PS256 salt 32) and the ones real signers emit by default: ES256 as DER, as
- * OpenSSL, Node's `crypto.sign` and Python's `cryptography` do, and PS256 with the maximum salt
- * length, Node's and Python's usual choice. Each form is at most one public-key operation, so a
- * wrong signature costs at most one verification per accepted form (ES256 one, rarely two; PS256 two).
- *
- * High-S ECDSA signatures (s > n/2) are accepted: WebCrypto verifies them, and OpenSSL and Node emit
- * either half at random, so refusing them would refuse half of those signers' requests. The
- * malleability this leaves (r, n−s) buys nothing: single use is keyed on the signed text, not on
- * the signature's spelling (docs/cpr.md#request-signatures).
- */
+// The forms a CPR request signature is accepted in: the spec's and what real signers emit by default, each one
+// public-key operation at most; high-S ECDSA signatures included (docs/cpr.md#accepted-forms).
 
 // The order of the P-256 group (SEC 2 §2.4.2): r and s must lie in [1, n − 1].
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
@@ -44,11 +34,7 @@ function readScalar(der: Uint8Array, offset: number): { bytes: Uint8Array; next:
   return { bytes: scalar, next };
 }
 
-/**
- * A DER ECDSA-Sig-Value (`SEQUENCE { r INTEGER, s INTEGER }`, RFC 3279 §2.2.3) over P-256 as the
- * raw r‖s WebCrypto verifies; `undefined` unless it is exactly that: no trailing bytes, no
- * long-form or indefinite lengths, minimal positive integers, r and s in [1, n − 1].
- */
+/** A strict DER ECDSA-Sig-Value (RFC 3279 §2.2.3) over P-256 as raw r‖s, else `undefined`. */
 export function p256DerToRaw(der: Uint8Array): Uint8Array | undefined {
   if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return undefined;
   const r = readScalar(der, 2);
@@ -66,10 +52,7 @@ export function maxPssSaltLength(modulusBits: number): number {
   return encodedMessageBytes - SHA256_BYTES - 2;
 }
 
-interface Attempt {
-  readonly params: SubtleCryptoSignAlgorithm;
-  readonly signature: Uint8Array;
-}
+type Attempt = { readonly params: SubtleCryptoSignAlgorithm; readonly signature: Uint8Array };
 
 function attemptsFor(alg: RequestKey["alg"], key: CryptoKey, signature: Uint8Array): Attempt[] {
   switch (alg) {

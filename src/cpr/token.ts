@@ -7,19 +7,14 @@ import type { CprTokenPayload } from "./token-schema";
 
 const TOKEN_TYPE = "cpr+jwt";
 
-/** The CPR-specific claims of a token (docs/cpr.md#the-token). */
+/** docs/cpr.md#the-token: `rev` is the transaction's revocation epoch, `inc` the app's incarnation. */
 interface CprClaims {
   readonly appId: string;
   readonly transactionId: string;
   readonly workflowId: string;
   readonly journeyId: string;
   readonly authenticateOnResume: "yes" | "no";
-  /** The transaction's revocation epoch when the token was issued. */
   readonly rev: number;
-  /**
-   * The app's incarnation (docs/storage.md#incarnations): the
-   * token is live only while the app record carries this one.
-   */
   readonly inc: string;
   readonly uniqueId?: string;
 }
@@ -53,11 +48,7 @@ export function looksLikeCprToken(token: string): boolean {
   }
 }
 
-/**
- * Verifies signature, `typ`, issuer and expiry, and that the claims are ours and consistent
- * (`aud` = appId, `sub` = transactionId). Liveness also needs the app's incarnation and the
- * transaction's epoch: see introspection.
- */
+/** Verifies signature, `typ`, issuer, expiry and the claims (liveness: introspection.ts). */
 export async function verifyCprToken(
   env: Env,
   token: string,

@@ -3,11 +3,7 @@ import { canonicalEmail } from "../shared/identifiers";
 import * as z from "../shared/zod";
 import { passwordSchema } from "./schema";
 
-/**
- * The admin routes' schemas for portal orgs and users (admin.ts, admin-users.ts), requests and answers,
- * named by the portal admin contract (admin-contract.ts) and loaded with `import()` on first use
- * (docs/architecture.md#startup).
- */
+// The portal admin contract's schemas, loaded with `import()` on first use (docs/architecture.md#startup).
 
 // Tokens live at least 2 hours: a token renewed with under an hour left (docs/portal.md#tokens-and-refresh)
 // has then always expired before its successor is renewed in turn, so a user never holds more than two.
@@ -36,7 +32,6 @@ export const orgIdParamSchema = z.object({
   ),
 });
 
-/** Users are keyed by canonical email: trimmed, lowercased, `local@domain.tld`. */
 const emailSchema = z
   .pipe(
     z.string(),

@@ -44,11 +44,8 @@ async function leaveOrg(c: AppContext, organizationId: number, email: string): P
 
 const { app: usersAdmin, route } = portalAdminRoutes();
 
-/**
- * `POST /admin/v1/orgs/{id}/users` (docs/admin.md#orgs-and-users): creates a portal user in an org. The org's
- * object lists the user first (`If-Match` names the org's version), then the user's object creates it;
- * a refused creation takes the user off the list again.
- */
+// `POST /admin/v1/orgs/{id}/users` (docs/admin.md#orgs-and-users): the org lists the user first (`If-Match`
+// names its version), then the user's object creates it; a refused creation takes it off the list again.
 route("createPortalUser", async (c, reply) => {
   const { id } = c.req.valid("param");
   const { email, password } = c.req.valid("json");
@@ -62,9 +59,8 @@ route("createPortalUser", async (c, reply) => {
   );
   if (!listed.ok) return listed.reason;
   const now = new Date().toISOString();
-  // The user's object starts a new credential version before it publishes the record, so a
-  // refused duplicate cannot end an existing user's tokens, and an earlier user's record with the
-  // same email can no longer log in.
+  // The new credential version comes with the record: a refused duplicate ends no tokens, and an earlier
+  // user's record of this email can no longer log in (docs/portal.md#orgs-and-users).
   const created = await createTenant(c, "portal-user", email, {
     email,
     organizationId: id,

@@ -14,25 +14,11 @@ export function portalTokenObject(env: Env, tokenHash: string) {
   return env.PORTAL_TOKENS.getByName(objectName("portal-token", tokenHash));
 }
 
-/** A token that is live right now, and whose it is. */
-interface LiveSession {
-  readonly email: string;
-  readonly organizationId: number;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-}
-
 /**
- * Resolves a presented token (docs/portal.md#session-check `/api_auth/session`, docs/tokens.md#introspection
- * introspection) in at most two Durable Object hops, both strongly consistent: the pointer names the user,
- * and the user's object decides, so rotation and revocation
- * take effect at once everywhere (no KV on this path).
+ * A live token and whose it is, in two strongly consistent hops: the pointer names the user, whose object
+ * decides (docs/portal.md#session-check, docs/tokens.md#introspection).
  */
-export async function findLiveSession(
-  env: Env,
-  token: string,
-  now: number,
-): Promise<LiveSession | undefined> {
+export async function findLiveSession(env: Env, token: string, now: number) {
   if (!isPortalToken(token)) return undefined;
   const hash = await portalTokenHash(token);
   const pointer = await portalTokenObject(env, hash).lookup(now);

@@ -2,16 +2,10 @@ import { BoundedCache, remembered } from "../shared/bounded-cache";
 import { randomBytes, sha256Hex } from "../shared/crypto";
 import { fromHex, toHex } from "../shared/encoding";
 
-/**
- * Portal tokens (seed 001): 32 random lowercase hex digits in 8_4_4_4_12 groups, 128 bits from the
- * CSPRNG. Storage sees only the token's SHA-256 (the lookup key) and, for the "same token again"
- * answer of docs/portal.md#token-storage, the token sealed with AES-GCM under a key derived from
- * PASSWORD_PEPPER: the plaintext is never stored, and a storage dump without the secret yields neither tokens
- * nor anything to replay.
- */
+// Portal tokens (seed 001, docs/portal.md#tokens-and-refresh); storage sees only their SHA-256 and a copy
+// sealed under a key derived from PASSWORD_PEPPER (docs/portal.md#token-storage).
 const TOKEN_PATTERN = /^[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}$/;
 
-/** A fresh portal token. */
 export function generatePortalToken(): string {
   const hex = toHex(randomBytes(16));
   return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("_");
@@ -22,7 +16,6 @@ export function isPortalToken(text: string): boolean {
   return TOKEN_PATTERN.test(text);
 }
 
-/** The token's storage key. */
 export function portalTokenHash(token: string): Promise<string> {
   return sha256Hex(token);
 }

@@ -9,11 +9,8 @@ interface TokenPointer {
 const POINTER = "pointer";
 
 /**
- * One object per token hash (`objectName("portal-token", hash)`): the index from a presented token
- * to its user's `PortalUser`. It is only a pointer, never the authority: liveness is decided by the
- * user's object, which holds the current token hash, so a rotated or revoked token fails at once
- * whatever this index still says, and the index never needs to be updated in step
- * (docs/portal.md#session-check).
+ * One object per token hash: a pointer to its user's `PortalUser`, never the authority, so it never needs
+ * updating in step (docs/portal.md#session-check).
  */
 export class PortalToken extends DurableObject<Env> {
   /** Records the owner before the token is handed out; the pointer removes itself once expired. */
