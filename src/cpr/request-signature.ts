@@ -37,24 +37,21 @@ export function signedText(timestamp: string, rawBody: ArrayBuffer): Uint8Array 
   return signed;
 }
 
-/** Why a PEM was refused, in words for the admin API's 400 (docs/admin.md#input-validation). */
+// Why a PEM was refused, in words for the admin API's 400 (docs/admin.md#input-validation).
+const PEM_PROBLEMS = {
+  not_pem: "publicKey is not a PEM-encoded key",
+  not_base64: "publicKey is not valid base64 inside its PEM armour",
+  too_long: `publicKey is longer than ${MAX_PEM_LENGTH} characters`,
+  private_key: "publicKey is a private key; register the public key only",
+};
+
 function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgorithm | undefined): string {
-  switch (problem) {
-    case "not_pem":
-      return "publicKey is not a PEM-encoded key";
-    case "not_base64":
-      return "publicKey is not valid base64 inside its PEM armour";
-    case "too_long":
-      return `publicKey is longer than ${MAX_PEM_LENGTH} characters`;
-    case "private_key":
-      return "publicKey is a private key; register the public key only";
-    case "wrong_label":
-      return `publicKey must be a "PUBLIC KEY" (SubjectPublicKeyInfo) PEM, not "${pemLabel(pem)}"`;
-    case "wrong_key_type":
-      if (alg === "ES256") return "publicKey is not a P-256 (ES256) public key";
-      if (alg) return `publicKey is not an RSA public key, as ${alg} requires`;
-      return "publicKey is neither an RSA nor a P-256 public key";
-  }
+  if (problem === "wrong_label")
+    return `publicKey must be a "PUBLIC KEY" (SubjectPublicKeyInfo) PEM, not "${pemLabel(pem)}"`;
+  if (problem !== "wrong_key_type") return PEM_PROBLEMS[problem];
+  if (alg === "ES256") return "publicKey is not a P-256 (ES256) public key";
+  if (alg) return `publicKey is not an RSA public key, as ${alg} requires`;
+  return "publicKey is neither an RSA nor a P-256 public key";
 }
 
 /**
@@ -100,10 +97,7 @@ function verificationKey(key: RequestKey): Promise<CryptoKey> {
   });
 }
 
-/**
- * Checks a request's signature, cheap checks first
- * (docs/architecture.md#performance).
- */
+/** Checks a request's signature, cheap checks first (docs/architecture.md#performance). */
 export async function verifyRequestSignature(
   keys: Readonly<Record<string, RequestKey>>,
   headers: Headers,

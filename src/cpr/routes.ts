@@ -29,20 +29,11 @@ const keepRawBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** The transaction every CPR body names. */
-interface TransactionRequest {
-  readonly transactionId: string;
-  readonly workflowId: string;
-}
-
-/**
- * docs/cpr.md#order-of-checks: admits the app, checks the workflow, then creates or continues the transaction
- * and sets its uniqueId in a single Durable Object call.
- */
+/** docs/cpr.md#order-of-checks: the app, the workflow, then the transaction in one Durable Object call. */
 async function openTransaction(
   c: AppContext,
   credentials: Credentials,
-  request: TransactionRequest,
+  request: { transactionId: string; workflowId: string },
   identifier: Identifier | undefined,
   now: number,
 ): Promise<Result<{ app: AppRecord; state: TransactionState; uniqueId?: string }, CprReason>> {
@@ -71,17 +62,10 @@ async function openTransaction(
   return ok({ app, state: opened.value.state, uniqueId });
 }
 
-/** What both token routes' bodies give. */
-interface TokenBody extends TransactionRequest {
-  readonly appId: string;
-  readonly appKey: string;
-  readonly expiry: number;
-}
-
 /** docs/cpr.md#order-of-checks: everything a token route does before shaping its answer. */
 async function grantToken(
   c: AppContext,
-  body: TokenBody,
+  body: { appId: string; appKey: string; transactionId: string; workflowId: string; expiry: number },
   authenticateOnResume: "yes" | "no",
   identifier: Identifier | undefined,
 ) {
@@ -120,10 +104,7 @@ async function grantToken(
 /** A seed 002 success around its result. */
 const success = <T>(result: T) => ({ statusCode: 200 as const, status: "success" as const, result });
 
-/**
- * The deprecated route's credentials: `appid` + `appkey` headers,
- * else a bearer CPR token (docs/cpr.md#credentials-and-ip).
- */
+/** `appid` + `appkey` headers, else a bearer CPR token (docs/cpr.md#deprecated-unique-id-route). */
 function headerCredentials(headers: Headers): Credentials | undefined {
   const appId = headers.get("appid");
   const appKey = headers.get("appkey");

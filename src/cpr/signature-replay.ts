@@ -1,10 +1,7 @@
 import { toHex } from "../shared/encoding";
 import { SIGNATURE_WINDOW_MS, signedText } from "./request-signature";
 
-/**
- * Single use of CPR request signatures (docs/cpr.md#single-use): what the transaction's Durable Object
- * remembers of an accepted signed request, and until when.
- */
+/** What the transaction's object remembers of an accepted signed request (docs/cpr.md#single-use). */
 export interface SignatureUse {
   /** SHA-256 (hex) of the signed text `<X-Timestamp>.<raw body>`. */
   readonly digest: string;

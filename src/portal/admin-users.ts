@@ -13,13 +13,8 @@ import { hashPassword } from "./password";
 
 /** What the admin API shows of a user: never the password hash. */
 function userView(user: PortalUserRecord): z.output<typeof schemas.userSchema> {
-  return {
-    email: user.email,
-    organizationId: user.organizationId,
-    disabled: user.disabled,
-    createdAt: user.createdAt,
-    updatedAt: user.updatedAt,
-  };
+  const { email, organizationId, disabled, createdAt, updatedAt } = user;
+  return { email, organizationId, disabled, createdAt, updatedAt };
 }
 
 const userExists = (c: AppContext, email: string) =>

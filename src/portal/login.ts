@@ -22,13 +22,6 @@ interface LoginRequest {
   readonly requestId?: string;
 }
 
-interface LoggedIn {
-  readonly email: string;
-  readonly token: string;
-  readonly expiresAt: number;
-  readonly org: OrgRecord;
-}
-
 /** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
 interface LoginRefusal {
   readonly denial: PortalReason;
@@ -45,7 +38,7 @@ export async function logIn(
   config: ConfigStore,
   request: LoginRequest,
   admitPasswordWork: () => Promise<RateDecision>,
-): Promise<Result<LoggedIn, LoginRefusal>> {
+): Promise<Result<{ email: string; token: string; expiresAt: number; org: OrgRecord }, LoginRefusal>> {
   if (!env.PASSWORD_PEPPER) throw new Error("PASSWORD_PEPPER is not set");
   const email = request.emailHeader === undefined ? undefined : canonicalEmail(request.emailHeader);
   const password = request.passwordHeader ?? "";

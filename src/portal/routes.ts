@@ -13,10 +13,7 @@ import { organizationView } from "./organization";
 import type * as schemas from "./schema";
 import { findLiveSession, TOKEN_HEADER } from "./sessions";
 
-/**
- * `/api_auth` (docs/portal.md#login, seed 001): PayU's
- * Chargeback API login, and the session check for its token.
- */
+// `/api_auth`: PayU's Chargeback API login and its session check (docs/portal.md#login, seed 001).
 const { app: portalRoutes, route } = contractRoutes(portalContract, {
   loadSchemas: () => import("./schema"),
   renderIssue: (_issue, c) => portalFailure(c, { code: "invalid_refresh_token" }),

@@ -1,7 +1,7 @@
 import { objectName } from "../shared/ids";
 import { isPortalToken, portalTokenHash } from "./token-codec";
 
-/** Header carrying the token to check (PayU's Optimus API key header); read by `optimusApiKey` (shared/credentials). */
+/** PayU's Optimus API key header, carrying the token to check (read by `optimusApiKey`). */
 export const TOKEN_HEADER = "X-Optimus-API-Key";
 
 /** The `PortalUser` object of a canonical email (known or not: failures for unknown emails count too). */
@@ -25,12 +25,8 @@ export async function findLiveSession(env: Env, token: string, now: number) {
   if (!pointer) return undefined;
   const held = await portalUserObject(env, pointer.email).session(hash, now);
   if (!held) return undefined;
-  return {
-    email: pointer.email,
-    organizationId: held.organizationId,
-    issuedAt: held.issuedAt,
-    expiresAt: held.expiresAt,
-  };
+  const { organizationId, issuedAt, expiresAt } = held;
+  return { email: pointer.email, organizationId, issuedAt, expiresAt };
 }
 
 /** Ends a token at once (logout); unknown or malformed tokens are ignored (RFC 7009 §2.2). */

@@ -46,14 +46,16 @@ function sealKey(pepper: string): Promise<CryptoKey> {
   });
 }
 
-/** The token encrypted for storage, bound to its hash (AAD) so a sealed value cannot be moved. */
+/** Bound to the token's hash (AAD), so a sealed value cannot be moved. */
+function gcm(iv: Uint8Array, tokenHash: string) {
+  return { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) };
+}
+
+/** The token encrypted for storage. */
 export async function sealPortalToken(token: string, tokenHash: string, pepper: string): Promise<string> {
   const iv = randomBytes(IV_BYTES);
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) },
-    await sealKey(pepper),
-    encoder.encode(token),
-  );
+  const key = await sealKey(pepper);
+  const ciphertext = await crypto.subtle.encrypt(gcm(iv, tokenHash), key, encoder.encode(token));
   return `${toHex(iv)}.${toHex(ciphertext)}`;
 }
 
@@ -63,10 +65,6 @@ export async function unsealPortalToken(sealed: string, tokenHash: string, peppe
   const iv = fromHex(ivHex);
   const ciphertext = fromHex(ciphertextHex);
   if (!iv || !ciphertext) throw new Error("sealed portal token is not hex");
-  const plaintext = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) },
-    await sealKey(pepper),
-    ciphertext,
-  );
+  const plaintext = await crypto.subtle.decrypt(gcm(iv, tokenHash), await sealKey(pepper), ciphertext);
   return new TextDecoder().decode(plaintext);
 }

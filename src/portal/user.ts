@@ -73,8 +73,15 @@ export class PortalUser extends DurableObject<Env> {
       return fail({ code: "locked", retryAfterSeconds: Math.ceil((lockout.lockedUntil - now) / 1000) });
     }
     if (!accepted || accepted.credentialVersion !== this.credentialVersion()) {
-      const { expiresAt, locked } = this.recordFailure(lockout, now);
-      await this.ctx.storage.setAlarm(expiresAt);
+      // The alarm drops the failure record once it has fully expired.
+      const failures = [...lockout.failures, now];
+      const locked = failures.length >= MAX_FAILURES;
+      const windowEnd = now + FAILURE_WINDOW_MS;
+      this.ctx.storage.kv.put<Lockout>(
+        LOCKOUT,
+        locked ? { failures: [], lockedUntil: windowEnd } : { failures },
+      );
+      await this.ctx.storage.setAlarm(windowEnd);
       if (locked) await this.reportLockout(attempt);
       return fail({ code: "invalid_credentials" });
     }
@@ -170,17 +177,6 @@ export class PortalUser extends DurableObject<Env> {
       type: "locked_out",
       requestId: attempt.requestId ?? "",
     });
-  }
-
-  /** Counts one failure; returns when the stored lockout state has fully expired, and whether it locked. */
-  private recordFailure(lockout: Lockout, now: number): { expiresAt: number; locked: boolean } {
-    const failures = [...lockout.failures, now];
-    const locked = failures.length >= MAX_FAILURES;
-    this.ctx.storage.kv.put<Lockout>(
-      LOCKOUT,
-      locked ? { failures: [], lockedUntil: now + FAILURE_WINDOW_MS } : { failures },
-    );
-    return { expiresAt: now + FAILURE_WINDOW_MS, locked };
   }
 
   /** Drops an expired failure record, and the object when nothing is left (none kept per guessed email). */
