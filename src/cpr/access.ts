@@ -56,8 +56,7 @@ async function appByToken(
   transactionId: string,
   now: number,
 ): Promise<Result<AppRecord, AccessDenial>> {
-  // The token is live only while its app exists in the token's incarnation (docs/storage.md#incarnations), so
-  // the app comes back with it: a deleted or re-created app's tokens are "token_not_live".
+  // A deleted or re-created app's tokens are not live (docs/storage.md#incarnations).
   const subject = await liveToken(c.env, token, now);
   if (subject === undefined) return fail("token_not_live");
   if (appIdHeader !== undefined && appIdHeader !== subject.app.appId) return fail("appid_header_mismatch");

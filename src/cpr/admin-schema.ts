@@ -3,8 +3,7 @@ import { idSchema } from "../shared/id-schema";
 import * as z from "../shared/zod";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "./limits";
 
-// The CPR admin contract's schemas (docs/admin.md#apps), loaded with `import()` on first use
-// (docs/architecture.md#startup).
+// The CPR admin contract's schemas, loaded with `import()` on first use (docs/architecture.md#startup).
 
 export { appIdParamSchema, createAppSchema, rotateKeySchema, updateAppSchema } from "../admin/schema";
 
@@ -30,10 +29,8 @@ export const appKeyRotatedSchema = z.object({
   previousKeyExpiresAt: previousKeyExpiresAtSchema,
 });
 
-/** A registered request-signing key. */
 export const requestKeySchema = z.object({ appId: z.string(), ...requestKeyView });
 
-/** A revoked transaction's new revocation epoch. */
 export const transactionRevokedSchema = z.object({
   appId: z.string(),
   transactionId: z.string(),

@@ -5,13 +5,11 @@ import { adminContractRoutes, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { AppRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import type * as z from "../shared/zod";
 import { cprAdminContract } from "./admin-contract";
 import type * as schemas from "./admin-schema";
 
-/** The routes of the CPR admin contract, registered by this module and its siblings (admin-*.ts). */
 export const cprAdminRoutes = () => adminContractRoutes(cprAdminContract, () => import("./admin-schema"));
 
 /** What the admin API shows of an app: never the key or its hash. */

@@ -1,4 +1,4 @@
-import { APPS, type AppRecord } from "../shared/config-records";
+import { APPS } from "../shared/config-records";
 import { configStoreFor } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
@@ -7,13 +7,15 @@ import type { CprTokenPayload } from "./token-schema";
 import { transactionStub } from "./transaction";
 
 /**
- * The token's app while it exists in the token's incarnation (docs/storage.md#incarnations): one KV read,
- * served from the isolate cache, before any Durable Object is touched.
+ * A verified token whose app still exists in the token's incarnation (docs/storage.md#incarnations): one KV
+ * read, served from the isolate cache, before any Durable Object is touched.
  */
-async function currentApp(env: Env, claims: CprTokenPayload): Promise<AppRecord | undefined> {
-  if (!isValidId(claims.appId)) return undefined;
+async function ofCurrentApp(env: Env, token: string, now: number) {
+  const verified = await verifyCprToken(env, token, now);
+  if (!verified.ok || !isValidId(verified.value.appId)) return undefined;
+  const claims = verified.value;
   const app = await configStoreFor(env).get(APPS, claims.appId);
-  return app?.incarnation === claims.inc ? app : undefined;
+  return app?.incarnation === claims.inc ? { claims, app } : undefined;
 }
 
 /**
@@ -21,18 +23,12 @@ async function currentApp(env: Env, claims: CprTokenPayload): Promise<AppRecord 
  * (docs/tokens.md#revocation); the deprecated route's bearer authentication uses it too: the token acts for
  * its app, on its own transaction only (docs/cpr.md#deprecated-unique-id-route).
  */
-export async function liveToken(
-  env: Env,
-  token: string,
-  now: number,
-): Promise<{ claims: CprTokenPayload; app: AppRecord } | undefined> {
-  const verified = await verifyCprToken(env, token, now);
-  if (!verified.ok) return undefined;
-  const claims = verified.value;
-  const app = await currentApp(env, claims);
-  if (!app) return undefined;
+export async function liveToken(env: Env, token: string, now: number) {
+  const current = await ofCurrentApp(env, token, now);
+  if (!current) return undefined;
+  const { claims, app } = current;
   const transaction = transactionStub(env, app.appId, app.incarnation, claims.transactionId);
-  return (await transaction.revocationEpoch()) === claims.rev ? { claims, app } : undefined;
+  return (await transaction.revocationEpoch()) === claims.rev ? current : undefined;
 }
 
 function describe(claims: CprTokenPayload): LiveToken {
@@ -65,13 +61,11 @@ export const cprTokens: TokenFamily = {
   },
 
   async revoke(env, token, now) {
-    const verified = await verifyCprToken(env, token, now);
-    if (!verified.ok) return;
-    const app = await currentApp(env, verified.value);
+    const current = await ofCurrentApp(env, token, now);
     // A token of a deleted or earlier app is already dead, and its transaction is not this app's.
-    if (!app) return;
-    const { transactionId, rev } = verified.value;
+    if (!current) return;
+    const { claims, app } = current;
     // Bumps only while the token is of the current epoch, so a repeated revocation is a no-op.
-    await transactionStub(env, app.appId, app.incarnation, transactionId).revoke(now, rev);
+    await transactionStub(env, app.appId, app.incarnation, claims.transactionId).revoke(now, claims.rev);
   },
 };

@@ -54,9 +54,13 @@ const REASONS = {
   unique_id_conflict: { code: "unique_id_conflict" },
 } as const satisfies ExampleOfEach<CprReason, "code">;
 
-function invalidBody(schema: DocumentedSchema, input: unknown): WireError {
-  return cprError({ code: "invalid_request_body", message: firstIssue(schema, input).message });
-}
+/** The 400 a body schema answers for `input`. */
+const invalidBody =
+  (schema: DocumentedSchema) =>
+  (input: unknown): WireError =>
+    cprError({ code: "invalid_request_body", message: firstIssue(schema, input).message });
+const invalidToken = invalidBody(schemas.authTokenBodySchema);
+const invalidLegacy = invalidBody(schemas.legacyAuthTokenBodySchema);
 
 const header = (name: string, description: string): ParameterSpec => ({
   name,
@@ -131,15 +135,12 @@ export const cprApi: OperationGroup = {
           examples: successExample("issued", "Seed 002 success", { authToken: JWT, metadata: METADATA }),
         },
         errors: {
-          "appId missing": invalidBody(schemas.authTokenBodySchema, {}),
-          "expiry as a string": invalidBody(schemas.authTokenBodySchema, { ...DEMO, expiry: "3600" }),
-          "both identifiers": invalidBody(schemas.authTokenBodySchema, {
-            ...authTokenExample,
-            email: "jane@example.com",
-          }),
+          "appId missing": invalidToken({}),
+          "expiry as a string": invalidToken({ ...DEMO, expiry: "3600" }),
+          "both identifiers": invalidToken({ ...authTokenExample, email: "jane@example.com" }),
           // docs/admin.md#ids: a URL path cannot carry these back (the admin revoke route),
           // docs/http.md#ids-a-url-cannot-carry-back.
-          "transactionId . or ..": invalidBody(schemas.authTokenBodySchema, { ...DEMO, transactionId: ".." }),
+          "transactionId . or ..": invalidToken({ ...DEMO, transactionId: ".." }),
         },
       },
       createCprAuthTokenLegacy: {
@@ -162,11 +163,8 @@ export const cprApi: OperationGroup = {
           headers: DEPRECATION_HEADERS,
         },
         errors: {
-          "appId missing": invalidBody(schemas.legacyAuthTokenBodySchema, {}),
-          "bad userAuthRequired": invalidBody(schemas.legacyAuthTokenBodySchema, {
-            ...DEMO,
-            userAuthRequired: "maybe",
-          }),
+          "appId missing": invalidLegacy({}),
+          "bad userAuthRequired": invalidLegacy({ ...DEMO, userAuthRequired: "maybe" }),
         },
       },
       createCprUniqueId: {
@@ -196,7 +194,7 @@ export const cprApi: OperationGroup = {
           },
         },
         errors: {
-          "no identifier": invalidBody(schemas.uniqueIdBodySchema, TRANSACTION),
+          "no identifier": invalidBody(schemas.uniqueIdBodySchema)(TRANSACTION),
         },
       },
     },

@@ -1,8 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
-import type { AppContext, AppEnv } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, type AppEnv, annotate } from "../shared/env";
 import { fail, ok, type Result } from "../shared/result";
 import { contractRoutes } from "../shared/route";
 import { signingKeyRing } from "../shared/signing-key-ring";
@@ -70,8 +69,7 @@ async function grantToken(
   identifier: Identifier | undefined,
 ) {
   const now = Date.now();
-  // docs/http.md#internal-faults: an unusable key store or
-  // KEY_ENCRYPTION_SECRET fails before the transaction is touched.
+  // docs/http.md#internal-faults: an unusable key store fails before the transaction is touched.
   await signingKeyRing(c.env);
   const credentials: Credentials = { kind: "app-key", appId: body.appId, appKey: body.appKey };
   const opened = await openTransaction(c, credentials, body, identifier, now);
@@ -101,7 +99,6 @@ async function grantToken(
   return ok({ authorization: `Bearer ${jwt}`, metadata });
 }
 
-/** A seed 002 success around its result. */
 const success = <T>(result: T) => ({ statusCode: 200 as const, status: "success" as const, result });
 
 /** `appid` + `appkey` headers, else a bearer CPR token (docs/cpr.md#deprecated-unique-id-route). */
@@ -125,8 +122,7 @@ route("createCprAuthTokenLegacy", keepRawBody, async (c, reply) => {
   const resume = body.userAuthRequired === true || body.userAuthRequired === "yes" ? "yes" : "no";
   const granted = await grantToken(c, body, resume, body.authObject && identifierOf(body.authObject));
   if (!granted.ok) return cprFailure(c, granted.reason);
-  // The legacy result names the token `token`
-  // (docs/cpr.md#legacy-route), as HyperVerge's older login API did.
+  // Named `token`, as HyperVerge's older login API did (docs/cpr.md#legacy-route).
   return reply(success({ token: granted.value.authorization, metadata: granted.value.metadata }));
 });
 

@@ -148,7 +148,6 @@ function success<Result extends z.ZodMiniType>(result: Result) {
   return z.object({ statusCode: z.literal(200), status: z.literal("success"), result });
 }
 
-/** `POST /v2/auth/token`: the token and the transaction's metadata. */
 export const authTokenSuccessSchema = success(z.object({ authToken: bearerJwt, metadata: metadataSchema }));
 
 /** `POST /v2/generate-auth-token`: the token as `token` (docs/cpr.md#legacy-route). */

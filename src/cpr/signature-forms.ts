@@ -75,7 +75,6 @@ function attemptsFor(alg: RequestKey["alg"], key: CryptoKey, signature: Uint8Arr
   }
 }
 
-/** True when `signature` verifies over `signed` under `key` in one of the accepted forms of `alg`. */
 export async function verifyInAcceptedForms(
   alg: RequestKey["alg"],
   key: CryptoKey,

@@ -20,12 +20,7 @@ interface CprClaims {
 }
 
 /** Signs a CPR token: `aud` is the appId, `sub` the transactionId, `exp` = `iat + expiry`. */
-export async function issueCprToken(
-  env: Env,
-  claims: CprClaims,
-  expirySeconds: number,
-  now: number,
-): Promise<string> {
+export async function issueCprToken(env: Env, claims: CprClaims, expirySeconds: number, now: number) {
   const ring = await signingKeyRing(env);
   const { jwt } = await issueJwt(ring, {
     typ: TOKEN_TYPE,

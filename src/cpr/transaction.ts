@@ -40,7 +40,6 @@ const SIGNATURE_PREFIX = "signature:";
 // The sweep lists every signature, so it runs at most this often; one past its window does no harm meanwhile.
 const SIGNATURE_SWEEP_INTERVAL_MS = 60_000;
 
-/** The Durable Object that holds one CPR transaction, per (appId, transactionId). */
 export class CprTransaction extends DurableObject<Env> {
   /** When this instance last swept closed signatures (in memory: a fresh instance sweeps at once). */
   #signaturesSweptAt = Number.NEGATIVE_INFINITY;
@@ -91,7 +90,6 @@ export class CprTransaction extends DurableObject<Env> {
     });
   }
 
-  /** The current revocation epoch, or `undefined` when the transaction has no state. */
   revocationEpoch(): number | undefined {
     return this.ctx.storage.kv.get<TransactionState>(STATE_KEY)?.revocationEpoch;
   }

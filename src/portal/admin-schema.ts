@@ -18,8 +18,7 @@ const orgFields = {
   url: z.nullable(z.url().check(z.maxLength(2048))),
   hide_name: z.boolean(),
   tokenTtlSeconds: z.number().check(z.int(), z.gte(MIN_TOKEN_TTL_SECONDS), z.lte(MAX_TOKEN_TTL_SECONDS)),
-  // Absent (or `null` in a PATCH) means no restriction; a list, even empty, restricts
-  // (docs/portal.md#ip-allowlist).
+  // Absent (or `null` in a PATCH): no restriction; a list, even empty, restricts (docs/portal.md#ip-allowlist).
   ipAllowlist: z.nullable(ipAllowlistSchema),
 };
 
@@ -60,7 +59,6 @@ export const orgAdminSchema = z
   })
   .check(z.describe("The seed 001 organization plus tokenTtlSeconds and ipAllowlist."));
 
-/** A user as the admin API shows it (`userView`): never the password hash. */
 export const userSchema = z.object({
   email: z.string(),
   organizationId: z.int(),

@@ -4,15 +4,13 @@ import type { TenantSnapshot } from "../admin/tenant-changes";
 import { adminContractRoutes } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { OrgRecord } from "../shared/config-records";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import { objectName } from "../shared/ids";
 import type * as z from "../shared/zod";
 import { portalAdminContract } from "./admin-contract";
 import type * as schemas from "./admin-schema";
 import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "./organization";
 
-/** The routes of the portal admin contract, registered by this module and admin-users.ts. */
 export const portalAdminRoutes = () =>
   adminContractRoutes(portalAdminContract, () => import("./admin-schema"));
 

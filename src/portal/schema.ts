@@ -45,7 +45,6 @@ export const organizationSchema = z.object({
   header_mappings: z.null(),
 });
 
-/** Seed 001's login success. */
 export const loginSuccessSchema = z.object({
   status: z.literal(200),
   message: z.literal("Success"),

@@ -9,7 +9,6 @@ export function portalUserObject(env: Env, email: string) {
   return env.PORTAL_USERS.getByName(objectName("portal-user", email));
 }
 
-/** The `PortalToken` pointer object of a token hash. */
 export function portalTokenObject(env: Env, tokenHash: string) {
   return env.PORTAL_TOKENS.getByName(objectName("portal-token", tokenHash));
 }

@@ -51,7 +51,6 @@ function gcm(iv: Uint8Array, tokenHash: string) {
   return { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) };
 }
 
-/** The token encrypted for storage. */
 export async function sealPortalToken(token: string, tokenHash: string, pepper: string): Promise<string> {
   const iv = randomBytes(IV_BYTES);
   const key = await sealKey(pepper);

@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 
-/** Which user a token hash belongs to. */
 interface TokenPointer {
   readonly email: string;
   readonly expiresAt: number;
@@ -19,7 +18,6 @@ export class PortalToken extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(pointer.expiresAt);
   }
 
-  /** The owner of a token that has not expired yet. */
   lookup(now: number): TokenPointer | undefined {
     const pointer = this.ctx.storage.kv.get<TokenPointer>(POINTER);
     return pointer && pointer.expiresAt > now ? pointer : undefined;

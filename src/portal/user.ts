@@ -117,7 +117,6 @@ export class PortalUser extends DurableObject<Env> {
     return ok({ current: fresh, issued: true });
   }
 
-  /** The live token with this hash, if this user holds one. */
   session(hash: string, now: number): IssuedToken | undefined {
     const { current, previous } = this.sessions();
     const held = [current, previous].find((token) => token?.hash === hash);
@@ -144,7 +143,6 @@ export class PortalUser extends DurableObject<Env> {
     return version;
   }
 
-  /** Clears the failure counter and any lock (admin unlock). */
   unlock(): void {
     this.ctx.storage.kv.delete(LOCKOUT);
   }

@@ -22,12 +22,7 @@ async function keyOf(email: string, password: string): Promise<string> {
   return toHex(await hmacSha256(isolateKey, JSON.stringify([email, password])));
 }
 
-/** A login of this email and password accepted here in the last few minutes, if any. */
-export async function recallVerified(
-  email: string,
-  password: string,
-  now: number,
-): Promise<Verified | undefined> {
+export async function recallVerified(email: string, password: string, now: number) {
   const key = await keyOf(email, password);
   const verified = verifiedLogins.get(key);
   if (verified === undefined || now < verified.until) return verified;
@@ -35,7 +30,6 @@ export async function recallVerified(
   return undefined;
 }
 
-/** True when the recalled login verified against this very user record. */
 export function verifiedAgainst(verified: Verified | undefined, user: PortalUserRecord | undefined): boolean {
   return (
     verified !== undefined &&
@@ -45,7 +39,6 @@ export function verifiedAgainst(verified: Verified | undefined, user: PortalUser
   );
 }
 
-/** Remembers a login that succeeded with this password against this user record. */
 export async function rememberVerified(user: PortalUserRecord, password: string, now: number): Promise<void> {
   verifiedLogins.set(await keyOf(user.email, password), {
     until: now + VERIFIED_LOGIN_TTL_MS,
