@@ -66,8 +66,7 @@ async function appByToken(
 }
 
 /**
- * docs/cpr.md#order-of-checks: the app, its credentials, the IP allowlist, then the request signature when
- * the app registered keys; every failure is the same 401 and the cause is for the log. No budget is charged
+ * docs/cpr.md#order-of-checks; every failure is the same 401, the cause is for the log. No budget is charged
  * (docs/operations.md#rate-limits): the signature is checked only after key and IP passed.
  */
 export async function admitApp(

@@ -6,10 +6,7 @@ import { looksLikeCprToken, verifyCprToken } from "./token";
 import type { CprTokenPayload } from "./token-schema";
 import { transactionStub } from "./transaction";
 
-/**
- * A verified token whose app still exists in the token's incarnation (docs/storage.md#incarnations): one KV
- * read, served from the isolate cache, before any Durable Object is touched.
- */
+/** A verified token whose app exists in its incarnation (docs/storage.md#incarnations), before any DO call. */
 async function ofCurrentApp(env: Env, token: string, now: number) {
   const verified = await verifyCprToken(env, token, now);
   if (!verified.ok || !isValidId(verified.value.appId)) return undefined;
@@ -20,8 +17,7 @@ async function ofCurrentApp(env: Env, token: string, now: number) {
 
 /**
  * A verified token of the app's current incarnation and its transaction's current epoch
- * (docs/tokens.md#revocation); the deprecated route's bearer authentication uses it too: the token acts for
- * its app, on its own transaction only (docs/cpr.md#deprecated-unique-id-route).
+ * (docs/tokens.md#revocation), also for the bearer of docs/cpr.md#deprecated-unique-id-route.
  */
 export async function liveToken(env: Env, token: string, now: number) {
   const current = await ofCurrentApp(env, token, now);

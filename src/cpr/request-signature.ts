@@ -54,10 +54,7 @@ function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgori
   return "publicKey is neither an RSA nor a P-256 public key";
 }
 
-/**
- * Checks a PEM an admin registers: an SPKI public key, RSA of 2,048 to 8,192 bits for RS256/PS256 (the cap
- * bounds one verification's cost), P-256 for ES256. Without `alg`, RSA means RS256 and P-256 ES256.
- */
+/** Checks a PEM an admin registers (docs/cpr.md#request-signatures); the RSA cap bounds verification cost. */
 export async function checkRequestKey(
   pem: string,
   alg?: RequestKeyAlgorithm,

@@ -11,6 +11,10 @@ const DEFAULT_EXPIRY_SECONDS = 43_200;
 const NOT_AN_OBJECT = '"value" must be of type object';
 const BOTH_IDENTIFIERS = "Only one of mobileNumber or email should be sent";
 const NO_IDENTIFIER = "One of mobileNumber or email is required";
+const EXPIRY_TOO_SMALL = '"expiry" must be greater than or equal to 1';
+const EXPIRY_TOO_BIG = `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`;
+const tooLong = (label: string) =>
+  `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`;
 
 function text(label: string) {
   return z
@@ -20,9 +24,7 @@ function text(label: string) {
     })
     .check(
       z.minLength(1, { error: `"${label}" is not allowed to be empty` }),
-      z.maxLength(MAX_FIELD_LENGTH, {
-        error: `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
-      }),
+      z.maxLength(MAX_FIELD_LENGTH, { error: tooLong(label) }),
     );
 }
 
@@ -40,9 +42,7 @@ const mobileNumber = (label: string) => canonical(label, canonicalMobile, "mobil
 // (docs/admin.md#ids); the message names them in Joi's quoted-label style.
 function transactionId() {
   return text("transactionId").check(
-    z.refine(fitsTransactionId, {
-      error: `"transactionId" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
-    }),
+    z.refine(fitsTransactionId, { error: tooLong("transactionId") }),
     z.refine(isPathSegmentSafe, { error: '"transactionId" must not be "." or ".."' }),
   );
 }
@@ -53,13 +53,13 @@ const expiry = z._default(
     z.int({
       error: (issue) =>
         issue.code === "too_big"
-          ? `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`
+          ? EXPIRY_TOO_BIG
           : issue.code === "too_small"
-            ? '"expiry" must be greater than or equal to 1'
+            ? EXPIRY_TOO_SMALL
             : '"expiry" must be an integer',
     }),
-    z.gte(1, { error: '"expiry" must be greater than or equal to 1' }),
-    z.lte(MAX_EXPIRY_SECONDS, { error: `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}` }),
+    z.gte(1, { error: EXPIRY_TOO_SMALL }),
+    z.lte(MAX_EXPIRY_SECONDS, { error: EXPIRY_TOO_BIG }),
   ),
   DEFAULT_EXPIRY_SECONDS,
 );

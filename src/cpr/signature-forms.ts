@@ -1,4 +1,5 @@
 import type { RequestKey } from "../shared/config-records";
+import { toHex } from "../shared/encoding";
 
 // The forms a CPR request signature is accepted in: the spec's and what real signers emit by default, each one
 // public-key operation at most; high-S ECDSA signatures included (docs/cpr.md#accepted-forms).
@@ -7,12 +8,6 @@ import type { RequestKey } from "../shared/config-records";
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const P256_SCALAR_BYTES = 32;
 const SHA256_BYTES = 32;
-
-function bigIntOf(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  return value;
-}
 
 /** One DER INTEGER at `offset`, strictly: minimal length, positive, in [1, n − 1]. */
 function readScalar(der: Uint8Array, offset: number): { bytes: Uint8Array; next: number } | undefined {
@@ -26,7 +21,7 @@ function readScalar(der: Uint8Array, offset: number): { bytes: Uint8Array; next:
   const bytes = der.subarray(start, next);
   if (bytes[0]! & 0x80) return undefined; // negative
   if (length > 1 && bytes[0] === 0 && !(bytes[1]! & 0x80)) return undefined; // a leading zero it does not need
-  const value = bigIntOf(bytes);
+  const value = BigInt(`0x${toHex(bytes)}`);
   if (value < 1n || value >= P256_ORDER) return undefined;
   const scalar = new Uint8Array(P256_SCALAR_BYTES);
   const significant = bytes.subarray(bytes.length > P256_SCALAR_BYTES ? 1 : 0);

@@ -9,10 +9,7 @@ export interface SignatureUse {
   readonly keepUntil: number;
 }
 
-/**
- * The digest is of what was signed, not of the `X-Signature` text, which has many spellings (ECDSA
- * malleability, DER or raw, base64 alphabets): docs/cpr.md#single-use.
- */
+/** The digest is of what was signed, not of the many spellings of a signature (docs/cpr.md#single-use). */
 export async function signatureUseOf(headers: Headers, rawBody: ArrayBuffer): Promise<SignatureUse> {
   // Called only after `verifyRequestSignature` accepted the request, so the timestamp is digits.
   const timestamp = headers.get("X-Timestamp") ?? "";

@@ -45,9 +45,8 @@ export class CprTransaction extends DurableObject<Env> {
   #signaturesSweptAt = Number.NEGATIVE_INFINITY;
 
   /**
-   * Creates or continues the transaction, sets its uniqueId and redeems the signature in one check-and-set on
-   * synchronous storage, so concurrent requests are serialised (docs/cpr.md#unique-id,
-   * docs/cpr.md#single-use).
+   * Creates or continues the transaction and redeems the signature in one check-and-set on synchronous
+   * storage, so concurrent requests are serialised (docs/cpr.md#unique-id, docs/cpr.md#single-use).
    */
   async open(request: OpenRequest): Promise<Opened> {
     const storage = this.ctx.storage;
@@ -95,8 +94,8 @@ export class CprTransaction extends DurableObject<Env> {
   }
 
   /**
-   * Ends every token issued so far (docs/tokens.md#revocation). With `ifEpoch`, bumps only while the epoch is
-   * still that one, so revoking the same token twice never ends the tokens issued after the first revocation.
+   * Ends every token issued so far (docs/tokens.md#revocation); with `ifEpoch`, only while the epoch is that
+   * one, so revoking a token twice never ends the tokens issued after the first revocation.
    */
   revoke(now: number, ifEpoch?: number): Result<{ revocationEpoch: number }, "no_transaction"> {
     const storage = this.ctx.storage;

@@ -24,15 +24,6 @@ function viewOf(c: AppContext, snapshot: TenantSnapshot): z.output<typeof schema
   };
 }
 
-/** Applies admin fields to a record; `ipAllowlist: null` lifts the restriction. */
-function withFields(org: OrgRecord, fields: z.infer<typeof schemas.updateOrgSchema>, now: string): OrgRecord {
-  const { hide_name, ipAllowlist, ...rest } = fields;
-  const updated: OrgRecord = { ...org, ...rest, hideName: hide_name ?? org.hideName, updatedAt: now };
-  if (ipAllowlist === null) delete updated.ipAllowlist;
-  else if (ipAllowlist !== undefined) updated.ipAllowlist = ipAllowlist;
-  return updated;
-}
-
 export const orgNotFound = (c: AppContext, id: number) =>
   adminFailure(c, { code: "not_found", message: `No org ${id}` });
 
@@ -42,10 +33,7 @@ const answersFor = (id: number) => ({
   hasUsers: (c: AppContext) => adminFailure(c, { code: "conflict", message: `Org ${id} still has users` }),
 });
 
-/**
- * Users the org lists that no longer belong to it (deleted while the org could not be told), as each user's
- * object says; stops at the first live user, who refuses the delete anyway.
- */
+/** Users the org lists that no longer belong to it; stops at the first live user, who refuses the delete. */
 async function staleMembersOf(c: AppContext, id: number, members: readonly string[]): Promise<string[]> {
   const stale: string[] = [];
   for (const email of members) {
@@ -61,22 +49,25 @@ async function staleMembersOf(c: AppContext, id: number, members: readonly strin
 const { app: orgsAdmin, route } = portalAdminRoutes();
 
 route("createOrg", async (c, reply) => {
-  const input = c.req.valid("json");
+  const { name, hide_name = false, ipAllowlist, ...fields } = c.req.valid("json");
   const id = await c.env.SEQUENCES.getByName(objectName("sequence", "portal-org")).next();
   const now = new Date().toISOString();
-  const blank: OrgRecord = {
+  // The given fields over the defaults; no `ipAllowlist` (or `null`) means no restriction.
+  const record: OrgRecord = {
     id,
-    name: input.name,
+    name,
     uuid: crypto.randomUUID(),
     description: null,
     product: "na",
     url: null,
-    hideName: false,
+    hideName: hide_name,
     tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
     createdAt: now,
     updatedAt: now,
+    ...fields,
+    ...(ipAllowlist ? { ipAllowlist } : {}),
   };
-  const created = await createTenant(c, "org", String(id), withFields(blank, input, now));
+  const created = await createTenant(c, "org", String(id), record);
   // Sequence ids are never handed out twice.
   if (!created) throw new Error(`org id ${id} was already taken`);
   annotate(c, { organizationId: id, action: "org_created" });

@@ -13,10 +13,7 @@ export function portalTokenObject(env: Env, tokenHash: string) {
   return env.PORTAL_TOKENS.getByName(objectName("portal-token", tokenHash));
 }
 
-/**
- * A live token and whose it is, in two strongly consistent hops: the pointer names the user, whose object
- * decides (docs/portal.md#session-check, docs/tokens.md#introspection).
- */
+/** A live token and whose it is, in two strongly consistent hops (docs/portal.md#session-check). */
 export async function findLiveSession(env: Env, token: string, now: number) {
   if (!isPortalToken(token)) return undefined;
   const hash = await portalTokenHash(token);

@@ -7,10 +7,7 @@ interface TokenPointer {
 
 const POINTER = "pointer";
 
-/**
- * One object per token hash: a pointer to its user's `PortalUser`, never the authority, so it never needs
- * updating in step (docs/portal.md#session-check).
- */
+/** Per token hash, a pointer to its user's `PortalUser`, never the authority (docs/portal.md#session-check). */
 export class PortalToken extends DurableObject<Env> {
   /** Records the owner before the token is handed out; the pointer removes itself once expired. */
   async register(pointer: TokenPointer): Promise<void> {

@@ -60,10 +60,7 @@ const SESSIONS = "sessions";
 const LOCKOUT = "lockout";
 const CREDENTIAL_VERSION = "credentialVersion";
 
-/**
- * One object per portal email, known or not: the exact failure counter and the user's live tokens. Every
- * check-and-set runs on synchronous storage, so concurrent logins are serialised (docs/portal.md#lockout).
- */
+/** Per portal email, known or not: the failure counter and live tokens, serialised (docs/portal.md#lockout). */
 export class PortalUser extends DurableObject<Env> {
   async login(attempt: LoginAttempt): Promise<LoginOutcome> {
     const { now, accepted } = attempt;
@@ -132,10 +129,7 @@ export class PortalUser extends DurableObject<Env> {
     });
   }
 
-  /**
-   * Starts a new credential version (user created, password changed, disabled, deleted): every token ends,
-   * and a login checked against an older KV copy of the record is refused (docs/storage.md#kv-delay).
-   */
+  /** A new credential version: every token ends, older records cannot log in (docs/storage.md#kv-delay). */
   resetCredentials(): number {
     const version = this.credentialVersion() + 1;
     this.ctx.storage.kv.put(CREDENTIAL_VERSION, version);
