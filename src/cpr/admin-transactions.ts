@@ -15,9 +15,8 @@ route("revokeTransaction", async (c, reply) => {
   const app = await readTenant(c, "app", appId);
   if (!app) return appNotFound(c, appId);
   const revoked = await transactionStub(c.env, appId, app.incarnation, transactionId).revoke(Date.now());
-  if (!revoked.ok) {
+  if (!revoked.ok)
     return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
-  }
   annotate(c, { appId, action: "transaction_revoked" });
   await recordTenantEvent(c.env, "app", appId, {
     type: "transaction_revoked",

@@ -43,8 +43,7 @@ export function p256DerToRaw(der: Uint8Array): Uint8Array | undefined {
 
 /** RFC 8017 §9.1.1: the largest salt an RSA-PSS signature with SHA-256 can carry for this key. */
 export function maxPssSaltLength(modulusBits: number): number {
-  const encodedMessageBytes = Math.ceil((modulusBits - 1) / 8);
-  return encodedMessageBytes - SHA256_BYTES - 2;
+  return Math.ceil((modulusBits - 1) / 8) - SHA256_BYTES - 2; // emLen − hLen − 2
 }
 
 type Attempt = { readonly params: SubtleCryptoSignAlgorithm; readonly signature: Uint8Array };

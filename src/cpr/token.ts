@@ -8,16 +8,7 @@ import type { CprTokenPayload } from "./token-schema";
 const TOKEN_TYPE = "cpr+jwt";
 
 /** docs/cpr.md#the-token: `rev` is the transaction's revocation epoch, `inc` the app's incarnation. */
-interface CprClaims {
-  readonly appId: string;
-  readonly transactionId: string;
-  readonly workflowId: string;
-  readonly journeyId: string;
-  readonly authenticateOnResume: "yes" | "no";
-  readonly rev: number;
-  readonly inc: string;
-  readonly uniqueId?: string;
-}
+type CprClaims = Omit<CprTokenPayload, "iss" | "sub" | "aud" | "iat" | "exp" | "jti">;
 
 /** Signs a CPR token: `aud` is the appId, `sub` the transactionId, `exp` = `iat + expiry`. */
 export async function issueCprToken(env: Env, claims: CprClaims, expirySeconds: number, now: number) {
@@ -29,7 +20,7 @@ export async function issueCprToken(env: Env, claims: CprClaims, expirySeconds: 
     subject: claims.transactionId,
     lifetimeSeconds: expirySeconds,
     now,
-    claims: { ...claims },
+    claims,
   });
   return jwt;
 }

@@ -12,8 +12,8 @@ import type * as schemas from "./admin-schema";
 import { hashPassword } from "./password";
 
 /** What the admin API shows of a user: never the password hash. */
-function userView(user: PortalUserRecord): z.output<typeof schemas.userSchema> {
-  const { email, organizationId, disabled, createdAt, updatedAt } = user;
+function viewOf(snapshot: TenantSnapshot): z.output<typeof schemas.userSchema> {
+  const { email, organizationId, disabled, createdAt, updatedAt } = snapshot.record as PortalUserRecord;
   return { email, organizationId, disabled, createdAt, updatedAt };
 }
 
@@ -22,8 +22,6 @@ const userExists = (c: AppContext, email: string) =>
 const userNotFound = (c: AppContext, email: string) =>
   adminFailure(c, { code: "not_found", message: `No user ${maskEmail(email)}` });
 const answersFor = (email: string) => ({ notFound: (c: AppContext) => userNotFound(c, email) });
-
-const viewOf = (snapshot: TenantSnapshot) => userView(snapshot.record as PortalUserRecord);
 
 /** Takes a user off its org's list (after the user was deleted, or its creation was refused). */
 async function leaveOrg(c: AppContext, organizationId: number, email: string): Promise<void> {

@@ -1,8 +1,6 @@
 import { BoundedCache } from "../shared/bounded-cache";
 
-// Seed 001 shows times in the service's zone (`TIMEZONE`).
-
-// Keyed by the TIMEZONE var: one zone per deployment.
+// Seed 001 shows times in the service's zone: the TIMEZONE var, one per deployment.
 const formatters = new BoundedCache<Intl.DateTimeFormat>(16);
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {

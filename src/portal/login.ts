@@ -37,7 +37,7 @@ export async function logIn(
   env: Env,
   config: ConfigStore,
   request: LoginRequest,
-  admitPasswordWork: () => Promise<RateDecision>,
+  admitPasswordWork: (email: string | undefined) => Promise<RateDecision>,
 ): Promise<Result<{ email: string; token: string; expiresAt: number; org: OrgRecord }, LoginRefusal>> {
   if (!env.PASSWORD_PEPPER) throw new Error("PASSWORD_PEPPER is not set");
   const email = request.emailHeader === undefined ? undefined : canonicalEmail(request.emailHeader);
@@ -45,7 +45,7 @@ export async function logIn(
   const recalled = email === undefined ? undefined : await recallVerified(email, password, request.now);
   // The budgets come before the user record and PBKDF2, unless this pair logged in lately.
   if (recalled === undefined) {
-    const admitted = await admitPasswordWork();
+    const admitted = await admitPasswordWork(email);
     if (!admitted.ok) return rateLimited(admitted.reason.retryAfterSeconds);
   }
   const user = email === undefined ? undefined : await config.get(PORTAL_USERS, email);
@@ -53,7 +53,7 @@ export async function logIn(
   if (!verified) {
     if (recalled !== undefined) {
       // Remembered against a record that has changed since: the password is checked afresh.
-      const admitted = await admitPasswordWork();
+      const admitted = await admitPasswordWork(email);
       if (!admitted.ok) return rateLimited(admitted.reason.retryAfterSeconds);
     }
     verified = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH, env.PASSWORD_PEPPER);

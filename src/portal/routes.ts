@@ -1,7 +1,6 @@
 import { clientIp } from "../shared/client-ip";
 import { optimusApiKey } from "../shared/credentials";
 import { annotate } from "../shared/env";
-import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
 import { admitLogin } from "../shared/rate-limit";
 import { contractRoutes, type RouteHandler } from "../shared/route";
@@ -22,13 +21,11 @@ const { app: portalRoutes, route } = contractRoutes(portalContract, {
 // GET and POST log in alike (seed 001 shows both).
 const logInHandler: RouteHandler<typeof schemas, typeof portalContract.getPortalToken> = async (c, reply) => {
   const now = Date.now();
-  const emailHeader = c.req.header("X-User-Email");
-  const attempted = emailHeader === undefined ? undefined : canonicalEmail(emailHeader);
   const result = await logIn(
     c.env,
     c.get("config"),
     {
-      emailHeader,
+      emailHeader: c.req.header("X-User-Email"),
       passwordHeader: c.req.header("X-User-Password"),
       refresh: c.req.valid("query").refresh_token === "1",
       ip: clientIp(c.req.raw.headers),
@@ -36,7 +33,7 @@ const logInHandler: RouteHandler<typeof schemas, typeof portalContract.getPortal
       requestId: c.get("requestId"),
     },
     // docs/operations.md#rate-limits: the budgets in front of PBKDF2, charged only when it runs.
-    () => admitLogin(c.env, c.req.raw.headers, attempted, now),
+    (email) => admitLogin(c.env, c.req.raw.headers, email, now),
   );
   if (!result.ok) {
     const { denial, cause, email } = result.reason;

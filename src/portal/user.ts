@@ -79,7 +79,11 @@ export class PortalUser extends DurableObject<Env> {
         locked ? { failures: [], lockedUntil: windowEnd } : { failures },
       );
       await this.ctx.storage.setAlarm(windowEnd);
-      if (locked) await this.reportLockout(attempt);
+      // docs/admin.md#event-log, for an email that is or was a user; a failed write does not undo the lock.
+      if (locked && this.credentialVersion() !== 0) {
+        const event = { type: "locked_out", requestId: attempt.requestId ?? "" } as const;
+        await recordTenantEvent(this.env, "portal-user", attempt.email, event);
+      }
       return fail({ code: "invalid_credentials" });
     }
     if (!accepted.ipAllowed) return fail({ code: "ip_not_allowed" });
@@ -160,15 +164,6 @@ export class PortalUser extends DurableObject<Env> {
     if (!stored) return { failures: [] };
     if (stored.lockedUntil !== undefined) return stored.lockedUntil > now ? stored : { failures: [] };
     return { failures: stored.failures.filter((at) => at > now - FAILURE_WINDOW_MS) };
-  }
-
-  /** docs/admin.md#event-log, for an email that is or was a user; a failed write does not undo the lock. */
-  private async reportLockout(attempt: LoginAttempt): Promise<void> {
-    if (this.credentialVersion() === 0) return;
-    await recordTenantEvent(this.env, "portal-user", attempt.email, {
-      type: "locked_out",
-      requestId: attempt.requestId ?? "",
-    });
   }
 
   /** Drops an expired failure record, and the object when nothing is left (none kept per guessed email). */
