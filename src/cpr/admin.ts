@@ -32,8 +32,6 @@ function appView(app: AppRecord): z.output<typeof schemas.appSchema> {
   };
 }
 
-const appExists = (c: AppContext, appId: string) =>
-  adminFailure(c, { code: "conflict", message: `App ${appId} already exists` });
 export const appNotFound = (c: AppContext, appId: string) =>
   adminFailure(c, { code: "not_found", message: `No app ${appId}` });
 const answersFor = (appId: string) => ({ notFound: (c: AppContext) => appNotFound(c, appId) });
@@ -58,7 +56,7 @@ route("createApp", async (c, reply) => {
     updatedAt: now,
   };
   const created = await createTenant(c, "app", input.appId, record);
-  if (!created) return appExists(c, input.appId);
+  if (!created) return adminFailure(c, { code: "conflict", message: `App ${input.appId} already exists` });
   annotate(c, { appId: input.appId, action: "app_created" });
   const view = appView(created.record as AppRecord);
   // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.

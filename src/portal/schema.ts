@@ -2,9 +2,7 @@ import * as z from "../shared/zod";
 import { MAX_PASSWORD_LENGTH } from "./password";
 
 /** `?refresh_token=`: `0` or `1`, other query parameters ignored (docs/portal.md#login). */
-export const loginQuerySchema = z.object({
-  refresh_token: z.optional(z.enum(["0", "1"])),
-});
+export const loginQuerySchema = z.object({ refresh_token: z.optional(z.enum(["0", "1"])) });
 
 /**
  * A password as set and at login: a header cannot carry leading or trailing whitespace nor reliably more

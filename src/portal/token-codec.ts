@@ -27,9 +27,7 @@ const sealKeys = new BoundedCache<Promise<CryptoKey>>(16);
 
 function sealKey(pepper: string): Promise<CryptoKey> {
   return remembered(sealKeys, pepper, async () => {
-    const material = await crypto.subtle.importKey("raw", encoder.encode(pepper), "HKDF", false, [
-      "deriveKey",
-    ]);
+    const ikm = await crypto.subtle.importKey("raw", encoder.encode(pepper), "HKDF", false, ["deriveKey"]);
     return crypto.subtle.deriveKey(
       // A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
       {
@@ -38,7 +36,7 @@ function sealKey(pepper: string): Promise<CryptoKey> {
         salt: new Uint8Array(0),
         info: encoder.encode("authedge portal token seal v1"),
       },
-      material,
+      ikm,
       { name: "AES-GCM", length: 256 },
       false,
       ["encrypt", "decrypt"],

@@ -79,7 +79,7 @@ export class PortalUser extends DurableObject<Env> {
         locked ? { failures: [], lockedUntil: windowEnd } : { failures },
       );
       await this.ctx.storage.setAlarm(windowEnd);
-      // docs/admin.md#event-log, for an email that is or was a user; a failed write does not undo the lock.
+      // docs/admin.md#event-log: only for an email that is or was a user; a failed write keeps the lock.
       if (locked && this.credentialVersion() !== 0) {
         const event = { type: "locked_out", requestId: attempt.requestId ?? "" } as const;
         await recordTenantEvent(this.env, "portal-user", attempt.email, event);
