@@ -50,6 +50,7 @@ const CPR_FAULTS = {
   }),
 } satisfies WireTable<CprReason | FaultReason>;
 
+/** The CPR wire error for a reason. */
 export const cprError = (reason: CprReason | FaultReason): WireError => wireOf(CPR_FAULTS, reason);
 
 /** The CPR envelope for the faults of docs/http.md#families-by-prefix. */
