@@ -6,22 +6,16 @@ import { isValidId } from "../shared/ids";
 import { allowlistOf, isAllowed } from "../shared/ip-allowlist";
 import { fail, ok, type Result } from "../shared/result";
 import type { AccessDenial } from "./errors";
-import { liveTokenSubject } from "./introspection";
+import { liveToken } from "./introspection";
 import { verifyRequestSignature } from "./request-signature";
 import { type SignatureUse, signatureUseOf } from "./signature-replay";
 
-/**
- * How a CPR caller proves which app it is (docs/cpr.md#credentials-and-ip):
- * the app's key, or a live CPR token of the app.
- */
+/** The app's key, or a live CPR token of the app (docs/cpr.md#credentials-and-ip). */
 export type Credentials =
   | { readonly kind: "app-key"; readonly appId: string; readonly appKey: string }
   | { readonly kind: "token"; readonly token: string; readonly appIdHeader?: string };
 
-/**
- * An admitted caller: its app, and the signed request to
- * remember when the app signs (docs/cpr.md#single-use).
- */
+/** An admitted caller's app, and the signed request to remember (docs/cpr.md#single-use). */
 interface Admitted {
   readonly app: AppRecord;
   readonly signature?: SignatureUse;
@@ -61,23 +55,18 @@ async function appByToken(
   transactionId: string,
   now: number,
 ): Promise<Result<AppRecord, AccessDenial>> {
-  // The token is live only while its app exists in the token's incarnation (docs/storage.md#incarnations), so
-  // the app comes back with it: a deleted or re-created app's tokens are "token_not_live".
-  const subject = await liveTokenSubject(c.env, token, now);
+  // A deleted or re-created app's tokens are not live (docs/storage.md#incarnations).
+  const subject = await liveToken(c.env, token, now);
   if (subject === undefined) return fail("token_not_live");
   if (appIdHeader !== undefined && appIdHeader !== subject.app.appId) return fail("appid_header_mismatch");
   // docs/cpr.md#deprecated-unique-id-route: a bearer token acts only on its own transaction.
-  if (transactionId !== subject.transactionId) return fail("token_transaction_mismatch");
+  if (transactionId !== subject.claims.transactionId) return fail("token_transaction_mismatch");
   return ok(subject.app);
 }
 
 /**
- * docs/cpr.md#order-of-checks: the app must exist, the credentials must be its own (a bearer token only for
- * its own `transactionId`), the client IP must be in its allowlist, and a signed request is required when
- * the app registered request keys. Every failure is the same 401 on the wire; the returned cause is
- * for the log only. No budget is charged on the way (docs/operations.md#rate-limits): the
- * signature is checked only for a caller that already presented the app's key from an allowed
- * address, and costs tens of microseconds.
+ * docs/cpr.md#order-of-checks; every failure is the same 401, the cause is for the log. No budget is charged
+ * (docs/operations.md#rate-limits): the signature is checked only after key and IP passed.
  */
 export async function admitApp(
   c: AppContext,
@@ -98,7 +87,6 @@ export async function admitApp(
   const rawBody = await c.req.arrayBuffer();
   const signature = await verifyRequestSignature(app.requestKeys, c.req.raw.headers, rawBody, now);
   if (!signature.ok) return signature;
-  // docs/cpr.md#single-use single use: the transaction's object checks and records it
-  // (`CprTransaction.open`).
+  // docs/cpr.md#single-use: the transaction's object checks and records it (`CprTransaction.open`).
   return ok({ app, signature: await signatureUseOf(c.req.raw.headers, rawBody) });
 }

@@ -5,10 +5,7 @@ import { cprAdminContract } from "./admin-contract";
 import { MAX_REQUEST_KEYS } from "./admin-request-keys";
 import * as schemas from "./admin-schema";
 
-/**
- * CPR tenant administration in the OpenAPI document (docs/admin.md#apps): apps, their request keys
- * and transaction revocation, from their contract (admin-contract.ts) with this prose.
- */
+// CPR tenant administration in the OpenAPI document (docs/admin.md#apps): the contract's prose.
 
 export const cprAdminOperations = documentAdminRoutes(cprAdminContract, schemas, {
   ...resourceProse({

@@ -3,10 +3,7 @@ import { idSchema } from "../shared/id-schema";
 import * as z from "../shared/zod";
 import { fitsTransactionId, MAX_FIELD_LENGTH } from "./limits";
 
-/**
- * The CPR admin routes' schemas (docs/admin.md#apps), requests and answers, named by the CPR admin contract
- * (admin-contract.ts) and loaded with `import()` on their first request (docs/architecture.md#startup).
- */
+// The CPR admin contract's schemas, loaded with `import()` on first use (docs/architecture.md#startup).
 
 export { appIdParamSchema, createAppSchema, rotateKeySchema, updateAppSchema } from "../admin/schema";
 
@@ -32,10 +29,8 @@ export const appKeyRotatedSchema = z.object({
   previousKeyExpiresAt: previousKeyExpiresAtSchema,
 });
 
-/** A registered request-signing key. */
 export const requestKeySchema = z.object({ appId: z.string(), ...requestKeyView });
 
-/** A revoked transaction's new revocation epoch. */
 export const transactionRevokedSchema = z.object({
   appId: z.string(),
   transactionId: z.string(),
@@ -49,8 +44,7 @@ export const putRequestKeySchema = z.strictObject({
   alg: z.optional(z.enum(["RS256", "PS256", "ES256"])),
 });
 
-// transactionIds are the client's own strings (docs/cpr.md#validation:
-// up to 256 characters and UTF-8 bytes), not admin ids.
+// transactionIds are the client's own strings (docs/cpr.md#validation), not admin ids.
 export const transactionParamsSchema = z.object({
   appId: idSchema,
   transactionId: z

@@ -5,23 +5,18 @@ import { recordTenantEvent } from "../shared/tenants";
 import { appNotFound, cprAdminRoutes } from "./admin";
 import { transactionStub } from "./transaction";
 
-/**
- * `POST /admin/v1/apps/{appId}/transactions/{transactionId}/revoke` (docs/tokens.md#revocation,
- * docs/admin.md#apps): increments the transaction's revocation
- * epoch, so every token issued before it stops being live at once.
- */
+// `POST /admin/v1/apps/{appId}/transactions/{transactionId}/revoke`: a new revocation epoch ends every token
+// issued before it (docs/tokens.md#revocation, docs/admin.md#apps).
 const { app: transactionsAdmin, route } = cprAdminRoutes();
 
 route("revokeTransaction", async (c, reply) => {
   const { appId, transactionId } = c.req.valid("param");
-  // The app's object, not a KV copy: a deleted app has no transactions to revoke
-  // (docs/storage.md#incarnations).
+  // The app's object, not a KV copy: a deleted app has no transactions (docs/storage.md#incarnations).
   const app = await readTenant(c, "app", appId);
   if (!app) return appNotFound(c, appId);
   const revoked = await transactionStub(c.env, appId, app.incarnation, transactionId).revoke(Date.now());
-  if (!revoked.ok) {
+  if (!revoked.ok)
     return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
-  }
   annotate(c, { appId, action: "transaction_revoked" });
   await recordTenantEvent(c.env, "app", appId, {
     type: "transaction_revoked",

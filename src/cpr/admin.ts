@@ -5,13 +5,11 @@ import { adminContractRoutes, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { AppRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import type * as z from "../shared/zod";
 import { cprAdminContract } from "./admin-contract";
 import type * as schemas from "./admin-schema";
 
-/** The routes of the CPR admin contract, registered by this module and its siblings (admin-*.ts). */
 export const cprAdminRoutes = () => adminContractRoutes(cprAdminContract, () => import("./admin-schema"));
 
 /** What the admin API shows of an app: never the key or its hash. */
@@ -22,10 +20,10 @@ function appView(app: AppRecord): z.output<typeof schemas.appSchema> {
     ipAllowlist: app.ipAllowlist,
     workflows: app.workflows,
     stateTtlSeconds: app.stateTtlSeconds,
-    requestKeys: Object.entries(app.requestKeys).map(([keyId, key]) => ({
+    requestKeys: Object.entries(app.requestKeys).map(([keyId, { alg, createdAt }]) => ({
       keyId,
-      alg: key.alg,
-      createdAt: key.createdAt,
+      alg,
+      createdAt,
     })),
     // docs/admin.md#grace-rotation: when the previous key stops authenticating, during a rotation's grace.
     previousKeyExpiresAt: app.previousKeyExpiresAt ?? null,
@@ -34,16 +32,12 @@ function appView(app: AppRecord): z.output<typeof schemas.appSchema> {
   };
 }
 
-const appExists = (c: AppContext, appId: string) =>
-  adminFailure(c, { code: "conflict", message: `App ${appId} already exists` });
 export const appNotFound = (c: AppContext, appId: string) =>
   adminFailure(c, { code: "not_found", message: `No app ${appId}` });
+const answersFor = (appId: string) => ({ notFound: (c: AppContext) => appNotFound(c, appId) });
 
-/**
- * `/admin/v1/apps`: CPR tenants (docs/admin.md#apps). Each app's `Tenant` object applies every change and
- * publishes the `app:<appId>` copy the CPR routes read (docs/storage.md#tenant-objects,
- * docs/storage.md#kv-records).
- */
+// `/admin/v1/apps`: CPR tenants (docs/admin.md#apps); each app's `Tenant` object publishes the copy the
+// CPR routes read (docs/storage.md#tenant-objects, docs/storage.md#kv-records).
 const { app: appsAdmin, route } = cprAdminRoutes();
 
 route("createApp", async (c, reply) => {
@@ -62,7 +56,7 @@ route("createApp", async (c, reply) => {
     updatedAt: now,
   };
   const created = await createTenant(c, "app", input.appId, record);
-  if (!created) return appExists(c, input.appId);
+  if (!created) return adminFailure(c, { code: "conflict", message: `App ${input.appId} already exists` });
   annotate(c, { appId: input.appId, action: "app_created" });
   const view = appView(created.record as AppRecord);
   // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
@@ -77,13 +71,8 @@ route("getApp", async (c, reply) => {
 
 route("updateApp", async (c, reply) => {
   const { appId } = c.req.valid("param");
-  const changed = await changeTenant(
-    c,
-    "app",
-    appId,
-    { op: "update", set: c.req.valid("json") },
-    { notFound: (ctx) => appNotFound(ctx, appId) },
-  );
+  const set = c.req.valid("json");
+  const changed = await changeTenant(c, "app", appId, { op: "update", set }, answersFor(appId));
   if (!changed.ok) return changed.reason;
   annotate(c, { appId, action: "app_updated" });
   const app = changed.value.snapshot!;
@@ -92,13 +81,7 @@ route("updateApp", async (c, reply) => {
 
 route("deleteApp", async (c, reply) => {
   const { appId } = c.req.valid("param");
-  const deleted = await changeTenant(
-    c,
-    "app",
-    appId,
-    { op: "delete" },
-    { notFound: (ctx) => appNotFound(ctx, appId) },
-  );
+  const deleted = await changeTenant(c, "app", appId, { op: "delete" }, answersFor(appId));
   if (!deleted.ok) return deleted.reason;
   annotate(c, { appId, action: "app_deleted" });
   return reply();
@@ -107,17 +90,13 @@ route("deleteApp", async (c, reply) => {
 // The body is optional: a bodiless POST rotates without grace.
 route("rotateAppKey", emptyBodyAsObject, async (c, reply) => {
   const { appId } = c.req.valid("param");
-  const rotated = await rotateTenantSecret(c, "app", appId, c.req.valid("json").graceSeconds, {
-    notFound: (ctx) => appNotFound(ctx, appId),
-  });
+  const { graceSeconds } = c.req.valid("json");
+  const rotated = await rotateTenantSecret(c, "app", appId, graceSeconds, answersFor(appId));
   if (!rotated.ok) return rotated.reason;
   annotate(c, { appId, action: "app_key_rotated" });
   const { secret: appKey, snapshot } = rotated.value;
-  const app = snapshot.record as AppRecord;
-  return reply(
-    { appId, appKey, previousKeyExpiresAt: app.previousKeyExpiresAt ?? null },
-    etagHeader(snapshot.etag),
-  );
+  const { previousKeyExpiresAt = null } = snapshot.record as AppRecord;
+  return reply({ appId, appKey, previousKeyExpiresAt }, etagHeader(snapshot.etag));
 });
 
 export { appsAdmin };

@@ -1,7 +1,5 @@
-/**
- * The headers of the deprecated CPR routes (docs/cpr.md#deprecated-unique-id-route): the contract's `deprecated`
- * flag sets them on every answer of those routes, and the OpenAPI document shows the same values as its examples.
- */
+// The deprecated CPR routes' headers, set by the contract's `deprecated` flag and shown in the OpenAPI
+// document (docs/cpr.md#deprecated-unique-id-route).
 
 export const SUCCESSOR_LINK = '</v2/auth/token>; rel="successor-version"';
 // RFC 9745 `Deprecation` (a date as `@<unix seconds>`: 2026-01-01) and RFC 8594 `Sunset`.

@@ -5,9 +5,7 @@ import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared
 import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 import type { SignatureRejection } from "./request-signature";
 
-/**
- * The precise cause behind a 401; it goes to the log, never to the client (docs/cpr.md#credentials-and-ip).
- */
+/** The precise cause behind a 401, for the log only (docs/cpr.md#credentials-and-ip). */
 export type AccessDenial =
   | "credentials_missing"
   | "unknown_app"
@@ -20,9 +18,6 @@ export type AccessDenial =
   | "ip_not_allowed"
   | SignatureRejection;
 
-/**
- * Why a CPR request failed; the precise cause of a 401 goes only to the log (docs/cpr.md#credentials-and-ip).
- */
 export type CprReason =
   | { code: "invalid_request_body"; message: string }
   | { code: "unauthorized_access"; cause: AccessDenial }

@@ -1,4 +1,4 @@
-import { APPS, type AppRecord } from "../shared/config-records";
+import { APPS } from "../shared/config-records";
 import { configStoreFor } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
@@ -6,38 +6,25 @@ import { looksLikeCprToken, verifyCprToken } from "./token";
 import type { CprTokenPayload } from "./token-schema";
 import { transactionStub } from "./transaction";
 
-/**
- * The app the token was issued for, when that app still exists in the same incarnation
- * (docs/storage.md#incarnations): a deleted app's tokens are dead, and so are its predecessor's under a
- * re-created id. One KV read, served from the isolate cache, before any Durable Object is touched.
- */
-async function currentApp(env: Env, claims: CprTokenPayload): Promise<AppRecord | undefined> {
-  if (!isValidId(claims.appId)) return undefined;
+/** A verified token whose app exists in its incarnation (docs/storage.md#incarnations), before any DO call. */
+async function ofCurrentApp(env: Env, token: string, now: number) {
+  const verified = await verifyCprToken(env, token, now);
+  if (!verified.ok || !isValidId(verified.value.appId)) return undefined;
+  const claims = verified.value;
   const app = await configStoreFor(env).get(APPS, claims.appId);
-  return app?.incarnation === claims.inc ? app : undefined;
+  return app?.incarnation === claims.inc ? { claims, app } : undefined;
 }
 
 /**
- * A verified token of the app's current incarnation and its
- * transaction's current epoch (docs/tokens.md#revocation).
+ * A verified token of the app's current incarnation and its transaction's current epoch
+ * (docs/tokens.md#revocation), also for the bearer of docs/cpr.md#deprecated-unique-id-route.
  */
-async function liveToken(
-  env: Env,
-  token: string,
-  now: number,
-): Promise<{ claims: CprTokenPayload; app: AppRecord } | undefined> {
-  const verified = await verifyCprToken(env, token, now);
-  if (!verified.ok) return undefined;
-  const claims = verified.value;
-  const app = await currentApp(env, claims);
-  if (!app) return undefined;
-  const epoch = await transactionStub(
-    env,
-    app.appId,
-    app.incarnation,
-    claims.transactionId,
-  ).revocationEpoch();
-  return epoch === claims.rev ? { claims, app } : undefined;
+export async function liveToken(env: Env, token: string, now: number) {
+  const current = await ofCurrentApp(env, token, now);
+  if (!current) return undefined;
+  const { claims, app } = current;
+  const transaction = transactionStub(env, app.appId, app.incarnation, claims.transactionId);
+  return (await transaction.revocationEpoch()) === claims.rev ? current : undefined;
 }
 
 function describe(claims: CprTokenPayload): LiveToken {
@@ -60,10 +47,7 @@ function describe(claims: CprTokenPayload): LiveToken {
   };
 }
 
-/**
- * CPR auth tokens for `/oauth/introspect` and `/oauth/revoke`: signature, expiry, the app's
- * incarnation and the transaction's revocation epoch.
- */
+/** CPR auth tokens for `/oauth/introspect` and `/oauth/revoke` (docs/tokens.md#introspection). */
 export const cprTokens: TokenFamily = {
   recognises: looksLikeCprToken,
 
@@ -73,27 +57,11 @@ export const cprTokens: TokenFamily = {
   },
 
   async revoke(env, token, now) {
-    const verified = await verifyCprToken(env, token, now);
-    if (!verified.ok) return;
-    const app = await currentApp(env, verified.value);
+    const current = await ofCurrentApp(env, token, now);
     // A token of a deleted or earlier app is already dead, and its transaction is not this app's.
-    if (!app) return;
-    const { transactionId, rev } = verified.value;
+    if (!current) return;
+    const { claims, app } = current;
     // Bumps only while the token is of the current epoch, so a repeated revocation is a no-op.
-    await transactionStub(env, app.appId, app.incarnation, transactionId).revoke(now, rev);
+    await transactionStub(env, app.appId, app.incarnation, claims.transactionId).revoke(now, claims.rev);
   },
 };
-
-/**
- * The app (current record, which the token's incarnation matches) and transaction of a live CPR
- * token, for the deprecated route's bearer authentication: the token acts for its app, on its own
- * transaction only (docs/cpr.md#deprecated-unique-id-route, docs/storage.md#tenant-objects).
- */
-export async function liveTokenSubject(
-  env: Env,
-  token: string,
-  now: number,
-): Promise<{ app: AppRecord; transactionId: string } | undefined> {
-  const live = await liveToken(env, token, now);
-  return live && { app: live.app, transactionId: live.claims.transactionId };
-}

@@ -5,11 +5,7 @@ import { utf8Length } from "../shared/identifiers";
 export const MAX_FIELD_LENGTH = 256;
 export const MAX_EXPIRY_SECONDS = 86_400;
 
-/**
- * `transactionId` names the transaction's Durable Object, so it is bounded in UTF-8 bytes too
- * (docs/http.md#storage-key-bounds storage keys): at most 256 bytes, with the same message, as Joi's
- * `string().max(256, "utf8")` words it.
- */
+/** `transactionId` names a Durable Object: bounded in UTF-8 bytes too (docs/http.md#storage-key-bounds). */
 export function fitsTransactionId(value: string): boolean {
   return utf8Length(value) <= MAX_FIELD_LENGTH;
 }

@@ -19,8 +19,6 @@ import * as schemas from "./schema";
 
 /** The CPR family in the OpenAPI document (docs/cpr.md, seed 002). */
 
-const TAG = "CPR auth token";
-
 // Seed 002 sample cURL, with the demo tenant that `npm run dev` seeds.
 const DEMO = {
   appId: "demo-app",
@@ -43,12 +41,8 @@ function successExample(name: string, summary: string, result: unknown): Record<
   return { [name]: { summary, value: { statusCode: 200, status: "success", result } } };
 }
 
-const METADATA = {
-  appId: DEMO.appId,
-  transactionId: DEMO.transactionId,
-  workflowId: DEMO.workflowId,
-  journeyId: "6f1c2a1e-3b7d-4c55-9a51-2f0f3c8e9d10",
-};
+const TRANSACTION = { transactionId: DEMO.transactionId, workflowId: DEMO.workflowId };
+const METADATA = { appId: DEMO.appId, ...TRANSACTION, journeyId: "6f1c2a1e-3b7d-4c55-9a51-2f0f3c8e9d10" };
 const JWT =
   "Bearer eyJhbGciOiJFUzI1NiIsImtpZCI6ImRldi0xIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2F1dGhlZGdlLmV4YW1wbGUuY29tIn0.c2lnbmF0dXJl";
 
@@ -60,32 +54,30 @@ const REASONS = {
   unique_id_conflict: { code: "unique_id_conflict" },
 } as const satisfies ExampleOfEach<CprReason, "code">;
 
-function invalidBody(schema: DocumentedSchema, input: unknown): WireError {
-  return cprError({ code: "invalid_request_body", message: firstIssue(schema, input).message });
-}
+/** The 400 a body schema answers for `input`. */
+const invalidBody =
+  (schema: DocumentedSchema) =>
+  (input: unknown): WireError =>
+    cprError({ code: "invalid_request_body", message: firstIssue(schema, input).message });
+const invalidToken = invalidBody(schemas.authTokenBodySchema);
+const invalidLegacy = invalidBody(schemas.legacyAuthTokenBodySchema);
+
+const header = (name: string, description: string): ParameterSpec => ({
+  name,
+  in: "header",
+  schema: z.string(),
+  description,
+});
 
 // docs/cpr.md#request-signatures: only for apps that registered request-signing keys.
-const SIGNATURE_HEADERS: ParameterSpec[] = [
-  {
-    name: "X-Key-Id",
-    in: "header",
-    schema: z.string(),
-    description: "Id of the app's request-signing key (docs/cpr.md#request-signatures).",
-  },
-  {
-    name: "X-Timestamp",
-    in: "header",
-    schema: z.string(),
-    description: "Unix milliseconds, within 5 minutes of now.",
-  },
-  {
-    name: "X-Signature",
-    in: "header",
-    schema: z.string(),
-    description:
-      "Base64 signature (RS256, PS256 or ES256 raw r‖s) over `<X-Timestamp>.<exact raw body>`. Accepted once: " +
+const SIGNATURE_HEADERS = [
+  header("X-Key-Id", "Id of the app's request-signing key (docs/cpr.md#request-signatures)."),
+  header("X-Timestamp", "Unix milliseconds, within 5 minutes of now."),
+  header(
+    "X-Signature",
+    "Base64 signature (RS256, PS256 or ES256 raw r‖s) over `<X-Timestamp>.<exact raw body>`. Accepted once: " +
       "the same signed request again, on any CPR route, is 401.",
-  },
+  ),
 ];
 
 // The values the contract's `deprecated` flag sets.
@@ -105,7 +97,7 @@ export const cprApi: OperationGroup = {
     cprContract,
     schemas,
     {
-      tag: TAG,
+      tag: "CPR auth token",
       envelope: cprErrorSchema,
       // A 400's examples are worded by the route's own schema, in the operation's prose `errors`.
       errorWires: (route) => ({
@@ -143,15 +135,12 @@ export const cprApi: OperationGroup = {
           examples: successExample("issued", "Seed 002 success", { authToken: JWT, metadata: METADATA }),
         },
         errors: {
-          "appId missing": invalidBody(schemas.authTokenBodySchema, {}),
-          "expiry as a string": invalidBody(schemas.authTokenBodySchema, { ...DEMO, expiry: "3600" }),
-          "both identifiers": invalidBody(schemas.authTokenBodySchema, {
-            ...authTokenExample,
-            email: "jane@example.com",
-          }),
+          "appId missing": invalidToken({}),
+          "expiry as a string": invalidToken({ ...DEMO, expiry: "3600" }),
+          "both identifiers": invalidToken({ ...authTokenExample, email: "jane@example.com" }),
           // docs/admin.md#ids: a URL path cannot carry these back (the admin revoke route),
           // docs/http.md#ids-a-url-cannot-carry-back.
-          "transactionId . or ..": invalidBody(schemas.authTokenBodySchema, { ...DEMO, transactionId: ".." }),
+          "transactionId . or ..": invalidToken({ ...DEMO, transactionId: ".." }),
         },
       },
       createCprAuthTokenLegacy: {
@@ -174,11 +163,8 @@ export const cprApi: OperationGroup = {
           headers: DEPRECATION_HEADERS,
         },
         errors: {
-          "appId missing": invalidBody(schemas.legacyAuthTokenBodySchema, {}),
-          "bad userAuthRequired": invalidBody(schemas.legacyAuthTokenBodySchema, {
-            ...DEMO,
-            userAuthRequired: "maybe",
-          }),
+          "appId missing": invalidLegacy({}),
+          "bad userAuthRequired": invalidLegacy({ ...DEMO, userAuthRequired: "maybe" }),
         },
       },
       createCprUniqueId: {
@@ -190,22 +176,14 @@ export const cprApi: OperationGroup = {
         parameters: SIGNATURE_HEADERS,
         requestBody: {
           examples: {
-            mobile: {
-              summary: "A mobile number",
-              value: {
-                transactionId: DEMO.transactionId,
-                workflowId: DEMO.workflowId,
-                mobileNumber: "9876543210",
-              },
-            },
+            mobile: { summary: "A mobile number", value: { ...TRANSACTION, mobileNumber: "9876543210" } },
           },
         },
         success: {
           description: "The uniqueId of the identifier for this app.",
           examples: successExample("derived", "uniqueId derived", {
             uniqueId: "3f8a9c1d2b4e6f708192a3b4c5d6e7f8",
-            transactionId: DEMO.transactionId,
-            workflowId: DEMO.workflowId,
+            ...TRANSACTION,
           }),
           headers: {
             ...DEPRECATION_HEADERS,
@@ -216,10 +194,7 @@ export const cprApi: OperationGroup = {
           },
         },
         errors: {
-          "no identifier": invalidBody(schemas.uniqueIdBodySchema, {
-            transactionId: "txn-1",
-            workflowId: "demo-workflow",
-          }),
+          "no identifier": invalidBody(schemas.uniqueIdBodySchema)(TRANSACTION),
         },
       },
     },

@@ -13,11 +13,7 @@ import {
 import { fail, ok, type Result } from "../shared/result";
 import { verifyInAcceptedForms } from "./signature-forms";
 
-/**
- * CPR request signatures (docs/cpr.md#request-signatures): `X-Key-Id`, `X-Timestamp` (Unix ms) and
- * `X-Signature`, base64 of the signature over `<X-Timestamp>.<exact
- * raw body>`, by a public key the app registered.
- */
+// CPR request signatures: `X-Key-Id`, `X-Timestamp` and `X-Signature` (docs/cpr.md#request-signatures).
 type RequestKeyAlgorithm = RequestKey["alg"];
 
 export type SignatureRejection =
@@ -32,36 +28,37 @@ export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 
 const encoder = new TextEncoder();
 
-/** Why a PEM was refused, in words for the admin API's 400 (docs/admin.md#input-validation). */
-type RequestKeyProblem = string;
-
-function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgorithm | undefined): string {
-  switch (problem) {
-    case "not_pem":
-      return "publicKey is not a PEM-encoded key";
-    case "not_base64":
-      return "publicKey is not valid base64 inside its PEM armour";
-    case "too_long":
-      return `publicKey is longer than ${MAX_PEM_LENGTH} characters`;
-    case "private_key":
-      return "publicKey is a private key; register the public key only";
-    case "wrong_label":
-      return `publicKey must be a "PUBLIC KEY" (SubjectPublicKeyInfo) PEM, not "${pemLabel(pem)}"`;
-    case "wrong_key_type":
-      if (alg === "ES256") return "publicKey is not a P-256 (ES256) public key";
-      if (alg) return `publicKey is not an RSA public key, as ${alg} requires`;
-      return "publicKey is neither an RSA nor a P-256 public key";
-  }
+/** What a request signs: `<X-Timestamp>.<exact raw body>`. */
+export function signedText(timestamp: string, rawBody: ArrayBuffer): Uint8Array {
+  const prefix = encoder.encode(`${timestamp}.`);
+  const signed = new Uint8Array(prefix.byteLength + rawBody.byteLength);
+  signed.set(prefix);
+  signed.set(new Uint8Array(rawBody), prefix.byteLength);
+  return signed;
 }
 
-/**
- * Checks a PEM an admin registers: a SubjectPublicKeyInfo public key, RSA of 2,048 to 8,192 bits
- * for RS256/PS256 (the cap bounds one verification's cost, as for UPI merchant keys), P-256 for ES256. Without `alg`, an RSA key means RS256 and a P-256 key ES256.
- */
+// Why a PEM was refused, in words for the admin API's 400 (docs/admin.md#input-validation).
+const PEM_PROBLEMS = {
+  not_pem: "publicKey is not a PEM-encoded key",
+  not_base64: "publicKey is not valid base64 inside its PEM armour",
+  too_long: `publicKey is longer than ${MAX_PEM_LENGTH} characters`,
+  private_key: "publicKey is a private key; register the public key only",
+};
+
+function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgorithm | undefined): string {
+  if (problem === "wrong_label")
+    return `publicKey must be a "PUBLIC KEY" (SubjectPublicKeyInfo) PEM, not "${pemLabel(pem)}"`;
+  if (problem !== "wrong_key_type") return PEM_PROBLEMS[problem];
+  if (alg === "ES256") return "publicKey is not a P-256 (ES256) public key";
+  if (alg) return `publicKey is not an RSA public key, as ${alg} requires`;
+  return "publicKey is neither an RSA nor a P-256 public key";
+}
+
+/** Checks a PEM an admin registers (docs/cpr.md#request-signatures); the RSA cap bounds verification cost. */
 export async function checkRequestKey(
   pem: string,
   alg?: RequestKeyAlgorithm,
-): Promise<Result<RequestKeyAlgorithm, RequestKeyProblem>> {
+): Promise<Result<RequestKeyAlgorithm, string>> {
   const candidates: RequestKeyAlgorithm[] = alg ? [alg] : ["RS256", "ES256"];
   let problem: PemProblem = "wrong_key_type";
   for (const candidate of candidates) {
@@ -97,11 +94,7 @@ function verificationKey(key: RequestKey): Promise<CryptoKey> {
   });
 }
 
-/**
- * Checks a request's signature against the app's keys (docs/cpr.md#request-signatures). The cheap checks
- * (headers, timestamp window, key id) come before any public-key operation
- * (docs/architecture.md#performance).
- */
+/** Checks a request's signature, cheap checks first (docs/architecture.md#performance). */
 export async function verifyRequestSignature(
   keys: Readonly<Record<string, RequestKey>>,
   headers: Headers,
@@ -119,12 +112,8 @@ export async function verifyRequestSignature(
   // Standard or URL-safe alphabet, padding optional; an empty signature is malformed too.
   const signature = fromBase64(signatureText);
   if (!signature?.byteLength) return fail("signature_malformed");
-  const prefix = encoder.encode(`${timestamp}.`);
-  const signed = new Uint8Array(prefix.byteLength + rawBody.byteLength);
-  signed.set(prefix);
-  signed.set(new Uint8Array(rawBody), prefix.byteLength);
-  // docs/cpr.md#accepted-forms: the defined forms and the
-  // ones real signers emit by default (signature-forms.ts).
+  // docs/cpr.md#accepted-forms: the defined forms and the ones real signers emit by default.
+  const signed = signedText(timestamp, rawBody);
   const valid = await verifyInAcceptedForms(key.alg, await verificationKey(key), signature, signed);
   return valid ? ok(keyId) : fail("signature_invalid");
 }

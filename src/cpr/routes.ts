@@ -1,8 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppRecord } from "../shared/config-records";
 import { bearerToken } from "../shared/credentials";
-import type { AppContext, AppEnv } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, type AppEnv, annotate } from "../shared/env";
 import { fail, ok, type Result } from "../shared/result";
 import { contractRoutes } from "../shared/route";
 import { signingKeyRing } from "../shared/signing-key-ring";
@@ -29,30 +28,12 @@ const keepRawBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** What a token request asks for, whichever route it came through. */
-interface TokenRequest {
-  readonly credentials: Credentials;
-  readonly transactionId: string;
-  readonly workflowId: string;
-  readonly authenticateOnResume: "yes" | "no";
-  readonly expiry: number;
-  readonly identifier?: Identifier;
-}
-
-interface TransactionRequest {
-  readonly transactionId: string;
-  readonly workflowId: string;
-  readonly identifier?: Identifier;
-}
-
-/**
- * docs/cpr.md#order-of-checks: admits the app, checks the workflow, then creates or continues the transaction
- * and sets its uniqueId in a single Durable Object call.
- */
+/** docs/cpr.md#order-of-checks: the app, the workflow, then the transaction in one Durable Object call. */
 async function openTransaction(
   c: AppContext,
   credentials: Credentials,
-  request: TransactionRequest,
+  request: { transactionId: string; workflowId: string },
+  identifier: Identifier | undefined,
   now: number,
 ): Promise<Result<{ app: AppRecord; state: TransactionState; uniqueId?: string }, CprReason>> {
   const admitted = await admitApp(c, credentials, request.transactionId, now);
@@ -60,7 +41,6 @@ async function openTransaction(
   const { app, signature } = admitted.value;
   annotate(c, { appId: app.appId });
   if (!app.workflows.includes(request.workflowId)) return fail({ code: "workflow_not_found" });
-  const { identifier } = request;
   const uniqueId = identifier && (await uniqueIdFor(c.env.UNIQUE_ID_SECRET, app.appId, identifier));
   if (identifier) annotate(c, { identifier: maskedIdentifier(identifier) });
   const opened = await transactionStub(c.env, app.appId, app.incarnation, request.transactionId).open({
@@ -81,25 +61,25 @@ async function openTransaction(
   return ok({ app, state: opened.value.state, uniqueId });
 }
 
-interface GrantedToken {
-  readonly authorization: string;
-  readonly metadata: { appId: string; transactionId: string; workflowId: string; journeyId: string };
-}
-
 /** docs/cpr.md#order-of-checks: everything a token route does before shaping its answer. */
-async function grantToken(c: AppContext, request: TokenRequest): Promise<Result<GrantedToken, CprReason>> {
+async function grantToken(
+  c: AppContext,
+  body: { appId: string; appKey: string; transactionId: string; workflowId: string; expiry: number },
+  authenticateOnResume: "yes" | "no",
+  identifier: Identifier | undefined,
+) {
   const now = Date.now();
-  // docs/http.md#internal-faults: an unusable key store or
-  // KEY_ENCRYPTION_SECRET fails before the transaction is touched.
+  // docs/http.md#internal-faults: an unusable key store fails before the transaction is touched.
   await signingKeyRing(c.env);
-  const opened = await openTransaction(c, request.credentials, request, now);
+  const credentials: Credentials = { kind: "app-key", appId: body.appId, appKey: body.appKey };
+  const opened = await openTransaction(c, credentials, body, identifier, now);
   if (!opened.ok) return opened;
   const { app, state, uniqueId } = opened.value;
   // Seed 002 table: embedded only when this request gives an identifier and authenticateOnResume is "no".
-  const embedded = request.authenticateOnResume === "no" ? uniqueId : undefined;
+  const embedded = authenticateOnResume === "no" ? uniqueId : undefined;
   const metadata = {
     appId: app.appId,
-    transactionId: request.transactionId,
+    transactionId: body.transactionId,
     workflowId: state.workflowId,
     journeyId: state.journeyId,
   };
@@ -107,25 +87,21 @@ async function grantToken(c: AppContext, request: TokenRequest): Promise<Result<
     c.env,
     {
       ...metadata,
-      authenticateOnResume: request.authenticateOnResume,
+      authenticateOnResume,
       rev: state.revocationEpoch,
       inc: app.incarnation,
       ...(embedded === undefined ? {} : { uniqueId: embedded }),
     },
-    request.expiry,
+    body.expiry,
     now,
   );
   annotate(c, { uniqueIdEmbedded: embedded !== undefined });
   return ok({ authorization: `Bearer ${jwt}`, metadata });
 }
 
-/** A seed 002 success around its result. */
 const success = <T>(result: T) => ({ statusCode: 200 as const, status: "success" as const, result });
 
-/**
- * The deprecated route's credentials: `appid` + `appkey` headers,
- * else a bearer CPR token (docs/cpr.md#credentials-and-ip).
- */
+/** `appid` + `appkey` headers, else a bearer CPR token (docs/cpr.md#deprecated-unique-id-route). */
 function headerCredentials(headers: Headers): Credentials | undefined {
   const appId = headers.get("appid");
   const appKey = headers.get("appkey");
@@ -136,32 +112,17 @@ function headerCredentials(headers: Headers): Credentials | undefined {
 
 route("createCprAuthToken", keepRawBody, async (c, reply) => {
   const body = c.req.valid("json");
-  const granted = await grantToken(c, {
-    credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
-    transactionId: body.transactionId,
-    workflowId: body.workflowId,
-    authenticateOnResume: body.authenticateOnResume,
-    expiry: body.expiry,
-    identifier: identifierOf(body),
-  });
+  const granted = await grantToken(c, body, body.authenticateOnResume, identifierOf(body));
   if (!granted.ok) return cprFailure(c, granted.reason);
   return reply(success({ authToken: granted.value.authorization, metadata: granted.value.metadata }));
 });
 
 route("createCprAuthTokenLegacy", keepRawBody, async (c, reply) => {
   const body = c.req.valid("json");
-  const userAuthRequired = body.userAuthRequired === true || body.userAuthRequired === "yes";
-  const granted = await grantToken(c, {
-    credentials: { kind: "app-key", appId: body.appId, appKey: body.appKey },
-    transactionId: body.transactionId,
-    workflowId: body.workflowId,
-    authenticateOnResume: userAuthRequired ? "yes" : "no",
-    expiry: body.expiry,
-    identifier: body.authObject && identifierOf(body.authObject),
-  });
+  const resume = body.userAuthRequired === true || body.userAuthRequired === "yes" ? "yes" : "no";
+  const granted = await grantToken(c, body, resume, body.authObject && identifierOf(body.authObject));
   if (!granted.ok) return cprFailure(c, granted.reason);
-  // The legacy result names the token `token`
-  // (docs/cpr.md#legacy-route), as HyperVerge's older login API did.
+  // Named `token`, as HyperVerge's older login API did (docs/cpr.md#legacy-route).
   return reply(success({ token: granted.value.authorization, metadata: granted.value.metadata }));
 });
 
@@ -169,12 +130,7 @@ route("createCprUniqueId", keepRawBody, async (c, reply) => {
   const body = c.req.valid("json");
   const credentials = headerCredentials(c.req.raw.headers);
   if (!credentials) return cprFailure(c, { code: "unauthorized_access", cause: "credentials_missing" });
-  const opened = await openTransaction(
-    c,
-    credentials,
-    { transactionId: body.transactionId, workflowId: body.workflowId, identifier: identifierOf(body) },
-    Date.now(),
-  );
+  const opened = await openTransaction(c, credentials, body, identifierOf(body), Date.now());
   if (!opened.ok) return cprFailure(c, opened.reason);
   // The schema requires an identifier, so a uniqueId was derived.
   const { uniqueId } = opened.value;

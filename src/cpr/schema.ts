@@ -3,19 +3,19 @@ import { isPathSegmentSafe } from "../shared/ids";
 import * as z from "../shared/zod";
 import { fitsTransactionId, MAX_EXPIRY_SECONDS, MAX_FIELD_LENGTH } from "./limits";
 
-/**
- * Request bodies of the CPR family (docs/cpr.md#validation). Every issue carries the seed's exact message
- * (Joi's wording, where the seed's messages come from), and fields are declared in the documented validation
- * order: zod reports issues in shape order, and the route answers with the first one.
- */
+// Request bodies with the seed's (Joi's) messages, fields in the documented order: zod reports issues in shape
+// order and the route answers with the first (docs/cpr.md#validation).
 
 const DEFAULT_EXPIRY_SECONDS = 43_200;
 
 const NOT_AN_OBJECT = '"value" must be of type object';
 const BOTH_IDENTIFIERS = "Only one of mobileNumber or email should be sent";
 const NO_IDENTIFIER = "One of mobileNumber or email is required";
+const EXPIRY_TOO_SMALL = '"expiry" must be greater than or equal to 1';
+const EXPIRY_TOO_BIG = `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`;
+const tooLong = (label: string) =>
+  `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`;
 
-/** A string field: required (unless made optional), non-empty, at most 256 characters. */
 function text(label: string) {
   return z
     .string({
@@ -24,37 +24,25 @@ function text(label: string) {
     })
     .check(
       z.minLength(1, { error: `"${label}" is not allowed to be empty` }),
-      z.maxLength(MAX_FIELD_LENGTH, {
-        error: `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
-      }),
+      z.maxLength(MAX_FIELD_LENGTH, { error: tooLong(label) }),
     );
 }
 
-function email(label: string) {
-  return text(label).check(
-    z.refine((value) => canonicalEmail(value) !== undefined, { error: `"${label}" must be a valid email` }),
+function canonical(label: string, canonicalise: (value: string) => string | undefined, what: string) {
+  return z.optional(
+    text(label).check(
+      z.refine((value) => canonicalise(value) !== undefined, { error: `"${label}" must be a valid ${what}` }),
+    ),
   );
 }
+const email = (label: string) => canonical(label, canonicalEmail, "email");
+const mobileNumber = (label: string) => canonical(label, canonicalMobile, "mobile number");
 
-function mobileNumber(label: string) {
-  return text(label).check(
-    z.refine((value) => canonicalMobile(value) !== undefined, {
-      error: `"${label}" must be a valid mobile number`,
-    }),
-  );
-}
-
-/**
- * `transactionId` names the transaction everywhere, the admin revoke route's path included
- * (`/admin/v1/apps/{appId}/transactions/{transactionId}/revoke`), where URL parsing turns `.` and
- * `..` into navigation (docs/admin.md#ids). Joi's own wording for `.invalid()` is "contains an invalid
- * value"; the message names the values instead, in Joi's quoted-label style.
- */
+// The admin revoke route's path names it too, where URL parsing turns `.` and `..` into navigation
+// (docs/admin.md#ids); the message names them in Joi's quoted-label style.
 function transactionId() {
   return text("transactionId").check(
-    z.refine(fitsTransactionId, {
-      error: `"transactionId" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`,
-    }),
+    z.refine(fitsTransactionId, { error: tooLong("transactionId") }),
     z.refine(isPathSegmentSafe, { error: '"transactionId" must not be "." or ".."' }),
   );
 }
@@ -65,13 +53,13 @@ const expiry = z._default(
     z.int({
       error: (issue) =>
         issue.code === "too_big"
-          ? `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`
+          ? EXPIRY_TOO_BIG
           : issue.code === "too_small"
-            ? '"expiry" must be greater than or equal to 1'
+            ? EXPIRY_TOO_SMALL
             : '"expiry" must be an integer',
     }),
-    z.gte(1, { error: '"expiry" must be greater than or equal to 1' }),
-    z.lte(MAX_EXPIRY_SECONDS, { error: `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}` }),
+    z.gte(1, { error: EXPIRY_TOO_SMALL }),
+    z.lte(MAX_EXPIRY_SECONDS, { error: EXPIRY_TOO_BIG }),
   ),
   DEFAULT_EXPIRY_SECONDS,
 );
@@ -92,16 +80,14 @@ export const authTokenBodySchema = z
         "no",
       ),
       expiry,
-      mobileNumber: z.optional(mobileNumber("mobileNumber")),
-      email: z.optional(email("email")),
+      mobileNumber: mobileNumber("mobileNumber"),
+      email: email("email"),
     },
     { error: NOT_AN_OBJECT },
   )
   .check(z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS }));
 
-/**
- * `POST /v2/generate-auth-token` (legacy): `userAuthRequired` and `authObject` (docs/cpr.md#legacy-route).
- */
+/** `POST /v2/generate-auth-token`: `userAuthRequired` and `authObject` (docs/cpr.md#legacy-route). */
 export const legacyAuthTokenBodySchema = z.object(
   {
     appId: text("appId"),
@@ -119,8 +105,8 @@ export const legacyAuthTokenBodySchema = z.object(
       z
         .object(
           {
-            mobileNumber: z.optional(mobileNumber("authObject.mobileNumber")),
-            email: z.optional(email("authObject.email")),
+            mobileNumber: mobileNumber("authObject.mobileNumber"),
+            email: email("authObject.email"),
           },
           { error: '"authObject" must be of type object' },
         )
@@ -130,17 +116,14 @@ export const legacyAuthTokenBodySchema = z.object(
   { error: NOT_AN_OBJECT },
 );
 
-/**
- * `POST /v2/generate-unique-id` (deprecated): credentials
- * come in headers (docs/cpr.md#deprecated-unique-id-route).
- */
+/** `POST /v2/generate-unique-id`: credentials come in headers (docs/cpr.md#deprecated-unique-id-route). */
 export const uniqueIdBodySchema = z
   .object(
     {
       transactionId: transactionId(),
       workflowId: text("workflowId"),
-      mobileNumber: z.optional(mobileNumber("mobileNumber")),
-      email: z.optional(email("email")),
+      mobileNumber: mobileNumber("mobileNumber"),
+      email: email("email"),
     },
     { error: NOT_AN_OBJECT },
   )
@@ -161,12 +144,10 @@ const metadataSchema = z.object({
 
 const bearerJwt = z.string().check(z.describe("`Bearer <JWT>`, verifiable with `/.well-known/jwks.json`."));
 
-/** A seed 002 success: `{"statusCode":200,"status":"success","result"}`. */
 function success<Result extends z.ZodMiniType>(result: Result) {
   return z.object({ statusCode: z.literal(200), status: z.literal("success"), result });
 }
 
-/** `POST /v2/auth/token`: the token and the transaction's metadata. */
 export const authTokenSuccessSchema = success(z.object({ authToken: bearerJwt, metadata: metadataSchema }));
 
 /** `POST /v2/generate-auth-token`: the token as `token` (docs/cpr.md#legacy-route). */

@@ -1,28 +1,13 @@
 import type { RequestKey } from "../shared/config-records";
+import { toHex } from "../shared/encoding";
 
-/**
- * The forms in which a CPR request signature is accepted (docs/cpr.md#accepted-forms): the ones the spec
- * defines (ES256 raw r‖s, PS256 salt 32) and the ones real signers emit by default: ES256 as DER, as
- * OpenSSL, Node's `crypto.sign` and Python's `cryptography` do, and PS256 with the maximum salt
- * length, Node's and Python's usual choice. Each form is at most one public-key operation, so a
- * wrong signature costs at most one verification per accepted form (ES256 one, rarely two; PS256 two).
- *
- * High-S ECDSA signatures (s > n/2) are accepted: WebCrypto verifies them, and OpenSSL and Node emit
- * either half at random, so refusing them would refuse half of those signers' requests. The
- * malleability this leaves (r, n−s) buys nothing: single use is keyed on the signed text, not on
- * the signature's spelling (docs/cpr.md#request-signatures).
- */
+// The forms a CPR request signature is accepted in: the spec's and what real signers emit by default, each one
+// public-key operation at most; high-S ECDSA signatures included (docs/cpr.md#accepted-forms).
 
 // The order of the P-256 group (SEC 2 §2.4.2): r and s must lie in [1, n − 1].
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const P256_SCALAR_BYTES = 32;
 const SHA256_BYTES = 32;
-
-function bigIntOf(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  return value;
-}
 
 /** One DER INTEGER at `offset`, strictly: minimal length, positive, in [1, n − 1]. */
 function readScalar(der: Uint8Array, offset: number): { bytes: Uint8Array; next: number } | undefined {
@@ -36,7 +21,7 @@ function readScalar(der: Uint8Array, offset: number): { bytes: Uint8Array; next:
   const bytes = der.subarray(start, next);
   if (bytes[0]! & 0x80) return undefined; // negative
   if (length > 1 && bytes[0] === 0 && !(bytes[1]! & 0x80)) return undefined; // a leading zero it does not need
-  const value = bigIntOf(bytes);
+  const value = BigInt(`0x${toHex(bytes)}`);
   if (value < 1n || value >= P256_ORDER) return undefined;
   const scalar = new Uint8Array(P256_SCALAR_BYTES);
   const significant = bytes.subarray(bytes.length > P256_SCALAR_BYTES ? 1 : 0);
@@ -44,11 +29,7 @@ function readScalar(der: Uint8Array, offset: number): { bytes: Uint8Array; next:
   return { bytes: scalar, next };
 }
 
-/**
- * A DER ECDSA-Sig-Value (`SEQUENCE { r INTEGER, s INTEGER }`, RFC 3279 §2.2.3) over P-256 as the
- * raw r‖s WebCrypto verifies; `undefined` unless it is exactly that: no trailing bytes, no
- * long-form or indefinite lengths, minimal positive integers, r and s in [1, n − 1].
- */
+/** A strict DER ECDSA-Sig-Value (RFC 3279 §2.2.3) over P-256 as raw r‖s, else `undefined`. */
 export function p256DerToRaw(der: Uint8Array): Uint8Array | undefined {
   if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return undefined;
   const r = readScalar(der, 2);
@@ -62,14 +43,10 @@ export function p256DerToRaw(der: Uint8Array): Uint8Array | undefined {
 
 /** RFC 8017 §9.1.1: the largest salt an RSA-PSS signature with SHA-256 can carry for this key. */
 export function maxPssSaltLength(modulusBits: number): number {
-  const encodedMessageBytes = Math.ceil((modulusBits - 1) / 8);
-  return encodedMessageBytes - SHA256_BYTES - 2;
+  return Math.ceil((modulusBits - 1) / 8) - SHA256_BYTES - 2; // emLen − hLen − 2
 }
 
-interface Attempt {
-  readonly params: SubtleCryptoSignAlgorithm;
-  readonly signature: Uint8Array;
-}
+type Attempt = { readonly params: SubtleCryptoSignAlgorithm; readonly signature: Uint8Array };
 
 function attemptsFor(alg: RequestKey["alg"], key: CryptoKey, signature: Uint8Array): Attempt[] {
   switch (alg) {
@@ -92,7 +69,6 @@ function attemptsFor(alg: RequestKey["alg"], key: CryptoKey, signature: Uint8Arr
   }
 }
 
-/** True when `signature` verifies over `signed` under `key` in one of the accepted forms of `alg`. */
 export async function verifyInAcceptedForms(
   alg: RequestKey["alg"],
   key: CryptoKey,

@@ -1,10 +1,7 @@
 import { toHex } from "../shared/encoding";
-import { SIGNATURE_WINDOW_MS } from "./request-signature";
+import { SIGNATURE_WINDOW_MS, signedText } from "./request-signature";
 
-/**
- * Single use of CPR request signatures (docs/cpr.md#single-use): what the transaction's Durable Object
- * remembers of an accepted signed request, and until when.
- */
+/** What the transaction's object remembers of an accepted signed request (docs/cpr.md#single-use). */
 export interface SignatureUse {
   /** SHA-256 (hex) of the signed text `<X-Timestamp>.<raw body>`. */
   readonly digest: string;
@@ -12,24 +9,12 @@ export interface SignatureUse {
   readonly keepUntil: number;
 }
 
-const encoder = new TextEncoder();
-
-/**
- * The digest is taken over what was signed, not over the `X-Signature` text: ECDSA signatures are
- * malleable (`s` and `n - s` both verify), ES256 may arrive as DER or raw r‖s and base64 in either
- * alphabet with or without padding, so one signature has many spellings. Every valid signature over
- * the same `<timestamp>.<body>` is the same signed request, and the body names the transaction, so
- * its object is the one place that sees every use of it, on any CPR route.
- */
+/** The digest is of what was signed, not of the many spellings of a signature (docs/cpr.md#single-use). */
 export async function signatureUseOf(headers: Headers, rawBody: ArrayBuffer): Promise<SignatureUse> {
   // Called only after `verifyRequestSignature` accepted the request, so the timestamp is digits.
   const timestamp = headers.get("X-Timestamp") ?? "";
-  const prefix = encoder.encode(`${timestamp}.`);
-  const signed = new Uint8Array(prefix.byteLength + rawBody.byteLength);
-  signed.set(prefix);
-  signed.set(new Uint8Array(rawBody), prefix.byteLength);
   return {
-    digest: toHex(await crypto.subtle.digest("SHA-256", signed)),
+    digest: toHex(await crypto.subtle.digest("SHA-256", signedText(timestamp, rawBody))),
     keepUntil: Number(timestamp) + SIGNATURE_WINDOW_MS,
   };
 }

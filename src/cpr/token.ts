@@ -7,30 +7,11 @@ import type { CprTokenPayload } from "./token-schema";
 
 const TOKEN_TYPE = "cpr+jwt";
 
-/** The CPR-specific claims of a token (docs/cpr.md#the-token). */
-interface CprClaims {
-  readonly appId: string;
-  readonly transactionId: string;
-  readonly workflowId: string;
-  readonly journeyId: string;
-  readonly authenticateOnResume: "yes" | "no";
-  /** The transaction's revocation epoch when the token was issued. */
-  readonly rev: number;
-  /**
-   * The app's incarnation (docs/storage.md#incarnations): the
-   * token is live only while the app record carries this one.
-   */
-  readonly inc: string;
-  readonly uniqueId?: string;
-}
+/** docs/cpr.md#the-token: `rev` is the transaction's revocation epoch, `inc` the app's incarnation. */
+type CprClaims = Omit<CprTokenPayload, "iss" | "sub" | "aud" | "iat" | "exp" | "jti">;
 
 /** Signs a CPR token: `aud` is the appId, `sub` the transactionId, `exp` = `iat + expiry`. */
-export async function issueCprToken(
-  env: Env,
-  claims: CprClaims,
-  expirySeconds: number,
-  now: number,
-): Promise<string> {
+export async function issueCprToken(env: Env, claims: CprClaims, expirySeconds: number, now: number) {
   const ring = await signingKeyRing(env);
   const { jwt } = await issueJwt(ring, {
     typ: TOKEN_TYPE,
@@ -39,7 +20,7 @@ export async function issueCprToken(
     subject: claims.transactionId,
     lifetimeSeconds: expirySeconds,
     now,
-    claims: { ...claims },
+    claims,
   });
   return jwt;
 }
@@ -53,11 +34,7 @@ export function looksLikeCprToken(token: string): boolean {
   }
 }
 
-/**
- * Verifies signature, `typ`, issuer and expiry, and that the claims are ours and consistent
- * (`aud` = appId, `sub` = transactionId). Liveness also needs the app's incarnation and the
- * transaction's epoch: see introspection.
- */
+/** Verifies signature, `typ`, issuer, expiry and the claims (liveness: introspection.ts). */
 export async function verifyCprToken(
   env: Env,
   token: string,

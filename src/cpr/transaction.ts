@@ -21,49 +21,34 @@ interface OpenRequest {
   readonly uniqueId?: string;
   readonly stateTtlSeconds: number;
   readonly now: number;
-  /**
-   * The signed request being redeemed, when the app signs its requests (docs/cpr.md#single-use: once only).
-   */
+  /** The signed request to redeem, when the app signs (docs/cpr.md#single-use). */
   readonly signature?: SignatureUse;
 }
 
-type OpenRefusal = "unique_id_conflict" | "signature_replayed";
+/** How the request found the state (`found`) is for the log line. */
+type Opened = Result<
+  { state: TransactionState; found: "none" | "live" | "expired"; journeyRestarted: boolean },
+  "unique_id_conflict" | "signature_replayed"
+>;
 
-interface OpenedTransaction {
-  readonly state: TransactionState;
-  /** How the request found the state, for the log line. */
-  readonly found: "none" | "live" | "expired";
-  readonly journeyRestarted: boolean;
-}
-
-/**
- * How long an expired state is kept before the alarm purges it. Longer than the longest token
- * (`expiry` ≤ 86400 s), so every unexpired token still finds its transaction's revocation epoch
- * (a test pins the relation).
- */
+/** Longer than the longest token, so it always finds its revocation epoch (docs/cpr.md#transaction-state). */
 export const STATE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 const STATE_KEY = "state";
 /** `signature:<digest>` → the end of its window (ms): signed requests this transaction accepted. */
 const SIGNATURE_PREFIX = "signature:";
-/**
- * How often closed signatures are swept: the sweep lists them all, so sweeping on every signed request
- * would cost O(signatures in the window) each. One past its window does no harm while it waits.
- */
+// The sweep lists every signature, so it runs at most this often; one past its window does no harm meanwhile.
 const SIGNATURE_SWEEP_INTERVAL_MS = 60_000;
 
-/** The Durable Object that holds one CPR transaction, per (appId, transactionId). */
 export class CprTransaction extends DurableObject<Env> {
   /** When this instance last swept closed signatures (in memory: a fresh instance sweeps at once). */
   #signaturesSweptAt = Number.NEGATIVE_INFINITY;
 
   /**
-   * Creates or continues the transaction and sets its uniqueId, in one check-and-set (docs/cpr.md#unique-id,
-   * seed 002 flowchart), and redeems the request's signature (docs/cpr.md#single-use). The reads and the
-   * writes are synchronous storage calls, so concurrent requests are serialised: exactly one identifier wins
-   * and exactly one use of a signed request is accepted; the others are refused and change nothing.
+   * Creates or continues the transaction and redeems the signature in one check-and-set on synchronous
+   * storage, so concurrent requests are serialised (docs/cpr.md#unique-id, docs/cpr.md#single-use).
    */
-  async open(request: OpenRequest): Promise<Result<OpenedTransaction, OpenRefusal>> {
+  async open(request: OpenRequest): Promise<Opened> {
     const storage = this.ctx.storage;
     const { signature } = request;
     const signatureKey = signature && `${SIGNATURE_PREFIX}${signature.digest}`;
@@ -92,9 +77,8 @@ export class CprTransaction extends DurableObject<Env> {
       revocationEpoch: existing?.revocationEpoch ?? 0,
     };
     storage.kv.put(STATE_KEY, state);
-    // The pending alarm is never later than the previous expiry's purge time, and `alarm()` moves
-    // itself on to a renewed expiry, so it is rescheduled only when the purge time comes earlier:
-    // a re-issue then costs no alarm write (docs/architecture.md#performance).
+    // `alarm()` moves itself on to a renewed expiry, so only an earlier purge time needs a new alarm: a
+    // re-issue costs no alarm write (docs/architecture.md#performance).
     if (!existing || state.expiresAt < existing.expiresAt) {
       await storage.setAlarm(state.expiresAt + STATE_RETENTION_MS);
     }
@@ -105,14 +89,13 @@ export class CprTransaction extends DurableObject<Env> {
     });
   }
 
-  /** The current revocation epoch, or `undefined` when the transaction has no state. */
   revocationEpoch(): number | undefined {
     return this.ctx.storage.kv.get<TransactionState>(STATE_KEY)?.revocationEpoch;
   }
 
   /**
-   * Ends every token issued so far (docs/tokens.md#revocation). With `ifEpoch`, bumps only while the epoch is
-   * still that one, so revoking the same token twice never ends the tokens issued after the first revocation.
+   * Ends every token issued so far (docs/tokens.md#revocation); with `ifEpoch`, only while the epoch is that
+   * one, so revoking a token twice never ends the tokens issued after the first revocation.
    */
   revoke(now: number, ifEpoch?: number): Result<{ revocationEpoch: number }, "no_transaction"> {
     const storage = this.ctx.storage;
@@ -147,11 +130,7 @@ export class CprTransaction extends DurableObject<Env> {
   }
 }
 
-/**
- * The transaction object of (appId, the app's incarnation, transactionId): one app can never name
- * another's, and an app created again under the same id never names its predecessor's
- * (docs/storage.md#incarnations).
- */
+/** The object of (appId, the app's incarnation, transactionId): docs/storage.md#incarnations. */
 export function transactionStub(env: Env, appId: string, incarnation: string, transactionId: string) {
   return env.CPR_TRANSACTIONS.getByName(
     incarnationObjectName("cpr-transaction", appId, incarnation, transactionId),

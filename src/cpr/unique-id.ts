@@ -9,20 +9,14 @@ export interface Identifier {
   readonly canonical: string;
 }
 
-/**
- * The identifier a request gives, canonicalised; `undefined` when it gives none or the value does not
- * canonicalise (the schemas refuse such values before this is reached).
- */
-export function identifierOf(given: { mobileNumber?: string; email?: string }): Identifier | undefined {
-  if (given.mobileNumber !== undefined) {
-    const canonical = canonicalMobile(given.mobileNumber);
-    return canonical === undefined ? undefined : { kind: "mobile", canonical };
-  }
-  if (given.email !== undefined) {
-    const canonical = canonicalEmail(given.email);
-    return canonical === undefined ? undefined : { kind: "email", canonical };
-  }
-  return undefined;
+/** The identifier a request gives, canonicalised (the schemas refuse values that do not canonicalise). */
+export function identifierOf({ mobileNumber, email }: { mobileNumber?: string; email?: string }) {
+  if (mobileNumber !== undefined) return identifier("mobile", canonicalMobile(mobileNumber));
+  return email === undefined ? undefined : identifier("email", canonicalEmail(email));
+}
+
+function identifier(kind: Identifier["kind"], canonical: string | undefined): Identifier | undefined {
+  return canonical === undefined ? undefined : { kind, canonical };
 }
 
 /** The identifier as it may appear in a log line (docs/http.md#logs: never a full email or mobile number). */
@@ -30,16 +24,8 @@ export function maskedIdentifier(identifier: Identifier): string {
   return identifier.kind === "email" ? maskEmail(identifier.canonical) : maskMobile(identifier.canonical);
 }
 
-/**
- * The uniqueId of a person within an app: HMAC-SHA256 keyed by `UNIQUE_ID_SECRET` over
- * (appId, kind, canonical identifier), as 32 lowercase hex characters (docs/cpr.md#unique-id). The message is
- * a JSON array, so no choice of appId can make two different tuples collide.
- */
-export async function uniqueIdFor(
-  secret: string | undefined,
-  appId: string,
-  identifier: Identifier,
-): Promise<string> {
+/** docs/cpr.md#unique-id; the HMAC's message is a JSON array, so no appId can make two tuples collide. */
+export async function uniqueIdFor(secret: string | undefined, appId: string, identifier: Identifier) {
   if (!secret) throw new Error("UNIQUE_ID_SECRET is not set");
   const mac = await hmacSha256(secret, JSON.stringify([appId, identifier.kind, identifier.canonical]));
   return toHex(mac.subarray(0, 16));

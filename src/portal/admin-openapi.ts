@@ -2,10 +2,7 @@ import { documentAdminRoutes, example, resourceProse } from "../admin/operation-
 import { portalAdminContract } from "./admin-contract";
 import * as schemas from "./admin-schema";
 
-/**
- * Portal tenant administration in the OpenAPI document (docs/admin.md#orgs-and-users): organizations and
- * their users, from their contract (admin-contract.ts) with this prose.
- */
+// Portal tenant administration in the OpenAPI document (docs/admin.md#orgs-and-users): the contract's prose.
 
 export const portalAdminOperations = documentAdminRoutes(portalAdminContract, schemas, {
   ...resourceProse({

@@ -3,11 +3,7 @@ import { canonicalEmail } from "../shared/identifiers";
 import * as z from "../shared/zod";
 import { passwordSchema } from "./schema";
 
-/**
- * The admin routes' schemas for portal orgs and users (admin.ts, admin-users.ts), requests and answers,
- * named by the portal admin contract (admin-contract.ts) and loaded with `import()` on first use
- * (docs/architecture.md#startup).
- */
+// The portal admin contract's schemas, loaded with `import()` on first use (docs/architecture.md#startup).
 
 // Tokens live at least 2 hours: a token renewed with under an hour left (docs/portal.md#tokens-and-refresh)
 // has then always expired before its successor is renewed in turn, so a user never holds more than two.
@@ -22,8 +18,7 @@ const orgFields = {
   url: z.nullable(z.url().check(z.maxLength(2048))),
   hide_name: z.boolean(),
   tokenTtlSeconds: z.number().check(z.int(), z.gte(MIN_TOKEN_TTL_SECONDS), z.lte(MAX_TOKEN_TTL_SECONDS)),
-  // Absent (or `null` in a PATCH) means no restriction; a list, even empty, restricts
-  // (docs/portal.md#ip-allowlist).
+  // Absent (or `null` in a PATCH): no restriction; a list, even empty, restricts (docs/portal.md#ip-allowlist).
   ipAllowlist: z.nullable(ipAllowlistSchema),
 };
 
@@ -36,7 +31,6 @@ export const orgIdParamSchema = z.object({
   ),
 });
 
-/** Users are keyed by canonical email: trimmed, lowercased, `local@domain.tld`. */
 const emailSchema = z
   .pipe(
     z.string(),
@@ -65,7 +59,6 @@ export const orgAdminSchema = z
   })
   .check(z.describe("The seed 001 organization plus tokenTtlSeconds and ipAllowlist."));
 
-/** A user as the admin API shows it (`userView`): never the password hash. */
 export const userSchema = z.object({
   email: z.string(),
   organizationId: z.int(),

@@ -13,14 +13,9 @@ import type * as schemas from "./admin-schema";
 import { hashPassword } from "./password";
 
 /** What the admin API shows of a user: never the password hash. */
-function userView(user: PortalUserRecord): z.output<typeof schemas.userSchema> {
-  return {
-    email: user.email,
-    organizationId: user.organizationId,
-    disabled: user.disabled,
-    createdAt: user.createdAt,
-    updatedAt: user.updatedAt,
-  };
+function viewOf(snapshot: TenantSnapshot): z.output<typeof schemas.userSchema> {
+  const { email, organizationId, disabled, createdAt, updatedAt } = snapshot.record as PortalUserRecord;
+  return { email, organizationId, disabled, createdAt, updatedAt };
 }
 
 const userExists = (c: AppContext, email: string) =>
@@ -28,8 +23,6 @@ const userExists = (c: AppContext, email: string) =>
 const userNotFound = (c: AppContext, email: string) =>
   adminFailure(c, { code: "not_found", message: `No user ${maskEmail(email)}` });
 const answersFor = (email: string) => ({ notFound: (c: AppContext) => userNotFound(c, email) });
-
-const viewOf = (snapshot: TenantSnapshot) => userView(snapshot.record as PortalUserRecord);
 
 /** Takes a user off its org's list (after the user was deleted, or its creation was refused). */
 async function leaveOrg(c: AppContext, organizationId: number, email: string): Promise<void> {
@@ -45,11 +38,8 @@ async function leaveOrg(c: AppContext, organizationId: number, email: string): P
 
 const { app: usersAdmin, route } = portalAdminRoutes();
 
-/**
- * `POST /admin/v1/orgs/{id}/users` (docs/admin.md#orgs-and-users): creates a portal user in an org. The org's
- * object lists the user first (`If-Match` names the org's version), then the user's object creates it;
- * a refused creation takes the user off the list again.
- */
+// `POST /admin/v1/orgs/{id}/users` (docs/admin.md#orgs-and-users): the org lists the user first (`If-Match`
+// names its version), then the user's object creates it; a refused creation takes it off the list again.
 route("createPortalUser", async (c, reply) => {
   const { id } = c.req.valid("param");
   const { email, password } = c.req.valid("json");
@@ -63,9 +53,8 @@ route("createPortalUser", async (c, reply) => {
   );
   if (!listed.ok) return listed.reason;
   const now = new Date().toISOString();
-  // The user's object starts a new credential version before it publishes the record, so a
-  // refused duplicate cannot end an existing user's tokens, and an earlier user's record with the
-  // same email can no longer log in.
+  // The new credential version comes with the record: a refused duplicate ends no tokens, and an earlier
+  // user's record of this email can no longer log in (docs/portal.md#orgs-and-users).
   const created = await createTenant(c, "portal-user", email, {
     email,
     organizationId: id,

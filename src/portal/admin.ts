@@ -4,36 +4,24 @@ import type { TenantSnapshot } from "../admin/tenant-changes";
 import { adminContractRoutes } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { OrgRecord } from "../shared/config-records";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import { objectName } from "../shared/ids";
 import type * as z from "../shared/zod";
 import { portalAdminContract } from "./admin-contract";
 import type * as schemas from "./admin-schema";
 import { DEFAULT_TOKEN_TTL_SECONDS, organizationView } from "./organization";
 
-/** The routes of the portal admin contract, registered by this module and admin-users.ts. */
 export const portalAdminRoutes = () =>
   adminContractRoutes(portalAdminContract, () => import("./admin-schema"));
 
-type OrgFields = z.infer<typeof schemas.updateOrgSchema>;
-
 /** The admin view: the seed's organization plus the settings only the admin API shows. */
-function orgAdminView(org: OrgRecord, timeZone: string): z.output<typeof schemas.orgAdminSchema> {
+function viewOf(c: AppContext, snapshot: TenantSnapshot): z.output<typeof schemas.orgAdminSchema> {
+  const org = snapshot.record as OrgRecord;
   return {
-    ...organizationView(org, timeZone),
+    ...organizationView(org, c.get("vars").timeZone),
     tokenTtlSeconds: org.tokenTtlSeconds,
     ipAllowlist: org.ipAllowlist ?? null,
   };
-}
-
-/** Applies admin fields to a record; `ipAllowlist: null` lifts the restriction. */
-function withFields(org: OrgRecord, fields: OrgFields, now: string): OrgRecord {
-  const { hide_name, ipAllowlist, ...rest } = fields;
-  const updated: OrgRecord = { ...org, ...rest, hideName: hide_name ?? org.hideName, updatedAt: now };
-  if (ipAllowlist === null) delete updated.ipAllowlist;
-  else if (ipAllowlist !== undefined) updated.ipAllowlist = ipAllowlist;
-  return updated;
 }
 
 export const orgNotFound = (c: AppContext, id: number) =>
@@ -45,15 +33,8 @@ const answersFor = (id: number) => ({
   hasUsers: (c: AppContext) => adminFailure(c, { code: "conflict", message: `Org ${id} still has users` }),
 });
 
-const viewOf = (c: AppContext, snapshot: TenantSnapshot) =>
-  orgAdminView(snapshot.record as OrgRecord, c.get("vars").timeZone);
-
-/**
- * Users the org's object lists that no longer belong to it (a user deleted while its org could not
- * be told): each user's own object decides, never a KV list. Stops at the first live user, whose
- * presence refuses the delete anyway.
- */
-async function staleMembers(c: AppContext, id: number, members: readonly string[]): Promise<string[]> {
+/** Users the org lists that no longer belong to it; stops at the first live user, who refuses the delete. */
+async function staleMembersOf(c: AppContext, id: number, members: readonly string[]): Promise<string[]> {
   const stale: string[] = [];
   for (const email of members) {
     const user = await readTenant(c, "portal-user", email);
@@ -63,30 +44,30 @@ async function staleMembers(c: AppContext, id: number, members: readonly string[
   return stale;
 }
 
-/**
- * `/admin/v1/orgs` (docs/admin.md#orgs-and-users): portal organizations. Ids come from a `Sequence` object,
- * so two creations never share one; each org's `Tenant` object writes it and lists its users
- * (docs/storage.md#tenant-objects).
- */
+// `/admin/v1/orgs` (docs/admin.md#orgs-and-users): ids come from a `Sequence` object, and each org's `Tenant`
+// object writes it and lists its users (docs/storage.md#tenant-objects).
 const { app: orgsAdmin, route } = portalAdminRoutes();
 
 route("createOrg", async (c, reply) => {
-  const input = c.req.valid("json");
+  const { name, hide_name = false, ipAllowlist, ...fields } = c.req.valid("json");
   const id = await c.env.SEQUENCES.getByName(objectName("sequence", "portal-org")).next();
   const now = new Date().toISOString();
-  const blank: OrgRecord = {
+  // The given fields over the defaults; no `ipAllowlist` (or `null`) means no restriction.
+  const record: OrgRecord = {
     id,
-    name: input.name,
+    name,
     uuid: crypto.randomUUID(),
     description: null,
     product: "na",
     url: null,
-    hideName: false,
+    hideName: hide_name,
     tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
     createdAt: now,
     updatedAt: now,
+    ...fields,
+    ...(ipAllowlist ? { ipAllowlist } : {}),
   };
-  const created = await createTenant(c, "org", String(id), withFields(blank, input, now));
+  const created = await createTenant(c, "org", String(id), record);
   // Sequence ids are never handed out twice.
   if (!created) throw new Error(`org id ${id} was already taken`);
   annotate(c, { organizationId: id, action: "org_created" });
@@ -103,14 +84,9 @@ route("updateOrg", async (c, reply) => {
   const { id } = c.req.valid("param");
   const { hide_name, ipAllowlist, ...rest } = c.req.valid("json");
   const set = { ...rest, hideName: hide_name, ...(ipAllowlist ? { ipAllowlist } : {}) };
-  const changed = await changeTenant(
-    c,
-    "org",
-    String(id),
-    // `ipAllowlist: null` lifts the restriction.
-    { op: "update", set, unset: ipAllowlist === null ? ["ipAllowlist"] : [] },
-    answersFor(id),
-  );
+  // `ipAllowlist: null` lifts the restriction.
+  const unset = ipAllowlist === null ? ["ipAllowlist"] : [];
+  const changed = await changeTenant(c, "org", String(id), { op: "update", set, unset }, answersFor(id));
   if (!changed.ok) return changed.reason;
   annotate(c, { organizationId: id, action: "org_updated" });
   const org = changed.value.snapshot!;
@@ -121,14 +97,8 @@ route("deleteOrg", async (c, reply) => {
   const { id } = c.req.valid("param");
   const org = await readTenant(c, "org", String(id));
   if (!org) return orgNotFound(c, id);
-  const stale = await staleMembers(c, id, org.members);
-  const deleted = await changeTenant(
-    c,
-    "org",
-    String(id),
-    { op: "delete", staleMembers: stale },
-    answersFor(id),
-  );
+  const staleMembers = await staleMembersOf(c, id, org.members);
+  const deleted = await changeTenant(c, "org", String(id), { op: "delete", staleMembers }, answersFor(id));
   if (!deleted.ok) return deleted.reason;
   annotate(c, { organizationId: id, action: "org_deleted" });
   return reply();

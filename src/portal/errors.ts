@@ -1,6 +1,5 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
 import { errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 
@@ -40,7 +39,6 @@ const PORTAL_FAULTS = {
   unavailable: envelope(503, "Service temporarily unavailable", { "Retry-After": RETRY_AFTER_SECONDS }),
 } satisfies WireTable<PortalReason | FaultReason>;
 
-/** The portal wire error for a reason. */
 export const portalError = (reason: PortalReason | FaultReason): WireError => wireOf(PORTAL_FAULTS, reason);
 
 /** The portal envelope for the faults of docs/http.md#families-by-prefix. */

@@ -1,17 +1,6 @@
 import { BoundedCache } from "../shared/bounded-cache";
 
-/**
- * Seed 001 shows times in the service's zone (`TIMEZONE`): `expires_at` as `2024-06-28 17:37:31`
- * and organization timestamps as `2017-04-06T19:18:11.000+05:30`.
- */
-
-interface LocalParts {
-  readonly date: string;
-  readonly time: string;
-  readonly offset: string;
-}
-
-// Keyed by the TIMEZONE var: one zone per deployment.
+// Seed 001 shows times in the service's zone: the TIMEZONE var, one per deployment.
 const formatters = new BoundedCache<Intl.DateTimeFormat>(16);
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
@@ -33,7 +22,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-function localParts(ms: number, timeZone: string): LocalParts {
+function localParts(ms: number, timeZone: string) {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(ms)) parts[part.type] = part.value;
   // `longOffset` renders as "GMT+05:30", or plain "GMT" for a zero offset.

@@ -22,16 +22,6 @@ interface LoginRequest {
   readonly requestId?: string;
 }
 
-interface LoggedIn {
-  readonly email: string;
-  readonly token: string;
-  readonly expiresAt: number;
-  readonly org: OrgRecord;
-}
-
-/** The budgets in front of PBKDF2 (docs/operations.md#rate-limits), asked right before it runs. */
-type AdmitPasswordWork = () => Promise<RateDecision>;
-
 /** A refusal, with the precise cause for the log line only (the wire answer is the same for all). */
 interface LoginRefusal {
   readonly denial: PortalReason;
@@ -40,25 +30,22 @@ interface LoginRefusal {
 }
 
 /**
- * docs/portal.md#login login. Order: the budgets, then email and password checked with the same PBKDF2
- * work on every path (a dummy hash stands in for unknown users; only a pair that logged in lately here
- * skips both: docs/portal.md#verified-logins), then the user's Durable Object applies the lockout
- * before accepting anything, the org's IP allowlist after the password, and issues or reuses the
- * token. PBKDF2 runs here, outside the object, so the object's input gate only ever waits on storage.
+ * docs/portal.md#order-of-checks. PBKDF2 runs here, outside the user's object, so its input gate only waits on
+ * storage. `admitPasswordWork` asks the budgets in front of PBKDF2 (docs/operations.md#rate-limits).
  */
 export async function logIn(
   env: Env,
   config: ConfigStore,
   request: LoginRequest,
-  admitPasswordWork: AdmitPasswordWork,
-): Promise<Result<LoggedIn, LoginRefusal>> {
+  admitPasswordWork: (email: string | undefined) => Promise<RateDecision>,
+): Promise<Result<{ email: string; token: string; expiresAt: number; org: OrgRecord }, LoginRefusal>> {
   if (!env.PASSWORD_PEPPER) throw new Error("PASSWORD_PEPPER is not set");
   const email = request.emailHeader === undefined ? undefined : canonicalEmail(request.emailHeader);
   const password = request.passwordHeader ?? "";
   const recalled = email === undefined ? undefined : await recallVerified(email, password, request.now);
   // The budgets come before the user record and PBKDF2, unless this pair logged in lately.
   if (recalled === undefined) {
-    const admitted = await admitPasswordWork();
+    const admitted = await admitPasswordWork(email);
     if (!admitted.ok) return rateLimited(admitted.reason.retryAfterSeconds);
   }
   const user = email === undefined ? undefined : await config.get(PORTAL_USERS, email);
@@ -66,7 +53,7 @@ export async function logIn(
   if (!verified) {
     if (recalled !== undefined) {
       // Remembered against a record that has changed since: the password is checked afresh.
-      const admitted = await admitPasswordWork();
+      const admitted = await admitPasswordWork(email);
       if (!admitted.ok) return rateLimited(admitted.reason.retryAfterSeconds);
     }
     verified = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH, env.PASSWORD_PEPPER);
@@ -139,10 +126,7 @@ async function acceptance(env: Env, request: LoginRequest, user: PortalUserRecor
   };
 }
 
-/**
- * Re-hashes a password that verified under older parameters (docs/portal.md#passwords). The user's tenant
- * object writes it, and skips it when the hash changed meanwhile (an admin set a new password: that wins).
- */
+/** Re-hashes a password verified under older parameters (docs/portal.md#passwords); a newer hash wins. */
 async function upgradeHash(env: Env, user: PortalUserRecord, password: string): Promise<void> {
   await tenantObject(env, "portal-user", user.email).upgradePasswordHash(
     user.passwordHash,

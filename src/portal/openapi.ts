@@ -13,8 +13,6 @@ import * as schemas from "./schema";
 
 /** The portal family in the OpenAPI document (docs/portal.md, seed 001). */
 
-const TAG = "Portal login token";
-
 const portalErrorSchema = z
   .object({ error: z.string() })
   .meta({ description: 'Seed 001 error envelope: `{"error":"<message>"}`.' });
@@ -96,7 +94,7 @@ export const portalApi: OperationGroup = {
     portalContract,
     schemas,
     {
-      tag: TAG,
+      tag: "Portal login token",
       envelope: portalErrorSchema,
       errorWires: (route) => ({
         ...reasonWires(portalError, DENIALS, route.errors),

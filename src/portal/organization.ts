@@ -4,10 +4,7 @@ import { formatLocalIso } from "./local-time";
 /** Token lifetime when the org sets none (docs/portal.md#tokens-and-refresh: one week). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
-/**
- * The organization exactly as seed 001 shows it. Fields the seed carries but this service does not
- * model (creators, ancestry, PayU ids, header mappings) are always `null`, as for the seed's root org.
- */
+/** The organization as seed 001 shows it; fields not modelled are `null` (docs/portal.md#login). */
 export function organizationView(org: OrgRecord, timeZone: string) {
   return {
     id: org.id,

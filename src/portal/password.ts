@@ -1,11 +1,8 @@
 import { hmacSha256, randomBytes } from "../shared/crypto";
 import { fromBase64, toBase64 } from "../shared/encoding";
 
-/**
- * Portal password hashes (docs/portal.md#passwords): PBKDF2-HMAC-SHA256 over HMAC-SHA256(PASSWORD_PEPPER,
- * password), stored as `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` so the parameters travel with the
- * hash and can be raised on the next successful login (`needsRehash`).
- */
+// `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`: the parameters travel with the hash, so they can be
+// raised on the next good login (docs/portal.md#passwords).
 
 /** The Workers production maximum for PBKDF2 (local workerd does not enforce it: a test pins it). */
 export const PASSWORD_ITERATIONS = 100_000;
@@ -14,13 +11,7 @@ export const MAX_PASSWORD_LENGTH = 128;
 const HASH_BITS = 256;
 const SCHEME = "pbkdf2-sha256";
 
-interface StoredHash {
-  readonly iterations: number;
-  readonly salt: Uint8Array;
-  readonly hash: Uint8Array;
-}
-
-function parseStoredHash(stored: string): StoredHash | undefined {
+function parseStoredHash(stored: string) {
   const [scheme, iterations, salt = "", hash = "", ...rest] = stored.split("$");
   if (scheme !== SCHEME || rest.length > 0 || !/^[1-9][0-9]{0,8}$/.test(iterations ?? "")) return undefined;
   const saltBytes = fromBase64(salt);
@@ -30,12 +21,7 @@ function parseStoredHash(stored: string): StoredHash | undefined {
     : undefined;
 }
 
-async function derive(
-  password: string,
-  pepper: string,
-  salt: Uint8Array,
-  iterations: number,
-): Promise<Uint8Array> {
+async function derive(password: string, pepper: string, salt: Uint8Array, iterations: number) {
   if (!pepper) throw new Error("PASSWORD_PEPPER is not set");
   // The pepper is mixed in first, so a stolen KV dump alone cannot be brute-forced; the HMAC also
   // makes the PBKDF2 input 32 bytes whatever the password's length.
@@ -49,10 +35,7 @@ async function derive(
   return new Uint8Array(bits);
 }
 
-/**
- * Hashes a new password with a fresh 16-byte salt, at the current parameters unless told otherwise
- * (older parameters exist only to exercise the upgrade path).
- */
+/** Hashes a new password with a fresh salt; other iterations only exercise the upgrade path. */
 export async function hashPassword(
   password: string,
   pepper: string,
@@ -63,10 +46,7 @@ export async function hashPassword(
   return `${SCHEME}$${iterations}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
-/**
- * True when `password` (exactly as received: no trimming, no case folding) matches `stored`. A
- * stored string that does not parse is a corrupt record, a fault rather than a mismatch.
- */
+/** True when `password`, exactly as received, matches `stored`; a corrupt `stored` is a fault. */
 export async function verifyPassword(password: string, stored: string, pepper: string): Promise<boolean> {
   const parsed = parseStoredHash(stored);
   if (!parsed || parsed.hash.byteLength !== HASH_BITS / 8) throw new Error("stored password hash is corrupt");
@@ -80,9 +60,6 @@ export function needsRehash(stored: string): boolean {
   return !parsed || parsed.iterations !== PASSWORD_ITERATIONS || parsed.salt.byteLength !== SALT_BYTES;
 }
 
-/**
- * Verified in place of a real hash when the email is unknown or malformed, so every failure costs
- * the same PBKDF2 work (docs/http.md#constant-time, docs/portal.md#passwords). Its salt and hash are random
- * bytes: no password matches it.
- */
+// Verified for an unknown or malformed email, so every failure costs the same PBKDF2 work
+// (docs/http.md#constant-time); its salt and hash are random bytes that no password matches.
 export const DUMMY_PASSWORD_HASH = `${SCHEME}$${PASSWORD_ITERATIONS}$JmAWF8pYq8vUGc9z6u0XkQ==$Fq1mH1Yw8sQe0m3gBQ2yM2p0m3lq9c5xkTqZ8yqBv3E=`;

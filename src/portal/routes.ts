@@ -1,7 +1,6 @@
 import { clientIp } from "../shared/client-ip";
 import { optimusApiKey } from "../shared/credentials";
 import { annotate } from "../shared/env";
-import { canonicalEmail } from "../shared/identifiers";
 import { maskEmail } from "../shared/log";
 import { admitLogin } from "../shared/rate-limit";
 import { contractRoutes, type RouteHandler } from "../shared/route";
@@ -13,10 +12,7 @@ import { organizationView } from "./organization";
 import type * as schemas from "./schema";
 import { findLiveSession, TOKEN_HEADER } from "./sessions";
 
-/**
- * `/api_auth` (docs/portal.md#login, seed 001): PayU's
- * Chargeback API login, and the session check for its token.
- */
+// `/api_auth`: PayU's Chargeback API login and its session check (docs/portal.md#login, seed 001).
 const { app: portalRoutes, route } = contractRoutes(portalContract, {
   loadSchemas: () => import("./schema"),
   renderIssue: (_issue, c) => portalFailure(c, { code: "invalid_refresh_token" }),
@@ -25,13 +21,11 @@ const { app: portalRoutes, route } = contractRoutes(portalContract, {
 // GET and POST log in alike (seed 001 shows both).
 const logInHandler: RouteHandler<typeof schemas, typeof portalContract.getPortalToken> = async (c, reply) => {
   const now = Date.now();
-  const emailHeader = c.req.header("X-User-Email");
-  const attempted = emailHeader === undefined ? undefined : canonicalEmail(emailHeader);
   const result = await logIn(
     c.env,
     c.get("config"),
     {
-      emailHeader,
+      emailHeader: c.req.header("X-User-Email"),
       passwordHeader: c.req.header("X-User-Password"),
       refresh: c.req.valid("query").refresh_token === "1",
       ip: clientIp(c.req.raw.headers),
@@ -39,7 +33,7 @@ const logInHandler: RouteHandler<typeof schemas, typeof portalContract.getPortal
       requestId: c.get("requestId"),
     },
     // docs/operations.md#rate-limits: the budgets in front of PBKDF2, charged only when it runs.
-    () => admitLogin(c.env, c.req.raw.headers, attempted, now),
+    (email) => admitLogin(c.env, c.req.raw.headers, email, now),
   );
   if (!result.ok) {
     const { denial, cause, email } = result.reason;

@@ -1,19 +1,13 @@
 import * as z from "../shared/zod";
 import { MAX_PASSWORD_LENGTH } from "./password";
 
-/**
- * `?refresh_token=` (docs/portal.md#tokens-and-refresh): `0` (the default) or `1`; anything else, the empty
- * string or a repeated parameter included, is refused. Other query parameters (even `password`) are ignored.
- */
-export const loginQuerySchema = z.object({
-  refresh_token: z.optional(z.enum(["0", "1"])),
-});
+/** `?refresh_token=`: `0` or `1`, other query parameters ignored (docs/portal.md#login). */
+export const loginQuerySchema = z.object({ refresh_token: z.optional(z.enum(["0", "1"])) });
 
 /**
- * A password as set through the admin API and accepted at login: 1-128 characters, compared exactly
- * as received. It travels in an HTTP header, which cannot carry leading or trailing whitespace (the
- * Fetch standard strips it) nor reliably anything outside printable ASCII, so such passwords are
- * refused when set rather than becoming impossible to log in with.
+ * A password as set and at login: a header cannot carry leading or trailing whitespace nor reliably more
+ * than printable ASCII, so such passwords are refused when set rather than never logging in
+ * (docs/portal.md#passwords).
  */
 export const passwordSchema = z
   .string()
@@ -49,7 +43,6 @@ export const organizationSchema = z.object({
   header_mappings: z.null(),
 });
 
-/** Seed 001's login success. */
 export const loginSuccessSchema = z.object({
   status: z.literal(200),
   message: z.literal("Success"),

@@ -1,7 +1,7 @@
 import { objectName } from "../shared/ids";
 import { isPortalToken, portalTokenHash } from "./token-codec";
 
-/** Header carrying the token to check (PayU's Optimus API key header); read by `optimusApiKey` (shared/credentials). */
+/** PayU's Optimus API key header, carrying the token to check (read by `optimusApiKey`). */
 export const TOKEN_HEADER = "X-Optimus-API-Key";
 
 /** The `PortalUser` object of a canonical email (known or not: failures for unknown emails count too). */
@@ -9,42 +9,20 @@ export function portalUserObject(env: Env, email: string) {
   return env.PORTAL_USERS.getByName(objectName("portal-user", email));
 }
 
-/** The `PortalToken` pointer object of a token hash. */
 export function portalTokenObject(env: Env, tokenHash: string) {
   return env.PORTAL_TOKENS.getByName(objectName("portal-token", tokenHash));
 }
 
-/** A token that is live right now, and whose it is. */
-interface LiveSession {
-  readonly email: string;
-  readonly organizationId: number;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-}
-
-/**
- * Resolves a presented token (docs/portal.md#session-check `/api_auth/session`, docs/tokens.md#introspection
- * introspection) in at most two Durable Object hops, both strongly consistent: the pointer names the user,
- * and the user's object decides, so rotation and revocation
- * take effect at once everywhere (no KV on this path).
- */
-export async function findLiveSession(
-  env: Env,
-  token: string,
-  now: number,
-): Promise<LiveSession | undefined> {
+/** A live token and whose it is, in two strongly consistent hops (docs/portal.md#session-check). */
+export async function findLiveSession(env: Env, token: string, now: number) {
   if (!isPortalToken(token)) return undefined;
   const hash = await portalTokenHash(token);
   const pointer = await portalTokenObject(env, hash).lookup(now);
   if (!pointer) return undefined;
   const held = await portalUserObject(env, pointer.email).session(hash, now);
   if (!held) return undefined;
-  return {
-    email: pointer.email,
-    organizationId: held.organizationId,
-    issuedAt: held.issuedAt,
-    expiresAt: held.expiresAt,
-  };
+  const { organizationId, issuedAt, expiresAt } = held;
+  return { email: pointer.email, organizationId, issuedAt, expiresAt };
 }
 
 /** Ends a token at once (logout); unknown or malformed tokens are ignored (RFC 7009 §2.2). */

@@ -2,16 +2,10 @@ import { BoundedCache, remembered } from "../shared/bounded-cache";
 import { randomBytes, sha256Hex } from "../shared/crypto";
 import { fromHex, toHex } from "../shared/encoding";
 
-/**
- * Portal tokens (seed 001): 32 random lowercase hex digits in 8_4_4_4_12 groups, 128 bits from the
- * CSPRNG. Storage sees only the token's SHA-256 (the lookup key) and, for the "same token again"
- * answer of docs/portal.md#token-storage, the token sealed with AES-GCM under a key derived from
- * PASSWORD_PEPPER: the plaintext is never stored, and a storage dump without the secret yields neither tokens
- * nor anything to replay.
- */
+// Portal tokens (seed 001, docs/portal.md#tokens-and-refresh); storage sees only their SHA-256 and a copy
+// sealed under a key derived from PASSWORD_PEPPER (docs/portal.md#token-storage).
 const TOKEN_PATTERN = /^[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}$/;
 
-/** A fresh portal token. */
 export function generatePortalToken(): string {
   const hex = toHex(randomBytes(16));
   return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("_");
@@ -22,7 +16,6 @@ export function isPortalToken(text: string): boolean {
   return TOKEN_PATTERN.test(text);
 }
 
-/** The token's storage key. */
 export function portalTokenHash(token: string): Promise<string> {
   return sha256Hex(token);
 }
@@ -34,9 +27,7 @@ const sealKeys = new BoundedCache<Promise<CryptoKey>>(16);
 
 function sealKey(pepper: string): Promise<CryptoKey> {
   return remembered(sealKeys, pepper, async () => {
-    const material = await crypto.subtle.importKey("raw", encoder.encode(pepper), "HKDF", false, [
-      "deriveKey",
-    ]);
+    const ikm = await crypto.subtle.importKey("raw", encoder.encode(pepper), "HKDF", false, ["deriveKey"]);
     return crypto.subtle.deriveKey(
       // A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
       {
@@ -45,7 +36,7 @@ function sealKey(pepper: string): Promise<CryptoKey> {
         salt: new Uint8Array(0),
         info: encoder.encode("authedge portal token seal v1"),
       },
-      material,
+      ikm,
       { name: "AES-GCM", length: 256 },
       false,
       ["encrypt", "decrypt"],
@@ -53,14 +44,15 @@ function sealKey(pepper: string): Promise<CryptoKey> {
   });
 }
 
-/** The token encrypted for storage, bound to its hash (AAD) so a sealed value cannot be moved. */
+/** Bound to the token's hash (AAD), so a sealed value cannot be moved. */
+function gcm(iv: Uint8Array, tokenHash: string) {
+  return { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) };
+}
+
 export async function sealPortalToken(token: string, tokenHash: string, pepper: string): Promise<string> {
   const iv = randomBytes(IV_BYTES);
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) },
-    await sealKey(pepper),
-    encoder.encode(token),
-  );
+  const key = await sealKey(pepper);
+  const ciphertext = await crypto.subtle.encrypt(gcm(iv, tokenHash), key, encoder.encode(token));
   return `${toHex(iv)}.${toHex(ciphertext)}`;
 }
 
@@ -70,10 +62,6 @@ export async function unsealPortalToken(sealed: string, tokenHash: string, peppe
   const iv = fromHex(ivHex);
   const ciphertext = fromHex(ciphertextHex);
   if (!iv || !ciphertext) throw new Error("sealed portal token is not hex");
-  const plaintext = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv, additionalData: encoder.encode(tokenHash) },
-    await sealKey(pepper),
-    ciphertext,
-  );
+  const plaintext = await crypto.subtle.decrypt(gcm(iv, tokenHash), await sealKey(pepper), ciphertext);
   return new TextDecoder().decode(plaintext);
 }

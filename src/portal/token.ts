@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 
-/** Which user a token hash belongs to. */
 interface TokenPointer {
   readonly email: string;
   readonly expiresAt: number;
@@ -8,13 +7,7 @@ interface TokenPointer {
 
 const POINTER = "pointer";
 
-/**
- * One object per token hash (`objectName("portal-token", hash)`): the index from a presented token
- * to its user's `PortalUser`. It is only a pointer, never the authority: liveness is decided by the
- * user's object, which holds the current token hash, so a rotated or revoked token fails at once
- * whatever this index still says, and the index never needs to be updated in step
- * (docs/portal.md#session-check).
- */
+/** Per token hash, a pointer to its user's `PortalUser`, never the authority (docs/portal.md#session-check). */
 export class PortalToken extends DurableObject<Env> {
   /** Records the owner before the token is handed out; the pointer removes itself once expired. */
   async register(pointer: TokenPointer): Promise<void> {
@@ -22,7 +15,6 @@ export class PortalToken extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(pointer.expiresAt);
   }
 
-  /** The owner of a token that has not expired yet. */
   lookup(now: number): TokenPointer | undefined {
     const pointer = this.ctx.storage.kv.get<TokenPointer>(POINTER);
     return pointer && pointer.expiresAt > now ? pointer : undefined;

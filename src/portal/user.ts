@@ -6,11 +6,9 @@ import { portalTokenObject } from "./sessions";
 // docs/portal.md#lockout: 10 failures within 15 minutes lock the email for 15 minutes.
 export const MAX_FAILURES = 10;
 export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-// docs/portal.md#tokens-and-refresh: without refresh, a live
-// token is handed out again unless it has less than this left.
+// docs/portal.md#tokens-and-refresh: without refresh, a live token is handed out again unless it has less left.
 const REUSE_MIN_REMAINING_MS = 60 * 60 * 1000;
 
-/** A token this user holds, by hash. */
 interface IssuedToken {
   readonly hash: string;
   readonly issuedAt: number;
@@ -25,10 +23,7 @@ interface CurrentToken extends IssuedToken {
 
 interface Sessions {
   readonly current?: CurrentToken;
-  /**
-   * The token replaced because it had under an hour left: it
-   * lives out its time (docs/portal.md#tokens-and-refresh).
-   */
+  /** Replaced with under an hour left, it lives out its time (docs/portal.md#tokens-and-refresh). */
   readonly previous?: IssuedToken;
 }
 
@@ -51,7 +46,6 @@ interface LoginAttempt {
     readonly ipAllowed: boolean;
     readonly organizationId: number;
     readonly ttlSeconds: number;
-    /** A fresh token, used when one has to be issued. */
     readonly candidate: { readonly hash: string; readonly sealed: string };
   };
 }
@@ -66,11 +60,7 @@ const SESSIONS = "sessions";
 const LOCKOUT = "lockout";
 const CREDENTIAL_VERSION = "credentialVersion";
 
-/**
- * One object per portal email (`objectName("portal-user", email)`), known or not: the exact
- * password-failure counter and the user's live tokens. Every check-and-set below runs on the
- * synchronous storage API, so concurrent logins are serialised without races.
- */
+/** Per portal email, known or not: the failure counter and live tokens, serialised (docs/portal.md#lockout). */
 export class PortalUser extends DurableObject<Env> {
   async login(attempt: LoginAttempt): Promise<LoginOutcome> {
     const { now, accepted } = attempt;
@@ -80,9 +70,20 @@ export class PortalUser extends DurableObject<Env> {
       return fail({ code: "locked", retryAfterSeconds: Math.ceil((lockout.lockedUntil - now) / 1000) });
     }
     if (!accepted || accepted.credentialVersion !== this.credentialVersion()) {
-      const { expiresAt, locked } = this.recordFailure(lockout, now);
-      await this.ctx.storage.setAlarm(expiresAt);
-      if (locked) await this.reportLockout(attempt);
+      // The alarm drops the failure record once it has fully expired.
+      const failures = [...lockout.failures, now];
+      const locked = failures.length >= MAX_FAILURES;
+      const windowEnd = now + FAILURE_WINDOW_MS;
+      this.ctx.storage.kv.put<Lockout>(
+        LOCKOUT,
+        locked ? { failures: [], lockedUntil: windowEnd } : { failures },
+      );
+      await this.ctx.storage.setAlarm(windowEnd);
+      // docs/admin.md#event-log: only for an email that is or was a user; a failed write keeps the lock.
+      if (locked && this.credentialVersion() !== 0) {
+        const event = { type: "locked_out", requestId: attempt.requestId ?? "" } as const;
+        await recordTenantEvent(this.env, "portal-user", attempt.email, event);
+      }
       return fail({ code: "invalid_credentials" });
     }
     if (!accepted.ipAllowed) return fail({ code: "ip_not_allowed" });
@@ -98,28 +99,25 @@ export class PortalUser extends DurableObject<Env> {
       expiresAt: now + accepted.ttlSeconds * 1000,
       organizationId: accepted.organizationId,
     };
-    // The pointer exists before the token is current, so a token we hand out is always findable; a
-    // pointer whose token never became current points at a user who does not hold it, which is harmless.
+    // The pointer exists before the token is current, so a token handed out is always findable (a pointer
+    // to a user who never held its token is harmless).
     await portalTokenObject(this.env, fresh.hash).register({
       email: attempt.email,
       expiresAt: fresh.expiresAt,
     });
-    // Other calls ran while we waited: the credentials may have been reset, or a concurrent login
-    // may already have installed a token we should hand out instead.
+    // Meanwhile the credentials may have been reset, or a concurrent login installed a token to hand out.
     if (accepted.credentialVersion !== this.credentialVersion()) return fail({ code: "invalid_credentials" });
     const raced = attempt.refresh ? undefined : this.reusableToken(now);
     if (raced) return ok({ current: raced, issued: false });
 
     const { current } = this.sessions();
-    // docs/portal.md#tokens-and-refresh: refresh kills the previous
-    // token at once; an automatic renewal lets it live out its time.
+    // docs/portal.md#tokens-and-refresh: refresh ends the previous token at once; a renewal lets it live.
     const previous =
       !attempt.refresh && current && current.expiresAt > now ? withoutSeal(current) : undefined;
     this.ctx.storage.kv.put<Sessions>(SESSIONS, { current: fresh, previous });
     return ok({ current: fresh, issued: true });
   }
 
-  /** The live token with this hash, if this user holds one. */
   session(hash: string, now: number): IssuedToken | undefined {
     const { current, previous } = this.sessions();
     const held = [current, previous].find((token) => token?.hash === hash);
@@ -135,11 +133,7 @@ export class PortalUser extends DurableObject<Env> {
     });
   }
 
-  /**
-   * Starts a new credential version (user created, password changed, disabled, deleted): every
-   * token ends at once, and a login checked against an older copy of the user record (KV can lag
-   * 60 s) is refused. Returns the version the new record must carry.
-   */
+  /** A new credential version: every token ends, older records cannot log in (docs/storage.md#kv-delay). */
   resetCredentials(): number {
     const version = this.credentialVersion() + 1;
     this.ctx.storage.kv.put(CREDENTIAL_VERSION, version);
@@ -147,7 +141,6 @@ export class PortalUser extends DurableObject<Env> {
     return version;
   }
 
-  /** Clears the failure counter and any lock (admin unlock). */
   unlock(): void {
     this.ctx.storage.kv.delete(LOCKOUT);
   }
@@ -173,34 +166,7 @@ export class PortalUser extends DurableObject<Env> {
     return { failures: stored.failures.filter((at) => at > now - FAILURE_WINDOW_MS) };
   }
 
-  /**
-   * docs/admin.md#event-log: a lockout is a security event of the user, appended to the user's log at the
-   * moment it locks. Only for an email that is or was a user (version > 0): guessed addresses get no log.
-   * The lock is already stored; a log that cannot be written does not undo it.
-   */
-  private async reportLockout(attempt: LoginAttempt): Promise<void> {
-    if (this.credentialVersion() === 0) return;
-    await recordTenantEvent(this.env, "portal-user", attempt.email, {
-      type: "locked_out",
-      requestId: attempt.requestId ?? "",
-    });
-  }
-
-  /** Counts one failure; returns when the stored lockout state has fully expired, and whether it locked. */
-  private recordFailure(lockout: Lockout, now: number): { expiresAt: number; locked: boolean } {
-    const failures = [...lockout.failures, now];
-    const locked = failures.length >= MAX_FAILURES;
-    this.ctx.storage.kv.put<Lockout>(
-      LOCKOUT,
-      locked ? { failures: [], lockedUntil: now + FAILURE_WINDOW_MS } : { failures },
-    );
-    return { expiresAt: now + FAILURE_WINDOW_MS, locked };
-  }
-
-  /**
-   * Drops an expired failure record, and the whole object when nothing else is left: attempts on
-   * unknown emails would otherwise leave one stored object per guessed address forever.
-   */
+  /** Drops an expired failure record, and the object when nothing is left (none kept per guessed email). */
   override async alarm(): Promise<void> {
     const now = Date.now();
     const lockout = this.lockout(now);

@@ -3,16 +3,8 @@ import type { PortalUserRecord } from "../shared/config-records";
 import { generateSecret, hmacSha256 } from "../shared/crypto";
 import { toHex } from "../shared/encoding";
 
-/**
- * Logins this isolate accepted lately (docs/portal.md#verified-logins). A server logs in with the same
- * email and password again and again (each login hands back its live token); remembering that the pair
- * verified spares those logins the PBKDF2 work (~19 ms of CPU each) and the budgets in front of it. Only
- * a login that succeeded is remembered: under an HMAC of the email and password with a key that never
- * leaves the isolate, the user record's credential version and stored hash it verified against. A record
- * that has changed since (a new password, a disable or a delete: each a new credential version), any
- * other password and any unknown email pay PBKDF2 as before, so a miss costs what every login cost. The
- * lockout, the allowlist and the user's object still decide every login.
- */
+// Logins this isolate accepted lately, under an HMAC with a key that never leaves it: the same pair again skips
+// PBKDF2 and its budgets; a miss costs what every login cost (docs/portal.md#verified-logins).
 export const VERIFIED_LOGIN_TTL_MS = 5 * 60 * 1000;
 const VERIFIED_LOGIN_LIMIT = 10_000;
 
@@ -30,12 +22,7 @@ async function keyOf(email: string, password: string): Promise<string> {
   return toHex(await hmacSha256(isolateKey, JSON.stringify([email, password])));
 }
 
-/** A login of this email and password accepted here in the last few minutes, if any. */
-export async function recallVerified(
-  email: string,
-  password: string,
-  now: number,
-): Promise<Verified | undefined> {
+export async function recallVerified(email: string, password: string, now: number) {
   const key = await keyOf(email, password);
   const verified = verifiedLogins.get(key);
   if (verified === undefined || now < verified.until) return verified;
@@ -43,7 +30,6 @@ export async function recallVerified(
   return undefined;
 }
 
-/** True when the recalled login verified against this very user record. */
 export function verifiedAgainst(verified: Verified | undefined, user: PortalUserRecord | undefined): boolean {
   return (
     verified !== undefined &&
@@ -53,7 +39,6 @@ export function verifiedAgainst(verified: Verified | undefined, user: PortalUser
   );
 }
 
-/** Remembers a login that succeeded with this password against this user record. */
 export async function rememberVerified(user: PortalUserRecord, password: string, now: number): Promise<void> {
   verifiedLogins.set(await keyOf(user.email, password), {
     until: now + VERIFIED_LOGIN_TTL_MS,
