@@ -14,11 +14,10 @@ import { issueSessionToken } from "./session-token";
 /** What the process route asks for: whose session, under which merchant prefix, for which number. */
 interface SessionRequest {
   readonly merchantId: string;
-  /** The merchant's incarnation, which this object's name carries and its session tokens claim. */
   readonly incarnation: string;
   readonly customerId: string;
   readonly prefix: string;
-  /** Canonical mobile number from the signed payload, when it names one. */
+  /** Canonical, from the signed payload. */
   readonly askedMobile?: string;
   readonly now: number;
 }
@@ -69,16 +68,17 @@ const VPA_ACCOUNTS = "vpa-accounts";
 const SESSION_EPOCH = "session-epoch";
 const CLIENT_TOKEN = "client-token:";
 const REDEMPTION = "redemption:";
-/**
- * `revoked-session:<jti>` → the token's expiry (ms): sessions
- * ended one by one (docs/upi.md#session-revocation).
- */
+/** `revoked-session:<jti>` → the token's expiry (ms) (docs/upi.md#session-revocation). */
 const REVOKED_SESSION = "revoked-session:";
+/** The records that expire, by key prefix, and when (ms). */
+const EXPIRY_OF: Record<string, (value: never) => number> = {
+  [REDEMPTION]: (redemption: Redemption) => redemption.keepUntil,
+  [CLIENT_TOKEN]: (token: ClientTokenRecord) => token.expiresAt,
+  [REVOKED_SESSION]: (expiresAt: number) => expiresAt,
+};
 /**
- * How often the stored redemptions and tokens are swept. The sweep lists every one of them, so
- * running it on each request made signed requests cost O(redemptions in the window)
- * (docs/architecture.md#performance). An entry past its time does no harm while it waits: its payload already
- * fails the timestamp window.
+ * The sweep lists every such record, so it runs at most this often, not per request
+ * (docs/architecture.md#performance); an expired redemption's payload fails the timestamp window anyway.
  */
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -90,14 +90,13 @@ const SWEEP_INTERVAL_MS = 60_000;
 export class UpiCustomer extends DurableObject<Env> {
   /** Answers being signed right now, so a parallel retry of the same request waits for the same answer. */
   private readonly signing = new Map<string, Promise<SessionAnswer>>();
-  /** When this instance last swept (in memory: a fresh instance sweeps on its first write). */
+  /** A fresh instance sweeps on its first write. */
   private sweptAt = Number.NEGATIVE_INFINITY;
-  /** This instance has made sure an alarm will sweep what it wrote (at most one check per instance). */
+  /** An alarm will sweep what this instance wrote (checked once per instance). */
   private cleanupScheduled = false;
   /**
-   * This instance's copy of the device binding, linked accounts and session epoch, which every session
-   * answer reads (three storage reads per `process` call otherwise; bench/README.md). Only this object
-   * writes those keys, and each method that writes one drops the copy, so it never differs from storage.
+   * What every session answer reads (three storage reads per `process` otherwise; bench/README.md). Only
+   * this object writes those keys, and each method that writes one drops the copy.
    */
   private answerStateCopy: AnswerState | undefined;
 
@@ -129,7 +128,6 @@ export class UpiCustomer extends DurableObject<Env> {
     return ok(updated);
   }
 
-  /** Records a client auth token (by hash) for an existing customer. */
   addClientAuthToken(
     tokenHash: string,
     record: ClientTokenRecord,
@@ -163,8 +161,8 @@ export class UpiCustomer extends DurableObject<Env> {
     }
     this.sweep(request.now);
     kv.put(key, { requestId, keepUntil } satisfies Redemption);
-    // Before the answer can fail, so a reservation left by a failed attempt is swept too; only storage
-    // is awaited, so the input gate keeps other requests out until the answer is in flight.
+    // Before the answer can fail, so a failed attempt's reservation is swept too; only storage is
+    // awaited, so the input gate keeps other requests out until the answer is in flight.
     await this.scheduleCleanup(keepUntil);
     const answering = this.answer(request);
     this.signing.set(payloadHash, answering);
@@ -178,10 +176,8 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /**
-   * A session for a client auth token of this customer; each call uses the token once
-   * (docs/upi.md#client-auth-tokens). The merchant's allowlist verdict is applied only once the token checked
-   * out (docs/upi.md#uniform-failures: BAD_ORIGIN only after the
-   * credentials verified), and a refused origin uses nothing up.
+   * A session for a client auth token of this customer, using it once (docs/upi.md#client-auth-tokens). The
+   * allowlist verdict counts only once the token checked out, and uses nothing up (docs/upi.md#uniform-failures).
    */
   async sessionForClientToken(
     tokenHash: string,
@@ -213,29 +209,20 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.answerState().sessionEpoch;
   }
 
-  /**
-   * Whether a session token is live here: issued in the current epoch (not ended by revoke-sessions)
-   * and not revoked on its own (docs/upi.md#session-revocation, docs/tokens.md#revocation).
-   */
+  /** Issued in the current epoch and not revoked on its own (docs/upi.md#session-revocation). */
   sessionLive(epoch: number, sessionId: string): boolean {
     const kv = this.ctx.storage.kv;
     return this.sessionEpoch() === epoch && kv.get(`${REVOKED_SESSION}${sessionId}`) === undefined;
   }
 
-  /**
-   * Ends one session (`/oauth/revoke`, docs/upi.md#session-revocation): the customer's other sessions stay
-   * live. Remembered until the token would have expired anyway, then swept.
-   */
+  /** Ends one session until its token expires (`/oauth/revoke`, docs/upi.md#session-revocation). */
   async revokeSession(sessionId: string, expiresAt: number, now: number): Promise<void> {
     this.sweep(now);
     this.ctx.storage.kv.put(`${REVOKED_SESSION}${sessionId}`, expiresAt);
     await this.scheduleCleanup(expiresAt);
   }
 
-  /**
-   * Ends every session issued so far (`POST .../revoke-sessions`, docs/upi.md#session-revocation): the epoch
-   * moves on, so the one-by-one revocations are subsumed and dropped.
-   */
+  /** Ends every session so far (docs/upi.md#session-revocation); the one-by-one revocations are subsumed. */
   revokeAllSessions(): number {
     const kv = this.ctx.storage.kv;
     const epoch = this.sessionEpoch() + 1;
@@ -275,10 +262,7 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.snapshot();
   }
 
-  /**
-   * Erases everything this customer holds: its merchant's
-   * incarnation ended (docs/storage.md#incarnations). Idempotent.
-   */
+  /** Its merchant's incarnation ended (docs/storage.md#incarnations). Idempotent. */
   async purge(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -287,10 +271,8 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /**
-   * Sweeps the records that expire (redemptions, client auth tokens, revoked sessions) once they have,
-   * and erases the object when nothing else is left. A customer that only ever met signature mode or a
-   * session revocation is known to no merchant object (registering it would add a hop to `process`),
-   * so when its merchant is deleted this alarm is what purges it (docs/storage.md#purge).
+   * Sweeps what expired and erases the object when nothing is left: a customer only signature mode or a
+   * revocation met is known to no merchant object, so this is what purges it (docs/storage.md#purge).
    */
   override async alarm(): Promise<void> {
     const now = Date.now();
@@ -298,15 +280,7 @@ export class UpiCustomer extends DurableObject<Env> {
     this.sweep(now);
     const kv = this.ctx.storage.kv;
     let next = Number.POSITIVE_INFINITY;
-    for (const [, redemption] of kv.list<Redemption>({ prefix: REDEMPTION })) {
-      next = Math.min(next, redemption.keepUntil);
-    }
-    for (const [, token] of kv.list<ClientTokenRecord>({ prefix: CLIENT_TOKEN })) {
-      next = Math.min(next, token.expiresAt);
-    }
-    for (const [, expiresAt] of kv.list<number>({ prefix: REVOKED_SESSION })) {
-      next = Math.min(next, expiresAt);
-    }
+    for (const [, at] of this.expiring()) next = Math.min(next, at);
     if (Number.isFinite(next)) {
       // Swept strictly after its time (`sweep` keeps what expires at `now`).
       await this.ctx.storage.setAlarm(Math.max(next, now) + 1);
@@ -319,7 +293,6 @@ export class UpiCustomer extends DurableObject<Env> {
     }
   }
 
-  /** The device binding, linked accounts and session epoch, from this instance's copy while it has one. */
   private answerState(): AnswerState {
     if (!this.answerStateCopy) {
       const kv = this.ctx.storage.kv;
@@ -346,15 +319,14 @@ export class UpiCustomer extends DurableObject<Env> {
       },
       request.now,
     );
-    const { vpaAccounts, ...fields } = view;
+    const { status, isDeviceBound, isDeviceActivated, vpaAccounts, ...rest } = view;
     return {
-      status: fields.status,
-      isDeviceBound: fields.isDeviceBound,
-      isDeviceActivated: fields.isDeviceActivated,
+      status,
+      isDeviceBound,
+      isDeviceActivated,
       prefix: request.prefix,
       ...(vpaAccounts ? { vpaAccounts } : {}),
-      customerMobileNumber: fields.customerMobileNumber,
-      deviceFingerPrint: fields.deviceFingerPrint,
+      ...rest,
       sessionToken,
       sessionTokenExpiry: new Date(expiresAt).toISOString(),
     };
@@ -368,20 +340,18 @@ export class UpiCustomer extends DurableObject<Env> {
     if (current === null) await this.ctx.storage.setAlarm(at + 1);
   }
 
-  /** Drops redemptions whose payload has left its window, and client auth tokens and revoked sessions past expiry. */
+  /** Every record that expires, with when; each prefix is listed in full before its keys are yielded. */
+  private *expiring(): Generator<[string, number]> {
+    for (const [prefix, expiryOf] of Object.entries(EXPIRY_OF)) {
+      for (const [key, value] of [...this.ctx.storage.kv.list<never>({ prefix })])
+        yield [key, expiryOf(value)];
+    }
+  }
+
   private sweep(now: number): void {
     if (now - this.sweptAt < SWEEP_INTERVAL_MS) return;
     this.sweptAt = now;
-    const kv = this.ctx.storage.kv;
-    for (const [key, redemption] of [...kv.list<Redemption>({ prefix: REDEMPTION })]) {
-      if (redemption.keepUntil < now) kv.delete(key);
-    }
-    for (const [key, token] of [...kv.list<ClientTokenRecord>({ prefix: CLIENT_TOKEN })]) {
-      if (token.expiresAt < now) kv.delete(key);
-    }
-    for (const [key, expiresAt] of [...kv.list<number>({ prefix: REVOKED_SESSION })]) {
-      if (expiresAt < now) kv.delete(key);
-    }
+    for (const [key, at] of this.expiring()) if (at < now) this.ctx.storage.kv.delete(key);
   }
 }
 
