@@ -55,13 +55,6 @@ interface AnswerState {
   readonly sessionEpoch: number;
 }
 
-interface CustomerSnapshot {
-  readonly profile: CustomerProfile | null;
-  readonly device: DeviceBinding | null;
-  readonly vpaAccounts: VpaAccounts;
-  readonly sessionEpoch: number;
-}
-
 const PROFILE = "profile";
 const DEVICE = "device";
 const VPA_ACCOUNTS = "vpa-accounts";
@@ -83,9 +76,8 @@ const EXPIRY_OF: Record<string, (value: never) => number> = {
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * One UPI customer of one merchant (docs/upi.md#customer-api): Customer API profile, device binding, linked
- * accounts, client auth tokens (by SHA-256), signed-payload redemptions and the session revocation epoch.
- * Every check-and-set below runs on the synchronous storage API, so no other request interleaves.
+ * One UPI customer of one merchant (docs/upi.md#customer-api). Every check-and-set below runs on the
+ * synchronous storage API, so no other request interleaves.
  */
 export class UpiCustomer extends DurableObject<Env> {
   /** Answers being signed right now, so a parallel retry of the same request waits for the same answer. */
@@ -232,17 +224,12 @@ export class UpiCustomer extends DurableObject<Env> {
     return epoch;
   }
 
-  snapshot(): CustomerSnapshot {
-    const kv = this.ctx.storage.kv;
-    return {
-      profile: kv.get<CustomerProfile>(PROFILE) ?? null,
-      device: kv.get<DeviceBinding>(DEVICE) ?? null,
-      vpaAccounts: kv.get<VpaAccounts>(VPA_ACCOUNTS) ?? [],
-      sessionEpoch: this.sessionEpoch(),
-    };
+  snapshot() {
+    const { device, vpaAccounts, sessionEpoch } = this.answerState();
+    return { profile: this.profile() ?? null, device: device ?? null, vpaAccounts, sessionEpoch };
   }
 
-  bindDevice(binding: DeviceBinding): CustomerSnapshot {
+  bindDevice(binding: DeviceBinding) {
     this.ctx.storage.kv.put(DEVICE, binding);
     this.answerStateCopy = undefined;
     return this.snapshot();
@@ -256,7 +243,7 @@ export class UpiCustomer extends DurableObject<Env> {
     return kv.delete(DEVICE);
   }
 
-  setVpaAccounts(vpaAccounts: VpaAccounts): CustomerSnapshot {
+  setVpaAccounts(vpaAccounts: VpaAccounts) {
     this.ctx.storage.kv.put(VPA_ACCOUNTS, vpaAccounts);
     this.answerStateCopy = undefined;
     return this.snapshot();
