@@ -22,10 +22,8 @@ import {
 } from "./errors";
 import * as schemas from "./schema";
 
-/**
- * The UPI family in the OpenAPI document (seed 000, docs/upi.md#customer-api): the routes of src/upi/contract.ts,
- * with their prose and examples keyed by operationId, and each envelope's error examples rendered by errors.ts.
- */
+// The UPI family in the OpenAPI document (seed 000, docs/upi.md#customer-api): contract.ts's routes, their
+// prose and examples by operationId, and each envelope's error examples rendered by errors.ts.
 
 // Seed 000's shapes with the demo tenant `npm run dev` seeds (scripts/seed/upi.mjs), so "Try it out"
 // works with the printed credentials; requestId is a real UUID (the seed's is not).
@@ -41,46 +39,36 @@ const signedPayload = JSON.stringify({
   customer_mobile_number: "919876543210",
 });
 
+const processBody = <Payload>(payload: Payload) => ({ requestId: REQUEST_ID, service: SERVICE, payload });
+
 const PROCESS_EXAMPLES = {
   signature: {
     summary: "Signature mode (seed 000, signature support)",
-    value: {
-      requestId: REQUEST_ID,
-      service: SERVICE,
-      payload: {
-        action: "upiGetSessionToken",
-        merchantKeyId: "demo-key-1",
-        signaturePayload: signedPayload,
-        signature: "<base64 RSA-SHA256 signature of signaturePayload, made with the demo key>",
-      },
-    },
+    value: processBody({
+      action: "upiGetSessionToken",
+      merchantKeyId: "demo-key-1",
+      signaturePayload: signedPayload,
+      signature: "<base64 RSA-SHA256 signature of signaturePayload, made with the demo key>",
+    }),
   },
   clientAuthToken: {
     summary: "Client-auth-token mode (seed 000, ClientAuthToken support)",
-    value: {
-      requestId: REQUEST_ID,
-      service: SERVICE,
-      payload: {
-        action: "upiGetSessionToken",
-        merchantId: MERCHANT_ID,
-        customerId: CUSTOMER_ID,
-        clientAuthToken: CLIENT_AUTH_TOKEN,
-        authExpiry: "2021-07-19T07:20:53.318Z",
-      },
-    },
+    value: processBody({
+      action: "upiGetSessionToken",
+      merchantId: MERCHANT_ID,
+      customerId: CUSTOMER_ID,
+      clientAuthToken: CLIENT_AUTH_TOKEN,
+      authExpiry: "2021-07-19T07:20:53.318Z",
+    }),
   },
   updateAuth: {
     summary: "Renew a session",
-    value: {
-      requestId: REQUEST_ID,
-      service: SERVICE,
-      payload: {
-        action: "updateAuth",
-        merchantId: MERCHANT_ID,
-        customerId: CUSTOMER_ID,
-        clientAuthToken: CLIENT_AUTH_TOKEN,
-      },
-    },
+    value: processBody({
+      action: "updateAuth",
+      merchantId: MERCHANT_ID,
+      customerId: CUSTOMER_ID,
+      clientAuthToken: CLIENT_AUTH_TOKEN,
+    }),
   },
 };
 
@@ -147,9 +135,7 @@ export const VPA_ACCOUNTS = [
 ];
 
 const LINKED_ANSWER = {
-  requestId: REQUEST_ID,
-  service: SERVICE,
-  payload: {
+  ...processBody({
     action: "upiGetSessionToken",
     status: "LINKED",
     isDeviceBound: "true",
@@ -160,7 +146,7 @@ const LINKED_ANSWER = {
     deviceFingerPrint: "fp-1",
     sessionToken: "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhYmNkZTEyMzQ1In0.c2lnbmF0dXJl",
     sessionTokenExpiry: "2024-06-28T12:22:31Z",
-  },
+  }),
   error: false,
   errorMessage: "",
   errorCode: "",
