@@ -95,10 +95,7 @@ const NO_ECHO: ProcessEcho = { requestId: "" };
  * echoed only when the caller knows them.
  */
 export function processError(reason: ProcessReason | FaultReason, echo: ProcessEcho = NO_ECHO): WireError {
-  const [status, errorCode, errorMessage, headers] = wireOf<ProcessReason | FaultReason, ProcessWire>(
-    UPI_FAULTS,
-    reason,
-  );
+  const [status, errorCode, errorMessage, headers]: ProcessWire = wireOf(UPI_FAULTS, reason);
   const { requestId, action } = echo;
   return {
     status,
