@@ -1,9 +1,6 @@
 import type { VpaAccounts } from "./schema";
 
-/**
- * The customer state behind a session answer (docs/upi.md#customer-state) and the pure rules that turn it
- * into the seed's payload fields.
- */
+// The customer state behind a session answer and the rules that make it the seed's fields (docs/upi.md#customer-state).
 
 export interface DeviceBinding {
   readonly deviceFingerPrint: string;
@@ -21,7 +18,7 @@ export interface CustomerProfile {
   readonly email_address: string | null;
   readonly first_name: string | null;
   readonly last_name: string | null;
-  /** Absent on customers stored before revision 2 of the contract: read as the default, "91". */
+  /** Absent on customers stored before revision 2 of the contract: read as the default. */
   readonly mobile_country_code?: string;
   readonly date_created: string;
   readonly last_updated: string;
@@ -30,11 +27,9 @@ export interface CustomerProfile {
 /** docs/upi.md#customer-api: the `mobile_country_code` of a customer that never gave one. */
 export const DEFAULT_MOBILE_COUNTRY_CODE = "91";
 
-type CustomerStatus = "FRESH" | "BOUND" | "LINKED";
-
 /** The seed's state fields of a successful answer, before the session token is added. */
 export interface CustomerView {
-  readonly status: CustomerStatus;
+  readonly status: "FRESH" | "BOUND" | "LINKED";
   readonly isDeviceBound: "true" | "false";
   readonly isDeviceActivated: "true" | "false";
   readonly vpaAccounts?: VpaAccounts;
@@ -48,9 +43,8 @@ export function maskBoundMobile(mobile: string): string {
 }
 
 /**
- * FRESH without a binding, BOUND with one, LINKED with one and accounts. A binding made for another
- * mobile number than the signed payload asks for does not count (docs/upi.md#customer-state): that device is
- * not this customer's on that number, so the SDK must bind afresh.
+ * FRESH, BOUND or LINKED; a binding for another mobile number than the signed payload's does not count: the
+ * SDK must bind afresh (docs/upi.md#customer-state).
  */
 export function viewCustomer(
   binding: DeviceBinding | undefined,

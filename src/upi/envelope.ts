@@ -1,21 +1,15 @@
 import type { ProcessEcho } from "./errors";
 
-/**
- * The process envelope's plain parts (docs/upi.md#envelope), apart from its schemas in ./schema, which load
- * on first use (docs/architecture.md#startup).
- */
+// The process envelope's plain parts (docs/upi.md#envelope); its schemas load on first use (docs/architecture.md#startup).
 
-/** The one service this endpoint speaks (seed 000: `service` is `in.juspay.hyperapi`). */
+/** Seed 000's one service. */
 export const SERVICE = "in.juspay.hyperapi";
 export const PROCESS_ACTIONS = ["upiGetSessionToken", "updateAuth"] as const;
 export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
 
 const ECHO_LIMIT = 128;
 
-/**
- * What a failure echoes: `requestId` and `action` when they are
- * strings of at most 128 characters (docs/upi.md#envelope).
- */
+/** What a failure echoes: `requestId` and `action` when strings of at most 128 characters (docs/upi.md#envelope). */
 export function echoOf(body: unknown): ProcessEcho {
   const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
   const payload =

@@ -9,15 +9,12 @@ export const SESSION_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
 interface SessionSubject {
   readonly merchantId: string;
-  /**
-   * The merchant's incarnation (docs/storage.md#incarnations): the
-   * session is live only while the merchant record carries it.
-   */
+  /** Live only while the merchant record carries it (docs/storage.md#incarnations). */
   readonly incarnation: string;
   readonly customerId: string;
-  /** The bound device the session is for; absent while the customer has no (counting) binding. */
+  /** Absent while the customer has no (counting) binding. */
   readonly deviceFingerPrint?: string;
-  /** The customer's session revocation epoch when issued: revocation moves the epoch on. */
+  /** The customer's session revocation epoch when issued. */
   readonly epoch: number;
 }
 
@@ -50,17 +47,14 @@ interface VerifiedSession {
   readonly incarnation: string;
   readonly customerId: string;
   readonly epoch: number;
-  /** The token's `jti` (128 random bits): one session token is one session, revocable on its own. */
+  /** The token's `jti`: one session token is one session, revocable on its own. */
   readonly sessionId: string;
-  /** `exp` in ms: how long a revocation of this session must be remembered. */
+  /** `exp` in ms. */
   readonly expiresAt: number;
   readonly payload: JWTPayload;
 }
 
-/**
- * Checks signature, `typ`, issuer and expiry; the merchant's incarnation and the revocation epoch are
- * the caller's to compare.
- */
+/** Checks signature, `typ`, issuer and expiry; incarnation and revocation epoch are the caller's to compare. */
 export async function verifySessionToken(
   env: Env,
   token: string,
