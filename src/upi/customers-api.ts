@@ -3,6 +3,7 @@ import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
 import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import { isValidId } from "../shared/ids";
+import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
 import { fail, ok, type Result } from "../shared/result";
 import { contractRoutes } from "../shared/route";
@@ -16,7 +17,6 @@ import { customerIdOf, referenceOfCustomerId } from "./customer-id";
 import { type CustomerProfile, DEFAULT_MOBILE_COUNTRY_CODE } from "./customer-state";
 import { type CustomerApiReason, customerApiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
-import { readFields } from "./request-body";
 import type * as schemas from "./schema";
 
 // Juspay's Customer API, the part that hands client auth tokens to a merchant's server (docs/upi.md#customer-api).
@@ -143,9 +143,27 @@ async function findCustomer(
   return isValidId(id) ? await customerObject(c.env, merchantId, incarnation, id).profile() : undefined;
 }
 
+const isObject = (value: unknown): value is object =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * A flat field map from a form-encoded (as Juspay's Customer API takes it) or JSON body. Nested JSON
+ * `{"options":{"get_client_auth_token":true}}` flattens to the form's `options.get_client_auth_token`.
+ */
 async function readBodyFields(c: AppContext): Promise<Result<Map<string, unknown>, CustomerApiReason>> {
-  const fields = await readFields(c.req.raw);
-  return fields.ok ? fields : fail({ code: "invalid_input", field: "body", message: "not valid JSON" });
+  const body = await readBody(c.req.raw);
+  if (!body.ok) return fail({ code: "invalid_input", field: "body", message: "not valid JSON" });
+  const fields = new Map<string, unknown>();
+  if (body.value.kind === "form") {
+    for (const [name, value] of body.value.fields) if (!fields.has(name)) fields.set(name, value);
+    return ok(fields);
+  }
+  const json = body.value.kind === "json" ? body.value.value : undefined;
+  for (const [name, value] of isObject(json) ? Object.entries(json) : []) {
+    if (!isObject(value)) fields.set(name, value);
+    else for (const [inner, innerValue] of Object.entries(value)) fields.set(`${name}.${inner}`, innerValue);
+  }
+  return ok(fields);
 }
 
 /** Create's and update's checks, in order: the merchant, the body's fields, the token option. */
