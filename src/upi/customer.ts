@@ -187,10 +187,9 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /** A live client auth token's times, without using it (introspection, docs/tokens.md#introspection). */
-  clientTokenStatus(tokenHash: string, now: number): { issuedAt: number; expiresAt: number } | undefined {
+  clientTokenStatus(tokenHash: string, now: number): ClientTokenRecord | undefined {
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(`${CLIENT_TOKEN}${tokenHash}`);
-    if (!record || record.expiresAt <= now || record.usesLeft <= 0) return undefined;
-    return { issuedAt: record.issuedAt, expiresAt: record.expiresAt };
+    return record && record.expiresAt > now && record.usesLeft > 0 ? record : undefined;
   }
 
   revokeClientToken(tokenHash: string): void {
@@ -265,7 +264,6 @@ export class UpiCustomer extends DurableObject<Env> {
     const now = Date.now();
     this.sweptAt = Number.NEGATIVE_INFINITY;
     this.sweep(now);
-    const kv = this.ctx.storage.kv;
     let next = Number.POSITIVE_INFINITY;
     for (const [, at] of this.expiring()) next = Math.min(next, at);
     if (Number.isFinite(next)) {
@@ -274,7 +272,7 @@ export class UpiCustomer extends DurableObject<Env> {
       return;
     }
     this.cleanupScheduled = false;
-    if ([...kv.list({ limit: 1 })].length === 0) {
+    if ([...this.ctx.storage.kv.list({ limit: 1 })].length === 0) {
       await this.ctx.storage.deleteAll();
       this.answerStateCopy = undefined;
     }
@@ -297,13 +295,7 @@ export class UpiCustomer extends DurableObject<Env> {
     const { view, binding } = viewCustomer(state.device, state.vpaAccounts, request.askedMobile);
     const { sessionToken, expiresAt } = await issueSessionToken(
       this.env,
-      {
-        merchantId: request.merchantId,
-        incarnation: request.incarnation,
-        customerId: request.customerId,
-        deviceFingerPrint: binding?.deviceFingerPrint,
-        epoch: state.sessionEpoch,
-      },
+      { ...request, deviceFingerPrint: binding?.deviceFingerPrint, epoch: state.sessionEpoch },
       request.now,
     );
     const { status, isDeviceBound, isDeviceActivated, vpaAccounts, ...rest } = view;
@@ -323,8 +315,7 @@ export class UpiCustomer extends DurableObject<Env> {
   private async scheduleCleanup(at: number): Promise<void> {
     if (this.cleanupScheduled) return;
     this.cleanupScheduled = true;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null) await this.ctx.storage.setAlarm(at + 1);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(at + 1);
   }
 
   /** Every record that expires, with when; each prefix is listed in full before its keys are yielded. */
