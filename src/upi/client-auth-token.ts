@@ -21,7 +21,7 @@ export function looksLikeClientAuthToken(text: string): boolean {
 
 export const hashClientAuthToken = sha256Hex;
 
-interface TokenOwnerRef {
+export interface TokenOwnerRef {
   readonly merchantId: string;
   readonly incarnation: string;
   readonly customerId: string;

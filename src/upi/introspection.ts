@@ -4,22 +4,16 @@ import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
 import { timedClaims } from "../shared/introspection-claims";
 import { issuerOf } from "../shared/issuers";
-import { clientTokenOwner, looksLikeClientAuthToken } from "./client-auth-token";
+import { clientTokenOwner, looksLikeClientAuthToken, type TokenOwnerRef } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { findMerchant } from "./merchant";
 import { verifySessionToken } from "./session-token";
-
-interface CustomerRef {
-  readonly merchantId: string;
-  readonly incarnation: string;
-  readonly customerId: string;
-}
 
 /**
  * `found` while its merchant exists in its incarnation (docs/storage.md#incarnations): a deleted merchant's
  * tokens are dead, and so are its predecessor's. One KV read (isolate cache) before any customer object.
  */
-async function ofCurrentMerchant<T extends CustomerRef>(
+async function ofCurrentMerchant<T extends TokenOwnerRef>(
   env: Env,
   found: T | undefined,
 ): Promise<T | undefined> {
@@ -28,7 +22,7 @@ async function ofCurrentMerchant<T extends CustomerRef>(
   return merchant?.incarnation === found.incarnation ? found : undefined;
 }
 
-const customerOf = (env: Env, { merchantId, incarnation, customerId }: CustomerRef) =>
+const customerOf = (env: Env, { merchantId, incarnation, customerId }: TokenOwnerRef) =>
   customerObject(env, merchantId, incarnation, customerId);
 
 /** UPI session JWTs (docs/tokens.md#revocation): signature, expiry, incarnation and revocation epoch. */
