@@ -22,15 +22,13 @@ export const upiAdminRoutes = () => adminContractRoutes(upiAdminContract, () => 
 /** docs/admin.md#limits: active keys (retired ones: see MAX_RETIRED_MERCHANT_KEYS). */
 const MAX_MERCHANT_KEYS = 10;
 
-function keyView(key: MerchantKeyRecord): z.output<typeof schemas.merchantKeySchema> {
-  return {
-    merchantKeyId: key.merchantKeyId,
-    status: key.status,
-    modulusBits: key.modulusBits,
-    createdAt: key.createdAt,
-    updatedAt: key.updatedAt,
-  };
-}
+const keyView = ({ merchantKeyId, status, modulusBits, createdAt, updatedAt }: MerchantKeyRecord) => ({
+  merchantKeyId,
+  status,
+  modulusBits,
+  createdAt,
+  updatedAt,
+});
 
 /** What the admin API shows of a merchant: never the API key or its hash. */
 function merchantView(
