@@ -11,6 +11,19 @@ const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
 
 const idField = (field: string) =>
   z.string({ error: `${field} must be a string` }).check(z.regex(ID_PATTERN, `${field} ${ID_MESSAGE}`));
+const nonEmptyText = (
+  field: string,
+  max: number,
+  description: string,
+  typeError = `${field} must be a string`,
+) =>
+  z
+    .string({ error: typeError })
+    .check(
+      z.minLength(1, `${field} must not be empty`),
+      z.maxLength(max, `${field} is too long`),
+      z.describe(description),
+    );
 
 // Seed 000: "Unique uuid-v4 string". Any 8-4-4-4-12 hex form is taken, as SDK-generated ids vary in version.
 export const envelopeSchema = z.object({
@@ -35,22 +48,13 @@ export const signatureGroupSchema = z.object({
   merchantKeyId: idField("payload.merchantKeyId").check(
     z.describe("Key registered for merchant_id through the admin API."),
   ),
-  signature: z
-    .string({ error: "payload.signature must be a string" })
-    .check(
-      z.minLength(1, "payload.signature must not be empty"),
-      z.maxLength(4096, "payload.signature is too long"),
-      z.describe("Base64 (standard or URL-safe) RSA-SHA256 PKCS#1 v1.5."),
-    ),
-  signaturePayload: z
-    .string({ error: "payload.signaturePayload must be a string holding a JSON object" })
-    .check(
-      z.minLength(1, "payload.signaturePayload must not be empty"),
-      z.maxLength(8192, "payload.signaturePayload is too long"),
-      z.describe(
-        "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
-      ),
-    ),
+  signature: nonEmptyText("payload.signature", 4096, "Base64 (standard or URL-safe) RSA-SHA256 PKCS#1 v1.5."),
+  signaturePayload: nonEmptyText(
+    "payload.signaturePayload",
+    8192,
+    "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
+    "payload.signaturePayload must be a string holding a JSON object",
+  ),
   // docs/upi.md#signature-mode: the unsigned copy is accepted for compatibility, never used.
   customerMobileNumber: z
     .optional(z.string({ error: "payload.customerMobileNumber must be a string" }).check(z.maxLength(32)))
@@ -61,13 +65,11 @@ export const signatureGroupSchema = z.object({
 export const clientTokenGroupSchema = z.object({
   merchantId: idField("payload.merchantId"),
   customerId: idField("payload.customerId"),
-  clientAuthToken: z
-    .string({ error: "payload.clientAuthToken must be a string" })
-    .check(
-      z.minLength(1, "payload.clientAuthToken must not be empty"),
-      z.maxLength(256, "payload.clientAuthToken is too long"),
-      z.describe("From the Customer API; 15 minutes, limited uses."),
-    ),
+  clientAuthToken: nonEmptyText(
+    "payload.clientAuthToken",
+    256,
+    "From the Customer API; 15 minutes, limited uses.",
+  ),
   // Seed 000: informational (the token's own server-side expiry decides); must be a date when sent.
   authExpiry: z
     .optional(
