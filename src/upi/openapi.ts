@@ -186,15 +186,13 @@ const CUSTOMER_WITH_TOKEN = {
 };
 
 const TOKEN_OPTION = "options.get_client_auth_token";
-const invalidField = (field: keyof typeof schemas.createCustomerSchema.shape, value: unknown) =>
-  firstIssue(schemas.createCustomerSchema.shape[field], value).message;
 
 const CUSTOMER_API_REASONS = {
   missing_parameter: { code: "missing_parameter", field: "object_reference_id" },
   invalid_input: {
     code: "invalid_input",
     field: "mobile_number",
-    message: invalidField("mobile_number", "98-76"),
+    message: firstIssue(schemas.createCustomerSchema.shape.mobile_number, "98-76").message,
   },
   unauthenticated: { code: "unauthenticated" },
   ip_not_allowed: { code: "ip_not_allowed" },

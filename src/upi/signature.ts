@@ -95,13 +95,10 @@ export function parseSignedPayload(text: string): Result<SignedPayload, ProcessR
   if (timestamp === undefined) {
     return invalid("signaturePayload.timestamp must be the time in milliseconds, as a string of digits");
   }
-  let customerMobileNumber: string | undefined;
-  if (fields.customer_mobile_number !== undefined) {
-    const raw = fields.customer_mobile_number;
-    customerMobileNumber = typeof raw === "string" ? canonicalMobile(raw) : undefined;
-    if (customerMobileNumber === undefined) {
-      return invalid("signaturePayload.customer_mobile_number must be a mobile number");
-    }
+  const mobile = fields.customer_mobile_number;
+  const customerMobileNumber = typeof mobile === "string" ? canonicalMobile(mobile) : undefined;
+  if (mobile !== undefined && customerMobileNumber === undefined) {
+    return invalid("signaturePayload.customer_mobile_number must be a mobile number");
   }
   return ok({
     merchantId: fields.merchant_id as string,
