@@ -65,7 +65,7 @@ export const merchantNotFound = (c: AppContext, merchantId: string) =>
   notFound(c, `No merchant ${merchantId}`);
 const answersFor = (merchantId: string) => ({ notFound: (c: AppContext) => merchantNotFound(c, merchantId) });
 
-/** `/admin/v1/merchants`: UPI tenants, their signing keys and their customers' state (docs/admin.md#merchants). */
+/** `/admin/v1/merchants`: UPI tenants, their signing keys and customers' state (docs/admin.md#merchants). */
 const { app: merchantsAdmin, route } = upiAdminRoutes();
 
 route("createMerchant", async (c, reply) => {

@@ -30,10 +30,7 @@ export function customerIdOf(objectReferenceId: string): string {
   return out;
 }
 
-/**
- * The reference a `cst_…` id was derived from; `undefined` when the text is not such an id (not
- * the prefix, not canonical base32, or not a valid reference), so each reference has exactly one id.
- */
+/** The reference a canonical `cst_…` id was derived from, so each reference has exactly one id. */
 export function referenceOfCustomerId(id: string): string | undefined {
   if (!id.startsWith(PREFIX) || id.length === PREFIX.length || id.length > PREFIX.length + MAX_ENCODED_LENGTH)
     return undefined;

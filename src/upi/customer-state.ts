@@ -1,6 +1,6 @@
 import type { VpaAccounts } from "./schema";
 
-// The customer state behind a session answer and the rules that make it the seed's fields (docs/upi.md#customer-state).
+// The customer state behind a session answer, and the seed's fields from it (docs/upi.md#customer-state).
 
 export interface DeviceBinding {
   readonly deviceFingerPrint: string;
@@ -42,10 +42,7 @@ export function maskBoundMobile(mobile: string): string {
   return `${mobile.slice(0, 2)}${"X".repeat(Math.max(mobile.length - 6, 0))}${mobile.slice(-4)}`;
 }
 
-/**
- * FRESH, BOUND or LINKED; a binding for another mobile number than the signed payload's does not count: the
- * SDK must bind afresh (docs/upi.md#customer-state).
- */
+/** A binding for another number than the signed payload's does not count (docs/upi.md#customer-state). */
 export function viewCustomer(
   binding: DeviceBinding | undefined,
   vpaAccounts: VpaAccounts,

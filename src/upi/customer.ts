@@ -69,10 +69,7 @@ const EXPIRY_OF: Record<string, (value: never) => number> = {
   [CLIENT_TOKEN]: (token: ClientTokenRecord) => token.expiresAt,
   [REVOKED_SESSION]: (expiresAt: number) => expiresAt,
 };
-/**
- * The sweep lists every such record, so it runs at most this often, not per request
- * (docs/architecture.md#performance); an expired redemption's payload fails the timestamp window anyway.
- */
+/** The sweep lists every such record, so not per request (docs/architecture.md#performance). */
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
@@ -86,10 +83,7 @@ export class UpiCustomer extends DurableObject<Env> {
   private sweptAt = Number.NEGATIVE_INFINITY;
   /** An alarm will sweep what this instance wrote (checked once per instance). */
   private cleanupScheduled = false;
-  /**
-   * What every session answer reads (three storage reads per `process` otherwise; bench/README.md). Only
-   * this object writes those keys, and each method that writes one drops the copy.
-   */
+  /** What every answer reads (bench/README.md); each method that writes one of those keys drops it. */
   private answerStateCopy: AnswerState | undefined;
 
   createProfile(profile: CustomerProfile): Result<CustomerProfile, "customer_exists"> {
@@ -103,10 +97,7 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.ctx.storage.kv.get<CustomerProfile>(PROFILE);
   }
 
-  /**
-   * Applies a Customer API update (docs/upi.md#customer-api). `expectedId`, when given, must be the stored
-   * `id`: a request that named the customer by its `cst_` id finds it only if that is still its id.
-   */
+  /** `expectedId`: a customer named by its `cst_` id is found only while that is its id (docs/upi.md#customer-api). */
   updateProfile(
     changes: CustomerProfileChanges,
     lastUpdated: string,
@@ -131,10 +122,7 @@ export class UpiCustomer extends DurableObject<Env> {
     return ok(profile);
   }
 
-  /**
-   * A session for a verified signed payload, which is redeemable once (docs/upi.md#replay): the first request
-   * redeems it; a repeat with the same requestId gets the same answer; any other use is a replay.
-   */
+  /** A verified signed payload is redeemed once; its requestId again gets the same answer (docs/upi.md#replay). */
   async sessionForSignedPayload(
     payloadHash: string,
     requestId: string,
@@ -167,10 +155,7 @@ export class UpiCustomer extends DurableObject<Env> {
     }
   }
 
-  /**
-   * A session for a client auth token of this customer, using it once (docs/upi.md#client-auth-tokens). The
-   * allowlist verdict counts only once the token checked out, and uses nothing up (docs/upi.md#uniform-failures).
-   */
+  /** Uses the token once; a refused origin counts only after the token checked out (docs/upi.md#uniform-failures). */
   async sessionForClientToken(
     tokenHash: string,
     request: SessionRequest,
@@ -333,10 +318,7 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 }
 
-/**
- * The customer's object: one per (merchant, the merchant's incarnation, customer), so a merchant
- * created again under the same id never finds its predecessor's customers (docs/storage.md#incarnations).
- */
+/** Named with the incarnation: a re-created merchant finds no old customer (docs/storage.md#incarnations). */
 export function customerObject(env: Env, merchantId: string, incarnation: string, customerId: string) {
   return env.UPI_CUSTOMERS.getByName(
     incarnationObjectName("upi-customer", merchantId, incarnation, customerId),

@@ -19,7 +19,7 @@ import { type CustomerApiReason, customerApiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
 import type * as schemas from "./schema";
 
-// Juspay's Customer API, the part that hands client auth tokens to a merchant's server (docs/upi.md#customer-api).
+// Juspay's Customer API, which hands client auth tokens to a merchant's server (docs/upi.md#customer-api).
 
 const TOKEN_OPTION = "options.get_client_auth_token";
 // The same option as PHP- and Rails-style form encoders write a nested field.
@@ -146,10 +146,7 @@ async function findCustomer(
 const isObject = (value: unknown): value is object =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/**
- * A flat field map from a form-encoded (as Juspay's Customer API takes it) or JSON body. Nested JSON
- * `{"options":{"get_client_auth_token":true}}` flattens to the form's `options.get_client_auth_token`.
- */
+/** A form or JSON body's fields, nested JSON dotted as in a form (`options.get_client_auth_token`). */
 async function readBodyFields(c: AppContext): Promise<Result<Map<string, unknown>, CustomerApiReason>> {
   const body = await readBody(c.req.raw);
   if (!body.ok) return fail({ code: "invalid_input", field: "body", message: "not valid JSON" });

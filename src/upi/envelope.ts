@@ -1,6 +1,6 @@
 import type { ProcessEcho } from "./errors";
 
-// The process envelope's plain parts (docs/upi.md#envelope); its schemas load on first use (docs/architecture.md#startup).
+// The process envelope's plain parts (docs/upi.md#envelope); schema.ts loads on first use.
 
 /** Seed 000's one service. */
 export const SERVICE = "in.juspay.hyperapi";
@@ -9,7 +9,7 @@ export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
 
 const ECHO_LIMIT = 128;
 
-/** What a failure echoes: `requestId` and `action` when strings of at most 128 characters (docs/upi.md#envelope). */
+/** What a failure echoes: `requestId` and `action`, strings of ≤ 128 characters (docs/upi.md#envelope). */
 export function echoOf(body: unknown): ProcessEcho {
   const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
   const payload =

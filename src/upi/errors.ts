@@ -27,11 +27,7 @@ type UpiErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "SERVICE_UNAVAILABLE";
 
-/**
- * Why a `/hyperapi/process` call failed. Every signature failure shares one wire message and every
- * client-auth-token failure another, so a caller cannot probe which key ids or tokens exist; the
- * precise reason goes to the log.
- */
+/** Why a process call failed, logged; the wire tells no key or token apart (docs/upi.md#uniform-failures). */
 export type ProcessReason =
   | { code: "missing_parameter"; field: string }
   | { code: "invalid_input"; message: string }
@@ -90,10 +86,7 @@ const UPI_FAULTS = {
 
 const NO_ECHO: ProcessEcho = { requestId: "" };
 
-/**
- * The process route's wire error for a reason, in the seed's envelope; `requestId` and `action` are
- * echoed only when the caller knows them.
- */
+/** The process route's wire error for a reason, in the seed's envelope, echoing what the caller sent. */
 export function processError(reason: ProcessReason | FaultReason, echo: ProcessEcho = NO_ECHO): WireError {
   const [status, errorCode, errorMessage, headers]: ProcessWire = wireOf(UPI_FAULTS, reason);
   const { requestId, action } = echo;
@@ -122,10 +115,7 @@ export function upiFailure(c: AppContext, reason: ProcessReason | FaultReason, e
   return errorResponse(processError(reason, echo));
 }
 
-/**
- * Why a Customer API call failed. The envelope follows Juspay's Customer API errors:
- * `{"status","error_code","error_message","error_info":{"code","category","user_message","developer_message"}}`.
- */
+/** Why a Customer API call failed, answered in Juspay's Customer API error envelope. */
 export type CustomerApiReason =
   | { code: "missing_parameter"; field: string }
   | { code: "invalid_input"; field: string; message: string }

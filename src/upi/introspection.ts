@@ -9,10 +9,7 @@ import { customerObject } from "./customer";
 import { findMerchant } from "./merchant";
 import { verifySessionToken } from "./session-token";
 
-/**
- * `found` while its merchant exists in its incarnation (docs/storage.md#incarnations): a deleted merchant's
- * tokens are dead, and so are its predecessor's. One KV read (isolate cache) before any customer object.
- */
+/** `found` while its merchant exists in its incarnation (docs/storage.md#incarnations), checked first. */
 async function ofCurrentMerchant<T extends TokenOwnerRef>(
   env: Env,
   found: T | undefined,
@@ -56,10 +53,7 @@ export const upiSessionTokens: TokenFamily = {
   },
 };
 
-/**
- * Client auth tokens (docs/tokens.md#introspection): live while their merchant exists in the incarnation that
- * issued them, unexpired and not used up; introspection does not use one.
- */
+/** Client auth tokens (docs/tokens.md#introspection): introspection does not use one. */
 export const upiClientAuthTokens: TokenFamily = {
   recognises: looksLikeClientAuthToken,
 

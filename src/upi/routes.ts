@@ -68,10 +68,7 @@ async function sessionBySignature(
   return session.ok ? session : fail({ code: session.reason });
 }
 
-/**
- * Client-auth-token mode (docs/upi.md#client-auth-tokens): the customer's object checks the token first and
- * the IP allowlist only then (docs/upi.md#uniform-failures).
- */
+/** Client-auth-token mode: the token is checked before the IP allowlist (docs/upi.md#uniform-failures). */
 async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: number): Promise<Outcome> {
   const { merchantId, customerId, clientAuthToken } = auth;
   annotate(c, { merchantId });

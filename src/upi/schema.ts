@@ -239,7 +239,7 @@ const personName = z
   .string({ error: "must be a string" })
   .check(z.minLength(1, "must not be empty"), z.maxLength(256, "must be at most 256 characters"));
 
-/** Juspay's "Create Customer" fields (form-encoded or JSON; `options.*` flattened). Unknown fields are ignored. */
+/** Juspay's "Create Customer" fields (form or JSON, `options.*` flattened); unknown fields are ignored. */
 export const createCustomerSchema = z.object({
   object_reference_id: z
     .string({ error: "must be a string" })

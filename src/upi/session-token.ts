@@ -18,7 +18,7 @@ interface SessionSubject {
   readonly epoch: number;
 }
 
-/** A UPI session JWT (`typ: upi-session+jwt`, `aud` the merchant, `sub` the customer) and its expiry in ms. */
+/** A UPI session JWT (`aud` the merchant, `sub` the customer) and its expiry in ms. */
 export async function issueSessionToken(
   env: Env,
   subject: SessionSubject,
@@ -54,7 +54,7 @@ interface VerifiedSession {
   readonly payload: JWTPayload;
 }
 
-/** Checks signature, `typ`, issuer and expiry; incarnation and revocation epoch are the caller's to compare. */
+/** Checks signature, `typ`, issuer and expiry; incarnation and epoch are the caller's to compare. */
 export async function verifySessionToken(
   env: Env,
   token: string,
