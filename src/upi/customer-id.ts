@@ -48,9 +48,8 @@ export function referenceOfCustomerId(id: string): string | undefined {
       buffer &= (1 << bits) - 1;
     }
   }
-  // Canonical only: fewer than 5 leftover bits, all zero (else another id decodes the same).
-  if (bits >= 5 || buffer !== 0) return undefined;
   // References are ASCII (the id syntax), so bytes map to characters one to one.
   const reference = String.fromCharCode(...bytes);
+  // Canonical only (else another id would decode the same): it must be the reference's one id.
   return isValidId(reference) && customerIdOf(reference) === id ? reference : undefined;
 }

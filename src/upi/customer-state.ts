@@ -77,8 +77,5 @@ export function viewCustomer(
 
 /** The fields an update may change (docs/upi.md#customer-api), each left as stored when absent. */
 export type CustomerProfileChanges = Partial<
-  Pick<
-    CustomerProfile,
-    "mobile_number" | "mobile_country_code" | "email_address" | "first_name" | "last_name"
-  >
+  Omit<CustomerProfile, "id" | "object_reference_id" | "date_created" | "last_updated">
 >;

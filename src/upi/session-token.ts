@@ -1,4 +1,3 @@
-import type { JWTPayload } from "jose";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issuerOf } from "../shared/issuers";
 import { issueJwt, verifyJwt } from "../shared/jwt";
@@ -42,24 +41,8 @@ export async function issueSessionToken(
   return { sessionToken: jwt, expiresAt: payload.exp! * 1000 };
 }
 
-interface VerifiedSession {
-  readonly merchantId: string;
-  readonly incarnation: string;
-  readonly customerId: string;
-  readonly epoch: number;
-  /** The token's `jti`: one session token is one session, revocable on its own. */
-  readonly sessionId: string;
-  /** `exp` in ms. */
-  readonly expiresAt: number;
-  readonly payload: JWTPayload;
-}
-
 /** Checks signature, `typ`, issuer and expiry; incarnation and epoch are the caller's to compare. */
-export async function verifySessionToken(
-  env: Env,
-  token: string,
-  now: number,
-): Promise<VerifiedSession | undefined> {
+export async function verifySessionToken(env: Env, token: string, now: number) {
   const verified = await verifyJwt(await signingKeyRing(env), token, {
     typ: "upi-session+jwt",
     issuer: issuerOf(env, "upi"),
@@ -73,6 +56,7 @@ export async function verifySessionToken(
     return undefined;
   if (typeof jti !== "string" || typeof exp !== "number" || typeof inc !== "string") return undefined;
   if (aud !== merchantId || sub !== customerId) return undefined;
+  // One session token is one session, revocable on its own by its `jti`.
   return {
     merchantId,
     incarnation: inc,
