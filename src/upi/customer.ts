@@ -23,9 +23,8 @@ interface SessionRequest {
 }
 
 /** The seed's success payload fields (without `action` and `otherInfo`, which the route echoes). */
-export type SessionAnswer = Omit<CustomerView, "vpaAccounts"> & {
+export type SessionAnswer = CustomerView & {
   readonly prefix: string;
-  readonly vpaAccounts?: VpaAccounts;
   readonly sessionToken: string;
   readonly sessionTokenExpiry: string;
 };

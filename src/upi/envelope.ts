@@ -11,12 +11,11 @@ const ECHO_LIMIT = 128;
 
 /** What a failure echoes: `requestId` and `action`, strings of ≤ 128 characters (docs/upi.md#envelope). */
 export function echoOf(body: unknown): ProcessEcho {
-  const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-  const payload =
-    typeof fields.payload === "object" && fields.payload !== null
-      ? (fields.payload as Record<string, unknown>)
-      : {};
+  const fields = recordOf(body);
   const short = (value: unknown) =>
     typeof value === "string" && value.length <= ECHO_LIMIT ? value : undefined;
-  return { requestId: short(fields.requestId) ?? "", action: short(payload.action) };
+  return { requestId: short(fields.requestId) ?? "", action: short(recordOf(fields.payload).action) };
 }
+
+const recordOf = (value: unknown): Record<string, unknown> =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};

@@ -101,6 +101,9 @@ const PROCESS_REASONS = {
   ip_not_allowed: { code: "ip_not_allowed" },
 } as const satisfies ExampleOfEach<ProcessReason, "code">;
 
+const processErrorExample = (reason: ProcessReason) =>
+  processError(reason, { requestId: REQUEST_ID, action: "upiGetSessionToken" });
+
 // The seed's envelope of the process answers, with `error: true` and a payload of the status alone.
 const processFailureSchema = z
   .object({
@@ -271,12 +274,7 @@ export const upiApi: OperationGroup = {
         tag: "UPI session token",
         envelope: processFailureSchema,
         errorWires: (route) => ({
-          ...reasonWires(
-            (reason: ProcessReason) =>
-              processError(reason, { requestId: REQUEST_ID, action: "upiGetSessionToken" }),
-            PROCESS_REASONS,
-            route.errors,
-          ),
+          ...reasonWires(processErrorExample, PROCESS_REASONS, route.errors),
           ...faultWires(renderUpiFault, route.faults),
         }),
       },
