@@ -42,6 +42,14 @@ export function maskBoundMobile(mobile: string): string {
   return `${mobile.slice(0, 2)}${"X".repeat(Math.max(mobile.length - 6, 0))}${mobile.slice(-4)}`;
 }
 
+const FRESH: CustomerView = {
+  status: "FRESH",
+  isDeviceBound: "false",
+  isDeviceActivated: "false",
+  customerMobileNumber: "",
+  deviceFingerPrint: "",
+};
+
 /** A binding for another number than the signed payload's does not count (docs/upi.md#customer-state). */
 export function viewCustomer(
   binding: DeviceBinding | undefined,
@@ -50,17 +58,7 @@ export function viewCustomer(
 ): { view: CustomerView; binding?: DeviceBinding } {
   const counted =
     binding && (askedMobile === undefined || askedMobile === binding.mobileNumber) ? binding : undefined;
-  if (!counted) {
-    return {
-      view: {
-        status: "FRESH",
-        isDeviceBound: "false",
-        isDeviceActivated: "false",
-        customerMobileNumber: "",
-        deviceFingerPrint: "",
-      },
-    };
-  }
+  if (!counted) return { view: FRESH };
   const linked = vpaAccounts.length > 0;
   return {
     binding: counted,

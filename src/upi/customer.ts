@@ -8,6 +8,7 @@ import {
   type DeviceBinding,
   viewCustomer,
 } from "./customer-state";
+import type { ProcessReason } from "./errors";
 import type { VpaAccounts } from "./schema";
 import { issueSessionToken } from "./session-token";
 
@@ -29,11 +30,7 @@ export type SessionAnswer = CustomerView & {
   readonly sessionTokenExpiry: string;
 };
 
-type ClientTokenRejection =
-  | "client_token_unknown"
-  | "client_token_expired"
-  | "client_token_used_up"
-  | "ip_not_allowed";
+type ClientTokenRejection = Extract<ProcessReason["code"], `client_token_${string}` | "ip_not_allowed">;
 
 interface ClientTokenRecord {
   readonly issuedAt: number;
