@@ -5,8 +5,7 @@ import { adminContractRoutes, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import { canonicalMobile } from "../shared/identifiers";
 import { recordTenantEvent, registerCustomer, type TenantEventType } from "../shared/tenants";
 import type * as z from "../shared/zod";
@@ -59,8 +58,6 @@ const notFound = (c: AppContext, message: string) => adminFailure(c, { code: "no
  */
 export const recordCustomerChange = (c: AppContext, merchantId: string, type: TenantEventType) =>
   recordTenantEvent(c.env, "merchant", merchantId, { type, requestId: c.get("requestId") });
-const merchantExists = (c: AppContext, merchantId: string) =>
-  adminFailure(c, { code: "conflict", message: `Merchant ${merchantId} already exists` });
 export const merchantNotFound = (c: AppContext, merchantId: string) =>
   notFound(c, `No merchant ${merchantId}`);
 const answersFor = (merchantId: string) => ({ notFound: (c: AppContext) => merchantNotFound(c, merchantId) });
@@ -83,7 +80,8 @@ route("createMerchant", async (c, reply) => {
     updatedAt: now,
   };
   const created = await createTenant(c, "merchant", input.merchantId, record);
-  if (!created) return merchantExists(c, input.merchantId);
+  if (!created)
+    return adminFailure(c, { code: "conflict", message: `Merchant ${input.merchantId} already exists` });
   annotate(c, { merchantId: input.merchantId, action: "merchant_created" });
   // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
   const view = viewOf(created);

@@ -1,7 +1,6 @@
 import type { MerchantRecord } from "../shared/config-records";
 import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";

@@ -1,7 +1,6 @@
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import { readBody } from "../shared/request-body";
 import { fail, type Result } from "../shared/result";
 import { contractRoutes } from "../shared/route";
