@@ -47,13 +47,8 @@ async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecor
     ),
   );
   if (!merchant || readings === undefined || !(decodedMatches || rawMatches)) {
-    annotate(c, {
-      reason: !merchant
-        ? "unknown_merchant"
-        : readings === undefined
-          ? "api_key_missing"
-          : "api_key_mismatch",
-    });
+    const reason = !merchant ? "unknown_merchant" : readings ? "api_key_mismatch" : "api_key_missing";
+    annotate(c, { reason });
     return fail({ code: "unauthenticated" });
   }
   annotate(c, { merchantId });
