@@ -1,4 +1,5 @@
 import type { TokenFamily } from "../shared/introspection";
+import { timedClaims } from "../shared/introspection-claims";
 import { serviceIssuer } from "../shared/issuers";
 import { endSession, findLiveSession } from "./sessions";
 import { isPortalToken } from "./token-codec";
@@ -11,13 +12,9 @@ export const portalTokens: TokenFamily = {
     if (!session) return undefined;
     return {
       owner: { kind: "portal-user", email: session.email },
+      // The service's issuer as the root metadata document names it (no trailing slash).
       claims: {
-        token_type: "portal",
-        exp: Math.floor(session.expiresAt / 1000),
-        iat: Math.floor(session.issuedAt / 1000),
-        sub: session.email,
-        // The service's issuer as the root metadata document names it (no trailing slash).
-        iss: serviceIssuer(env),
+        ...timedClaims("portal", session, session.email, serviceIssuer(env)),
         organization_id: session.organizationId,
       },
     };

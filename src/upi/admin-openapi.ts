@@ -4,10 +4,7 @@ import { upiAdminContract } from "./admin-contract";
 import * as schemas from "./admin-schema";
 import { VPA_ACCOUNTS } from "./openapi";
 
-/**
- * UPI tenant administration in the OpenAPI document (docs/admin.md#merchants): merchants, their signing
- * keys, their customers' state and sessions, from their contract (admin-contract.ts) with this prose.
- */
+// UPI tenant administration in the OpenAPI document (docs/admin.md#merchants): its contract and prose.
 
 export const upiAdminOperations = documentAdminRoutes(upiAdminContract, schemas, {
   ...resourceProse({

@@ -9,10 +9,7 @@ import { idSchema } from "../shared/id-schema";
 import * as z from "../shared/zod";
 import { MAX_SIGNATURE_MAX_AGE_SECONDS } from "./signature";
 
-/**
- * The merchant admin routes' schemas (docs/admin.md#merchants), requests and answers, named by the UPI admin
- * contract (admin-contract.ts) and loaded on first use.
- */
+// The merchant admin routes' schemas (docs/admin.md#merchants), named by their contract, loaded on first use.
 
 export { rotateKeySchema } from "../admin/schema";
 export { customerIdParamSchema, deviceBindingSchema, vpaAccountsSchema } from "./schema";

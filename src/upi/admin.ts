@@ -6,8 +6,7 @@ import { adminContractRoutes, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { MerchantKeyRecord, MerchantRecord } from "../shared/config-records";
 import { generateSecret, sha256Hex } from "../shared/crypto";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import { canonicalMobile } from "../shared/identifiers";
 import { recordTenantEvent, registerCustomer, type TenantEventType } from "../shared/tenants";
 import type * as z from "../shared/zod";
@@ -20,21 +19,16 @@ import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS, importMerchantPublicKey } from "./si
 /** The routes of the UPI admin contract, registered by this module and admin-customer-sessions.ts. */
 export const upiAdminRoutes = () => adminContractRoutes(upiAdminContract, () => import("./admin-schema"));
 
-/**
- * docs/admin.md#limits: a merchant holds at most this many
- * active keys (retired ones: see MAX_RETIRED_MERCHANT_KEYS).
- */
+/** docs/admin.md#limits: active keys (retired ones: see MAX_RETIRED_MERCHANT_KEYS). */
 const MAX_MERCHANT_KEYS = 10;
 
-function keyView(key: MerchantKeyRecord): z.output<typeof schemas.merchantKeySchema> {
-  return {
-    merchantKeyId: key.merchantKeyId,
-    status: key.status,
-    modulusBits: key.modulusBits,
-    createdAt: key.createdAt,
-    updatedAt: key.updatedAt,
-  };
-}
+const keyView = ({ merchantKeyId, status, modulusBits, createdAt, updatedAt }: MerchantKeyRecord) => ({
+  merchantKeyId,
+  status,
+  modulusBits,
+  createdAt,
+  updatedAt,
+});
 
 /** What the admin API shows of a merchant: never the API key or its hash. */
 function merchantView(
@@ -48,8 +42,7 @@ function merchantView(
     clientAuthTokenMaxUses: merchant.clientAuthTokenMaxUses,
     ipAllowlist: merchant.ipAllowlist ?? null,
     keys: keys.map(keyView),
-    // docs/admin.md#grace-rotation: when the previous API
-    // key stops authenticating, during a rotation's grace.
+    // docs/admin.md#grace-rotation: when the previous API key stops authenticating.
     previousKeyExpiresAt: merchant.previousKeyExpiresAt ?? null,
     createdAt: merchant.createdAt,
     updatedAt: merchant.updatedAt,
@@ -61,20 +54,16 @@ const viewOf = (snapshot: TenantSnapshot) => merchantView(snapshot.record as Mer
 const notFound = (c: AppContext, message: string) => adminFailure(c, { code: "not_found", message });
 
 /**
- * docs/admin.md#event-log: a change to a customer's state made through the admin API is an event of its
- * merchant. Only its type and request id: a customer id may be an email, a binding holds a mobile number.
+ * docs/admin.md#event-log: an event of the customer's merchant, its type and request id only (a customer id
+ * may be an email, a binding holds a mobile number).
  */
-const recordCustomerChange = (c: AppContext, merchantId: string, type: TenantEventType) =>
+export const recordCustomerChange = (c: AppContext, merchantId: string, type: TenantEventType) =>
   recordTenantEvent(c.env, "merchant", merchantId, { type, requestId: c.get("requestId") });
-const merchantExists = (c: AppContext, merchantId: string) =>
-  adminFailure(c, { code: "conflict", message: `Merchant ${merchantId} already exists` });
-const merchantNotFound = (c: AppContext, merchantId: string) => notFound(c, `No merchant ${merchantId}`);
+export const merchantNotFound = (c: AppContext, merchantId: string) =>
+  notFound(c, `No merchant ${merchantId}`);
 const answersFor = (merchantId: string) => ({ notFound: (c: AppContext) => merchantNotFound(c, merchantId) });
 
-/**
- * `/admin/v1/merchants`: UPI tenants, their signing keys
- * and their customers' state (docs/admin.md#merchants).
- */
+/** `/admin/v1/merchants`: UPI tenants, their signing keys and customers' state (docs/admin.md#merchants). */
 const { app: merchantsAdmin, route } = upiAdminRoutes();
 
 route("createMerchant", async (c, reply) => {
@@ -92,7 +81,8 @@ route("createMerchant", async (c, reply) => {
     updatedAt: now,
   };
   const created = await createTenant(c, "merchant", input.merchantId, record);
-  if (!created) return merchantExists(c, input.merchantId);
+  if (!created)
+    return adminFailure(c, { code: "conflict", message: `Merchant ${input.merchantId} already exists` });
   annotate(c, { merchantId: input.merchantId, action: "merchant_created" });
   // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
   const view = viewOf(created);
@@ -124,8 +114,7 @@ route("updateMerchant", async (c, reply) => {
 
 route("deleteMerchant", async (c, reply) => {
   const { merchantId } = c.req.valid("param");
-  // The object ends the incarnation, deletes the record's and every key's copy, and purges the
-  // customers in the background (docs/storage.md#purge).
+  // The object ends the incarnation, deletes every copy and purges the customers (docs/storage.md#purge).
   const deleted = await changeTenant(c, "merchant", merchantId, { op: "delete" }, answersFor(merchantId));
   if (!deleted.ok) return deleted.reason;
   annotate(c, { merchantId, action: "merchant_deleted" });

@@ -6,30 +6,23 @@ import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { customerObject } from "./customer";
 import type { CustomerProfile } from "./customer-state";
 
-/**
- * Client auth tokens (docs/upi.md#client-auth-tokens): `tkn_` + 32 random alphanumerics, handed to the
- * merchant's server by the Customer API and passed by the app to `process`. Only their SHA-256 is stored. The
- * customer's object holds each token's expiry and remaining uses (the hot path touches that one object); a
- * tiny object per token hash remembers whose token it is, for introspection and revocation.
- */
+// Client auth tokens (docs/upi.md#client-auth-tokens), stored by SHA-256: the customer's object holds each
+// one's expiry and uses (the hot path's one object); a tiny object per hash remembers whose it is.
 
-/** docs/upi.md#session-tokens: valid 15 minutes. */
 const CLIENT_AUTH_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
-/** docs/upi.md#client-auth-tokens: the merchant setting's default number of process calls per token. */
+/** docs/upi.md#client-auth-tokens: the merchant setting's default. */
 export const DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES = 20;
 
 const TOKEN_FORMAT = /^tkn_[A-Za-z0-9]{32}$/;
 
-/** True when the text has the shape of a client auth token. */
 export function looksLikeClientAuthToken(text: string): boolean {
   return TOKEN_FORMAT.test(text);
 }
 
 export const hashClientAuthToken = sha256Hex;
 
-interface TokenOwnerRef {
+export interface TokenOwnerRef {
   readonly merchantId: string;
-  /** The merchant's incarnation when the token was issued: a re-created merchant does not own it. */
   readonly incarnation: string;
   readonly customerId: string;
 }
@@ -51,8 +44,7 @@ export async function issueClientAuthToken(
     usesLeft: merchant.clientAuthTokenMaxUses,
   });
   if (!added.ok) return undefined;
-  // Indexed before the token leaves us: a token that cannot be found cannot be revoked either. If this
-  // write fails the request fails, and the token, never disclosed, is unusable.
+  // Indexed before the token leaves us: one that cannot be found cannot be revoked either.
   await clientTokenIndex(env, tokenHash).remember({ merchantId, incarnation, customerId }, expiresAt);
   return { token, expiresAt, profile: added.value };
 }
@@ -77,11 +69,7 @@ const OWNER = "owner";
 /** One issued client auth token's owner, kept until the token expires. */
 export class UpiClientToken extends DurableObject<Env> {
   async remember(owner: TokenOwnerRef, expiresAt: number): Promise<void> {
-    this.ctx.storage.kv.put(OWNER, {
-      merchantId: owner.merchantId,
-      incarnation: owner.incarnation,
-      customerId: owner.customerId,
-    });
+    this.ctx.storage.kv.put(OWNER, owner);
     await this.ctx.storage.setAlarm(expiresAt);
   }
 

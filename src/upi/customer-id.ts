@@ -1,17 +1,9 @@
 import { isValidId } from "../shared/ids";
 
 /**
- * The Customer API's `cst_…` id (docs/upi.md#customer-api), derived from the merchant's
- * `object_reference_id`: `cst_` + the reference in lowercase
- * base32 (RFC 4648 §6 alphabet, lowercased, no padding).
- *
- * Why derived and not random: `GET`/`POST /customers/{id}` must find the customer by either id, at
- * once and everywhere. A random id would need an index from `cst_…` to the reference that is
- * strongly consistent (KV is not: a customer created in one location would be 404 by its `cst_`
- * id in another for a minute) — a second Durable Object hop on every such request and a second
- * write on every creation. A derived id needs neither: it decodes to the reference, whose object
- * is the customer's one source of truth. The reference is the merchant's own identifier and the id
- * is only ever shown to that merchant, so carrying it reveals nothing new.
+ * The Customer API's `cst_…` id: `cst_` + the `object_reference_id` in lowercase base32 (RFC 4648 §6, no
+ * padding). Derived, not random, so it names the customer everywhere at once with no index
+ * (docs/upi.md#customer-api).
  */
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
@@ -38,10 +30,7 @@ export function customerIdOf(objectReferenceId: string): string {
   return out;
 }
 
-/**
- * The reference a `cst_…` id was derived from; `undefined` when the text is not such an id (not
- * the prefix, not canonical base32, or not a valid reference), so each reference has exactly one id.
- */
+/** The reference a canonical `cst_…` id was derived from, so each reference has exactly one id. */
 export function referenceOfCustomerId(id: string): string | undefined {
   if (!id.startsWith(PREFIX) || id.length === PREFIX.length || id.length > PREFIX.length + MAX_ENCODED_LENGTH)
     return undefined;
@@ -59,9 +48,8 @@ export function referenceOfCustomerId(id: string): string | undefined {
       buffer &= (1 << bits) - 1;
     }
   }
-  // Canonical only: fewer than 5 leftover bits, all zero (else another id decodes the same).
-  if (bits >= 5 || buffer !== 0) return undefined;
   // References are ASCII (the id syntax), so bytes map to characters one to one.
   const reference = String.fromCharCode(...bytes);
+  // Canonical only (else another id would decode the same): it must be the reference's one id.
   return isValidId(reference) && customerIdOf(reference) === id ? reference : undefined;
 }

@@ -1,9 +1,6 @@
 import type { VpaAccounts } from "./schema";
 
-/**
- * The customer state behind a session answer (docs/upi.md#customer-state) and the pure rules that turn it
- * into the seed's payload fields.
- */
+// The customer state behind a session answer, and the seed's fields from it (docs/upi.md#customer-state).
 
 export interface DeviceBinding {
   readonly deviceFingerPrint: string;
@@ -21,7 +18,7 @@ export interface CustomerProfile {
   readonly email_address: string | null;
   readonly first_name: string | null;
   readonly last_name: string | null;
-  /** Absent on customers stored before revision 2 of the contract: read as the default, "91". */
+  /** Absent on customers stored before revision 2 of the contract: read as the default. */
   readonly mobile_country_code?: string;
   readonly date_created: string;
   readonly last_updated: string;
@@ -30,11 +27,9 @@ export interface CustomerProfile {
 /** docs/upi.md#customer-api: the `mobile_country_code` of a customer that never gave one. */
 export const DEFAULT_MOBILE_COUNTRY_CODE = "91";
 
-type CustomerStatus = "FRESH" | "BOUND" | "LINKED";
-
 /** The seed's state fields of a successful answer, before the session token is added. */
 export interface CustomerView {
-  readonly status: CustomerStatus;
+  readonly status: "FRESH" | "BOUND" | "LINKED";
   readonly isDeviceBound: "true" | "false";
   readonly isDeviceActivated: "true" | "false";
   readonly vpaAccounts?: VpaAccounts;
@@ -47,11 +42,15 @@ export function maskBoundMobile(mobile: string): string {
   return `${mobile.slice(0, 2)}${"X".repeat(Math.max(mobile.length - 6, 0))}${mobile.slice(-4)}`;
 }
 
-/**
- * FRESH without a binding, BOUND with one, LINKED with one and accounts. A binding made for another
- * mobile number than the signed payload asks for does not count (docs/upi.md#customer-state): that device is
- * not this customer's on that number, so the SDK must bind afresh.
- */
+const FRESH: CustomerView = {
+  status: "FRESH",
+  isDeviceBound: "false",
+  isDeviceActivated: "false",
+  customerMobileNumber: "",
+  deviceFingerPrint: "",
+};
+
+/** A binding for another number than the signed payload's does not count (docs/upi.md#customer-state). */
 export function viewCustomer(
   binding: DeviceBinding | undefined,
   vpaAccounts: VpaAccounts,
@@ -59,17 +58,7 @@ export function viewCustomer(
 ): { view: CustomerView; binding?: DeviceBinding } {
   const counted =
     binding && (askedMobile === undefined || askedMobile === binding.mobileNumber) ? binding : undefined;
-  if (!counted) {
-    return {
-      view: {
-        status: "FRESH",
-        isDeviceBound: "false",
-        isDeviceActivated: "false",
-        customerMobileNumber: "",
-        deviceFingerPrint: "",
-      },
-    };
-  }
+  if (!counted) return { view: FRESH };
   const linked = vpaAccounts.length > 0;
   return {
     binding: counted,
@@ -86,8 +75,5 @@ export function viewCustomer(
 
 /** The fields an update may change (docs/upi.md#customer-api), each left as stored when absent. */
 export type CustomerProfileChanges = Partial<
-  Pick<
-    CustomerProfile,
-    "mobile_number" | "mobile_country_code" | "email_address" | "first_name" | "last_name"
-  >
+  Omit<CustomerProfile, "id" | "object_reference_id" | "date_created" | "last_updated">
 >;

@@ -8,34 +8,29 @@ import {
   type DeviceBinding,
   viewCustomer,
 } from "./customer-state";
+import type { ProcessReason } from "./errors";
 import type { VpaAccounts } from "./schema";
 import { issueSessionToken } from "./session-token";
 
 /** What the process route asks for: whose session, under which merchant prefix, for which number. */
 interface SessionRequest {
   readonly merchantId: string;
-  /** The merchant's incarnation, which this object's name carries and its session tokens claim. */
   readonly incarnation: string;
   readonly customerId: string;
   readonly prefix: string;
-  /** Canonical mobile number from the signed payload, when it names one. */
+  /** Canonical, from the signed payload. */
   readonly askedMobile?: string;
   readonly now: number;
 }
 
 /** The seed's success payload fields (without `action` and `otherInfo`, which the route echoes). */
-export type SessionAnswer = Omit<CustomerView, "vpaAccounts"> & {
+export type SessionAnswer = CustomerView & {
   readonly prefix: string;
-  readonly vpaAccounts?: VpaAccounts;
   readonly sessionToken: string;
   readonly sessionTokenExpiry: string;
 };
 
-type ClientTokenRejection =
-  | "client_token_unknown"
-  | "client_token_expired"
-  | "client_token_used_up"
-  | "ip_not_allowed";
+type ClientTokenRejection = Extract<ProcessReason["code"], `client_token_${string}` | "ip_not_allowed">;
 
 interface ClientTokenRecord {
   readonly issuedAt: number;
@@ -56,49 +51,35 @@ interface AnswerState {
   readonly sessionEpoch: number;
 }
 
-interface CustomerSnapshot {
-  readonly profile: CustomerProfile | null;
-  readonly device: DeviceBinding | null;
-  readonly vpaAccounts: VpaAccounts;
-  readonly sessionEpoch: number;
-}
-
 const PROFILE = "profile";
 const DEVICE = "device";
 const VPA_ACCOUNTS = "vpa-accounts";
 const SESSION_EPOCH = "session-epoch";
 const CLIENT_TOKEN = "client-token:";
 const REDEMPTION = "redemption:";
-/**
- * `revoked-session:<jti>` → the token's expiry (ms): sessions
- * ended one by one (docs/upi.md#session-revocation).
- */
+/** `revoked-session:<jti>` → the token's expiry (ms) (docs/upi.md#session-revocation). */
 const REVOKED_SESSION = "revoked-session:";
-/**
- * How often the stored redemptions and tokens are swept. The sweep lists every one of them, so
- * running it on each request made signed requests cost O(redemptions in the window)
- * (docs/architecture.md#performance). An entry past its time does no harm while it waits: its payload already
- * fails the timestamp window.
- */
+/** The records that expire, by key prefix, and when (ms). */
+const EXPIRY_OF: Record<string, (value: never) => number> = {
+  [REDEMPTION]: (redemption: Redemption) => redemption.keepUntil,
+  [CLIENT_TOKEN]: (token: ClientTokenRecord) => token.expiresAt,
+  [REVOKED_SESSION]: (expiresAt: number) => expiresAt,
+};
+/** The sweep lists every such record, so not per request (docs/architecture.md#performance). */
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * One UPI customer of one merchant (docs/upi.md#customer-api): Customer API profile, device binding, linked
- * accounts, client auth tokens (by SHA-256), signed-payload redemptions and the session revocation epoch.
- * Every check-and-set below runs on the synchronous storage API, so no other request interleaves.
+ * One UPI customer of one merchant (docs/upi.md#customer-api). Every check-and-set below runs on the
+ * synchronous storage API, so no other request interleaves.
  */
 export class UpiCustomer extends DurableObject<Env> {
   /** Answers being signed right now, so a parallel retry of the same request waits for the same answer. */
   private readonly signing = new Map<string, Promise<SessionAnswer>>();
-  /** When this instance last swept (in memory: a fresh instance sweeps on its first write). */
+  /** A fresh instance sweeps on its first write. */
   private sweptAt = Number.NEGATIVE_INFINITY;
-  /** This instance has made sure an alarm will sweep what it wrote (at most one check per instance). */
+  /** An alarm will sweep what this instance wrote (checked once per instance). */
   private cleanupScheduled = false;
-  /**
-   * This instance's copy of the device binding, linked accounts and session epoch, which every session
-   * answer reads (three storage reads per `process` call otherwise; bench/README.md). Only this object
-   * writes those keys, and each method that writes one drops the copy, so it never differs from storage.
-   */
+  /** What every answer reads (bench/README.md); each method that writes one of those keys drops it. */
   private answerStateCopy: AnswerState | undefined;
 
   createProfile(profile: CustomerProfile): Result<CustomerProfile, "customer_exists"> {
@@ -112,10 +93,7 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.ctx.storage.kv.get<CustomerProfile>(PROFILE);
   }
 
-  /**
-   * Applies a Customer API update (docs/upi.md#customer-api). `expectedId`, when given, must be the stored
-   * `id`: a request that named the customer by its `cst_` id finds it only if that is still its id.
-   */
+  /** `expectedId`: a customer named by its `cst_` id is found only while that is its id (docs/upi.md#customer-api). */
   updateProfile(
     changes: CustomerProfileChanges,
     lastUpdated: string,
@@ -129,7 +107,6 @@ export class UpiCustomer extends DurableObject<Env> {
     return ok(updated);
   }
 
-  /** Records a client auth token (by hash) for an existing customer. */
   addClientAuthToken(
     tokenHash: string,
     record: ClientTokenRecord,
@@ -141,10 +118,7 @@ export class UpiCustomer extends DurableObject<Env> {
     return ok(profile);
   }
 
-  /**
-   * A session for a verified signed payload, which is redeemable once (docs/upi.md#replay): the first request
-   * redeems it; a repeat with the same requestId gets the same answer; any other use is a replay.
-   */
+  /** A verified signed payload is redeemed once; its requestId again gets the same answer (docs/upi.md#replay). */
   async sessionForSignedPayload(
     payloadHash: string,
     requestId: string,
@@ -163,8 +137,8 @@ export class UpiCustomer extends DurableObject<Env> {
     }
     this.sweep(request.now);
     kv.put(key, { requestId, keepUntil } satisfies Redemption);
-    // Before the answer can fail, so a reservation left by a failed attempt is swept too; only storage
-    // is awaited, so the input gate keeps other requests out until the answer is in flight.
+    // Before the answer can fail, so a failed attempt's reservation is swept too; only storage is
+    // awaited, so the input gate keeps other requests out until the answer is in flight.
     await this.scheduleCleanup(keepUntil);
     const answering = this.answer(request);
     this.signing.set(payloadHash, answering);
@@ -177,12 +151,7 @@ export class UpiCustomer extends DurableObject<Env> {
     }
   }
 
-  /**
-   * A session for a client auth token of this customer; each call uses the token once
-   * (docs/upi.md#client-auth-tokens). The merchant's allowlist verdict is applied only once the token checked
-   * out (docs/upi.md#uniform-failures: BAD_ORIGIN only after the
-   * credentials verified), and a refused origin uses nothing up.
-   */
+  /** Uses the token once; a refused origin counts only after the token checked out (docs/upi.md#uniform-failures). */
   async sessionForClientToken(
     tokenHash: string,
     request: SessionRequest,
@@ -199,10 +168,9 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /** A live client auth token's times, without using it (introspection, docs/tokens.md#introspection). */
-  clientTokenStatus(tokenHash: string, now: number): { issuedAt: number; expiresAt: number } | undefined {
+  clientTokenStatus(tokenHash: string, now: number): ClientTokenRecord | undefined {
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(`${CLIENT_TOKEN}${tokenHash}`);
-    if (!record || record.expiresAt <= now || record.usesLeft <= 0) return undefined;
-    return { issuedAt: record.issuedAt, expiresAt: record.expiresAt };
+    return record && record.expiresAt > now && record.usesLeft > 0 ? record : undefined;
   }
 
   revokeClientToken(tokenHash: string): void {
@@ -213,29 +181,20 @@ export class UpiCustomer extends DurableObject<Env> {
     return this.answerState().sessionEpoch;
   }
 
-  /**
-   * Whether a session token is live here: issued in the current epoch (not ended by revoke-sessions)
-   * and not revoked on its own (docs/upi.md#session-revocation, docs/tokens.md#revocation).
-   */
+  /** Issued in the current epoch and not revoked on its own (docs/upi.md#session-revocation). */
   sessionLive(epoch: number, sessionId: string): boolean {
     const kv = this.ctx.storage.kv;
     return this.sessionEpoch() === epoch && kv.get(`${REVOKED_SESSION}${sessionId}`) === undefined;
   }
 
-  /**
-   * Ends one session (`/oauth/revoke`, docs/upi.md#session-revocation): the customer's other sessions stay
-   * live. Remembered until the token would have expired anyway, then swept.
-   */
+  /** Ends one session until its token expires (`/oauth/revoke`, docs/upi.md#session-revocation). */
   async revokeSession(sessionId: string, expiresAt: number, now: number): Promise<void> {
     this.sweep(now);
     this.ctx.storage.kv.put(`${REVOKED_SESSION}${sessionId}`, expiresAt);
     await this.scheduleCleanup(expiresAt);
   }
 
-  /**
-   * Ends every session issued so far (`POST .../revoke-sessions`, docs/upi.md#session-revocation): the epoch
-   * moves on, so the one-by-one revocations are subsumed and dropped.
-   */
+  /** Ends every session so far (docs/upi.md#session-revocation); the one-by-one revocations are subsumed. */
   revokeAllSessions(): number {
     const kv = this.ctx.storage.kv;
     const epoch = this.sessionEpoch() + 1;
@@ -245,17 +204,12 @@ export class UpiCustomer extends DurableObject<Env> {
     return epoch;
   }
 
-  snapshot(): CustomerSnapshot {
-    const kv = this.ctx.storage.kv;
-    return {
-      profile: kv.get<CustomerProfile>(PROFILE) ?? null,
-      device: kv.get<DeviceBinding>(DEVICE) ?? null,
-      vpaAccounts: kv.get<VpaAccounts>(VPA_ACCOUNTS) ?? [],
-      sessionEpoch: this.sessionEpoch(),
-    };
+  snapshot() {
+    const { device, vpaAccounts, sessionEpoch } = this.answerState();
+    return { profile: this.profile() ?? null, device: device ?? null, vpaAccounts, sessionEpoch };
   }
 
-  bindDevice(binding: DeviceBinding): CustomerSnapshot {
+  bindDevice(binding: DeviceBinding) {
     this.ctx.storage.kv.put(DEVICE, binding);
     this.answerStateCopy = undefined;
     return this.snapshot();
@@ -269,16 +223,13 @@ export class UpiCustomer extends DurableObject<Env> {
     return kv.delete(DEVICE);
   }
 
-  setVpaAccounts(vpaAccounts: VpaAccounts): CustomerSnapshot {
+  setVpaAccounts(vpaAccounts: VpaAccounts) {
     this.ctx.storage.kv.put(VPA_ACCOUNTS, vpaAccounts);
     this.answerStateCopy = undefined;
     return this.snapshot();
   }
 
-  /**
-   * Erases everything this customer holds: its merchant's
-   * incarnation ended (docs/storage.md#incarnations). Idempotent.
-   */
+  /** Its merchant's incarnation ended (docs/storage.md#incarnations). Idempotent. */
   async purge(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -287,39 +238,27 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /**
-   * Sweeps the records that expire (redemptions, client auth tokens, revoked sessions) once they have,
-   * and erases the object when nothing else is left. A customer that only ever met signature mode or a
-   * session revocation is known to no merchant object (registering it would add a hop to `process`),
-   * so when its merchant is deleted this alarm is what purges it (docs/storage.md#purge).
+   * Sweeps what expired and erases the object when nothing is left: a customer only signature mode or a
+   * revocation met is known to no merchant object, so this is what purges it (docs/storage.md#purge).
    */
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.sweptAt = Number.NEGATIVE_INFINITY;
     this.sweep(now);
-    const kv = this.ctx.storage.kv;
     let next = Number.POSITIVE_INFINITY;
-    for (const [, redemption] of kv.list<Redemption>({ prefix: REDEMPTION })) {
-      next = Math.min(next, redemption.keepUntil);
-    }
-    for (const [, token] of kv.list<ClientTokenRecord>({ prefix: CLIENT_TOKEN })) {
-      next = Math.min(next, token.expiresAt);
-    }
-    for (const [, expiresAt] of kv.list<number>({ prefix: REVOKED_SESSION })) {
-      next = Math.min(next, expiresAt);
-    }
+    for (const [, at] of this.expiring()) next = Math.min(next, at);
     if (Number.isFinite(next)) {
       // Swept strictly after its time (`sweep` keeps what expires at `now`).
       await this.ctx.storage.setAlarm(Math.max(next, now) + 1);
       return;
     }
     this.cleanupScheduled = false;
-    if ([...kv.list({ limit: 1 })].length === 0) {
+    if ([...this.ctx.storage.kv.list({ limit: 1 })].length === 0) {
       await this.ctx.storage.deleteAll();
       this.answerStateCopy = undefined;
     }
   }
 
-  /** The device binding, linked accounts and session epoch, from this instance's copy while it has one. */
   private answerState(): AnswerState {
     if (!this.answerStateCopy) {
       const kv = this.ctx.storage.kv;
@@ -337,24 +276,17 @@ export class UpiCustomer extends DurableObject<Env> {
     const { view, binding } = viewCustomer(state.device, state.vpaAccounts, request.askedMobile);
     const { sessionToken, expiresAt } = await issueSessionToken(
       this.env,
-      {
-        merchantId: request.merchantId,
-        incarnation: request.incarnation,
-        customerId: request.customerId,
-        deviceFingerPrint: binding?.deviceFingerPrint,
-        epoch: state.sessionEpoch,
-      },
+      { ...request, deviceFingerPrint: binding?.deviceFingerPrint, epoch: state.sessionEpoch },
       request.now,
     );
-    const { vpaAccounts, ...fields } = view;
+    const { status, isDeviceBound, isDeviceActivated, vpaAccounts, ...rest } = view;
     return {
-      status: fields.status,
-      isDeviceBound: fields.isDeviceBound,
-      isDeviceActivated: fields.isDeviceActivated,
+      status,
+      isDeviceBound,
+      isDeviceActivated,
       prefix: request.prefix,
       ...(vpaAccounts ? { vpaAccounts } : {}),
-      customerMobileNumber: fields.customerMobileNumber,
-      deviceFingerPrint: fields.deviceFingerPrint,
+      ...rest,
       sessionToken,
       sessionTokenExpiry: new Date(expiresAt).toISOString(),
     };
@@ -364,31 +296,25 @@ export class UpiCustomer extends DurableObject<Env> {
   private async scheduleCleanup(at: number): Promise<void> {
     if (this.cleanupScheduled) return;
     this.cleanupScheduled = true;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null) await this.ctx.storage.setAlarm(at + 1);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(at + 1);
   }
 
-  /** Drops redemptions whose payload has left its window, and client auth tokens and revoked sessions past expiry. */
+  /** Every record that expires, with when; each prefix is listed in full before its keys are yielded. */
+  private *expiring(): Generator<[string, number]> {
+    for (const [prefix, expiryOf] of Object.entries(EXPIRY_OF)) {
+      for (const [key, value] of [...this.ctx.storage.kv.list<never>({ prefix })])
+        yield [key, expiryOf(value)];
+    }
+  }
+
   private sweep(now: number): void {
     if (now - this.sweptAt < SWEEP_INTERVAL_MS) return;
     this.sweptAt = now;
-    const kv = this.ctx.storage.kv;
-    for (const [key, redemption] of [...kv.list<Redemption>({ prefix: REDEMPTION })]) {
-      if (redemption.keepUntil < now) kv.delete(key);
-    }
-    for (const [key, token] of [...kv.list<ClientTokenRecord>({ prefix: CLIENT_TOKEN })]) {
-      if (token.expiresAt < now) kv.delete(key);
-    }
-    for (const [key, expiresAt] of [...kv.list<number>({ prefix: REVOKED_SESSION })]) {
-      if (expiresAt < now) kv.delete(key);
-    }
+    for (const [key, at] of this.expiring()) if (at < now) this.ctx.storage.kv.delete(key);
   }
 }
 
-/**
- * The customer's object: one per (merchant, the merchant's incarnation, customer), so a merchant
- * created again under the same id never finds its predecessor's customers (docs/storage.md#incarnations).
- */
+/** Named with the incarnation: a re-created merchant finds no old customer (docs/storage.md#incarnations). */
 export function customerObject(env: Env, merchantId: string, incarnation: string, customerId: string) {
   return env.UPI_CUSTOMERS.getByName(
     incarnationObjectName("upi-customer", merchantId, incarnation, customerId),

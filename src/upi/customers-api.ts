@@ -1,8 +1,8 @@
 import type { MerchantRecord } from "../shared/config-records";
 import { basicCredentials, rotatingSecretMatches } from "../shared/credentials";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import { isValidId } from "../shared/ids";
+import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
 import { fail, ok, type Result } from "../shared/result";
 import { contractRoutes } from "../shared/route";
@@ -16,16 +16,9 @@ import { customerIdOf, referenceOfCustomerId } from "./customer-id";
 import { type CustomerProfile, DEFAULT_MOBILE_COUNTRY_CODE } from "./customer-state";
 import { type CustomerApiReason, customerApiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
-import { readFields } from "./request-body";
 import type * as schemas from "./schema";
 
-/**
- * Juspay's Customer API, the part that hands client auth tokens to a merchant's server
- * (docs/upi.md#customer-api): `POST /customers` (create), `GET /customers/{id}` and `POST /customers/{id}`
- * (update), where `id` is the customer's `cst_…` id or the merchant's `object_reference_id`. Authenticated by
- * the merchant API key as HTTP Basic username (empty password) plus the `x-merchantid` (or
- * `x-merchant-id`) header, as Juspay's SDKs send them.
- */
+// Juspay's Customer API, which hands client auth tokens to a merchant's server (docs/upi.md#customer-api).
 
 const TOKEN_OPTION = "options.get_client_auth_token";
 // The same option as PHP- and Rails-style form encoders write a nested field.
@@ -37,14 +30,11 @@ const updateCustomerInput = () => import("./schema").then((m) => m.updateCustome
 const clientTokenOption = () => import("./schema").then((m) => m.clientTokenOptionSchema);
 
 async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecord, CustomerApiReason>> {
-  // docs/upi.md#customer-api: Juspay's SDKs send the merchant id as `x-merchantid` or `x-merchant-id`.
+  // docs/upi.md#customer-api: as Juspay's SDKs send them, the API key as the Basic username (empty password).
   const merchantId = c.req.header("x-merchantid") ?? c.req.header("x-merchant-id") ?? "";
-  // Juspay: the API key is the Basic username, the password is empty. Both readings of
-  // docs/http.md#credentials (RFC 6749 §2.3.1 decoded, raw)
-  // are compared, always, even for an unknown merchant.
   const readings = basicCredentials(c.req.header("Authorization"));
   const merchant = isValidId(merchantId) ? await findMerchant(c.get("config"), merchantId) : undefined;
-  // Compared even for an unknown merchant, so that it costs the same work (docs/http.md#constant-time).
+  // Both readings (docs/http.md#credentials), compared even for an unknown merchant (docs/http.md#constant-time).
   const apiKey = {
     current: merchant?.apiKeySha256,
     previous: merchant?.previousApiKeySha256,
@@ -57,13 +47,8 @@ async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecor
     ),
   );
   if (!merchant || readings === undefined || !(decodedMatches || rawMatches)) {
-    annotate(c, {
-      reason: !merchant
-        ? "unknown_merchant"
-        : readings === undefined
-          ? "api_key_missing"
-          : "api_key_mismatch",
-    });
+    const reason = !merchant ? "unknown_merchant" : readings ? "api_key_mismatch" : "api_key_missing";
+    annotate(c, { reason });
     return fail({ code: "unauthenticated" });
   }
   annotate(c, { merchantId });
@@ -112,7 +97,7 @@ function customerBody(profile: CustomerProfile, token?: { token: string; expires
   };
 }
 
-/** The customer with a fresh client auth token (`juspay` member); 404 when the customer does not exist. */
+/** The customer with a fresh client auth token in `juspay`; 404 when the customer does not exist. */
 async function customerWithToken(
   c: AppContext,
   reply: (body: CustomerBody) => Response,
@@ -138,11 +123,7 @@ function tokenOption(
   return check(clientTokenOption, value, TOKEN_OPTION);
 }
 
-/**
- * The customer a path id names (docs/upi.md#customer-api): a `cst_…` id is its reference's customer if that
- * is still the customer's id; anything else, or a `cst_…` id that finds no one, is taken as the reference
- * itself (a merchant's reference may look like a `cst_` id).
- */
+/** A `cst_…` id, else (or when it finds no one) the reference itself (docs/upi.md#customer-api). */
 async function findCustomer(
   c: AppContext,
   { merchantId, incarnation }: MerchantRecord,
@@ -156,9 +137,42 @@ async function findCustomer(
   return isValidId(id) ? await customerObject(c.env, merchantId, incarnation, id).profile() : undefined;
 }
 
+const isObject = (value: unknown): value is object =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A form or JSON body's fields, nested JSON dotted as in a form (`options.get_client_auth_token`). */
 async function readBodyFields(c: AppContext): Promise<Result<Map<string, unknown>, CustomerApiReason>> {
-  const fields = await readFields(c.req.raw);
-  return fields.ok ? fields : fail({ code: "invalid_input", field: "body", message: "not valid JSON" });
+  const body = await readBody(c.req.raw);
+  if (!body.ok) return fail({ code: "invalid_input", field: "body", message: "not valid JSON" });
+  const fields = new Map<string, unknown>();
+  if (body.value.kind === "form") {
+    for (const [name, value] of body.value.fields) if (!fields.has(name)) fields.set(name, value);
+    return ok(fields);
+  }
+  const json = body.value.kind === "json" ? body.value.value : undefined;
+  for (const [name, value] of isObject(json) ? Object.entries(json) : []) {
+    if (!isObject(value)) fields.set(name, value);
+    else for (const [inner, innerValue] of Object.entries(value)) fields.set(`${name}.${inner}`, innerValue);
+  }
+  return ok(fields);
+}
+
+/** Create's and update's checks, in order: the merchant, the body's fields, the token option. */
+async function readCustomerInput<T>(
+  c: AppContext,
+  loadSchema: SchemaLoader<Schema<T>>,
+): Promise<Result<{ merchant: MerchantRecord; input: T; wantsToken?: boolean }, CustomerApiReason>> {
+  const merchant = await authenticateMerchant(c);
+  if (!merchant.ok) return merchant;
+  const fields = await readBodyFields(c);
+  if (!fields.ok) return fields;
+  const input = await check(loadSchema, Object.fromEntries(fields.value));
+  if (!input.ok) return input;
+  // docs/upi.md#customer-api: the option may come in the query or the body.
+  const wantsToken = await tokenOption(c, fields.value);
+  return wantsToken.ok
+    ? ok({ merchant: merchant.value, input: input.value, wantsToken: wantsToken.value })
+    : wantsToken;
 }
 
 const { app: customersApi, route } = contractRoutes(customersContract, {
@@ -168,22 +182,15 @@ const { app: customersApi, route } = contractRoutes(customersContract, {
 });
 
 route("createUpiCustomer", async (c, reply) => {
-  const merchant = await authenticateMerchant(c);
-  if (!merchant.ok) return customerApiFailure(c, merchant.reason);
-  const fields = await readBodyFields(c);
-  if (!fields.ok) return customerApiFailure(c, fields.reason);
-  const input = await check(createCustomerInput, Object.fromEntries(fields.value));
-  if (!input.ok) return customerApiFailure(c, input.reason);
-  // docs/upi.md#customer-api: the option may come in the query or the body, on creation as on retrieval.
-  const wantsToken = await tokenOption(c, fields.value);
-  if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
+  const read = await readCustomerInput(c, createCustomerInput);
+  if (!read.ok) return customerApiFailure(c, read.reason);
+  const { merchant, input, wantsToken } = read.value;
   const now = juspayTime(Date.now());
-  const { object_reference_id: customerId } = input.value;
-  // docs/storage.md#incarnations: the merchant's object notes the customer before it exists, so that
-  // deleting the merchant purges it; a merchant that no longer exists, or was created again since the copy
-  // that authenticated this caller (a stale copy here, with the old key), creates nothing.
-  const { merchantId } = merchant.value;
-  const incarnation = await registerCustomer(c.env, merchantId, customerId, merchant.value.incarnation);
+  const { object_reference_id: customerId } = input;
+  // docs/storage.md#incarnations: the merchant's object notes the customer first, so deleting the merchant
+  // purges it; a merchant gone, or created again since the (stale) copy that authenticated, creates nothing.
+  const { merchantId } = merchant;
+  const incarnation = await registerCustomer(c.env, merchantId, customerId, merchant.incarnation);
   if (incarnation === undefined) {
     annotate(c, { reason: "merchant_deleted" });
     return customerApiFailure(c, { code: "unauthenticated" });
@@ -191,27 +198,24 @@ route("createUpiCustomer", async (c, reply) => {
   const created = await customerObject(c.env, merchantId, incarnation, customerId).createProfile({
     id: customerIdOf(customerId),
     object_reference_id: customerId,
-    mobile_number: input.value.mobile_number ?? null,
-    mobile_country_code: input.value.mobile_country_code ?? DEFAULT_MOBILE_COUNTRY_CODE,
-    email_address: input.value.email_address ?? null,
-    first_name: input.value.first_name ?? null,
-    last_name: input.value.last_name ?? null,
+    mobile_number: input.mobile_number ?? null,
+    mobile_country_code: input.mobile_country_code ?? DEFAULT_MOBILE_COUNTRY_CODE,
+    email_address: input.email_address ?? null,
+    first_name: input.first_name ?? null,
+    last_name: input.last_name ?? null,
     date_created: now,
     last_updated: now,
   });
   if (!created.ok) return customerApiFailure(c, { code: created.reason });
   annotate(c, { action: "customer_created" });
-  return wantsToken.value
-    ? customerWithToken(c, reply, merchant.value, customerId)
-    : reply(customerBody(created.value));
+  return wantsToken ? customerWithToken(c, reply, merchant, customerId) : reply(customerBody(created.value));
 });
 
 route("getUpiCustomer", async (c, reply) => {
   const merchant = await authenticateMerchant(c);
   if (!merchant.ok) return customerApiFailure(c, merchant.reason);
   const id = c.req.param("customerId")!; // the path declares it
-  // docs/upi.md#customer-api: the option may come in the query
-  // or, as Juspay's clients sometimes send it, in a body.
+  // docs/upi.md#customer-api: the option may come in the query or, from some Juspay clients, in a body.
   const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
   const fields = inQuery === undefined ? await readBodyFields(c) : undefined;
   if (fields && !fields.ok) return customerApiFailure(c, fields.reason);
@@ -231,19 +235,12 @@ route("getUpiCustomer", async (c, reply) => {
 });
 
 route("updateUpiCustomer", async (c, reply) => {
-  const merchant = await authenticateMerchant(c);
-  if (!merchant.ok) return customerApiFailure(c, merchant.reason);
-  const id = c.req.param("customerId")!; // the path declares it
-  const fields = await readBodyFields(c);
-  if (!fields.ok) return customerApiFailure(c, fields.reason);
-  const input = await check(updateCustomerInput, Object.fromEntries(fields.value));
-  if (!input.ok) return customerApiFailure(c, input.reason);
-  const wantsToken = await tokenOption(c, fields.value);
-  if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
-  const { merchantId } = merchant.value;
-  const found = await findCustomer(c, merchant.value, id);
+  const read = await readCustomerInput(c, updateCustomerInput);
+  if (!read.ok) return customerApiFailure(c, read.reason);
+  const { merchant, input, wantsToken } = read.value;
+  const found = await findCustomer(c, merchant, c.req.param("customerId")!); // the path declares it
   if (!found) return customerApiFailure(c, { code: "customer_not_found" });
-  const { object_reference_id: reference, ...changes } = input.value;
+  const { object_reference_id: reference, ...changes } = input;
   if (reference !== undefined && reference !== found.object_reference_id) {
     return customerApiFailure(c, {
       code: "invalid_input",
@@ -251,23 +248,22 @@ route("updateUpiCustomer", async (c, reply) => {
       message: "cannot be changed",
     });
   }
-  // The stored id is re-checked inside the object, so a customer is never updated through an id
-  // that stopped naming it between the read and the write.
+  // Re-checked inside the object: never updated through an id that stopped naming it since the read.
+  const { merchantId, incarnation } = merchant;
   const updated = await customerObject(
     c.env,
     merchantId,
-    merchant.value.incarnation,
+    incarnation,
     found.object_reference_id,
   ).updateProfile(changes, juspayTime(Date.now()), found.id);
   if (!updated.ok) return customerApiFailure(c, { code: updated.reason });
   annotate(c, { action: "customer_updated" });
-  return wantsToken.value
-    ? customerWithToken(c, reply, merchant.value, found.object_reference_id)
+  return wantsToken
+    ? customerWithToken(c, reply, merchant, found.object_reference_id)
     : reply(customerBody(updated.value));
 });
 
-// The routes answer no-store by their declarations; the 404/405 of the family's other paths always have too.
-// Registered after the routes, this runs only where none of them matched.
+// The routes answer no-store by their declarations; registered after them, this covers the family's 404/405.
 customersApi.use("/customers/*", noStore);
 
 export { customersApi };

@@ -2,26 +2,27 @@ import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { configStoreFor } from "../shared/env";
 import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
+import { timedClaims } from "../shared/introspection-claims";
 import { issuerOf } from "../shared/issuers";
-import { clientTokenOwner, looksLikeClientAuthToken } from "./client-auth-token";
+import { clientTokenOwner, looksLikeClientAuthToken, type TokenOwnerRef } from "./client-auth-token";
 import { customerObject } from "./customer";
 import { findMerchant } from "./merchant";
 import { verifySessionToken } from "./session-token";
 
-/**
- * True while the merchant exists in the given incarnation (docs/storage.md#incarnations): a deleted
- * merchant's tokens are dead, and so are its predecessor's under a re-created id. One KV read, served from
- * the isolate cache, before any customer object is touched.
- */
-async function isCurrentMerchant(env: Env, merchantId: string, incarnation: string): Promise<boolean> {
-  if (!isValidId(merchantId)) return false;
-  return (await findMerchant(configStoreFor(env), merchantId))?.incarnation === incarnation;
+/** `found` while its merchant exists in its incarnation (docs/storage.md#incarnations), checked first. */
+async function ofCurrentMerchant<T extends TokenOwnerRef>(
+  env: Env,
+  found: T | undefined,
+): Promise<T | undefined> {
+  if (!found || !isValidId(found.merchantId)) return undefined;
+  const merchant = await findMerchant(configStoreFor(env), found.merchantId);
+  return merchant?.incarnation === found.incarnation ? found : undefined;
 }
 
-/**
- * UPI session JWTs (docs/tokens.md#revocation): signature, expiry,
- * the merchant's incarnation and the customer's revocation epoch.
- */
+const customerOf = (env: Env, { merchantId, incarnation, customerId }: TokenOwnerRef) =>
+  customerObject(env, merchantId, incarnation, customerId);
+
+/** UPI session JWTs (docs/tokens.md#revocation): signature, expiry, incarnation and revocation epoch. */
 export const upiSessionTokens: TokenFamily = {
   recognises(token) {
     try {
@@ -32,79 +33,49 @@ export const upiSessionTokens: TokenFamily = {
   },
 
   async introspect(env, token, now): Promise<LiveToken | undefined> {
-    const session = await verifySessionToken(env, token, now);
-    if (!session || !(await isCurrentMerchant(env, session.merchantId, session.incarnation)))
+    const session = await ofCurrentMerchant(env, await verifySessionToken(env, token, now));
+    if (!session || !(await customerOf(env, session).sessionLive(session.epoch, session.sessionId))) {
       return undefined;
-    const customer = customerObject(env, session.merchantId, session.incarnation, session.customerId);
-    if (!(await customer.sessionLive(session.epoch, session.sessionId))) return undefined;
+    }
     const { exp, iat, sub, iss, aud } = session.payload;
+    const { merchantId, customerId } = session;
     return {
-      owner: { kind: "merchant", merchantId: session.merchantId },
-      claims: {
-        token_type: "Bearer",
-        exp,
-        iat,
-        sub,
-        iss,
-        aud,
-        merchantId: session.merchantId,
-        customerId: session.customerId,
-      },
+      owner: { kind: "merchant", merchantId },
+      claims: { token_type: "Bearer", exp, iat, sub, iss, aud, merchantId, customerId },
     };
   },
 
+  // An expired or forged token is already not live: nothing to revoke (RFC 7009 §2.2 answers 200 anyway).
+  // docs/upi.md#session-revocation: this session only.
   async revoke(env, token, now) {
-    const session = await verifySessionToken(env, token, now);
-    // An expired or forged token is already not live: nothing to revoke (RFC 7009 §2.2 answers 200 anyway).
-    if (!session || !(await isCurrentMerchant(env, session.merchantId, session.incarnation))) return;
-    // docs/upi.md#session-revocation: this session only; the customer's other sessions stay live.
-    await customerObject(env, session.merchantId, session.incarnation, session.customerId).revokeSession(
-      session.sessionId,
-      session.expiresAt,
-      now,
-    );
+    const session = await ofCurrentMerchant(env, await verifySessionToken(env, token, now));
+    if (session) await customerOf(env, session).revokeSession(session.sessionId, session.expiresAt, now);
   },
 };
 
-/**
- * Client auth tokens (docs/tokens.md#introspection): live while their merchant exists in the incarnation that
- * issued them, unexpired and not used up; introspection does not use one.
- */
+/** Client auth tokens (docs/tokens.md#introspection): introspection does not use one. */
 export const upiClientAuthTokens: TokenFamily = {
   recognises: looksLikeClientAuthToken,
 
   async introspect(env, token, now): Promise<LiveToken | undefined> {
-    const owner = await clientTokenOwner(env, token);
-    if (!owner || !(await isCurrentMerchant(env, owner.merchantId, owner.incarnation))) return undefined;
-    const status = await customerObject(
-      env,
-      owner.merchantId,
-      owner.incarnation,
-      owner.customerId,
-    ).clientTokenStatus(owner.tokenHash, now);
-    if (!status) return undefined;
+    const owner = await ofCurrentMerchant(env, await clientTokenOwner(env, token));
+    const status = owner && (await customerOf(env, owner).clientTokenStatus(owner.tokenHash, now));
+    if (!owner || !status) return undefined;
+    const { merchantId, customerId } = owner;
     return {
-      owner: { kind: "merchant", merchantId: owner.merchantId },
+      owner: { kind: "merchant", merchantId },
+      // docs/tokens.md#metadata: the UPI issuer, like the family's session tokens.
       claims: {
-        token_type: "client_auth_token",
-        exp: Math.floor(status.expiresAt / 1000),
-        iat: Math.floor(status.issuedAt / 1000),
-        sub: owner.customerId,
-        // docs/tokens.md#metadata: the UPI issuer, like the family's
-        // session tokens (its metadata lists this endpoint).
-        iss: issuerOf(env, "upi"),
-        aud: owner.merchantId,
-        merchantId: owner.merchantId,
-        customerId: owner.customerId,
+        ...timedClaims("client_auth_token", status, customerId, issuerOf(env, "upi")),
+        aud: merchantId,
+        merchantId,
+        customerId,
       },
     };
   },
 
   async revoke(env, token) {
-    const owner = await clientTokenOwner(env, token);
-    if (!owner || !(await isCurrentMerchant(env, owner.merchantId, owner.incarnation))) return;
-    await customerObject(env, owner.merchantId, owner.incarnation, owner.customerId).revokeClientToken(
-      owner.tokenHash,
-    );
+    const owner = await ofCurrentMerchant(env, await clientTokenOwner(env, token));
+    if (owner) await customerOf(env, owner).revokeClientToken(owner.tokenHash);
   },
 };

@@ -3,17 +3,12 @@ import { MERCHANTS, type MerchantRecord } from "../shared/config-records";
 import type { ConfigStore } from "../shared/config-store";
 import { allowlistOf, isAllowed } from "../shared/ip-allowlist";
 
-/**
- * A merchant, read through the isolate cache (docs/architecture.md#performance); `undefined` when unknown.
- */
+/** Read through the isolate cache (docs/architecture.md#performance). */
 export function findMerchant(config: ConfigStore, merchantId: string): Promise<MerchantRecord | undefined> {
   return config.get(MERCHANTS, merchantId);
 }
 
-/**
- * docs/upi.md#uniform-failures BAD_ORIGIN: a merchant without an
- * allowlist admits everyone; with one, only the addresses in it.
- */
+/** BAD_ORIGIN (docs/upi.md#uniform-failures): without an allowlist, everyone. */
 export function merchantAdmits(merchant: MerchantRecord, headers: Headers): boolean {
   return (
     merchant.ipAllowlist === undefined || isAllowed(allowlistOf(merchant.ipAllowlist), clientIp(headers))

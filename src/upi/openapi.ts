@@ -22,10 +22,8 @@ import {
 } from "./errors";
 import * as schemas from "./schema";
 
-/**
- * The UPI family in the OpenAPI document (seed 000, docs/upi.md#customer-api): the routes of src/upi/contract.ts,
- * with their prose and examples keyed by operationId, and each envelope's error examples rendered by errors.ts.
- */
+// The UPI family in the OpenAPI document (seed 000, docs/upi.md#customer-api): contract.ts's routes, their
+// prose and examples by operationId, and each envelope's error examples rendered by errors.ts.
 
 // Seed 000's shapes with the demo tenant `npm run dev` seeds (scripts/seed/upi.mjs), so "Try it out"
 // works with the printed credentials; requestId is a real UUID (the seed's is not).
@@ -41,46 +39,36 @@ const signedPayload = JSON.stringify({
   customer_mobile_number: "919876543210",
 });
 
+const processBody = <Payload>(payload: Payload) => ({ requestId: REQUEST_ID, service: SERVICE, payload });
+
 const PROCESS_EXAMPLES = {
   signature: {
     summary: "Signature mode (seed 000, signature support)",
-    value: {
-      requestId: REQUEST_ID,
-      service: SERVICE,
-      payload: {
-        action: "upiGetSessionToken",
-        merchantKeyId: "demo-key-1",
-        signaturePayload: signedPayload,
-        signature: "<base64 RSA-SHA256 signature of signaturePayload, made with the demo key>",
-      },
-    },
+    value: processBody({
+      action: "upiGetSessionToken",
+      merchantKeyId: "demo-key-1",
+      signaturePayload: signedPayload,
+      signature: "<base64 RSA-SHA256 signature of signaturePayload, made with the demo key>",
+    }),
   },
   clientAuthToken: {
     summary: "Client-auth-token mode (seed 000, ClientAuthToken support)",
-    value: {
-      requestId: REQUEST_ID,
-      service: SERVICE,
-      payload: {
-        action: "upiGetSessionToken",
-        merchantId: MERCHANT_ID,
-        customerId: CUSTOMER_ID,
-        clientAuthToken: CLIENT_AUTH_TOKEN,
-        authExpiry: "2021-07-19T07:20:53.318Z",
-      },
-    },
+    value: processBody({
+      action: "upiGetSessionToken",
+      merchantId: MERCHANT_ID,
+      customerId: CUSTOMER_ID,
+      clientAuthToken: CLIENT_AUTH_TOKEN,
+      authExpiry: "2021-07-19T07:20:53.318Z",
+    }),
   },
   updateAuth: {
     summary: "Renew a session",
-    value: {
-      requestId: REQUEST_ID,
-      service: SERVICE,
-      payload: {
-        action: "updateAuth",
-        merchantId: MERCHANT_ID,
-        customerId: CUSTOMER_ID,
-        clientAuthToken: CLIENT_AUTH_TOKEN,
-      },
-    },
+    value: processBody({
+      action: "updateAuth",
+      merchantId: MERCHANT_ID,
+      customerId: CUSTOMER_ID,
+      clientAuthToken: CLIENT_AUTH_TOKEN,
+    }),
   },
 };
 
@@ -112,6 +100,9 @@ const PROCESS_REASONS = {
   duplicate_request: { code: "duplicate_request" },
   ip_not_allowed: { code: "ip_not_allowed" },
 } as const satisfies ExampleOfEach<ProcessReason, "code">;
+
+const processErrorExample = (reason: ProcessReason) =>
+  processError(reason, { requestId: REQUEST_ID, action: "upiGetSessionToken" });
 
 // The seed's envelope of the process answers, with `error: true` and a payload of the status alone.
 const processFailureSchema = z
@@ -147,9 +138,7 @@ export const VPA_ACCOUNTS = [
 ];
 
 const LINKED_ANSWER = {
-  requestId: REQUEST_ID,
-  service: SERVICE,
-  payload: {
+  ...processBody({
     action: "upiGetSessionToken",
     status: "LINKED",
     isDeviceBound: "true",
@@ -160,7 +149,7 @@ const LINKED_ANSWER = {
     deviceFingerPrint: "fp-1",
     sessionToken: "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhYmNkZTEyMzQ1In0.c2lnbmF0dXJl",
     sessionTokenExpiry: "2024-06-28T12:22:31Z",
-  },
+  }),
   error: false,
   errorMessage: "",
   errorCode: "",
@@ -200,15 +189,13 @@ const CUSTOMER_WITH_TOKEN = {
 };
 
 const TOKEN_OPTION = "options.get_client_auth_token";
-const invalidField = (field: keyof typeof schemas.createCustomerSchema.shape, value: unknown) =>
-  firstIssue(schemas.createCustomerSchema.shape[field], value).message;
 
 const CUSTOMER_API_REASONS = {
   missing_parameter: { code: "missing_parameter", field: "object_reference_id" },
   invalid_input: {
     code: "invalid_input",
     field: "mobile_number",
-    message: invalidField("mobile_number", "98-76"),
+    message: firstIssue(schemas.createCustomerSchema.shape.mobile_number, "98-76").message,
   },
   unauthenticated: { code: "unauthenticated" },
   ip_not_allowed: { code: "ip_not_allowed" },
@@ -287,12 +274,7 @@ export const upiApi: OperationGroup = {
         tag: "UPI session token",
         envelope: processFailureSchema,
         errorWires: (route) => ({
-          ...reasonWires(
-            (reason: ProcessReason) =>
-              processError(reason, { requestId: REQUEST_ID, action: "upiGetSessionToken" }),
-            PROCESS_REASONS,
-            route.errors,
-          ),
+          ...reasonWires(processErrorExample, PROCESS_REASONS, route.errors),
           ...faultWires(renderUpiFault, route.faults),
         }),
       },

@@ -1,7 +1,6 @@
 import { MERCHANT_KEYS, merchantKeyRecordId } from "../shared/config-records";
 import { sha256Hex } from "../shared/crypto";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import { readBody } from "../shared/request-body";
 import { fail, type Result } from "../shared/result";
 import { contractRoutes } from "../shared/route";
@@ -24,13 +23,10 @@ import {
 type Outcome = Result<SessionAnswer, ProcessReason>;
 
 /**
- * Signature mode (docs/upi.md#signature-mode), cheap checks first: the signed JSON, the signature's encoding,
- * the timestamp window and the key; only then RSA, then the merchant's IP allowlist, and then one call to
- * the customer's object that checks the replay and reads the state together. Until the signature has
- * verified, an unknown merchant reads exactly like a merchant with the default settings and no keys,
- * and an address outside the allowlist is not told apart (docs/upi.md#uniform-failures uniform failures). No
- * budget is charged before the verification (docs/operations.md#rate-limits): one RSA verification (at most
- * 8192 bits, its length checked first) costs less than a counter round trip (docs/operations.md#rate-limits).
+ * Signature mode (docs/upi.md#signature-mode), cheap checks first, then RSA, the IP allowlist and one call
+ * to the customer's object (replay check and state together). Until the signature verified, an unknown
+ * merchant reads like one with defaults and no keys (docs/upi.md#uniform-failures). No budget is charged:
+ * one RSA verification costs less than a counter round trip (docs/operations.md#rate-limits).
  */
 async function sessionBySignature(
   c: AppContext,
@@ -53,8 +49,7 @@ async function sessionBySignature(
   const window = checkTimestamp(timestamp, now, maxAgeSeconds);
   if (window !== "in_window") return fail({ code: window });
   if (!merchant) return fail({ code: "unknown_merchant" });
-  // A key left by an earlier merchant under this id
-  // (docs/storage.md#incarnations) is as unknown as any other.
+  // A key left by an earlier merchant under this id is as unknown as any other (docs/storage.md#incarnations).
   if (!key || key.incarnation !== merchant.incarnation) return fail({ code: "unknown_key" });
   if (key.status !== "active") return fail({ code: "retired_key" });
   if (!(await verifyMerchantSignature(key.publicKeyPem, key.modulusBits, signature, auth.signaturePayload))) {
@@ -72,19 +67,13 @@ async function sessionBySignature(
   return session.ok ? session : fail({ code: session.reason });
 }
 
-/**
- * Client-auth-token mode (docs/upi.md#client-auth-tokens): the token must be this customer's, live and not
- * used up. The customer's object checks the token first and the merchant's IP allowlist only then, so
- * BAD_ORIGIN is answered only to a caller holding a valid token (and a refused origin uses nothing up).
- */
+/** Client-auth-token mode: the token is checked before the IP allowlist (docs/upi.md#uniform-failures). */
 async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: number): Promise<Outcome> {
   const { merchantId, customerId, clientAuthToken } = auth;
   annotate(c, { merchantId });
   const merchant = await findMerchant(c.get("config"), merchantId);
   if (!merchant || !looksLikeClientAuthToken(clientAuthToken)) return fail({ code: "client_token_unknown" });
-  // The object of the merchant's current incarnation: a token of a deleted merchant that was created
-  // again is unknown there, so it is UNAUTHORIZED like any foreign token (docs/upi.md#client-auth-tokens,
-  // docs/storage.md#tenant-objects).
+  // The current incarnation's object: a re-created merchant's old token is unknown there (docs/upi.md#lifecycle).
   const { incarnation } = merchant;
   const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForClientToken(
     await hashClientAuthToken(clientAuthToken),

@@ -6,13 +6,24 @@ import { PROCESS_ACTIONS, type ProcessAction, SERVICE } from "./envelope";
 import type { ProcessReason } from "./errors";
 
 const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
-/**
- * docs/admin.md#ids: an id a URL path cannot carry back; the customer could never be read or changed again.
- */
+// docs/admin.md#ids: an id a URL path cannot carry back; the customer could never be read or changed again.
 const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
 
 const idField = (field: string) =>
   z.string({ error: `${field} must be a string` }).check(z.regex(ID_PATTERN, `${field} ${ID_MESSAGE}`));
+const nonEmptyText = (
+  field: string,
+  max: number,
+  description: string,
+  typeError = `${field} must be a string`,
+) =>
+  z
+    .string({ error: typeError })
+    .check(
+      z.minLength(1, `${field} must not be empty`),
+      z.maxLength(max, `${field} is too long`),
+      z.describe(description),
+    );
 
 // Seed 000: "Unique uuid-v4 string". Any 8-4-4-4-12 hex form is taken, as SDK-generated ids vary in version.
 export const envelopeSchema = z.object({
@@ -24,9 +35,7 @@ export const envelopeSchema = z.object({
   ),
   payload: z.looseObject(
     { action: z.string({ error: "payload.action must be a string" }) },
-    {
-      error: "payload must be a JSON object",
-    },
+    { error: "payload must be a JSON object" },
   ),
 });
 
@@ -39,24 +48,14 @@ export const signatureGroupSchema = z.object({
   merchantKeyId: idField("payload.merchantKeyId").check(
     z.describe("Key registered for merchant_id through the admin API."),
   ),
-  signature: z
-    .string({ error: "payload.signature must be a string" })
-    .check(
-      z.minLength(1, "payload.signature must not be empty"),
-      z.maxLength(4096, "payload.signature is too long"),
-      z.describe("Base64 (standard or URL-safe) RSA-SHA256 PKCS#1 v1.5."),
-    ),
-  signaturePayload: z
-    .string({ error: "payload.signaturePayload must be a string holding a JSON object" })
-    .check(
-      z.minLength(1, "payload.signaturePayload must not be empty"),
-      z.maxLength(8192, "payload.signaturePayload is too long"),
-      z.describe(
-        "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
-      ),
-    ),
-  // docs/upi.md#signature-mode: the unsigned copy is accepted for
-  // compatibility and never used; only the signed number counts.
+  signature: nonEmptyText("payload.signature", 4096, "Base64 (standard or URL-safe) RSA-SHA256 PKCS#1 v1.5."),
+  signaturePayload: nonEmptyText(
+    "payload.signaturePayload",
+    8192,
+    "JSON text with merchant_id, customer_id, timestamp (ms) and optional customer_mobile_number; signed byte for byte.",
+    "payload.signaturePayload must be a string holding a JSON object",
+  ),
+  // docs/upi.md#signature-mode: the unsigned copy is accepted for compatibility, never used.
   customerMobileNumber: z
     .optional(z.string({ error: "payload.customerMobileNumber must be a string" }).check(z.maxLength(32)))
     .check(z.describe("Accepted and ignored: only the signed number counts.")),
@@ -66,13 +65,11 @@ export const signatureGroupSchema = z.object({
 export const clientTokenGroupSchema = z.object({
   merchantId: idField("payload.merchantId"),
   customerId: idField("payload.customerId"),
-  clientAuthToken: z
-    .string({ error: "payload.clientAuthToken must be a string" })
-    .check(
-      z.minLength(1, "payload.clientAuthToken must not be empty"),
-      z.maxLength(256, "payload.clientAuthToken is too long"),
-      z.describe("From the Customer API; 15 minutes, limited uses."),
-    ),
+  clientAuthToken: nonEmptyText(
+    "payload.clientAuthToken",
+    256,
+    "From the Customer API; 15 minutes, limited uses.",
+  ),
   // Seed 000: informational (the token's own server-side expiry decides); must be a date when sent.
   authExpiry: z
     .optional(
@@ -121,9 +118,8 @@ function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, prefix = ""): Re
 }
 
 /**
- * Validates a process request in the order of docs/upi.md#envelope: the envelope (requestId, service,
- * payload), the action, then one authentication group (signature fields or client auth token, never both).
- * `body` is `undefined` when the request carried no JSON, which reads as "requestId is required".
+ * In the order of docs/upi.md#envelope: envelope, action, then one authentication group. `body` is
+ * `undefined` when the request carried no JSON, which reads as "requestId is required".
  */
 export function parseProcessRequest(body: unknown): Result<ProcessRequest, ProcessReason> {
   if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
@@ -146,28 +142,21 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
   if (!signed && !tokened) {
     return fail({ code: "missing_parameter", field: "payload.signaturePayload or payload.clientAuthToken" });
   }
-  if (signed) {
-    const auth = parseWith(signatureGroupSchema, payload, "payload");
-    if (!auth.ok) return auth;
-    return ok({ requestId, action, otherInfo: auth.value.otherInfo, mode: "signature", auth: auth.value });
-  }
-  const auth = parseWith(clientTokenGroupSchema, payload, "payload");
+  const mode = signed ? "signature" : "client_auth_token";
+  const auth = parseWith<SignatureAuth | ClientTokenAuth>(
+    signed ? signatureGroupSchema : clientTokenGroupSchema,
+    payload,
+    "payload",
+  );
   if (!auth.ok) return auth;
-  return ok({
-    requestId,
-    action,
-    otherInfo: auth.value.otherInfo,
-    mode: "client_auth_token",
-    auth: auth.value,
-  });
+  return ok({ requestId, action, otherInfo: auth.value.otherInfo, mode, auth: auth.value } as ProcessRequest);
 }
 
 const actionSchema = z.enum(PROCESS_ACTIONS);
 
 /**
- * The process body as the document shows it (the route reads it itself, with `parseProcessRequest`): the
- * envelope, with the authentication groups as the alternatives of `payload`. Its refinement is the route's
- * own parser, so the document's examples are checked against the real thing, group choice included.
+ * The process body as the document shows it; its refinement is the route's own parser, so the document's
+ * examples are checked against the real thing.
  */
 export const processRequestSchema = z
   .object({
@@ -189,20 +178,19 @@ export const processRequestSchema = z
   );
 
 /** One linked bank account, with the seed's field names; every value is a string on the wire (seed 000). */
-const booleanText = z.union([
-  z.enum(["true", "false"]),
-  z.pipe(
-    z.boolean(),
-    z.transform((flag) => String(flag)),
-  ),
-]);
-const digitsText = z.union([
+const asText = (text: z.ZodMiniType<string>, value: z.ZodMiniType<boolean | number>) =>
+  z.union([
+    text,
+    z.pipe(
+      value,
+      z.transform((input) => String(input)),
+    ),
+  ]);
+const booleanText = asText(z.enum(["true", "false"]), z.boolean());
+const digitsText = asText(
   z.string().check(z.regex(/^[0-9]{1,2}$/, "must be 1-2 digits")),
-  z.pipe(
-    z.number().check(z.int(), z.gte(0), z.lte(99)),
-    z.transform((value) => String(value)),
-  ),
-]);
+  z.number().check(z.int(), z.gte(0), z.lte(99)),
+);
 const text = z.string().check(z.maxLength(256));
 
 export const bankAccountSchema = z.strictObject({
@@ -220,15 +208,7 @@ export const bankAccountSchema = z.strictObject({
   ifsc: text,
   isPrimary: booleanText,
   name: text,
-  isInitialTopUpDone: z.optional(
-    z.union([
-      z.enum(["true", "topup_txn_pending"]),
-      z.pipe(
-        z.literal(true),
-        z.transform(() => "true" as const),
-      ),
-    ]),
-  ),
+  isInitialTopUpDone: z.optional(asText(z.enum(["true", "topup_txn_pending"]), z.literal(true))),
 });
 
 export const vpaAccountsSchema = z
@@ -259,7 +239,7 @@ const personName = z
   .string({ error: "must be a string" })
   .check(z.minLength(1, "must not be empty"), z.maxLength(256, "must be at most 256 characters"));
 
-/** Juspay's "Create Customer" fields (form-encoded or JSON; `options.*` flattened). Unknown fields are ignored. */
+/** Juspay's "Create Customer" fields (form or JSON, `options.*` flattened); unknown fields are ignored. */
 export const createCustomerSchema = z.object({
   object_reference_id: z
     .string({ error: "must be a string" })
@@ -274,8 +254,7 @@ export const createCustomerSchema = z.object({
   ),
   first_name: z.optional(personName),
   last_name: z.optional(personName),
-  // docs/upi.md#customer-api: stored and returned; "91" when
-  // never given. A leading `+` is accepted and not kept.
+  // docs/upi.md#customer-api: "91" when never given; a leading `+` is accepted and not kept.
   mobile_country_code: z.optional(
     z.pipe(
       z.string({ error: "must be a string" }).check(z.regex(/^\+?[0-9]{1,4}$/, "must be 1-4 digits")),
@@ -284,16 +263,10 @@ export const createCustomerSchema = z.object({
   ),
 });
 
-/**
- * Juspay's "Update Customer" fields: those of creation, each optional. `object_reference_id` may be
- * repeated but not changed (checked by the route against the stored customer).
- */
+/** Juspay's "Update Customer" fields; the route refuses a changed `object_reference_id`. */
 export const updateCustomerSchema = z.partial(createCustomerSchema);
 
-/**
- * `options.get_client_auth_token` as Juspay's SDKs send it (docs/upi.md#customer-api): JSON booleans,
- * `1`/`0`, or text `true`/`True`/`1` (and the false forms), in any case.
- */
+/** `options.get_client_auth_token` in each form Juspay's SDKs send (docs/upi.md#customer-api). */
 export const clientTokenOptionSchema = z.optional(
   z.pipe(
     z.union(
@@ -303,9 +276,7 @@ export const clientTokenOptionSchema = z.optional(
         z.literal(0),
         z.string().check(z.regex(/^(?:true|false|1|0)$/i, "must be true or false")),
       ],
-      {
-        error: "must be true or false",
-      },
+      { error: "must be true or false" },
     ),
     z.transform(
       (flag) => flag === true || flag === 1 || (typeof flag === "string" && /^(?:true|1)$/i.test(flag)),
@@ -313,24 +284,16 @@ export const clientTokenOptionSchema = z.optional(
   ),
 );
 
-/** The Customer API's form fields: creation's, with the token option dotted as Juspay's SDKs send it. */
-export const createCustomerFormSchema = z.object({
-  ...createCustomerSchema.shape,
-  "options.get_client_auth_token": clientTokenOptionSchema,
-});
+/** The Customer API's form fields, with the token option dotted as Juspay's SDKs send it. */
+const formOf = <Shape extends z.core.$ZodShape>(shape: Shape) =>
+  z.object({ ...shape, "options.get_client_auth_token": clientTokenOptionSchema });
 /** The same as JSON, the option nested (docs/upi.md#customer-api). */
-export const createCustomerJsonSchema = z.object({
-  ...createCustomerSchema.shape,
-  options: z.optional(z.object({ get_client_auth_token: clientTokenOptionSchema })),
-});
-export const updateCustomerFormSchema = z.object({
-  ...updateCustomerSchema.shape,
-  "options.get_client_auth_token": clientTokenOptionSchema,
-});
-export const updateCustomerJsonSchema = z.object({
-  ...updateCustomerSchema.shape,
-  options: z.optional(z.object({ get_client_auth_token: clientTokenOptionSchema })),
-});
+const jsonOf = <Shape extends z.core.$ZodShape>(shape: Shape) =>
+  z.object({ ...shape, options: z.optional(z.object({ get_client_auth_token: clientTokenOptionSchema })) });
+export const createCustomerFormSchema = formOf(createCustomerSchema.shape);
+export const createCustomerJsonSchema = jsonOf(createCustomerSchema.shape);
+export const updateCustomerFormSchema = formOf(updateCustomerSchema.shape);
+export const updateCustomerJsonSchema = jsonOf(updateCustomerSchema.shape);
 
 /** Juspay's customer object, as every Customer API success answers it (`customerBody`). */
 export const customerSchema = z.object({

@@ -1,4 +1,3 @@
-import type { JWTPayload } from "jose";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issuerOf } from "../shared/issuers";
 import { issueJwt, verifyJwt } from "../shared/jwt";
@@ -9,19 +8,16 @@ export const SESSION_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
 interface SessionSubject {
   readonly merchantId: string;
-  /**
-   * The merchant's incarnation (docs/storage.md#incarnations): the
-   * session is live only while the merchant record carries it.
-   */
+  /** Live only while the merchant record carries it (docs/storage.md#incarnations). */
   readonly incarnation: string;
   readonly customerId: string;
-  /** The bound device the session is for; absent while the customer has no (counting) binding. */
+  /** Absent while the customer has no (counting) binding. */
   readonly deviceFingerPrint?: string;
-  /** The customer's session revocation epoch when issued: revocation moves the epoch on. */
+  /** The customer's session revocation epoch when issued. */
   readonly epoch: number;
 }
 
-/** A UPI session JWT (`typ: upi-session+jwt`, `aud` the merchant, `sub` the customer) and its expiry in ms. */
+/** A UPI session JWT (`aud` the merchant, `sub` the customer) and its expiry in ms. */
 export async function issueSessionToken(
   env: Env,
   subject: SessionSubject,
@@ -45,27 +41,8 @@ export async function issueSessionToken(
   return { sessionToken: jwt, expiresAt: payload.exp! * 1000 };
 }
 
-interface VerifiedSession {
-  readonly merchantId: string;
-  readonly incarnation: string;
-  readonly customerId: string;
-  readonly epoch: number;
-  /** The token's `jti` (128 random bits): one session token is one session, revocable on its own. */
-  readonly sessionId: string;
-  /** `exp` in ms: how long a revocation of this session must be remembered. */
-  readonly expiresAt: number;
-  readonly payload: JWTPayload;
-}
-
-/**
- * Checks signature, `typ`, issuer and expiry; the merchant's incarnation and the revocation epoch are
- * the caller's to compare.
- */
-export async function verifySessionToken(
-  env: Env,
-  token: string,
-  now: number,
-): Promise<VerifiedSession | undefined> {
+/** Checks signature, `typ`, issuer and expiry; incarnation and epoch are the caller's to compare. */
+export async function verifySessionToken(env: Env, token: string, now: number) {
   const verified = await verifyJwt(await signingKeyRing(env), token, {
     typ: "upi-session+jwt",
     issuer: issuerOf(env, "upi"),
@@ -79,6 +56,7 @@ export async function verifySessionToken(
     return undefined;
   if (typeof jti !== "string" || typeof exp !== "number" || typeof inc !== "string") return undefined;
   if (aud !== merchantId || sub !== customerId) return undefined;
+  // One session token is one session, revocable on its own by its `jti`.
   return {
     merchantId,
     incarnation: inc,

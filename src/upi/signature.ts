@@ -12,17 +12,14 @@ import {
 import { fail, ok, type Result } from "../shared/result";
 import type { ProcessReason } from "./errors";
 
-/**
- * Merchant signatures over `signaturePayload` (docs/upi.md#signature-mode): RSASSA-PKCS1-v1_5 with SHA-256
- * over the exact UTF-8 bytes the merchant's server signed, the way Juspay's docs have merchants sign with
- * `openssl dgst -sha256 -sign` or Node's `RSA-SHA256`.
- */
+// Merchant signatures over `signaturePayload` (docs/upi.md#signature-mode): RSASSA-PKCS1-v1_5 with SHA-256
+// over the exact UTF-8 bytes the merchant's server signed.
 
 interface SignedPayload {
   readonly merchantId: string;
   readonly customerId: string;
   readonly timestamp: number;
-  /** Canonical form (docs/cpr.md#unique-id), when the merchant limited the binding to one number. */
+  /** Canonical form (docs/cpr.md#unique-id). */
   readonly customerMobileNumber?: string;
 }
 
@@ -30,9 +27,8 @@ const invalid = (message: string) => fail<ProcessReason>({ code: "invalid_input"
 const missing = (field: string) => fail<ProcessReason>({ code: "missing_parameter", field });
 
 /**
- * The first key that occurs twice in one object of a JSON text, or `undefined`. JSON.parse keeps
- * the last duplicate silently, so `{"customer_id":"a","customer_id":"b"}` would mean different
- * things to the merchant's server and to us. Call it only on text JSON.parse has accepted.
+ * The first key that occurs twice in one object of a JSON text JSON.parse has accepted: it keeps the last
+ * silently, so `{"customer_id":"a","customer_id":"b"}` would mean different things to the merchant and us.
  */
 export function findDuplicateKey(json: string): string | undefined {
   const frames: Array<{ keys: Set<string>; expectingKey: boolean } | null> = [];
@@ -74,7 +70,7 @@ export function parseSignedPayload(text: string): Result<SignedPayload, ProcessR
   try {
     json = JSON.parse(text);
   } catch {
-    return invalid("signaturePayload must be a string holding a JSON object");
+    // Refused below, as is any other non-object.
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return invalid("signaturePayload must be a string holding a JSON object");
@@ -89,8 +85,7 @@ export function parseSignedPayload(text: string): Result<SignedPayload, ProcessR
     if (typeof value !== "string" || !isValidId(value)) {
       return invalid(`signaturePayload.${name} must be 1-128 characters of A-Z a-z 0-9 . _ : @ -`);
     }
-    // docs/admin.md#ids: signature mode creates the customer's
-    // state; `.`/`..` could never be addressed again.
+    // docs/admin.md#ids: signature mode creates the customer's state; `.`/`..` could never be addressed again.
     if (name === "customer_id" && !isPathSegmentSafe(value)) {
       return invalid('signaturePayload.customer_id must not be "." or ".."');
     }
@@ -100,51 +95,34 @@ export function parseSignedPayload(text: string): Result<SignedPayload, ProcessR
   if (timestamp === undefined) {
     return invalid("signaturePayload.timestamp must be the time in milliseconds, as a string of digits");
   }
-  let customerMobileNumber: string | undefined;
-  if (fields.customer_mobile_number !== undefined) {
-    const raw = fields.customer_mobile_number;
-    customerMobileNumber = typeof raw === "string" ? canonicalMobile(raw) : undefined;
-    if (customerMobileNumber === undefined) {
-      return invalid("signaturePayload.customer_mobile_number must be a mobile number");
-    }
+  const mobile = fields.customer_mobile_number;
+  const customerMobileNumber = typeof mobile === "string" ? canonicalMobile(mobile) : undefined;
+  if (mobile !== undefined && customerMobileNumber === undefined) {
+    return invalid("signaturePayload.customer_mobile_number must be a mobile number");
   }
-  return {
-    ok: true,
-    value: {
-      merchantId: fields.merchant_id as string,
-      customerId: fields.customer_id as string,
-      timestamp,
-      customerMobileNumber,
-    },
-  };
+  return ok({
+    merchantId: fields.merchant_id as string,
+    customerId: fields.customer_id as string,
+    timestamp,
+    customerMobileNumber,
+  });
 }
 
-/**
- * docs/upi.md#signature-mode: a payload may be at most 15 minutes old unless the merchant sets another
- * window; an unknown merchant is checked against this one too, so it reads like a merchant with defaults.
- */
+/** docs/upi.md#signature-mode: also an unknown merchant's window, so it reads like one with defaults. */
 export const DEFAULT_SIGNATURE_MAX_AGE_SECONDS = 15 * 60;
-/**
- * docs/upi.md#signature-mode: a payload may be up to 1
- * minute ahead of our clock (the merchant's clock drifts).
- */
+/** docs/upi.md#signature-mode: a payload may be ahead of our clock (the merchant's clock drifts). */
 export const MAX_FUTURE_SKEW_MS = 60_000;
-/** The widest window a merchant may set (admin API); redemptions are kept for it, see `redemptionKeptUntil`. */
 export const MAX_SIGNATURE_MAX_AGE_SECONDS = 3600;
 
 /**
- * Until when a redeemed payload must be remembered: while any window the merchant may set could still
- * admit it. The merchant's current window is not enough: a later widening (or an isolate still
- * holding the wider setting) would make a swept payload redeemable again.
+ * While any window the merchant may set could admit the payload: with only the current one, a later
+ * widening (or an isolate still holding a wider setting) would make a swept payload redeemable again.
  */
 export function redemptionKeptUntil(timestamp: number): number {
   return timestamp + MAX_SIGNATURE_MAX_AGE_SECONDS * 1000 + MAX_FUTURE_SKEW_MS;
 }
 
-/**
- * Where a signed timestamp (ms) falls against the merchant's window. A timestamp in seconds is
- * ~55 years old in milliseconds, so it is simply too old.
- */
+/** Where a signed timestamp (ms) falls against the merchant's window; one in seconds is simply too old. */
 export function checkTimestamp(
   timestamp: number,
   now: number,
@@ -158,9 +136,8 @@ export function checkTimestamp(
 const BASE64_BODY = /^[A-Za-z0-9+/]*$/;
 
 /**
- * Decodes a signature given as base64, standard or URL-safe alphabet, padding optional, possibly
- * URL-encoded (`%2B`, `%2F`, `%3D`) by a merchant who built a query string first.
- * `undefined` when the text is not base64 at all.
+ * A base64 signature, standard or URL-safe, padding optional, possibly URL-encoded (`%2B`, `%2F`, `%3D`) by
+ * a merchant who built a query string first; `undefined` when not base64 at all.
  */
 export function decodeSignature(text: string): Uint8Array | undefined {
   let raw = text.trim();
@@ -181,48 +158,33 @@ export function decodeSignature(text: string): Uint8Array | undefined {
 
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
 const encoder = new TextEncoder();
-/** docs/admin.md#input-validation: RSA 2048+ only; 8192 caps the cost of one verification. */
-const MIN_MODULUS_BITS = MIN_RSA_BITS;
-const MAX_MODULUS_BITS = MAX_RSA_BITS;
 
-type PublicKeyRejection =
-  | "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)"
-  | "this is a private key; register the public key only"
-  | "not an RSA public key"
-  | "RSA key is shorter than 2048 bits"
-  | "RSA key is longer than 8192 bits";
-
-function rejectionFor(problem: PemProblem): PublicKeyRejection {
-  switch (problem) {
-    case "private_key":
-      return "this is a private key; register the public key only";
-    case "wrong_key_type":
-      return "not an RSA public key";
-    case "not_pem":
-    case "too_long":
-    case "wrong_label":
-    case "not_base64":
-      return "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)";
-  }
-}
+const NOT_PEM = "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)";
+const REJECTIONS: Record<PemProblem, string> = {
+  private_key: "this is a private key; register the public key only",
+  wrong_key_type: "not an RSA public key",
+  not_pem: NOT_PEM,
+  too_long: NOT_PEM,
+  wrong_label: NOT_PEM,
+  not_base64: NOT_PEM,
+};
 
 /**
- * Imports an SPKI PEM as an RSA verification key, refusing anything but an RSA 2048-8192 public key,
- * through the service's one PEM parser (shared/public-key).
+ * An SPKI PEM as an RSA verification key, through the service's one PEM parser; RSA 2048+ only, and 8192
+ * caps the cost of one verification (docs/admin.md#input-validation).
  */
 export async function importMerchantPublicKey(
   pem: string,
-): Promise<Result<{ key: CryptoKey; modulusBits: number }, PublicKeyRejection>> {
+): Promise<Result<{ key: CryptoKey; modulusBits: number }, string>> {
   const imported = await importPublicKey(pem, "RS256");
-  if (!imported.ok) return fail(rejectionFor(imported.reason));
+  if (!imported.ok) return fail(REJECTIONS[imported.reason]);
   const modulusBits = rsaModulusBits(imported.value);
-  if (modulusBits < MIN_MODULUS_BITS) return fail("RSA key is shorter than 2048 bits");
-  if (modulusBits > MAX_MODULUS_BITS) return fail("RSA key is longer than 8192 bits");
+  if (modulusBits < MIN_RSA_BITS) return fail("RSA key is shorter than 2048 bits");
+  if (modulusBits > MAX_RSA_BITS) return fail("RSA key is longer than 8192 bits");
   return ok({ key: imported.value, modulusBits });
 }
 
-// docs/architecture.md#performance: imported keys are cached per isolate, keyed by the PEM itself so a
-// replaced key is a new entry.
+// docs/architecture.md#performance: per isolate, keyed by the PEM itself so a replaced key is a new entry.
 const importedKeys = new BoundedCache<Promise<CryptoKey>>(256);
 
 function cachedVerificationKey(pem: string): Promise<CryptoKey> {
