@@ -3,10 +3,7 @@ import { parseIpRange } from "../shared/ip-allowlist";
 import * as z from "../shared/zod";
 import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "./limits";
 
-/**
- * An allowlist: valid, canonical entries without host bits
- * and without duplicates (docs/admin.md#input-validation).
- */
+/** An allowlist: valid, canonical entries without host bits or duplicates (docs/admin.md#input-validation). */
 export const ipAllowlistSchema = z.array(z.string().check(z.maxLength(64))).check(
   z.maxLength(MAX_ALLOWLIST_ENTRIES, `must hold at most ${MAX_ALLOWLIST_ENTRIES} entries`),
   z.superRefine((entries, ctx) => {
@@ -38,9 +35,7 @@ const idListSchema = z.array(idSchema).check(
   }),
 );
 
-/**
- * A caller-supplied secret for migrating an existing tenant (docs/admin.md#secrets: at least 16 characters).
- */
+/** A caller-supplied secret, migrating an existing tenant (docs/admin.md#secrets: 16 characters at least). */
 export const importedSecretSchema = z.string().check(z.minLength(16), z.maxLength(256));
 
 export const createAppSchema = z.strictObject({
@@ -56,10 +51,7 @@ export const updateAppSchema = z.partial(z.omit(createAppSchema, { appId: true, 
 
 export const appIdParamSchema = z.object({ appId: idSchema });
 
-/**
- * docs/admin.md#grace-rotation: how long the previous secret
- * still authenticates after a rotation (up to 7 days).
- */
+/** docs/admin.md#grace-rotation: the previous secret authenticates up to 7 days after a rotation. */
 const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
 export const rotateKeySchema = z.strictObject({

@@ -1,5 +1,4 @@
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import {
   importSigningKey,
   listSigningKeys,
@@ -130,8 +129,7 @@ route("revokeSigningKey", async (c, reply) => {
   return reply({
     revoked,
     state,
-    // docs/operations.md#revoke: revoking the active key
-    // promotes `next` at once, before its publication time.
+    // docs/operations.md#revoke: revoking the active key promotes `next` at once, before its time.
     ...(promoted ? { promoted, forced: true as const } : {}),
     ...(next ? { next } : {}),
     ...keysView(c, keys),

@@ -3,7 +3,6 @@ import type { EventChanges, TenantEventInput, TenantEventType } from "../shared/
 /** One event as the admin API shows it (docs/admin.md#event-log). */
 interface TenantEvent {
   readonly id: string;
-  /** ISO-8601 UTC. */
   readonly at: string;
   readonly type: TenantEventType;
   readonly requestId: string;
@@ -31,10 +30,7 @@ interface Row extends Record<string, SqlStorageValue> {
   changes: string | null;
 }
 
-/**
- * The event log of one tenant id, in its object's SQLite database: it outlives the tenant's
- * incarnations (delete and re-create), newest first by sequence, pruned by the object's alarm.
- */
+/** One tenant id's event log in its object's SQLite: it outlives incarnations; the alarm prunes it. */
 export class TenantEventLog {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(
@@ -71,7 +67,6 @@ export class TenantEventLog {
     return { events, next: rows.length > limit ? events.at(-1)!.id : null };
   }
 
-  /** Drops events older than the retention. */
   prune(now: number): void {
     const cutoff = new Date(now);
     cutoff.setUTCMonth(cutoff.getUTCMonth() - EVENT_RETENTION_MONTHS);
