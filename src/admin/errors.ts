@@ -3,10 +3,8 @@ import { type AppContext, annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
 import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 
-/**
- * The admin API's refusals (docs/admin.md#errors). Messages hold fixed text, ids and masked emails only,
- * never a submitted secret or value: they are logged too. `cause` goes to the log only.
- */
+// The admin API's refusals (docs/admin.md#errors). Messages hold fixed text, ids and masked emails, never a
+// submitted secret or value: they are logged too. `cause` goes to the log only.
 export type AdminReason =
   | { code: "unauthorized"; cause: "admin_token_missing" | "admin_token_mismatch" }
   | { code: "invalid_request"; message: string }

@@ -69,10 +69,8 @@ export const example = (value: unknown): Record<string, Example> => ({
   example: { summary: "Example", value },
 });
 
-/**
- * An admin contract's operations: 401 everywhere, the declared reasons, the faults (only 500 and 503
- * without a JSON body), `ETag` and `If-Match` where marked (docs/admin.md#versions).
- */
+// An admin contract's operations: 401 everywhere, the declared reasons, the faults (only 500 and 503
+// without a JSON body), `ETag` and `If-Match` where marked (docs/admin.md#versions).
 export function documentAdminRoutes<Schemas, Routes extends Contract<Schemas>>(
   routes: Routes,
   schemas: Schemas,
@@ -120,18 +118,15 @@ export function resourceProse<const R extends ResourceProse>(
   resource: R,
 ): Record<ResourceIds<R>, OperationProse> {
   const { name, noun, create, update, remove } = resource;
-  const creation: Record<string, OperationProse> = create
-    ? {
-        [`create${name}`]: {
-          summary: `Create ${noun}`,
-          description: create.description,
-          requestBody: { examples: example(create.example) },
-          success: { description: create.created ?? "Created." },
-        },
-      }
-    : {};
   return {
-    ...creation,
+    ...(create && {
+      [`create${name}`]: {
+        summary: `Create ${noun}`,
+        description: create.description,
+        requestBody: { examples: example(create.example) },
+        success: { description: create.created ?? "Created." },
+      },
+    }),
     [`get${name}`]: { summary: `Read ${noun}`, success: { description: resource.read } },
     [`update${name}`]: {
       summary: update.summary ?? `Update ${noun}`,

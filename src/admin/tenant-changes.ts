@@ -79,9 +79,8 @@ const SECRET_FIELDS: Readonly<Record<string, readonly [string, string, string]>>
   merchant: ["apiKey", "apiKeySha256", "previousApiKeySha256"],
 };
 
-// Keeps a merchant's record bounded however often keys are replaced: retired keys beyond this many
-// are erased, oldest first (a retired key verifies nothing, so forgetting it changes no answer but
-// `retired_key` → `unknown_key`).
+// Bounds a merchant's record however often keys are replaced: older retired keys are erased (a retired key
+// verifies nothing, so forgetting it changes no answer but `retired_key` → `unknown_key`).
 const MAX_RETIRED_MERCHANT_KEYS = 10;
 
 // Longer than any one request: a member younger than this may still be getting its user created.
@@ -95,10 +94,7 @@ const childEvent = (type: TenantEventType, path: string, from: unknown, to: unkn
   changes: { [path]: { from, to } },
 });
 
-/**
- * Applies `change` to the current state. `undefined` means "nothing to do" (an update that changes
- * nothing); a refusal leaves the state as it was.
- */
+/** Applies `change` to the current state: `undefined` when it changes nothing; a refusal changes nothing. */
 export function applyChange(
   kind: TenantKind,
   current: { record: TenantRecord; keys: Record<string, MerchantKeyRecord>; members: Record<string, number> },

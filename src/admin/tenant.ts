@@ -66,11 +66,8 @@ const COPIES: Readonly<Record<TenantKind, RecordKind<unknown>>> = {
 const etagOf = (state: TenantState) => `"${state.incarnation}-${state.version}"`;
 const isPending = (p: Pending) => p.record || p.keys.length > 0 || p.resetCredentialsAt !== undefined;
 
-/**
- * One tenant id (docs/storage.md#tenant-objects): the single writer of its record and children, their KV
- * copies' publisher, the id's event log, the purge of ended incarnations. Check-and-set runs on the
- * synchronous storage API with no await between read and write; publishing follows the commit.
- */
+// One tenant id's single writer, KV publisher, event log and purge (docs/storage.md#tenant-objects):
+// check-and-set on the synchronous storage API, no await between read and write; publishing follows.
 export class Tenant extends DurableObject<Env> {
   #flushing: Promise<void> | undefined;
   readonly #log: TenantEventLog;
@@ -106,9 +103,7 @@ export class Tenant extends DurableObject<Env> {
       pending: { record: true, keys: [] },
     };
     if (kind === "portal-user") state.pending.resetCredentialsAt = state.version;
-    this.#commit(state, { type: "created", requestId }, now);
-    await this.#schedule(now + RETRY_MS);
-    if (!(await this.#publish(now))) return fail("not_published");
+    if (!(await this.#commit(state, { type: "created", requestId }, now))) return fail("not_published");
     return ok(this.#snapshot(this.#state()!)!);
   }
 
@@ -142,10 +137,8 @@ export class Tenant extends DurableObject<Env> {
     );
     if (applied === undefined) return ok({ snapshot: this.#snapshot(state) ?? null, changed: false });
     if ("code" in applied) return fail(applied);
-    this.#commit(this.#next(state, applied), { ...applied.event, requestId }, now);
-    // Before publishing: should the object be evicted mid-publish, its alarm finishes the job.
-    await this.#schedule(now + RETRY_MS);
-    if (!(await this.#publish(now))) return fail({ code: "not_published" });
+    const committed = this.#commit(this.#next(state, applied), { ...applied.event, requestId }, now);
+    if (!(await committed)) return fail({ code: "not_published" });
     if (change.op === "unlock") await portalUserObject(this.env, state.id).unlock();
     const after = this.#state()!;
     return ok({ snapshot: this.#snapshot(after) ?? null, changed: true, replaced: applied.replaced });
@@ -163,10 +156,8 @@ export class Tenant extends DurableObject<Env> {
     return { ...this.#log.page(limit, before), etag: state?.incarnation ? etagOf(state) : null };
   }
 
-  /**
-   * Notes a customer of the live merchant, for deleting the merchant to purge it: its incarnation, or
-   * `not_found` without one or with another than `expected` (a caller authenticated by an ended copy).
-   */
+  // Notes a customer of the live merchant, for its deletion to purge (docs/storage.md#purge); `not_found`
+  // when none is live or it is not `expected` (the caller authenticated by an ended copy).
   registerCustomer(customerId: string, expected?: string): Result<string, "not_found"> {
     const state = this.#state();
     if (!state?.incarnation || state.kind !== "merchant") return fail("not_found");
@@ -179,10 +170,8 @@ export class Tenant extends DurableObject<Env> {
     return ok(state.incarnation);
   }
 
-  /**
-   * Re-hashes a portal user's password that verified under older parameters (docs/portal.md#passwords),
-   * unless the hash changed meanwhile (an admin set a new password: that change wins). Not a new version.
-   */
+  // Re-hashes a password verified under older parameters (docs/portal.md#passwords), unless the hash
+  // changed meanwhile (an admin's new password wins). Not a new version.
   async upgradePasswordHash(from: string, to: string): Promise<void> {
     const state = this.#state();
     if (state?.kind !== "portal-user" || state.record?.passwordHash !== from) return;
@@ -227,10 +216,13 @@ export class Tenant extends DurableObject<Env> {
     };
   }
 
-  /** Writes the new state and its event together (one implicit transaction: no await between). */
-  #commit(state: TenantState, event: TenantEventInput, now: number): void {
+  // Writes the state and its event in one implicit transaction (no await between), then publishes; the
+  // alarm, set first, finishes the job should the object be evicted mid-publish.
+  async #commit(state: TenantState, event: TenantEventInput, now: number): Promise<boolean> {
     this.ctx.storage.kv.put(STATE, state);
     this.#log.append(event, now);
+    await this.#schedule(now + RETRY_MS);
+    return this.#publish(now);
   }
 
   #snapshot(state: TenantState): TenantSnapshot | undefined {
@@ -316,8 +308,7 @@ export class Tenant extends DurableObject<Env> {
       )
       .toArray();
     for (const row of rows.slice(0, PURGE_BATCH)) {
-      // One customer at a time, each row dropped once its object is empty: an interrupted alarm
-      // resumes where it stopped (purge is idempotent).
+      // One at a time, each row dropped once its object is empty: an interrupted alarm resumes (idempotent).
       await customerObject(this.env, state.id, row.incarnation, row.customer_id).purge();
       this.ctx.storage.sql.exec(
         "DELETE FROM customers WHERE incarnation = ? AND customer_id = ?",

@@ -3,7 +3,6 @@ import { TOKEN_HEADER } from "../portal/sessions";
 import { APPS, MERCHANTS } from "../shared/config-records";
 import {
   type BasicCredentials,
-  type BasicReadings,
   basicCredentials,
   bearerToken,
   optimusApiKey,
@@ -47,12 +46,6 @@ async function readingPrincipal(
   return undefined;
 }
 
-/** docs/http.md#credentials: the RFC 6749 §2.3.1 reading first, then the raw one; both always checked. */
-async function basicPrincipal(c: AppContext, readings: BasicReadings): Promise<Principal | undefined> {
-  const [decoded, raw] = await Promise.all(readings.map((reading) => readingPrincipal(c, reading)));
-  return decoded ?? raw;
-}
-
 /**
  * Authenticates the caller: `Bearer <ADMIN_TOKEN>`, HTTP Basic `appId:appKey` or `merchantId:apiKey`,
  * or a live portal token in `X-Optimus-API-Key` (the portal user itself).
@@ -72,7 +65,9 @@ export async function authenticateClient(
   }
   const basic = basicCredentials(authorization);
   if (basic) {
-    const principal = await basicPrincipal(c, basic);
+    // docs/http.md#credentials: the RFC 6749 §2.3.1 reading first, then the raw one; both always checked.
+    const [decoded, raw] = await Promise.all(basic.map((reading) => readingPrincipal(c, reading)));
+    const principal = decoded ?? raw;
     return principal ? ok(principal) : fail("basic_credentials_mismatch");
   }
   // Credentials that were sent but cannot be read are a failed authentication, not an anonymous

@@ -7,14 +7,14 @@ import {
   type OperationGroup,
   type OperationProse,
   type OperationSpec,
+  reasonWires,
 } from "../shared/openapi";
 import { oauthContract, publicDocumentContract } from "./contract";
 import { type OAuthReason, oauthError, renderOAuthFault } from "./errors";
 import { authorizationServerMetadata } from "./metadata";
 import * as schemas from "./schema";
 
-/** JWKS, RFC 8414 metadata, introspection and revocation in the OpenAPI document (docs/tokens.md#jwks). */
-
+// JWKS, RFC 8414 metadata, introspection and revocation in the document (docs/tokens.md#jwks).
 const TAG = "Token verification";
 
 const oauthErrorSchema = z
@@ -26,17 +26,11 @@ const oauthErrorSchema = z
 
 const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Error outside the families." });
 
-// Each reason's example, under the document's name for it (the example's key, and the cause its status's
-// description lists).
-const REASONS: {
-  readonly [Code in OAuthReason["code"]]: readonly [string, Extract<OAuthReason, { code: Code }>];
-} = {
-  client_unauthenticated: [
-    "bad or missing credentials",
-    { code: "client_unauthenticated", cause: "no_credentials" },
-  ],
-  parameter_repeated: ["repeated parameter", { code: "parameter_repeated", name: "token" }],
-  token_parameter_invalid: ["no token parameter", { code: "token_parameter_invalid" }],
+// Each reason's example under the document's name for it (the example's key, the cause its status lists).
+const REASONS: Readonly<Record<string, OAuthReason>> = {
+  "bad or missing credentials": { code: "client_unauthenticated", cause: "no_credentials" },
+  "no token parameter": { code: "token_parameter_invalid" },
+  "repeated parameter": { code: "parameter_repeated", name: "token" },
 };
 
 const CPR_JWT =
@@ -61,10 +55,7 @@ const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
   },
 };
 
-/**
- * How a resource server verifies each kind of token (docs/tokens.md#verifying-a-token): the table the README
- * repeats. One issuer per JWT kind, so issuer + audience alone keep the kinds apart in any JWT library.
- */
+// How a resource server verifies each kind of token (docs/tokens.md#verifying-a-token; the README repeats it).
 const VERIFIER_CONFIGURATION =
   "| kind | `iss` (issuer) | `aud` (audience) | `typ` header | introspection `token_type` |\n" +
   "|---|---|---|---|---|\n" +
@@ -166,15 +157,10 @@ const tokenOperations = documentRoutes(
   {
     tag: TAG,
     envelope: oauthErrorSchema,
-    errorWires: (route) => ({
-      ...Object.fromEntries(
-        (route.errors as readonly OAuthReason["code"][]).map((code) => {
-          const [name, reason] = REASONS[code];
-          return [name, oauthError(reason)];
-        }),
-      ),
-      ...faultWires(renderOAuthFault, route.faults),
-    }),
+    errorWires: (route) => {
+      const names = Object.keys(REASONS).filter((name) => route.errors.includes(REASONS[name]!.code));
+      return { ...reasonWires(oauthError, REASONS, names), ...faultWires(renderOAuthFault, route.faults) };
+    },
   },
   {
     introspectToken: {
