@@ -22,13 +22,7 @@ export const MAX_EVENTS_LIMIT = 100;
 /** docs/admin.md#event-log: events are kept at least 13 months (calendar months, so never a day short). */
 const EVENT_RETENTION_MONTHS = 13;
 
-interface Row extends Record<string, SqlStorageValue> {
-  seq: number;
-  at: number;
-  type: string;
-  request_id: string;
-  changes: string | null;
-}
+type Row = { seq: number; at: number; type: string; request_id: string; changes: string | null };
 
 /** One tenant id's event log in its object's SQLite: it outlives incarnations; the alarm prunes it. */
 export class TenantEventLog {
