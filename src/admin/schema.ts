@@ -23,7 +23,7 @@ const uniqueList = (
     }),
   );
 
-/** An allowlist: valid, canonical entries without host bits or duplicates (docs/admin.md#input-validation). */
+/** An allowlist: valid, canonical entries, no host bits, no duplicates (docs/admin.md#input-validation). */
 export const ipAllowlistSchema = uniqueList(
   z.string().check(z.maxLength(64)),
   MAX_ALLOWLIST_ENTRIES,

@@ -62,10 +62,7 @@ export async function changeTenant(
   return outcome.ok ? outcome : fail(refusal(c, outcome.reason, answers));
 }
 
-/**
- * Rotates the tenant's API secret (docs/admin.md#grace-rotation): a fresh secret, of which only the SHA-256
- * reaches the object; the previous one keeps working for `graceSeconds` (none when not given).
- */
+/** A fresh API secret (docs/admin.md#grace-rotation): only its SHA-256 reaches the object. */
 export async function rotateTenantSecret(
   c: AppContext,
   kind: TenantKind,

@@ -273,14 +273,10 @@ export class Tenant extends DurableObject<Env> {
     const state = this.#state()!;
     const store = new ConfigStore(this.env.CONFIG);
     const writes: Promise<void>[] = [];
-    if (state.pending.record) {
-      const copy = COPIES[state.kind];
-      writes.push(
-        state.incarnation && state.record
-          ? store.put(copy, state.id, state.record)
-          : store.delete(copy, state.id),
-      );
-    }
+    const copy = COPIES[state.kind];
+    const record = state.incarnation ? state.record : null;
+    if (state.pending.record)
+      writes.push(record ? store.put(copy, state.id, record) : store.delete(copy, state.id));
     for (const keyId of state.pending.keys) {
       const key = state.incarnation ? state.keys[keyId] : undefined;
       const id = merchantKeyRecordId(state.id, keyId);
@@ -299,11 +295,10 @@ export class Tenant extends DurableObject<Env> {
   async #purgeStep(): Promise<boolean> {
     const state = this.#state();
     if (state?.kind !== "merchant") return false;
-    const live = state.incarnation ?? "";
     const rows = this.ctx.storage.sql
       .exec<{ incarnation: string; customer_id: string }>(
         "SELECT incarnation, customer_id FROM customers WHERE incarnation != ? LIMIT ?",
-        live,
+        state.incarnation ?? "",
         PURGE_BATCH + 1,
       )
       .toArray();

@@ -46,10 +46,7 @@ async function readingPrincipal(
   return undefined;
 }
 
-/**
- * Authenticates the caller: `Bearer <ADMIN_TOKEN>`, HTTP Basic `appId:appKey` or `merchantId:apiKey`,
- * or a live portal token in `X-Optimus-API-Key` (the portal user itself).
- */
+/** The caller: `Bearer <ADMIN_TOKEN>`, Basic `appId:appKey` or `merchantId:apiKey`, a live portal token. */
 export async function authenticateClient(
   c: AppContext,
   now: number,

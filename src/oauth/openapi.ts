@@ -55,7 +55,7 @@ const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
   },
 };
 
-// How a resource server verifies each kind of token (docs/tokens.md#verifying-a-token; the README repeats it).
+// How a resource server verifies each kind of token (docs/tokens.md#verifying-a-token; README repeats it).
 const VERIFIER_CONFIGURATION =
   "| kind | `iss` (issuer) | `aud` (audience) | `typ` header | introspection `token_type` |\n" +
   "|---|---|---|---|---|\n" +

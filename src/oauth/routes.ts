@@ -30,31 +30,20 @@ const SINGLE_PARAMETERS = ["token", "token_type_hint"] as const;
 /** The request's parameters as a form or a JSON object (`undefined`: neither), refusing repeats. */
 async function readParameters(c: AppContext): Promise<Result<unknown, OAuthReason>> {
   const query = new URL(c.req.url).searchParams;
-  const counts = new Map<string, number>(SINGLE_PARAMETERS.map((name) => [name, query.getAll(name).length]));
-  const body = await readBody(c.req.raw);
+  const read = await readBody(c.req.raw);
   // Malformed JSON carries no parameters: the token parameter is then missing (400).
-  let value: unknown;
-  if (body.ok && body.value.kind === "form") {
-    const { fields } = body.value;
-    for (const name of SINGLE_PARAMETERS) counts.set(name, counts.get(name)! + fields.getAll(name).length);
-    value = Object.fromEntries(fields);
-  } else if (body.ok && body.value.kind === "json") {
-    value = body.value.value;
-    if (typeof value === "object" && value !== null) {
-      const repeated = findDuplicateKey(body.value.text);
-      if (repeated !== undefined) {
-        return fail({
-          code: "parameter_repeated",
-          name: SINGLE_PARAMETERS.find((name) => name === repeated),
-        });
-      }
-      for (const name of SINGLE_PARAMETERS) {
-        if (Object.hasOwn(value, name)) counts.set(name, counts.get(name)! + 1);
-      }
-    }
+  const body = read.ok ? read.value : { kind: "none" as const };
+  const value =
+    body.kind === "form" ? Object.fromEntries(body.fields) : body.kind === "json" ? body.value : undefined;
+  const isObject = typeof value === "object" && value !== null;
+  const repeated = body.kind === "json" && isObject ? findDuplicateKey(body.text) : undefined;
+  if (repeated !== undefined) {
+    return fail({ code: "parameter_repeated", name: SINGLE_PARAMETERS.find((name) => name === repeated) });
   }
-  for (const [name, count] of counts) if (count > 1) return fail({ code: "parameter_repeated", name });
-  return ok(value);
+  const inBody = (name: string) =>
+    body.kind === "form" ? body.fields.getAll(name).length : isObject && Object.hasOwn(value, name) ? 1 : 0;
+  const twice = SINGLE_PARAMETERS.find((name) => query.getAll(name).length + inBody(name) > 1);
+  return twice ? fail({ code: "parameter_repeated", name: twice }) : ok(value);
 }
 
 interface TokenRequest {

@@ -30,10 +30,8 @@ export const DOCS_HTML = `<!doctype html>
 
 let policy: Promise<string> | undefined;
 
-/**
- * The page's CSP: its origin, the inline initialiser by hash, `data:` images (the stylesheet's icons).
- * scripts/assets.mjs refuses to build while assets/_headers says otherwise.
- */
+// The page's CSP: its origin, the inline initialiser by hash, `data:` images (the stylesheet's icons);
+// scripts/assets.mjs refuses to build while assets/_headers says otherwise.
 export function docsContentSecurityPolicy(): Promise<string> {
   policy ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(INITIALISER)).then((digest) => {
     const hash = toBase64(digest);
