@@ -3,6 +3,7 @@ import { TOKEN_HEADER } from "../portal/sessions";
 import { APPS, MERCHANTS } from "../shared/config-records";
 import {
   type BasicCredentials,
+  type BasicReadings,
   basicCredentials,
   bearerToken,
   optimusApiKey,
@@ -46,6 +47,12 @@ async function readingPrincipal(
   return undefined;
 }
 
+/** docs/http.md#credentials: the RFC 6749 §2.3.1 reading first, then the raw one; both always checked. */
+async function basicPrincipal(c: AppContext, readings: BasicReadings): Promise<Principal | undefined> {
+  const [decoded, raw] = await Promise.all(readings.map((reading) => readingPrincipal(c, reading)));
+  return decoded ?? raw;
+}
+
 /** The caller: `Bearer <ADMIN_TOKEN>`, Basic `appId:appKey` or `merchantId:apiKey`, a live portal token. */
 export async function authenticateClient(
   c: AppContext,
@@ -62,9 +69,7 @@ export async function authenticateClient(
   }
   const basic = basicCredentials(authorization);
   if (basic) {
-    // docs/http.md#credentials: the RFC 6749 §2.3.1 reading first, then the raw one; both always checked.
-    const [decoded, raw] = await Promise.all(basic.map((reading) => readingPrincipal(c, reading)));
-    const principal = decoded ?? raw;
+    const principal = await basicPrincipal(c, basic);
     return principal ? ok(principal) : fail("basic_credentials_mismatch");
   }
   // Credentials that were sent but cannot be read are a failed authentication, not an anonymous

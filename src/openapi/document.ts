@@ -65,8 +65,9 @@ const DESCRIPTION = [
 ].join(" ");
 
 type JsonSchema = Record<string, unknown>;
+type IO = "input" | "output";
 
-function jsonSchemaOf(schema: DocumentedSchema, io: "input" | "output"): JsonSchema {
+function jsonSchemaOf(schema: DocumentedSchema, io: IO): JsonSchema {
   // `io: "input"` describes what a client sends (defaults optional, transforms by their input);
   // refinements have no JSON Schema form and are left to the descriptions and the 400 examples.
   const { $schema: _dialect, ...body } = z.toJSONSchema(schema, {
@@ -92,17 +93,13 @@ class SchemaConverter {
     }
   }
 
-  convert(schema: DocumentedSchema, io: "input" | "output"): JsonSchema {
+  convert(schema: DocumentedSchema, io: IO): JsonSchema {
     const name = this.names.get(schema);
     return name ? { $ref: `#/components/schemas/${name}` } : jsonSchemaOf(schema, io);
   }
 }
 
-function media(
-  converter: SchemaConverter,
-  content: Readonly<Record<string, MediaSpec>>,
-  io: "input" | "output",
-) {
+function media(converter: SchemaConverter, content: Readonly<Record<string, MediaSpec>>, io: IO) {
   return Object.fromEntries(
     Object.entries(content).map(([type, { schema, examples }]) => [
       type,
