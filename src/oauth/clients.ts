@@ -43,8 +43,7 @@ async function readingPrincipal(
     matches(merchant?.apiKeySha256, merchant?.previousApiKeySha256, merchant?.previousKeyExpiresAt),
   ]);
   if (appMatches) return { kind: "app", appId: username };
-  if (merchantMatches) return { kind: "merchant", merchantId: username };
-  return undefined;
+  return merchantMatches ? { kind: "merchant", merchantId: username } : undefined;
 }
 
 /** docs/http.md#credentials: the RFC 6749 §2.3.1 reading first, then the raw one; both always checked. */
