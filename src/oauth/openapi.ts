@@ -7,7 +7,6 @@ import {
   type OperationGroup,
   type OperationProse,
   type OperationSpec,
-  reasonWires,
 } from "../shared/openapi";
 import { oauthContract, publicDocumentContract } from "./contract";
 import { type OAuthReason, oauthError, renderOAuthFault } from "./errors";
@@ -27,10 +26,15 @@ const oauthErrorSchema = z
 const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Error outside the families." });
 
 // Each reason's example under the document's name for it (the example's key, the cause its status lists).
-const REASONS: Readonly<Record<string, OAuthReason>> = {
-  "bad or missing credentials": { code: "client_unauthenticated", cause: "no_credentials" },
-  "no token parameter": { code: "token_parameter_invalid" },
-  "repeated parameter": { code: "parameter_repeated", name: "token" },
+const REASONS: {
+  readonly [Code in OAuthReason["code"]]: readonly [string, Extract<OAuthReason, { code: Code }>];
+} = {
+  client_unauthenticated: [
+    "bad or missing credentials",
+    { code: "client_unauthenticated", cause: "no_credentials" },
+  ],
+  parameter_repeated: ["repeated parameter", { code: "parameter_repeated", name: "token" }],
+  token_parameter_invalid: ["no token parameter", { code: "token_parameter_invalid" }],
 };
 
 const CPR_JWT =
@@ -157,10 +161,15 @@ const tokenOperations = documentRoutes(
   {
     tag: TAG,
     envelope: oauthErrorSchema,
-    errorWires: (route) => {
-      const names = Object.keys(REASONS).filter((name) => route.errors.includes(REASONS[name]!.code));
-      return { ...reasonWires(oauthError, REASONS, names), ...faultWires(renderOAuthFault, route.faults) };
-    },
+    errorWires: (route) => ({
+      ...Object.fromEntries(
+        (route.errors as readonly OAuthReason["code"][]).map((code) => {
+          const [name, reason] = REASONS[code];
+          return [name, oauthError(reason)];
+        }),
+      ),
+      ...faultWires(renderOAuthFault, route.faults),
+    }),
   },
   {
     introspectToken: {
