@@ -1,12 +1,9 @@
 import type { EventChanges, TenantEventInput, TenantEventType } from "../shared/tenants";
 
 /** One event as the admin API shows it (docs/admin.md#event-log). */
-interface TenantEvent {
+interface TenantEvent extends TenantEventInput {
   readonly id: string;
   readonly at: string;
-  readonly type: TenantEventType;
-  readonly requestId: string;
-  readonly changes?: EventChanges;
 }
 
 export interface EventPage {
