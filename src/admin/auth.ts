@@ -1,14 +1,10 @@
 import type { MiddlewareHandler } from "hono";
 import { bearerToken } from "../shared/credentials";
 import { secretsEqual } from "../shared/crypto";
-import type { AppEnv } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppEnv, annotate } from "../shared/env";
 import { adminFailure } from "./errors";
 
-/**
- * Requires `Authorization: Bearer <ADMIN_TOKEN>` (any case of `Bearer`,
- * docs/http.md#credentials), compared in constant time (docs/admin.md#authentication).
- */
+/** `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time (docs/admin.md#authentication). */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.env.ADMIN_TOKEN) throw new Error("ADMIN_TOKEN is not set");
   const presented = bearerToken(c.req.header("Authorization")) ?? "";

@@ -1,19 +1,12 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
 import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
 
-/** Why an admin request had no valid bearer token; it goes to the log, never to the client. */
-type AdminAuthDenial = "admin_token_missing" | "admin_token_mismatch";
-
-/**
- * Everything the admin API can answer with besides success (docs/admin.md#errors:
- * `{"error":{"code","message"}}`). Messages are built from fixed text, ids and masked emails only, never a
- * submitted secret or value: they are logged as well as returned.
- */
+// The admin API's refusals (docs/admin.md#errors). Messages hold fixed text, ids and masked emails, never a
+// submitted secret or value: they are logged too. `cause` goes to the log only.
 export type AdminReason =
-  | { code: "unauthorized"; cause: AdminAuthDenial }
+  | { code: "unauthorized"; cause: "admin_token_missing" | "admin_token_mismatch" }
   | { code: "invalid_request"; message: string }
   | { code: "not_found"; message: string }
   | { code: "conflict"; message: string }

@@ -1,10 +1,7 @@
 import * as z from "../shared/zod";
 import { DEFAULT_EVENTS_LIMIT, MAX_EVENTS_LIMIT } from "./tenant-events";
 
-/**
- * The event log routes' schemas (docs/admin.md#event-log), named by `eventsContract` (contract.ts) and loaded
- * on first use: the query, the page, and the address of each kind of tenant.
- */
+// The event log routes' schemas (docs/admin.md#event-log), named by `eventsContract`, loaded on first use.
 
 export { emailParamSchema, orgIdParamSchema } from "../portal/admin-schema";
 export { merchantParamSchema } from "../upi/admin-schema";

@@ -3,14 +3,13 @@ import { type TenantKind, tenantObject } from "../shared/tenants";
 import type * as z from "../shared/zod";
 import { eventsContract } from "./contract";
 import type * as schemas from "./events-schema";
-import { DEFAULT_EVENTS_LIMIT, type EventPage } from "./tenant-events";
+import type { Tenant } from "./tenant";
+import { DEFAULT_EVENTS_LIMIT } from "./tenant-events";
 import { adminContractRoutes } from "./validate";
 import { etagHeader } from "./versions";
 
-/**
- * `GET /admin/v1/{apps|merchants|orgs|users}/{id}/events` (docs/admin.md#event-log): the id's log, newest
- * first. The log belongs to the id, so it answers (possibly empty) whether or not the tenant exists now.
- */
+// `GET /admin/v1/{apps|merchants|orgs|users}/{id}/events` (docs/admin.md#event-log): the id's log answers,
+// possibly empty, whether or not the tenant exists now.
 const { app: eventsAdmin, route } = adminContractRoutes(eventsContract, () => import("./events-schema"));
 
 /** A page of the id's log, and the tenant's `ETag` when it exists. */
@@ -21,9 +20,7 @@ async function eventsOf(
   { limit, before }: z.output<typeof schemas.eventsQuerySchema>,
 ): Promise<[z.output<typeof schemas.eventPageSchema>, Record<string, string>]> {
   const log = tenantObject(c.env, kind, id);
-  const page = (await log.events(limit ?? DEFAULT_EVENTS_LIMIT, before)) as EventPage & {
-    etag: string | null;
-  };
+  const page = (await log.events(limit ?? DEFAULT_EVENTS_LIMIT, before)) as ReturnType<Tenant["events"]>;
   return [{ events: page.events, next: page.next }, page.etag ? etagHeader(page.etag) : {}];
 }
 

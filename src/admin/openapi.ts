@@ -7,13 +7,9 @@ import * as eventSchemas from "./events-schema";
 import { adminErrorSchema, documentAdminRoutes } from "./operation-openapi";
 import { signingKeyOperations } from "./signing-keys-openapi";
 
-/**
- * The admin API in the OpenAPI document (docs/admin.md#authentication), under its own tag and bearer
- * scheme: each family's tenant administration (`src/<family>/admin-openapi.ts`), the signing keys and
- * every tenant's event log, from their contracts with the admin errors, ETag and If-Match.
- */
+// The admin API in the document (docs/admin.md#authentication): each family's `admin-openapi.ts`, the
+// signing keys and the event logs (docs/admin.md#event-log).
 
-/** docs/admin.md#event-log: one event log per tenant id, for each kind of tenant. */
 const eventsProse = (noun: string): OperationProse => ({
   summary: `List the events of ${noun}`,
   description:

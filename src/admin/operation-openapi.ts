@@ -14,15 +14,8 @@ import {
 import { type AdminReason, adminError, renderAdminFault } from "./errors";
 import { createAppSchema } from "./schema";
 
-/**
- * What every admin operation of the OpenAPI document is written with (docs/admin.md): `documentAdminRoutes`
- * turns an admin contract and its prose (keyed by operationId) into operations with the admin errors, ETag
- * and If-Match; `resourceProse` and `rotateKeyProse` write the prose of the routes every tenant kind shares.
- * Each family documents its tenant administration beside itself (`src/<family>/admin-openapi.ts`);
- * src/admin/openapi.ts assembles them.
- */
-
-const TAG = "Admin";
+// What every admin operation of the document is written with (docs/admin.md); each family's
+// `admin-openapi.ts` uses it, src/admin/openapi.ts assembles them.
 
 export const adminErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -76,34 +69,26 @@ export const example = (value: unknown): Record<string, Example> => ({
   example: { summary: "Example", value },
 });
 
-/**
- * The operations of an admin contract: `documentRoutes` with the admin errors (401 for every route, the
- * declared reasons, and the faults: a route without a JSON body meets only 500 and 503), the `ETag` of a
- * route marked `etag` and the `If-Match` header of one marked `ifMatch` (docs/admin.md#versions).
- */
+// An admin contract's operations: 401 everywhere, the declared reasons, the faults (only 500 and 503
+// without a JSON body), `ETag` and `If-Match` where marked (docs/admin.md#versions).
 export function documentAdminRoutes<Schemas, Routes extends Contract<Schemas>>(
   routes: Routes,
   schemas: Schemas,
   prose: { readonly [Id in keyof Routes]: OperationProse },
 ): OperationSpec[] {
   const versioned = Object.fromEntries(
-    Object.entries(routes).map(([operationId, route]) => {
+    Object.entries(routes).map(([operationId, route]): [string, OperationProse] => {
       const text: OperationProse = prose[operationId]!;
-      const withVersions: OperationProse = {
-        ...text,
-        parameters: [...(text.parameters ?? []), ...(route.ifMatch ? [IF_MATCH] : [])],
-        success: route.etag
-          ? { ...text.success, headers: { ...text.success.headers, ...ETAG_HEADER } }
-          : text.success,
-      };
-      return [operationId, withVersions];
+      const parameters = [...(text.parameters ?? []), ...(route.ifMatch ? [IF_MATCH] : [])];
+      const headers = route.etag ? { ...text.success.headers, ...ETAG_HEADER } : text.success.headers;
+      return [operationId, { ...text, parameters, success: { ...text.success, headers } }];
     }),
   ) as { readonly [Id in keyof Routes]: OperationProse };
   return documentRoutes(
     routes,
     schemas,
     {
-      tag: TAG,
+      tag: "Admin",
       envelope: adminErrorSchema,
       errorWires: (route) => ({
         ...reasonWires(adminError, REASONS, ["unauthorized", ...route.errors]),
@@ -114,16 +99,12 @@ export function documentAdminRoutes<Schemas, Routes extends Contract<Schemas>>(
   );
 }
 
-/**
- * The prose of a resource read, updated and deleted at one path, and created by a POST to its parent path
- * (docs/admin.md): operation ids `create<name>`, `get<name>`, `update<name>`, `delete<name>`.
- */
+/** The prose of a resource's `create<name>` (optional), `get<name>`, `update<name>` and `delete<name>`. */
 interface ResourceProse {
   readonly name: string;
   /** Completes the summaries: `Create a CPR app`, `Read a CPR app`, `Update …`, `Delete …`. */
   readonly noun: string;
   readonly create?: { readonly description?: string; readonly example: unknown; readonly created?: string };
-  /** What GET answers with, and PATCH once changed. */
   readonly read: string;
   readonly updated: string;
   readonly update: { readonly summary?: string; readonly description?: string; readonly example: unknown };
@@ -137,18 +118,15 @@ export function resourceProse<const R extends ResourceProse>(
   resource: R,
 ): Record<ResourceIds<R>, OperationProse> {
   const { name, noun, create, update, remove } = resource;
-  const creation: Record<string, OperationProse> = create
-    ? {
-        [`create${name}`]: {
-          summary: `Create ${noun}`,
-          description: create.description,
-          requestBody: { examples: example(create.example) },
-          success: { description: create.created ?? "Created." },
-        },
-      }
-    : {};
   return {
-    ...creation,
+    ...(create && {
+      [`create${name}`]: {
+        summary: `Create ${noun}`,
+        description: create.description,
+        requestBody: { examples: example(create.example) },
+        success: { description: create.created ?? "Created." },
+      },
+    }),
     [`get${name}`]: { summary: `Read ${noun}`, success: { description: resource.read } },
     [`update${name}`]: {
       summary: update.summary ?? `Update ${noun}`,

@@ -11,11 +11,8 @@ import { requireAdmin } from "./auth";
 import { eventsAdmin } from "./events";
 import { signingKeysAdmin } from "./signing-keys";
 
-/**
- * `/admin/v1`: provisioning, behind the admin bearer token (docs/admin.md#authentication), mounted at `/`.
- * `requireAdmin` guards every `/admin/v1/*` path, an unknown one included (401, not 404: routes are not
- * revealed). The routes come from the contracts (`src/<family>/admin-contract.ts`, ./contract.ts), with full paths.
- */
+// `/admin/v1` at `/`: `requireAdmin` guards every `/admin/v1/*` path, unknown ones too (401, not 404: routes
+// are not revealed, docs/admin.md#authentication), then every admin contract's routes.
 export const adminRoutes = new Hono<AppEnv>()
   .use("/admin/v1/*", requireAdmin)
   .route("/", appsAdmin)

@@ -3,44 +3,39 @@ import { parseIpRange } from "../shared/ip-allowlist";
 import * as z from "../shared/zod";
 import { MAX_ALLOWLIST_ENTRIES, MAX_WORKFLOWS } from "./limits";
 
-/**
- * An allowlist: valid, canonical entries without host bits
- * and without duplicates (docs/admin.md#input-validation).
- */
-export const ipAllowlistSchema = z.array(z.string().check(z.maxLength(64))).check(
-  z.maxLength(MAX_ALLOWLIST_ENTRIES, `must hold at most ${MAX_ALLOWLIST_ENTRIES} entries`),
-  z.superRefine((entries, ctx) => {
-    const seen = new Set<string>();
-    entries.forEach((entry, index) => {
-      const range = parseIpRange(entry);
-      if (typeof range === "string") {
-        ctx.addIssue({ code: "custom", path: [index], message: `${range}: ${JSON.stringify(entry)}` });
-        return;
-      }
-      const canonical = `${Array.from(range.network).join(".")}/${range.prefix}`;
-      if (seen.has(canonical))
-        ctx.addIssue({ code: "custom", path: [index], message: `duplicate entry ${JSON.stringify(entry)}` });
-      seen.add(canonical);
-    });
-  }),
+/** At most `max` entries, none repeating under `key` (its canonical form, or why it is invalid). */
+const uniqueList = (
+  entry: z.ZodMiniType<string>,
+  max: number,
+  key: (entry: string) => string | { invalid: string } = (value) => value,
+) =>
+  z.array(entry).check(
+    z.maxLength(max, `must hold at most ${max} entries`),
+    z.superRefine((entries, ctx) => {
+      const seen = new Set<string>();
+      entries.forEach((value, index) => {
+        const form = key(value);
+        const problem = typeof form === "object" ? `${form.invalid}:` : seen.has(form) && "duplicate entry";
+        if (problem)
+          ctx.addIssue({ code: "custom", path: [index], message: `${problem} ${JSON.stringify(value)}` });
+        if (typeof form === "string") seen.add(form);
+      });
+    }),
+  );
+
+/** An allowlist: valid, canonical entries, no host bits, no duplicates (docs/admin.md#input-validation). */
+export const ipAllowlistSchema = uniqueList(
+  z.string().check(z.maxLength(64)),
+  MAX_ALLOWLIST_ENTRIES,
+  (entry) => {
+    const range = parseIpRange(entry);
+    return typeof range === "string"
+      ? { invalid: range }
+      : `${Array.from(range.network).join(".")}/${range.prefix}`;
+  },
 );
 
-/** A list of ids (workflows) without duplicates. */
-const idListSchema = z.array(idSchema).check(
-  z.maxLength(MAX_WORKFLOWS, `must hold at most ${MAX_WORKFLOWS} entries`),
-  z.superRefine((ids, ctx) => {
-    const seen = new Set<string>();
-    ids.forEach((id, index) => {
-      if (seen.has(id))
-        ctx.addIssue({ code: "custom", path: [index], message: `duplicate entry ${JSON.stringify(id)}` });
-      seen.add(id);
-    });
-  }),
-);
-
-/**
- * A caller-supplied secret for migrating an existing tenant (docs/admin.md#secrets: at least 16 characters).
- */
+/** A caller-supplied secret, migrating an existing tenant (docs/admin.md#secrets: 16 characters at least). */
 export const importedSecretSchema = z.string().check(z.minLength(16), z.maxLength(256));
 
 export const createAppSchema = z.strictObject({
@@ -48,7 +43,7 @@ export const createAppSchema = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   appKey: z.optional(importedSecretSchema),
   ipAllowlist: ipAllowlistSchema,
-  workflows: idListSchema,
+  workflows: uniqueList(idSchema, MAX_WORKFLOWS),
   stateTtlSeconds: z.optional(z.number().check(z.int(), z.gte(60), z.lte(365 * 24 * 3600))),
 });
 
@@ -56,10 +51,7 @@ export const updateAppSchema = z.partial(z.omit(createAppSchema, { appId: true, 
 
 export const appIdParamSchema = z.object({ appId: idSchema });
 
-/**
- * docs/admin.md#grace-rotation: how long the previous secret
- * still authenticates after a rotation (up to 7 days).
- */
+/** docs/admin.md#grace-rotation: the previous secret authenticates up to 7 days after a rotation. */
 const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
 export const rotateKeySchema = z.strictObject({

@@ -2,10 +2,7 @@ import { signingKeysContract } from "./contract";
 import { documentAdminRoutes, example } from "./operation-openapi";
 import * as schemas from "./signing-keys-schema";
 
-/**
- * The signing key store's admin operations (docs/operations.md#signing-keys), from their contract
- * (contract.ts) with this prose.
- */
+// The signing key store's admin operations (docs/operations.md#signing-keys).
 
 export const signingKeyOperations = documentAdminRoutes(signingKeysContract, schemas, {
   listSigningKeys: {

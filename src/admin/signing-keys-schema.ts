@@ -2,9 +2,9 @@ import { SIGNING_ALGORITHMS } from "../shared/signing-keys";
 import { kidSchema } from "../shared/signing-keys-schema";
 import * as z from "../shared/zod";
 
-/** The signing-key admin routes' schemas (docs/operations.md#signing-keys), loaded on first use. */
+// The signing-key admin routes' schemas (docs/operations.md#signing-keys), loaded on first use.
 
-/** `POST /admin/v1/signing-keys/rotate` (docs/operations.md#rotate-now): both members optional. */
+/** `POST /admin/v1/signing-keys/rotate` (docs/operations.md#rotate-now). */
 export const rotateSigningKeysSchema = z.strictObject({
   alg: z
     .optional(z.enum(SIGNING_ALGORITHMS))
@@ -21,10 +21,7 @@ export const importSigningKeySchema = z.strictObject({
 
 export const kidParamSchema = z.object({ kid: kidSchema });
 
-/**
- * The event log's paging (the form of docs/admin.md#event-log):
- * newest first, `before` the cursor of the last page.
- */
+/** The event log's paging, in the form of docs/admin.md#event-log. */
 export const signingKeyEventsQuerySchema = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
   before: z.optional(z.string().check(z.regex(/^[1-9]\d{0,15}$/, "must be a cursor from an earlier page"))),
@@ -35,7 +32,7 @@ const keyStateSchema = z.enum(["next", "active", "retired"]);
 /** A key as the admin API shows it (`keyView`): no sealed or private member. */
 const signingKeyViewSchema = z.object({
   kid: z.string(),
-  alg: z.enum(["ES256", "RS256", "EdDSA"]),
+  alg: z.enum(SIGNING_ALGORITHMS),
   state: keyStateSchema,
   origin: z.enum(["generated", "imported"]),
   publishedAt: z.string().check(z.describe("When the key entered the store and the JWKS.")),

@@ -1,5 +1,4 @@
-import type { AppContext } from "../shared/env";
-import { annotate } from "../shared/env";
+import { type AppContext, annotate } from "../shared/env";
 import {
   importSigningKey,
   listSigningKeys,
@@ -21,10 +20,13 @@ import { adminFailure } from "./errors";
 import type * as schemas from "./signing-keys-schema";
 import { adminContractRoutes } from "./validate";
 
+type KeysView = z.output<typeof schemas.signingKeysSchema>;
+
 const iso = (ms: number) => new Date(ms).toISOString();
+const actorOf = (c: AppContext): Actor => ({ trigger: "admin", requestId: c.get("requestId") });
 
 /** A key as the admin API shows it: no sealed or private member. */
-function keyView(key: StoredKey): z.output<typeof schemas.signingKeysSchema>["keys"][number] {
+function keyView(key: StoredKey): KeysView["keys"][number] {
   return {
     kid: key.kid,
     alg: key.alg,
@@ -38,7 +40,9 @@ function keyView(key: StoredKey): z.output<typeof schemas.signingKeysSchema>["ke
   };
 }
 
-function keysView(c: AppContext, keys: readonly StoredKey[]): z.output<typeof schemas.signingKeysSchema> {
+/** The keys (as listed now unless given) and the rotation schedule. */
+async function keysView(c: AppContext, now: number, listed?: readonly StoredKey[]): Promise<KeysView> {
+  const keys = listed ?? (await listSigningKeys(c.env, now, actorOf(c)));
   const days = rotationDays(c.env.SIGNING_KEY_ROTATION_DAYS);
   const active = keys.find((key) => key.state === "active");
   const activeSince = active?.activatedAt ?? active?.createdAt;
@@ -67,8 +71,6 @@ async function importedKey(
   }
 }
 
-const actorOf = (c: AppContext): Actor => ({ trigger: "admin", requestId: c.get("requestId") });
-
 /** `/admin/v1/signing-keys`: the signing key store (docs/operations.md#signing-keys). */
 const { app: signingKeysAdmin, route } = adminContractRoutes(
   signingKeysContract,
@@ -81,9 +83,7 @@ signingKeysAdmin.use("/admin/v1/signing-keys/*", async (c, next) => {
   await next();
 });
 
-route("listSigningKeys", async (c, reply) =>
-  reply(keysView(c, await listSigningKeys(c.env, Date.now(), actorOf(c)))),
-);
+route("listSigningKeys", async (c, reply) => reply(await keysView(c, Date.now())));
 
 route("rotateSigningKeys", async (c, reply) => {
   const { alg, force = false } = c.req.valid("json");
@@ -100,19 +100,19 @@ route("rotateSigningKeys", async (c, reply) => {
     throw new Error(`signing key rotation refused: ${outcome.reason.code}`);
   }
   annotate(c, { action: "signing_key_rotated", kid: outcome.value.active, forced: outcome.value.forced });
-  const keys = await listSigningKeys(c.env, now, actorOf(c));
-  return reply({ rotated: outcome.value, ...keysView(c, keys) });
+  return reply({ rotated: outcome.value, ...(await keysView(c, now)) });
 });
 
 route("importSigningKey", async (c, reply) => {
   const key = await importedKey(c.req.valid("json"));
   if (typeof key === "string") return adminFailure(c, { code: "invalid_request", message: key });
-  const outcome = await importSigningKey(c.env, { ...actorOf(c), key }, Date.now());
+  const now = Date.now();
+  const outcome = await importSigningKey(c.env, { ...actorOf(c), key }, now);
   if (outcome === "kid_taken") {
     return adminFailure(c, { code: "conflict", message: `Signing key ${key.kid} already exists` });
   }
   annotate(c, { action: "signing_key_imported", kid: key.kid });
-  return reply({ imported: key.kid, ...keysView(c, outcome) });
+  return reply({ imported: key.kid, ...(await keysView(c, now, outcome)) });
 });
 
 route("revokeSigningKey", async (c, reply) => {
@@ -126,25 +126,20 @@ route("revokeSigningKey", async (c, reply) => {
   }
   const { revoked, state, promoted, next } = outcome.value;
   annotate(c, { action: "signing_key_revoked", kid: revoked, promoted });
-  const keys = await listSigningKeys(c.env, Date.now(), actorOf(c));
   return reply({
     revoked,
     state,
-    // docs/operations.md#revoke: revoking the active key
-    // promotes `next` at once, before its publication time.
+    // docs/operations.md#revoke: revoking the active key promotes `next` at once, before its time.
     ...(promoted ? { promoted, forced: true as const } : {}),
     ...(next ? { next } : {}),
-    ...keysView(c, keys),
+    ...(await keysView(c, Date.now())),
   });
 });
 
 route("listSigningKeyEvents", async (c, reply) => {
   const { limit, before } = c.req.valid("query");
   const page = await signingKeyStore(c.env).events(limit, before === undefined ? undefined : Number(before));
-  return reply({
-    events: page.events.map((event) => ({ ...event, at: iso(event.at) })),
-    next: page.next,
-  });
+  return reply({ events: page.events.map((event) => ({ ...event, at: iso(event.at) })), next: page.next });
 });
 
 export { signingKeysAdmin };

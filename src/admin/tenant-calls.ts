@@ -3,20 +3,11 @@ import type { AppContext } from "../shared/env";
 import { fail, ok, type Result } from "../shared/result";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import { adminFailure } from "./errors";
-import type {
-  ChangeOutcome,
-  ChangeRefusal,
-  Precondition,
-  TenantChange,
-  TenantChanged,
-  TenantSnapshot,
-} from "./tenant-changes";
+import type { Tenant } from "./tenant";
+import type { ChangeRefusal, TenantChange, TenantChanged, TenantSnapshot } from "./tenant-changes";
 import { ifMatchOf, preconditionFailed } from "./versions";
 
-/**
- * How the admin routes talk to tenant objects
- * (docs/storage.md#tenant-objects): one place that maps outcomes to answers.
- */
+// How the admin routes talk to tenant objects (docs/storage.md#tenant-objects): outcomes to answers.
 
 /** A change committed but not yet published is a fault: 500, and the object repairs the copy. */
 class UnpublishedChange extends Error {
@@ -27,21 +18,19 @@ function unpublished(): never {
   throw new UnpublishedChange("tenant object committed a change whose KV copy is not written yet");
 }
 
+/** The tenant's object, its answers typed as the object's methods return them. */
+const tenant = (c: AppContext, kind: TenantKind, id: string) =>
+  tenantObject(c.env, kind, id) as unknown as Pick<Tenant, "create" | "read" | "change">;
+
 /** The tenant as its object holds it (copies repaired first); `undefined` when it does not exist. */
 export async function readTenant(
   c: AppContext,
   kind: TenantKind,
   id: string,
 ): Promise<TenantSnapshot | undefined> {
-  const read = (await tenantObject(c.env, kind, id).read()) as Result<
-    TenantSnapshot | undefined,
-    "not_published"
-  >;
+  const read = await tenant(c, kind, id).read();
   return read.ok ? read.value : unpublished();
 }
-
-/** The committed change, or the admin answer that refuses it. */
-type ChangeAnswer = Result<TenantChanged, Response>;
 
 /** Messages of the refusals that depend on the route. */
 interface RefusalAnswers {
@@ -61,22 +50,19 @@ export async function changeTenant(
   // A change the route makes on its own behalf (an org's membership after a user change) is not
   // what the caller's If-Match names.
   { unconditional = false }: { unconditional?: boolean } = {},
-): Promise<ChangeAnswer> {
-  const precondition: Result<Precondition, Response> = unconditional ? ok({ kind: "none" }) : ifMatchOf(c);
+): Promise<Result<TenantChanged, Response>> {
+  const precondition = unconditional ? ok({ kind: "none" as const }) : ifMatchOf(c);
   if (!precondition.ok) return precondition;
-  const outcome = (await tenantObject(c.env, kind, id).change(
+  const outcome = await tenant(c, kind, id).change(
     change,
     precondition.value,
     c.get("requestId"),
     Date.now(),
-  )) as ChangeOutcome;
+  );
   return outcome.ok ? outcome : fail(refusal(c, outcome.reason, answers));
 }
 
-/**
- * Rotates the tenant's API secret (docs/admin.md#grace-rotation): a fresh secret, of which only the SHA-256
- * reaches the object; the previous one keeps working for `graceSeconds` (none when not given).
- */
+/** A fresh API secret (docs/admin.md#grace-rotation): only its SHA-256 reaches the object. */
 export async function rotateTenantSecret(
   c: AppContext,
   kind: TenantKind,
@@ -85,15 +71,9 @@ export async function rotateTenantSecret(
   answers: RefusalAnswers,
 ): Promise<Result<{ secret: string; snapshot: TenantSnapshot }, Response>> {
   const secret = generateSecret();
-  const rotated = await changeTenant(
-    c,
-    kind,
-    id,
-    { op: "rotate", sha256: await sha256Hex(secret), graceSeconds: graceSeconds ?? 0 },
-    answers,
-  );
-  if (!rotated.ok) return rotated;
-  return ok({ secret, snapshot: rotated.value.snapshot! });
+  const change = { op: "rotate", sha256: await sha256Hex(secret), graceSeconds: graceSeconds ?? 0 } as const;
+  const rotated = await changeTenant(c, kind, id, change, answers);
+  return rotated.ok ? ok({ secret, snapshot: rotated.value.snapshot! }) : rotated;
 }
 
 function refusal(c: AppContext, refused: ChangeRefusal, answers: RefusalAnswers): Response {
@@ -115,20 +95,14 @@ function refusal(c: AppContext, refused: ChangeRefusal, answers: RefusalAnswers)
   }
 }
 
-/** Creates the tenant; `false` when the id is taken by a live tenant (409). */
+/** Creates the tenant; `undefined` when the id is taken by a live tenant (409). */
 export async function createTenant(
   c: AppContext,
   kind: TenantKind,
   id: string,
   record: Record<string, unknown>,
 ): Promise<TenantSnapshot | undefined> {
-  const created = (await tenantObject(c.env, kind, id).create(
-    kind,
-    id,
-    record,
-    c.get("requestId"),
-    Date.now(),
-  )) as Result<TenantSnapshot, "exists" | "not_published">;
+  const created = await tenant(c, kind, id).create(kind, id, record, c.get("requestId"), Date.now());
   if (created.ok) return created.value;
   return created.reason === "exists" ? undefined : unpublished();
 }

@@ -2,11 +2,8 @@ import type { MerchantKeyRecord, RequestKey } from "../shared/config-records";
 import type { Result } from "../shared/result";
 import { type EventChanges, REDACTED_SECRET, type TenantEventType, type TenantKind } from "../shared/tenants";
 
-/**
- * What the admin routes ask a tenant object to do (docs/storage.md#tenant-objects). Routes validate input and
- * hash secrets; the object applies the change to its current record, so two changes never overwrite
- * each other, and answers with an outcome, never a thrown error.
- */
+// What the admin routes ask a tenant object (docs/storage.md#tenant-objects): routes validate and hash
+// secrets; the object applies it to its current record (no change overwrites another), answering an outcome.
 
 /** A tenant's published copy (the KV record hot paths read), as the object holds it. */
 export type TenantRecord = Record<string, unknown>;
@@ -63,12 +60,12 @@ export type ChangeOutcome = Result<TenantChanged, ChangeRefusal>;
 /** `If-Match` as the object checks it: absent, `*`, or the strong tags listed (weak ones never match). */
 export type Precondition = { kind: "none" } | { kind: "any" } | { kind: "tags"; tags: string[] };
 
-/** One change's effect on the state, computed without touching storage. */
+/** One change's effect, computed without touching storage; an absent record, keys or members is unchanged. */
 export interface Applied {
-  readonly record: TenantRecord | null;
-  readonly keys: Record<string, MerchantKeyRecord>;
-  readonly members: Record<string, number>;
-  readonly event?: { type: TenantEventType; changes?: EventChanges };
+  readonly record?: TenantRecord | null;
+  readonly keys?: Record<string, MerchantKeyRecord>;
+  readonly members?: Record<string, number>;
+  readonly event: { type: TenantEventType; changes?: EventChanges };
   /** Merchant key ids whose KV copies must be written again (or deleted). */
   readonly touchedKeys?: string[];
   readonly resetCredentials?: boolean;
@@ -76,19 +73,14 @@ export interface Applied {
   readonly replaced?: boolean;
 }
 
-const SECRET_FIELDS: Readonly<Record<string, string>> = {
-  app: "appKey",
-  merchant: "apiKey",
+/** Per kind with a secret: the field the event names, the digest's field and its previous one's. */
+const SECRET_FIELDS: Readonly<Record<string, readonly [string, string, string]>> = {
+  app: ["appKey", "appKeySha256", "previousAppKeySha256"],
+  merchant: ["apiKey", "apiKeySha256", "previousApiKeySha256"],
 };
 
-const DIGEST_FIELDS: Readonly<Record<string, readonly [string, string]>> = {
-  app: ["appKeySha256", "previousAppKeySha256"],
-  merchant: ["apiKeySha256", "previousApiKeySha256"],
-};
-
-// Keeps a merchant's record bounded however often keys are replaced: retired keys beyond this many
-// are erased, oldest first (a retired key verifies nothing, so forgetting it changes no answer but
-// `retired_key` → `unknown_key`).
+// Bounds a merchant's record however often keys are replaced: older retired keys are erased (a retired key
+// verifies nothing, so forgetting it changes no answer but `retired_key` → `unknown_key`).
 const MAX_RETIRED_MERCHANT_KEYS = 10;
 
 // Longer than any one request: a member younger than this may still be getting its user created.
@@ -96,10 +88,13 @@ const MEMBER_SETTLE_MS = 60_000;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/**
- * Applies `change` to the current state. `undefined` means "nothing to do" (an update that changes
- * nothing); a refusal leaves the state as it was.
- */
+/** The event of a change to one child (`path`, e.g. `requestKeys.<id>`). */
+const childEvent = (type: TenantEventType, path: string, from: unknown, to: unknown) => ({
+  type,
+  changes: { [path]: { from, to } },
+});
+
+/** Applies `change` to the current state: `undefined` when it changes nothing; a refusal changes nothing. */
 export function applyChange(
   kind: TenantKind,
   current: { record: TenantRecord; keys: Record<string, MerchantKeyRecord>; members: Record<string, number> },
@@ -125,55 +120,43 @@ export function applyChange(
       }
       if (Object.keys(changes).length === 0) return undefined;
       next.updatedAt = at;
-      return { record: next, keys, members, event: { type: "updated", changes } };
+      return { record: next, event: { type: "updated", changes } };
     }
     case "rotate": {
-      const [currentField, previousField] = DIGEST_FIELDS[kind]!;
+      const [secretField, currentField, previousField] = SECRET_FIELDS[kind]!;
       const next: TenantRecord = { ...record, [currentField]: change.sha256, updatedAt: at };
       // docs/admin.md#grace-rotation: a new rotation ends any earlier grace at once.
       delete next[previousField];
       delete next.previousKeyExpiresAt;
-      const changes: EventChanges = { [SECRET_FIELDS[kind]!]: { ...REDACTED_SECRET } };
+      const changes: EventChanges = { [secretField]: { ...REDACTED_SECRET } };
       if (change.graceSeconds > 0) {
         next[previousField] = record[currentField];
         next.previousKeyExpiresAt = new Date(now + change.graceSeconds * 1000).toISOString();
       }
-      if (!same(record.previousKeyExpiresAt ?? null, next.previousKeyExpiresAt ?? null)) {
-        changes.previousKeyExpiresAt = {
-          from: record.previousKeyExpiresAt ?? null,
-          to: next.previousKeyExpiresAt ?? null,
-        };
-      }
-      return { record: next, keys, members, event: { type: "key_rotated", changes } };
+      const [from, to] = [record.previousKeyExpiresAt ?? null, next.previousKeyExpiresAt ?? null];
+      if (!same(from, to)) changes.previousKeyExpiresAt = { from, to };
+      return { record: next, event: { type: "key_rotated", changes } };
     }
     case "put-request-key": {
       const requestKeys = record.requestKeys as Record<string, RequestKey>;
-      const replacing = Object.hasOwn(requestKeys, change.keyId);
-      if (!replacing && Object.keys(requestKeys).length >= change.max) {
+      const replaced = Object.hasOwn(requestKeys, change.keyId);
+      if (!replaced && Object.keys(requestKeys).length >= change.max) {
         return { code: "limit", message: `An app holds at most ${change.max} request keys` };
       }
-      const next = { ...record, requestKeys: { ...requestKeys, [change.keyId]: change.key }, updatedAt: at };
-      const changes = {
-        [`requestKeys.${change.keyId}`]: { from: requestKeys[change.keyId]?.alg ?? null, to: change.key.alg },
-      };
+      const from = requestKeys[change.keyId]?.alg ?? null;
       return {
-        record: next,
-        keys,
-        members,
-        event: { type: "request_key_added", changes },
-        replaced: replacing,
+        record: { ...record, requestKeys: { ...requestKeys, [change.keyId]: change.key }, updatedAt: at },
+        event: childEvent("request_key_added", `requestKeys.${change.keyId}`, from, change.key.alg),
+        replaced,
       };
     }
     case "delete-request-key": {
       const requestKeys = record.requestKeys as Record<string, RequestKey>;
       if (!Object.hasOwn(requestKeys, change.keyId)) return { code: "child_not_found" };
       const { [change.keyId]: removed, ...rest } = requestKeys;
-      const changes = { [`requestKeys.${change.keyId}`]: { from: removed!.alg, to: null } };
       return {
         record: { ...record, requestKeys: rest, updatedAt: at },
-        keys,
-        members,
-        event: { type: "request_key_removed", changes },
+        event: childEvent("request_key_removed", `requestKeys.${change.keyId}`, removed!.alg, null),
       };
     }
     case "put-merchant-key": {
@@ -192,12 +175,10 @@ export function applyChange(
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
       };
-      const changes = { [`merchantKeys.${change.keyId}`]: { from: existing?.status ?? null, to: "active" } };
+      const path = `merchantKeys.${change.keyId}`;
       return {
-        record,
         keys: { ...keys, [change.keyId]: key },
-        members,
-        event: { type: "merchant_key_added", changes },
+        event: childEvent("merchant_key_added", path, existing?.status ?? null, "active"),
         touchedKeys: [change.keyId],
         replaced: existing !== undefined,
       };
@@ -211,12 +192,9 @@ export function applyChange(
         .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
       const erased = retired.slice(0, Math.max(0, retired.length - MAX_RETIRED_MERCHANT_KEYS));
       for (const key of erased) delete next[key.merchantKeyId];
-      const changes = { [`merchantKeys.${change.keyId}`]: { from: existing.status, to: "retired" } };
       return {
-        record,
         keys: next,
-        members,
-        event: { type: "merchant_key_retired", changes },
+        event: childEvent("merchant_key_retired", `merchantKeys.${change.keyId}`, existing.status, "retired"),
         touchedKeys: [change.keyId, ...erased.map((key) => key.merchantKeyId)],
       };
     }
@@ -234,26 +212,24 @@ export function applyChange(
       if (Object.keys(changes).length === 0) return undefined;
       // A new password, and disabling, end every token at once (docs/portal.md#passwords).
       const resetCredentials = change.passwordHash !== undefined || change.disabled === true;
-      return { record: next, keys, members, event: { type: "updated", changes }, resetCredentials };
+      return { record: next, event: { type: "updated", changes }, resetCredentials };
     }
-    case "add-member": {
+    case "add-member":
       if (Object.hasOwn(members, change.email)) return { code: "member_exists" };
-      const changes = { [`users.${change.maskedEmail}`]: { from: null, to: "member" } };
       return {
-        record,
-        keys,
         members: { ...members, [change.email]: now },
-        event: { type: "user_added", changes },
+        event: childEvent("user_added", `users.${change.maskedEmail}`, null, "member"),
       };
-    }
     case "remove-member": {
       if (!Object.hasOwn(members, change.email)) return undefined;
       const { [change.email]: _gone, ...rest } = members;
-      const changes = { [`users.${change.maskedEmail}`]: { from: "member", to: null } };
-      return { record, keys, members: rest, event: { type: "user_removed", changes } };
+      return {
+        members: rest,
+        event: childEvent("user_removed", `users.${change.maskedEmail}`, "member", null),
+      };
     }
     case "unlock":
-      return { record, keys, members, event: { type: "unlocked" } };
+      return { event: { type: "unlocked" } };
     case "delete": {
       // A user being created right now is a member before it exists: only an older one can be stale.
       const remaining = Object.entries(members).filter(

@@ -1,13 +1,9 @@
 import type { EventChanges, TenantEventInput, TenantEventType } from "../shared/tenants";
 
 /** One event as the admin API shows it (docs/admin.md#event-log). */
-interface TenantEvent {
+interface TenantEvent extends TenantEventInput {
   readonly id: string;
-  /** ISO-8601 UTC. */
   readonly at: string;
-  readonly type: TenantEventType;
-  readonly requestId: string;
-  readonly changes?: EventChanges;
 }
 
 export interface EventPage {
@@ -23,18 +19,9 @@ export const MAX_EVENTS_LIMIT = 100;
 /** docs/admin.md#event-log: events are kept at least 13 months (calendar months, so never a day short). */
 const EVENT_RETENTION_MONTHS = 13;
 
-interface Row extends Record<string, SqlStorageValue> {
-  seq: number;
-  at: number;
-  type: string;
-  request_id: string;
-  changes: string | null;
-}
+type Row = { seq: number; at: number; type: string; request_id: string; changes: string | null };
 
-/**
- * The event log of one tenant id, in its object's SQLite database: it outlives the tenant's
- * incarnations (delete and re-create), newest first by sequence, pruned by the object's alarm.
- */
+/** One tenant id's event log in its object's SQLite: it outlives incarnations; the alarm prunes it. */
 export class TenantEventLog {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(
@@ -71,7 +58,6 @@ export class TenantEventLog {
     return { events, next: rows.length > limit ? events.at(-1)!.id : null };
   }
 
-  /** Drops events older than the retention. */
   prune(now: number): void {
     const cutoff = new Date(now);
     cutoff.setUTCMonth(cutoff.getUTCMonth() - EVENT_RETENTION_MONTHS);

@@ -25,9 +25,7 @@ import {
 } from "./tenant-changes";
 import { type EventPage, TenantEventLog } from "./tenant-events";
 
-/**
- * Copies the object still owes KV (docs/storage.md#tenant-objects: it publishes after each committed change).
- */
+// The copies still owed to KV, published after each commit (docs/storage.md#tenant-objects).
 interface Pending {
   record: boolean;
   /** Merchant key ids whose copies must be written (or deleted). */
@@ -41,10 +39,7 @@ interface TenantState {
   readonly id: string;
   /** Counts committed changes over every incarnation of the id: with the incarnation, the ETag. */
   version: number;
-  /**
-   * Present while the tenant exists; a new one per creation
-   * (docs/storage.md#tenant-objects, docs/storage.md#incarnations).
-   */
+  /** Present while the tenant exists, a new one per creation (docs/storage.md#incarnations). */
   incarnation: string | null;
   record: TenantRecord | null;
   keys: Record<string, MerchantKeyRecord>;
@@ -69,23 +64,10 @@ const COPIES: Readonly<Record<TenantKind, RecordKind<unknown>>> = {
 };
 
 const etagOf = (state: TenantState) => `"${state.incarnation}-${state.version}"`;
+const isPending = (p: Pending) => p.record || p.keys.length > 0 || p.resetCredentialsAt !== undefined;
 
-function satisfies(precondition: Precondition, state: TenantState): boolean {
-  switch (precondition.kind) {
-    case "none":
-    case "any":
-      return true;
-    case "tags":
-      return precondition.tags.includes(etagOf(state));
-  }
-}
-
-/**
- * One tenant id (`objectName("tenant", kind, id)`, docs/storage.md#tenant-objects): the single writer and
- * source of truth of the tenant's record and child collections, the KV copy's publisher, the id's event log,
- * and the purge of an ended incarnation's state. Every check-and-set runs on the synchronous storage
- * API with no other await between the read and the write; publishing follows the commit.
- */
+// One tenant id's single writer, KV publisher, event log and purge (docs/storage.md#tenant-objects):
+// check-and-set on the synchronous storage API, no await between read and write; publishing follows.
 export class Tenant extends DurableObject<Env> {
   #flushing: Promise<void> | undefined;
   readonly #log: TenantEventLog;
@@ -121,9 +103,7 @@ export class Tenant extends DurableObject<Env> {
       pending: { record: true, keys: [] },
     };
     if (kind === "portal-user") state.pending.resetCredentialsAt = state.version;
-    this.#commit(state, { type: "created", requestId }, now);
-    await this.#schedule(now + RETRY_MS);
-    if (!(await this.#publish(now))) return fail("not_published");
+    if (!(await this.#commit(state, { type: "created", requestId }, now))) return fail("not_published");
     return ok(this.#snapshot(this.#state()!)!);
   }
 
@@ -134,10 +114,7 @@ export class Tenant extends DurableObject<Env> {
     return ok(state ? this.#snapshot(state) : undefined);
   }
 
-  /**
-   * Applies one change to the latest version, if `precondition`
-   * holds (docs/admin.md#versions, RFC 9110 §13.1.1).
-   */
+  /** Applies one change to the latest version if `precondition` holds (docs/admin.md#versions). */
   async change(
     change: TenantChange,
     precondition: Precondition,
@@ -148,7 +125,9 @@ export class Tenant extends DurableObject<Env> {
     const state = this.#state();
     // RFC 9110 §13.2.1: a request that would fail without its preconditions fails the same with them.
     if (!state?.incarnation || !state.record) return fail({ code: "not_found" });
-    if (!satisfies(precondition, state)) return fail({ code: "precondition_failed" });
+    if (precondition.kind === "tags" && !precondition.tags.includes(etagOf(state))) {
+      return fail({ code: "precondition_failed" });
+    }
     const applied = applyChange(
       state.kind,
       { record: state.record, keys: state.keys, members: state.members },
@@ -158,10 +137,8 @@ export class Tenant extends DurableObject<Env> {
     );
     if (applied === undefined) return ok({ snapshot: this.#snapshot(state) ?? null, changed: false });
     if ("code" in applied) return fail(applied);
-    this.#commit(this.#next(state, applied), applied.event && { ...applied.event, requestId }, now);
-    // Before publishing: should the object be evicted mid-publish, its alarm finishes the job.
-    await this.#schedule(now + RETRY_MS);
-    if (!(await this.#publish(now))) return fail({ code: "not_published" });
+    const committed = this.#commit(this.#next(state, applied), { ...applied.event, requestId }, now);
+    if (!(await committed)) return fail({ code: "not_published" });
     if (change.op === "unlock") await portalUserObject(this.env, state.id).unlock();
     const after = this.#state()!;
     return ok({ snapshot: this.#snapshot(after) ?? null, changed: true, replaced: applied.replaced });
@@ -179,11 +156,8 @@ export class Tenant extends DurableObject<Env> {
     return { ...this.#log.page(limit, before), etag: state?.incarnation ? etagOf(state) : null };
   }
 
-  /**
-   * Notes a UPI customer of the live merchant, so that deleting the merchant purges it; answers the
-   * incarnation the customer belongs to, or `not_found` when the merchant does not exist, or is not
-   * the `expected` incarnation (a caller authenticated by an ended merchant's copy).
-   */
+  // Notes a customer of the live merchant, for its deletion to purge (docs/storage.md#purge); `not_found`
+  // when none is live or it is not `expected` (the caller authenticated by an ended copy).
   registerCustomer(customerId: string, expected?: string): Result<string, "not_found"> {
     const state = this.#state();
     if (!state?.incarnation || state.kind !== "merchant") return fail("not_found");
@@ -196,10 +170,8 @@ export class Tenant extends DurableObject<Env> {
     return ok(state.incarnation);
   }
 
-  /**
-   * Re-hashes a portal user's password that verified under older parameters (docs/portal.md#passwords),
-   * unless the hash changed meanwhile (an admin set a new password: that change wins). Not a new version.
-   */
+  // Re-hashes a password verified under older parameters (docs/portal.md#passwords), unless the hash
+  // changed meanwhile (an admin's new password wins). Not a new version.
   async upgradePasswordHash(from: string, to: string): Promise<void> {
     const state = this.#state();
     if (state?.kind !== "portal-user" || state.record?.passwordHash !== from) return;
@@ -212,8 +184,7 @@ export class Tenant extends DurableObject<Env> {
   /** Repairs unpublished copies, purges ended incarnations' customers in steps, prunes the log. */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    // Set before the work: a run that is interrupted (an exception, an eviction) is run again and
-    // resumes where it stopped.
+    // Set before the work: an interrupted run (exception, eviction) runs again and resumes.
     await this.ctx.storage.setAlarm(now + RETRY_MS);
     const published = await this.#publish(now);
     const purging = await this.#purgeStep();
@@ -229,27 +200,29 @@ export class Tenant extends DurableObject<Env> {
   }
 
   #next(state: TenantState, applied: Applied): TenantState {
-    const pending: Pending = {
-      record: true,
-      keys: [...new Set([...state.pending.keys, ...(applied.touchedKeys ?? [])])],
-      resetCredentialsAt: applied.resetCredentials ? state.version + 1 : state.pending.resetCredentialsAt,
-    };
     return {
       ...state,
       version: state.version + 1,
       // A delete ends the incarnation: the tombstone keeps the id's version and log, nothing else.
       incarnation: applied.record === null ? null : state.incarnation,
-      record: applied.record,
-      keys: applied.keys,
-      members: applied.members,
-      pending,
+      record: applied.record === undefined ? state.record : applied.record,
+      keys: applied.keys ?? state.keys,
+      members: applied.members ?? state.members,
+      pending: {
+        record: true,
+        keys: [...new Set([...state.pending.keys, ...(applied.touchedKeys ?? [])])],
+        resetCredentialsAt: applied.resetCredentials ? state.version + 1 : state.pending.resetCredentialsAt,
+      },
     };
   }
 
-  /** Writes the new state and its event together (one implicit transaction: no await between). */
-  #commit(state: TenantState, event: TenantEventInput | undefined, now: number): void {
+  // Writes the state and its event in one implicit transaction (no await between), then publishes; the
+  // alarm, set first, finishes the job should the object be evicted mid-publish.
+  async #commit(state: TenantState, event: TenantEventInput, now: number): Promise<boolean> {
     this.ctx.storage.kv.put(STATE, state);
-    if (event) this.#log.append(event, now);
+    this.#log.append(event, now);
+    await this.#schedule(now + RETRY_MS);
+    return this.#publish(now);
   }
 
   #snapshot(state: TenantState): TenantSnapshot | undefined {
@@ -300,14 +273,10 @@ export class Tenant extends DurableObject<Env> {
     const state = this.#state()!;
     const store = new ConfigStore(this.env.CONFIG);
     const writes: Promise<void>[] = [];
-    if (state.pending.record) {
-      const copy = COPIES[state.kind];
-      writes.push(
-        state.incarnation && state.record
-          ? store.put(copy, state.id, state.record)
-          : store.delete(copy, state.id),
-      );
-    }
+    const copy = COPIES[state.kind];
+    const record = state.incarnation ? state.record : null;
+    if (state.pending.record)
+      writes.push(record ? store.put(copy, state.id, record) : store.delete(copy, state.id));
     for (const keyId of state.pending.keys) {
       const key = state.incarnation ? state.keys[keyId] : undefined;
       const id = merchantKeyRecordId(state.id, keyId);
@@ -326,17 +295,15 @@ export class Tenant extends DurableObject<Env> {
   async #purgeStep(): Promise<boolean> {
     const state = this.#state();
     if (state?.kind !== "merchant") return false;
-    const live = state.incarnation ?? "";
     const rows = this.ctx.storage.sql
       .exec<{ incarnation: string; customer_id: string }>(
         "SELECT incarnation, customer_id FROM customers WHERE incarnation != ? LIMIT ?",
-        live,
+        state.incarnation ?? "",
         PURGE_BATCH + 1,
       )
       .toArray();
     for (const row of rows.slice(0, PURGE_BATCH)) {
-      // One customer at a time, each row dropped once its object is empty: an interrupted alarm
-      // resumes where it stopped (purge is idempotent).
+      // One at a time, each row dropped once its object is empty: an interrupted alarm resumes (idempotent).
       await customerObject(this.env, state.id, row.incarnation, row.customer_id).purge();
       this.ctx.storage.sql.exec(
         "DELETE FROM customers WHERE incarnation = ? AND customer_id = ?",
@@ -352,8 +319,4 @@ export class Tenant extends DurableObject<Env> {
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
-}
-
-function isPending(pending: Pending): boolean {
-  return pending.record || pending.keys.length > 0 || pending.resetCredentialsAt !== undefined;
 }

@@ -5,21 +5,14 @@ import { contractRoutes } from "../shared/route";
 import type * as z from "../shared/zod";
 import { adminFailure } from "./errors";
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length === 0 ? "body" : issue.path.map(String).join(".");
-  if (issue.code === "invalid_type" && issue.input === undefined) return `${where}: is required`;
-  return `${where}: ${issue.message}`;
-}
-
+/** The 400 of a request's first problem, naming the field (docs/admin.md#input-validation). */
 function renderAdminIssue(issue: z.core.$ZodIssue, c: AppContext): Response {
-  return adminFailure(c, { code: "invalid_request", message: describeIssue(issue) });
+  const where = issue.path.length === 0 ? "body" : issue.path.map(String).join(".");
+  const problem = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+  return adminFailure(c, { code: "invalid_request", message: `${where}: ${problem}` });
 }
 
-/**
- * Registers admin routes from a contract (shared/route.ts): paths are full (`/admin/v1/...`), the app is
- * mounted at `/` by admin/routes.ts behind `requireAdmin`, and a request's first problem is a 400 that names
- * the field. The schemas load on the first request that validates (docs/architecture.md#startup).
- */
+/** Admin routes from a contract; their schemas load on first use (docs/architecture.md#startup). */
 export function adminContractRoutes<Schemas, Routes extends Contract<Schemas>>(
   routes: Routes,
   loadSchemas: () => Promise<Schemas>,
@@ -27,11 +20,8 @@ export function adminContractRoutes<Schemas, Routes extends Contract<Schemas>>(
   return contractRoutes<Schemas, Routes>(routes, { loadSchemas, renderIssue: renderAdminIssue });
 }
 
-/**
- * For a route whose JSON body is optional (rotate-key): an empty body counts as `{}` even when it is
- * labelled `application/json`, as clients send a bodiless POST with their default content type.
- * (Hono's `json()` parses the request's cached text, so the cached text becomes `{}`.)
- */
+// An optional JSON body (rotate-key): an empty one is `{}` even labelled `application/json`, as clients send
+// a bodiless POST with their default content type (Hono's `json()` parses the cached text, set to `{}`).
 export const emptyBodyAsObject: MiddlewareHandler<AppEnv> = async (c, next) => {
   if ((await c.req.text()).trim() === "")
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve("{}");

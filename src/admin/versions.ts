@@ -3,10 +3,8 @@ import { fail, ok, type Result } from "../shared/result";
 import { adminFailure } from "./errors";
 import type { Precondition } from "./tenant-changes";
 
-/**
- * Versions of a tenant (docs/admin.md#versions): every answer about a tenant carries its `ETag`, every change
- * accepts `If-Match` (RFC 9110 §13.1.1, strong comparison).
- */
+// docs/admin.md#versions: every answer about a tenant carries its `ETag`, every change accepts `If-Match`
+// (RFC 9110 §13.1.1, strong comparison).
 
 // RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text.
 const ENTITY_TAG = /^\s*(W\/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)/;
@@ -41,7 +39,4 @@ export function preconditionFailed(c: AppContext): Response {
   });
 }
 
-/** The `ETag` header of an answer about a tenant. */
-export function etagHeader(etag: string): Record<string, string> {
-  return { ETag: etag };
-}
+export const etagHeader = (etag: string): Record<string, string> => ({ ETag: etag });

@@ -30,52 +30,29 @@ async function readingPrincipal(
   { username, password }: BasicCredentials,
 ): Promise<Principal | undefined> {
   const config = c.get("config");
-  const wellFormed = isValidId(username);
-  // The username names an app or a merchant; both are looked up and both hashes compared, so the
-  // work does not tell which kinds of tenant exist under that id. An empty password hashes to
-  // something no stored secret (16 characters at least) matches.
-  const [app, merchant] = wellFormed
+  // An app or a merchant: both looked up and both hashes compared, so the work does not tell which kinds
+  // of tenant exist under that id (docs/http.md#constant-time). An empty password matches no secret.
+  const [app, merchant] = isValidId(username)
     ? await Promise.all([config.get(APPS, username), config.get(MERCHANTS, username)])
     : [undefined, undefined];
   const now = Date.now();
+  const matches = (current?: string, previous?: string, previousExpiresAt?: string) =>
+    rotatingSecretMatches(password, { current, previous, previousExpiresAt }, now);
   const [appMatches, merchantMatches] = await Promise.all([
-    rotatingSecretMatches(
-      password,
-      {
-        current: app?.appKeySha256,
-        previous: app?.previousAppKeySha256,
-        previousExpiresAt: app?.previousKeyExpiresAt,
-      },
-      now,
-    ),
-    rotatingSecretMatches(
-      password,
-      {
-        current: merchant?.apiKeySha256,
-        previous: merchant?.previousApiKeySha256,
-        previousExpiresAt: merchant?.previousKeyExpiresAt,
-      },
-      now,
-    ),
+    matches(app?.appKeySha256, app?.previousAppKeySha256, app?.previousKeyExpiresAt),
+    matches(merchant?.apiKeySha256, merchant?.previousApiKeySha256, merchant?.previousKeyExpiresAt),
   ]);
   if (appMatches) return { kind: "app", appId: username };
-  if (merchantMatches) return { kind: "merchant", merchantId: username };
-  return undefined;
+  return merchantMatches ? { kind: "merchant", merchantId: username } : undefined;
 }
 
-/**
- * docs/http.md#credentials: the RFC 6749 §2.3.1 reading
- * first, then the raw one; both always checked (same work).
- */
+/** docs/http.md#credentials: the RFC 6749 §2.3.1 reading first, then the raw one; both always checked. */
 async function basicPrincipal(c: AppContext, readings: BasicReadings): Promise<Principal | undefined> {
   const [decoded, raw] = await Promise.all(readings.map((reading) => readingPrincipal(c, reading)));
   return decoded ?? raw;
 }
 
-/**
- * Authenticates the caller: `Bearer <ADMIN_TOKEN>`, HTTP Basic `appId:appKey` or `merchantId:apiKey`,
- * or a live portal token in `X-Optimus-API-Key` (the portal user itself).
- */
+/** The caller: `Bearer <ADMIN_TOKEN>`, Basic `appId:appKey` or `merchantId:apiKey`, a live portal token. */
 export async function authenticateClient(
   c: AppContext,
   now: number,
@@ -106,16 +83,14 @@ export async function authenticateClient(
   return fail("no_credentials");
 }
 
+/** The id of the tenant that owns a token, whose kind is the owner's. */
+export const tenantIdOf = (owner: TokenOwner): string =>
+  owner.kind === "app" ? owner.appId : owner.kind === "merchant" ? owner.merchantId : owner.email;
+
 /** A tenant sees only its own tokens; the admin sees all (docs/tokens.md#client-authentication). */
 export function mayInspect(principal: Principal, owner: TokenOwner): boolean {
-  switch (principal.kind) {
-    case "admin":
-      return true;
-    case "app":
-      return owner.kind === "app" && owner.appId === principal.appId;
-    case "merchant":
-      return owner.kind === "merchant" && owner.merchantId === principal.merchantId;
-    case "portal-user":
-      return owner.kind === "portal-user" && owner.email === principal.email;
-  }
+  return (
+    principal.kind === "admin" ||
+    (principal.kind === owner.kind && tenantIdOf(principal) === tenantIdOf(owner))
+  );
 }

@@ -8,10 +8,7 @@ import type { ClientRejection } from "./clients";
 /** RFC 6749 §5.2 error codes used by introspection and revocation (docs/tokens.md#errors). */
 type OAuthErrorCode = "invalid_request" | "invalid_client" | "server_error" | "temporarily_unavailable";
 
-/**
- * Why `/oauth/introspect` or `/oauth/revoke` refused a request (docs/tokens.md#introspection). Why a client
- * failed to authenticate goes only to the log.
- */
+/** Why introspection or revocation refused a request (docs/tokens.md#introspection); `cause`: log only. */
 export type OAuthReason =
   | { code: "client_unauthenticated"; cause: ClientRejection }
   // `name`: the parameter that came twice, when it is one we know (never echo an unknown name).
@@ -50,7 +47,6 @@ const OAUTH_FAULTS = {
   unavailable: envelope(503, "temporarily_unavailable", "Temporarily unavailable, retry shortly"),
 } satisfies WireTable<OAuthReason | FaultReason>;
 
-/** The OAuth wire error for a reason. */
 export const oauthError = (reason: OAuthReason | FaultReason): WireError => wireOf(OAUTH_FAULTS, reason);
 
 /** The OAuth envelope for the faults of docs/http.md#families-by-prefix. */

@@ -5,11 +5,7 @@ import type { publicDocumentContract } from "./contract";
 import { PUBLIC_DOCUMENT_HEADERS } from "./metadata";
 import type * as schemas from "./schema";
 
-/**
- * `GET /.well-known/jwks.json`: the public half of every key in the signing key store (docs/tokens.md#jwks,
- * docs/operations.md#signing-keys), served as the ring's
- * precomputed body and ETag: nothing is rebuilt per request.
- */
+/** `GET /.well-known/jwks.json` (docs/tokens.md#jwks): the ring's precomputed body and ETag. */
 export const serveJwks: RouteHandler<typeof schemas, (typeof publicDocumentContract)["getJwks"]> = async (
   c,
 ) => {
@@ -33,10 +29,8 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
 
 type Ring = Awaited<ReturnType<typeof signingKeyRing>>;
 
-/**
- * The answer's headers, built once per ring: the Response constructor copies a `Headers` in one call,
- * where `c.body` with several headers sets them one by one on every request (bench/README.md).
- */
+// Built once per ring: a Response copies a `Headers` in one call, where `c.body` sets each header on every
+// request (bench/README.md).
 const ringHeaders = new WeakMap<Ring, { ok: Headers; notModified: Headers }>();
 
 function jwksHeadersOf(ring: Ring): { ok: Headers; notModified: Headers } {

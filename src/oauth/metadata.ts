@@ -4,16 +4,10 @@ import type * as z from "../shared/zod";
 import type { publicDocumentContract } from "./contract";
 import type * as schemas from "./schema";
 
-/**
- * RFC 8414 authorization server metadata (docs/tokens.md#metadata): one document for `ISSUER`, and by the
- * path insertion of RFC 8414 §3.1 one for each JWT issuer (`ISSUER/cpr`, `ISSUER/upi`), so that a
- * client's discovery for the issuer in a token finds the document whose `issuer` is that value.
- */
+// RFC 8414 metadata (docs/tokens.md#metadata): one document for `ISSUER`, and one per JWT issuer by the
+// path insertion of RFC 8414 §3.1, so discovery for a token's `iss` finds the document with that `issuer`.
 
-/**
- * Public documents that browsers verify tokens with (docs/http.md#cors): readable from any origin. They hold
- * nothing per caller, and the requests carry no credentials, so `*` is safe.
- */
+/** Readable from any origin: nothing per caller, no credentials (docs/http.md#cors). */
 export const PUBLIC_DOCUMENT_HEADERS = { "Access-Control-Allow-Origin": "*" } as const;
 
 // Like the JWKS: the documents change only with a deploy or an ISSUER change.
@@ -32,11 +26,9 @@ export function authorizationServerMetadata(
     introspection_endpoint_auth_methods_supported: ["client_secret_basic"],
     revocation_endpoint: `${base}/oauth/revoke`,
     revocation_endpoint_auth_methods_supported: ["client_secret_basic"],
-    // RFC 8414 §2 makes this member REQUIRED; there is no authorization endpoint (tokens come from
-    // each family's own route), so no response type is supported: present, and empty.
+    // REQUIRED by RFC 8414 §2, and empty: no authorization endpoint (tokens come from each family's route).
     response_types_supported: [],
-    // Likewise no OAuth grant: omitting this would mean RFC 8414's default
-    // ["authorization_code", "implicit"], which a client would then try.
+    // Empty, not omitted: omitted means RFC 8414's default ["authorization_code", "implicit"].
     grant_types_supported: [],
     service_documentation: `${base}/docs`,
   };

@@ -13,8 +13,7 @@ import { type OAuthReason, oauthError, renderOAuthFault } from "./errors";
 import { authorizationServerMetadata } from "./metadata";
 import * as schemas from "./schema";
 
-/** JWKS, RFC 8414 metadata, introspection and revocation in the OpenAPI document (docs/tokens.md#jwks). */
-
+// JWKS, RFC 8414 metadata, introspection and revocation in the document (docs/tokens.md#jwks).
 const TAG = "Token verification";
 
 const oauthErrorSchema = z
@@ -26,8 +25,7 @@ const oauthErrorSchema = z
 
 const plainErrorSchema = z.object({ error: z.string() }).meta({ description: "Error outside the families." });
 
-// Each reason's example, under the document's name for it (the example's key, and the cause its status's
-// description lists).
+// Each reason's example under the document's name for it (the example's key, the cause its status lists).
 const REASONS: {
   readonly [Code in OAuthReason["code"]]: readonly [string, Extract<OAuthReason, { code: Code }>];
 } = {
@@ -61,10 +59,7 @@ const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
   },
 };
 
-/**
- * How a resource server verifies each kind of token (docs/tokens.md#verifying-a-token): the table the README
- * repeats. One issuer per JWT kind, so issuer + audience alone keep the kinds apart in any JWT library.
- */
+// How a resource server verifies each kind of token (docs/tokens.md#verifying-a-token; README repeats it).
 const VERIFIER_CONFIGURATION =
   "| kind | `iss` (issuer) | `aud` (audience) | `typ` header | introspection `token_type` |\n" +
   "|---|---|---|---|---|\n" +

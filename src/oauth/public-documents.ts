@@ -4,10 +4,7 @@ import { publicDocumentContract } from "./contract";
 import { serveJwks } from "./jwks";
 import { serveMetadata } from "./metadata";
 
-/**
- * The public documents a verifier reads (`publicDocumentContract`): the JWKS and the RFC 8414 metadata.
- * Nothing is validated; any other path is the ordinary 404 in the plain envelope.
- */
+// The JWKS and the RFC 8414 metadata: nothing is validated; any other path is the plain 404.
 const { app: publicDocumentRoutes, route } = contractRoutes(publicDocumentContract, {
   loadSchemas: () => import("./schema"),
   renderIssue: () => errorResponse(renderPlainFault("malformed_json")),

@@ -10,13 +10,12 @@ import { contractRoutes } from "../shared/route";
 import { recordTenantEvent } from "../shared/tenants";
 import { upiClientAuthTokens, upiSessionTokens } from "../upi/introspection";
 import { findDuplicateKey } from "../upi/signature";
-import { authenticateClient, mayInspect, type Principal } from "./clients";
+import { authenticateClient, mayInspect, type Principal, tenantIdOf } from "./clients";
 import { oauthContract } from "./contract";
 import { type OAuthReason, oauthFailure } from "./errors";
 
-// The families' token shapes are disjoint (JWT `typ`, the portal's 8_4_4_4_12, `tkn_`), so the
-// first family that recognises a token owns it and `token_type_hint` is not needed (RFC 7662 §2.1
-// lets the server ignore it).
+// The families' token shapes are disjoint (JWT `typ`, the portal's 8_4_4_4_12, `tkn_`): the first that
+// recognises a token owns it, and `token_type_hint` is not needed (RFC 7662 §2.1 lets us ignore it).
 const TOKEN_FAMILIES: readonly TokenFamily[] = [
   cprTokens,
   upiSessionTokens,
@@ -31,31 +30,20 @@ const SINGLE_PARAMETERS = ["token", "token_type_hint"] as const;
 /** The request's parameters as a form or a JSON object (`undefined`: neither), refusing repeats. */
 async function readParameters(c: AppContext): Promise<Result<unknown, OAuthReason>> {
   const query = new URL(c.req.url).searchParams;
-  const counts = new Map<string, number>(SINGLE_PARAMETERS.map((name) => [name, query.getAll(name).length]));
-  const body = await readBody(c.req.raw);
+  const read = await readBody(c.req.raw);
   // Malformed JSON carries no parameters: the token parameter is then missing (400).
-  let value: unknown;
-  if (body.ok && body.value.kind === "form") {
-    const { fields } = body.value;
-    for (const name of SINGLE_PARAMETERS) counts.set(name, counts.get(name)! + fields.getAll(name).length);
-    value = Object.fromEntries(fields);
-  } else if (body.ok && body.value.kind === "json") {
-    value = body.value.value;
-    if (typeof value === "object" && value !== null) {
-      const repeated = findDuplicateKey(body.value.text);
-      if (repeated !== undefined) {
-        return fail({
-          code: "parameter_repeated",
-          name: SINGLE_PARAMETERS.find((name) => name === repeated),
-        });
-      }
-      for (const name of SINGLE_PARAMETERS) {
-        if (Object.hasOwn(value, name)) counts.set(name, counts.get(name)! + 1);
-      }
-    }
+  const body = read.ok ? read.value : { kind: "none" as const };
+  const value =
+    body.kind === "form" ? Object.fromEntries(body.fields) : body.kind === "json" ? body.value : undefined;
+  const isObject = typeof value === "object" && value !== null;
+  const repeated = body.kind === "json" && isObject ? findDuplicateKey(body.text) : undefined;
+  if (repeated !== undefined) {
+    return fail({ code: "parameter_repeated", name: SINGLE_PARAMETERS.find((name) => name === repeated) });
   }
-  for (const [name, count] of counts) if (count > 1) return fail({ code: "parameter_repeated", name });
-  return ok(value);
+  const inBody = (name: string) =>
+    body.kind === "form" ? body.fields.getAll(name).length : isObject && Object.hasOwn(value, name) ? 1 : 0;
+  const twice = SINGLE_PARAMETERS.find((name) => query.getAll(name).length + inBody(name) > 1);
+  return twice ? fail({ code: "parameter_repeated", name: twice }) : ok(value);
 }
 
 interface TokenRequest {
@@ -100,27 +88,13 @@ async function findLiveToken(
 
 /** docs/admin.md#event-log: revoking a token of any family is a security event of the tenant that owns it. */
 async function recordRevocation(c: AppContext, family: TokenFamily, owner: TokenOwner): Promise<void> {
+  const merchant = family === upiSessionTokens ? "sessions_revoked" : "client_token_revoked";
+  const types = { app: "transaction_revoked", merchant, "portal-user": "token_revoked" } as const;
   const requestId = c.get("requestId");
-  switch (owner.kind) {
-    case "app":
-      await recordTenantEvent(c.env, "app", owner.appId, { type: "transaction_revoked", requestId });
-      return;
-    case "merchant":
-      await recordTenantEvent(c.env, "merchant", owner.merchantId, {
-        type: family === upiSessionTokens ? "sessions_revoked" : "client_token_revoked",
-        requestId,
-      });
-      return;
-    case "portal-user":
-      await recordTenantEvent(c.env, "portal-user", owner.email, { type: "token_revoked", requestId });
-      return;
-  }
+  await recordTenantEvent(c.env, owner.kind, tenantIdOf(owner), { type: types[owner.kind], requestId });
 }
 
-/**
- * `/oauth/introspect` (RFC 7662) and `/oauth/revoke` (RFC 7009)
- * over every token family (docs/tokens.md#introspection).
- */
+/** Introspection (RFC 7662) and revocation (RFC 7009) for every family (docs/tokens.md#introspection). */
 const { app: oauthRoutes, route } = contractRoutes(oauthContract, {
   loadSchemas: () => import("./schema"),
   // Nothing is validated by the registrar: the parameters are read by hand (`readTokenRequest`).
@@ -147,8 +121,7 @@ route("revokeToken", async (c, reply) => {
   const read = await readTokenRequest(c, now, true);
   if (!read.ok) return oauthFailure(c, read.reason);
   const request = read.value;
-  // Without credentials only a live portal token may revoke itself: no other family's token is
-  // verified, nor its state read, for an anonymous caller.
+  // Without credentials only a live portal token may revoke itself: no other family's token is read.
   const families = request.principal ? TOKEN_FAMILIES : [portalTokens];
   const found = await findLiveToken(c.env, request.token, now, families);
   if (!request.principal && !found) {

@@ -6,10 +6,7 @@ export const tokenRequestSchema = z.object({
   token_type_hint: z.optional(z.string().check(z.maxLength(64))),
 });
 
-/**
- * RFC 7662 §2.2: the members every answer may have; the rest is open, a live token adds its family's
- * claims (docs/tokens.md#introspection).
- */
+/** RFC 7662 §2.2 members of any answer; a live token adds its family's (docs/tokens.md#introspection). */
 export const introspectionSchema = z
   .looseObject({
     active: z.boolean(),

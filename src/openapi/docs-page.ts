@@ -2,12 +2,8 @@ import swaggerUiPackage from "swagger-ui-dist/package.json";
 import { toBase64 } from "../shared/encoding";
 import { OPENAPI_PATH } from "./paths";
 
-/**
- * `/docs`: Swagger UI over `/openapi.json`. The page, the document and Swagger UI's two files are all
- * Workers Static Assets on the same origin (scripts/assets.mjs writes this HTML to `assets/docs.html`),
- * so the page makes no request to the internet (issue 7) and its Content-Security-Policy can be
- * `'self'` only. The asset router sends that policy from assets/_headers.
- */
+// `/docs`: Swagger UI over `/openapi.json`, all static assets of this origin (scripts/assets.mjs), so the
+// page asks nothing of the internet (issue 7) and its CSP (assets/_headers) can be `'self'` only.
 
 const VERSION = encodeURIComponent(swaggerUiPackage.version);
 
@@ -34,11 +30,8 @@ export const DOCS_HTML = `<!doctype html>
 
 let policy: Promise<string> | undefined;
 
-/**
- * The page's CSP: its own origin only, plus the inline initialiser by hash (no 'unsafe-inline').
- * `data:` images are the icons inlined in Swagger UI's stylesheet. assets/_headers carries it for
- * `/docs`; scripts/assets.mjs refuses to build the assets while the two differ.
- */
+// The page's CSP: its origin, the inline initialiser by hash, `data:` images (the stylesheet's icons);
+// scripts/assets.mjs refuses to build while assets/_headers says otherwise.
 export function docsContentSecurityPolicy(): Promise<string> {
   policy ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(INITIALISER)).then((digest) => {
     const hash = toBase64(digest);

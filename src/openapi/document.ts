@@ -17,13 +17,8 @@ import { STATIC_ASSET_PATHS } from "./paths";
 import { SECURITY_SCHEMES } from "./security";
 import { serviceApi } from "./service-operations";
 
-/**
- * `/openapi.json`: OpenAPI 3.1 assembled from each family's operation list (`src/<family>/openapi.ts`).
- * Request schemas are the zod schemas the routes validate with, converted by zod's own JSON Schema
- * 2020-12 generator (the dialect of OpenAPI 3.1), so the document cannot drift from validation.
- * Built at build time on Node by scripts/assets.mjs into a static asset (issue 15): nothing here is
- * part of the Worker.
- */
+// `/openapi.json`: OpenAPI 3.1 from each family's operations, with the zod schemas the routes validate with
+// in JSON Schema 2020-12 (no drift). Built on Node by scripts/assets.mjs, no part of the Worker (issue 15).
 
 export const API_GROUPS: readonly OperationGroup[] = [
   cprApi,
@@ -70,8 +65,9 @@ const DESCRIPTION = [
 ].join(" ");
 
 type JsonSchema = Record<string, unknown>;
+type IO = "input" | "output";
 
-function jsonSchemaOf(schema: DocumentedSchema, io: "input" | "output"): JsonSchema {
+function jsonSchemaOf(schema: DocumentedSchema, io: IO): JsonSchema {
   // `io: "input"` describes what a client sends (defaults optional, transforms by their input);
   // refinements have no JSON Schema form and are left to the descriptions and the 400 examples.
   const { $schema: _dialect, ...body } = z.toJSONSchema(schema, {
@@ -82,7 +78,7 @@ function jsonSchemaOf(schema: DocumentedSchema, io: "input" | "output"): JsonSch
   return body;
 }
 
-/** Converts schemas, referring to a named component when the schema is one. */
+/** Converts schemas, referring to the component of a named one. */
 class SchemaConverter {
   private readonly names = new Map<DocumentedSchema, string>();
   readonly components: Record<string, JsonSchema> = {};
@@ -97,17 +93,13 @@ class SchemaConverter {
     }
   }
 
-  convert(schema: DocumentedSchema, io: "input" | "output"): JsonSchema {
+  convert(schema: DocumentedSchema, io: IO): JsonSchema {
     const name = this.names.get(schema);
     return name ? { $ref: `#/components/schemas/${name}` } : jsonSchemaOf(schema, io);
   }
 }
 
-function media(
-  converter: SchemaConverter,
-  content: Readonly<Record<string, MediaSpec>>,
-  io: "input" | "output",
-) {
+function media(converter: SchemaConverter, content: Readonly<Record<string, MediaSpec>>, io: IO) {
   return Object.fromEntries(
     Object.entries(content).map(([type, { schema, examples }]) => [
       type,

@@ -1,9 +1,5 @@
-/**
- * The two paths of this folder's output, both Workers Static Assets built by scripts/assets.mjs
- * (`assets/openapi.json`, `assets/docs.html`): the asset router answers them (GET and HEAD; any
- * other method is its bare 405), the Worker never sees them, and no module of the Worker imports
- * this folder (issue 15: none of it is in the bundle V8 parses at startup).
- */
+// This folder's two outputs, static assets built by scripts/assets.mjs: the asset router answers them (any
+// method but GET and HEAD is its bare 405), and no Worker module imports this folder (issue 15).
 
 export const OPENAPI_PATH = "/openapi.json";
 export const DOCS_PATH = "/docs";

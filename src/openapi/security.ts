@@ -1,10 +1,7 @@
 import { TOKEN_HEADER } from "../portal/sessions";
 import type { SecuritySchemeName } from "../shared/contract";
 
-/**
- * The ways callers authenticate, as OpenAPI security schemes (docs/cpr.md#credentials-and-ip,
- * docs/portal.md, docs/upi.md, docs/tokens.md#client-authentication, docs/admin.md).
- */
+/** How callers authenticate (docs/tokens.md#client-authentication and each family's page). */
 export const SECURITY_SCHEMES = {
   adminToken: {
     type: "http",

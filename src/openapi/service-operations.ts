@@ -2,14 +2,10 @@ import * as z from "zod";
 import type { OperationGroup } from "../shared/openapi";
 import { DOCS_PATH, OPENAPI_PATH } from "./paths";
 
-/**
- * The service's own routes: health, this document and its reference page. The document and the page
- * are Workers Static Assets built by scripts/assets.mjs, with the headers of assets/_headers; Swagger
- * UI's files under `/docs/` are static assets too, but only the page's, so not operations of this API.
- */
+// Health, this document and its page (static assets with assets/_headers; Swagger UI's own files are not
+// operations of this API).
 
 const SHORT_CACHE = { description: "`public, max-age=300`: the file changes only with a deploy." };
-
 const TAG = "Service";
 
 export const serviceApi: OperationGroup = {
