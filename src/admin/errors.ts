@@ -1,7 +1,7 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type AppContext, annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
-import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
+import { errorResponse, faultRenderer, faultWires, wireOf } from "../shared/fault";
 
 // The admin API's refusals (docs/admin.md#errors). Messages hold fixed text, ids and masked emails, never a
 // submitted secret or value: they are logged too. `cause` goes to the log only.
@@ -22,6 +22,15 @@ function envelope(
   return { status, body: { error: { code, message } }, headers };
 }
 
+const FAULT_WIRES = faultWires(envelope, {
+  not_found: ["not_found", "No such admin endpoint"],
+  method_not_allowed: ["method_not_allowed", "Method not allowed on this endpoint"],
+  payload_too_large: "payload_too_large",
+  malformed_json: ["invalid_request", "Request body is not valid JSON"],
+  internal: ["internal_error", "Internal error"],
+  unavailable: ["unavailable", "Temporarily unavailable, retry shortly"],
+});
+
 // docs/admin.md#apps: the admin API's one mapping from reason to wire error, faults included. An own
 // `not_found` carries the message; the fault (no such endpoint) has none.
 const ADMIN_FAULTS = {
@@ -29,18 +38,12 @@ const ADMIN_FAULTS = {
     "WWW-Authenticate": 'Bearer realm="authedge-admin"',
   }),
   invalid_request: (reason) => envelope(400, "invalid_request", reason.message),
-  not_found: (reason) =>
-    envelope(404, "not_found", "message" in reason ? reason.message : "No such admin endpoint"),
   conflict: (reason) => envelope(409, "conflict", reason.message),
   too_early: (reason) => envelope(409, "too_early", reason.message),
   precondition_failed: (reason) => envelope(412, "precondition_failed", reason.message),
-  method_not_allowed: envelope(405, "method_not_allowed", "Method not allowed on this endpoint"),
-  payload_too_large: (reason) => envelope(413, "payload_too_large", bodyTooLarge(reason)),
-  malformed_json: envelope(400, "invalid_request", "Request body is not valid JSON"),
-  internal: envelope(500, "internal_error", "Internal error"),
-  unavailable: envelope(503, "unavailable", "Temporarily unavailable, retry shortly", {
-    "Retry-After": RETRY_AFTER_SECONDS,
-  }),
+  ...FAULT_WIRES,
+  not_found: (reason) =>
+    "message" in reason ? envelope(404, "not_found", reason.message) : FAULT_WIRES.not_found,
 } satisfies WireTable<AdminReason | FaultReason>;
 
 /** The admin wire error for a reason. */

@@ -2,7 +2,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
-import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
+import { errorResponse, faultRenderer, faultWires, wireOf } from "../shared/fault";
 import type { SignatureRejection } from "./request-signature";
 
 /** The precise cause behind a 401, for the log only (docs/cpr.md#credentials-and-ip). */
@@ -40,13 +40,13 @@ const CPR_FAULTS = {
   unauthorized_access: envelope(401, "unauthorized_access", "IP not whitelisted or authorization failed"),
   workflow_not_found: envelope(404, "workflow_not_found", "Workflow not found"),
   unique_id_conflict: envelope(409, "unique_id_conflict", "Unique ID conflict for this transaction"),
-  not_found: envelope(404, "not_found", "Route not found"),
-  method_not_allowed: envelope(405, "method_not_allowed", "Method not allowed"),
-  payload_too_large: (reason) => envelope(413, "invalid_request_body", bodyTooLarge(reason)),
-  malformed_json: envelope(400, "invalid_request_body", "Request body is not valid JSON"),
-  internal: envelope(500, "internal_server_error", "Internal server error"),
-  unavailable: envelope(503, "service_unavailable", "Service temporarily unavailable", {
-    "Retry-After": RETRY_AFTER_SECONDS,
+  ...faultWires(envelope, {
+    not_found: ["not_found", "Route not found"],
+    method_not_allowed: ["method_not_allowed", "Method not allowed"],
+    payload_too_large: "invalid_request_body",
+    malformed_json: ["invalid_request_body", "Request body is not valid JSON"],
+    internal: ["internal_server_error", "Internal server error"],
+    unavailable: ["service_unavailable", "Service temporarily unavailable"],
   }),
 } satisfies WireTable<CprReason | FaultReason>;
 

@@ -2,7 +2,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
-import { bodyTooLarge, errorResponse, faultRenderer, RETRY_AFTER_SECONDS, wireOf } from "../shared/fault";
+import { errorResponse, faultRenderer, faultWires, wireOf } from "../shared/fault";
 import type { ClientRejection } from "./clients";
 
 /** RFC 6749 §5.2 error codes used by introspection and revocation (docs/tokens.md#errors). */
@@ -16,12 +16,14 @@ export type OAuthReason =
   | { code: "token_parameter_invalid" };
 
 // RFC 6749 §5.2: `{"error","error_description"}`; `invalid_client` carries a challenge.
-function envelope(status: ContentfulStatusCode, error: OAuthErrorCode, description: string): WireError {
-  const headers: Record<string, string> =
-    error === "invalid_client"
-      ? { "WWW-Authenticate": 'Basic realm="authedge", Bearer realm="authedge"' }
-      : {};
-  if (error === "temporarily_unavailable") headers["Retry-After"] = RETRY_AFTER_SECONDS;
+function envelope(
+  status: ContentfulStatusCode,
+  error: OAuthErrorCode,
+  description: string,
+  headers: Record<string, string> = {},
+): WireError {
+  if (error === "invalid_client")
+    headers["WWW-Authenticate"] = 'Basic realm="authedge", Bearer realm="authedge"';
   return { status, body: { error, error_description: description }, headers };
 }
 
@@ -39,12 +41,14 @@ const OAUTH_FAULTS = {
     "invalid_request",
     "The token parameter is required (form or JSON body)",
   ),
-  not_found: envelope(404, "invalid_request", "Unknown endpoint"),
-  method_not_allowed: envelope(405, "invalid_request", "Method not allowed on this endpoint"),
-  payload_too_large: (reason) => envelope(413, "invalid_request", bodyTooLarge(reason)),
-  malformed_json: envelope(400, "invalid_request", "Request body is not valid JSON"),
-  internal: envelope(500, "server_error", "Internal error"),
-  unavailable: envelope(503, "temporarily_unavailable", "Temporarily unavailable, retry shortly"),
+  ...faultWires(envelope, {
+    not_found: ["invalid_request", "Unknown endpoint"],
+    method_not_allowed: ["invalid_request", "Method not allowed on this endpoint"],
+    payload_too_large: "invalid_request",
+    malformed_json: ["invalid_request", "Request body is not valid JSON"],
+    internal: ["server_error", "Internal error"],
+    unavailable: ["temporarily_unavailable", "Temporarily unavailable, retry shortly"],
+  }),
 } satisfies WireTable<OAuthReason | FaultReason>;
 
 export const oauthError = (reason: OAuthReason | FaultReason): WireError => wireOf(OAUTH_FAULTS, reason);

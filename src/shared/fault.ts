@@ -47,6 +47,39 @@ export function faultRenderer(table: WireTable<FaultReason>): FaultRenderer {
   return (fault, maxBodyBytes) => wireOf(table, faultReason(fault, maxBodyBytes));
 }
 
+/** A family's envelope: its wire error from a status, its error code and message, and extra headers. */
+type Envelope<Code extends string, W> = (
+  status: ContentfulStatusCode,
+  code: Code,
+  message: string,
+  headers?: Record<string, string>,
+) => W;
+
+/** Each fault's code and message in a family's words; the 413's message is the cap's, so only its code. */
+type FaultWords<Code extends string> = {
+  readonly [F in Exclude<Fault, "payload_too_large">]: readonly [code: Code, message: string];
+} & { readonly payload_too_large: Code };
+
+/**
+ * A family table's fault entries (docs/http.md#internal-faults): the statuses are the same in every
+ * family, the 413 names the cap in force and the 503 asks for a retry after a second.
+ */
+export function faultWires<Code extends string, W>(
+  envelope: Envelope<Code, W>,
+  words: FaultWords<Code>,
+): { readonly [F in Exclude<Fault, "payload_too_large">]: W } & {
+  readonly payload_too_large: (reason: { maxBodyBytes: number }) => W;
+} {
+  return {
+    not_found: envelope(404, ...words.not_found),
+    method_not_allowed: envelope(405, ...words.method_not_allowed),
+    payload_too_large: (reason) => envelope(413, words.payload_too_large, bodyTooLarge(reason)),
+    malformed_json: envelope(400, ...words.malformed_json),
+    internal: envelope(500, ...words.internal),
+    unavailable: envelope(503, ...words.unavailable, { "Retry-After": RETRY_AFTER_SECONDS }),
+  };
+}
+
 /** The 413 message, from the cap in force: "Request body exceeds 64 KiB" for the default. */
 export function bodyTooLarge({ maxBodyBytes }: { maxBodyBytes: number }): string {
   const size = maxBodyBytes % 1024 === 0 ? `${maxBodyBytes / 1024} KiB` : `${maxBodyBytes} bytes`;

@@ -1,14 +1,7 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type AppContext, annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
-import {
-  bodyTooLarge,
-  errorResponse,
-  faultReason,
-  faultRenderer,
-  RETRY_AFTER_SECONDS,
-  wireOf,
-} from "../shared/fault";
+import { errorResponse, faultReason, faultRenderer, faultWires, wireOf } from "../shared/fault";
 
 /** Juspay's error vocabulary (docs/upi.md#error-codes). */
 type UpiErrorCode =
@@ -70,17 +63,14 @@ const UPI_FAULTS = {
   client_token_used_up: [401, "SESSION_EXPIRED", "clientAuthToken has reached its maximum number of uses"],
   duplicate_request: [409, "DUPLICATE_REQUEST", "This signaturePayload has already been used"],
   ip_not_allowed: [403, "BAD_ORIGIN", "Request not allowed from this IP"],
-  not_found: [404, "NOT_FOUND", "No such endpoint"],
-  method_not_allowed: [405, "METHOD_NOT_ALLOWED", "Method not allowed on this endpoint"],
-  payload_too_large: (reason) => [413, "PAYLOAD_TOO_LARGE", bodyTooLarge(reason)],
-  malformed_json: [400, "INVALID_INPUT", "Request body is not valid JSON"],
-  internal: [500, "INTERNAL_ERROR", "Internal error"],
-  unavailable: [
-    503,
-    "SERVICE_UNAVAILABLE",
-    "Temporarily unavailable, retry shortly",
-    { "Retry-After": RETRY_AFTER_SECONDS },
-  ],
+  ...faultWires((...wire: ProcessWire) => wire, {
+    not_found: ["NOT_FOUND", "No such endpoint"],
+    method_not_allowed: ["METHOD_NOT_ALLOWED", "Method not allowed on this endpoint"],
+    payload_too_large: "PAYLOAD_TOO_LARGE",
+    malformed_json: ["INVALID_INPUT", "Request body is not valid JSON"],
+    internal: ["INTERNAL_ERROR", "Internal error"],
+    unavailable: ["SERVICE_UNAVAILABLE", "Temporarily unavailable, retry shortly"],
+  }),
 } satisfies WireTable<ProcessReason | FaultReason, ProcessWire>;
 
 const NO_ECHO: ProcessEcho = { requestId: "" };
@@ -149,8 +139,15 @@ function customerApiEnvelope(
 }
 
 // Faults on `/customers` paths are user errors of their own `error_code`, or server errors.
-const userError = (status: ContentfulStatusCode, errorCode: string, message: string) =>
-  customerApiEnvelope(status, ["invalid_request_error", errorCode], "INVALID_INPUT", message);
+const faultEnvelope = (
+  status: ContentfulStatusCode,
+  errorCode: string,
+  message: string,
+  headers?: Record<string, string>,
+) =>
+  status < 500
+    ? customerApiEnvelope(status, ["invalid_request_error", errorCode], "INVALID_INPUT", message, headers)
+    : customerApiEnvelope(status, ["error", errorCode], "INTERNAL_ERROR", message, headers);
 
 // docs/upi.md#customer-api: the Customer API's one mapping from reason to wire error, faults included.
 const CUSTOMER_API_FAULTS = {
@@ -189,18 +186,14 @@ const CUSTOMER_API_FAULTS = {
     "RESOURCE_NOT_FOUND",
     "Customer not found",
   ),
-  not_found: userError(404, "not_found", "No such endpoint"),
-  method_not_allowed: userError(405, "method_not_allowed", "Method not allowed on this endpoint"),
-  payload_too_large: (reason) => userError(413, "payload_too_large", bodyTooLarge(reason)),
-  malformed_json: userError(400, "invalid_request", "Request body is not valid JSON"),
-  internal: customerApiEnvelope(500, ["error", "internal_error"], "INTERNAL_ERROR", "Internal error"),
-  unavailable: customerApiEnvelope(
-    503,
-    ["error", "unavailable"],
-    "INTERNAL_ERROR",
-    "Temporarily unavailable, retry shortly",
-    { "Retry-After": RETRY_AFTER_SECONDS },
-  ),
+  ...faultWires(faultEnvelope, {
+    not_found: ["not_found", "No such endpoint"],
+    method_not_allowed: ["method_not_allowed", "Method not allowed on this endpoint"],
+    payload_too_large: "payload_too_large",
+    malformed_json: ["invalid_request", "Request body is not valid JSON"],
+    internal: ["internal_error", "Internal error"],
+    unavailable: ["unavailable", "Temporarily unavailable, retry shortly"],
+  }),
 } satisfies WireTable<CustomerApiReason | FaultReason>;
 
 /** The Customer API's wire error for a reason. */
