@@ -8,8 +8,8 @@ import { DEFAULT_EVENTS_LIMIT } from "./tenant-events";
 import { adminContractRoutes } from "./validate";
 import { etagHeader } from "./versions";
 
-// `GET /admin/v1/{apps|merchants|orgs|users}/{id}/events` (docs/admin.md#event-log): the id's log answers,
-// possibly empty, whether or not the tenant exists now.
+// `GET /admin/v1/{apps|merchants|orgs|users}/{id}/events` (docs/admin.md#event-log): the log belongs to the
+// id and outlives its incarnations, so it answers, possibly empty, whether or not the tenant exists now.
 const { app: eventsAdmin, route } = adminContractRoutes(eventsContract, () => import("./events-schema"));
 
 /** A page of the id's log, and the tenant's `ETag` when it exists. */

@@ -106,6 +106,7 @@ export function applyChange(
   const { record, keys, members } = current;
   switch (change.op) {
     case "update": {
+      // `set` holds plain settings only: secrets change by `rotate`/`set-credentials`, logged redacted.
       const changes: EventChanges = {};
       const next: TenantRecord = { ...record };
       for (const [field, value] of Object.entries(change.set)) {
@@ -128,6 +129,7 @@ export function applyChange(
       // docs/admin.md#grace-rotation: a new rotation ends any earlier grace at once.
       delete next[previousField];
       delete next.previousKeyExpiresAt;
+      // The log names the secret, never it or its digest (docs/admin.md#event-log).
       const changes: EventChanges = { [secretField]: { ...REDACTED_SECRET } };
       if (change.graceSeconds > 0) {
         next[previousField] = record[currentField];

@@ -66,8 +66,9 @@ const COPIES: Readonly<Record<TenantKind, RecordKind<unknown>>> = {
 const etagOf = (state: TenantState) => `"${state.incarnation}-${state.version}"`;
 const isPending = (p: Pending) => p.record || p.keys.length > 0 || p.resetCredentialsAt !== undefined;
 
-// One tenant id's single writer, KV publisher, event log and purge (docs/storage.md#tenant-objects):
-// check-and-set on the synchronous storage API, no await between read and write; publishing follows.
+// One tenant id's only writer and source of truth, its KV copies' publisher, event log and purge
+// (docs/storage.md#tenant-objects): no change reads a copy and writes it back, so none is lost; each is a
+// check-and-set on the synchronous storage API (no await between read and write), published after commit.
 export class Tenant extends DurableObject<Env> {
   #flushing: Promise<void> | undefined;
   readonly #log: TenantEventLog;
@@ -97,6 +98,7 @@ export class Tenant extends DurableObject<Env> {
       id,
       version: (previous?.version ?? 0) + 1,
       incarnation,
+      // Hot paths name CPR/UPI objects and token claims with it, from the copy (docs/storage.md#incarnations).
       record: { ...record, ...(kind === "app" || kind === "merchant" ? { incarnation } : {}) },
       keys: {},
       members: {},
@@ -291,7 +293,8 @@ export class Tenant extends DurableObject<Env> {
     }
   }
 
-  /** Purges up to PURGE_BATCH customers of ended incarnations; true when more remain. */
+  // Purges up to PURGE_BATCH customers of ended incarnations (true when more remain): named with an ended
+  // incarnation they are unreachable already, and erased here in the background (docs/storage.md#purge).
   async #purgeStep(): Promise<boolean> {
     const state = this.#state();
     if (state?.kind !== "merchant") return false;

@@ -60,6 +60,7 @@ const PUBLIC_DOCUMENT_RESPONSE_HEADERS = {
 };
 
 // How a resource server verifies each kind of token (docs/tokens.md#verifying-a-token; README repeats it).
+// One issuer per JWT kind, so issuer + audience alone keep the kinds apart in any JWT library.
 const VERIFIER_CONFIGURATION =
   "| kind | `iss` (issuer) | `aud` (audience) | `typ` header | introspection `token_type` |\n" +
   "|---|---|---|---|---|\n" +

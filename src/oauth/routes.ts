@@ -107,7 +107,8 @@ route("introspectToken", async (c, reply) => {
   if (!read.ok) return oauthFailure(c, read.reason);
   const request = read.value;
   const found = await findLiveToken(c.env, request.token, now, TOKEN_FAMILIES);
-  // RFC 7662 §2.2: a token the caller may not see is reported exactly like a dead one.
+  // RFC 7662 §2.2: a token the caller may not see is reported exactly like a dead one, so introspection
+  // never tells a tenant that another's token exists or lives (docs/tokens.md#introspection).
   if (!found || !mayInspect(request.principal!, found.live.owner)) {
     annotate(c, { outcome: "inactive" });
     return reply({ active: false });
@@ -121,7 +122,8 @@ route("revokeToken", async (c, reply) => {
   const read = await readTokenRequest(c, now, true);
   if (!read.ok) return oauthFailure(c, read.reason);
   const request = read.value;
-  // Without credentials only a live portal token may revoke itself: no other family's token is read.
+  // Without credentials only a live portal token may revoke itself: no other family's token is verified,
+  // nor its state read, for an anonymous caller.
   const families = request.principal ? TOKEN_FAMILIES : [portalTokens];
   const found = await findLiveToken(c.env, request.token, now, families);
   if (!request.principal && !found) {

@@ -18,7 +18,8 @@ import { SECURITY_SCHEMES } from "./security";
 import { serviceApi } from "./service-operations";
 
 // `/openapi.json`: OpenAPI 3.1 from each family's operations, with the zod schemas the routes validate with
-// in JSON Schema 2020-12 (no drift). Built on Node by scripts/assets.mjs, no part of the Worker (issue 15).
+// in JSON Schema 2020-12, so it cannot drift from validation. Built on Node by scripts/assets.mjs at build
+// time, no part of the Worker (issue 15, docs/architecture.md#openapi-and-docs).
 
 export const API_GROUPS: readonly OperationGroup[] = [
   cprApi,
