@@ -21,14 +21,7 @@ import { serviceApi } from "./service-operations";
 // in JSON Schema 2020-12, so it cannot drift from validation. Built on Node by scripts/assets.mjs at build
 // time, no part of the Worker (issue 15, docs/architecture.md#openapi-and-docs).
 
-export const API_GROUPS: readonly OperationGroup[] = [
-  cprApi,
-  portalApi,
-  upiApi,
-  oauthApi,
-  adminApi,
-  serviceApi,
-];
+export const API_GROUPS = [cprApi, portalApi, upiApi, oauthApi, adminApi, serviceApi] as const;
 
 const TAGS = [
   { name: "CPR auth token", description: "HyperVerge-compatible CPR auth tokens (docs/cpr.md, seed 002)." },
@@ -68,14 +61,13 @@ const DESCRIPTION = [
 type JsonSchema = Record<string, unknown>;
 type IO = "input" | "output";
 
+// A member left `undefined` below is absent: the document is only ever read as `JSON.stringify` writes it.
+
 function jsonSchemaOf(schema: DocumentedSchema, io: IO): JsonSchema {
   // `io: "input"` describes what a client sends (defaults optional, transforms by their input);
   // refinements have no JSON Schema form and are left to the descriptions and the 400 examples.
-  const { $schema: _dialect, ...body } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: "any",
-    target: "draft-2020-12",
-  });
+  const options = { io, unrepresentable: "any", target: "draft-2020-12" } as const;
+  const { $schema: _dialect, ...body } = z.toJSONSchema(schema, options);
   return body;
 }
 
@@ -104,7 +96,7 @@ function media(converter: SchemaConverter, content: Readonly<Record<string, Medi
   return Object.fromEntries(
     Object.entries(content).map(([type, { schema, examples }]) => [
       type,
-      { schema: converter.convert(schema, io), ...(examples ? { examples } : {}) },
+      { schema: converter.convert(schema, io), examples },
     ]),
   );
 }
@@ -114,9 +106,9 @@ function parameter(converter: SchemaConverter, spec: ParameterSpec) {
     name: spec.name,
     in: spec.in,
     required: spec.in === "path" || spec.required === true,
-    ...(spec.description ? { description: spec.description } : {}),
+    description: spec.description,
     schema: converter.convert(spec.schema, "input"),
-    ...(spec.example === undefined ? {} : { example: spec.example }),
+    example: spec.example,
   };
 }
 
@@ -126,16 +118,12 @@ function response(converter: SchemaConverter, spec: ResponseSpec, byWorker: bool
     ? { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" } }
     : {};
   for (const [name, header] of Object.entries(spec.headers ?? {})) {
-    headers[name] = {
-      description: header.description,
-      schema: { type: "string" },
-      ...(header.example === undefined ? {} : { example: header.example }),
-    };
+    headers[name] = { description: header.description, schema: { type: "string" }, example: header.example };
   }
   return {
     description: spec.description,
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
-    ...(spec.content ? { content: media(converter, spec.content, "output") } : {}),
+    content: spec.content && media(converter, spec.content, "output"),
   };
 }
 
@@ -144,21 +132,15 @@ function operation(converter: SchemaConverter, spec: OperationSpec) {
     operationId: spec.operationId,
     tags: [spec.tag],
     summary: spec.summary,
-    ...(spec.description ? { description: spec.description } : {}),
-    ...(spec.deprecated ? { deprecated: true } : {}),
-    ...(spec.security
-      ? { security: spec.security.map((schemes) => Object.fromEntries(schemes.map((name) => [name, []]))) }
-      : {}),
+    description: spec.description,
+    deprecated: spec.deprecated || undefined,
+    security: spec.security?.map((schemes) => Object.fromEntries(schemes.map((name) => [name, []]))),
     ...(spec.parameters?.length ? { parameters: spec.parameters.map((p) => parameter(converter, p)) } : {}),
-    ...(spec.requestBody
-      ? {
-          requestBody: {
-            required: spec.requestBody.required ?? true,
-            ...(spec.requestBody.description ? { description: spec.requestBody.description } : {}),
-            content: media(converter, spec.requestBody.content, "input"),
-          },
-        }
-      : {}),
+    requestBody: spec.requestBody && {
+      required: spec.requestBody.required ?? true,
+      description: spec.requestBody.description,
+      content: media(converter, spec.requestBody.content, "input"),
+    },
     responses: Object.fromEntries(
       Object.entries(spec.responses).map(([status, value]) => [
         status,
