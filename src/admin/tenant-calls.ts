@@ -76,23 +76,19 @@ export async function rotateTenantSecret(
   return rotated.ok ? ok({ secret, snapshot: rotated.value.snapshot! }) : rotated;
 }
 
+/** The route's answer to each refusal it words itself; `notFound` stands in for one it does not give. */
+const ROUTE_ANSWERS = {
+  not_found: "notFound",
+  child_not_found: "childNotFound",
+  has_users: "hasUsers",
+  member_exists: "memberExists",
+} as const;
+
 function refusal(c: AppContext, refused: ChangeRefusal, answers: RefusalAnswers): Response {
-  switch (refused.code) {
-    case "not_found":
-      return answers.notFound(c);
-    case "precondition_failed":
-      return preconditionFailed(c);
-    case "limit":
-      return adminFailure(c, { code: "invalid_request", message: refused.message });
-    case "child_not_found":
-      return (answers.childNotFound ?? answers.notFound)(c);
-    case "has_users":
-      return (answers.hasUsers ?? answers.notFound)(c);
-    case "member_exists":
-      return (answers.memberExists ?? answers.notFound)(c);
-    case "not_published":
-      return unpublished();
-  }
+  if (refused.code === "precondition_failed") return preconditionFailed(c);
+  if (refused.code === "limit") return adminFailure(c, { code: "invalid_request", message: refused.message });
+  if (refused.code === "not_published") return unpublished();
+  return (answers[ROUTE_ANSWERS[refused.code]] ?? answers.notFound)(c);
 }
 
 /** Creates the tenant; `undefined` when the id is taken by a live tenant (409). */

@@ -31,7 +31,8 @@ async function readingPrincipal(
 ): Promise<Principal | undefined> {
   const config = c.get("config");
   // An app or a merchant: both looked up and both hashes compared, so the work does not tell which kinds
-  // of tenant exist under that id (docs/http.md#constant-time). An empty password matches no secret (16 characters at least).
+  // of tenant exist under that id (docs/http.md#constant-time). An empty password matches no secret (16
+  // characters at least).
   const [app, merchant] = isValidId(username)
     ? await Promise.all([config.get(APPS, username), config.get(MERCHANTS, username)])
     : [undefined, undefined];
