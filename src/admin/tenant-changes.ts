@@ -104,6 +104,7 @@ export function applyChange(
 ): Applied | ChangeRefusal | undefined {
   const at = new Date(now).toISOString();
   const { record, keys, members } = current;
+  const requestKeys = record.requestKeys as Record<string, RequestKey>;
   switch (change.op) {
     case "update": {
       // `set` holds plain settings only: secrets change by `rotate`/`set-credentials`, logged redacted.
@@ -140,7 +141,6 @@ export function applyChange(
       return { record: next, event: { type: "key_rotated", changes } };
     }
     case "put-request-key": {
-      const requestKeys = record.requestKeys as Record<string, RequestKey>;
       const replaced = Object.hasOwn(requestKeys, change.keyId);
       if (!replaced && Object.keys(requestKeys).length >= change.max) {
         return { code: "limit", message: `An app holds at most ${change.max} request keys` };
@@ -153,7 +153,6 @@ export function applyChange(
       };
     }
     case "delete-request-key": {
-      const requestKeys = record.requestKeys as Record<string, RequestKey>;
       if (!Object.hasOwn(requestKeys, change.keyId)) return { code: "child_not_found" };
       const { [change.keyId]: removed, ...rest } = requestKeys;
       return {
