@@ -13,7 +13,7 @@ import {
   type StoredKey,
   signingKeyStore,
 } from "../shared/signing-key-store";
-import { type KeyMaterial, parseSigningKeys, SigningKeysError } from "../shared/signing-keys";
+import { parseSigningKeys, SigningKeysError } from "../shared/signing-keys";
 import type * as z from "../shared/zod";
 import { signingKeysContract } from "./contract";
 import { adminFailure } from "./errors";
@@ -59,9 +59,7 @@ async function keysView(c: AppContext, now: number, listed?: readonly StoredKey[
 }
 
 /** The one key of an import body, or why it is refused (the message names the kid, never key material). */
-async function importedKey(
-  body: z.infer<typeof schemas.importSigningKeySchema>,
-): Promise<KeyMaterial | string> {
+async function importedKey(body: z.infer<typeof schemas.importSigningKeySchema>) {
   try {
     const [key] = await parseSigningKeys(JSON.stringify(body), "the imported key set");
     return key!;

@@ -4,7 +4,13 @@ import { fail, ok, type Result } from "../shared/result";
 import { type TenantKind, tenantObject } from "../shared/tenants";
 import { adminFailure } from "./errors";
 import type { Tenant } from "./tenant";
-import type { ChangeRefusal, TenantChange, TenantChanged, TenantSnapshot } from "./tenant-changes";
+import type {
+  ChangeRefusal,
+  TenantChange,
+  TenantChanged,
+  TenantRecord,
+  TenantSnapshot,
+} from "./tenant-changes";
 import { ifMatchOf, preconditionFailed } from "./versions";
 
 // How the admin routes talk to tenant objects (docs/storage.md#tenant-objects): outcomes to answers.
@@ -23,11 +29,7 @@ const tenant = (c: AppContext, kind: TenantKind, id: string) =>
   tenantObject(c.env, kind, id) as unknown as Pick<Tenant, "create" | "read" | "change">;
 
 /** The tenant as its object holds it (copies repaired first); `undefined` when it does not exist. */
-export async function readTenant(
-  c: AppContext,
-  kind: TenantKind,
-  id: string,
-): Promise<TenantSnapshot | undefined> {
+export async function readTenant(c: AppContext, kind: TenantKind, id: string) {
   const read = await tenant(c, kind, id).read();
   return read.ok ? read.value : unpublished();
 }
@@ -92,12 +94,7 @@ function refusal(c: AppContext, refused: ChangeRefusal, answers: RefusalAnswers)
 }
 
 /** Creates the tenant; `undefined` when the id is taken by a live tenant (409). */
-export async function createTenant(
-  c: AppContext,
-  kind: TenantKind,
-  id: string,
-  record: Record<string, unknown>,
-): Promise<TenantSnapshot | undefined> {
+export async function createTenant(c: AppContext, kind: TenantKind, id: string, record: TenantRecord) {
   const created = await tenant(c, kind, id).create(kind, id, record, c.get("requestId"), Date.now());
   if (created.ok) return created.value;
   return created.reason === "exists" ? undefined : unpublished();

@@ -2,7 +2,7 @@ import { cprTokens } from "../cpr/introspection";
 import { portalTokens } from "../portal/introspection";
 import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
-import type { LiveToken, TokenFamily, TokenOwner } from "../shared/introspection";
+import type { TokenFamily, TokenOwner } from "../shared/introspection";
 import { readBody } from "../shared/request-body";
 import { noStore } from "../shared/request-context";
 import { fail, ok, type Result } from "../shared/result";
@@ -75,12 +75,7 @@ async function readTokenRequest(
   return ok({ principal, token: parameters.data.token });
 }
 
-async function findLiveToken(
-  env: Env,
-  token: string,
-  now: number,
-  families: readonly TokenFamily[],
-): Promise<{ family: TokenFamily; live: LiveToken } | undefined> {
+async function findLiveToken(env: Env, token: string, now: number, families: readonly TokenFamily[]) {
   const family = families.find((candidate) => candidate.recognises(token));
   const live = family && (await family.introspect(env, token, now));
   return family && live ? { family, live } : undefined;
