@@ -13,6 +13,7 @@ import {
 } from "../shared/openapi";
 import { type AdminReason, adminError, renderAdminFault } from "./errors";
 import { createAppSchema } from "./schema";
+import { STALE_VERSION } from "./versions";
 
 // What every admin operation of the document is written with (docs/admin.md); each family's
 // `admin-openapi.ts` uses it, src/admin/openapi.ts assembles them.
@@ -21,11 +22,8 @@ export const adminErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .meta({ description: 'Admin error envelope: `{"error":{"code","message"}}`.' });
 
-const badAllowlist = firstIssue(createAppSchema, {
-  appId: "demo-app",
-  ipAllowlist: ["10.0.0.5/24"],
-  workflows: [],
-});
+const badApp = { appId: "demo-app", ipAllowlist: ["10.0.0.5/24"], workflows: [] };
+const badAllowlist = firstIssue(createAppSchema, badApp);
 
 const REASONS = {
   unauthorized: { code: "unauthorized", cause: "admin_token_missing" },
@@ -40,10 +38,7 @@ const REASONS = {
     message:
       'The next key may sign from 2026-11-30T10:07:00.000Z (published for 420 s); send "force": true to rotate now',
   },
-  precondition_failed: {
-    code: "precondition_failed",
-    message: "If-Match does not name the tenant's current version; read it again (ETag) and retry",
-  },
+  precondition_failed: { code: "precondition_failed", message: STALE_VERSION },
 } as const satisfies ExampleOfEach<AdminReason, "code">;
 
 const ETAG_HEADER = {

@@ -31,12 +31,12 @@ export function ifMatchOf(c: AppContext): Result<Precondition, Response> {
   return precondition ? ok(precondition) : fail(preconditionFailed(c));
 }
 
+export const STALE_VERSION =
+  "If-Match does not name the tenant's current version; read it again (ETag) and retry";
+
 /** 412: the tenant is not at the version the caller named (or the header is malformed). */
 export function preconditionFailed(c: AppContext): Response {
-  return adminFailure(c, {
-    code: "precondition_failed",
-    message: "If-Match does not name the tenant's current version; read it again (ETag) and retry",
-  });
+  return adminFailure(c, { code: "precondition_failed", message: STALE_VERSION });
 }
 
 export const etagHeader = (etag: string): Record<string, string> => ({ ETag: etag });
