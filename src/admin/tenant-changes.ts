@@ -39,12 +39,8 @@ export type TenantChange =
   | { op: "delete"; staleMembers?: string[] };
 
 export type ChangeRefusal =
-  | { code: "not_found" }
-  | { code: "precondition_failed" }
+  | { code: "not_found" | "precondition_failed" | "child_not_found" | "has_users" | "member_exists" }
   | { code: "limit"; message: string }
-  | { code: "child_not_found" }
-  | { code: "has_users" }
-  | { code: "member_exists" }
   /** Committed, but the KV copy could not be written yet: the next call or the alarm repairs it. */
   | { code: "not_published" };
 

@@ -240,14 +240,11 @@ export class Tenant extends DurableObject<Env> {
   }
 
   /** Publishes every pending copy; false (and a retry alarm) when KV or the user's object failed. */
-  async #publish(now: number): Promise<boolean> {
-    try {
-      await this.#flush();
-      return true;
-    } catch {
-      await this.#schedule(now + RETRY_MS);
-      return false;
-    }
+  #publish(now: number): Promise<boolean> {
+    return this.#flush().then(
+      () => true,
+      () => this.#schedule(now + RETRY_MS).then(() => false),
+    );
   }
 
   /** One flush at a time; loops until nothing is pending (a change may commit while one runs). */
