@@ -23,32 +23,26 @@ import { serviceApi } from "./service-operations";
 
 export const API_GROUPS = [cprApi, portalApi, upiApi, oauthApi, adminApi, serviceApi] as const;
 
+const tag = (name: string, description: string) => ({ name, description });
+
 const TAGS = [
-  { name: "CPR auth token", description: "HyperVerge-compatible CPR auth tokens (docs/cpr.md, seed 002)." },
-  {
-    name: "Portal login token",
-    description: "PayU Chargeback API login tokens (docs/portal.md#login, seed 001).",
-  },
-  {
-    name: "UPI session token",
-    description: "Juspay HyperAPI `process` session tokens (docs/upi.md#session-tokens, seed 000).",
-  },
-  {
-    name: "UPI Customer API",
-    description:
-      "Juspay Customer API: client auth tokens for a merchant's customers (docs/upi.md#customer-api).",
-  },
-  {
-    name: "Token verification",
-    description: "JWKS, RFC 7662 introspection and RFC 7009 revocation (docs/tokens.md#jwks).",
-  },
-  {
-    name: "Admin",
-    description:
-      'Provisioning behind the admin bearer token (docs/admin.md#errors). Errors: `{"error":{"code","message"}}`.',
-  },
-  { name: "Service", description: "Health, this document and its reference page." },
-] as const;
+  tag("CPR auth token", "HyperVerge-compatible CPR auth tokens (docs/cpr.md, seed 002)."),
+  tag("Portal login token", "PayU Chargeback API login tokens (docs/portal.md#login, seed 001)."),
+  tag(
+    "UPI session token",
+    "Juspay HyperAPI `process` session tokens (docs/upi.md#session-tokens, seed 000).",
+  ),
+  tag(
+    "UPI Customer API",
+    "Juspay Customer API: client auth tokens for a merchant's customers (docs/upi.md#customer-api).",
+  ),
+  tag("Token verification", "JWKS, RFC 7662 introspection and RFC 7009 revocation (docs/tokens.md#jwks)."),
+  tag(
+    "Admin",
+    'Provisioning behind the admin bearer token (docs/admin.md#errors). Errors: `{"error":{"code","message"}}`.',
+  ),
+  tag("Service", "Health, this document and its reference page."),
+];
 
 const DESCRIPTION = [
   "authedge issues and checks auth tokens for three API families, each a drop-in implementation of a published",
