@@ -55,9 +55,7 @@ export const renderAdminFault: FaultRenderer = faultRenderer(ADMIN_FAULTS);
 // A message can quote a caller-chosen name (an unrecognised body key); the log line stays short.
 const MAX_LOGGED_DETAIL = 200;
 
-/**
- * Answers with the reason's wire error and logs the reason (docs/http.md#logs), with the message as detail.
- */
+/** Answers with the reason's wire error and logs the reason (docs/http.md#logs), the message as detail. */
 export function adminFailure(c: AppContext, reason: AdminReason): Response {
   annotate(c, {
     reason: reason.code === "unauthorized" ? reason.cause : reason.code,

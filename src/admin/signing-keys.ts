@@ -87,16 +87,14 @@ route("rotateSigningKeys", async (c, reply) => {
   const { alg, force = false } = c.req.valid("json");
   const now = Date.now();
   const outcome = await rotateSigningKeys(c.env, { ...actorOf(c), alg, force }, now);
-  if (!outcome.ok) {
-    if (outcome.reason.code === "too_early") {
-      return adminFailure(c, {
-        code: "too_early",
-        message: `The next key may sign from ${iso(outcome.reason.signsFrom)} (published for ${PUBLISH_BEFORE_SIGNING_MS / 1000} s); send "force": true to rotate now`,
-      });
-    }
-    // Neither happens to an admin rotation: no `dueEveryMs`, and the store was just repaired.
-    throw new Error(`signing key rotation refused: ${outcome.reason.code}`);
+  if (!outcome.ok && outcome.reason.code === "too_early") {
+    return adminFailure(c, {
+      code: "too_early",
+      message: `The next key may sign from ${iso(outcome.reason.signsFrom)} (published for ${PUBLISH_BEFORE_SIGNING_MS / 1000} s); send "force": true to rotate now`,
+    });
   }
+  // Neither happens to an admin rotation: no `dueEveryMs`, and the store was just repaired.
+  if (!outcome.ok) throw new Error(`signing key rotation refused: ${outcome.reason.code}`);
   annotate(c, { action: "signing_key_rotated", kid: outcome.value.active, forced: outcome.value.forced });
   return reply({ rotated: outcome.value, ...(await keysView(c, now)) });
 });
@@ -116,12 +114,10 @@ route("importSigningKey", async (c, reply) => {
 route("revokeSigningKey", async (c, reply) => {
   const { kid } = c.req.valid("param");
   const outcome = await revokeSigningKey(c.env, { ...actorOf(c), kid }, Date.now());
-  if (!outcome.ok) {
-    if (outcome.reason === "not_found") {
-      return adminFailure(c, { code: "not_found", message: `No signing key ${kid}` });
-    }
-    throw new Error(`signing key revocation refused: ${outcome.reason}`);
+  if (!outcome.ok && outcome.reason === "not_found") {
+    return adminFailure(c, { code: "not_found", message: `No signing key ${kid}` });
   }
+  if (!outcome.ok) throw new Error(`signing key revocation refused: ${outcome.reason}`);
   const { revoked, state, promoted, next } = outcome.value;
   annotate(c, { action: "signing_key_revoked", kid: revoked, promoted });
   return reply({

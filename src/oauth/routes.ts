@@ -46,11 +46,6 @@ async function readParameters(c: AppContext): Promise<Result<unknown, OAuthReaso
   return twice ? fail({ code: "parameter_repeated", name: twice }) : ok(value);
 }
 
-interface TokenRequest {
-  readonly principal: Principal | undefined;
-  readonly token: string;
-}
-
 /**
  * Authentication, then parameters. `allowAnonymous` lets a token
  * revoke itself (portal logout, docs/tokens.md#client-authentication).
@@ -59,7 +54,7 @@ async function readTokenRequest(
   c: AppContext,
   now: number,
   allowAnonymous: boolean,
-): Promise<Result<TokenRequest, OAuthReason>> {
+): Promise<Result<{ principal: Principal | undefined; token: string }, OAuthReason>> {
   const client = await authenticateClient(c, now);
   if (!client.ok && !(allowAnonymous && client.reason === "no_credentials")) {
     return fail({ code: "client_unauthenticated", cause: client.reason });
