@@ -53,14 +53,9 @@ export async function changeTenant(
   // what the caller's If-Match names.
   { unconditional = false }: { unconditional?: boolean } = {},
 ): Promise<Result<TenantChanged, Response>> {
-  const precondition = unconditional ? ok({ kind: "none" as const }) : ifMatchOf(c);
-  if (!precondition.ok) return precondition;
-  const outcome = await tenant(c, kind, id).change(
-    change,
-    precondition.value,
-    c.get("requestId"),
-    Date.now(),
-  );
+  const ifMatch = unconditional ? ok({ kind: "none" as const }) : ifMatchOf(c);
+  if (!ifMatch.ok) return ifMatch;
+  const outcome = await tenant(c, kind, id).change(change, ifMatch.value, c.get("requestId"), Date.now());
   return outcome.ok ? outcome : fail(refusal(c, outcome.reason, answers));
 }
 
