@@ -11,7 +11,7 @@ import type * as schemas from "./schema";
 export const PUBLIC_DOCUMENT_HEADERS = { "Access-Control-Allow-Origin": "*" } as const;
 
 // Like the JWKS: the documents change only with a deploy or an ISSUER change.
-const METADATA_CACHE_CONTROL = "public, max-age=3600";
+const METADATA_HEADERS = { "Cache-Control": "public, max-age=3600", ...PUBLIC_DOCUMENT_HEADERS };
 
 /** The metadata of `ISSUER` (no kind) or of one JWT kind's issuer. */
 export function authorizationServerMetadata(
@@ -38,7 +38,4 @@ export function authorizationServerMetadata(
 export const serveMetadata =
   (kind?: JwtKind): RouteHandler<typeof schemas, (typeof publicDocumentContract)["getServiceMetadata"]> =>
   (c, reply) =>
-    reply(authorizationServerMetadata(c.env, kind), {
-      "Cache-Control": METADATA_CACHE_CONTROL,
-      ...PUBLIC_DOCUMENT_HEADERS,
-    });
+    reply(authorizationServerMetadata(c.env, kind), METADATA_HEADERS);
