@@ -71,11 +71,10 @@ const isPending = (p: Pending) => p.record || p.keys.length > 0 || p.resetCreden
 // check-and-set on the synchronous storage API (no await between read and write), published after commit.
 export class Tenant extends DurableObject<Env> {
   #flushing: Promise<void> | undefined;
-  readonly #log: TenantEventLog;
+  readonly #log = new TenantEventLog(this.ctx.storage.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#log = new TenantEventLog(ctx.storage.sql);
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS customers (incarnation TEXT NOT NULL, customer_id TEXT NOT NULL, PRIMARY KEY (incarnation, customer_id))",
     );
