@@ -44,7 +44,8 @@ export async function issueClientAuthToken(
     usesLeft: merchant.clientAuthTokenMaxUses,
   });
   if (!added.ok) return undefined;
-  // Indexed before the token leaves us: one that cannot be found cannot be revoked either.
+  // Indexed before the token leaves us: one that cannot be found cannot be revoked either. If this write
+  // fails, the request fails and the token, never disclosed, is unusable.
   await clientTokenIndex(env, tokenHash).remember({ merchantId, incarnation, customerId }, expiresAt);
   return { token, expiresAt, profile: added.value };
 }

@@ -3,7 +3,8 @@ import { isValidId } from "../shared/ids";
 /**
  * The Customer API's `cst_…` id: `cst_` + the `object_reference_id` in lowercase base32 (RFC 4648 §6, no
  * padding). Derived, not random, so it names the customer everywhere at once with no index
- * (docs/upi.md#customer-api).
+ * (docs/upi.md#customer-api); it is shown only to the merchant whose reference it encodes, so it reveals
+ * nothing new.
  */
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";

@@ -50,7 +50,10 @@ const FRESH: CustomerView = {
   deviceFingerPrint: "",
 };
 
-/** A binding for another number than the signed payload's does not count (docs/upi.md#customer-state). */
+/**
+ * A binding for another number than the signed payload's does not count: that device is not this
+ * customer's on that number, so the SDK must bind afresh (docs/upi.md#customer-state).
+ */
 export function viewCustomer(
   binding: DeviceBinding | undefined,
   vpaAccounts: VpaAccounts,

@@ -65,7 +65,10 @@ const EXPIRY_OF: Record<string, (value: never) => number> = {
   [CLIENT_TOKEN]: (token: ClientTokenRecord) => token.expiresAt,
   [REVOKED_SESSION]: (expiresAt: number) => expiresAt,
 };
-/** The sweep lists every such record, so not per request (docs/architecture.md#performance). */
+/**
+ * The sweep lists every such record, so not per request (docs/architecture.md#performance). An entry past
+ * its time does no harm while it waits: its payload already fails the timestamp window.
+ */
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
@@ -79,7 +82,10 @@ export class UpiCustomer extends DurableObject<Env> {
   private sweptAt = Number.NEGATIVE_INFINITY;
   /** An alarm will sweep what this instance wrote (checked once per instance). */
   private cleanupScheduled = false;
-  /** What every answer reads (bench/README.md); each method that writes one of those keys drops it. */
+  /**
+   * What every answer reads (bench/README.md). Only this object writes those keys, and each method that
+   * writes one drops the copy, so it never differs from storage.
+   */
   private answerStateCopy: AnswerState | undefined;
 
   createProfile(profile: CustomerProfile): Result<CustomerProfile, "customer_exists"> {
@@ -151,7 +157,10 @@ export class UpiCustomer extends DurableObject<Env> {
     }
   }
 
-  /** Uses the token once; a refused origin counts only after the token checked out (docs/upi.md#uniform-failures). */
+  /**
+   * Uses the token once; a refused origin counts only after the token checked out, and uses nothing up
+   * (docs/upi.md#uniform-failures).
+   */
   async sessionForClientToken(
     tokenHash: string,
     request: SessionRequest,
@@ -239,7 +248,8 @@ export class UpiCustomer extends DurableObject<Env> {
 
   /**
    * Sweeps what expired and erases the object when nothing is left: a customer only signature mode or a
-   * revocation met is known to no merchant object, so this is what purges it (docs/storage.md#purge).
+   * revocation met is known to no merchant object (registering it would add a hop to `process`), so this
+   * is what purges it (docs/storage.md#purge).
    */
   override async alarm(): Promise<void> {
     const now = Date.now();

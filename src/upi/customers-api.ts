@@ -123,7 +123,10 @@ function tokenOption(
   return check(clientTokenOption, value, TOKEN_OPTION);
 }
 
-/** A `cst_…` id, else (or when it finds no one) the reference itself (docs/upi.md#customer-api). */
+/**
+ * A `cst_…` id, else (or when it finds no one) the reference itself: a merchant's reference may look like a
+ * `cst_` id (docs/upi.md#customer-api).
+ */
 async function findCustomer(
   c: AppContext,
   { merchantId, incarnation }: MerchantRecord,

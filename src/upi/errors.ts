@@ -19,7 +19,10 @@ type UpiErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "SERVICE_UNAVAILABLE";
 
-/** Why a process call failed, logged; the wire tells no key or token apart (docs/upi.md#uniform-failures). */
+/**
+ * Why a process call failed, logged; the wire tells no key or token apart, so a caller cannot probe which
+ * exist (docs/upi.md#uniform-failures).
+ */
 export type ProcessReason =
   | { code: "missing_parameter"; field: string }
   | { code: "invalid_input"; message: string }

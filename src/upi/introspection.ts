@@ -9,7 +9,10 @@ import { customerObject } from "./customer";
 import { findMerchant } from "./merchant";
 import { verifySessionToken } from "./session-token";
 
-/** `found` while its merchant exists in its incarnation (docs/storage.md#incarnations), checked first. */
+/**
+ * `found` while its merchant exists in its incarnation (docs/storage.md#incarnations): one KV read, served
+ * from the isolate cache, before any customer object is touched.
+ */
 async function ofCurrentMerchant<T extends TokenOwnerRef>(
   env: Env,
   found: T | undefined,

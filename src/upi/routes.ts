@@ -25,8 +25,9 @@ type Outcome = Result<SessionAnswer, ProcessReason>;
 /**
  * Signature mode (docs/upi.md#signature-mode), cheap checks first, then RSA, the IP allowlist and one call
  * to the customer's object (replay check and state together). Until the signature verified, an unknown
- * merchant reads like one with defaults and no keys (docs/upi.md#uniform-failures). No budget is charged:
- * one RSA verification costs less than a counter round trip (docs/operations.md#rate-limits).
+ * merchant reads like one with defaults and no keys, and an address outside the allowlist is not told apart
+ * (docs/upi.md#uniform-failures). No budget is charged: one RSA verification (at most 8192 bits, its length
+ * checked first) costs less than a counter round trip (docs/operations.md#rate-limits).
  */
 async function sessionBySignature(
   c: AppContext,
@@ -67,7 +68,10 @@ async function sessionBySignature(
   return session.ok ? session : fail({ code: session.reason });
 }
 
-/** Client-auth-token mode: the token is checked before the IP allowlist (docs/upi.md#uniform-failures). */
+/**
+ * Client-auth-token mode: the token is checked before the IP allowlist, so BAD_ORIGIN is answered only to
+ * a caller holding a valid token, and a refused origin uses nothing up (docs/upi.md#uniform-failures).
+ */
 async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: number): Promise<Outcome> {
   const { merchantId, customerId, clientAuthToken } = auth;
   annotate(c, { merchantId });
