@@ -30,7 +30,7 @@ export type SessionAnswer = CustomerView & {
   readonly sessionTokenExpiry: string;
 };
 
-type ClientTokenRejection = Extract<ProcessReason["code"], `client_token_${string}` | "ip_not_allowed">;
+type ClientTokenRejection = Extract<ProcessReason, { code: `client_token_${string}` | "ip_not_allowed" }>;
 
 interface ClientTokenRecord {
   readonly issuedAt: number;
@@ -130,12 +130,12 @@ export class UpiCustomer extends DurableObject<Env> {
     requestId: string,
     keepUntil: number,
     request: SessionRequest,
-  ): Promise<Result<SessionAnswer, "duplicate_request">> {
+  ): Promise<Result<SessionAnswer, { code: "duplicate_request" }>> {
     const key = `${REDEMPTION}${payloadHash}`;
     const kv = this.ctx.storage.kv;
     const earlier = kv.get<Redemption>(key);
     if (earlier) {
-      if (earlier.requestId !== requestId) return fail("duplicate_request");
+      if (earlier.requestId !== requestId) return fail({ code: "duplicate_request" });
       if (earlier.answer) return ok(earlier.answer);
       const inFlight = this.signing.get(payloadHash);
       if (inFlight) return ok(await inFlight);
@@ -168,10 +168,10 @@ export class UpiCustomer extends DurableObject<Env> {
   ): Promise<Result<SessionAnswer, ClientTokenRejection>> {
     const key = `${CLIENT_TOKEN}${tokenHash}`;
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(key);
-    if (!record) return fail("client_token_unknown");
-    if (record.expiresAt <= request.now) return fail("client_token_expired");
-    if (record.usesLeft <= 0) return fail("client_token_used_up");
-    if (!originAllowed) return fail("ip_not_allowed");
+    if (!record) return fail({ code: "client_token_unknown" });
+    if (record.expiresAt <= request.now) return fail({ code: "client_token_expired" });
+    if (record.usesLeft <= 0) return fail({ code: "client_token_used_up" });
+    if (!originAllowed) return fail({ code: "ip_not_allowed" });
     this.ctx.storage.kv.put(key, { ...record, usesLeft: record.usesLeft - 1 } satisfies ClientTokenRecord);
     return ok(await this.answer(request));
   }
@@ -289,13 +289,12 @@ export class UpiCustomer extends DurableObject<Env> {
       { ...request, deviceFingerPrint: binding?.deviceFingerPrint, epoch: state.sessionEpoch },
       request.now,
     );
-    const { status, isDeviceBound, isDeviceActivated, vpaAccounts, ...rest } = view;
+    const { status, isDeviceBound, isDeviceActivated, ...rest } = view;
     return {
       status,
       isDeviceBound,
       isDeviceActivated,
       prefix: request.prefix,
-      ...(vpaAccounts ? { vpaAccounts } : {}),
       ...rest,
       sessionToken,
       sessionTokenExpiry: new Date(expiresAt).toISOString(),

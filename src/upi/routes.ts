@@ -8,7 +8,7 @@ import { hashClientAuthToken, looksLikeClientAuthToken } from "./client-auth-tok
 import { processContract } from "./contract";
 import { customerObject, type SessionAnswer } from "./customer";
 import { echoOf, SERVICE } from "./envelope";
-import { type ProcessReason, upiFailure } from "./errors";
+import { invalidInput, type ProcessReason, upiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
 import type { ClientTokenAuth, SignatureAuth } from "./schema";
 import {
@@ -38,7 +38,7 @@ async function sessionBySignature(
   const signed = parseSignedPayload(auth.signaturePayload);
   if (!signed.ok) return signed;
   const signature = decodeSignature(auth.signature);
-  if (!signature) return fail({ code: "invalid_input", message: "payload.signature must be base64" });
+  if (!signature) return invalidInput("payload.signature must be base64");
   const { merchantId, customerId, timestamp, customerMobileNumber } = signed.value;
   annotate(c, { merchantId, merchantKeyId: auth.merchantKeyId });
   const config = c.get("config");
@@ -59,13 +59,12 @@ async function sessionBySignature(
   // docs/upi.md#uniform-failures: BAD_ORIGIN only for a caller whose credentials verified.
   if (!merchantAdmits(merchant, c.req.raw.headers)) return fail({ code: "ip_not_allowed" });
   const { incarnation } = merchant;
-  const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
+  return customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
     await sha256Hex(auth.signaturePayload),
     requestId,
     redemptionKeptUntil(timestamp),
     { merchantId, incarnation, customerId, prefix: merchant.prefix, askedMobile: customerMobileNumber, now },
   );
-  return session.ok ? session : fail({ code: session.reason });
 }
 
 /**
@@ -79,12 +78,11 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
   if (!merchant || !looksLikeClientAuthToken(clientAuthToken)) return fail({ code: "client_token_unknown" });
   // The current incarnation's object: a re-created merchant's old token is unknown there (docs/upi.md#lifecycle).
   const { incarnation } = merchant;
-  const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForClientToken(
+  return customerObject(c.env, merchantId, incarnation, customerId).sessionForClientToken(
     await hashClientAuthToken(clientAuthToken),
     { merchantId, incarnation, customerId, prefix: merchant.prefix, now },
     merchantAdmits(merchant, c.req.raw.headers),
   );
-  return session.ok ? session : fail({ code: session.reason });
 }
 
 /** The UPI family's `POST /hyperapi/process` (seed 000); Juspay's Customer API is `customersApi`. */

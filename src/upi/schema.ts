@@ -3,7 +3,7 @@ import { ID_PATTERN, isPathSegmentSafe } from "../shared/ids";
 import { fail, ok, type Result } from "../shared/result";
 import * as z from "../shared/zod";
 import { PROCESS_ACTIONS, type ProcessAction, SERVICE } from "./envelope";
-import type { ProcessReason } from "./errors";
+import { invalidInput, missingParameter, type ProcessReason } from "./errors";
 
 const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
 // docs/admin.md#ids: an id a URL path cannot carry back; the customer could never be read or changed again.
@@ -103,13 +103,10 @@ export type ProcessRequest = ProcessBase &
 
 /** A missing field is MISSING_MANDATORY_PARAMETER; anything else present but wrong is INVALID_INPUT. */
 function reasonFor(issue: z.core.$ZodIssue, prefix: string): ProcessReason {
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return {
-      code: "missing_parameter",
-      field: [prefix, ...issue.path.map(String)].filter(Boolean).join("."),
-    };
-  }
-  return { code: "invalid_input", message: issue.message };
+  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+  return issue.code === "invalid_type" && issue.input === undefined
+    ? { code: "missing_parameter", field }
+    : { code: "invalid_input", message: issue.message };
 }
 
 function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, prefix = ""): Result<T, ProcessReason> {
@@ -123,7 +120,7 @@ function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, prefix = ""): Re
  */
 export function parseProcessRequest(body: unknown): Result<ProcessRequest, ProcessReason> {
   if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
-    return fail({ code: "invalid_input", message: "Request body must be a JSON object" });
+    return invalidInput("Request body must be a JSON object");
   }
   const envelope = parseWith(envelopeSchema, body ?? {});
   if (!envelope.ok) return envelope;
@@ -134,14 +131,9 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
   const signed = SIGNATURE_FIELDS.some((name) => fields[name] !== undefined);
   const tokened = CLIENT_TOKEN_FIELDS.some((name) => fields[name] !== undefined);
   if (signed && tokened) {
-    return fail({
-      code: "invalid_input",
-      message: "payload must carry either the signature fields or clientAuthToken, not both",
-    });
+    return invalidInput("payload must carry either the signature fields or clientAuthToken, not both");
   }
-  if (!signed && !tokened) {
-    return fail({ code: "missing_parameter", field: "payload.signaturePayload or payload.clientAuthToken" });
-  }
+  if (!signed && !tokened) return missingParameter("payload.signaturePayload or payload.clientAuthToken");
   const mode = signed ? "signature" : "client_auth_token";
   const auth = parseWith<SignatureAuth | ClientTokenAuth>(
     signed ? signatureGroupSchema : clientTokenGroupSchema,
