@@ -117,7 +117,7 @@ route("processUpiSessionToken", async (c, reply) => {
     payload: {
       action: request.action,
       ...outcome.value,
-      ...(request.otherInfo === undefined ? {} : { otherInfo: request.otherInfo }),
+      ...(request.auth.otherInfo === undefined ? {} : { otherInfo: request.auth.otherInfo }),
     },
     error: false,
     errorMessage: "",

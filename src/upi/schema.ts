@@ -11,18 +11,13 @@ const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
 
 const idField = (field: string) =>
   z.string({ error: `${field} must be a string` }).check(z.regex(ID_PATTERN, `${field} ${ID_MESSAGE}`));
-const nonEmptyText = (
-  field: string,
-  max: number,
-  description: string,
-  typeError = `${field} must be a string`,
-) =>
+const nonEmptyText = (field: string, max: number, about: string, typeError = `${field} must be a string`) =>
   z
     .string({ error: typeError })
     .check(
       z.minLength(1, `${field} must not be empty`),
       z.maxLength(max, `${field} is too long`),
-      z.describe(description),
+      z.describe(about),
     );
 
 // Seed 000: "Unique uuid-v4 string". Any 8-4-4-4-12 hex form is taken, as SDK-generated ids vary in version.
@@ -86,20 +81,13 @@ export const clientTokenGroupSchema = z.object({
 const SIGNATURE_FIELDS = ["merchantKeyId", "signature", "signaturePayload"] as const;
 const CLIENT_TOKEN_FIELDS = ["merchantId", "customerId", "clientAuthToken"] as const;
 
-interface ProcessBase {
-  readonly requestId: string;
-  readonly action: ProcessAction;
-  readonly otherInfo?: unknown;
-}
-
 export type SignatureAuth = z.infer<typeof signatureGroupSchema>;
 export type ClientTokenAuth = z.infer<typeof clientTokenGroupSchema>;
 
-export type ProcessRequest = ProcessBase &
-  (
-    | { readonly mode: "signature"; readonly auth: SignatureAuth }
-    | { readonly mode: "client_auth_token"; readonly auth: ClientTokenAuth }
-  );
+export type ProcessRequest = { readonly requestId: string; readonly action: ProcessAction } & (
+  | { readonly mode: "signature"; readonly auth: SignatureAuth }
+  | { readonly mode: "client_auth_token"; readonly auth: ClientTokenAuth }
+);
 
 /** A missing field is MISSING_MANDATORY_PARAMETER; anything else present but wrong is INVALID_INPUT. */
 function reasonFor(issue: z.core.$ZodIssue, prefix: string): ProcessReason {
@@ -141,7 +129,7 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
     "payload",
   );
   if (!auth.ok) return auth;
-  return ok({ requestId, action, otherInfo: auth.value.otherInfo, mode, auth: auth.value } as ProcessRequest);
+  return ok({ requestId, action, mode, auth: auth.value } as ProcessRequest);
 }
 
 const actionSchema = z.enum(PROCESS_ACTIONS);
@@ -306,8 +294,6 @@ export const customerSchema = z.object({
 
 const stringFlag = z.enum(["true", "false"]);
 
-type BankAccount = z.output<typeof bankAccountSchema>;
-
 /** A stored account as an answer shows it: every field of the admin schema's, as a string (seed 000). */
 const bankAccountAnswerSchema = z.object(
   Object.fromEntries(
@@ -316,7 +302,7 @@ const bankAccountAnswerSchema = z.object(
       field.safeParse(undefined).success ? z.optional(z.string()) : z.string(),
     ]),
   ),
-) as unknown as z.ZodMiniType<{ [Field in keyof BankAccount]: string }>;
+) as unknown as z.ZodMiniType<{ [Field in keyof z.output<typeof bankAccountSchema>]: string }>;
 
 /** A session token and the customer's state, in the seed's answer envelope (seed 000's success). */
 export const processSuccessSchema = z.object({
