@@ -52,11 +52,7 @@ async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecor
     return fail({ code: "unauthenticated" });
   }
   annotate(c, { merchantId });
-  if (!merchantAdmits(merchant, c.req.raw.headers)) {
-    annotate(c, { reason: "ip_not_allowed" });
-    return fail({ code: "ip_not_allowed" });
-  }
-  return ok(merchant);
+  return merchantAdmits(merchant, c.req.raw.headers) ? ok(merchant) : fail({ code: "ip_not_allowed" });
 }
 
 function reasonFor(issue: z.core.$ZodIssue, field: string): CustomerApiReason {
