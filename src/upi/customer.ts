@@ -4,6 +4,7 @@ import { fail, ok, type Result } from "../shared/result";
 import {
   type CustomerProfile,
   type CustomerProfileChanges,
+  type CustomerRef,
   type CustomerView,
   type DeviceBinding,
   viewCustomer,
@@ -13,10 +14,7 @@ import type { VpaAccounts } from "./schema";
 import { issueSessionToken } from "./session-token";
 
 /** What the process route asks for: whose session, under which merchant prefix, for which number. */
-interface SessionRequest {
-  readonly merchantId: string;
-  readonly incarnation: string;
-  readonly customerId: string;
+interface SessionRequest extends CustomerRef {
   readonly prefix: string;
   /** Canonical, from the signed payload. */
   readonly askedMobile?: string;

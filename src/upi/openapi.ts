@@ -169,14 +169,17 @@ const customerApiErrorSchema = z
   })
   .meta({ description: "Juspay Customer API error envelope." });
 
-const CUSTOMER = {
-  id: customerIdOf(CUSTOMER_ID),
-  object: "customer",
+const CREATE_CUSTOMER = {
   object_reference_id: CUSTOMER_ID,
   mobile_number: "919876543210",
   email_address: "jane@example.com",
   first_name: "Jane",
   last_name: "Doe",
+};
+const CUSTOMER = {
+  id: customerIdOf(CUSTOMER_ID),
+  object: "customer",
+  ...CREATE_CUSTOMER,
   mobile_country_code: "91",
   date_created: "2024-06-21T12:07:31Z",
   last_updated: "2024-06-21T12:07:31Z",
@@ -228,14 +231,6 @@ const tokenOptionQuery: ParameterSpec = {
     "send it: `true`, `True` or `1` (`false`, `False`, `0` for no), in the query or the body, dotted " +
     "(`options.get_client_auth_token`), bracketed (`options[get_client_auth_token]`) or nested in JSON.",
   example: "true",
-};
-
-const CREATE_CUSTOMER = {
-  object_reference_id: CUSTOMER_ID,
-  mobile_number: "919876543210",
-  email_address: "jane@example.com",
-  first_name: "Jane",
-  last_name: "Doe",
 };
 
 const CUSTOMER_SUCCESS: OperationProse["success"] = {
