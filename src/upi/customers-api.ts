@@ -232,14 +232,10 @@ route("updateUpiCustomer", async (c, reply) => {
       message: "cannot be changed",
     });
   }
-  // Re-checked inside the object: never updated through an id that stopped naming it since the read.
   const { merchantId, incarnation } = merchant;
-  const updated = await customerObject(
-    c.env,
-    merchantId,
-    incarnation,
-    found.object_reference_id,
-  ).updateProfile(changes, juspayTime(Date.now()), found.id);
+  const customer = customerObject(c.env, merchantId, incarnation, found.object_reference_id);
+  // Re-checked inside the object: never updated through an id that stopped naming it since the read.
+  const updated = await customer.updateProfile(changes, juspayTime(Date.now()), found.id);
   if (!updated.ok) return customerApiFailure(c, { code: updated.reason });
   annotate(c, { action: "customer_updated" });
   return wantsToken

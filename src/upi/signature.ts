@@ -156,14 +156,10 @@ export function decodeSignature(text: string): Uint8Array | undefined {
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
 const encoder = new TextEncoder();
 
-const NOT_PEM = "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)";
-const REJECTIONS: Record<PemProblem, string> = {
+/** Every other problem is a text that is no PEM public key. */
+const REJECTIONS: Partial<Record<PemProblem, string>> = {
   private_key: "this is a private key; register the public key only",
   wrong_key_type: "not an RSA public key",
-  not_pem: NOT_PEM,
-  too_long: NOT_PEM,
-  wrong_label: NOT_PEM,
-  not_base64: NOT_PEM,
 };
 
 /**
@@ -174,7 +170,9 @@ export async function importMerchantPublicKey(
   pem: string,
 ): Promise<Result<{ key: CryptoKey; modulusBits: number }, string>> {
   const imported = await importPublicKey(pem, "RS256");
-  if (!imported.ok) return fail(REJECTIONS[imported.reason]);
+  if (!imported.ok) {
+    return fail(REJECTIONS[imported.reason] ?? "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)");
+  }
   const modulusBits = rsaModulusBits(imported.value);
   if (modulusBits < MIN_RSA_BITS) return fail("RSA key is shorter than 2048 bits");
   if (modulusBits > MAX_RSA_BITS) return fail("RSA key is longer than 8192 bits");
