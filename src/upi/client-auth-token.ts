@@ -15,9 +15,7 @@ export const DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES = 20;
 
 const TOKEN_FORMAT = /^tkn_[A-Za-z0-9]{32}$/;
 
-export function looksLikeClientAuthToken(text: string): boolean {
-  return TOKEN_FORMAT.test(text);
-}
+export const looksLikeClientAuthToken = (text: string): boolean => TOKEN_FORMAT.test(text);
 
 export const hashClientAuthToken = sha256Hex;
 
