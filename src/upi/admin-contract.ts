@@ -13,6 +13,7 @@ const KEY = `${MERCHANT}/keys/{merchantKeyId}` as const;
 const BY_KEY = { param: "keyParamSchema" } as const;
 const CUSTOMER = `${MERCHANT}/customers/{customerId}` as const;
 const BY_CUSTOMER = { param: "customerIdParamSchema" } as const;
+const OF_CUSTOMER = { request: BY_CUSTOMER, errors: ADDRESSED } as const;
 
 export const upiAdminContract = declareAdminRoutes<typeof schemas>()({
   createMerchant: {
@@ -46,34 +47,19 @@ export const upiAdminContract = declareAdminRoutes<typeof schemas>()({
     ...CHANGE,
   },
   retireMerchantKey: { route: `DELETE ${KEY}`, request: BY_KEY, success: [204], ...CHANGE },
-  getCustomerState: {
-    route: `GET ${CUSTOMER}`,
-    request: BY_CUSTOMER,
-    success: [200, "customerStateSchema"],
-    errors: ADDRESSED,
-  },
+  getCustomerState: { route: `GET ${CUSTOMER}`, success: [200, "customerStateSchema"], ...OF_CUSTOMER },
   bindCustomerDevice: {
     route: `PUT ${CUSTOMER}/device`,
     request: { ...BY_CUSTOMER, json: "deviceBindingSchema" },
     success: [200, "customerStateSchema"],
     errors: ADDRESSED,
   },
-  unbindCustomerDevice: {
-    route: `DELETE ${CUSTOMER}/device`,
-    request: BY_CUSTOMER,
-    success: [204],
-    errors: ADDRESSED,
-  },
+  unbindCustomerDevice: { route: `DELETE ${CUSTOMER}/device`, success: [204], ...OF_CUSTOMER },
   setCustomerVpaAccounts: {
     route: `PUT ${CUSTOMER}/vpa-accounts`,
     request: { ...BY_CUSTOMER, json: "vpaAccountsSchema" },
     success: [200, "customerStateSchema"],
     errors: ADDRESSED,
   },
-  revokeCustomerSessions: {
-    route: `POST ${CUSTOMER}/revoke-sessions`,
-    request: BY_CUSTOMER,
-    success: [204],
-    errors: ADDRESSED,
-  },
+  revokeCustomerSessions: { route: `POST ${CUSTOMER}/revoke-sessions`, success: [204], ...OF_CUSTOMER },
 });

@@ -31,10 +31,8 @@ const keyView = ({ merchantKeyId, status, modulusBits, createdAt, updatedAt }: M
 });
 
 /** What the admin API shows of a merchant: never the API key or its hash. */
-function merchantView(
-  merchant: MerchantRecord,
-  keys: MerchantKeyRecord[],
-): z.output<typeof schemas.merchantSchema> {
+function viewOf({ record, keys }: TenantSnapshot): z.output<typeof schemas.merchantSchema> {
+  const merchant = record as MerchantRecord;
   return {
     merchantId: merchant.merchantId,
     prefix: merchant.prefix,
@@ -49,9 +47,9 @@ function merchantView(
   };
 }
 
-const viewOf = (snapshot: TenantSnapshot) => merchantView(snapshot.record as MerchantRecord, snapshot.keys);
-
 const notFound = (c: AppContext, message: string) => adminFailure(c, { code: "not_found", message });
+const invalidRequest = (c: AppContext, message: string) =>
+  adminFailure(c, { code: "invalid_request", message });
 
 /**
  * docs/admin.md#event-log: an event of the customer's merchant, its type and request id only (a customer id
@@ -145,9 +143,7 @@ route("putMerchantKey", async (c, reply) => {
   const { merchantId, merchantKeyId } = c.req.valid("param");
   const { publicKey } = c.req.valid("json");
   const imported = await importMerchantPublicKey(publicKey);
-  if (!imported.ok) {
-    return adminFailure(c, { code: "invalid_request", message: `publicKey: ${imported.reason}` });
-  }
+  if (!imported.ok) return invalidRequest(c, `publicKey: ${imported.reason}`);
   const changed = await changeTenant(
     c,
     "merchant",
@@ -170,15 +166,13 @@ route("putMerchantKey", async (c, reply) => {
 route("retireMerchantKey", async (c, reply) => {
   const { merchantId, merchantKeyId } = c.req.valid("param");
   // Retired, not erased: the id stays visible in the merchant's key list as no longer accepted.
+  const noKey = (ctx: AppContext) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`);
   const changed = await changeTenant(
     c,
     "merchant",
     merchantId,
     { op: "retire-merchant-key", keyId: merchantKeyId },
-    {
-      notFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
-      childNotFound: (ctx) => notFound(ctx, `No key ${merchantKeyId} for merchant ${merchantId}`),
-    },
+    { notFound: noKey, childNotFound: noKey },
   );
   if (!changed.ok) return changed.reason;
   annotate(c, { merchantId, merchantKeyId, action: "merchant_key_retired" });
@@ -197,12 +191,7 @@ route("bindCustomerDevice", async (c, reply) => {
   const { merchantId, customerId } = c.req.valid("param");
   const input = c.req.valid("json");
   const mobileNumber = canonicalMobile(input.mobileNumber);
-  if (!mobileNumber) {
-    return adminFailure(c, {
-      code: "invalid_request",
-      message: "mobileNumber: must be a mobile number of 10-15 digits",
-    });
-  }
+  if (!mobileNumber) return invalidRequest(c, "mobileNumber: must be a mobile number of 10-15 digits");
   const incarnation = await registerCustomer(c.env, merchantId, customerId);
   if (incarnation === undefined) return merchantNotFound(c, merchantId);
   const snapshot = await customerObject(c.env, merchantId, incarnation, customerId).bindDevice({

@@ -4,7 +4,7 @@ import { randomAlphanumeric, sha256Hex } from "../shared/crypto";
 import { objectName } from "../shared/ids";
 import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { customerObject } from "./customer";
-import type { CustomerProfile } from "./customer-state";
+import type { CustomerProfile, CustomerRef } from "./customer-state";
 
 // Client auth tokens (docs/upi.md#client-auth-tokens), stored by SHA-256: the customer's object holds each
 // one's expiry and uses (the hot path's one object); a tiny object per hash remembers whose it is.
@@ -15,17 +15,9 @@ export const DEFAULT_CLIENT_AUTH_TOKEN_MAX_USES = 20;
 
 const TOKEN_FORMAT = /^tkn_[A-Za-z0-9]{32}$/;
 
-export function looksLikeClientAuthToken(text: string): boolean {
-  return TOKEN_FORMAT.test(text);
-}
+export const looksLikeClientAuthToken = (text: string): boolean => TOKEN_FORMAT.test(text);
 
 export const hashClientAuthToken = sha256Hex;
-
-export interface TokenOwnerRef {
-  readonly merchantId: string;
-  readonly incarnation: string;
-  readonly customerId: string;
-}
 
 /** Issues a token for an existing customer; `undefined` when the customer was never created. */
 export async function issueClientAuthToken(
@@ -44,7 +36,8 @@ export async function issueClientAuthToken(
     usesLeft: merchant.clientAuthTokenMaxUses,
   });
   if (!added.ok) return undefined;
-  // Indexed before the token leaves us: one that cannot be found cannot be revoked either.
+  // Indexed before the token leaves us: one that cannot be found cannot be revoked either. If this write
+  // fails, the request fails and the token, never disclosed, is unusable.
   await clientTokenIndex(env, tokenHash).remember({ merchantId, incarnation, customerId }, expiresAt);
   return { token, expiresAt, profile: added.value };
 }
@@ -53,7 +46,7 @@ export async function issueClientAuthToken(
 export async function clientTokenOwner(
   env: Env,
   token: string,
-): Promise<(TokenOwnerRef & { tokenHash: string }) | undefined> {
+): Promise<(CustomerRef & { tokenHash: string }) | undefined> {
   if (!looksLikeClientAuthToken(token)) return undefined;
   const tokenHash = await hashClientAuthToken(token);
   const owner = await clientTokenIndex(env, tokenHash).owner();
@@ -68,15 +61,13 @@ const OWNER = "owner";
 
 /** One issued client auth token's owner, kept until the token expires. */
 export class UpiClientToken extends DurableObject<Env> {
-  async remember(owner: TokenOwnerRef, expiresAt: number): Promise<void> {
+  async remember(owner: CustomerRef, expiresAt: number): Promise<void> {
     this.ctx.storage.kv.put(OWNER, owner);
     await this.ctx.storage.setAlarm(expiresAt);
   }
 
-  owner(): TokenOwnerRef | undefined {
-    const owner = this.ctx.storage.kv.get<Omit<TokenOwnerRef, "incarnation"> & { incarnation?: string }>(
-      OWNER,
-    );
+  owner(): CustomerRef | undefined {
+    const owner = this.ctx.storage.kv.get<Omit<CustomerRef, "incarnation"> & { incarnation?: string }>(OWNER);
     // Remembered before incarnations existed: the token belongs to the legacy incarnation.
     return owner && { ...owner, incarnation: owner.incarnation ?? LEGACY_INCARNATION };
   }

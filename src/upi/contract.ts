@@ -29,7 +29,6 @@ export const processContract = declareRoutes<typeof schemas, ProcessReason["code
       "duplicate_request",
       "ip_not_allowed",
     ],
-    faults: ["malformed_json", "payload_too_large", "internal", "unavailable"],
     noStore: true,
   },
 });

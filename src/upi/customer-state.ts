@@ -1,4 +1,5 @@
-import type { VpaAccounts } from "./schema";
+import type * as z from "../shared/zod";
+import type { customerSchema, VpaAccounts } from "./schema";
 
 // The customer state behind a session answer, and the seed's fields from it (docs/upi.md#customer-state).
 
@@ -10,19 +11,21 @@ export interface DeviceBinding {
   readonly updatedAt: string;
 }
 
-/** A customer created through the Customer API, in Juspay's field names. */
-export interface CustomerProfile {
-  readonly id: string;
-  readonly object_reference_id: string;
-  readonly mobile_number: string | null;
-  readonly email_address: string | null;
-  readonly first_name: string | null;
-  readonly last_name: string | null;
-  /** Absent on customers stored before revision 2 of the contract: read as the default. */
-  readonly mobile_country_code?: string;
-  readonly date_created: string;
-  readonly last_updated: string;
+/** A customer's object names it by its merchant, the merchant's incarnation and its id. */
+export interface CustomerRef {
+  readonly merchantId: string;
+  /** Live only while the merchant record carries it (docs/storage.md#incarnations). */
+  readonly incarnation: string;
+  readonly customerId: string;
 }
+
+/** A customer created through the Customer API, as its answer shows it without `object` and `juspay`. */
+export type CustomerProfile = Readonly<
+  Omit<z.output<typeof customerSchema>, "object" | "juspay" | "mobile_country_code"> & {
+    /** Absent on customers stored before revision 2 of the contract: read as the default. */
+    mobile_country_code?: string;
+  }
+>;
 
 /** docs/upi.md#customer-api: the `mobile_country_code` of a customer that never gave one. */
 export const DEFAULT_MOBILE_COUNTRY_CODE = "91";
@@ -50,7 +53,10 @@ const FRESH: CustomerView = {
   deviceFingerPrint: "",
 };
 
-/** A binding for another number than the signed payload's does not count (docs/upi.md#customer-state). */
+/**
+ * A binding for another number than the signed payload's does not count: that device is not this
+ * customer's on that number, so the SDK must bind afresh (docs/upi.md#customer-state).
+ */
 export function viewCustomer(
   binding: DeviceBinding | undefined,
   vpaAccounts: VpaAccounts,

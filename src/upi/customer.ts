@@ -4,6 +4,7 @@ import { fail, ok, type Result } from "../shared/result";
 import {
   type CustomerProfile,
   type CustomerProfileChanges,
+  type CustomerRef,
   type CustomerView,
   type DeviceBinding,
   viewCustomer,
@@ -13,10 +14,7 @@ import type { VpaAccounts } from "./schema";
 import { issueSessionToken } from "./session-token";
 
 /** What the process route asks for: whose session, under which merchant prefix, for which number. */
-interface SessionRequest {
-  readonly merchantId: string;
-  readonly incarnation: string;
-  readonly customerId: string;
+interface SessionRequest extends CustomerRef {
   readonly prefix: string;
   /** Canonical, from the signed payload. */
   readonly askedMobile?: string;
@@ -30,7 +28,7 @@ export type SessionAnswer = CustomerView & {
   readonly sessionTokenExpiry: string;
 };
 
-type ClientTokenRejection = Extract<ProcessReason["code"], `client_token_${string}` | "ip_not_allowed">;
+type ClientTokenRejection = Extract<ProcessReason, { code: `client_token_${string}` | "ip_not_allowed" }>;
 
 interface ClientTokenRecord {
   readonly issuedAt: number;
@@ -65,7 +63,10 @@ const EXPIRY_OF: Record<string, (value: never) => number> = {
   [CLIENT_TOKEN]: (token: ClientTokenRecord) => token.expiresAt,
   [REVOKED_SESSION]: (expiresAt: number) => expiresAt,
 };
-/** The sweep lists every such record, so not per request (docs/architecture.md#performance). */
+/**
+ * The sweep lists every such record, so not per request (docs/architecture.md#performance). An entry past
+ * its time does no harm while it waits: its payload already fails the timestamp window.
+ */
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
@@ -79,7 +80,10 @@ export class UpiCustomer extends DurableObject<Env> {
   private sweptAt = Number.NEGATIVE_INFINITY;
   /** An alarm will sweep what this instance wrote (checked once per instance). */
   private cleanupScheduled = false;
-  /** What every answer reads (bench/README.md); each method that writes one of those keys drops it. */
+  /**
+   * What every answer reads (bench/README.md). Only this object writes those keys, and each method that
+   * writes one drops the copy, so it never differs from storage.
+   */
   private answerStateCopy: AnswerState | undefined;
 
   createProfile(profile: CustomerProfile): Result<CustomerProfile, "customer_exists"> {
@@ -124,12 +128,12 @@ export class UpiCustomer extends DurableObject<Env> {
     requestId: string,
     keepUntil: number,
     request: SessionRequest,
-  ): Promise<Result<SessionAnswer, "duplicate_request">> {
+  ): Promise<Result<SessionAnswer, { code: "duplicate_request" }>> {
     const key = `${REDEMPTION}${payloadHash}`;
     const kv = this.ctx.storage.kv;
     const earlier = kv.get<Redemption>(key);
     if (earlier) {
-      if (earlier.requestId !== requestId) return fail("duplicate_request");
+      if (earlier.requestId !== requestId) return fail({ code: "duplicate_request" });
       if (earlier.answer) return ok(earlier.answer);
       const inFlight = this.signing.get(payloadHash);
       if (inFlight) return ok(await inFlight);
@@ -151,7 +155,10 @@ export class UpiCustomer extends DurableObject<Env> {
     }
   }
 
-  /** Uses the token once; a refused origin counts only after the token checked out (docs/upi.md#uniform-failures). */
+  /**
+   * Uses the token once; a refused origin counts only after the token checked out, and uses nothing up
+   * (docs/upi.md#uniform-failures).
+   */
   async sessionForClientToken(
     tokenHash: string,
     request: SessionRequest,
@@ -159,10 +166,10 @@ export class UpiCustomer extends DurableObject<Env> {
   ): Promise<Result<SessionAnswer, ClientTokenRejection>> {
     const key = `${CLIENT_TOKEN}${tokenHash}`;
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(key);
-    if (!record) return fail("client_token_unknown");
-    if (record.expiresAt <= request.now) return fail("client_token_expired");
-    if (record.usesLeft <= 0) return fail("client_token_used_up");
-    if (!originAllowed) return fail("ip_not_allowed");
+    if (!record) return fail({ code: "client_token_unknown" });
+    if (record.expiresAt <= request.now) return fail({ code: "client_token_expired" });
+    if (record.usesLeft <= 0) return fail({ code: "client_token_used_up" });
+    if (!originAllowed) return fail({ code: "ip_not_allowed" });
     this.ctx.storage.kv.put(key, { ...record, usesLeft: record.usesLeft - 1 } satisfies ClientTokenRecord);
     return ok(await this.answer(request));
   }
@@ -239,7 +246,8 @@ export class UpiCustomer extends DurableObject<Env> {
 
   /**
    * Sweeps what expired and erases the object when nothing is left: a customer only signature mode or a
-   * revocation met is known to no merchant object, so this is what purges it (docs/storage.md#purge).
+   * revocation met is known to no merchant object (registering it would add a hop to `process`), so this
+   * is what purges it (docs/storage.md#purge).
    */
   override async alarm(): Promise<void> {
     const now = Date.now();
@@ -279,13 +287,12 @@ export class UpiCustomer extends DurableObject<Env> {
       { ...request, deviceFingerPrint: binding?.deviceFingerPrint, epoch: state.sessionEpoch },
       request.now,
     );
-    const { status, isDeviceBound, isDeviceActivated, vpaAccounts, ...rest } = view;
+    const { status, isDeviceBound, isDeviceActivated, ...rest } = view;
     return {
       status,
       isDeviceBound,
       isDeviceActivated,
       prefix: request.prefix,
-      ...(vpaAccounts ? { vpaAccounts } : {}),
       ...rest,
       sessionToken,
       sessionTokenExpiry: new Date(expiresAt).toISOString(),

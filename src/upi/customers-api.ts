@@ -52,11 +52,7 @@ async function authenticateMerchant(c: AppContext): Promise<Result<MerchantRecor
     return fail({ code: "unauthenticated" });
   }
   annotate(c, { merchantId });
-  if (!merchantAdmits(merchant, c.req.raw.headers)) {
-    annotate(c, { reason: "ip_not_allowed" });
-    return fail({ code: "ip_not_allowed" });
-  }
-  return ok(merchant);
+  return merchantAdmits(merchant, c.req.raw.headers) ? ok(merchant) : fail({ code: "ip_not_allowed" });
 }
 
 function reasonFor(issue: z.core.$ZodIssue, field: string): CustomerApiReason {
@@ -110,20 +106,10 @@ async function customerWithToken(
   return reply(customerBody(issued.profile, issued));
 }
 
-/** The option from the query or the body, dotted or bracketed (nested JSON arrives dotted). */
-function tokenOption(
-  c: AppContext,
-  fields: Map<string, unknown> | undefined,
-): Promise<Result<boolean | undefined, CustomerApiReason>> {
-  const value =
-    c.req.query(TOKEN_OPTION) ??
-    c.req.query(TOKEN_OPTION_BRACKETS) ??
-    fields?.get(TOKEN_OPTION) ??
-    fields?.get(TOKEN_OPTION_BRACKETS);
-  return check(clientTokenOption, value, TOKEN_OPTION);
-}
-
-/** A `cst_…` id, else (or when it finds no one) the reference itself (docs/upi.md#customer-api). */
+/**
+ * A `cst_…` id, else (or when it finds no one) the reference itself: a merchant's reference may look like a
+ * `cst_` id (docs/upi.md#customer-api).
+ */
 async function findCustomer(
   c: AppContext,
   { merchantId, incarnation }: MerchantRecord,
@@ -157,19 +143,22 @@ async function readBodyFields(c: AppContext): Promise<Result<Map<string, unknown
   return ok(fields);
 }
 
-/** Create's and update's checks, in order: the merchant, the body's fields, the token option. */
-async function readCustomerInput<T>(
+/** The checks in order: the merchant, the body's fields, the input (create, update), the token option. */
+async function readCustomerInput<T = undefined>(
   c: AppContext,
-  loadSchema: SchemaLoader<Schema<T>>,
+  loadSchema?: SchemaLoader<Schema<T>>,
 ): Promise<Result<{ merchant: MerchantRecord; input: T; wantsToken?: boolean }, CustomerApiReason>> {
   const merchant = await authenticateMerchant(c);
   if (!merchant.ok) return merchant;
-  const fields = await readBodyFields(c);
+  // docs/upi.md#customer-api: the option may come in the query or the body, which a GET reads for it alone.
+  const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
+  const fields = loadSchema || inQuery === undefined ? await readBodyFields(c) : ok(new Map());
   if (!fields.ok) return fields;
-  const input = await check(loadSchema, Object.fromEntries(fields.value));
+  const input = loadSchema ? await check(loadSchema, Object.fromEntries(fields.value)) : ok(undefined as T);
   if (!input.ok) return input;
-  // docs/upi.md#customer-api: the option may come in the query or the body.
-  const wantsToken = await tokenOption(c, fields.value);
+  // Dotted or bracketed, in that order (nested JSON arrives dotted).
+  const option = inQuery ?? fields.value.get(TOKEN_OPTION) ?? fields.value.get(TOKEN_OPTION_BRACKETS);
+  const wantsToken = await check(clientTokenOption, option, TOKEN_OPTION);
   return wantsToken.ok
     ? ok({ merchant: merchant.value, input: input.value, wantsToken: wantsToken.value })
     : wantsToken;
@@ -212,25 +201,20 @@ route("createUpiCustomer", async (c, reply) => {
 });
 
 route("getUpiCustomer", async (c, reply) => {
-  const merchant = await authenticateMerchant(c);
-  if (!merchant.ok) return customerApiFailure(c, merchant.reason);
+  const read = await readCustomerInput(c);
+  if (!read.ok) return customerApiFailure(c, read.reason);
+  const { merchant, wantsToken } = read.value;
   const id = c.req.param("customerId")!; // the path declares it
-  // docs/upi.md#customer-api: the option may come in the query or, from some Juspay clients, in a body.
-  const inQuery = c.req.query(TOKEN_OPTION) ?? c.req.query(TOKEN_OPTION_BRACKETS);
-  const fields = inQuery === undefined ? await readBodyFields(c) : undefined;
-  if (fields && !fields.ok) return customerApiFailure(c, fields.reason);
-  const wantsToken = await tokenOption(c, fields?.value);
-  if (!wantsToken.ok) return customerApiFailure(c, wantsToken.reason);
   // By reference with a token: one Durable Object call, which finds the customer or not.
-  if (wantsToken.value && referenceOfCustomerId(id) === undefined) {
+  if (wantsToken && referenceOfCustomerId(id) === undefined) {
     return isValidId(id)
-      ? customerWithToken(c, reply, merchant.value, id)
+      ? customerWithToken(c, reply, merchant, id)
       : customerApiFailure(c, { code: "customer_not_found" });
   }
-  const profile = await findCustomer(c, merchant.value, id);
+  const profile = await findCustomer(c, merchant, id);
   if (!profile) return customerApiFailure(c, { code: "customer_not_found" });
-  return wantsToken.value
-    ? customerWithToken(c, reply, merchant.value, profile.object_reference_id)
+  return wantsToken
+    ? customerWithToken(c, reply, merchant, profile.object_reference_id)
     : reply(customerBody(profile));
 });
 
@@ -248,14 +232,10 @@ route("updateUpiCustomer", async (c, reply) => {
       message: "cannot be changed",
     });
   }
-  // Re-checked inside the object: never updated through an id that stopped naming it since the read.
   const { merchantId, incarnation } = merchant;
-  const updated = await customerObject(
-    c.env,
-    merchantId,
-    incarnation,
-    found.object_reference_id,
-  ).updateProfile(changes, juspayTime(Date.now()), found.id);
+  const customer = customerObject(c.env, merchantId, incarnation, found.object_reference_id);
+  // Re-checked inside the object: never updated through an id that stopped naming it since the read.
+  const updated = await customer.updateProfile(changes, juspayTime(Date.now()), found.id);
   if (!updated.ok) return customerApiFailure(c, { code: updated.reason });
   annotate(c, { action: "customer_updated" });
   return wantsToken

@@ -2,6 +2,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type AppContext, annotate } from "../shared/env";
 import type { FaultReason, FaultRenderer, WireError, WireTable } from "../shared/fault";
 import { errorResponse, faultReason, faultRenderer, faultWires, wireOf } from "../shared/fault";
+import { fail } from "../shared/result";
 
 /** Juspay's error vocabulary (docs/upi.md#error-codes). */
 type UpiErrorCode =
@@ -19,7 +20,10 @@ type UpiErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "SERVICE_UNAVAILABLE";
 
-/** Why a process call failed, logged; the wire tells no key or token apart (docs/upi.md#uniform-failures). */
+/**
+ * Why a process call failed, logged; the wire tells no key or token apart, so a caller cannot probe which
+ * exist (docs/upi.md#uniform-failures).
+ */
 export type ProcessReason =
   | { code: "missing_parameter"; field: string }
   | { code: "invalid_input"; message: string }
@@ -35,6 +39,9 @@ export type ProcessReason =
   | { code: "client_token_used_up" }
   | { code: "duplicate_request" }
   | { code: "ip_not_allowed" };
+
+export const invalidInput = (message: string) => fail<ProcessReason>({ code: "invalid_input", message });
+export const missingParameter = (field: string) => fail<ProcessReason>({ code: "missing_parameter", field });
 
 /** What a failure echoes of the request (docs/upi.md#envelope: strings of at most 128 characters only). */
 export interface ProcessEcho {

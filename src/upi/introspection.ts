@@ -4,13 +4,17 @@ import { isValidId } from "../shared/ids";
 import type { LiveToken, TokenFamily } from "../shared/introspection";
 import { timedClaims } from "../shared/introspection-claims";
 import { issuerOf } from "../shared/issuers";
-import { clientTokenOwner, looksLikeClientAuthToken, type TokenOwnerRef } from "./client-auth-token";
+import { clientTokenOwner, looksLikeClientAuthToken } from "./client-auth-token";
 import { customerObject } from "./customer";
+import type { CustomerRef } from "./customer-state";
 import { findMerchant } from "./merchant";
 import { verifySessionToken } from "./session-token";
 
-/** `found` while its merchant exists in its incarnation (docs/storage.md#incarnations), checked first. */
-async function ofCurrentMerchant<T extends TokenOwnerRef>(
+/**
+ * `found` while its merchant exists in its incarnation (docs/storage.md#incarnations): one KV read, served
+ * from the isolate cache, before any customer object is touched.
+ */
+async function ofCurrentMerchant<T extends CustomerRef>(
   env: Env,
   found: T | undefined,
 ): Promise<T | undefined> {
@@ -19,7 +23,7 @@ async function ofCurrentMerchant<T extends TokenOwnerRef>(
   return merchant?.incarnation === found.incarnation ? found : undefined;
 }
 
-const customerOf = (env: Env, { merchantId, incarnation, customerId }: TokenOwnerRef) =>
+const customerOf = (env: Env, { merchantId, incarnation, customerId }: CustomerRef) =>
   customerObject(env, merchantId, incarnation, customerId);
 
 /** UPI session JWTs (docs/tokens.md#revocation): signature, expiry, incarnation and revocation epoch. */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { WireError } from "../shared/fault";
 import {
   documentRoutes,
   type ExampleOfEach,
@@ -7,7 +8,6 @@ import {
   type OperationGroup,
   type OperationProse,
   type ParameterSpec,
-  reasonWires,
 } from "../shared/openapi";
 import { customersContract, processContract } from "./contract";
 import { customerIdOf } from "./customer-id";
@@ -83,23 +83,21 @@ function refusalOf<Code extends ProcessReason["code"]>(
   return parsed.reason as Extract<ProcessReason, { code: Code }>;
 }
 
+/** The reasons that carry more than their code: each needs an example below. */
+type WithData<Reason> = Reason extends unknown ? (keyof Reason extends "code" ? never : Reason) : never;
+
+/** The declared reasons' wire errors: from `withData`'s examples, the others' from their code alone. */
+const wiresOf = <Reason>(
+  render: (reason: Reason) => WireError,
+  codes: readonly string[],
+  withData: Readonly<Record<string, Reason>>,
+) => Object.fromEntries(codes.map((code) => [code, render(withData[code] ?? ({ code } as Reason))]));
+
 const signatureRequest = PROCESS_EXAMPLES.signature.value;
 const PROCESS_REASONS = {
   missing_parameter: refusalOf({ ...signatureRequest, requestId: undefined }, "missing_parameter"),
   invalid_input: refusalOf({ ...signatureRequest, requestId: "abcd-12345-abcd-12345" }, "invalid_input"),
-  unsupported_action: { code: "unsupported_action" },
-  unknown_merchant: { code: "unknown_merchant" },
-  unknown_key: { code: "unknown_key" },
-  retired_key: { code: "retired_key" },
-  bad_signature: { code: "bad_signature" },
-  timestamp_too_old: { code: "timestamp_too_old" },
-  timestamp_in_future: { code: "timestamp_in_future" },
-  client_token_unknown: { code: "client_token_unknown" },
-  client_token_expired: { code: "client_token_expired" },
-  client_token_used_up: { code: "client_token_used_up" },
-  duplicate_request: { code: "duplicate_request" },
-  ip_not_allowed: { code: "ip_not_allowed" },
-} as const satisfies ExampleOfEach<ProcessReason, "code">;
+} as const satisfies ExampleOfEach<WithData<ProcessReason>, "code">;
 
 const processErrorExample = (reason: ProcessReason) =>
   processError(reason, { requestId: REQUEST_ID, action: "upiGetSessionToken" });
@@ -171,14 +169,17 @@ const customerApiErrorSchema = z
   })
   .meta({ description: "Juspay Customer API error envelope." });
 
-const CUSTOMER = {
-  id: customerIdOf(CUSTOMER_ID),
-  object: "customer",
+const CREATE_CUSTOMER = {
   object_reference_id: CUSTOMER_ID,
   mobile_number: "919876543210",
   email_address: "jane@example.com",
   first_name: "Jane",
   last_name: "Doe",
+};
+const CUSTOMER = {
+  id: customerIdOf(CUSTOMER_ID),
+  object: "customer",
+  ...CREATE_CUSTOMER,
   mobile_country_code: "91",
   date_created: "2024-06-21T12:07:31Z",
   last_updated: "2024-06-21T12:07:31Z",
@@ -197,11 +198,7 @@ const CUSTOMER_API_REASONS = {
     field: "mobile_number",
     message: firstIssue(schemas.createCustomerSchema.shape.mobile_number, "98-76").message,
   },
-  unauthenticated: { code: "unauthenticated" },
-  ip_not_allowed: { code: "ip_not_allowed" },
-  customer_exists: { code: "customer_exists" },
-  customer_not_found: { code: "customer_not_found" },
-} as const satisfies ExampleOfEach<CustomerApiReason, "code">;
+} as const satisfies ExampleOfEach<WithData<CustomerApiReason>, "code">;
 
 // GET /customers/{customerId}: the one input it validates is the token option (query or body).
 const CUSTOMER_GET_REASONS = {
@@ -211,7 +208,7 @@ const CUSTOMER_GET_REASONS = {
     field: TOKEN_OPTION,
     message: firstIssue(schemas.clientTokenOptionSchema, "maybe").message,
   },
-} as const satisfies ExampleOfEach<CustomerApiReason, "code">;
+} as const satisfies ExampleOfEach<WithData<CustomerApiReason>, "code">;
 
 const CUSTOMER_PATH_ID: ParameterSpec = {
   name: "customerId",
@@ -234,14 +231,6 @@ const tokenOptionQuery: ParameterSpec = {
     "send it: `true`, `True` or `1` (`false`, `False`, `0` for no), in the query or the body, dotted " +
     "(`options.get_client_auth_token`), bracketed (`options[get_client_auth_token]`) or nested in JSON.",
   example: "true",
-};
-
-const CREATE_CUSTOMER = {
-  object_reference_id: CUSTOMER_ID,
-  mobile_number: "919876543210",
-  email_address: "jane@example.com",
-  first_name: "Jane",
-  last_name: "Doe",
 };
 
 const CUSTOMER_SUCCESS: OperationProse["success"] = {
@@ -274,7 +263,7 @@ export const upiApi: OperationGroup = {
         tag: "UPI session token",
         envelope: processFailureSchema,
         errorWires: (route) => ({
-          ...reasonWires(processErrorExample, PROCESS_REASONS, route.errors),
+          ...wiresOf(processErrorExample, route.errors, PROCESS_REASONS),
           ...faultWires(renderUpiFault, route.faults),
         }),
       },
@@ -300,10 +289,10 @@ export const upiApi: OperationGroup = {
         tag: "UPI Customer API",
         envelope: customerApiErrorSchema,
         errorWires: (route) => ({
-          ...reasonWires(
+          ...wiresOf(
             customerApiError,
-            route === customersContract.getUpiCustomer ? CUSTOMER_GET_REASONS : CUSTOMER_API_REASONS,
             route.errors,
+            route === customersContract.getUpiCustomer ? CUSTOMER_GET_REASONS : CUSTOMER_API_REASONS,
           ),
           ...faultWires(renderCustomerApiFault, route.faults),
         }),

@@ -8,7 +8,7 @@ import { hashClientAuthToken, looksLikeClientAuthToken } from "./client-auth-tok
 import { processContract } from "./contract";
 import { customerObject, type SessionAnswer } from "./customer";
 import { echoOf, SERVICE } from "./envelope";
-import { type ProcessReason, upiFailure } from "./errors";
+import { invalidInput, type ProcessReason, upiFailure } from "./errors";
 import { findMerchant, merchantAdmits } from "./merchant";
 import type { ClientTokenAuth, SignatureAuth } from "./schema";
 import {
@@ -25,8 +25,9 @@ type Outcome = Result<SessionAnswer, ProcessReason>;
 /**
  * Signature mode (docs/upi.md#signature-mode), cheap checks first, then RSA, the IP allowlist and one call
  * to the customer's object (replay check and state together). Until the signature verified, an unknown
- * merchant reads like one with defaults and no keys (docs/upi.md#uniform-failures). No budget is charged:
- * one RSA verification costs less than a counter round trip (docs/operations.md#rate-limits).
+ * merchant reads like one with defaults and no keys, and an address outside the allowlist is not told apart
+ * (docs/upi.md#uniform-failures). No budget is charged: one RSA verification (at most 8192 bits, its length
+ * checked first) costs less than a counter round trip (docs/operations.md#rate-limits).
  */
 async function sessionBySignature(
   c: AppContext,
@@ -37,7 +38,7 @@ async function sessionBySignature(
   const signed = parseSignedPayload(auth.signaturePayload);
   if (!signed.ok) return signed;
   const signature = decodeSignature(auth.signature);
-  if (!signature) return fail({ code: "invalid_input", message: "payload.signature must be base64" });
+  if (!signature) return invalidInput("payload.signature must be base64");
   const { merchantId, customerId, timestamp, customerMobileNumber } = signed.value;
   annotate(c, { merchantId, merchantKeyId: auth.merchantKeyId });
   const config = c.get("config");
@@ -58,16 +59,18 @@ async function sessionBySignature(
   // docs/upi.md#uniform-failures: BAD_ORIGIN only for a caller whose credentials verified.
   if (!merchantAdmits(merchant, c.req.raw.headers)) return fail({ code: "ip_not_allowed" });
   const { incarnation } = merchant;
-  const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
+  return customerObject(c.env, merchantId, incarnation, customerId).sessionForSignedPayload(
     await sha256Hex(auth.signaturePayload),
     requestId,
     redemptionKeptUntil(timestamp),
     { merchantId, incarnation, customerId, prefix: merchant.prefix, askedMobile: customerMobileNumber, now },
   );
-  return session.ok ? session : fail({ code: session.reason });
 }
 
-/** Client-auth-token mode: the token is checked before the IP allowlist (docs/upi.md#uniform-failures). */
+/**
+ * Client-auth-token mode: the token is checked before the IP allowlist, so BAD_ORIGIN is answered only to
+ * a caller holding a valid token, and a refused origin uses nothing up (docs/upi.md#uniform-failures).
+ */
 async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: number): Promise<Outcome> {
   const { merchantId, customerId, clientAuthToken } = auth;
   annotate(c, { merchantId });
@@ -75,12 +78,11 @@ async function sessionByClientToken(c: AppContext, auth: ClientTokenAuth, now: n
   if (!merchant || !looksLikeClientAuthToken(clientAuthToken)) return fail({ code: "client_token_unknown" });
   // The current incarnation's object: a re-created merchant's old token is unknown there (docs/upi.md#lifecycle).
   const { incarnation } = merchant;
-  const session = await customerObject(c.env, merchantId, incarnation, customerId).sessionForClientToken(
+  return customerObject(c.env, merchantId, incarnation, customerId).sessionForClientToken(
     await hashClientAuthToken(clientAuthToken),
     { merchantId, incarnation, customerId, prefix: merchant.prefix, now },
     merchantAdmits(merchant, c.req.raw.headers),
   );
-  return session.ok ? session : fail({ code: session.reason });
 }
 
 /** The UPI family's `POST /hyperapi/process` (seed 000); Juspay's Customer API is `customersApi`. */
@@ -115,7 +117,7 @@ route("processUpiSessionToken", async (c, reply) => {
     payload: {
       action: request.action,
       ...outcome.value,
-      ...(request.otherInfo === undefined ? {} : { otherInfo: request.otherInfo }),
+      ...(request.auth.otherInfo === undefined ? {} : { otherInfo: request.auth.otherInfo }),
     },
     error: false,
     errorMessage: "",

@@ -3,7 +3,7 @@ import { ID_PATTERN, isPathSegmentSafe } from "../shared/ids";
 import { fail, ok, type Result } from "../shared/result";
 import * as z from "../shared/zod";
 import { PROCESS_ACTIONS, type ProcessAction, SERVICE } from "./envelope";
-import type { ProcessReason } from "./errors";
+import { invalidInput, missingParameter, type ProcessReason } from "./errors";
 
 const ID_MESSAGE = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
 // docs/admin.md#ids: an id a URL path cannot carry back; the customer could never be read or changed again.
@@ -11,18 +11,13 @@ const PATH_SEGMENT_MESSAGE = 'must not be "." or ".."';
 
 const idField = (field: string) =>
   z.string({ error: `${field} must be a string` }).check(z.regex(ID_PATTERN, `${field} ${ID_MESSAGE}`));
-const nonEmptyText = (
-  field: string,
-  max: number,
-  description: string,
-  typeError = `${field} must be a string`,
-) =>
+const nonEmptyText = (field: string, max: number, about: string, typeError = `${field} must be a string`) =>
   z
     .string({ error: typeError })
     .check(
       z.minLength(1, `${field} must not be empty`),
       z.maxLength(max, `${field} is too long`),
-      z.describe(description),
+      z.describe(about),
     );
 
 // Seed 000: "Unique uuid-v4 string". Any 8-4-4-4-12 hex form is taken, as SDK-generated ids vary in version.
@@ -86,30 +81,20 @@ export const clientTokenGroupSchema = z.object({
 const SIGNATURE_FIELDS = ["merchantKeyId", "signature", "signaturePayload"] as const;
 const CLIENT_TOKEN_FIELDS = ["merchantId", "customerId", "clientAuthToken"] as const;
 
-interface ProcessBase {
-  readonly requestId: string;
-  readonly action: ProcessAction;
-  readonly otherInfo?: unknown;
-}
-
 export type SignatureAuth = z.infer<typeof signatureGroupSchema>;
 export type ClientTokenAuth = z.infer<typeof clientTokenGroupSchema>;
 
-export type ProcessRequest = ProcessBase &
-  (
-    | { readonly mode: "signature"; readonly auth: SignatureAuth }
-    | { readonly mode: "client_auth_token"; readonly auth: ClientTokenAuth }
-  );
+export type ProcessRequest = { readonly requestId: string; readonly action: ProcessAction } & (
+  | { readonly mode: "signature"; readonly auth: SignatureAuth }
+  | { readonly mode: "client_auth_token"; readonly auth: ClientTokenAuth }
+);
 
 /** A missing field is MISSING_MANDATORY_PARAMETER; anything else present but wrong is INVALID_INPUT. */
 function reasonFor(issue: z.core.$ZodIssue, prefix: string): ProcessReason {
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return {
-      code: "missing_parameter",
-      field: [prefix, ...issue.path.map(String)].filter(Boolean).join("."),
-    };
-  }
-  return { code: "invalid_input", message: issue.message };
+  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+  return issue.code === "invalid_type" && issue.input === undefined
+    ? { code: "missing_parameter", field }
+    : { code: "invalid_input", message: issue.message };
 }
 
 function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, prefix = ""): Result<T, ProcessReason> {
@@ -123,7 +108,7 @@ function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, prefix = ""): Re
  */
 export function parseProcessRequest(body: unknown): Result<ProcessRequest, ProcessReason> {
   if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
-    return fail({ code: "invalid_input", message: "Request body must be a JSON object" });
+    return invalidInput("Request body must be a JSON object");
   }
   const envelope = parseWith(envelopeSchema, body ?? {});
   if (!envelope.ok) return envelope;
@@ -134,14 +119,9 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
   const signed = SIGNATURE_FIELDS.some((name) => fields[name] !== undefined);
   const tokened = CLIENT_TOKEN_FIELDS.some((name) => fields[name] !== undefined);
   if (signed && tokened) {
-    return fail({
-      code: "invalid_input",
-      message: "payload must carry either the signature fields or clientAuthToken, not both",
-    });
+    return invalidInput("payload must carry either the signature fields or clientAuthToken, not both");
   }
-  if (!signed && !tokened) {
-    return fail({ code: "missing_parameter", field: "payload.signaturePayload or payload.clientAuthToken" });
-  }
+  if (!signed && !tokened) return missingParameter("payload.signaturePayload or payload.clientAuthToken");
   const mode = signed ? "signature" : "client_auth_token";
   const auth = parseWith<SignatureAuth | ClientTokenAuth>(
     signed ? signatureGroupSchema : clientTokenGroupSchema,
@@ -149,7 +129,7 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
     "payload",
   );
   if (!auth.ok) return auth;
-  return ok({ requestId, action, otherInfo: auth.value.otherInfo, mode, auth: auth.value } as ProcessRequest);
+  return ok({ requestId, action, mode, auth: auth.value } as ProcessRequest);
 }
 
 const actionSchema = z.enum(PROCESS_ACTIONS);
@@ -314,8 +294,6 @@ export const customerSchema = z.object({
 
 const stringFlag = z.enum(["true", "false"]);
 
-type BankAccount = z.output<typeof bankAccountSchema>;
-
 /** A stored account as an answer shows it: every field of the admin schema's, as a string (seed 000). */
 const bankAccountAnswerSchema = z.object(
   Object.fromEntries(
@@ -324,7 +302,7 @@ const bankAccountAnswerSchema = z.object(
       field.safeParse(undefined).success ? z.optional(z.string()) : z.string(),
     ]),
   ),
-) as unknown as z.ZodMiniType<{ [Field in keyof BankAccount]: string }>;
+) as unknown as z.ZodMiniType<{ [Field in keyof z.output<typeof bankAccountSchema>]: string }>;
 
 /** A session token and the customer's state, in the seed's answer envelope (seed 000's success). */
 export const processSuccessSchema = z.object({

@@ -2,15 +2,12 @@ import { LEGACY_INCARNATION } from "../shared/incarnation";
 import { issuerOf } from "../shared/issuers";
 import { issueJwt, verifyJwt } from "../shared/jwt";
 import { signingKeyRing } from "../shared/signing-key-ring";
+import type { CustomerRef } from "./customer-state";
 
 /** docs/upi.md#session-tokens: a session token lives 15 minutes. */
 export const SESSION_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
-interface SessionSubject {
-  readonly merchantId: string;
-  /** Live only while the merchant record carries it (docs/storage.md#incarnations). */
-  readonly incarnation: string;
-  readonly customerId: string;
+interface SessionSubject extends CustomerRef {
   /** Absent while the customer has no (counting) binding. */
   readonly deviceFingerPrint?: string;
   /** The customer's session revocation epoch when issued. */

@@ -10,7 +10,7 @@ import {
   rsaModulusBits,
 } from "../shared/public-key";
 import { fail, ok, type Result } from "../shared/result";
-import type { ProcessReason } from "./errors";
+import { invalidInput, missingParameter, type ProcessReason } from "./errors";
 
 // Merchant signatures over `signaturePayload` (docs/upi.md#signature-mode): RSASSA-PKCS1-v1_5 with SHA-256
 // over the exact UTF-8 bytes the merchant's server signed.
@@ -22,9 +22,6 @@ interface SignedPayload {
   /** Canonical form (docs/cpr.md#unique-id). */
   readonly customerMobileNumber?: string;
 }
-
-const invalid = (message: string) => fail<ProcessReason>({ code: "invalid_input", message });
-const missing = (field: string) => fail<ProcessReason>({ code: "missing_parameter", field });
 
 /**
  * The first key that occurs twice in one object of a JSON text JSON.parse has accepted: it keeps the last
@@ -73,32 +70,32 @@ export function parseSignedPayload(text: string): Result<SignedPayload, ProcessR
     // Refused below, as is any other non-object.
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    return invalid("signaturePayload must be a string holding a JSON object");
+    return invalidInput("signaturePayload must be a string holding a JSON object");
   }
   const duplicate = findDuplicateKey(text);
   if (duplicate !== undefined)
-    return invalid(`signaturePayload has the key ${JSON.stringify(duplicate)} twice`);
+    return invalidInput(`signaturePayload has the key ${JSON.stringify(duplicate)} twice`);
   const fields = json as Record<string, unknown>;
   for (const name of ["merchant_id", "customer_id"] as const) {
     const value = fields[name];
-    if (value === undefined) return missing(`signaturePayload.${name}`);
+    if (value === undefined) return missingParameter(`signaturePayload.${name}`);
     if (typeof value !== "string" || !isValidId(value)) {
-      return invalid(`signaturePayload.${name} must be 1-128 characters of A-Z a-z 0-9 . _ : @ -`);
+      return invalidInput(`signaturePayload.${name} must be 1-128 characters of A-Z a-z 0-9 . _ : @ -`);
     }
     // docs/admin.md#ids: signature mode creates the customer's state; `.`/`..` could never be addressed again.
     if (name === "customer_id" && !isPathSegmentSafe(value)) {
-      return invalid('signaturePayload.customer_id must not be "." or ".."');
+      return invalidInput('signaturePayload.customer_id must not be "." or ".."');
     }
   }
-  if (fields.timestamp === undefined) return missing("signaturePayload.timestamp");
+  if (fields.timestamp === undefined) return missingParameter("signaturePayload.timestamp");
   const timestamp = parseTimestamp(fields.timestamp);
   if (timestamp === undefined) {
-    return invalid("signaturePayload.timestamp must be the time in milliseconds, as a string of digits");
+    return invalidInput("signaturePayload.timestamp must be the time in milliseconds, as a string of digits");
   }
   const mobile = fields.customer_mobile_number;
   const customerMobileNumber = typeof mobile === "string" ? canonicalMobile(mobile) : undefined;
   if (mobile !== undefined && customerMobileNumber === undefined) {
-    return invalid("signaturePayload.customer_mobile_number must be a mobile number");
+    return invalidInput("signaturePayload.customer_mobile_number must be a mobile number");
   }
   return ok({
     merchantId: fields.merchant_id as string,
@@ -159,14 +156,10 @@ export function decodeSignature(text: string): Uint8Array | undefined {
 const RSA_PARAMS = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
 const encoder = new TextEncoder();
 
-const NOT_PEM = "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)";
-const REJECTIONS: Record<PemProblem, string> = {
+/** Every other problem is a text that is no PEM public key. */
+const REJECTIONS: Partial<Record<PemProblem, string>> = {
   private_key: "this is a private key; register the public key only",
   wrong_key_type: "not an RSA public key",
-  not_pem: NOT_PEM,
-  too_long: NOT_PEM,
-  wrong_label: NOT_PEM,
-  not_base64: NOT_PEM,
 };
 
 /**
@@ -177,7 +170,9 @@ export async function importMerchantPublicKey(
   pem: string,
 ): Promise<Result<{ key: CryptoKey; modulusBits: number }, string>> {
   const imported = await importPublicKey(pem, "RS256");
-  if (!imported.ok) return fail(REJECTIONS[imported.reason]);
+  if (!imported.ok) {
+    return fail(REJECTIONS[imported.reason] ?? "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)");
+  }
   const modulusBits = rsaModulusBits(imported.value);
   if (modulusBits < MIN_RSA_BITS) return fail("RSA key is shorter than 2048 bits");
   if (modulusBits > MAX_RSA_BITS) return fail("RSA key is longer than 8192 bits");
