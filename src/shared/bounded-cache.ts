@@ -1,4 +1,7 @@
-/** Every string-keyed per-isolate cache: at most `limit` entries, the oldest dropped first. */
+/**
+ * Every string-keyed per-isolate cache: at most `limit` entries, the oldest dropped first, so none grows
+ * without bound however many distinct keys (PEMs, secrets, KV records) an isolate meets.
+ */
 export class BoundedCache<V> {
   readonly #entries = new Map<string, V>();
 
@@ -25,7 +28,7 @@ export class BoundedCache<V> {
   }
 }
 
-/** The promise cached under `key`, or the one `load` starts; a rejected one is forgotten. */
+/** The promise under `key`, or the one `load` starts; a rejected one is forgotten: the next call retries. */
 export function remembered<T>(
   cache: BoundedCache<Promise<T>>,
   key: string,

@@ -21,8 +21,9 @@ import {
   SigningKeysError,
 } from "./signing-keys";
 
-// The store's key ring (docs/operations.md#signing-keys), cached per isolate for RING_CACHE_MS; a change made
-// in this isolate drops the cache at once, elsewhere it arrives within RING_CACHE_MS.
+// The store's key ring (docs/operations.md#signing-keys), cached per isolate for RING_CACHE_MS so signing,
+// verification and the JWKS never wait on the store; a change made in this isolate drops the cache at once,
+// elsewhere it arrives within RING_CACHE_MS (docs/storage.md#caches).
 
 const STATE_ORDER = { active: 0, next: 1, retired: 2 } as const;
 
@@ -120,7 +121,10 @@ export async function listSigningKeys(env: Env, now: number, actor: Actor): Prom
   return keys;
 }
 
-/** docs/operations.md#rotate-now: the new `next` has `alg`, else the current `next`'s. */
+/**
+ * docs/operations.md#rotate-now: the new `next` has `alg`, else the current `next`'s. The ring is reloaded
+ * first, so a wrong KEY_ENCRYPTION_SECRET fails before anything is stored.
+ */
 export async function rotateSigningKeys(
   env: Env,
   request: { alg?: SigningAlgorithm; force: boolean; dueEveryMs?: number } & Actor,
@@ -128,7 +132,8 @@ export async function rotateSigningKeys(
 ): Promise<RotationOutcome> {
   const keys = await listSigningKeys(env, now, request);
   const active = keys.find((key) => key.state === "active")!;
-  // The daily cron usually finds nothing due: skip making a key (RSA is slow); the store checks again.
+  // The daily cron usually finds nothing due: skip making a key (RSA is slow). The store checks again, so
+  // this early answer never decides a rotation.
   if (notYetDue(active, now, request.dueEveryMs)) return fail({ code: "not_due" });
   const alg = request.alg ?? keys.find((key) => key.state === "next")!.alg;
   const { alg: _alg, ...rest } = request;

@@ -7,7 +7,8 @@ import { JWKS_MAX_AGE_SECONDS, JWKS_STALE_SECONDS, type SigningAlgorithm } from 
 /** How long an isolate uses its cached ring: the bound on a rotation's or revocation's reach (README). */
 export const RING_CACHE_MS = 60_000;
 
-// docs/operations.md#key-states: a key signs only once every isolate and every verifier's JWKS can know it.
+// docs/operations.md#key-states: a key signs only once every isolate (RING_CACHE_MS) and every verifier (a
+// JWKS kept for max-age plus stale-while-revalidate) can know it.
 export const PUBLISH_BEFORE_SIGNING_MS = RING_CACHE_MS + (JWKS_MAX_AGE_SECONDS + JWKS_STALE_SECONDS) * 1000;
 
 /**
@@ -16,7 +17,8 @@ export const PUBLISH_BEFORE_SIGNING_MS = RING_CACHE_MS + (JWKS_MAX_AGE_SECONDS +
  */
 export const LONGEST_TOKEN_MS = 86_400 * 1000;
 
-// docs/operations.md#key-states: published until its last token expires, plus a ring's life.
+// docs/operations.md#key-states: published until its last token expires, plus a ring's life, during which
+// other isolates may still sign with it.
 export const RETIRED_KEY_RETENTION_MS = RING_CACHE_MS + LONGEST_TOKEN_MS;
 
 type KeyState = "next" | "active" | "retired";
@@ -109,7 +111,11 @@ export class SigningKeyStore extends DurableObject<Env> {
     return keys;
   }
 
-  /** docs/operations.md#rotate-now; with `dueEveryMs` (the schedule) only when the active key is that old. */
+  /**
+   * docs/operations.md#rotate-now: unless forced, refused while `next` is younger than
+   * PUBLISH_BEFORE_SIGNING_MS; with `dueEveryMs` (the schedule) only when the active key is that old, so a
+   * second run finds nothing to do.
+   */
   async rotate(
     input: { next: SealedMaterial; force: boolean; dueEveryMs?: number } & Actor,
     now: number,
@@ -131,7 +137,10 @@ export class SigningKeyStore extends DurableObject<Env> {
     return ok({ retired: active.kid, active: next.kid, next: input.next.kid, forced });
   }
 
-  /** docs/operations.md#revoke: the store always keeps one active and one next key. */
+  /**
+   * docs/operations.md#revoke (compromise): revoking the active key promotes `next` at once, before its
+   * publication time; the store always keeps one active and one next key.
+   */
   async revoke(
     input: { kid: string; next: SealedMaterial } & Actor,
     now: number,
