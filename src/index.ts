@@ -71,10 +71,9 @@ app.onError((error, c) => {
     if (error.status === 413) return errorResponse(render("payload_too_large", c.get("vars")?.maxBodyBytes));
     return errorResponse(render("malformed_json"));
   }
-  const overloaded = isOverloaded(error);
   // The body is the family's fixed 500/503 (docs/http.md#internal-faults).
   annotate(c, { fault: faultText(error) });
-  return errorResponse(render(overloaded ? "unavailable" : "internal"));
+  return errorResponse(render(isOverloaded(error) ? "unavailable" : "internal"));
 });
 
 // The Hono app is the Worker (tests read `app.routes`); Cron calls `scheduled` (docs/operations.md#schedule).

@@ -83,8 +83,7 @@ export function basicCredentials(header: string | null | undefined): BasicReadin
 
 /** The token of an `X-Optimus-API-Key` header, alone or after `Bearer ` (docs/portal.md#session-check). */
 export function optimusApiKey(header: string | null | undefined): string | undefined {
-  const match = /^[ \t]*(?:bearer[ \t]+)?(\S+)[ \t]*$/i.exec(header ?? "");
-  return match?.[1];
+  return /^[ \t]*(?:bearer[ \t]+)?(\S+)[ \t]*$/i.exec(header ?? "")?.[1];
 }
 
 /** A tenant's secret digests: the current one, and during a rotation's grace the previous one. */

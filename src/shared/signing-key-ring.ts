@@ -136,8 +136,7 @@ export async function rotateSigningKeys(
   // this early answer never decides a rotation.
   if (notYetDue(active, now, request.dueEveryMs)) return fail({ code: "not_due" });
   const alg = request.alg ?? keys.find((key) => key.state === "next")!.alg;
-  const { alg: _alg, ...rest } = request;
-  const outcome = await signingKeyStore(env).rotate({ ...rest, next: await newKey(env, alg, now) }, now);
+  const outcome = await signingKeyStore(env).rotate({ ...request, next: await newKey(env, alg, now) }, now);
   if (outcome.ok) forgetSigningKeyRing();
   return outcome;
 }

@@ -241,29 +241,16 @@ export class SigningKeyStore extends DurableObject<Env> {
   /** The event log, newest first, `limit` at a time; `before` is the id where the last page ended. */
   events(limit: number, before?: number): { events: KeyEvent[]; next: string | null } {
     const rows = this.ctx.storage.sql
-      .exec<{
-        id: number;
-        at: number;
-        type: string;
-        kid: string;
-        trigger: string;
-        request_id: string | null;
-        details: string;
-      }>(
-        "SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?",
+      .exec<Omit<KeyEvent, "id" | "details"> & { id: number; details: string }>(
+        `SELECT id, at, type, kid, trigger, request_id AS requestId, details FROM events
+         WHERE id < ? ORDER BY id DESC LIMIT ?`,
         before ?? Number.MAX_SAFE_INTEGER,
         limit + 1,
       )
       .toArray();
-    const page = rows.slice(0, limit).map((row) => ({
-      id: String(row.id),
-      at: row.at,
-      type: row.type as KeyEventType,
-      kid: row.kid,
-      trigger: row.trigger as EventTrigger,
-      requestId: row.request_id,
-      details: JSON.parse(row.details) as KeyEvent["details"],
-    }));
+    const page = rows
+      .slice(0, limit)
+      .map(({ id, details, ...row }) => ({ id: String(id), ...row, details: JSON.parse(details) }));
     return { events: page, next: rows.length > limit ? page.at(-1)!.id : null };
   }
 

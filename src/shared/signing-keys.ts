@@ -49,15 +49,14 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
   OKP: ["kty", "crv", "x"],
 };
 
+const ALGORITHM_OF: Readonly<Record<string, SigningAlgorithm>> = {
+  "EC P-256": "ES256",
+  RSA: "RS256",
+  "OKP Ed25519": "EdDSA",
+};
+
 function algorithmFor(jwk: z.infer<typeof privateJwkSchema>, source: string): SigningAlgorithm {
-  const expected: SigningAlgorithm | undefined =
-    jwk.kty === "EC" && jwk.crv === "P-256"
-      ? "ES256"
-      : jwk.kty === "RSA"
-        ? "RS256"
-        : jwk.kty === "OKP" && jwk.crv === "Ed25519"
-          ? "EdDSA"
-          : undefined;
+  const expected = ALGORITHM_OF[jwk.kty === "RSA" ? "RSA" : `${jwk.kty} ${jwk.crv}`];
   if (!expected || (jwk.alg && jwk.alg !== expected)) {
     throw new SigningKeysError(`${source} key ${jwk.kid} has an unsupported type or algorithm`);
   }
@@ -138,12 +137,8 @@ export async function parseSigningKeys(
     if (keys.some((key) => key.kid === jwk.kid))
       throw new SigningKeysError(`${source} has kid ${jwk.kid} twice`);
     const alg = algorithmFor(jwk, source);
-    const material = {
-      kid: jwk.kid,
-      alg,
-      publicJwk: publicJwkOf(jwk as JWK, jwk.kid, alg),
-      privateJwk: jwk as JWK,
-    };
+    const privateJwk = jwk as JWK;
+    const material = { kid: jwk.kid, alg, publicJwk: publicJwkOf(privateJwk, jwk.kid, alg), privateJwk };
     // Every private half must import, not only the first: an imported key may sign later.
     await importPrivateKey(material, source);
     await ringKeyOf(material, source);
