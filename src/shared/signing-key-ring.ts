@@ -130,13 +130,13 @@ export async function rotateSigningKeys(
   request: { alg?: SigningAlgorithm; force: boolean; dueEveryMs?: number } & Actor,
   now: number,
 ): Promise<RotationOutcome> {
-  const keys = await listSigningKeys(env, now, request);
-  const active = keys.find((key) => key.state === "active")!;
+  // Listed in publication order: the active key, then `next`.
+  const [active, next] = await listSigningKeys(env, now, request);
   // The daily cron usually finds nothing due: skip making a key (RSA is slow). The store checks again, so
   // this early answer never decides a rotation.
-  if (notYetDue(active, now, request.dueEveryMs)) return fail({ code: "not_due" });
-  const alg = request.alg ?? keys.find((key) => key.state === "next")!.alg;
-  const outcome = await signingKeyStore(env).rotate({ ...request, next: await newKey(env, alg, now) }, now);
+  if (notYetDue(active!, now, request.dueEveryMs)) return fail({ code: "not_due" });
+  const fresh = await newKey(env, request.alg ?? next!.alg, now);
+  const outcome = await signingKeyStore(env).rotate({ ...request, next: fresh }, now);
   if (outcome.ok) forgetSigningKeyRing();
   return outcome;
 }
@@ -147,9 +147,9 @@ export async function revokeSigningKey(
   request: { kid: string } & Actor,
   now: number,
 ): Promise<RevocationOutcome> {
-  const keys = await listSigningKeys(env, now, request);
-  const alg = keys.find((key) => key.state === "next")!.alg;
-  const outcome = await signingKeyStore(env).revoke({ ...request, next: await newKey(env, alg, now) }, now);
+  const [, next] = await listSigningKeys(env, now, request);
+  const fresh = await newKey(env, next!.alg, now);
+  const outcome = await signingKeyStore(env).revoke({ ...request, next: fresh }, now);
   forgetSigningKeyRing();
   return outcome;
 }

@@ -105,9 +105,8 @@ export class SigningKeyStore extends DurableObject<Env> {
       { ...input.next, state: "next", createdAt: now },
       ...rest.map((key) => retire({ ...key, state: "active", createdAt: now }, now)),
     ];
-    this.#write(keys);
     for (const key of keys) this.#event(input, now, key.origin, key.kid, { state: key.state });
-    await this.#scheduleRemoval(keys);
+    await this.#save(keys);
     return keys;
   }
 
@@ -128,12 +127,11 @@ export class SigningKeyStore extends DurableObject<Env> {
     const signsFrom = next.createdAt + PUBLISH_BEFORE_SIGNING_MS;
     if (now < signsFrom && !input.force) return fail({ code: "too_early", signsFrom });
     const forced = now < signsFrom;
-    this.#write([
+    this.#event(input, now, "rotated", next.kid, { retired: active.kid, next: input.next.kid, forced });
+    await this.#save([
       ...keys.map((key) => (key === active ? retire(key, now) : key === next ? activate(key, now) : key)),
       { ...input.next, state: "next", createdAt: now },
     ]);
-    this.#event(input, now, "rotated", next.kid, { retired: active.kid, next: input.next.kid, forced });
-    await this.#scheduleRemoval(this.#keys());
     return ok({ retired: active.kid, active: next.kid, next: input.next.kid, forced });
   }
 
@@ -156,13 +154,12 @@ export class SigningKeyStore extends DurableObject<Env> {
       .filter((key) => key !== target)
       .map((key) => (promoted && key === next ? activate(key, now) : key));
     if (published) kept.push({ ...input.next, state: "next", createdAt: now });
-    this.#write(kept);
     this.#event(input, now, "revoked", target.kid, {
       state: target.state,
       ...(promoted ? { promoted, forced: true } : {}),
       ...(published ? { next: published } : {}),
     });
-    await this.#scheduleRemoval(kept);
+    await this.#save(kept);
     return ok({ revoked: target.kid, state: target.state, promoted, next: published });
   }
 
@@ -176,11 +173,11 @@ export class SigningKeyStore extends DurableObject<Env> {
     const kept = keys.filter((key) => key.state !== "next");
     const replaced = keys.find((key) => key.state === "next");
     kept.push({ ...input.next, state: "next", createdAt: now });
-    this.#write(kept);
     this.#event(input, now, "imported", input.next.kid, {
       state: "next",
       ...(replaced ? { replaced: replaced.kid } : {}),
     });
+    await this.#save(kept);
     return kept;
   }
 
@@ -211,13 +208,12 @@ export class SigningKeyStore extends DurableObject<Env> {
       changes.next = input.next.kid;
     }
     if (Object.keys(changes).length === 0 && extra.size === 0) return keys;
-    this.#write(keys);
     const subject = keys.find((key) => key.state === "active")!;
     this.#event(input, now, "repaired", subject.kid, {
       ...changes,
       ...(extra.size > 0 ? { retiredExtra: [...extra].map((key) => key.kid).join(",") } : {}),
     });
-    await this.#scheduleRemoval(keys);
+    await this.#save(keys);
     return keys;
   }
 
@@ -227,9 +223,8 @@ export class SigningKeyStore extends DurableObject<Env> {
     const due = keys.filter((key) => key.state === "retired" && (key.removeAt ?? 0) <= now);
     if (due.length > 0) {
       const kept = keys.filter((key) => !due.includes(key));
-      this.#write(kept);
       for (const key of due) this.#event({ trigger: "alarm" }, now, "removed", key.kid, { state: "retired" });
-      await this.#scheduleRemoval(kept);
+      await this.#save(kept);
     }
     return due.map((key) => key.kid);
   }
@@ -258,10 +253,6 @@ export class SigningKeyStore extends DurableObject<Env> {
     return this.ctx.storage.kv.get<StoredKey[]>(KEYS) ?? [];
   }
 
-  #write(keys: StoredKey[]): void {
-    this.ctx.storage.kv.put(KEYS, keys);
-  }
-
   #event(actor: Actor, now: number, type: KeyEventType, kid: string, details: KeyEvent["details"]): void {
     this.ctx.storage.sql.exec(
       "INSERT INTO events (at, type, kid, trigger, request_id, details) VALUES (?, ?, ?, ?, ?, ?)",
@@ -274,7 +265,9 @@ export class SigningKeyStore extends DurableObject<Env> {
     );
   }
 
-  async #scheduleRemoval(keys: readonly StoredKey[]): Promise<void> {
+  /** Stores the keys and sets the alarm to the first retired key's removal. */
+  async #save(keys: StoredKey[]): Promise<void> {
+    this.ctx.storage.kv.put(KEYS, keys);
     const times = keys.flatMap((key) => (key.state === "retired" && key.removeAt ? [key.removeAt] : []));
     if (times.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.min(...times));
