@@ -33,16 +33,12 @@ export async function rotateOnSchedule(env: Env, scheduledTime: number): Promise
 /** The Worker's `scheduled` handler: one JSON log line per run, like a request's. */
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
+  const run = { cron: controller.cron, task: "signing_key_rotation" };
   try {
     const outcome = await rotateOnSchedule(env, controller.scheduledTime);
-    logLine({ cron: controller.cron, task: "signing_key_rotation", outcome, ms: Date.now() - started });
+    logLine({ ...run, outcome, ms: Date.now() - started });
   } catch (error) {
-    logLine({
-      cron: controller.cron,
-      task: "signing_key_rotation",
-      outcome: "fault",
-      fault: faultText(error),
-    });
+    logLine({ ...run, outcome: "fault", fault: faultText(error) });
     throw error;
   }
 }
