@@ -26,10 +26,7 @@ export function bearerToken(header: string | null | undefined): string | undefin
 }
 
 /** One reading of Basic credentials: the username (a client id or API key) and the password. */
-export interface BasicCredentials {
-  readonly username: string;
-  readonly password: string;
-}
+export type BasicCredentials = { readonly username: string; readonly password: string };
 
 /**
  * `Authorization: Basic` read form-decoded (RFC 6749 §2.3.1), then raw; both are the raw reading when it

@@ -24,10 +24,7 @@ interface RequestVariables {
   vars: Vars;
 }
 
-export interface AppEnv {
-  Bindings: Env;
-  Variables: RequestVariables;
-}
+export type AppEnv = { Bindings: Env; Variables: RequestVariables };
 
 export type AppContext = Context<AppEnv>;
 

@@ -2,10 +2,7 @@
 // bytes, IPv4 as `::ffff:a.b.c.d`, so an IPv4-mapped client matches IPv4 entries and vice versa.
 export type IpAddress = Uint8Array;
 
-interface IpRange {
-  readonly network: IpAddress;
-  readonly prefix: number;
-}
+type IpRange = { readonly network: IpAddress; readonly prefix: number };
 
 type IpAllowlist = readonly IpRange[];
 

@@ -7,12 +7,7 @@ import { fromBase64, toBase64Url, toHex } from "./encoding";
  * `KEY_ENCRYPTION_SECRET`; the kid is the additional data, so a sealed key cannot be moved under another kid.
  * `check` (a second HKDF output, not the AES key) tells a changed secret from a corrupt record in the log.
  */
-export interface SealedKey {
-  readonly v: 1;
-  readonly iv: string;
-  readonly ct: string;
-  readonly check: string;
-}
+export type SealedKey = { readonly v: 1; readonly iv: string; readonly ct: string; readonly check: string };
 
 class KeySealingError extends Error {
   override readonly name = "KeySealingError";

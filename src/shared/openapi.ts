@@ -20,10 +20,7 @@ export interface ParameterSpec {
   readonly example?: unknown;
 }
 
-export interface Example {
-  readonly summary: string;
-  readonly value: unknown;
-}
+export type Example = { readonly summary: string; readonly value: unknown };
 
 export interface MediaSpec {
   readonly schema: DocumentedSchema;
@@ -36,10 +33,7 @@ interface RequestBodySpec {
   readonly content: Readonly<Record<string, MediaSpec>>;
 }
 
-export interface HeaderSpec {
-  readonly description: string;
-  readonly example?: string;
-}
+export type HeaderSpec = { readonly description: string; readonly example?: string };
 
 export interface ResponseSpec {
   readonly description: string;

@@ -9,12 +9,7 @@ export type SigningAlgorithm = "ES256" | "RS256" | "EdDSA";
 
 export const SIGNING_ALGORITHMS = ["ES256", "RS256", "EdDSA"] as const satisfies readonly SigningAlgorithm[];
 
-interface RingKey {
-  readonly kid: string;
-  readonly alg: SigningAlgorithm;
-  readonly publicKey: CryptoKey;
-  readonly publicJwk: JWK;
-}
+type RingKey = PublishedKey & { readonly publicKey: CryptoKey };
 
 export interface KeyRing {
   readonly active: RingKey & { readonly privateKey: CryptoKey };
