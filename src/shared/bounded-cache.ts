@@ -13,18 +13,13 @@ export class BoundedCache<V> {
 
   set(key: string, value: V): void {
     if (!this.#entries.has(key) && this.#entries.size >= this.limit) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+      this.#entries.delete(this.#entries.keys().next().value!);
     }
     this.#entries.set(key, value);
   }
 
   delete(key: string): void {
     this.#entries.delete(key);
-  }
-
-  clear(): void {
-    this.#entries.clear();
   }
 }
 

@@ -192,16 +192,15 @@ export class SigningKeyStore extends DurableObject<Env> {
     const [active, ...extraActive] = keys.filter((key) => key.state === "active").sort(byNewest);
     const [next, ...extraNext] = keys.filter((key) => key.state === "next").sort(byNewest);
     const extra = new Set([...extraActive, ...extraNext]);
-    keys = keys.map((key) => (extra.has(key) ? retire(key, now) : key));
+    const promote = active ? undefined : next;
+    keys = keys.map((key) =>
+      extra.has(key) ? retire(key, now) : key === promote ? activate(key, now) : key,
+    );
     const changes: Record<string, string> = {};
-    if (!active) {
-      if (next) {
-        keys = keys.map((key) => (key === next ? activate(key, now) : key));
-        changes.promoted = next.kid;
-      } else {
-        keys.push({ ...input.active, state: "active", createdAt: now, activatedAt: now });
-        changes.active = input.active.kid;
-      }
+    if (promote) changes.promoted = promote.kid;
+    else if (!active) {
+      keys.push({ ...input.active, state: "active", createdAt: now, activatedAt: now });
+      changes.active = input.active.kid;
     }
     if (!active || !next) {
       keys.push({ ...input.next, state: "next", createdAt: now });
