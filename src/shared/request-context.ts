@@ -29,8 +29,13 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Sets these headers on every answer, errors included. */
+export function alwaysSet(headers: Readonly<Record<string, string>>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
+}
+
 /** Marks a token-bearing response as never cacheable. */
-export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
-  c.res.headers.set("Cache-Control", "no-store");
-};
+export const noStore = alwaysSet({ "Cache-Control": "no-store" });
