@@ -103,13 +103,9 @@ export async function buildKeyRing(
   const jwks = { keys: [...keys.values()].map((key) => key.publicJwk) };
   const jwksBody = JSON.stringify(jwks);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(jwksBody));
-  return {
-    active: { ...active, privateKey: await importPrivateKey(signing, source) },
-    keys,
-    jwks,
-    jwksBody,
-    jwksEtag: `"${toHex(digest).slice(0, 32)}"`,
-  };
+  const jwksEtag = `"${toHex(digest).slice(0, 32)}"`;
+  const privateKey = await importPrivateKey(signing, source);
+  return { active: { ...active, privateKey }, keys, jwks, jwksBody, jwksEtag };
 }
 
 /** Parses a `SIGNING_KEYS`-format set in order; error messages name `source`, never key material. */
