@@ -57,9 +57,8 @@ export async function admitLogin(
   now: number,
 ): Promise<RateDecision> {
   const ip = clientIp(headers);
-  const { success } = await env.RATE_LIMIT_BY_IP.limit({
-    key: `portal-login:${ip ? formatIpAddress(ip) : "unknown"}`,
-  });
+  const key = `portal-login:${ip ? formatIpAddress(ip) : "unknown"}`;
+  const { success } = await env.RATE_LIMIT_BY_IP.limit({ key });
   if (!success) return fail({ retryAfterSeconds: BINDING_PERIOD_SECONDS });
   // A malformed (or unstorable) email reaches no user; its dummy PBKDF2 is limited per IP only.
   if (email === undefined) return ALLOWED;

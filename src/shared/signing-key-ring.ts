@@ -67,9 +67,8 @@ async function storedKeys(env: Env, now: number, actor: Actor): Promise<StoredKe
     const next = await newKey(env, first[0]!.alg, now);
     return store.initialize({ ...actor, keys: sealed, next }, now);
   }
-  const actives = keys.filter((key) => key.state === "active").length;
-  const nexts = keys.filter((key) => key.state === "next").length;
-  if (actives === 1 && nexts === 1) return keys;
+  const count = (state: StoredKey["state"]) => keys.filter((key) => key.state === state).length;
+  if (count("active") === 1 && count("next") === 1) return keys;
   // A repair adds keys sealed under this isolate's secret: first prove it is the store's secret.
   await openPrivateKey(env.KEY_ENCRYPTION_SECRET, keys[0]!.kid, keys[0]!.sealed);
   const alg = keys[0]!.alg;

@@ -61,10 +61,8 @@ function algorithmFor(jwk: z.infer<typeof privateJwkSchema>, source: string): Si
 /** The public members of a private JWK, with `kid`, `alg` and `use` (no private member is copied). */
 export function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
   const members = PUBLIC_MEMBERS[jwk.kty ?? ""] ?? [];
-  const publicJwk: JWK = Object.fromEntries(
-    members.map((name) => [name, (jwk as Record<string, unknown>)[name]]),
-  );
-  return Object.assign(publicJwk, { kid, alg, use: "sig" });
+  const publicJwk = Object.fromEntries(members.map((name) => [name, (jwk as Record<string, unknown>)[name]]));
+  return { ...publicJwk, kid, alg, use: "sig" };
 }
 
 type PublishedKey = Pick<KeyMaterial, "kid" | "alg" | "publicJwk">;
