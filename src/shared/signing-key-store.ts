@@ -171,12 +171,9 @@ export class SigningKeyStore extends DurableObject<Env> {
     const keys = this.#keys();
     if (keys.some((key) => key.kid === input.next.kid)) return "kid_taken";
     const kept = keys.filter((key) => key.state !== "next");
-    const replaced = keys.find((key) => key.state === "next");
+    const replaced = keys.find((key) => key.state === "next")?.kid;
     kept.push({ ...input.next, state: "next", createdAt: now });
-    this.#event(input, now, "imported", input.next.kid, {
-      state: "next",
-      ...(replaced ? { replaced: replaced.kid } : {}),
-    });
+    this.#event(input, now, "imported", input.next.kid, { state: "next", ...(replaced ? { replaced } : {}) });
     await this.#save(kept);
     return kept;
   }
