@@ -3,6 +3,7 @@ import type { AppEnv } from "./env";
 import { configStoreFor } from "./env";
 import { logLine } from "./log";
 
+// Only a well-formed incoming id is echoed, so a caller's text never reaches a header or a log line as it is.
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Each request's id (docs/http.md#request-ids), config store and one JSON log line. */
