@@ -13,15 +13,8 @@ import { customersApi } from "./upi/customers-api";
 import { renderCustomerApiFault, renderUpiFault } from "./upi/errors";
 import { upiRoutes } from "./upi/routes";
 
-/** An API family: the paths it owns, its routes and its envelope for faults. */
-interface Family {
-  readonly prefix: string;
-  readonly routes: Hono<AppEnv>;
-  readonly renderFault: FaultRenderer;
-}
-
 // docs/http.md#families-by-prefix: 404/405/413/500 under a family's prefix use its envelope.
-export const FAMILIES: readonly Family[] = [
+export const FAMILIES: readonly { prefix: string; routes: Hono<AppEnv>; renderFault: FaultRenderer }[] = [
   { prefix: "/admin/", routes: adminRoutes, renderFault: renderAdminFault },
   { prefix: "/api_auth", routes: portalRoutes, renderFault: renderPortalFault },
   { prefix: "/v2/", routes: cprRoutes, renderFault: renderCprFault },

@@ -38,15 +38,13 @@ app.use(async (c, next) => {
 // docs/http.md#body-cap: refused before anything parses it; the cap is a var, so built on first use.
 let limitBody: { maxSize: number; middleware: MiddlewareHandler<AppEnv> } | undefined;
 app.use((c, next) => {
-  const { maxBodyBytes } = c.get("vars");
-  if (limitBody?.maxSize !== maxBodyBytes) {
-    limitBody = {
-      maxSize: maxBodyBytes,
-      middleware: bodyLimit({
-        maxSize: maxBodyBytes,
-        onError: (ctx) => errorResponse(faultRendererFor(ctx.req.path)("payload_too_large", maxBodyBytes)),
-      }),
-    };
+  const { maxBodyBytes: maxSize } = c.get("vars");
+  if (limitBody?.maxSize !== maxSize) {
+    const middleware = bodyLimit({
+      maxSize,
+      onError: (ctx) => errorResponse(faultRendererFor(ctx.req.path)("payload_too_large", maxSize)),
+    });
+    limitBody = { maxSize, middleware };
   }
   return limitBody.middleware(c, next);
 });
@@ -71,10 +69,9 @@ app.onError((error, c) => {
     if (error.status === 413) return errorResponse(render("payload_too_large", c.get("vars")?.maxBodyBytes));
     return errorResponse(render("malformed_json"));
   }
-  const overloaded = isOverloaded(error);
   // The body is the family's fixed 500/503 (docs/http.md#internal-faults).
   annotate(c, { fault: faultText(error) });
-  return errorResponse(render(overloaded ? "unavailable" : "internal"));
+  return errorResponse(render(isOverloaded(error) ? "unavailable" : "internal"));
 });
 
 // The Hono app is the Worker (tests read `app.routes`); Cron calls `scheduled` (docs/operations.md#schedule).

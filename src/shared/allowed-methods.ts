@@ -6,9 +6,7 @@ const GET_HAS_EFFECTS = Symbol("getHasEffects");
 
 /** Marks a `GET` that changes state: `HEAD` there is 405, `Allow` omits it (docs/http.md#head). */
 export function getHasEffects<E extends Env>(): MiddlewareHandler<E> {
-  const mark: MiddlewareHandler<E> = async (_c, next) => {
-    await next();
-  };
+  const mark: MiddlewareHandler<E> = (_c, next) => next();
   return Object.assign(mark, { [GET_HAS_EFFECTS]: true });
 }
 

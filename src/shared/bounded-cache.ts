@@ -1,4 +1,7 @@
-/** Every string-keyed per-isolate cache: at most `limit` entries, the oldest dropped first. */
+/**
+ * Every string-keyed per-isolate cache: at most `limit` entries, the oldest dropped first, so none grows
+ * without bound however many distinct keys (PEMs, secrets, KV records) an isolate meets.
+ */
 export class BoundedCache<V> {
   readonly #entries = new Map<string, V>();
 
@@ -10,8 +13,7 @@ export class BoundedCache<V> {
 
   set(key: string, value: V): void {
     if (!this.#entries.has(key) && this.#entries.size >= this.limit) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+      this.#entries.delete(this.#entries.keys().next().value!);
     }
     this.#entries.set(key, value);
   }
@@ -19,13 +21,9 @@ export class BoundedCache<V> {
   delete(key: string): void {
     this.#entries.delete(key);
   }
-
-  clear(): void {
-    this.#entries.clear();
-  }
 }
 
-/** The promise cached under `key`, or the one `load` starts; a rejected one is forgotten. */
+/** The promise under `key`, or the one `load` starts; a rejected one is forgotten: the next call retries. */
 export function remembered<T>(
   cache: BoundedCache<Promise<T>>,
   key: string,

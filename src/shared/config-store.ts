@@ -13,6 +13,8 @@ export function recordKind<T>(prefix: string, loadSchema: SchemaLoader<Schema<T>
   return { prefix, loadSchema };
 }
 
+// A change reaches a warm isolate within the KV delay plus this (docs/storage.md#caches); this isolate's own
+// writes drop their entry at once.
 export const CONFIG_CACHE_TTL_MS = 5_000;
 const CACHE_LIMIT = 1_000;
 // KV rejects keys over 512 bytes; ids are capped far below that before any KV call.

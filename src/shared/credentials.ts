@@ -3,7 +3,8 @@ import { fromBase64 } from "./encoding";
 
 // The one reader of client credentials, so every route accepts them the same way (docs/http.md#credentials).
 
-// An unknown principal is compared against this, at a wrong secret's cost (docs/http.md#constant-time).
+// An unknown principal is compared against this, at a wrong secret's cost (docs/http.md#constant-time); no
+// secret hashes to it in practice.
 const UNKNOWN_PRINCIPAL_DIGEST = "0".repeat(64);
 
 // RFC 9110 §11.4 `scheme 1*SP token68`, tolerating the tabs and spaces clients send; credentials are any
@@ -25,14 +26,12 @@ export function bearerToken(header: string | null | undefined): string | undefin
 }
 
 /** One reading of Basic credentials: the username (a client id or API key) and the password. */
-export interface BasicCredentials {
-  readonly username: string;
-  readonly password: string;
-}
+export type BasicCredentials = { readonly username: string; readonly password: string };
 
 /**
  * `Authorization: Basic` read form-decoded (RFC 6749 §2.3.1), then raw; both are the raw reading when it
- * does not decode. Callers always check both, never mixed (docs/http.md#credentials).
+ * does not decode. Callers always check both, never mixed, so the work does not depend on the form
+ * (docs/http.md#credentials, docs/http.md#constant-time).
  */
 export type BasicReadings = readonly [BasicCredentials, BasicCredentials];
 
@@ -81,8 +80,7 @@ export function basicCredentials(header: string | null | undefined): BasicReadin
 
 /** The token of an `X-Optimus-API-Key` header, alone or after `Bearer ` (docs/portal.md#session-check). */
 export function optimusApiKey(header: string | null | undefined): string | undefined {
-  const match = /^[ \t]*(?:bearer[ \t]+)?(\S+)[ \t]*$/i.exec(header ?? "");
-  return match?.[1];
+  return /^[ \t]*(?:bearer[ \t]+)?(\S+)[ \t]*$/i.exec(header ?? "")?.[1];
 }
 
 /** A tenant's secret digests: the current one, and during a rotation's grace the previous one. */
@@ -93,7 +91,10 @@ interface RotatingSecret {
   readonly previousExpiresAt?: string;
 }
 
-/** `presented` is the current secret, or the previous one in its grace (docs/http.md#constant-time). */
+/**
+ * `presented` is the current secret, or the previous one in its grace: one hash and two fixed-length
+ * comparisons whatever the record holds (docs/http.md#constant-time).
+ */
 export async function rotatingSecretMatches(
   presented: string,
   secret: RotatingSecret,

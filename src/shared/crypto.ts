@@ -47,7 +47,10 @@ export async function hmacSha256(secret: string, message: string): Promise<Uint8
   return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(message)));
 }
 
-/** Constant-time equality of any two strings, through fixed-length digests (docs/http.md#constant-time). */
+/**
+ * Constant-time equality of any two strings: both are hashed to fixed-length digests first, so neither
+ * content nor length leaks through timing (docs/http.md#constant-time).
+ */
 export async function secretsEqual(a: string, b: string): Promise<boolean> {
   const [da, db] = await Promise.all([
     crypto.subtle.digest("SHA-256", encoder.encode(a)),

@@ -6,19 +6,14 @@ interface NativeEncoders {
   toHex(): string;
   toBase64(options?: { alphabet?: "base64" | "base64url"; omitPadding?: boolean }): string;
 }
-const native = (view: Uint8Array): (Uint8Array & NativeEncoders) | undefined =>
-  typeof (view as Partial<NativeEncoders>).toHex === "function"
-    ? (view as Uint8Array & NativeEncoders)
-    : undefined;
+type Bytes = ArrayBuffer | Uint8Array;
+const viewOf = (bytes: Bytes): Uint8Array & Partial<NativeEncoders> =>
+  bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
 
 /** Lowercase hex of the bytes. */
-export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const encoders = native(view);
-  if (encoders) return encoders.toHex();
-  let out = "";
-  for (const byte of view) out += byte.toString(16).padStart(2, "0");
-  return out;
+export function toHex(bytes: Bytes): string {
+  const view = viewOf(bytes);
+  return view.toHex?.() ?? Array.from(view, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /** The bytes of hex text (either case), or `undefined` for an odd length or a non-hex character. */
@@ -34,17 +29,18 @@ function binaryOf(bytes: Uint8Array): string {
 }
 
 /** Standard base64 with padding (RFC 4648 §4). */
-export function toBase64(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  return native(view)?.toBase64() ?? btoa(binaryOf(view));
+export function toBase64(bytes: Bytes): string {
+  const view = viewOf(bytes);
+  return view.toBase64?.() ?? btoa(binaryOf(view));
 }
 
 /** base64url without padding (RFC 4648 §5). */
-export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const encoders = native(view);
-  if (encoders) return encoders.toBase64({ alphabet: "base64url", omitPadding: true });
-  return btoa(binaryOf(view)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+export function toBase64Url(bytes: Bytes): string {
+  const view = viewOf(bytes);
+  return (
+    view.toBase64?.({ alphabet: "base64url", omitPadding: true }) ??
+    btoa(binaryOf(view)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")
+  );
 }
 
 /** Standard or URL-safe base64 (RFC 4648 §4, §5), padding optional but, when present, complete. */

@@ -4,7 +4,8 @@ import type { LogFields } from "./log";
 import type { Vars } from "./vars";
 
 declare global {
-  // Optional (docs/operations.md#configuration), so not in wrangler.toml's required list of secrets.
+  // Optional once the key store holds keys (docs/operations.md#signing-keys), so not in wrangler.toml's
+  // required list of secrets.
   interface Env {
     SIGNING_KEYS?: string;
   }
@@ -23,10 +24,7 @@ interface RequestVariables {
   vars: Vars;
 }
 
-export interface AppEnv {
-  Bindings: Env;
-  Variables: RequestVariables;
-}
+export type AppEnv = { Bindings: Env; Variables: RequestVariables };
 
 export type AppContext = Context<AppEnv>;
 

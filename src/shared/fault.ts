@@ -106,9 +106,7 @@ export const renderPlainFault: FaultRenderer = faultRenderer(PLAIN_FAULTS);
 
 /** True for the error a Durable Object stub throws when the object is overloaded. */
 export function isOverloaded(error: unknown): boolean {
-  return (
-    typeof error === "object" && error !== null && (error as { overloaded?: unknown }).overloaded === true
-  );
+  return (error as { overloaded?: unknown } | null | undefined)?.overloaded === true;
 }
 
 export function errorResponse(wire: WireError): Response {

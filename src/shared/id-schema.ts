@@ -12,7 +12,5 @@ export const idSchema = z.string().check(
   z.refine((id) => new TextEncoder().encode(id).byteLength <= MAX_ID_BYTES, {
     message: `must be at most ${MAX_ID_BYTES} bytes in UTF-8`,
   }),
-  z.refine((id) => !UNADDRESSABLE_IDS.has(id), {
-    message: "must not be ., .., __proto__, constructor or prototype",
-  }),
+  z.refine((id) => !UNADDRESSABLE_IDS.has(id), "must not be ., .., __proto__, constructor or prototype"),
 );

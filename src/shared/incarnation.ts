@@ -1,6 +1,9 @@
 import { objectName } from "./ids";
 
-/** A record's or token's incarnation from before incarnations existed (docs/storage.md#incarnations). */
+// docs/storage.md#incarnations: a tenant's objects are named with its incarnation and its tokens carry it, so
+// those of an earlier tenant under the same id are neither live nor reachable, with no extra hop.
+
+/** A record's or token's incarnation from before incarnations existed; `newIncarnation()` never makes it. */
 export const LEGACY_INCARNATION = "";
 
 /** The name of a Durable Object of one incarnation; a legacy tenant's objects keep their old names. */

@@ -2,10 +2,7 @@
 // bytes, IPv4 as `::ffff:a.b.c.d`, so an IPv4-mapped client matches IPv4 entries and vice versa.
 export type IpAddress = Uint8Array;
 
-interface IpRange {
-  readonly network: IpAddress;
-  readonly prefix: number;
-}
+type IpRange = { readonly network: IpAddress; readonly prefix: number };
 
 type IpAllowlist = readonly IpRange[];
 
@@ -77,20 +74,15 @@ export function parseIpRange(text: string): IpRange | IpRangeError {
   const slash = text.indexOf("/");
   const addressText = slash === -1 ? text : text.slice(0, slash);
   const network = parseIpAddress(addressText);
-  if (!network) return "not an IP address or CIDR range";
   const isV4 = !addressText.includes(":");
   const maxPrefix = isV4 ? 32 : 128;
-  let prefix = maxPrefix;
-  if (slash !== -1) {
-    const prefixText = text.slice(slash + 1);
-    if (!/^(?:0|[1-9][0-9]{0,2})$/.test(prefixText) || Number(prefixText) > maxPrefix) {
-      return "not an IP address or CIDR range";
-    }
-    prefix = Number(prefixText);
+  const prefixText = slash === -1 ? String(maxPrefix) : text.slice(slash + 1);
+  if (!network || !/^(?:0|[1-9][0-9]{0,2})$/.test(prefixText) || Number(prefixText) > maxPrefix) {
+    return "not an IP address or CIDR range";
   }
-  const prefix128 = isV4 ? prefix + 96 : prefix;
-  if (!hostBitsClear(network, prefix128)) return "CIDR range has host bits set";
-  return { network, prefix: prefix128 };
+  const prefix = Number(prefixText) + (isV4 ? 96 : 0);
+  if (!hostBitsClear(network, prefix)) return "CIDR range has host bits set";
+  return { network, prefix };
 }
 
 /** Compiles stored, already-validated entries; an entry that no longer parses is dropped (matches no one). */

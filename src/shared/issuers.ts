@@ -1,4 +1,7 @@
-/** One issuer per JWT kind: one kind's verifier rejects the other (docs/tokens.md#issuers). */
+/**
+ * One issuer per JWT kind: a verifier of one rejects the other, even when an app and a merchant share an id
+ * and so an `aud` (docs/tokens.md#issuers).
+ */
 export type JwtKind = "cpr" | "upi";
 
 /** `ISSUER` without a trailing slash, so that every URL built on it has exactly one. */

@@ -3,15 +3,11 @@ import { BoundedCache, remembered } from "./bounded-cache";
 import { fromBase64, toBase64Url, toHex } from "./encoding";
 
 /**
- * A private signing key at rest (docs/operations.md#signing-keys): AES-256-GCM, the kid as additional data;
- * `check` (a second HKDF output) tells a changed secret from a corrupt record.
+ * A private signing key at rest (docs/operations.md#signing-keys): AES-256-GCM under an HKDF of
+ * `KEY_ENCRYPTION_SECRET`; the kid is the additional data, so a sealed key cannot be moved under another kid.
+ * `check` (a second HKDF output, not the AES key) tells a changed secret from a corrupt record in the log.
  */
-export interface SealedKey {
-  readonly v: 1;
-  readonly iv: string;
-  readonly ct: string;
-  readonly check: string;
-}
+export type SealedKey = { readonly v: 1; readonly iv: string; readonly ct: string; readonly check: string };
 
 class KeySealingError extends Error {
   override readonly name = "KeySealingError";

@@ -1,4 +1,5 @@
-// One JSON object per line (docs/http.md#logs); an identifier reaches a log line only through these masks.
+// One JSON object per line (docs/http.md#logs): never a secret, token or key; an identifier (email, mobile)
+// reaches a log line only through these masks.
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 export function logLine(fields: LogFields): void {

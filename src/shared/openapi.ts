@@ -20,10 +20,7 @@ export interface ParameterSpec {
   readonly example?: unknown;
 }
 
-export interface Example {
-  readonly summary: string;
-  readonly value: unknown;
-}
+export type Example = { readonly summary: string; readonly value: unknown };
 
 export interface MediaSpec {
   readonly schema: DocumentedSchema;
@@ -36,10 +33,7 @@ interface RequestBodySpec {
   readonly content: Readonly<Record<string, MediaSpec>>;
 }
 
-export interface HeaderSpec {
-  readonly description: string;
-  readonly example?: string;
-}
+export type HeaderSpec = { readonly description: string; readonly example?: string };
 
 export interface ResponseSpec {
   readonly description: string;
@@ -242,14 +236,12 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
       const name = request[target as RequestTarget];
       return name ? parametersOf(place, named(name) as z.core.$ZodObject, text.parameterDetails) : [];
     });
+    const body = text.requestBody;
     const content: Record<string, MediaSpec> = {};
     if (request.json)
-      content["application/json"] = {
-        schema: named(request.json),
-        examples: text.requestBody?.examples ?? {},
-      };
+      content["application/json"] = { schema: named(request.json), examples: body?.examples ?? {} };
     for (const [type, name] of Object.entries(route.body ?? {}))
-      content[type] = { schema: named(name), examples: text.requestBody?.examplesByMediaType?.[type] };
+      content[type] = { schema: named(name), examples: body?.examplesByMediaType?.[type] };
     const [status, schema] = route.success;
     return {
       method: route.method,
@@ -262,7 +254,7 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
       security: route.security,
       parameters: [...(text.parameters ?? []), ...validated],
       requestBody: Object.keys(content).length
-        ? { required: !text.requestBody?.optional, description: text.requestBody?.description, content }
+        ? { required: !body?.optional, description: body?.description, content }
         : undefined,
       responses: {
         [status]: {

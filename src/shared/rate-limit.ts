@@ -5,7 +5,10 @@ import { formatIpAddress } from "./ip-allowlist";
 import { fail, ok, type Result } from "./result";
 
 // Budgets in front of portal login's PBKDF2, keyed by client IP, then exactly by email; never by a tenant id
-// the request merely names (docs/operations.md#rate-limits).
+// the request merely names, which would let anyone use up a tenant's budget. The IP binding needs no object
+// hop and is near exact (an IP reaches one location); an email is attacked from everywhere, so its count is
+// one exact object, a hop that is noise next to PBKDF2. Signature checks cost less than a counter round trip
+// and have none (docs/operations.md#rate-limits).
 
 /** Admitted, or refused with how long the caller waits. */
 export type RateDecision = Result<void, { retryAfterSeconds: number }>;
@@ -54,9 +57,8 @@ export async function admitLogin(
   now: number,
 ): Promise<RateDecision> {
   const ip = clientIp(headers);
-  const { success } = await env.RATE_LIMIT_BY_IP.limit({
-    key: `portal-login:${ip ? formatIpAddress(ip) : "unknown"}`,
-  });
+  const key = `portal-login:${ip ? formatIpAddress(ip) : "unknown"}`;
+  const { success } = await env.RATE_LIMIT_BY_IP.limit({ key });
   if (!success) return fail({ retryAfterSeconds: BINDING_PERIOD_SECONDS });
   // A malformed (or unstorable) email reaches no user; its dummy PBKDF2 is limited per IP only.
   if (email === undefined) return ALLOWED;

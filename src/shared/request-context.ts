@@ -3,6 +3,7 @@ import type { AppEnv } from "./env";
 import { configStoreFor } from "./env";
 import { logLine } from "./log";
 
+// Only a well-formed incoming id is echoed, so a caller's text never reaches a header or a log line as it is.
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Each request's id (docs/http.md#request-ids), config store and one JSON log line. */
@@ -29,8 +30,13 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Sets these headers on every answer, errors included. */
+export function alwaysSet(headers: Readonly<Record<string, string>>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
+}
+
 /** Marks a token-bearing response as never cacheable. */
-export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
-  c.res.headers.set("Cache-Control", "no-store");
-};
+export const noStore = alwaysSet({ "Cache-Control": "no-store" });

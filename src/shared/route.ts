@@ -2,7 +2,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { getHasEffects } from "./allowed-methods";
 import type { Contract, RequestTarget, RouteDeclaration, SuccessBody, ValidatedInput } from "./contract";
 import type { AppEnv } from "./env";
-import { noStore } from "./request-context";
+import { alwaysSet, noStore } from "./request-context";
 import { type IssueRenderer, validated } from "./validate";
 
 /**
@@ -31,14 +31,6 @@ interface ContractOptions<Schemas> {
 
 // Which check answers first when several parts of a request are wrong: the address, then the rest.
 const TARGET_ORDER: readonly RequestTarget[] = ["param", "query", "header", "json"];
-
-/** Sets these headers on every answer of the route, errors included. */
-function alwaysSet(headers: Readonly<Record<string, string>>): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-  };
-}
 
 /**
  * A Hono app of the contract's routes, mounted at `/` (paths are full), and `route(operationId, ...middleware,

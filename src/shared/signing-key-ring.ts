@@ -21,8 +21,9 @@ import {
   SigningKeysError,
 } from "./signing-keys";
 
-// The store's key ring (docs/operations.md#signing-keys), cached per isolate for RING_CACHE_MS; a change made
-// in this isolate drops the cache at once, elsewhere it arrives within RING_CACHE_MS.
+// The store's key ring (docs/operations.md#signing-keys), cached per isolate for RING_CACHE_MS so signing,
+// verification and the JWKS never wait on the store; a change made in this isolate drops the cache at once,
+// elsewhere it arrives within RING_CACHE_MS (docs/storage.md#caches).
 
 const STATE_ORDER = { active: 0, next: 1, retired: 2 } as const;
 
@@ -66,9 +67,8 @@ async function storedKeys(env: Env, now: number, actor: Actor): Promise<StoredKe
     const next = await newKey(env, first[0]!.alg, now);
     return store.initialize({ ...actor, keys: sealed, next }, now);
   }
-  const actives = keys.filter((key) => key.state === "active").length;
-  const nexts = keys.filter((key) => key.state === "next").length;
-  if (actives === 1 && nexts === 1) return keys;
+  const count = (state: StoredKey["state"]) => keys.filter((key) => key.state === state).length;
+  if (count("active") === 1 && count("next") === 1) return keys;
   // A repair adds keys sealed under this isolate's secret: first prove it is the store's secret.
   await openPrivateKey(env.KEY_ENCRYPTION_SECRET, keys[0]!.kid, keys[0]!.sealed);
   const alg = keys[0]!.alg;
@@ -120,19 +120,22 @@ export async function listSigningKeys(env: Env, now: number, actor: Actor): Prom
   return keys;
 }
 
-/** docs/operations.md#rotate-now: the new `next` has `alg`, else the current `next`'s. */
+/**
+ * docs/operations.md#rotate-now: the new `next` has `alg`, else the current `next`'s. The ring is reloaded
+ * first, so a wrong KEY_ENCRYPTION_SECRET fails before anything is stored.
+ */
 export async function rotateSigningKeys(
   env: Env,
   request: { alg?: SigningAlgorithm; force: boolean; dueEveryMs?: number } & Actor,
   now: number,
 ): Promise<RotationOutcome> {
-  const keys = await listSigningKeys(env, now, request);
-  const active = keys.find((key) => key.state === "active")!;
-  // The daily cron usually finds nothing due: skip making a key (RSA is slow); the store checks again.
-  if (notYetDue(active, now, request.dueEveryMs)) return fail({ code: "not_due" });
-  const alg = request.alg ?? keys.find((key) => key.state === "next")!.alg;
-  const { alg: _alg, ...rest } = request;
-  const outcome = await signingKeyStore(env).rotate({ ...rest, next: await newKey(env, alg, now) }, now);
+  // Listed in publication order: the active key, then `next`.
+  const [active, next] = await listSigningKeys(env, now, request);
+  // The daily cron usually finds nothing due: skip making a key (RSA is slow). The store checks again, so
+  // this early answer never decides a rotation.
+  if (notYetDue(active!, now, request.dueEveryMs)) return fail({ code: "not_due" });
+  const fresh = await newKey(env, request.alg ?? next!.alg, now);
+  const outcome = await signingKeyStore(env).rotate({ ...request, next: fresh }, now);
   if (outcome.ok) forgetSigningKeyRing();
   return outcome;
 }
@@ -143,9 +146,9 @@ export async function revokeSigningKey(
   request: { kid: string } & Actor,
   now: number,
 ): Promise<RevocationOutcome> {
-  const keys = await listSigningKeys(env, now, request);
-  const alg = keys.find((key) => key.state === "next")!.alg;
-  const outcome = await signingKeyStore(env).revoke({ ...request, next: await newKey(env, alg, now) }, now);
+  const [, next] = await listSigningKeys(env, now, request);
+  const fresh = await newKey(env, next!.alg, now);
+  const outcome = await signingKeyStore(env).revoke({ ...request, next: fresh }, now);
   forgetSigningKeyRing();
   return outcome;
 }

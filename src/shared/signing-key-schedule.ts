@@ -5,7 +5,7 @@ const DAY_MS = 24 * 3600 * 1000;
 const DEFAULT_ROTATION_DAYS = 30;
 const MAX_ROTATION_DAYS = 365;
 
-/** `SIGNING_KEY_ROTATION_DAYS` (docs/operations.md#schedule), checked where read. */
+/** `SIGNING_KEY_ROTATION_DAYS` (docs/operations.md#schedule), checked (docs/http.md#checked-vars). */
 export function rotationDays(value: string | undefined): number {
   if (value === undefined || value === "") return DEFAULT_ROTATION_DAYS;
   const days = Number(value);
@@ -15,7 +15,10 @@ export function rotationDays(value: string | undefined): number {
   return days;
 }
 
-/** The Cron Trigger's rotation (docs/operations.md#schedule): the store decides what is due, never forced. */
+/**
+ * The Cron Trigger's rotation (docs/operations.md#schedule): the store decides what is due, so an overlapping
+ * run or a manual rotation finds nothing due; never forced, so a too-young `next` waits for the next run.
+ */
 export async function rotateOnSchedule(env: Env, scheduledTime: number): Promise<string> {
   const days = rotationDays(env.SIGNING_KEY_ROTATION_DAYS);
   if (days === 0) return "disabled";
@@ -30,16 +33,12 @@ export async function rotateOnSchedule(env: Env, scheduledTime: number): Promise
 /** The Worker's `scheduled` handler: one JSON log line per run, like a request's. */
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
+  const run = { cron: controller.cron, task: "signing_key_rotation" };
   try {
     const outcome = await rotateOnSchedule(env, controller.scheduledTime);
-    logLine({ cron: controller.cron, task: "signing_key_rotation", outcome, ms: Date.now() - started });
+    logLine({ ...run, outcome, ms: Date.now() - started });
   } catch (error) {
-    logLine({
-      cron: controller.cron,
-      task: "signing_key_rotation",
-      outcome: "fault",
-      fault: faultText(error),
-    });
+    logLine({ ...run, outcome: "fault", fault: faultText(error) });
     throw error;
   }
 }

@@ -7,7 +7,8 @@ import { JWKS_MAX_AGE_SECONDS, JWKS_STALE_SECONDS, type SigningAlgorithm } from 
 /** How long an isolate uses its cached ring: the bound on a rotation's or revocation's reach (README). */
 export const RING_CACHE_MS = 60_000;
 
-// docs/operations.md#key-states: a key signs only once every isolate and every verifier's JWKS can know it.
+// docs/operations.md#key-states: a key signs only once every isolate (RING_CACHE_MS) and every verifier (a
+// JWKS kept for max-age plus stale-while-revalidate) can know it.
 export const PUBLISH_BEFORE_SIGNING_MS = RING_CACHE_MS + (JWKS_MAX_AGE_SECONDS + JWKS_STALE_SECONDS) * 1000;
 
 /**
@@ -16,7 +17,8 @@ export const PUBLISH_BEFORE_SIGNING_MS = RING_CACHE_MS + (JWKS_MAX_AGE_SECONDS +
  */
 export const LONGEST_TOKEN_MS = 86_400 * 1000;
 
-// docs/operations.md#key-states: published until its last token expires, plus a ring's life.
+// docs/operations.md#key-states: published until its last token expires, plus a ring's life, during which
+// other isolates may still sign with it.
 export const RETIRED_KEY_RETENTION_MS = RING_CACHE_MS + LONGEST_TOKEN_MS;
 
 type KeyState = "next" | "active" | "retired";
@@ -103,13 +105,16 @@ export class SigningKeyStore extends DurableObject<Env> {
       { ...input.next, state: "next", createdAt: now },
       ...rest.map((key) => retire({ ...key, state: "active", createdAt: now }, now)),
     ];
-    this.#write(keys);
     for (const key of keys) this.#event(input, now, key.origin, key.kid, { state: key.state });
-    await this.#scheduleRemoval(keys);
+    await this.#save(keys);
     return keys;
   }
 
-  /** docs/operations.md#rotate-now; with `dueEveryMs` (the schedule) only when the active key is that old. */
+  /**
+   * docs/operations.md#rotate-now: unless forced, refused while `next` is younger than
+   * PUBLISH_BEFORE_SIGNING_MS; with `dueEveryMs` (the schedule) only when the active key is that old, so a
+   * second run finds nothing to do.
+   */
   async rotate(
     input: { next: SealedMaterial; force: boolean; dueEveryMs?: number } & Actor,
     now: number,
@@ -122,16 +127,18 @@ export class SigningKeyStore extends DurableObject<Env> {
     const signsFrom = next.createdAt + PUBLISH_BEFORE_SIGNING_MS;
     if (now < signsFrom && !input.force) return fail({ code: "too_early", signsFrom });
     const forced = now < signsFrom;
-    this.#write([
+    this.#event(input, now, "rotated", next.kid, { retired: active.kid, next: input.next.kid, forced });
+    await this.#save([
       ...keys.map((key) => (key === active ? retire(key, now) : key === next ? activate(key, now) : key)),
       { ...input.next, state: "next", createdAt: now },
     ]);
-    this.#event(input, now, "rotated", next.kid, { retired: active.kid, next: input.next.kid, forced });
-    await this.#scheduleRemoval(this.#keys());
     return ok({ retired: active.kid, active: next.kid, next: input.next.kid, forced });
   }
 
-  /** docs/operations.md#revoke: the store always keeps one active and one next key. */
+  /**
+   * docs/operations.md#revoke (compromise): revoking the active key promotes `next` at once, before its
+   * publication time; the store always keeps one active and one next key.
+   */
   async revoke(
     input: { kid: string; next: SealedMaterial } & Actor,
     now: number,
@@ -147,13 +154,12 @@ export class SigningKeyStore extends DurableObject<Env> {
       .filter((key) => key !== target)
       .map((key) => (promoted && key === next ? activate(key, now) : key));
     if (published) kept.push({ ...input.next, state: "next", createdAt: now });
-    this.#write(kept);
     this.#event(input, now, "revoked", target.kid, {
       state: target.state,
       ...(promoted ? { promoted, forced: true } : {}),
       ...(published ? { next: published } : {}),
     });
-    await this.#scheduleRemoval(kept);
+    await this.#save(kept);
     return ok({ revoked: target.kid, state: target.state, promoted, next: published });
   }
 
@@ -165,13 +171,10 @@ export class SigningKeyStore extends DurableObject<Env> {
     const keys = this.#keys();
     if (keys.some((key) => key.kid === input.next.kid)) return "kid_taken";
     const kept = keys.filter((key) => key.state !== "next");
-    const replaced = keys.find((key) => key.state === "next");
+    const replaced = keys.find((key) => key.state === "next")?.kid;
     kept.push({ ...input.next, state: "next", createdAt: now });
-    this.#write(kept);
-    this.#event(input, now, "imported", input.next.kid, {
-      state: "next",
-      ...(replaced ? { replaced: replaced.kid } : {}),
-    });
+    this.#event(input, now, "imported", input.next.kid, { state: "next", ...(replaced ? { replaced } : {}) });
+    await this.#save(kept);
     return kept;
   }
 
@@ -186,29 +189,27 @@ export class SigningKeyStore extends DurableObject<Env> {
     const [active, ...extraActive] = keys.filter((key) => key.state === "active").sort(byNewest);
     const [next, ...extraNext] = keys.filter((key) => key.state === "next").sort(byNewest);
     const extra = new Set([...extraActive, ...extraNext]);
-    keys = keys.map((key) => (extra.has(key) ? retire(key, now) : key));
+    const promote = active ? undefined : next;
+    keys = keys.map((key) =>
+      extra.has(key) ? retire(key, now) : key === promote ? activate(key, now) : key,
+    );
     const changes: Record<string, string> = {};
-    if (!active) {
-      if (next) {
-        keys = keys.map((key) => (key === next ? activate(key, now) : key));
-        changes.promoted = next.kid;
-      } else {
-        keys.push({ ...input.active, state: "active", createdAt: now, activatedAt: now });
-        changes.active = input.active.kid;
-      }
+    if (promote) changes.promoted = promote.kid;
+    else if (!active) {
+      keys.push({ ...input.active, state: "active", createdAt: now, activatedAt: now });
+      changes.active = input.active.kid;
     }
     if (!active || !next) {
       keys.push({ ...input.next, state: "next", createdAt: now });
       changes.next = input.next.kid;
     }
     if (Object.keys(changes).length === 0 && extra.size === 0) return keys;
-    this.#write(keys);
     const subject = keys.find((key) => key.state === "active")!;
     this.#event(input, now, "repaired", subject.kid, {
       ...changes,
       ...(extra.size > 0 ? { retiredExtra: [...extra].map((key) => key.kid).join(",") } : {}),
     });
-    await this.#scheduleRemoval(keys);
+    await this.#save(keys);
     return keys;
   }
 
@@ -218,9 +219,8 @@ export class SigningKeyStore extends DurableObject<Env> {
     const due = keys.filter((key) => key.state === "retired" && (key.removeAt ?? 0) <= now);
     if (due.length > 0) {
       const kept = keys.filter((key) => !due.includes(key));
-      this.#write(kept);
       for (const key of due) this.#event({ trigger: "alarm" }, now, "removed", key.kid, { state: "retired" });
-      await this.#scheduleRemoval(kept);
+      await this.#save(kept);
     }
     return due.map((key) => key.kid);
   }
@@ -232,38 +232,21 @@ export class SigningKeyStore extends DurableObject<Env> {
   /** The event log, newest first, `limit` at a time; `before` is the id where the last page ended. */
   events(limit: number, before?: number): { events: KeyEvent[]; next: string | null } {
     const rows = this.ctx.storage.sql
-      .exec<{
-        id: number;
-        at: number;
-        type: string;
-        kid: string;
-        trigger: string;
-        request_id: string | null;
-        details: string;
-      }>(
-        "SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?",
+      .exec<Omit<KeyEvent, "id" | "details"> & { id: number; details: string }>(
+        `SELECT id, at, type, kid, trigger, request_id AS requestId, details FROM events
+         WHERE id < ? ORDER BY id DESC LIMIT ?`,
         before ?? Number.MAX_SAFE_INTEGER,
         limit + 1,
       )
       .toArray();
-    const page = rows.slice(0, limit).map((row) => ({
-      id: String(row.id),
-      at: row.at,
-      type: row.type as KeyEventType,
-      kid: row.kid,
-      trigger: row.trigger as EventTrigger,
-      requestId: row.request_id,
-      details: JSON.parse(row.details) as KeyEvent["details"],
-    }));
+    const page = rows
+      .slice(0, limit)
+      .map(({ id, details, ...row }) => ({ id: String(id), ...row, details: JSON.parse(details) }));
     return { events: page, next: rows.length > limit ? page.at(-1)!.id : null };
   }
 
   #keys(): StoredKey[] {
     return this.ctx.storage.kv.get<StoredKey[]>(KEYS) ?? [];
-  }
-
-  #write(keys: StoredKey[]): void {
-    this.ctx.storage.kv.put(KEYS, keys);
   }
 
   #event(actor: Actor, now: number, type: KeyEventType, kid: string, details: KeyEvent["details"]): void {
@@ -278,7 +261,9 @@ export class SigningKeyStore extends DurableObject<Env> {
     );
   }
 
-  async #scheduleRemoval(keys: readonly StoredKey[]): Promise<void> {
+  /** Stores the keys and sets the alarm to the first retired key's removal. */
+  async #save(keys: StoredKey[]): Promise<void> {
+    this.ctx.storage.kv.put(KEYS, keys);
     const times = keys.flatMap((key) => (key.state === "retired" && key.removeAt ? [key.removeAt] : []));
     if (times.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.min(...times));

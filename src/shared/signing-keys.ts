@@ -9,12 +9,7 @@ export type SigningAlgorithm = "ES256" | "RS256" | "EdDSA";
 
 export const SIGNING_ALGORITHMS = ["ES256", "RS256", "EdDSA"] as const satisfies readonly SigningAlgorithm[];
 
-interface RingKey {
-  readonly kid: string;
-  readonly alg: SigningAlgorithm;
-  readonly publicKey: CryptoKey;
-  readonly publicJwk: JWK;
-}
+type RingKey = PublishedKey & { readonly publicKey: CryptoKey };
 
 export interface KeyRing {
   readonly active: RingKey & { readonly privateKey: CryptoKey };
@@ -49,15 +44,14 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
   OKP: ["kty", "crv", "x"],
 };
 
+const ALGORITHM_OF: Readonly<Record<string, SigningAlgorithm>> = {
+  "EC P-256": "ES256",
+  RSA: "RS256",
+  "OKP Ed25519": "EdDSA",
+};
+
 function algorithmFor(jwk: z.infer<typeof privateJwkSchema>, source: string): SigningAlgorithm {
-  const expected: SigningAlgorithm | undefined =
-    jwk.kty === "EC" && jwk.crv === "P-256"
-      ? "ES256"
-      : jwk.kty === "RSA"
-        ? "RS256"
-        : jwk.kty === "OKP" && jwk.crv === "Ed25519"
-          ? "EdDSA"
-          : undefined;
+  const expected = ALGORITHM_OF[jwk.kty === "RSA" ? "RSA" : `${jwk.kty} ${jwk.crv}`];
   if (!expected || (jwk.alg && jwk.alg !== expected)) {
     throw new SigningKeysError(`${source} key ${jwk.kid} has an unsupported type or algorithm`);
   }
@@ -67,10 +61,8 @@ function algorithmFor(jwk: z.infer<typeof privateJwkSchema>, source: string): Si
 /** The public members of a private JWK, with `kid`, `alg` and `use` (no private member is copied). */
 export function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
   const members = PUBLIC_MEMBERS[jwk.kty ?? ""] ?? [];
-  const publicJwk: JWK = Object.fromEntries(
-    members.map((name) => [name, (jwk as Record<string, unknown>)[name]]),
-  );
-  return Object.assign(publicJwk, { kid, alg, use: "sig" });
+  const publicJwk = Object.fromEntries(members.map((name) => [name, (jwk as Record<string, unknown>)[name]]));
+  return { ...publicJwk, kid, alg, use: "sig" };
 }
 
 type PublishedKey = Pick<KeyMaterial, "kid" | "alg" | "publicJwk">;
@@ -109,13 +101,9 @@ export async function buildKeyRing(
   const jwks = { keys: [...keys.values()].map((key) => key.publicJwk) };
   const jwksBody = JSON.stringify(jwks);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(jwksBody));
-  return {
-    active: { ...active, privateKey: await importPrivateKey(signing, source) },
-    keys,
-    jwks,
-    jwksBody,
-    jwksEtag: `"${toHex(digest).slice(0, 32)}"`,
-  };
+  const jwksEtag = `"${toHex(digest).slice(0, 32)}"`;
+  const privateKey = await importPrivateKey(signing, source);
+  return { active: { ...active, privateKey }, keys, jwks, jwksBody, jwksEtag };
 }
 
 /** Parses a `SIGNING_KEYS`-format set in order; error messages name `source`, never key material. */
@@ -138,12 +126,8 @@ export async function parseSigningKeys(
     if (keys.some((key) => key.kid === jwk.kid))
       throw new SigningKeysError(`${source} has kid ${jwk.kid} twice`);
     const alg = algorithmFor(jwk, source);
-    const material = {
-      kid: jwk.kid,
-      alg,
-      publicJwk: publicJwkOf(jwk as JWK, jwk.kid, alg),
-      privateJwk: jwk as JWK,
-    };
+    const privateJwk = jwk as JWK;
+    const material = { kid: jwk.kid, alg, publicJwk: publicJwkOf(privateJwk, jwk.kid, alg), privateJwk };
     // Every private half must import, not only the first: an imported key may sign later.
     await importPrivateKey(material, source);
     await ringKeyOf(material, source);

@@ -56,8 +56,9 @@ export function validated(
   let built: MiddlewareHandler | undefined;
   return async (c, next) => {
     if (!built) {
-      // Each request awaits its own load: a promise one request made hangs the others that await it in
-      // workerd ("Cannot perform I/O on behalf of a different request"). A failed load is retried.
+      // Each request awaits its own load (import() of a loaded module is cheap); only the built validator, a
+      // plain function, is shared: a promise one request made hangs the others that await it in workerd
+      // ("Cannot perform I/O on behalf of a different request"). A failed load leaves `built` unset: retried.
       const [schema, zod] = await Promise.all([loadSchema(), loadZod()]);
       built ??= validatorFor(target, schema, renderIssue, zod);
     }

@@ -24,12 +24,8 @@ type RawVars = Partial<Record<"ISSUER" | "TIMEZONE" | "MAX_BODY_BYTES", unknown>
 
 function checkIssuer(value: unknown): string {
   if (typeof value !== "string" || value === "") throw new ConfigurationError("ISSUER is not set");
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError("ISSUER is not a URL");
-  }
+  const url = URL.parse(value);
+  if (!url) throw new ConfigurationError("ISSUER is not a URL");
   // RFC 8414 §2: an https URL without query or fragment (http only for a local instance).
   const local = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
