@@ -6,7 +6,10 @@ import { looksLikeCprToken, verifyCprToken } from "./token";
 import type { CprTokenPayload } from "./token-schema";
 import { transactionStub } from "./transaction";
 
-/** A verified token whose app exists in its incarnation (docs/storage.md#incarnations), before any DO call. */
+/**
+ * A verified token whose app exists in its incarnation (docs/storage.md#incarnations): one KV read, served from
+ * the isolate cache, before any Durable Object is touched.
+ */
 async function ofCurrentApp(env: Env, token: string, now: number) {
   const verified = await verifyCprToken(env, token, now);
   if (!verified.ok || !isValidId(verified.value.appId)) return undefined;

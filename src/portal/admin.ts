@@ -33,7 +33,10 @@ const answersFor = (id: number) => ({
   hasUsers: (c: AppContext) => adminFailure(c, { code: "conflict", message: `Org ${id} still has users` }),
 });
 
-/** Users the org lists that no longer belong to it; stops at the first live user, who refuses the delete. */
+/**
+ * Users the org lists that no longer belong to it (deleted while the org could not be told): each user's own
+ * object decides, never KV. Stops at the first live user, who refuses the delete anyway.
+ */
 async function staleMembersOf(c: AppContext, id: number, members: readonly string[]): Promise<string[]> {
   const stale: string[] = [];
   for (const email of members) {

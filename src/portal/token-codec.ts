@@ -3,7 +3,8 @@ import { randomBytes, sha256Hex } from "../shared/crypto";
 import { fromHex, toHex } from "../shared/encoding";
 
 // Portal tokens (seed 001, docs/portal.md#tokens-and-refresh); storage sees only their SHA-256 and a copy
-// sealed under a key derived from PASSWORD_PEPPER (docs/portal.md#token-storage).
+// sealed under a key derived from PASSWORD_PEPPER, so a dump without the secret yields nothing to replay
+// (docs/portal.md#token-storage).
 const TOKEN_PATTERN = /^[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}$/;
 
 export function generatePortalToken(): string {

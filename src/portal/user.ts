@@ -60,7 +60,10 @@ const SESSIONS = "sessions";
 const LOCKOUT = "lockout";
 const CREDENTIAL_VERSION = "credentialVersion";
 
-/** Per portal email, known or not: the failure counter and live tokens, serialised (docs/portal.md#lockout). */
+/**
+ * Per portal email, known or not: the failure counter and live tokens. Each check-and-set is on synchronous
+ * storage, so concurrent logins never race (docs/portal.md#lockout).
+ */
 export class PortalUser extends DurableObject<Env> {
   async login(attempt: LoginAttempt): Promise<LoginOutcome> {
     const { now, accepted } = attempt;

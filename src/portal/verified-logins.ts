@@ -3,8 +3,9 @@ import type { PortalUserRecord } from "../shared/config-records";
 import { generateSecret, hmacSha256 } from "../shared/crypto";
 import { toHex } from "../shared/encoding";
 
-// Logins this isolate accepted lately, under an HMAC with a key that never leaves it: the same pair again skips
-// PBKDF2 and its budgets; a miss costs what every login cost (docs/portal.md#verified-logins).
+// Logins this isolate accepted lately: the same pair again skips PBKDF2 and its budgets. Keyed by an HMAC under
+// a key that never leaves the isolate, so nothing kept tests a password guess offline; only a pair that already
+// succeeded can hit, so a miss costs what every login cost (docs/portal.md#verified-logins).
 export const VERIFIED_LOGIN_TTL_MS = 5 * 60 * 1000;
 const VERIFIED_LOGIN_LIMIT = 10_000;
 
