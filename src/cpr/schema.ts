@@ -35,8 +35,6 @@ function canonical(label: string, canonicalise: (value: string) => string | unde
     ),
   );
 }
-const email = (label: string) => canonical(label, canonicalEmail, "email");
-const mobileNumber = (label: string) => canonical(label, canonicalMobile, "mobile number");
 
 // The admin revoke route's path names it too, where URL parsing turns `.` and `..` into navigation
 // (docs/admin.md#ids); the message names them in Joi's quoted-label style.
@@ -64,28 +62,37 @@ const expiry = z._default(
   DEFAULT_EXPIRY_SECONDS,
 );
 
-const bothIdentifiers = (value: { mobileNumber?: string; email?: string }) =>
-  value.mobileNumber === undefined || value.email === undefined;
+// `unknown`: all that is known of `withIdentifier`'s generic output.
+type Given = { mobileNumber?: unknown; email?: unknown };
+const atMostOne = (value: Given) => value.mobileNumber === undefined || value.email === undefined;
+const atLeastOne = (value: Given) => value.mobileNumber !== undefined || value.email !== undefined;
+
+/** An object of `shape` and at most one of mobileNumber and email (`prefix` names them in messages). */
+function withIdentifier<Shape extends z.core.$ZodShape>(shape: Shape, prefix = "", error = NOT_AN_OBJECT) {
+  return z
+    .object(
+      {
+        ...shape,
+        mobileNumber: canonical(`${prefix}mobileNumber`, canonicalMobile, "mobile number"),
+        email: canonical(`${prefix}email`, canonicalEmail, "email"),
+      },
+      { error },
+    )
+    .check(z.refine(atMostOne, { error: BOTH_IDENTIFIERS }));
+}
 
 /** `POST /v2/auth/token` (docs/cpr.md). */
-export const authTokenBodySchema = z
-  .object(
-    {
-      appId: text("appId"),
-      appKey: text("appKey"),
-      transactionId: transactionId(),
-      workflowId: text("workflowId"),
-      authenticateOnResume: z._default(
-        z.enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' }),
-        "no",
-      ),
-      expiry,
-      mobileNumber: mobileNumber("mobileNumber"),
-      email: email("email"),
-    },
-    { error: NOT_AN_OBJECT },
-  )
-  .check(z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS }));
+export const authTokenBodySchema = withIdentifier({
+  appId: text("appId"),
+  appKey: text("appKey"),
+  transactionId: transactionId(),
+  workflowId: text("workflowId"),
+  authenticateOnResume: z._default(
+    z.enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' }),
+    "no",
+  ),
+  expiry,
+});
 
 /** `POST /v2/generate-auth-token`: `userAuthRequired` and `authObject` (docs/cpr.md#legacy-route). */
 export const legacyAuthTokenBodySchema = z.object(
@@ -101,38 +108,16 @@ export const legacyAuthTokenBodySchema = z.object(
       "no",
     ),
     expiry,
-    authObject: z.optional(
-      z
-        .object(
-          {
-            mobileNumber: mobileNumber("authObject.mobileNumber"),
-            email: email("authObject.email"),
-          },
-          { error: '"authObject" must be of type object' },
-        )
-        .check(z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS })),
-    ),
+    authObject: z.optional(withIdentifier({}, "authObject.", '"authObject" must be of type object')),
   },
   { error: NOT_AN_OBJECT },
 );
 
 /** `POST /v2/generate-unique-id`: credentials come in headers (docs/cpr.md#deprecated-unique-id-route). */
-export const uniqueIdBodySchema = z
-  .object(
-    {
-      transactionId: transactionId(),
-      workflowId: text("workflowId"),
-      mobileNumber: mobileNumber("mobileNumber"),
-      email: email("email"),
-    },
-    { error: NOT_AN_OBJECT },
-  )
-  .check(
-    z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS }),
-    z.refine((value) => value.mobileNumber !== undefined || value.email !== undefined, {
-      error: NO_IDENTIFIER,
-    }),
-  );
+export const uniqueIdBodySchema = withIdentifier({
+  transactionId: transactionId(),
+  workflowId: text("workflowId"),
+}).check(z.refine(atLeastOne, { error: NO_IDENTIFIER }));
 
 /** The transaction a token was issued for (docs/cpr.md#order-of-checks). */
 const metadataSchema = z.object({
