@@ -85,7 +85,11 @@ export async function logIn(
   const token = issued
     ? accepted.token
     : await unsealPortalToken(current.sealed, current.hash, env.PASSWORD_PEPPER);
-  if (needsRehash(user.passwordHash)) await upgradeHash(env, user, password);
+  // docs/portal.md#passwords: re-hashed at today's parameters; the user's object keeps a newer hash (an admin's).
+  if (needsRehash(user.passwordHash)) {
+    const upgraded = await hashPassword(password, env.PASSWORD_PEPPER);
+    await tenantObject(env, "portal-user", user.email).upgradePasswordHash(user.passwordHash, upgraded);
+  }
   await rememberVerified(user, password, request.now);
   return ok({ email, token, expiresAt: current.expiresAt, org });
 }
@@ -128,12 +132,4 @@ async function acceptance(env: Env, request: LoginRequest, user: PortalUserRecor
       candidate: { hash, sealed },
     },
   };
-}
-
-/** Re-hashes a password verified under older parameters (docs/portal.md#passwords); a newer hash wins. */
-async function upgradeHash(env: Env, user: PortalUserRecord, password: string): Promise<void> {
-  await tenantObject(env, "portal-user", user.email).upgradePasswordHash(
-    user.passwordHash,
-    await hashPassword(password, env.PASSWORD_PEPPER),
-  );
 }

@@ -95,13 +95,8 @@ export class PortalUser extends DurableObject<Env> {
     const reusable = attempt.refresh ? undefined : this.reusableToken(now);
     if (reusable) return ok({ current: reusable, issued: false });
 
-    const fresh: CurrentToken = {
-      hash: accepted.candidate.hash,
-      sealed: accepted.candidate.sealed,
-      issuedAt: now,
-      expiresAt: now + accepted.ttlSeconds * 1000,
-      organizationId: accepted.organizationId,
-    };
+    const { candidate, ttlSeconds, organizationId } = accepted;
+    const fresh = { ...candidate, issuedAt: now, expiresAt: now + ttlSeconds * 1000, organizationId };
     // The pointer exists before the token is current, so a token handed out is always findable (a pointer
     // to a user who never held its token is harmless).
     await portalTokenObject(this.env, fresh.hash).register({
