@@ -17,16 +17,12 @@ export type Credentials =
 
 const ADMITS_NO_ONE: readonly string[] = [];
 
-/** The app, if `appId` could name one: ids outside the admin id syntax never reach KV. */
-async function appNamed(c: AppContext, appId: string): Promise<AppRecord | undefined> {
-  return isValidId(appId) ? c.get("config").get(APPS, appId) : undefined;
-}
-
 async function appByKey(
   c: AppContext,
   { appId, appKey }: Extract<Credentials, { kind: "app-key" }>,
 ): Promise<Result<AppRecord, AccessDenial>> {
-  const app = await appNamed(c, appId);
+  // Ids outside the admin id syntax never reach KV.
+  const app = isValidId(appId) ? await c.get("config").get(APPS, appId) : undefined;
   // Compared even for an unknown app, so that it costs the same as a wrong key (docs/http.md#constant-time).
   // docs/admin.md#grace-rotation: during a rotation's grace the previous key still authenticates.
   const keyMatches = await rotatingSecretMatches(

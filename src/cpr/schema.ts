@@ -13,6 +13,7 @@ const BOTH_IDENTIFIERS = "Only one of mobileNumber or email should be sent";
 const NO_IDENTIFIER = "One of mobileNumber or email is required";
 const EXPIRY_TOO_SMALL = '"expiry" must be greater than or equal to 1';
 const EXPIRY_TOO_BIG = `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`;
+const EXPIRY_RANGE: Record<string, string> = { too_small: EXPIRY_TOO_SMALL, too_big: EXPIRY_TOO_BIG };
 const tooLong = (label: string) =>
   `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`;
 
@@ -48,14 +49,7 @@ function transactionId() {
 const expiry = z._default(
   z.number({ error: '"expiry" must be a number' }).check(
     // `z.int()` also reports numbers beyond the safe-integer range, as too_big/too_small.
-    z.int({
-      error: (issue) =>
-        issue.code === "too_big"
-          ? EXPIRY_TOO_BIG
-          : issue.code === "too_small"
-            ? EXPIRY_TOO_SMALL
-            : '"expiry" must be an integer',
-    }),
+    z.int({ error: (issue) => EXPIRY_RANGE[issue.code] ?? '"expiry" must be an integer' }),
     z.gte(1, { error: EXPIRY_TOO_SMALL }),
     z.lte(MAX_EXPIRY_SECONDS, { error: EXPIRY_TOO_BIG }),
   ),

@@ -77,10 +77,8 @@ export class PortalUser extends DurableObject<Env> {
       const failures = [...lockout.failures, now];
       const locked = failures.length >= MAX_FAILURES;
       const windowEnd = now + FAILURE_WINDOW_MS;
-      this.ctx.storage.kv.put<Lockout>(
-        LOCKOUT,
-        locked ? { failures: [], lockedUntil: windowEnd } : { failures },
-      );
+      const counted: Lockout = locked ? { failures: [], lockedUntil: windowEnd } : { failures };
+      this.ctx.storage.kv.put(LOCKOUT, counted);
       await this.ctx.storage.setAlarm(windowEnd);
       // docs/admin.md#event-log: only for an email that is or was a user; a failed write keeps the lock.
       if (locked && this.credentialVersion() !== 0) {

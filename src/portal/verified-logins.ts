@@ -32,12 +32,8 @@ export async function recallVerified(email: string, password: string, now: numbe
 }
 
 export function verifiedAgainst(verified: Verified | undefined, user: PortalUserRecord | undefined): boolean {
-  return (
-    verified !== undefined &&
-    user !== undefined &&
-    verified.credentialVersion === user.credentialVersion &&
-    verified.passwordHash === user.passwordHash
-  );
+  if (!verified || !user) return false;
+  return verified.credentialVersion === user.credentialVersion && verified.passwordHash === user.passwordHash;
 }
 
 export async function rememberVerified(user: PortalUserRecord, password: string, now: number): Promise<void> {
