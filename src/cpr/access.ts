@@ -15,24 +15,14 @@ export type Credentials =
   | { readonly kind: "app-key"; readonly appId: string; readonly appKey: string }
   | { readonly kind: "token"; readonly token: string; readonly appIdHeader?: string };
 
-/** An admitted caller's app, and the signed request to remember (docs/cpr.md#single-use). */
-interface Admitted {
-  readonly app: AppRecord;
-  readonly signature?: SignatureUse;
-}
-
 const ADMITS_NO_ONE: readonly string[] = [];
-
-/** The app, if `appId` could name one: ids outside the admin id syntax never reach KV. */
-async function appNamed(c: AppContext, appId: string): Promise<AppRecord | undefined> {
-  return isValidId(appId) ? c.get("config").get(APPS, appId) : undefined;
-}
 
 async function appByKey(
   c: AppContext,
   { appId, appKey }: Extract<Credentials, { kind: "app-key" }>,
 ): Promise<Result<AppRecord, AccessDenial>> {
-  const app = await appNamed(c, appId);
+  // Ids outside the admin id syntax never reach KV.
+  const app = isValidId(appId) ? await c.get("config").get(APPS, appId) : undefined;
   // Compared even for an unknown app, so that it costs the same as a wrong key (docs/http.md#constant-time).
   // docs/admin.md#grace-rotation: during a rotation's grace the previous key still authenticates.
   const keyMatches = await rotatingSecretMatches(
@@ -50,8 +40,7 @@ async function appByKey(
 
 async function appByToken(
   c: AppContext,
-  token: string,
-  appIdHeader: string | undefined,
+  { token, appIdHeader }: Extract<Credentials, { kind: "token" }>,
   transactionId: string,
   now: number,
 ): Promise<Result<AppRecord, AccessDenial>> {
@@ -73,11 +62,11 @@ export async function admitApp(
   credentials: Credentials,
   transactionId: string,
   now: number,
-): Promise<Result<Admitted, AccessDenial>> {
+): Promise<Result<{ app: AppRecord; signature?: SignatureUse }, AccessDenial>> {
   const found =
     credentials.kind === "app-key"
       ? await appByKey(c, credentials)
-      : await appByToken(c, credentials.token, credentials.appIdHeader, transactionId, now);
+      : await appByToken(c, credentials, transactionId, now);
   const ip = clientIp(c.req.raw.headers);
   const ipAdmitted = isAllowed(allowlistOf(found.ok ? found.value.ipAllowlist : ADMITS_NO_ONE), ip);
   if (!found.ok) return found;
@@ -87,6 +76,6 @@ export async function admitApp(
   const rawBody = await c.req.arrayBuffer();
   const signature = await verifyRequestSignature(app.requestKeys, c.req.raw.headers, rawBody, now);
   if (!signature.ok) return signature;
-  // docs/cpr.md#single-use: the transaction's object checks and records it (`CprTransaction.open`).
+  // docs/cpr.md#single-use: the signed request to remember; the transaction's object checks and records it.
   return ok({ app, signature: await signatureUseOf(c.req.raw.headers, rawBody) });
 }

@@ -2,8 +2,8 @@ import { adminFailure } from "../admin/errors";
 import { changeTenant } from "../admin/tenant-calls";
 import { replyKeyPut } from "../admin/tenant-replies";
 import { etagHeader } from "../admin/versions";
-import { annotate } from "../shared/env";
-import { appNotFound, cprAdminRoutes } from "./admin";
+import { type AppContext, annotate } from "../shared/env";
+import { answersFor, cprAdminRoutes } from "./admin";
 import { checkRequestKey } from "./request-signature";
 
 /** An app may hold a few keys at once, enough to rotate without a gap. */
@@ -21,37 +21,22 @@ route("putAppRequestKey", async (c, reply) => {
   const input = c.req.valid("json");
   const checked = await checkRequestKey(input.publicKey, input.alg);
   if (!checked.ok) return adminFailure(c, { code: "invalid_request", message: checked.reason });
-  const key = {
-    alg: checked.value,
-    publicKeyPem: input.publicKey.trim(),
-    createdAt: new Date().toISOString(),
-  };
-  const changed = await changeTenant(
-    c,
-    "app",
-    appId,
-    { op: "put-request-key", keyId, key, max: MAX_REQUEST_KEYS },
-    { notFound: (ctx) => appNotFound(ctx, appId) },
-  );
+  const view = { appId, keyId, alg: checked.value, createdAt: new Date().toISOString() };
+  const key = { alg: view.alg, publicKeyPem: input.publicKey.trim(), createdAt: view.createdAt };
+  const change = { op: "put-request-key", keyId, key, max: MAX_REQUEST_KEYS } as const;
+  const changed = await changeTenant(c, "app", appId, change, answersFor(appId));
   if (!changed.ok) return changed.reason;
   const { replaced } = changed.value;
   annotate(c, { appId, keyId, action: replaced ? "request_key_replaced" : "request_key_added" });
-  return replyKeyPut(c, reply, { appId, keyId, alg: key.alg, createdAt: key.createdAt }, changed.value);
+  return replyKeyPut(c, reply, view, changed.value);
 });
 
 route("deleteAppRequestKey", async (c, reply) => {
   const { appId, keyId } = c.req.valid("param");
-  const changed = await changeTenant(
-    c,
-    "app",
-    appId,
-    { op: "delete-request-key", keyId },
-    {
-      notFound: (ctx) => appNotFound(ctx, appId),
-      childNotFound: (ctx) =>
-        adminFailure(ctx, { code: "not_found", message: `App ${appId} has no request key ${keyId}` }),
-    },
-  );
+  const childNotFound = (ctx: AppContext) =>
+    adminFailure(ctx, { code: "not_found", message: `App ${appId} has no request key ${keyId}` });
+  const change = { op: "delete-request-key", keyId } as const;
+  const changed = await changeTenant(c, "app", appId, change, { ...answersFor(appId), childNotFound });
   if (!changed.ok) return changed.reason;
   annotate(c, { appId, keyId, action: "request_key_deleted" });
   return reply(etagHeader(changed.value.snapshot!.etag));

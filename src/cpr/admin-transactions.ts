@@ -18,10 +18,8 @@ route("revokeTransaction", async (c, reply) => {
   if (!revoked.ok)
     return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
   annotate(c, { appId, action: "transaction_revoked" });
-  await recordTenantEvent(c.env, "app", appId, {
-    type: "transaction_revoked",
-    requestId: c.get("requestId"),
-  });
+  const event = { type: "transaction_revoked", requestId: c.get("requestId") } as const;
+  await recordTenantEvent(c.env, "app", appId, event);
   return reply({ appId, transactionId, revocationEpoch: revoked.value.revocationEpoch });
 });
 

@@ -1,6 +1,8 @@
 import { adminFailure } from "../admin/errors";
 import { DEFAULT_STATE_TTL_SECONDS } from "../admin/limits";
-import { changeTenant, createTenant, readTenant, rotateTenantSecret } from "../admin/tenant-calls";
+import { changeTenant, createTenant, rotateTenantSecret } from "../admin/tenant-calls";
+import type { TenantSnapshot } from "../admin/tenant-changes";
+import { replyTenant } from "../admin/tenant-replies";
 import { adminContractRoutes, emptyBodyAsObject } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { AppRecord } from "../shared/config-records";
@@ -13,7 +15,8 @@ import type * as schemas from "./admin-schema";
 export const cprAdminRoutes = () => adminContractRoutes(cprAdminContract, () => import("./admin-schema"));
 
 /** What the admin API shows of an app: never the key or its hash. */
-function appView(app: AppRecord): z.output<typeof schemas.appSchema> {
+function viewOf(snapshot: TenantSnapshot): z.output<typeof schemas.appSchema> {
+  const app = snapshot.record as AppRecord;
   return {
     appId: app.appId,
     name: app.name ?? null,
@@ -34,7 +37,7 @@ function appView(app: AppRecord): z.output<typeof schemas.appSchema> {
 
 export const appNotFound = (c: AppContext, appId: string) =>
   adminFailure(c, { code: "not_found", message: `No app ${appId}` });
-const answersFor = (appId: string) => ({ notFound: (c: AppContext) => appNotFound(c, appId) });
+export const answersFor = (appId: string) => ({ notFound: (c: AppContext) => appNotFound(c, appId) });
 
 // `/admin/v1/apps`: CPR tenants (docs/admin.md#apps); each app's `Tenant` object publishes the copy the
 // CPR routes read (docs/storage.md#tenant-objects, docs/storage.md#kv-records).
@@ -58,16 +61,12 @@ route("createApp", async (c, reply) => {
   const created = await createTenant(c, "app", input.appId, record);
   if (!created) return adminFailure(c, { code: "conflict", message: `App ${input.appId} already exists` });
   annotate(c, { appId: input.appId, action: "app_created" });
-  const view = appView(created.record as AppRecord);
+  const view = viewOf(created);
   // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
   return reply(input.appKey ? view : { ...view, appKey }, etagHeader(created.etag));
 });
 
-route("getApp", async (c, reply) => {
-  const { appId } = c.req.valid("param");
-  const app = await readTenant(c, "app", appId);
-  return app ? reply(appView(app.record as AppRecord), etagHeader(app.etag)) : appNotFound(c, appId);
-});
+route("getApp", (c, reply) => replyTenant(c, reply, "app", c.req.valid("param").appId, viewOf, appNotFound));
 
 route("updateApp", async (c, reply) => {
   const { appId } = c.req.valid("param");
@@ -76,7 +75,7 @@ route("updateApp", async (c, reply) => {
   if (!changed.ok) return changed.reason;
   annotate(c, { appId, action: "app_updated" });
   const app = changed.value.snapshot!;
-  return reply(appView(app.record as AppRecord), etagHeader(app.etag));
+  return reply(viewOf(app), etagHeader(app.etag));
 });
 
 route("deleteApp", async (c, reply) => {

@@ -6,13 +6,17 @@ import { looksLikeCprToken, verifyCprToken } from "./token";
 import type { CprTokenPayload } from "./token-schema";
 import { transactionStub } from "./transaction";
 
-/** A verified token whose app exists in its incarnation (docs/storage.md#incarnations), before any DO call. */
+/**
+ * A verified token whose app exists in its incarnation (docs/storage.md#incarnations): one KV read, served from
+ * the isolate cache, before any Durable Object is touched; with the token's transaction object.
+ */
 async function ofCurrentApp(env: Env, token: string, now: number) {
   const verified = await verifyCprToken(env, token, now);
   if (!verified.ok || !isValidId(verified.value.appId)) return undefined;
   const claims = verified.value;
   const app = await configStoreFor(env).get(APPS, claims.appId);
-  return app?.incarnation === claims.inc ? { claims, app } : undefined;
+  if (app?.incarnation !== claims.inc) return undefined;
+  return { claims, app, transaction: transactionStub(env, app.appId, app.incarnation, claims.transactionId) };
 }
 
 /**
@@ -22,9 +26,7 @@ async function ofCurrentApp(env: Env, token: string, now: number) {
 export async function liveToken(env: Env, token: string, now: number) {
   const current = await ofCurrentApp(env, token, now);
   if (!current) return undefined;
-  const { claims, app } = current;
-  const transaction = transactionStub(env, app.appId, app.incarnation, claims.transactionId);
-  return (await transaction.revocationEpoch()) === claims.rev ? current : undefined;
+  return (await current.transaction.revocationEpoch()) === current.claims.rev ? current : undefined;
 }
 
 function describe(claims: CprTokenPayload): LiveToken {
@@ -58,10 +60,8 @@ export const cprTokens: TokenFamily = {
 
   async revoke(env, token, now) {
     const current = await ofCurrentApp(env, token, now);
-    // A token of a deleted or earlier app is already dead, and its transaction is not this app's.
-    if (!current) return;
-    const { claims, app } = current;
-    // Bumps only while the token is of the current epoch, so a repeated revocation is a no-op.
-    await transactionStub(env, app.appId, app.incarnation, claims.transactionId).revoke(now, claims.rev);
+    // A token of a deleted or earlier app is already dead, and its transaction is not this app's. Bumps only
+    // while the token is of the current epoch, so a repeated revocation is a no-op.
+    await current?.transaction.revoke(now, current.claims.rev);
   },
 };

@@ -62,12 +62,8 @@ const invalidBody =
 const invalidToken = invalidBody(schemas.authTokenBodySchema);
 const invalidLegacy = invalidBody(schemas.legacyAuthTokenBodySchema);
 
-const header = (name: string, description: string): ParameterSpec => ({
-  name,
-  in: "header",
-  schema: z.string(),
-  description,
-});
+const header = (name: string, description: string) =>
+  ({ name, in: "header", schema: z.string(), description }) satisfies ParameterSpec;
 
 // docs/cpr.md#request-signatures: only for apps that registered request-signing keys.
 const SIGNATURE_HEADERS = [

@@ -55,10 +55,7 @@ function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgori
 }
 
 /** Checks a PEM an admin registers (docs/cpr.md#request-signatures); the RSA cap bounds verification cost. */
-export async function checkRequestKey(
-  pem: string,
-  alg?: RequestKeyAlgorithm,
-): Promise<Result<RequestKeyAlgorithm, string>> {
+export async function checkRequestKey(pem: string, alg?: RequestKeyAlgorithm) {
   const candidates: RequestKeyAlgorithm[] = alg ? [alg] : ["RS256", "ES256"];
   let problem: PemProblem = "wrong_key_type";
   for (const candidate of candidates) {

@@ -51,11 +51,8 @@ async function openTransaction(
     signature,
   });
   if (!opened.ok) {
-    const reason: CprReason =
-      opened.reason === "signature_replayed"
-        ? { code: "unauthorized_access", cause: "signature_replayed" }
-        : { code: opened.reason };
-    return fail(reason);
+    if (opened.reason === "unique_id_conflict") return fail({ code: opened.reason });
+    return fail({ code: "unauthorized_access", cause: opened.reason });
   }
   annotate(c, { state: opened.value.found, journeyRestarted: opened.value.journeyRestarted });
   return ok({ app, state: opened.value.state, uniqueId });
@@ -77,24 +74,11 @@ async function grantToken(
   const { app, state, uniqueId } = opened.value;
   // Seed 002 table: embedded only when this request gives an identifier and authenticateOnResume is "no".
   const embedded = authenticateOnResume === "no" ? uniqueId : undefined;
-  const metadata = {
-    appId: app.appId,
-    transactionId: body.transactionId,
-    workflowId: state.workflowId,
-    journeyId: state.journeyId,
-  };
-  const jwt = await issueCprToken(
-    c.env,
-    {
-      ...metadata,
-      authenticateOnResume,
-      rev: state.revocationEpoch,
-      inc: app.incarnation,
-      ...(embedded === undefined ? {} : { uniqueId: embedded }),
-    },
-    body.expiry,
-    now,
-  );
+  const { workflowId, journeyId, revocationEpoch: rev } = state;
+  const metadata = { appId: app.appId, transactionId: body.transactionId, workflowId, journeyId };
+  // An undefined uniqueId leaves the token's JSON.
+  const claims = { ...metadata, authenticateOnResume, rev, inc: app.incarnation, uniqueId: embedded };
+  const jwt = await issueCprToken(c.env, claims, body.expiry, now);
   annotate(c, { uniqueIdEmbedded: embedded !== undefined });
   return ok({ authorization: `Bearer ${jwt}`, metadata });
 }

@@ -13,6 +13,7 @@ const BOTH_IDENTIFIERS = "Only one of mobileNumber or email should be sent";
 const NO_IDENTIFIER = "One of mobileNumber or email is required";
 const EXPIRY_TOO_SMALL = '"expiry" must be greater than or equal to 1';
 const EXPIRY_TOO_BIG = `"expiry" must be less than or equal to ${MAX_EXPIRY_SECONDS}`;
+const EXPIRY_RANGE: Record<string, string> = { too_small: EXPIRY_TOO_SMALL, too_big: EXPIRY_TOO_BIG };
 const tooLong = (label: string) =>
   `"${label}" length must be less than or equal to ${MAX_FIELD_LENGTH} characters long`;
 
@@ -35,8 +36,6 @@ function canonical(label: string, canonicalise: (value: string) => string | unde
     ),
   );
 }
-const email = (label: string) => canonical(label, canonicalEmail, "email");
-const mobileNumber = (label: string) => canonical(label, canonicalMobile, "mobile number");
 
 // The admin revoke route's path names it too, where URL parsing turns `.` and `..` into navigation
 // (docs/admin.md#ids); the message names them in Joi's quoted-label style.
@@ -50,42 +49,44 @@ function transactionId() {
 const expiry = z._default(
   z.number({ error: '"expiry" must be a number' }).check(
     // `z.int()` also reports numbers beyond the safe-integer range, as too_big/too_small.
-    z.int({
-      error: (issue) =>
-        issue.code === "too_big"
-          ? EXPIRY_TOO_BIG
-          : issue.code === "too_small"
-            ? EXPIRY_TOO_SMALL
-            : '"expiry" must be an integer',
-    }),
+    z.int({ error: (issue) => EXPIRY_RANGE[issue.code] ?? '"expiry" must be an integer' }),
     z.gte(1, { error: EXPIRY_TOO_SMALL }),
     z.lte(MAX_EXPIRY_SECONDS, { error: EXPIRY_TOO_BIG }),
   ),
   DEFAULT_EXPIRY_SECONDS,
 );
 
-const bothIdentifiers = (value: { mobileNumber?: string; email?: string }) =>
-  value.mobileNumber === undefined || value.email === undefined;
+// `unknown`: all that is known of `withIdentifier`'s generic output.
+type Given = { mobileNumber?: unknown; email?: unknown };
+const atMostOne = (value: Given) => value.mobileNumber === undefined || value.email === undefined;
+const atLeastOne = (value: Given) => value.mobileNumber !== undefined || value.email !== undefined;
+
+/** An object of `shape` and at most one of mobileNumber and email (`prefix` names them in messages). */
+function withIdentifier<Shape extends z.core.$ZodShape>(shape: Shape, prefix = "", error = NOT_AN_OBJECT) {
+  return z
+    .object(
+      {
+        ...shape,
+        mobileNumber: canonical(`${prefix}mobileNumber`, canonicalMobile, "mobile number"),
+        email: canonical(`${prefix}email`, canonicalEmail, "email"),
+      },
+      { error },
+    )
+    .check(z.refine(atMostOne, { error: BOTH_IDENTIFIERS }));
+}
 
 /** `POST /v2/auth/token` (docs/cpr.md). */
-export const authTokenBodySchema = z
-  .object(
-    {
-      appId: text("appId"),
-      appKey: text("appKey"),
-      transactionId: transactionId(),
-      workflowId: text("workflowId"),
-      authenticateOnResume: z._default(
-        z.enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' }),
-        "no",
-      ),
-      expiry,
-      mobileNumber: mobileNumber("mobileNumber"),
-      email: email("email"),
-    },
-    { error: NOT_AN_OBJECT },
-  )
-  .check(z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS }));
+export const authTokenBodySchema = withIdentifier({
+  appId: text("appId"),
+  appKey: text("appKey"),
+  transactionId: transactionId(),
+  workflowId: text("workflowId"),
+  authenticateOnResume: z._default(
+    z.enum(["yes", "no"], { error: '"authenticateOnResume" must be one of [yes, no]' }),
+    "no",
+  ),
+  expiry,
+});
 
 /** `POST /v2/generate-auth-token`: `userAuthRequired` and `authObject` (docs/cpr.md#legacy-route). */
 export const legacyAuthTokenBodySchema = z.object(
@@ -101,38 +102,16 @@ export const legacyAuthTokenBodySchema = z.object(
       "no",
     ),
     expiry,
-    authObject: z.optional(
-      z
-        .object(
-          {
-            mobileNumber: mobileNumber("authObject.mobileNumber"),
-            email: email("authObject.email"),
-          },
-          { error: '"authObject" must be of type object' },
-        )
-        .check(z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS })),
-    ),
+    authObject: z.optional(withIdentifier({}, "authObject.", '"authObject" must be of type object')),
   },
   { error: NOT_AN_OBJECT },
 );
 
 /** `POST /v2/generate-unique-id`: credentials come in headers (docs/cpr.md#deprecated-unique-id-route). */
-export const uniqueIdBodySchema = z
-  .object(
-    {
-      transactionId: transactionId(),
-      workflowId: text("workflowId"),
-      mobileNumber: mobileNumber("mobileNumber"),
-      email: email("email"),
-    },
-    { error: NOT_AN_OBJECT },
-  )
-  .check(
-    z.refine(bothIdentifiers, { error: BOTH_IDENTIFIERS }),
-    z.refine((value) => value.mobileNumber !== undefined || value.email !== undefined, {
-      error: NO_IDENTIFIER,
-    }),
-  );
+export const uniqueIdBodySchema = withIdentifier({
+  transactionId: transactionId(),
+  workflowId: text("workflowId"),
+}).check(z.refine(atLeastOne, { error: NO_IDENTIFIER }));
 
 /** The transaction a token was issued for (docs/cpr.md#order-of-checks). */
 const metadataSchema = z.object({

@@ -2,7 +2,8 @@ import type { RequestKey } from "../shared/config-records";
 import { toHex } from "../shared/encoding";
 
 // The forms a CPR request signature is accepted in: the spec's and what real signers emit by default, each one
-// public-key operation at most; high-S ECDSA signatures included (docs/cpr.md#accepted-forms).
+// public-key operation at most. High-S ECDSA is accepted: OpenSSL and Node emit either half at random, and
+// single use is keyed on the signed text, not the spelling (docs/cpr.md#accepted-forms).
 
 // The order of the P-256 group (SEC 2 §2.4.2): r and s must lie in [1, n − 1].
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;

@@ -9,7 +9,11 @@ export interface SignatureUse {
   readonly keepUntil: number;
 }
 
-/** The digest is of what was signed, not of the many spellings of a signature (docs/cpr.md#single-use). */
+/**
+ * The digest is of what was signed, not of the signature: ECDSA `(r, n−s)`, DER or raw, either base64 alphabet
+ * spell one signature many ways. The body names the transaction, so its object sees every use on any CPR route
+ * (docs/cpr.md#single-use).
+ */
 export async function signatureUseOf(headers: Headers, rawBody: ArrayBuffer): Promise<SignatureUse> {
   // Called only after `verifyRequestSignature` accepted the request, so the timestamp is digits.
   const timestamp = headers.get("X-Timestamp") ?? "";

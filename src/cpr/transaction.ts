@@ -31,13 +31,17 @@ type Opened = Result<
   "unique_id_conflict" | "signature_replayed"
 >;
 
-/** Longer than the longest token, so it always finds its revocation epoch (docs/cpr.md#transaction-state). */
+/**
+ * Longer than the longest token (`expiry` ≤ 86400 s), so every unexpired token finds its revocation epoch (a
+ * test pins the relation; docs/cpr.md#transaction-state).
+ */
 export const STATE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 const STATE_KEY = "state";
 /** `signature:<digest>` → the end of its window (ms): signed requests this transaction accepted. */
 const SIGNATURE_PREFIX = "signature:";
-// The sweep lists every signature, so it runs at most this often; one past its window does no harm meanwhile.
+// The sweep lists every signature, so it runs at most this often. One past its window does no harm while it
+// waits: its request already fails the timestamp window (docs/cpr.md#single-use).
 const SIGNATURE_SWEEP_INTERVAL_MS = 60_000;
 
 export class CprTransaction extends DurableObject<Env> {
@@ -46,7 +50,9 @@ export class CprTransaction extends DurableObject<Env> {
 
   /**
    * Creates or continues the transaction and redeems the signature in one check-and-set on synchronous
-   * storage, so concurrent requests are serialised (docs/cpr.md#unique-id, docs/cpr.md#single-use).
+   * storage, so concurrent requests are serialised (docs/cpr.md#unique-id, docs/cpr.md#single-use). Both
+   * refusals come before any write or await: exactly one identifier and one use of a signed request win,
+   * and a refused request changes nothing.
    */
   async open(request: OpenRequest): Promise<Opened> {
     const storage = this.ctx.storage;
@@ -77,8 +83,8 @@ export class CprTransaction extends DurableObject<Env> {
       revocationEpoch: existing?.revocationEpoch ?? 0,
     };
     storage.kv.put(STATE_KEY, state);
-    // `alarm()` moves itself on to a renewed expiry, so only an earlier purge time needs a new alarm: a
-    // re-issue costs no alarm write (docs/architecture.md#performance).
+    // The pending alarm is never later than the previous expiry's purge time and `alarm()` moves itself on to
+    // a renewed expiry, so only an earlier purge time needs a new alarm (docs/architecture.md#performance).
     if (!existing || state.expiresAt < existing.expiresAt) {
       await storage.setAlarm(state.expiresAt + STATE_RETENTION_MS);
     }

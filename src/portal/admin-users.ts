@@ -8,7 +8,7 @@ import type { AppContext } from "../shared/env";
 import { annotate } from "../shared/env";
 import { maskEmail } from "../shared/log";
 import type * as z from "../shared/zod";
-import { orgNotFound, portalAdminRoutes } from "./admin";
+import { orgAnswers, portalAdminRoutes } from "./admin";
 import type * as schemas from "./admin-schema";
 import { hashPassword } from "./password";
 
@@ -25,15 +25,9 @@ const userNotFound = (c: AppContext, email: string) =>
 const answersFor = (email: string) => ({ notFound: (c: AppContext) => userNotFound(c, email) });
 
 /** Takes a user off its org's list (after the user was deleted, or its creation was refused). */
-async function leaveOrg(c: AppContext, organizationId: number, email: string): Promise<void> {
-  await changeTenant(
-    c,
-    "org",
-    String(organizationId),
-    { op: "remove-member", email, maskedEmail: maskEmail(email) },
-    { notFound: (ctx) => orgNotFound(ctx, organizationId) },
-    { unconditional: true },
-  );
+async function leaveOrg(c: AppContext, id: number, email: string): Promise<void> {
+  const change = { op: "remove-member", email, maskedEmail: maskEmail(email) } as const;
+  await changeTenant(c, "org", String(id), change, orgAnswers(id), { unconditional: true });
 }
 
 const { app: usersAdmin, route } = portalAdminRoutes();
@@ -44,13 +38,9 @@ route("createPortalUser", async (c, reply) => {
   const { id } = c.req.valid("param");
   const { email, password } = c.req.valid("json");
   const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
-  const listed = await changeTenant(
-    c,
-    "org",
-    String(id),
-    { op: "add-member", email, maskedEmail: maskEmail(email) },
-    { notFound: (ctx) => orgNotFound(ctx, id), memberExists: (ctx) => userExists(ctx, email) },
-  );
+  const change = { op: "add-member", email, maskedEmail: maskEmail(email) } as const;
+  const memberExists = (ctx: AppContext) => userExists(ctx, email);
+  const listed = await changeTenant(c, "org", String(id), change, { ...orgAnswers(id), memberExists });
   if (!listed.ok) return listed.reason;
   const now = new Date().toISOString();
   // The new credential version comes with the record: a refused duplicate ends no tokens, and an earlier
@@ -91,13 +81,8 @@ route("updatePortalUser", async (c, reply) => {
   const { password, disabled } = c.req.valid("json");
   const passwordHash =
     password === undefined ? undefined : await hashPassword(password, c.env.PASSWORD_PEPPER);
-  const changed = await changeTenant(
-    c,
-    "portal-user",
-    email,
-    { op: "set-credentials", passwordHash, disabled },
-    answersFor(email),
-  );
+  const change = { op: "set-credentials", passwordHash, disabled } as const;
+  const changed = await changeTenant(c, "portal-user", email, change, answersFor(email));
   if (!changed.ok) return changed.reason;
   annotate(c, { email: maskEmail(email), action: "portal_user_updated" });
   const user = changed.value.snapshot!;

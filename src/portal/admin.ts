@@ -1,6 +1,7 @@
 import { adminFailure } from "../admin/errors";
 import { changeTenant, createTenant, readTenant } from "../admin/tenant-calls";
 import type { TenantSnapshot } from "../admin/tenant-changes";
+import { replyTenant } from "../admin/tenant-replies";
 import { adminContractRoutes } from "../admin/validate";
 import { etagHeader } from "../admin/versions";
 import type { OrgRecord } from "../shared/config-records";
@@ -24,16 +25,19 @@ function viewOf(c: AppContext, snapshot: TenantSnapshot): z.output<typeof schema
   };
 }
 
-export const orgNotFound = (c: AppContext, id: number) =>
+const orgNotFound = (c: AppContext, id: number | string) =>
   adminFailure(c, { code: "not_found", message: `No org ${id}` });
 
-const answersFor = (id: number) => ({
+export const orgAnswers = (id: number) => ({
   notFound: (c: AppContext) => orgNotFound(c, id),
   // An org is deleted only once it has no users, so no user is left pointing at nothing.
   hasUsers: (c: AppContext) => adminFailure(c, { code: "conflict", message: `Org ${id} still has users` }),
 });
 
-/** Users the org lists that no longer belong to it; stops at the first live user, who refuses the delete. */
+/**
+ * Users the org lists that no longer belong to it (deleted while the org could not be told): each user's own
+ * object decides, never KV. Stops at the first live user, who refuses the delete anyway.
+ */
 async function staleMembersOf(c: AppContext, id: number, members: readonly string[]): Promise<string[]> {
   const stale: string[] = [];
   for (const email of members) {
@@ -74,11 +78,9 @@ route("createOrg", async (c, reply) => {
   return reply(viewOf(c, created), etagHeader(created.etag));
 });
 
-route("getOrg", async (c, reply) => {
-  const { id } = c.req.valid("param");
-  const org = await readTenant(c, "org", String(id));
-  return org ? reply(viewOf(c, org), etagHeader(org.etag)) : orgNotFound(c, id);
-});
+route("getOrg", (c, reply) =>
+  replyTenant(c, reply, "org", String(c.req.valid("param").id), (org) => viewOf(c, org), orgNotFound),
+);
 
 route("updateOrg", async (c, reply) => {
   const { id } = c.req.valid("param");
@@ -86,7 +88,7 @@ route("updateOrg", async (c, reply) => {
   const set = { ...rest, hideName: hide_name, ...(ipAllowlist ? { ipAllowlist } : {}) };
   // `ipAllowlist: null` lifts the restriction.
   const unset = ipAllowlist === null ? ["ipAllowlist"] : [];
-  const changed = await changeTenant(c, "org", String(id), { op: "update", set, unset }, answersFor(id));
+  const changed = await changeTenant(c, "org", String(id), { op: "update", set, unset }, orgAnswers(id));
   if (!changed.ok) return changed.reason;
   annotate(c, { organizationId: id, action: "org_updated" });
   const org = changed.value.snapshot!;
@@ -98,7 +100,7 @@ route("deleteOrg", async (c, reply) => {
   const org = await readTenant(c, "org", String(id));
   if (!org) return orgNotFound(c, id);
   const staleMembers = await staleMembersOf(c, id, org.members);
-  const deleted = await changeTenant(c, "org", String(id), { op: "delete", staleMembers }, answersFor(id));
+  const deleted = await changeTenant(c, "org", String(id), { op: "delete", staleMembers }, orgAnswers(id));
   if (!deleted.ok) return deleted.reason;
   annotate(c, { organizationId: id, action: "org_deleted" });
   return reply();

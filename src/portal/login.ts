@@ -30,8 +30,10 @@ interface LoginRefusal {
 }
 
 /**
- * docs/portal.md#order-of-checks. PBKDF2 runs here, outside the user's object, so its input gate only waits on
- * storage. `admitPasswordWork` asks the budgets in front of PBKDF2 (docs/operations.md#rate-limits).
+ * docs/portal.md#order-of-checks. Unknown email and wrong password cost the same PBKDF2 work (a dummy hash) and
+ * get one answer, so neither tells whether an email exists (docs/http.md#constant-time). PBKDF2 runs here,
+ * outside the user's object, so its input gate only waits on storage. `admitPasswordWork` asks the budgets in
+ * front of PBKDF2 (docs/operations.md#rate-limits).
  */
 export async function logIn(
   env: Env,
@@ -43,7 +45,8 @@ export async function logIn(
   const email = request.emailHeader === undefined ? undefined : canonicalEmail(request.emailHeader);
   const password = request.passwordHeader ?? "";
   const recalled = email === undefined ? undefined : await recallVerified(email, password, request.now);
-  // The budgets come before the user record and PBKDF2, unless this pair logged in lately.
+  // The budgets come before the user record and PBKDF2, and are charged only when PBKDF2 runs: a pair that
+  // logged in lately spends neither (docs/operations.md#rate-limits).
   if (recalled === undefined) {
     const admitted = await admitPasswordWork(email);
     if (!admitted.ok) return rateLimited(admitted.reason.retryAfterSeconds);
@@ -60,6 +63,7 @@ export async function logIn(
   }
   const org = user && (await config.get(ORGS, String(user.organizationId)));
 
+  // Checked only after PBKDF2, so a malformed email takes as long as any other failure.
   if (email === undefined) {
     const cause = request.emailHeader === undefined ? "email_missing" : "email_malformed";
     return fail({ denial: { code: "invalid_credentials" }, cause });
@@ -81,7 +85,11 @@ export async function logIn(
   const token = issued
     ? accepted.token
     : await unsealPortalToken(current.sealed, current.hash, env.PASSWORD_PEPPER);
-  if (needsRehash(user.passwordHash)) await upgradeHash(env, user, password);
+  // docs/portal.md#passwords: re-hashed at today's parameters; the user's object keeps a newer hash (an admin's).
+  if (needsRehash(user.passwordHash)) {
+    const upgraded = await hashPassword(password, env.PASSWORD_PEPPER);
+    await tenantObject(env, "portal-user", user.email).upgradePasswordHash(user.passwordHash, upgraded);
+  }
   await rememberVerified(user, password, request.now);
   return ok({ email, token, expiresAt: current.expiresAt, org });
 }
@@ -124,12 +132,4 @@ async function acceptance(env: Env, request: LoginRequest, user: PortalUserRecor
       candidate: { hash, sealed },
     },
   };
-}
-
-/** Re-hashes a password verified under older parameters (docs/portal.md#passwords); a newer hash wins. */
-async function upgradeHash(env: Env, user: PortalUserRecord, password: string): Promise<void> {
-  await tenantObject(env, "portal-user", user.email).upgradePasswordHash(
-    user.passwordHash,
-    await hashPassword(password, env.PASSWORD_PEPPER),
-  );
 }

@@ -5,6 +5,7 @@ import {
   faultWires,
   type OperationGroup,
   type OperationProse,
+  type ParameterSpec,
   reasonWires,
 } from "../shared/openapi";
 import { portalContract } from "./contract";
@@ -44,6 +45,9 @@ const SEED_ORGANIZATION = {
   header_mappings: null,
 };
 
+const header = (name: string, schema: ParameterSpec["schema"], description: string, example: string) =>
+  ({ name, in: "header", schema, description, example }) satisfies ParameterSpec;
+
 const login = (method: "GET" | "POST"): OperationProse => ({
   summary: `Log in and get a portal token (${method})`,
   description:
@@ -53,20 +57,13 @@ const login = (method: "GET" | "POST"): OperationProse => ({
     "attempts per IP or per email are refused before the password is checked (429, docs/operations.md#rate-limits). " +
     "`HEAD` is 405 with `Allow: GET, POST`: a GET logs in and may end the old token, and HEAD never changes state.",
   parameters: [
-    {
-      name: "X-User-Email",
-      in: "header",
-      schema: z.string(),
-      description: "The user's email.",
-      example: "demo@example.com",
-    },
-    {
-      name: "X-User-Password",
-      in: "header",
-      schema: schemas.passwordSchema,
-      description: "The password, compared exactly as received.",
-      example: "<password printed by npm run dev>",
-    },
+    header("X-User-Email", z.string(), "The user's email.", "demo@example.com"),
+    header(
+      "X-User-Password",
+      schemas.passwordSchema,
+      "The password, compared exactly as received.",
+      "<password printed by npm run dev>",
+    ),
   ],
   parameterDetails: {
     refresh_token: { description: "`1` expires the old token and issues a new one; `0` (default) keeps it." },

@@ -36,11 +36,7 @@ async function derive(password: string, pepper: string, salt: Uint8Array, iterat
 }
 
 /** Hashes a new password with a fresh salt; other iterations only exercise the upgrade path. */
-export async function hashPassword(
-  password: string,
-  pepper: string,
-  iterations = PASSWORD_ITERATIONS,
-): Promise<string> {
+export async function hashPassword(password: string, pepper: string, iterations = PASSWORD_ITERATIONS) {
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(password, pepper, salt, iterations);
   return `${SCHEME}$${iterations}$${toBase64(salt)}$${toBase64(hash)}`;

@@ -21,20 +21,17 @@ const { app: portalRoutes, route } = contractRoutes(portalContract, {
 // GET and POST log in alike (seed 001 shows both).
 const logInHandler: RouteHandler<typeof schemas, typeof portalContract.getPortalToken> = async (c, reply) => {
   const now = Date.now();
-  const result = await logIn(
-    c.env,
-    c.get("config"),
-    {
-      emailHeader: c.req.header("X-User-Email"),
-      passwordHeader: c.req.header("X-User-Password"),
-      refresh: c.req.valid("query").refresh_token === "1",
-      ip: clientIp(c.req.raw.headers),
-      now,
-      requestId: c.get("requestId"),
-    },
-    // docs/operations.md#rate-limits: the budgets in front of PBKDF2, charged only when it runs.
-    (email) => admitLogin(c.env, c.req.raw.headers, email, now),
-  );
+  const request = {
+    emailHeader: c.req.header("X-User-Email"),
+    passwordHeader: c.req.header("X-User-Password"),
+    refresh: c.req.valid("query").refresh_token === "1",
+    ip: clientIp(c.req.raw.headers),
+    now,
+    requestId: c.get("requestId"),
+  };
+  // docs/operations.md#rate-limits: the budgets in front of PBKDF2, charged only when it runs.
+  const admit = (email: string | undefined) => admitLogin(c.env, c.req.raw.headers, email, now);
+  const result = await logIn(c.env, c.get("config"), request, admit);
   if (!result.ok) {
     const { denial, cause, email } = result.reason;
     if (email) annotate(c, { email: maskEmail(email) });

@@ -13,7 +13,10 @@ export function portalTokenObject(env: Env, tokenHash: string) {
   return env.PORTAL_TOKENS.getByName(objectName("portal-token", tokenHash));
 }
 
-/** A live token and whose it is, in two strongly consistent hops (docs/portal.md#session-check). */
+/**
+ * A live token and whose it is, in two strongly consistent hops and no KV, so rotation and revocation apply at
+ * once everywhere (docs/portal.md#session-check).
+ */
 export async function findLiveSession(env: Env, token: string, now: number) {
   if (!isPortalToken(token)) return undefined;
   const hash = await portalTokenHash(token);

@@ -3,7 +3,8 @@ import { randomBytes, sha256Hex } from "../shared/crypto";
 import { fromHex, toHex } from "../shared/encoding";
 
 // Portal tokens (seed 001, docs/portal.md#tokens-and-refresh); storage sees only their SHA-256 and a copy
-// sealed under a key derived from PASSWORD_PEPPER (docs/portal.md#token-storage).
+// sealed under a key derived from PASSWORD_PEPPER, so a dump without the secret yields nothing to replay
+// (docs/portal.md#token-storage).
 const TOKEN_PATTERN = /^[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}$/;
 
 export function generatePortalToken(): string {
@@ -24,23 +25,19 @@ const encoder = new TextEncoder();
 const IV_BYTES = 12;
 // Keyed by the pepper: one per deployment.
 const sealKeys = new BoundedCache<Promise<CryptoKey>>(16);
+// A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
+const SEAL_KEY_DERIVATION = {
+  name: "HKDF",
+  hash: "SHA-256",
+  salt: new Uint8Array(0),
+  info: encoder.encode("authedge portal token seal v1"),
+};
 
 function sealKey(pepper: string): Promise<CryptoKey> {
   return remembered(sealKeys, pepper, async () => {
     const ikm = await crypto.subtle.importKey("raw", encoder.encode(pepper), "HKDF", false, ["deriveKey"]);
-    return crypto.subtle.deriveKey(
-      // A distinct `info` keeps this key apart from the pepper's other use (password HMAC).
-      {
-        name: "HKDF",
-        hash: "SHA-256",
-        salt: new Uint8Array(0),
-        info: encoder.encode("authedge portal token seal v1"),
-      },
-      ikm,
-      { name: "AES-GCM", length: 256 },
-      false,
-      ["encrypt", "decrypt"],
-    );
+    const sealing = { name: "AES-GCM", length: 256 };
+    return crypto.subtle.deriveKey(SEAL_KEY_DERIVATION, ikm, sealing, false, ["encrypt", "decrypt"]);
   });
 }
 

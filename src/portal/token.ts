@@ -7,7 +7,10 @@ interface TokenPointer {
 
 const POINTER = "pointer";
 
-/** Per token hash, a pointer to its user's `PortalUser`, never the authority (docs/portal.md#session-check). */
+/**
+ * Per token hash, a pointer to its user's `PortalUser`, never the authority: the user's object holds the current
+ * hash, so a rotated or revoked token fails at once and this index needs no update (docs/portal.md#session-check).
+ */
 export class PortalToken extends DurableObject<Env> {
   /** Records the owner before the token is handed out; the pointer removes itself once expired. */
   async register(pointer: TokenPointer): Promise<void> {

@@ -60,7 +60,10 @@ const SESSIONS = "sessions";
 const LOCKOUT = "lockout";
 const CREDENTIAL_VERSION = "credentialVersion";
 
-/** Per portal email, known or not: the failure counter and live tokens, serialised (docs/portal.md#lockout). */
+/**
+ * Per portal email, known or not: the failure counter and live tokens. Each check-and-set is on synchronous
+ * storage, so concurrent logins never race (docs/portal.md#lockout).
+ */
 export class PortalUser extends DurableObject<Env> {
   async login(attempt: LoginAttempt): Promise<LoginOutcome> {
     const { now, accepted } = attempt;
@@ -74,10 +77,8 @@ export class PortalUser extends DurableObject<Env> {
       const failures = [...lockout.failures, now];
       const locked = failures.length >= MAX_FAILURES;
       const windowEnd = now + FAILURE_WINDOW_MS;
-      this.ctx.storage.kv.put<Lockout>(
-        LOCKOUT,
-        locked ? { failures: [], lockedUntil: windowEnd } : { failures },
-      );
+      const counted: Lockout = locked ? { failures: [], lockedUntil: windowEnd } : { failures };
+      this.ctx.storage.kv.put(LOCKOUT, counted);
       await this.ctx.storage.setAlarm(windowEnd);
       // docs/admin.md#event-log: only for an email that is or was a user; a failed write keeps the lock.
       if (locked && this.credentialVersion() !== 0) {
@@ -92,13 +93,8 @@ export class PortalUser extends DurableObject<Env> {
     const reusable = attempt.refresh ? undefined : this.reusableToken(now);
     if (reusable) return ok({ current: reusable, issued: false });
 
-    const fresh: CurrentToken = {
-      hash: accepted.candidate.hash,
-      sealed: accepted.candidate.sealed,
-      issuedAt: now,
-      expiresAt: now + accepted.ttlSeconds * 1000,
-      organizationId: accepted.organizationId,
-    };
+    const { candidate, ttlSeconds, organizationId } = accepted;
+    const fresh = { ...candidate, issuedAt: now, expiresAt: now + ttlSeconds * 1000, organizationId };
     // The pointer exists before the token is current, so a token handed out is always findable (a pointer
     // to a user who never held its token is harmless).
     await portalTokenObject(this.env, fresh.hash).register({

@@ -3,8 +3,9 @@ import type { PortalUserRecord } from "../shared/config-records";
 import { generateSecret, hmacSha256 } from "../shared/crypto";
 import { toHex } from "../shared/encoding";
 
-// Logins this isolate accepted lately, under an HMAC with a key that never leaves it: the same pair again skips
-// PBKDF2 and its budgets; a miss costs what every login cost (docs/portal.md#verified-logins).
+// Logins this isolate accepted lately: the same pair again skips PBKDF2 and its budgets. Keyed by an HMAC under
+// a key that never leaves the isolate, so nothing kept tests a password guess offline; only a pair that already
+// succeeded can hit, so a miss costs what every login cost (docs/portal.md#verified-logins).
 export const VERIFIED_LOGIN_TTL_MS = 5 * 60 * 1000;
 const VERIFIED_LOGIN_LIMIT = 10_000;
 
@@ -31,12 +32,8 @@ export async function recallVerified(email: string, password: string, now: numbe
 }
 
 export function verifiedAgainst(verified: Verified | undefined, user: PortalUserRecord | undefined): boolean {
-  return (
-    verified !== undefined &&
-    user !== undefined &&
-    verified.credentialVersion === user.credentialVersion &&
-    verified.passwordHash === user.passwordHash
-  );
+  if (!verified || !user) return false;
+  return verified.credentialVersion === user.credentialVersion && verified.passwordHash === user.passwordHash;
 }
 
 export async function rememberVerified(user: PortalUserRecord, password: string, now: number): Promise<void> {
