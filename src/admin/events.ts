@@ -1,5 +1,7 @@
-import { tenantObject } from "../shared/tenants";
+import { type TenantKind, tenantObject } from "../shared/tenants";
+import type * as z from "../shared/zod";
 import { eventsContract } from "./contract";
+import type * as schemas from "./events-schema";
 import type { Tenant } from "./tenant";
 import { DEFAULT_EVENTS_LIMIT } from "./tenant-events";
 import { adminContractRoutes } from "./validate";
@@ -9,16 +11,23 @@ import { etagHeader } from "./versions";
 // id and outlives its incarnations, so it answers, possibly empty, whether or not the tenant exists now.
 const { app: eventsAdmin, route } = adminContractRoutes(eventsContract, () => import("./events-schema"));
 
-/** Each log's route: its tenant's kind and the parameter that names it. */
+type Log = keyof typeof eventsContract;
+type ParamOf<Route extends Log> = (typeof eventsContract)[Route] extends {
+  request: { param: infer Schema extends keyof typeof schemas };
+}
+  ? z.output<(typeof schemas)[Schema]>
+  : never;
+
+/** Each log's route: its tenant's kind and the parameter that names it (checked against its schema). */
 const LOGS = {
   listAppEvents: ["app", "appId"],
   listMerchantEvents: ["merchant", "merchantId"],
   listOrgEvents: ["org", "id"],
   listPortalUserEvents: ["portal-user", "email"],
-} as const;
+} as const satisfies { [Route in Log]: readonly [TenantKind, keyof ParamOf<Route>] };
 
 for (const [operationId, [kind, param]] of Object.entries(LOGS)) {
-  route(operationId as keyof typeof LOGS, async (c, reply) => {
+  route(operationId as Log, async (c, reply) => {
     const { limit, before } = c.req.valid("query");
     const id = String((c.req.valid("param") as Record<string, string | number>)[param]);
     const log = tenantObject(c.env, kind, id);

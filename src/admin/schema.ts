@@ -16,8 +16,9 @@ const uniqueList = (
       entries.forEach((value, index) => {
         const form = key(value);
         const problem = typeof form === "object" ? `${form.invalid}:` : seen.has(form) && "duplicate entry";
-        if (problem)
+        if (problem) {
           ctx.addIssue({ code: "custom", path: [index], message: `${problem} ${JSON.stringify(value)}` });
+        }
         if (typeof form === "string") seen.add(form);
       });
     }),

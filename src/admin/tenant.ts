@@ -273,8 +273,9 @@ export class Tenant extends DurableObject<Env> {
     const writes: Promise<void>[] = [];
     const copy = COPIES[state.kind];
     const record = state.incarnation ? state.record : null;
-    if (state.pending.record)
+    if (state.pending.record) {
       writes.push(record ? store.put(copy, state.id, record) : store.delete(copy, state.id));
+    }
     for (const keyId of state.pending.keys) {
       const key = state.incarnation ? state.keys[keyId] : undefined;
       const id = merchantKeyRecordId(state.id, keyId);

@@ -23,7 +23,8 @@ export function adminContractRoutes<Schemas, Routes extends Contract<Schemas>>(
 // An optional JSON body (rotate-key): an empty one is `{}` even labelled `application/json`, as clients send
 // a bodiless POST with their default content type (Hono's `json()` parses the cached text, set to `{}`).
 export const emptyBodyAsObject: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if ((await c.req.text()).trim() === "")
+  if ((await c.req.text()).trim() === "") {
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve("{}");
+  }
   await next();
 };

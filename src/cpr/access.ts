@@ -67,6 +67,7 @@ export async function admitApp(
     credentials.kind === "app-key"
       ? await appByKey(c, credentials)
       : await appByToken(c, credentials, transactionId, now);
+  // Checked before an unknown app is refused, so the work does not tell unknown apps from wrong keys.
   const ip = clientIp(c.req.raw.headers);
   const ipAdmitted = isAllowed(allowlistOf(found.ok ? found.value.ipAllowlist : ADMITS_NO_ONE), ip);
   if (!found.ok) return found;

@@ -15,8 +15,9 @@ route("revokeTransaction", async (c, reply) => {
   const app = await readTenant(c, "app", appId);
   if (!app) return appNotFound(c, appId);
   const revoked = await transactionStub(c.env, appId, app.incarnation, transactionId).revoke(Date.now());
-  if (!revoked.ok)
+  if (!revoked.ok) {
     return adminFailure(c, { code: "not_found", message: `App ${appId} has no such transaction` });
+  }
   annotate(c, { appId, action: "transaction_revoked" });
   const event = { type: "transaction_revoked", requestId: c.get("requestId") } as const;
   await recordTenantEvent(c.env, "app", appId, event);

@@ -46,8 +46,9 @@ const PEM_PROBLEMS = {
 };
 
 function describeProblem(problem: PemProblem, pem: string, alg: RequestKeyAlgorithm | undefined): string {
-  if (problem === "wrong_label")
+  if (problem === "wrong_label") {
     return `publicKey must be a "PUBLIC KEY" (SubjectPublicKeyInfo) PEM, not "${pemLabel(pem)}"`;
+  }
   if (problem !== "wrong_key_type") return PEM_PROBLEMS[problem];
   if (alg === "ES256") return "publicKey is not a P-256 (ES256) public key";
   if (alg) return `publicKey is not an RSA public key, as ${alg} requires`;

@@ -21,9 +21,13 @@ function envelope(
   description: string,
   headers: Record<string, string> = {},
 ): WireError {
-  if (error === "invalid_client")
-    headers["WWW-Authenticate"] = 'Basic realm="authedge", Bearer realm="authedge"';
-  return { status, body: { error, error_description: description }, headers };
+  const challenge =
+    error === "invalid_client" ? 'Basic realm="authedge", Bearer realm="authedge"' : undefined;
+  return {
+    status,
+    body: { error, error_description: description },
+    headers: challenge ? { ...headers, "WWW-Authenticate": challenge } : headers,
+  };
 }
 
 // docs/tokens.md: the family's one mapping from reason to wire error, faults included.

@@ -36,8 +36,9 @@ const emailSchema = z
     z.string(),
     z.transform((raw: string, ctx) => {
       const email = canonicalEmail(raw);
-      if (email === undefined)
+      if (email === undefined) {
         ctx.issues.push({ code: "custom", message: "must be a valid email", input: raw });
+      }
       return email ?? "";
     }),
   )

@@ -94,7 +94,8 @@ export class PortalUser extends DurableObject<Env> {
     if (reusable) return ok({ current: reusable, issued: false });
 
     const { candidate, ttlSeconds, organizationId } = accepted;
-    const fresh = { ...candidate, issuedAt: now, expiresAt: now + ttlSeconds * 1000, organizationId };
+    const { hash, sealed } = candidate;
+    const fresh = { hash, sealed, issuedAt: now, expiresAt: now + ttlSeconds * 1000, organizationId };
     // The pointer exists before the token is current, so a token handed out is always findable (a pointer
     // to a user who never held its token is harmless).
     await portalTokenObject(this.env, fresh.hash).register({
@@ -171,8 +172,9 @@ export class PortalUser extends DurableObject<Env> {
       return;
     }
     this.ctx.storage.kv.delete(LOCKOUT);
-    if (this.credentialVersion() === 0 && !this.ctx.storage.kv.get(SESSIONS))
+    if (this.credentialVersion() === 0 && !this.ctx.storage.kv.get(SESSIONS)) {
       await this.ctx.storage.deleteAll();
+    }
   }
 }
 

@@ -108,8 +108,9 @@ export function isAllowed(allowlist: IpAllowlist, address: IpAddress | undefined
 
 /** Renders an address for logs: dotted quad for IPv4 (mapped or not), hex groups for IPv6. */
 export function formatIpAddress(address: IpAddress): string {
-  if (V4_MAPPED_PREFIX.every((byte, i) => address[i] === byte))
+  if (V4_MAPPED_PREFIX.every((byte, i) => address[i] === byte)) {
     return Array.from(address.slice(12)).join(".");
+  }
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((address[i]! << 8) | address[i + 1]!).toString(16));
   return groups.join(":");

@@ -238,10 +238,12 @@ export function documentRoutes<Schemas, Routes extends Contract<Schemas>>(
     });
     const body = text.requestBody;
     const content: Record<string, MediaSpec> = {};
-    if (request.json)
+    if (request.json) {
       content["application/json"] = { schema: named(request.json), examples: body?.examples ?? {} };
-    for (const [type, name] of Object.entries(route.body ?? {}))
+    }
+    for (const [type, name] of Object.entries(route.body ?? {})) {
       content[type] = { schema: named(name), examples: body?.examplesByMediaType?.[type] };
+    }
     const [status, schema] = route.success;
     return {
       method: route.method,

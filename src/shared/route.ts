@@ -48,14 +48,15 @@ export function contractRoutes<Schemas, Routes extends Contract<Schemas>>(
     ...handlers: [...MiddlewareHandler<AppEnv>[], RouteHandler<Schemas, Routes[Id]>]
   ) => {
     const declaration: RouteDeclaration<Schemas> = routes[operationId];
-    const handler = handlers.pop() as RouteHandler<Schemas, RouteDeclaration<Schemas>>;
+    const handler = handlers.at(-1) as RouteHandler<Schemas, RouteDeclaration<Schemas>>;
+    const middleware = handlers.slice(0, -1) as MiddlewareHandler<AppEnv>[];
     const request: Partial<Record<RequestTarget, string>> = declaration.request ?? {};
     const [status, schema] = declaration.success;
     const chain = [
       ...(declaration.getHasEffects ? [getHasEffects<AppEnv>()] : []),
       ...(declaration.deprecated ? [alwaysSet(declaration.deprecated)] : []),
       ...(declaration.noStore ? [noStore] : []),
-      ...(handlers as MiddlewareHandler<AppEnv>[]),
+      ...middleware,
       ...TARGET_ORDER.flatMap((target) => {
         const name = request[target];
         return name ? [validated(target, load(name), options.renderIssue)] : [];

@@ -120,6 +120,10 @@ export async function listSigningKeys(env: Env, now: number, actor: Actor): Prom
   return keys;
 }
 
+/** The store keeps exactly one active and one next key (docs/operations.md#key-states). */
+const inState = (keys: readonly StoredKey[], state: "active" | "next"): StoredKey =>
+  keys.find((key) => key.state === state)!;
+
 /**
  * docs/operations.md#rotate-now: the new `next` has `alg`, else the current `next`'s. The ring is reloaded
  * first, so a wrong KEY_ENCRYPTION_SECRET fails before anything is stored.
@@ -129,13 +133,16 @@ export async function rotateSigningKeys(
   request: { alg?: SigningAlgorithm; force: boolean; dueEveryMs?: number } & Actor,
   now: number,
 ): Promise<RotationOutcome> {
-  // Listed in publication order: the active key, then `next`.
-  const [active, next] = await listSigningKeys(env, now, request);
+  const keys = await listSigningKeys(env, now, request);
+  const { alg, force, dueEveryMs, trigger, requestId } = request;
   // The daily cron usually finds nothing due: skip making a key (RSA is slow). The store checks again, so
   // this early answer never decides a rotation.
-  if (notYetDue(active!, now, request.dueEveryMs)) return fail({ code: "not_due" });
-  const fresh = await newKey(env, request.alg ?? next!.alg, now);
-  const outcome = await signingKeyStore(env).rotate({ ...request, next: fresh }, now);
+  if (notYetDue(inState(keys, "active"), now, dueEveryMs)) return fail({ code: "not_due" });
+  const fresh = await newKey(env, alg ?? inState(keys, "next").alg, now);
+  const outcome = await signingKeyStore(env).rotate(
+    { next: fresh, force, dueEveryMs, trigger, requestId },
+    now,
+  );
   if (outcome.ok) forgetSigningKeyRing();
   return outcome;
 }
@@ -146,8 +153,7 @@ export async function revokeSigningKey(
   request: { kid: string } & Actor,
   now: number,
 ): Promise<RevocationOutcome> {
-  const [, next] = await listSigningKeys(env, now, request);
-  const fresh = await newKey(env, next!.alg, now);
+  const fresh = await newKey(env, inState(await listSigningKeys(env, now, request), "next").alg, now);
   const outcome = await signingKeyStore(env).revoke({ ...request, next: fresh }, now);
   forgetSigningKeyRing();
   return outcome;

@@ -262,6 +262,8 @@ export class SigningKeyStore extends DurableObject<Env> {
   }
 
   /** Stores the keys and sets the alarm to the first retired key's removal. */
+  // Callers write their event first and await nothing before this `put`: the event and the keys then
+  // commit together (one synchronous turn of the object).
   async #save(keys: StoredKey[]): Promise<void> {
     this.ctx.storage.kv.put(KEYS, keys);
     const times = keys.flatMap((key) => (key.state === "retired" && key.removeAt ? [key.removeAt] : []));

@@ -123,8 +123,9 @@ export async function parseSigningKeys(
   if (!parsed.success) throw new SigningKeysError(`${source} is not a private JWK set with kids`);
   const keys: KeyMaterial[] = [];
   for (const jwk of parsed.data.keys) {
-    if (keys.some((key) => key.kid === jwk.kid))
+    if (keys.some((key) => key.kid === jwk.kid)) {
       throw new SigningKeysError(`${source} has kid ${jwk.kid} twice`);
+    }
     const alg = algorithmFor(jwk, source);
     const privateJwk = jwk as JWK;
     const material = { kid: jwk.kid, alg, publicJwk: publicJwkOf(privateJwk, jwk.kid, alg), privateJwk };

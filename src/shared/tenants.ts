@@ -1,7 +1,7 @@
 import { objectName } from "./ids";
 import { logLine } from "./log";
 
-/** The tenant control plane's vocabulary (docs/storage.md#tenant-objects): the admin API's and the families'. */
+// The tenant control plane's vocabulary (docs/storage.md#tenant-objects): the admin API's and the families'.
 
 /** A tenant: an app, a merchant, a portal org (numeric id) or a portal user (canonical email). */
 export type TenantKind = "app" | "merchant" | "org" | "portal-user";

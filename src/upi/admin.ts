@@ -79,8 +79,9 @@ route("createMerchant", async (c, reply) => {
     updatedAt: now,
   };
   const created = await createTenant(c, "merchant", input.merchantId, record);
-  if (!created)
+  if (!created) {
     return adminFailure(c, { code: "conflict", message: `Merchant ${input.merchantId} already exists` });
+  }
   annotate(c, { merchantId: input.merchantId, action: "merchant_created" });
   // docs/admin.md#secrets: a generated key is returned once; an imported one is never echoed.
   const view = viewOf(created);

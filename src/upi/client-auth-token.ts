@@ -61,8 +61,8 @@ const OWNER = "owner";
 
 /** One issued client auth token's owner, kept until the token expires. */
 export class UpiClientToken extends DurableObject<Env> {
-  async remember(owner: CustomerRef, expiresAt: number): Promise<void> {
-    this.ctx.storage.kv.put(OWNER, owner);
+  async remember({ merchantId, incarnation, customerId }: CustomerRef, expiresAt: number): Promise<void> {
+    this.ctx.storage.kv.put(OWNER, { merchantId, incarnation, customerId } satisfies CustomerRef);
     await this.ctx.storage.setAlarm(expiresAt);
   }
 

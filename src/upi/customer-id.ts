@@ -25,8 +25,13 @@ export function customerIdOf(objectReferenceId: string): string {
 
 /** The reference a canonical `cst_…` id was derived from, so each reference has exactly one id. */
 export function referenceOfCustomerId(id: string): string | undefined {
-  if (!id.startsWith(PREFIX) || id.length === PREFIX.length || id.length > PREFIX.length + MAX_ENCODED_LENGTH)
+  if (
+    !id.startsWith(PREFIX) ||
+    id.length === PREFIX.length ||
+    id.length > PREFIX.length + MAX_ENCODED_LENGTH
+  ) {
     return undefined;
+  }
   const digits = Array.from(id.slice(PREFIX.length), (char) => ALPHABET.indexOf(char));
   if (digits.includes(-1)) return undefined;
   const bytes = bitsOf(digits, 5).match(/.{8}/g) ?? [];

@@ -175,9 +175,10 @@ export class UpiCustomer extends DurableObject<Env> {
   }
 
   /** A live client auth token's times, without using it (introspection, docs/tokens.md#introspection). */
-  clientTokenStatus(tokenHash: string, now: number): ClientTokenRecord | undefined {
+  clientTokenStatus(tokenHash: string, now: number): { issuedAt: number; expiresAt: number } | undefined {
     const record = this.ctx.storage.kv.get<ClientTokenRecord>(`${CLIENT_TOKEN}${tokenHash}`);
-    return record && record.expiresAt > now && record.usesLeft > 0 ? record : undefined;
+    if (!record || record.expiresAt <= now || record.usesLeft <= 0) return undefined;
+    return { issuedAt: record.issuedAt, expiresAt: record.expiresAt };
   }
 
   revokeClientToken(tokenHash: string): void {
@@ -309,8 +310,9 @@ export class UpiCustomer extends DurableObject<Env> {
   /** Every record that expires, with when; each prefix is listed in full before its keys are yielded. */
   private *expiring(): Generator<[string, number]> {
     for (const [prefix, expiryOf] of Object.entries(EXPIRY_OF)) {
-      for (const [key, value] of [...this.ctx.storage.kv.list<never>({ prefix })])
+      for (const [key, value] of [...this.ctx.storage.kv.list<never>({ prefix })]) {
         yield [key, expiryOf(value)];
+      }
     }
   }
 

@@ -78,8 +78,9 @@ function refusalOf<Code extends ProcessReason["code"]>(
   code: Code,
 ): Extract<ProcessReason, { code: Code }> {
   const parsed = schemas.parseProcessRequest(body);
-  if (parsed.ok || parsed.reason.code !== code)
+  if (parsed.ok || parsed.reason.code !== code) {
     throw new Error(`expected ${code} for ${JSON.stringify(body)}`);
+  }
   return parsed.reason as Extract<ProcessReason, { code: Code }>;
 }
 

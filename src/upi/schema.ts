@@ -122,14 +122,12 @@ export function parseProcessRequest(body: unknown): Result<ProcessRequest, Proce
     return invalidInput("payload must carry either the signature fields or clientAuthToken, not both");
   }
   if (!signed && !tokened) return missingParameter("payload.signaturePayload or payload.clientAuthToken");
-  const mode = signed ? "signature" : "client_auth_token";
-  const auth = parseWith<SignatureAuth | ClientTokenAuth>(
-    signed ? signatureGroupSchema : clientTokenGroupSchema,
-    payload,
-    "payload",
-  );
-  if (!auth.ok) return auth;
-  return ok({ requestId, action, mode, auth: auth.value } as ProcessRequest);
+  if (signed) {
+    const auth = parseWith<SignatureAuth>(signatureGroupSchema, payload, "payload");
+    return auth.ok ? ok({ requestId, action, mode: "signature", auth: auth.value }) : auth;
+  }
+  const auth = parseWith<ClientTokenAuth>(clientTokenGroupSchema, payload, "payload");
+  return auth.ok ? ok({ requestId, action, mode: "client_auth_token", auth: auth.value }) : auth;
 }
 
 const actionSchema = z.enum(PROCESS_ACTIONS);

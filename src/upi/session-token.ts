@@ -49,8 +49,9 @@ export async function verifySessionToken(env: Env, token: string, now: number) {
   const { merchantId, customerId, rev, aud, sub, jti, exp } = verified.value;
   // Tokens issued before incarnations existed carry none: they belong to the legacy incarnation.
   const inc = verified.value.inc ?? LEGACY_INCARNATION;
-  if (typeof merchantId !== "string" || typeof customerId !== "string" || typeof rev !== "number")
+  if (typeof merchantId !== "string" || typeof customerId !== "string" || typeof rev !== "number") {
     return undefined;
+  }
   if (typeof jti !== "string" || typeof exp !== "number" || typeof inc !== "string") return undefined;
   if (aud !== merchantId || sub !== customerId) return undefined;
   // One session token is one session, revocable on its own by its `jti`.

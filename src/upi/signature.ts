@@ -73,8 +73,9 @@ export function parseSignedPayload(text: string): Result<SignedPayload, ProcessR
     return invalidInput("signaturePayload must be a string holding a JSON object");
   }
   const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined)
+  if (duplicate !== undefined) {
     return invalidInput(`signaturePayload has the key ${JSON.stringify(duplicate)} twice`);
+  }
   const fields = json as Record<string, unknown>;
   for (const name of ["merchant_id", "customer_id"] as const) {
     const value = fields[name];
