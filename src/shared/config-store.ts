@@ -69,18 +69,6 @@ export class ConfigStore {
     cache.delete(key);
   }
 
-  /** The ids of one kind (never on a hot path). */
-  async listIds(kind: RecordKind<unknown>, idPrefix = ""): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.list({ prefix: `${kind.prefix}:${idPrefix}`, cursor });
-      for (const key of page.keys) ids.push(key.name.slice(kind.prefix.length + 1));
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
-    return ids;
-  }
-
   // As text: KV's `"json"` reads a stored `null` as absent and garbage as a bare SyntaxError; both are
   // corruption, which fails closed as ConfigStoreError.
   private async read<T>(kind: RecordKind<T>, key: string): Promise<T | undefined> {

@@ -11,18 +11,14 @@ import { uid } from "../support/worker";
 
 // A kind that exists only in this file, so the store's mechanics are tested apart from any real record.
 const NOTES = recordKind("test-note", async () => z.object({ text: z.string(), count: z.number().int() }));
-const OTHER = recordKind("test-note-other", async () => z.object({ text: z.string() }));
 
 interface KvCall {
   method: string;
   key?: string;
 }
 
-/**
- * The real `CONFIG` namespace, with every call recorded; `pageSize` forces small list pages so the
- * cursor loop is exercised without writing a thousand keys.
- */
-function recordingKv(pageSize?: number): { kv: KVNamespace; calls: KvCall[] } {
+/** The real `CONFIG` namespace, with every call recorded. */
+function recordingKv(): { kv: KVNamespace; calls: KvCall[] } {
   const calls: KvCall[] = [];
   const real = env.CONFIG;
   const kv = {
@@ -40,7 +36,7 @@ function recordingKv(pageSize?: number): { kv: KVNamespace; calls: KvCall[] } {
     },
     list: (options: KVNamespaceListOptions) => {
       calls.push({ method: "list", key: options.prefix ?? undefined });
-      return real.list(pageSize === undefined ? options : { ...options, limit: pageSize });
+      return real.list(options);
     },
   };
   return { kv: kv as unknown as KVNamespace, calls };
@@ -185,30 +181,5 @@ describe("ConfigStore", () => {
         }
       },
     );
-  });
-
-  describe("listIds", () => {
-    it("lists the ids of one kind, across pages, without another kind's keys", async () => {
-      const prefix = uid("list");
-      const store = new ConfigStore(env.CONFIG);
-      const ids = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`, `${prefix}-d`, `${prefix}-e`];
-      for (const id of ids) await store.put(NOTES, id, { text: id, count: 0 });
-      await store.put(OTHER, `${prefix}-other`, { text: "other kind" });
-      await store.put(NOTES, `not-${prefix}`, { text: "other prefix", count: 0 });
-      const { kv, calls } = recordingKv(2);
-      expect((await new ConfigStore(kv).listIds(NOTES, prefix)).sort()).toEqual(ids);
-      expect(calls.filter((call) => call.method === "list")).toHaveLength(3);
-    });
-
-    it("returns an empty list when nothing matches", async () => {
-      expect(await new ConfigStore(env.CONFIG).listIds(NOTES, uid("none"))).toEqual([]);
-    });
-
-    it("keeps ids that contain the separator whole", async () => {
-      const id = `${uid("list")}:with:colons`;
-      const store = new ConfigStore(env.CONFIG);
-      await store.put(NOTES, id, { text: "x", count: 0 });
-      expect(await store.listIds(NOTES, id)).toEqual([id]);
-    });
   });
 });
