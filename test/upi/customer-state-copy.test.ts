@@ -55,4 +55,33 @@ describe("a customer's session answer follows every change of its state", () => 
     expect((await admin("POST", `${customer}/revoke-sessions`)).status).toBe(204);
     expect(await next()).toMatchObject({ payload: { status: "BOUND" }, rev: 1, device: "fp-b" });
   });
+
+  // The copy is filled from storage synchronously, so an answer in flight while the device is bound is wholly
+  // before or wholly after the bind, and the bind always shows in the next answer. Repeated: a stale copy
+  // left by an interleaving would show in some rounds only.
+  it("a session answered while the device is bound is consistent, and the next one sees the bind (50 rounds)", async () => {
+    const merchant = await provisionMerchant();
+    for (let round = 0; round < 50; round++) {
+      const customerId = uid("race");
+      const body = async () => signedBody(merchant, { customerId, mobile: "919876543210" });
+      const [raced] = await Promise.all([
+        processCall(await body()),
+        bindDevice(merchant.merchantId, customerId, { deviceFingerPrint: `fp-${round}` }),
+      ]);
+      const answer = await json(raced);
+      expect(raced.status, JSON.stringify(answer)).toBe(200);
+      const claims = await verifiedSession(answer.payload.sessionToken, merchant.merchantId);
+      if (answer.payload.status === "BOUND") {
+        expect([answer.payload.deviceFingerPrint, claims.deviceFingerPrint]).toEqual([
+          `fp-${round}`,
+          `fp-${round}`,
+        ]);
+      } else {
+        expect(answer.payload).toMatchObject({ status: "FRESH", deviceFingerPrint: "" });
+        expect(claims.deviceFingerPrint).toBeUndefined();
+      }
+      const after = await json(await processCall(await body()));
+      expect(after.payload).toMatchObject({ status: "BOUND", deviceFingerPrint: `fp-${round}` });
+    }
+  });
 });
